@@ -1,0 +1,1 @@
+"""siso's headless core: models, connection, domain services. Never imports the UI."""

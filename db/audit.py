@@ -1,0 +1,54 @@
+"""One user action = one transaction, with its audit record written inside it."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from contextlib import contextmanager
+from datetime import date, datetime
+
+from peewee import SqliteDatabase
+
+from .models import Audit, database
+
+_acting_user: str | None = None
+
+
+def current_user() -> str:
+    """The acting user: set explicitly, else the logged-in OS user."""
+    if _acting_user:
+        return _acting_user
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some service environments
+        return "unknown"
+
+
+def set_user(name: str | None) -> None:
+    global _acting_user
+    _acting_user = name
+
+
+def _default(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+@contextmanager
+def write(action: str, target: str = "", **detail):
+    """Open a write transaction (IMMEDIATE on SQLite) and record the audit line in it.
+
+    The body may add to ``detail`` through the yielded dict (e.g. the new id, before/after).
+    """
+    db = database.obj
+    ctx = db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
+    with ctx:
+        info = dict(detail)
+        yield info
+        Audit.create(
+            user=current_user(),
+            action=action,
+            target=str(info.pop("_target", target)),
+            detail=json.dumps(info, ensure_ascii=False, default=_default),
+        )

@@ -1,0 +1,134 @@
+"""Open the database at start-up (never at import), create or migrate the schema."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+
+from .errors import SisoError
+from .models import MODELS, Meta, database
+
+SCHEMA_VERSION = 1
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "synchronous": "full",  # schools lose power: a committed record must survive it
+    "foreign_keys": 1,
+    "busy_timeout": 10000,  # ms: several users over SSH wait their turn
+    "cache_size": -16000,  # 16 MB page cache
+}
+
+# Forward migrations: MIGRATIONS[n] brings a version-n database to n+1.
+MIGRATIONS: dict[int, callable] = {}
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("siso", appauthor=False)) / "siso.sqlite3"
+
+
+def resolve_target(target: str | None) -> str:
+    """``--db`` value, else ``SISO_DB``, else the default file in the user's data folder."""
+    return target or os.environ.get("SISO_DB") or str(default_db_path())
+
+
+def _make_database(target: str) -> Database:
+    if "://" in target:
+        if not target.startswith(("postgres://", "postgresql://", "sqlite://")):
+            raise SisoError(
+                f"Địa chỉ cơ sở dữ liệu «{target}» không được hỗ trợ: dùng đường dẫn tệp "
+                "hoặc postgresql://người_dùng:mật_khẩu@máy/tên_csdl.",
+                "db",
+            )
+        from playhouse.db_url import parse
+
+        if target.startswith("sqlite://"):
+            path = target[len("sqlite:///"):] if target.startswith("sqlite:///") else target[9:]
+            return _make_database(path)
+        params = parse(target)
+        return PostgresqlDatabase(**params, autorollback=True)
+    path = Path(target).expanduser()
+    if path.exists() and path.is_dir():
+        raise SisoError(f"«{path}» là một thư mục, cần đường dẫn tới một tệp cơ sở dữ liệu.", "db")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SisoError(f"Không tạo được thư mục cho cơ sở dữ liệu «{path.parent}»: {exc.strerror}.", "db") from None
+    return SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10)
+
+
+def is_sqlite() -> bool:
+    return isinstance(database.obj, SqliteDatabase)
+
+
+def open_database(target: str | None = None, *, create: bool = True) -> Database:
+    """Bind the proxy to the database named by ``target`` and bring its schema up to date."""
+    target = resolve_target(target)
+    db = _make_database(target)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+    except Exception as exc:  # noqa: BLE001 - driver errors differ per engine
+        raise SisoError(f"Không mở được cơ sở dữ liệu «{target}»: {exc}", "db") from None
+    if isinstance(db, SqliteDatabase):
+        try:
+            db.execute_sql("PRAGMA schema_version").fetchone()
+        except Exception:  # noqa: BLE001
+            db.close()
+            raise SisoError(f"Tệp «{target}» không phải là cơ sở dữ liệu SQLite của siso.", "db") from None
+    ensure_schema(db, target)
+    return db
+
+
+def schema_version(db: Database) -> int | None:
+    if not db.table_exists("meta"):
+        return None
+    row = Meta.get_or_none(Meta.key == "schema_version")
+    return int(row.value) if row else None
+
+
+def ensure_schema(db: Database, target: str = "") -> None:
+    version = schema_version(db)
+    if version is None:
+        if db.get_tables() and "student" not in db.get_tables():
+            raise SisoError(f"Tệp «{target}» là một cơ sở dữ liệu khác, không phải của siso.", "db")
+        with db.atomic():
+            db.create_tables(MODELS)
+            Meta.replace(key="schema_version", value=str(SCHEMA_VERSION)).execute()
+        return
+    if version > SCHEMA_VERSION:
+        raise SisoError(
+            f"Cơ sở dữ liệu có phiên bản lược đồ {version}, mới hơn chương trình này "
+            f"(phiên bản {SCHEMA_VERSION}). Hãy cập nhật siso.",
+            "db",
+        )
+    if version < SCHEMA_VERSION:
+        backup(db, f"v{version}")
+        with db.atomic():
+            for v in range(version, SCHEMA_VERSION):
+                MIGRATIONS[v](db)
+            Meta.replace(key="schema_version", value=str(SCHEMA_VERSION)).execute()
+
+
+def backup(db: Database, label: str) -> Path | None:
+    """Copy a SQLite file beside itself before a migration (``siso.sqlite3.bak-v1-…``)."""
+    if not isinstance(db, SqliteDatabase) or db.database == ":memory:":
+        return None
+    src = Path(db.database)
+    dest = src.with_name(f"{src.name}.bak-{label}-{datetime.now():%Y%m%d%H%M%S}")
+    with sqlite3.connect(str(dest)) as out:
+        db.connection().backup(out)
+    return dest
+
+
+def close_database() -> None:
+    if database.obj is not None and not database.is_closed():
+        database.close()
+
+
+__all__ = ["open_database", "close_database", "resolve_target", "default_db_path", "backup"]

@@ -1,0 +1,240 @@
+"""Record enrolment events and derive spans from them.
+
+A student's history in one school year is replayed in (date, id) order through a
+small state machine; any event that does not fit (a dropout of a student who is
+not enrolled, a return without a dropout, …) refuses the whole action. The
+``Span`` rows are rebuilt from the replay, so they always equal a full rebuild.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from . import audit, kinds
+from .dates import fmt_date
+from .errors import SisoError
+from .models import Event, SchoolClass, SchoolYear, Span, Student
+
+
+@dataclass
+class Step:
+    """The state after an event: enrolled in ``klass`` or not; the event that put it there."""
+
+    enrolled: bool
+    klass_id: int | None
+    span_start: date | None
+    span_event: int | None
+
+
+def semester_of(year: SchoolYear, day: date) -> str:
+    """HK1 before semester II starts, HK2 until the year's end, then summer (HE)."""
+    if day < year.hk2_start:
+        return "HK1"
+    if day <= year.end:
+        return "HK2"
+    return "HE"
+
+
+def summer_end(year: SchoolYear) -> date:
+    """Last day an event may carry for this school year: the summer after it."""
+    nxt = (
+        SchoolYear.select(SchoolYear.start)
+        .where(SchoolYear.start > year.start)
+        .order_by(SchoolYear.start)
+        .first()
+    )
+    if nxt is not None:
+        return max(year.end, nxt.start - timedelta(days=1))
+    return max(year.end, date(year.end.year, 8, 31))
+
+
+def _describe(ev: Event) -> str:
+    return f"«{kinds.LABELS.get(ev.kind, ev.kind)}» ngày {fmt_date(ev.date)} (số {ev.id})" if ev.id else (
+        f"«{kinds.LABELS.get(ev.kind, ev.kind)}» ngày {fmt_date(ev.date)}"
+    )
+
+
+def replay(events: list[Event], had_dropout_before: bool = False) -> list[tuple[Event, Step]]:
+    """Walk one student's events of one year in order; raise SisoError at the first misfit.
+
+    Returns each event with the state after it. Voided events must be left out by the caller.
+    """
+    state = Step(False, None, None, None)
+    last_exit: str | None = kinds.DROPOUT if had_dropout_before else None
+    started = False
+    out: list[tuple[Event, Step]] = []
+    for ev in events:
+        k = ev.kind
+        if k in kinds.ENTRIES:
+            if state.enrolled:
+                raise SisoError(
+                    f"Không ghi được {_describe(ev)}: học sinh đang học lớp "
+                    f"{SchoolClass.get_by_id(state.klass_id).name} vào ngày đó."
+                )
+            if k == kinds.RETURN and last_exit != kinds.DROPOUT:
+                raise SisoError(
+                    f"Không ghi được {_describe(ev)}: chỉ ghi «Đi học lại» cho học sinh đã bỏ học."
+                )
+            if k in (kinds.ADMIT, kinds.ENROLL) and started:
+                raise SisoError(
+                    f"Không ghi được {_describe(ev)}: học sinh đã vào trường trong năm học này; "
+                    "dùng «Chuyển đến» hoặc «Đi học lại»."
+                )
+            if ev.klass_id is None:
+                raise SisoError(f"Không ghi được {_describe(ev)}: thiếu lớp.", "lop")
+            state = Step(True, ev.klass_id, ev.date, ev.id)
+            started = True
+        elif k in kinds.EXITS:
+            if not state.enrolled:
+                raise SisoError(
+                    f"Không ghi được {_describe(ev)}: học sinh không đang học vào ngày đó."
+                )
+            state = Step(False, state.klass_id, None, None)
+            last_exit = k
+        elif k == kinds.CLASS_CHANGE:
+            if not state.enrolled:
+                raise SisoError(
+                    f"Không ghi được {_describe(ev)}: học sinh không đang học vào ngày đó."
+                )
+            if ev.klass_id == state.klass_id:
+                raise SisoError(f"Không ghi được {_describe(ev)}: học sinh đã ở lớp này.", "lop")
+            state = Step(True, ev.klass_id, ev.date, ev.id)
+        elif k in kinds.OUTCOMES:
+            if not state.enrolled:
+                raise SisoError(
+                    f"Không ghi được {_describe(ev)}: học sinh không đang học vào ngày đó."
+                )
+        else:
+            raise SisoError(f"Loại biến động «{k}» không có.", "kind")
+        out.append((ev, state))
+    return out
+
+
+def spans_from_replay(student_id: int, year_id: int, steps: list[tuple[Event, Step]]) -> list[dict]:
+    spans: list[dict] = []
+    current: dict | None = None
+    for ev, st in steps:
+        if ev.kind in kinds.OUTCOMES:
+            continue
+        if current is not None and (not st.enrolled or st.span_event == ev.id):
+            current["end"] = ev.date
+            current["end_event"] = ev.id
+            spans.append(current)
+            current = None
+        if st.enrolled and st.span_event == ev.id:
+            current = {
+                "student": student_id, "year": year_id, "klass": st.klass_id,
+                "start": ev.date, "end": None, "start_event": ev.id, "end_event": None,
+            }
+    if current is not None:
+        spans.append(current)
+    return spans
+
+
+def year_events(student_id: int, year_id: int, extra: Event | None = None,
+                skip_id: int | None = None) -> list[Event]:
+    q = (Event.select()
+         .where((Event.student == student_id) & (Event.year == year_id) & Event.voided_at.is_null())
+         .order_by(Event.date, Event.id))
+    evs = [e for e in q if e.id != skip_id]
+    if extra is not None:
+        evs.append(extra)
+        evs.sort(key=lambda e: (e.date, e.id if e.id is not None else 1 << 62))
+    return evs
+
+
+def had_dropout_before(student_id: int, year: SchoolYear) -> bool:
+    """True when the student's last exit in an earlier year was a dropout."""
+    last = (Event.select(Event.kind)
+            .join(SchoolYear)
+            .where((Event.student == student_id) & (SchoolYear.start < year.start)
+                   & Event.voided_at.is_null() & Event.kind.in_(kinds.EXITS + kinds.ENTRIES))
+            .order_by(Event.date.desc(), Event.id.desc())
+            .first())
+    return last is not None and last.kind == kinds.DROPOUT
+
+
+def rebuild_spans(student_id: int, year_id: int) -> list[tuple[Event, Step]]:
+    """Replace the student's spans of that year with the ones the events give."""
+    year = SchoolYear.get_by_id(year_id)
+    steps = replay(year_events(student_id, year_id), had_dropout_before(student_id, year))
+    Span.delete().where((Span.student == student_id) & (Span.year == year_id)).execute()
+    rows = spans_from_replay(student_id, year_id, steps)
+    if rows:
+        Span.insert_many(rows).execute()
+    return steps
+
+
+def check_date(year: SchoolYear, day: date, student: Student | None = None) -> None:
+    last = summer_end(year)
+    if day < year.start or day > last:
+        raise SisoError(
+            f"Ngày {fmt_date(day)} nằm ngoài năm học {year.name} "
+            f"({fmt_date(year.start)} – {fmt_date(last)}).",
+            "ngay",
+        )
+    if student is not None and day < student.dob:
+        raise SisoError(f"Ngày {fmt_date(day)} trước ngày sinh của học sinh.", "ngay")
+
+
+def record_event(student: Student, year: SchoolYear, kind: str, day: date, *,
+                 klass: SchoolClass | None = None, batch=None, audit_action: bool = True,
+                 **fields) -> Event:
+    """Record one event inside the caller's transaction (use ``audit.write``).
+
+    Validates the date, the class (same year; a class change stays in the grade),
+    the reason of a dropout, and the student's whole history with the event added.
+    """
+    if kind not in kinds.LABELS:
+        raise SisoError(f"Loại biến động «{kind}» không có.", "kind")
+    check_date(year, day, student)
+    if klass is not None and klass.year_id != year.id:
+        raise SisoError(f"Lớp {klass.name} không thuộc năm học {year.name}.", "lop")
+    if kind == kinds.DROPOUT and not fields.get("reason"):
+        raise SisoError("Bỏ học cần có lý do (mã trong danh mục lý do thôi học).", "ly_do")
+    before = {e.id: e for e in year_events(student.id, year.id)}
+    on_day = [e for e in before.values() if e.date <= day]
+    current_klass = None
+    if on_day:
+        steps = replay(on_day, had_dropout_before(student.id, year))
+        last = steps[-1][1]
+        current_klass = last.klass_id
+    if kind == kinds.CLASS_CHANGE:
+        if klass is None:
+            raise SisoError("Chuyển lớp cần lớp đến.", "lop")
+        if current_klass is not None:
+            old = SchoolClass.get_by_id(current_klass)
+            if old.grade != klass.grade:
+                raise SisoError(
+                    f"Chỉ chuyển lớp trong cùng khối: {old.name} (khối {old.grade}) → "
+                    f"{klass.name} (khối {klass.grade}).",
+                    "lop",
+                )
+    if klass is None and kind in kinds.ENTRIES + kinds.EXITS + kinds.OUTCOMES:
+        klass_id = current_klass
+        if klass_id is None and kind in kinds.ENTRIES:
+            raise SisoError("Cần chọn lớp cho học sinh.", "lop")
+    else:
+        klass_id = klass.id if klass else None
+    from_klass_id = current_klass if kind == kinds.CLASS_CHANGE else None
+    ev = Event(student=student, year=year, kind=kind, date=day, klass=klass_id,
+               from_klass=from_klass_id, semester=semester_of(year, day), batch=batch,
+               recorded_by=audit.current_user(), **fields)
+    # validate the whole history with the new event before writing anything
+    replay(year_events(student.id, year.id, extra=ev), had_dropout_before(student.id, year))
+    ev.save()
+    rebuild_spans(student.id, year.id)
+    return ev
+
+
+def status_on(student_id: int, day: date, year: SchoolYear | None = None) -> tuple[str, SchoolClass | None]:
+    """(status code from ``kinds.STATUS_LABELS``, class) of a student at the end of ``day``."""
+    q = (Event.select().where((Event.student == student_id) & (Event.date <= day)
+                              & Event.voided_at.is_null() & ~Event.kind.in_(kinds.OUTCOMES)))
+    if year is not None:
+        q = q.where(Event.year == year.id)
+    last = q.order_by(Event.date.desc(), Event.id.desc()).first()
+    if last is None:
+        return "chua_vao", None
+    return kinds.STATUS_AFTER[last.kind], last.klass

@@ -1,0 +1,192 @@
+"""The peewee models. The database is a proxy bound at start-up (see ``db.connection``).
+
+History is the truth: a student's class and status on any date come from the
+``Event`` rows. ``Span`` (enrolment spans) is derived from the events to make
+"as of a date" queries fast, and must always equal a full rebuild
+(``db.events.rebuild_spans``; ``siso check`` verifies it).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    FloatField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from . import text
+
+database = DatabaseProxy()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Meta(BaseModel):
+    """Internal key/value facts about the database itself (schema version)."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class Setting(BaseModel):
+    """The school's details, one row per key (see ``db.school.SETTINGS``)."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class SchoolYear(BaseModel):
+    name = CharField(unique=True, max_length=9)  # 2024-2025
+    start = DateField()
+    end = DateField()
+    hk2_start = DateField()
+    ref_date = DateField()  # start-of-year count is taken at the end of this day
+
+    class Meta:
+        table_name = "school_year"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SchoolClass(BaseModel):
+    year = ForeignKeyField(SchoolYear, backref="classes", on_delete="RESTRICT")
+    name = CharField(max_length=20)
+    grade = IntegerField()
+    homeroom = CharField(default="", max_length=100)  # GVCN
+
+    class Meta:
+        table_name = "school_class"
+        indexes = ((("year", "name"), True),)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Batch(BaseModel):
+    """A group of writes that can be undone as a whole (an import, a rollover)."""
+
+    kind = CharField(max_length=20)  # import | rollover
+    year = ForeignKeyField(SchoolYear, null=True, on_delete="RESTRICT")
+    created_at = DateTimeField(default=datetime.now)
+    created_by = CharField(max_length=100)
+    description = TextField(default="")
+    undone_at = DateTimeField(null=True)
+    undone_by = CharField(null=True, max_length=100)
+
+
+class Student(BaseModel):
+    code = CharField(unique=True, max_length=32)
+    national_id = CharField(null=True, unique=True, max_length=12)
+    family = CharField(default="", max_length=60)
+    middle = CharField(default="", max_length=100)
+    given = CharField(max_length=60)
+    female = BooleanField(default=False)
+    dob = DateField()
+    ethnic = CharField(default="01", max_length=2)
+    disability = CharField(null=True, max_length=2)
+    village = CharField(default="", max_length=100)
+    commune = CharField(default="", max_length=100)
+    birthplace = CharField(default="", max_length=200)
+    guardian = CharField(default="", max_length=100)
+    phone = CharField(default="", max_length=20)
+    address = CharField(default="", max_length=200)
+    sort_key = CharField(index=True, max_length=255)
+    name_folded = CharField(index=True, max_length=255)
+    batch = ForeignKeyField(Batch, null=True, on_delete="RESTRICT")
+    created_at = DateTimeField(default=datetime.now)
+
+    @property
+    def full_name(self) -> str:
+        return text.join_name(self.family, self.middle, self.given)
+
+    def refresh_derived(self) -> None:
+        """Recompute the stored sort key and the folded name from the name fields."""
+        self.sort_key = text.sort_key(self.family, self.middle, self.given, self.dob)
+        self.name_folded = text.fold(self.full_name)
+
+
+class Event(BaseModel):
+    """One dated change in a student's enrolment. Appended, never deleted; voided instead."""
+
+    student = ForeignKeyField(Student, backref="events", on_delete="RESTRICT")
+    year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    kind = CharField(max_length=20, index=True)  # see db.kinds
+    date = DateField(index=True)
+    klass = ForeignKeyField(SchoolClass, null=True, on_delete="RESTRICT")  # class entered/left
+    from_klass = ForeignKeyField(SchoolClass, null=True, on_delete="RESTRICT", column_name="from_klass_id")
+    semester = CharField(null=True, max_length=3)  # HK1 | HK2 | HE
+    reason = CharField(null=True, max_length=200)  # dropout reason code, or free text
+    school = CharField(null=True, max_length=200)  # school transferred from / to
+    province = CharField(null=True, max_length=100)
+    district = CharField(null=True, max_length=100)  # commune / district
+    scope = CharField(null=True, max_length=2)  # 01 trong tỉnh, 02 ngoài tỉnh, 03 nước ngoài
+    vocational = BooleanField(default=False)
+    doc_no = CharField(null=True, max_length=100)
+    note = TextField(null=True)
+    batch = ForeignKeyField(Batch, null=True, on_delete="RESTRICT")
+    recorded_by = CharField(max_length=100)
+    recorded_at = DateTimeField(default=datetime.now)
+    voided_at = DateTimeField(null=True)
+    voided_by = CharField(null=True, max_length=100)
+    void_reason = TextField(null=True)
+
+    class Meta:
+        indexes = ((("student", "date"), False), (("year", "kind", "date"), False))
+
+
+class Span(BaseModel):
+    """Derived: the student was in ``klass`` from the end of ``start`` until the end of
+    ``end - 1`` (``end`` is the date of the leaving event; NULL = still there)."""
+
+    student = ForeignKeyField(Student, on_delete="CASCADE")
+    year = ForeignKeyField(SchoolYear, on_delete="CASCADE")
+    klass = ForeignKeyField(SchoolClass, on_delete="CASCADE")
+    start = DateField()
+    end = DateField(null=True)
+    start_event = ForeignKeyField(Event, on_delete="CASCADE")
+    end_event = ForeignKeyField(Event, null=True, on_delete="CASCADE", column_name="end_event_id")
+
+    class Meta:
+        indexes = (
+            (("year", "start", "end"), False),
+            (("klass", "start", "end"), False),
+            (("student", "year"), False),
+        )
+
+
+class Target(BaseModel):
+    """A target (chỉ tiêu) the school registered for a school year, per level or grade."""
+
+    year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    level = CharField(null=True, max_length=4)  # TH | THCS | THPT, or NULL when per grade
+    grade = IntegerField(null=True)
+    name = CharField(max_length=40)  # ty_le_bo_hoc, ty_le_duy_tri, …
+    value = FloatField()
+
+    class Meta:
+        indexes = ((("year", "level", "grade", "name"), True),)
+
+
+class Audit(BaseModel):
+    at = DateTimeField(default=datetime.now, index=True)
+    user = CharField(max_length=100)
+    action = CharField(max_length=40)
+    target = CharField(default="", max_length=100)
+    detail = TextField(default="")  # JSON: what changed, before → after
+
+
+MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Student, Event, Span, Target, Audit]

@@ -1,0 +1,183 @@
+"""The school's settings, school years and classes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from . import audit, text
+from .dates import fmt_date, parse_date
+from .errors import SisoError
+from .models import SchoolClass, SchoolYear, Setting
+
+# key -> (Vietnamese label, default)
+SETTINGS = {
+    "ten_truong": ("Tên trường", ""),
+    "co_quan_quan_ly": ("Cơ quan quản lý", ""),
+    "xa": ("Xã / phường", ""),
+    "tinh": ("Tỉnh / thành phố", ""),
+    "cap_hoc": ("Cấp học (TH, THCS, THPT, TH-THCS, THCS-THPT)", "THCS"),
+    "dia_danh": ("Địa danh ghi trên biểu mẫu", ""),
+    "hieu_truong": ("Hiệu trưởng", ""),
+    "nguoi_lap_bieu": ("Người lập biểu", ""),
+    "ngon_ngu": ("Ngôn ngữ giao diện (vi, en)", "vi"),
+}
+LEVELS = {
+    "TH": range(1, 6), "THCS": range(6, 10), "THPT": range(10, 13),
+    "TH-THCS": range(1, 10), "THCS-THPT": range(6, 13),
+}
+
+
+def level_of_grade(grade: int) -> str:
+    return "TH" if grade <= 5 else "THCS" if grade <= 9 else "THPT"
+
+
+def get_settings() -> dict[str, str]:
+    values = {k: default for k, (_, default) in SETTINGS.items()}
+    values.update({s.key: s.value for s in Setting.select()})
+    return values
+
+
+def _check_setting(key: str, value: str) -> str:
+    if key not in SETTINGS:
+        raise SisoError(
+            f"Không có mục cài đặt «{key}». Các mục: {', '.join(SETTINGS)}.", "key")
+    value = text.clean(value)
+    if key == "cap_hoc":
+        value = value.upper()
+        if value not in LEVELS:
+            raise SisoError(f"Cấp học «{value}» không hợp lệ: cần một trong {', '.join(LEVELS)}.", key)
+    if key == "ngon_ngu" and value not in ("vi", "en"):
+        raise SisoError("Ngôn ngữ cần là vi hoặc en.", key)
+    if key == "ten_truong" and not value:
+        raise SisoError("Tên trường không được để trống.", key)
+    return value
+
+
+def set_settings(values: dict[str, str]) -> dict[str, str]:
+    """Save several settings in one transaction; nothing is written if one is invalid."""
+    clean = {k: _check_setting(k, v) for k, v in values.items()}
+    old = get_settings()
+    with audit.write("settings", "settings",
+                     before={k: old.get(k) for k in clean}, after=clean):
+        for k, v in clean.items():
+            Setting.replace(key=k, value=v).execute()
+    return clean
+
+
+def set_setting(key: str, value: str) -> str:
+    return set_settings({key: value})[key]
+
+
+# ---- school years ---------------------------------------------------------------------------
+
+_YEAR_NAME = re.compile(r"^(\d{4})\s*-\s*(\d{4})$")
+
+
+def _check_year_name(name: str) -> tuple[str, int]:
+    m = _YEAR_NAME.match(text.clean(name))
+    if not m or int(m.group(2)) != int(m.group(1)) + 1:
+        raise SisoError(f"Tên năm học «{name}» không hợp lệ: cần dạng 2024-2025 (hai năm liền nhau).",
+                        "nam_hoc")
+    return f"{m.group(1)}-{m.group(2)}", int(m.group(1))
+
+
+def add_year(name: str, start, end, ref=None, hk2=None) -> SchoolYear:
+    name, first = _check_year_name(name)
+    start = parse_date(start, "ngày bắt đầu")
+    end = parse_date(end, "ngày kết thúc")
+    ref = parse_date(ref, "ngày chốt sĩ số đầu năm") if ref not in (None, "") else start
+    hk2 = parse_date(hk2, "ngày bắt đầu học kỳ II") if hk2 not in (None, "") else date(first + 1, 1, 15)
+    if start.year != first:
+        raise SisoError(f"Ngày bắt đầu {fmt_date(start)} phải thuộc năm {first} của năm học {name}.", "start")
+    if not start < end:
+        raise SisoError(f"Ngày kết thúc {fmt_date(end)} phải sau ngày bắt đầu {fmt_date(start)}.", "end")
+    if end.year != first + 1:
+        raise SisoError(f"Ngày kết thúc {fmt_date(end)} phải thuộc năm {first + 1}.", "end")
+    if not start <= ref <= end:
+        raise SisoError(f"Ngày chốt sĩ số đầu năm {fmt_date(ref)} phải nằm trong năm học "
+                        f"({fmt_date(start)} – {fmt_date(end)}).", "ref")
+    if not start < hk2 <= end:
+        raise SisoError(f"Ngày bắt đầu học kỳ II {fmt_date(hk2)} phải nằm trong năm học.", "hk2")
+    if SchoolYear.get_or_none(SchoolYear.name == name):
+        raise SisoError(f"Năm học {name} đã có.", "nam_hoc")
+    with audit.write("year.add", f"year:{name}", name=name, start=start, end=end, ref=ref, hk2=hk2):
+        return SchoolYear.create(name=name, start=start, end=end, ref_date=ref, hk2_start=hk2)
+
+
+def list_years() -> list[SchoolYear]:
+    return list(SchoolYear.select().order_by(SchoolYear.start))
+
+
+def current_year(today: date | None = None) -> SchoolYear | None:
+    """The school year containing today (or its summer); else the latest one started; else the first."""
+    today = today or date.today()
+    years = list_years()
+    if not years:
+        return None
+    started = [y for y in years if y.start <= today]
+    return started[-1] if started else years[0]
+
+
+def get_year(name: str | None = None) -> SchoolYear:
+    """The named year, or the current one. Vietnamese error when it does not exist."""
+    if not name:
+        y = current_year()
+        if y is None:
+            raise SisoError("Chưa có năm học nào: tạo bằng «siso year add 2024-2025 --start … --end …».",
+                            "nam_hoc")
+        return y
+    norm = text.clean(name).replace(" ", "")
+    y = SchoolYear.get_or_none(SchoolYear.name == norm)
+    if y is None:
+        names = ", ".join(y.name for y in list_years()) or "chưa có"
+        raise SisoError(f"Không có năm học «{name}». Các năm học: {names}.", "nam_hoc")
+    return y
+
+
+# ---- classes --------------------------------------------------------------------------------
+
+_CLASS_NAME = re.compile(r"^[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ/.\-]{0,19}$")
+
+
+def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "") -> SchoolClass:
+    name = text.clean(name).upper().replace(" ", "")
+    if not _CLASS_NAME.match(name):
+        raise SisoError(f"Tên lớp «{name}» không hợp lệ: ví dụ 6A1, 6/2, 9C.", "lop")
+    try:
+        grade = int(grade)
+    except (TypeError, ValueError):
+        raise SisoError(f"Khối «{grade}» không hợp lệ: cần số từ 1 đến 12.", "khoi") from None
+    if not 1 <= grade <= 12:
+        raise SisoError(f"Khối {grade} không hợp lệ: cần số từ 1 đến 12.", "khoi")
+    lead = re.match(r"\d+", name)
+    if lead and int(lead.group()) != grade:
+        raise SisoError(f"Lớp {name} không thuộc khối {grade}.", "khoi")
+    if SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == name)):
+        raise SisoError(f"Lớp {name} đã có trong năm học {year.name}.", "lop")
+    homeroom = text.title_name(homeroom) if homeroom else ""
+    with audit.write("class.add", f"class:{year.name}/{name}", name=name, grade=grade, gvcn=homeroom):
+        return SchoolClass.create(name=name, grade=grade, year=year, homeroom=homeroom)
+
+
+def update_class(klass: SchoolClass, homeroom: str) -> SchoolClass:
+    homeroom = text.title_name(homeroom) if homeroom else ""
+    with audit.write("class.edit", f"class:{klass.id}", before=klass.homeroom, after=homeroom):
+        klass.homeroom = homeroom
+        klass.save()
+    return klass
+
+
+def list_classes(year: SchoolYear) -> list[SchoolClass]:
+    """Classes in grade then natural name order (6A2 before 6A10)."""
+    return sorted(SchoolClass.select().where(SchoolClass.year == year),
+                  key=lambda c: (c.grade, text.natural_key(c.name)))
+
+
+def get_class(name: str, year: SchoolYear) -> SchoolClass:
+    norm = text.clean(name).upper().replace(" ", "")
+    k = SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == norm))
+    if k is None:
+        names = ", ".join(c.name for c in list_classes(year)) or "chưa có lớp nào"
+        raise SisoError(f"Không có lớp «{name}» trong năm học {year.name}. Các lớp: {names}.", "lop")
+    return k

@@ -1,0 +1,197 @@
+"""Add, edit, find and list students."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from . import audit, codes, kinds, text
+from .dates import fmt_date, parse_date
+from .errors import SisoError
+from .events import record_event
+from .models import Event, SchoolClass, SchoolYear, Student
+
+_NAME_OK = re.compile(r"^[^\W\d_]+(?:['’\-.][^\W\d_]*)*$")
+_CODE_OK = re.compile(r"^[A-Za-z0-9_\-./]{1,32}$")
+
+FIELDS = ("family", "middle", "given", "female", "dob", "ethnic", "disability", "national_id",
+          "village", "commune", "birthplace", "guardian", "phone", "address")
+
+
+def parse_gender(value) -> bool:
+    """True for female. Accepts nam/nu/nữ, male/female, m/f, 0/1 (1 = nữ), x (cột Nữ)."""
+    v = text.fold(str(value or ""))
+    if v in ("nu", "f", "female", "1", "x", "gai", "con gai"):
+        return True
+    if v in ("nam", "m", "male", "0", "trai", "con trai"):
+        return False
+    raise SisoError(f"Giới tính «{value}» không hợp lệ: cần «nam» hoặc «nữ».", "gioi_tinh")
+
+
+def check_name(full: str) -> tuple[str, str, str]:
+    full = text.title_name(full)
+    if not full:
+        raise SisoError("Thiếu họ và tên học sinh.", "ho_ten")
+    for word in full.split(" "):
+        if not _NAME_OK.match(word):
+            raise SisoError(f"Họ tên «{full}» có ký tự không hợp lệ «{word}»: chỉ dùng chữ cái, "
+                            "dấu nháy và gạch nối.", "ho_ten")
+    family, middle, given = text.split_name(full)
+    if not family:
+        raise SisoError(f"Họ tên «{full}» cần có cả họ và tên.", "ho_ten")
+    if len(full) > 100:
+        raise SisoError("Họ tên dài quá 100 ký tự.", "ho_ten")
+    return family, middle, given
+
+
+def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
+    """Validate and normalise student fields; raises SisoError naming the first bad field."""
+    out: dict = {}
+    if "name" in data:
+        out["family"], out["middle"], out["given"] = check_name(data["name"])
+    if "dob" in data:
+        dob = parse_date(data["dob"], "ngày sinh")
+        ref = year.start if year else date.today()
+        age = ref.year - dob.year
+        if not 3 <= age <= 30:
+            raise SisoError(f"Ngày sinh {fmt_date(dob)} không hợp lý: học sinh {age} tuổi "
+                            f"vào năm {ref.year}.", "ngay_sinh")
+        out["dob"] = dob
+    if "gender" in data:
+        out["female"] = parse_gender(data["gender"])
+    if "ethnic" in data:
+        raw = data["ethnic"]
+        code = codes.match_ethnic(raw) if text.clean(raw) else "01"
+        if code is None:
+            raise SisoError(f"Dân tộc «{raw}» không có trong danh mục 54 dân tộc "
+                            "(ghi mã 01–55 hoặc tên, ví dụ 01 hoặc Kinh).", "dan_toc")
+        out["ethnic"] = code
+    if "disability" in data:
+        raw = text.clean(data["disability"])
+        if raw:
+            code = f"{int(raw):02d}" if raw.isdigit() else None
+            if code not in codes.disability_types():
+                raise SisoError(f"Loại khuyết tật «{raw}» không có: cần mã 01–06 "
+                                f"({', '.join(f'{k} {v}' for k, v in codes.disability_types().items())}).",
+                                "khuyet_tat")
+            out["disability"] = code
+        else:
+            out["disability"] = None
+    if "national_id" in data:
+        nid = re.sub(r"\s", "", text.clean(data["national_id"]))
+        if nid and not re.fullmatch(r"\d{12}", nid):
+            raise SisoError(f"Mã định danh «{nid}» không hợp lệ: cần đúng 12 chữ số.", "ma_dinh_danh")
+        out["national_id"] = nid or None
+    if "phone" in data:
+        phone = re.sub(r"[\s.\-]", "", text.clean(data["phone"]))
+        if phone.startswith("+84"):
+            phone = "0" + phone[3:]
+        if phone and not re.fullmatch(r"0\d{9,10}", phone):
+            raise SisoError(f"Số điện thoại «{data['phone']}» không hợp lệ: cần 10 chữ số, "
+                            "bắt đầu bằng 0.", "dien_thoai")
+        out["phone"] = phone
+    for key, field in (("village", "thon"), ("commune", "xa"), ("birthplace", "noi_sinh"),
+                       ("address", "dia_chi")):
+        if key in data:
+            out[key] = text.clean(data[key])
+    if "guardian" in data:
+        out["guardian"] = text.title_name(data["guardian"]) if text.clean(data["guardian"]) else ""
+    if "code" in data and data["code"] not in (None, ""):
+        code = text.clean(data["code"]).upper()
+        if not _CODE_OK.match(code):
+            raise SisoError(f"Mã học sinh «{code}» không hợp lệ: chỉ dùng chữ, số, - _ . / "
+                            "(tối đa 32 ký tự).", "ma")
+        out["code"] = code
+    return out
+
+
+def next_code() -> str:
+    last = Student.select(Student.id).order_by(Student.id.desc()).first()
+    n = (last.id if last else 0) + 1
+    while Student.select().where(Student.code == f"HS{n:06d}").exists():
+        n += 1
+    return f"HS{n:06d}"
+
+
+def _check_unique(values: dict, exclude_id: int | None = None) -> None:
+    if values.get("code"):
+        q = Student.select().where(Student.code == values["code"])
+        if exclude_id:
+            q = q.where(Student.id != exclude_id)
+        if q.exists():
+            raise SisoError(f"Mã học sinh {values['code']} đã có.", "ma")
+    if values.get("national_id"):
+        q = Student.select().where(Student.national_id == values["national_id"])
+        if exclude_id:
+            q = q.where(Student.id != exclude_id)
+        other = q.first()
+        if other:
+            raise SisoError(f"Mã định danh {values['national_id']} đã là của học sinh "
+                            f"{other.full_name} ({other.code}).", "ma_dinh_danh")
+
+
+def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str = kinds.ADMIT,
+                day=None, from_school: str | None = None, batch=None, audit_it: bool = True) -> Student:
+    """Create a student and the event that brings them into ``klass`` — one transaction.
+
+    ``data`` keys: name, dob, gender, ethnic and optionally code, national_id, disability,
+    village, commune, birthplace, guardian, phone, address.
+    """
+    for required, label in (("name", "họ và tên"), ("dob", "ngày sinh"), ("gender", "giới tính")):
+        if not text.clean(str(data.get(required) or "")):
+            raise SisoError(f"Thiếu {label}.", required)
+    values = check_fields({"ethnic": "", **data}, year=year)
+    if entry not in (kinds.ADMIT, kinds.TRANSFER_IN):
+        raise SisoError("Cách vào trường cần là admit (nhập học) hoặc transfer-in (chuyển đến).", "entry")
+    if klass.year_id != year.id:
+        raise SisoError(f"Lớp {klass.name} không thuộc năm học {year.name}.", "lop")
+    day = parse_date(day, "ngày vào") if day not in (None, "") else (
+        year.start if entry == kinds.ADMIT else min(max(date.today(), year.start), year.end))
+    _check_unique(values)
+    ctx = audit.write("student.add") if audit_it else _null()
+    with ctx as info:
+        values.setdefault("code", next_code())
+        st = Student(**values, batch=batch)
+        st.refresh_derived()
+        st.save()
+        record_event(st, year, entry, day, klass=klass, batch=batch,
+                     school=text.clean(from_school) or None)
+        if info is not None:
+            info.update(_target=f"student:{st.code}", after={**values, "lop": klass.name, "ngay": day})
+    return st
+
+
+class _null:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def update_student(student: Student, data: dict) -> Student:
+    """Edit a student's fields (not the class: that is an event). One transaction."""
+    values = check_fields(data)
+    _check_unique(values, exclude_id=student.id)
+    before = {k: getattr(student, k) for k in values}
+    with audit.write("student.edit", f"student:{student.code}", before=before, after=values):
+        for k, v in values.items():
+            setattr(student, k, v)
+        student.refresh_derived()
+        student.save()
+    return student
+
+
+def get_student(code: str) -> Student:
+    norm = text.clean(code).upper()
+    st = Student.get_or_none(Student.code == norm)
+    if st is None and norm.isdigit() and len(norm) == 12:
+        st = Student.get_or_none(Student.national_id == norm)
+    if st is None:
+        raise SisoError(f"Không có học sinh mã «{code}».", "ma")
+    return st
+
+
+def history(student: Student) -> list[Event]:
+    """All the student's events, voided ones included, in date order."""
+    return list(Event.select().where(Event.student == student).order_by(Event.date, Event.id))

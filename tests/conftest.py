@@ -1,0 +1,19 @@
+import pytest
+
+from db.connection import close_database, open_database
+
+
+@pytest.fixture
+def db(tmp_path):
+    """A fresh file database (not :memory:, so worker threads share it)."""
+    path = tmp_path / "test.sqlite3"
+    database = open_database(str(path))
+    yield database
+    close_database()
+
+
+@pytest.fixture
+def year(db):
+    from db.school import add_year
+
+    return add_year("2024-2025", "05/09/2024", "31/05/2025", ref="30/09/2024", hk2="13/01/2025")

@@ -1,0 +1,105 @@
+"""``siso`` — the headless command line. Same services as the TUI.
+
+Each area adds its commands in its own module (``register(groups)``); this module builds
+the parser, opens the database, and turns every ``SisoError`` into one Vietnamese line
+on standard error with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+from db.errors import SisoError
+
+# Command groups: `siso GROUP ACTION …`
+GROUPS = {
+    "year": "Năm học: tạo, kết quả cuối năm, chuyển năm",
+    "class": "Lớp học",
+    "student": "Học sinh: thêm, danh sách, xem",
+    "event": "Biến động: chuyển đến, chuyển đi, bỏ học, đi học lại, chuyển lớp",
+    "report": "Báo cáo theo biểu mẫu",
+    "target": "Chỉ tiêu năm học",
+    "import": "Nhập danh sách từ tệp",
+    "settings": "Thông tin nhà trường",
+}
+# Modules that add commands, in tui/cli/
+MODULES = ["school", "students", "demo", "events", "reports", "imports"]
+
+
+def _version() -> str:
+    try:
+        return version("siso")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its errors as one Vietnamese line."""
+
+    def error(self, message: str):
+        message = (message.replace("the following arguments are required", "thiếu tham số")
+                   .replace("unrecognized arguments", "tham số không nhận ra")
+                   .replace("invalid choice", "lựa chọn không hợp lệ")
+                   .replace("choose from", "chọn một trong")
+                   .replace("expected one argument", "cần một giá trị"))
+        self.exit(2, f"Lỗi: {message} (xem «{self.prog} --help»)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="siso", description="siso — quản lý sĩ số học sinh.")
+    parser.add_argument("--version", action="version", version=f"siso {_version()}")
+    parser.add_argument("--db", help="tệp SQLite hoặc postgresql://… (mặc định: SISO_DB hoặc thư mục dữ liệu)")
+    parser.add_argument("--lang", choices=["vi", "en"], help="ngôn ngữ giao diện")
+    parser.add_argument("--user", help="người thực hiện ghi vào nhật ký (mặc định: tài khoản máy)")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+    groups = {}
+    for name, help_text in GROUPS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        groups[name] = p.add_subparsers(dest="action", metavar="VIỆC", parser_class=_Parser,
+                                        required=name != "settings")
+        groups[name]._parent = p  # modules may add arguments to the group itself
+    groups["_root"] = sub
+    for mod in MODULES:
+        importlib.import_module(f"tui.cli.{mod}").register(groups)
+    return parser
+
+
+def open_db(args):
+    from db.audit import set_user
+    from db.connection import open_database
+
+    set_user(getattr(args, "user", None))
+    return open_database(getattr(args, "db", None))
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")  # Vietnamese on a Windows console
+        except (AttributeError, ValueError):
+            pass
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from .app_door import run_app
+
+            return run_app(args)
+        if not hasattr(args, "func"):
+            parser.parse_args([args.command, "--help"])
+        return int(args.func(args) or 0)
+    except SisoError as err:
+        print(f"Lỗi: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã dừng.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

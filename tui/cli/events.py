@@ -1,0 +1,5 @@
+"""CLI commands: events."""
+
+
+def register(groups):
+    pass

@@ -1,0 +1,5 @@
+"""CLI commands: imports."""
+
+
+def register(groups):
+    pass

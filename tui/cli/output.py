@@ -1,0 +1,40 @@
+"""Write rows as an aligned table, CSV or UTF-8 JSON on standard output."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def emit(rows: list[dict], columns: list[tuple[str, str]], fmt: str = "table", out=None) -> None:
+    """``columns``: (key, header). JSON keeps the keys and ISO dates; table and CSV use headers."""
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2,
+                  default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
+        out.write("\n")
+        return
+    table = [[_cell(r.get(k)) for k, _ in columns] for r in rows]
+    headers = [h for _, h in columns]
+    if fmt == "csv":
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(headers)
+        w.writerows(table)
+        return
+    widths = [max([len(h)] + [len(row[i]) for row in table]) for i, h in enumerate(headers)]
+    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in table:
+        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")

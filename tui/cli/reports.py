@@ -1,0 +1,5 @@
+"""CLI commands: reports."""
+
+
+def register(groups):
+    pass
