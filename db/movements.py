@@ -1,0 +1,431 @@
+"""The movement register: transfers, dropouts, returns, class changes, decreases, voids.
+
+One service per kind; each is one ``audit.write`` transaction around
+``db.events.record_event``. The TUI event form and ``siso event …`` both call these.
+A refused action raises :class:`SisoError` (Vietnamese, naming the field) and writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import NamedTuple
+
+from peewee import JOIN
+
+from . import audit, codes, kinds, text
+from .dates import fmt_date, parse_date
+from .errors import SisoError
+from .events import (had_dropout_before, rebuild_spans, record_event, replay, status_on,
+                     year_events)
+from .models import Event, SchoolClass, SchoolYear, Student
+
+# Kinds the movement register lists by default (not the start-of-year entries nor outcomes).
+MOVEMENT_KINDS = (kinds.TRANSFER_IN, kinds.RETURN, kinds.TRANSFER_OUT, kinds.DROPOUT,
+                  kinds.CLASS_CHANGE, kinds.DEATH, kinds.OTHER_DECREASE)
+# Kinds a user records through the event form / ``siso event add``.
+RECORDABLE = MOVEMENT_KINDS
+
+
+# ---- small helpers ---------------------------------------------------------------------------
+
+def _student(value) -> Student:
+    if isinstance(value, Student):
+        return value
+    st = Student.get_or_none(Student.id == int(value))
+    if st is None:
+        raise SisoError(f"Không có học sinh số {value}.", "hoc_sinh")
+    return st
+
+
+def _year(value) -> SchoolYear:
+    if isinstance(value, SchoolYear):
+        return value
+    y = SchoolYear.get_or_none(SchoolYear.id == int(value))
+    if y is None:
+        raise SisoError(f"Không có năm học số {value}.", "nam_hoc")
+    return y
+
+
+def _klass(value, year: SchoolYear) -> SchoolClass | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, SchoolClass):
+        k = value
+    elif isinstance(value, int):
+        k = SchoolClass.get_or_none(SchoolClass.id == value)
+        if k is None:
+            raise SisoError(f"Không có lớp số {value}.", "lop")
+    else:
+        from .school import get_class
+
+        k = get_class(str(value), year)
+    if k.year_id != year.id:
+        raise SisoError(f"Lớp {k.name} không thuộc năm học {year.name}.", "lop")
+    return k
+
+
+def _opt(value) -> str | None:
+    v = text.clean(value) if value is not None else ""
+    return v or None
+
+
+def describe(ev: Event) -> str:
+    """«Đi học lại» ngày 03/12/2024 (số 57)"""
+    return f"«{kinds.LABELS.get(ev.kind, ev.kind)}» ngày {fmt_date(ev.date)} (số {ev.id})"
+
+
+def _who(st: Student) -> str:
+    return f"{st.full_name} ({st.code})"
+
+
+def check_reason(reason) -> str:
+    """A dropout reason code from the national list (``1`` → ``01``)."""
+    raw = text.clean(str(reason or ""))
+    if not raw:
+        raise SisoError("Bỏ học cần có lý do (mã trong danh mục lý do thôi học).", "ly_do")
+    code = f"{int(raw):02d}" if raw.isdigit() else raw
+    reasons = codes.dropout_reasons()
+    if code not in reasons:
+        listing = "; ".join(f"{k} {v}" for k, v in reasons.items())
+        raise SisoError(f"Lý do bỏ học «{raw}» không có trong danh mục: {listing}.", "ly_do")
+    return code
+
+
+def check_scope(scope, required: bool = False) -> str | None:
+    raw = text.clean(str(scope or "")).lower()
+    if not raw:
+        if required:
+            raise SisoError("Cần chọn phạm vi chuyển: trong tỉnh (01), ngoài tỉnh (02) hoặc "
+                            "nước ngoài (03).", "pham_vi")
+        return None
+    if raw in kinds.SCOPE_FROM_CLI:
+        return kinds.SCOPE_FROM_CLI[raw]
+    code = f"{int(raw):02d}" if raw.isdigit() else raw
+    if code in kinds.SCOPES:
+        return code
+    for k, label in kinds.SCOPES.items():
+        if text.fold(label) == text.fold(raw):
+            return k
+    raise SisoError(f"Phạm vi chuyển «{scope}» không hợp lệ: cần trong-tinh (01), ngoai-tinh (02) "
+                    "hoặc nuoc-ngoai (03).", "pham_vi")
+
+
+def _first_misfit(events: list[Event], had_dropout: bool) -> Event | None:
+    """The first event at which the replay of ``events`` fails (None when it passes)."""
+    try:
+        replay(events, had_dropout)
+        return None
+    except SisoError:
+        pass
+    for i in range(len(events)):
+        try:
+            replay(events[: i + 1], had_dropout)
+        except SisoError:
+            return events[i]
+    return events[-1] if events else None
+
+
+def _prechecks(st: Student, year: SchoolYear, kind: str, day: date) -> None:
+    """Rules checked before the replay, for messages that say what is wrong in the user's terms."""
+    label = kinds.LABELS[kind]
+    first_entry = (Event.select(Event.date)
+                   .where((Event.student == st.id) & Event.voided_at.is_null()
+                          & Event.kind.in_(kinds.ENTRIES))
+                   .order_by(Event.date).first())
+    if first_entry is not None and day < first_entry.date and kind not in (kinds.TRANSFER_IN,):
+        raise SisoError(f"Ngày {fmt_date(day)} trước ngày học sinh {_who(st)} vào trường "
+                        f"({fmt_date(first_entry.date)}).", "ngay")
+    same_day = (Event.select()
+                .where((Event.student == st.id) & (Event.date == day) & Event.voided_at.is_null()
+                       & ~Event.kind.in_(kinds.OUTCOMES))
+                .order_by(Event.id).first())
+    if same_day is not None:
+        raise SisoError(f"Không ghi được «{label}» ngày {fmt_date(day)}: học sinh {_who(st)} đã có "
+                        f"sự kiện {describe(same_day)} cùng ngày; hai sự kiện cùng ngày mâu thuẫn "
+                        "nhau (nếu ghi nhầm, hãy hủy sự kiện đó trước).", "ngay")
+    status, klass = status_on(st.id, day, year)
+    if kind in kinds.ENTRIES:
+        if status == "dang_hoc":
+            raise SisoError(f"Không ghi được «{label}»: học sinh {_who(st)} đang học lớp "
+                            f"{klass.name} vào ngày {fmt_date(day)}.", "ngay")
+        if kind == kinds.RETURN and status != "bo_hoc" and not (
+                status == "chua_vao" and had_dropout_before(st.id, year)):
+            raise SisoError(f"Không ghi được «{label}»: chỉ ghi cho học sinh đã bỏ học; học sinh "
+                            f"{_who(st)} vào ngày {fmt_date(day)} có trạng thái "
+                            f"«{kinds.STATUS_LABELS[status]}».", "loai")
+    elif status != "dang_hoc":
+        raise SisoError(f"Không ghi được «{label}»: học sinh {_who(st)} không đang học vào ngày "
+                        f"{fmt_date(day)} (trạng thái: {kinds.STATUS_LABELS[status]}).", "ngay")
+
+
+def _record(st: Student, year: SchoolYear, kind: str, day, klass: SchoolClass | None = None,
+            **fields) -> Event:
+    """Pre-checks, then ``record_event`` inside one audited transaction."""
+    day = parse_date(day, "ngày")
+    from .events import check_date
+
+    check_date(year, day, st)
+    _prechecks(st, year, kind, day)
+    fields = {k: v for k, v in fields.items() if v not in (None, "")}
+    with audit.write(f"event.{kind}", f"student:{st.code}") as info:
+        try:
+            ev = record_event(st, year, kind, day, klass=klass, **fields)
+        except SisoError as err:
+            later = [e for e in year_events(st.id, year.id) if e.date > day]
+            if later:
+                names = ", ".join(describe(e) for e in later[:3])
+                raise SisoError(f"Không ghi được «{kinds.LABELS[kind]}» ngày {fmt_date(day)}: các "
+                                f"sự kiện ghi sau ngày đó ({names}) sẽ không còn đúng. {err.message}",
+                                err.field) from None
+            raise
+        info.update(event=ev.id, kind=kind, date=day, lop=ev.klass.name if ev.klass_id else None,
+                    **{k: v for k, v in fields.items()})
+    return ev
+
+
+# ---- the services ----------------------------------------------------------------------------
+
+def record_transfer_in(year, day, klass, *, student=None, data: dict | None = None,
+                       school: str | None = None, province: str | None = None,
+                       district: str | None = None, scope=None, doc_no: str | None = None,
+                       note: str | None = None) -> Event:
+    """Transfer in: an existing student (``student``) or a new one (``data`` for add_student)."""
+    year = _year(year)
+    klass = _klass(klass, year)
+    if klass is None:
+        raise SisoError("Chuyển đến cần chọn lớp.", "lop")
+    school = _opt(school)
+    if not school:
+        raise SisoError("Chuyển đến cần tên trường chuyển đi (trường cũ của học sinh).", "truong")
+    fields = dict(school=school, province=_opt(province), district=_opt(district),
+                  scope=check_scope(scope), doc_no=_opt(doc_no), note=_opt(note))
+    if student is not None:
+        return _record(_student(student), year, kinds.TRANSFER_IN, day, klass, **fields)
+    if not data:
+        raise SisoError("Cần chọn học sinh, hoặc nhập thông tin học sinh mới.", "hoc_sinh")
+    from .students import add_student
+
+    day = parse_date(day, "ngày")
+    with audit.write("event.transfer_in", "") as info:
+        st = add_student(data, year, klass, entry=kinds.TRANSFER_IN, day=day,
+                         from_school=school, audit_it=False)
+        extra = {k: v for k, v in fields.items() if k != "school" and v is not None}
+        ev = Event.get((Event.student == st.id) & (Event.kind == kinds.TRANSFER_IN))
+        if extra:
+            Event.update(**extra).where(Event.id == ev.id).execute()
+            ev = Event.get_by_id(ev.id)
+        info.update(_target=f"student:{st.code}", event=ev.id, new_student=True, kind=ev.kind,
+                    date=day, lop=klass.name, **{k: v for k, v in fields.items() if v})
+    return ev
+
+
+def record_transfer_out(student, year, day, *, school: str | None = None,
+                        province: str | None = None, district: str | None = None, scope=None,
+                        vocational: bool = False, doc_no: str | None = None,
+                        note: str | None = None) -> Event:
+    year = _year(year)
+    school = _opt(school)
+    if not school and not vocational:
+        raise SisoError("Chuyển đi cần tên trường chuyển đến (hoặc đánh dấu học nghề).", "truong")
+    return _record(_student(student), year, kinds.TRANSFER_OUT, day, None, school=school,
+                   province=_opt(province), district=_opt(district),
+                   scope=check_scope(scope, required=True), vocational=bool(vocational),
+                   doc_no=_opt(doc_no), note=_opt(note))
+
+
+def record_dropout(student, year, day, reason, *, doc_no: str | None = None,
+                   note: str | None = None) -> Event:
+    year = _year(year)
+    return _record(_student(student), year, kinds.DROPOUT, day, None, reason=check_reason(reason),
+                   doc_no=_opt(doc_no), note=_opt(note))
+
+
+def record_return(student, year, day, klass=None, *, doc_no: str | None = None,
+                  note: str | None = None) -> Event:
+    """Đi học lại / vận động ra lớp: back after a dropout (into ``klass`` or the old class)."""
+    year = _year(year)
+    return _record(_student(student), year, kinds.RETURN, day, _klass(klass, year),
+                   doc_no=_opt(doc_no), note=_opt(note))
+
+
+def record_class_change(student, year, day, klass, *, doc_no: str | None = None,
+                        note: str | None = None) -> Event:
+    year = _year(year)
+    k = _klass(klass, year)
+    if k is None:
+        raise SisoError("Chuyển lớp cần chọn lớp đến.", "lop")
+    return _record(_student(student), year, kinds.CLASS_CHANGE, day, k,
+                   doc_no=_opt(doc_no), note=_opt(note))
+
+
+def record_decrease(student, year, day, kind: str = kinds.DEATH, *, reason: str | None = None,
+                    doc_no: str | None = None, note: str | None = None) -> Event:
+    """Death (chết / mất) or another decrease (giảm khác; the reason is free text)."""
+    if kind not in (kinds.DEATH, kinds.OTHER_DECREASE):
+        raise SisoError("Giảm cần là «Chết / mất» hoặc «Giảm khác».", "loai")
+    year = _year(year)
+    if kind == kinds.OTHER_DECREASE and not _opt(reason) and not _opt(note):
+        raise SisoError("Giảm khác cần ghi lý do.", "ly_do")
+    return _record(_student(student), year, kind, day, None, reason=_opt(reason),
+                   doc_no=_opt(doc_no), note=_opt(note))
+
+
+def record(kind: str, student, year, day, **fields) -> Event:
+    """Dispatch to the service of ``kind`` (used by the event form and the CLI).
+
+    ``fields``: klass, school, province, district, scope, reason, vocational, doc_no, note
+    (and ``data`` for a new student transferring in). Fields a kind does not use are ignored.
+    """
+    kind = kinds.FROM_CLI.get(kind, kind)
+    common = {k: fields.get(k) for k in ("doc_no", "note")}
+    if kind == kinds.TRANSFER_IN:
+        return record_transfer_in(year, day, fields.get("klass"), student=student,
+                                  data=fields.get("data"), school=fields.get("school"),
+                                  province=fields.get("province"), district=fields.get("district"),
+                                  scope=fields.get("scope"), **common)
+    if student is None:
+        raise SisoError("Cần chọn học sinh.", "hoc_sinh")
+    if kind == kinds.TRANSFER_OUT:
+        return record_transfer_out(student, year, day, school=fields.get("school"),
+                                   province=fields.get("province"), district=fields.get("district"),
+                                   scope=fields.get("scope"), vocational=bool(fields.get("vocational")),
+                                   **common)
+    if kind == kinds.DROPOUT:
+        return record_dropout(student, year, day, fields.get("reason"), **common)
+    if kind == kinds.RETURN:
+        return record_return(student, year, day, fields.get("klass"), **common)
+    if kind == kinds.CLASS_CHANGE:
+        return record_class_change(student, year, day, fields.get("klass"), **common)
+    if kind in (kinds.DEATH, kinds.OTHER_DECREASE):
+        return record_decrease(student, year, day, kind, reason=fields.get("reason"), **common)
+    names = ", ".join(kinds.CLI_NAMES[k] for k in RECORDABLE)
+    raise SisoError(f"Loại biến động «{kind}» không ghi được ở đây: cần một trong {names}.", "loai")
+
+
+# ---- void ------------------------------------------------------------------------------------
+
+def void_event(event_id: int, reason: str) -> Event:
+    """Mark an event void (kept in the history, counted nowhere). Refused, naming them, when
+    later events depend on it."""
+    ev = Event.get_or_none(Event.id == int(event_id))
+    if ev is None:
+        raise SisoError(f"Không có sự kiện số {event_id}.", "so")
+    if ev.voided_at is not None:
+        raise SisoError(f"Sự kiện {describe(ev)} đã bị hủy ngày {ev.voided_at:%d/%m/%Y}.", "so")
+    reason = _opt(reason)
+    if not reason:
+        raise SisoError("Cần ghi lý do hủy sự kiện.", "ly_do_huy")
+    st = ev.student
+    this_year = ev.year
+    years = list(SchoolYear.select().where(SchoolYear.start >= this_year.start)
+                 .order_by(SchoolYear.start))
+    with audit.write("event.void", f"event:{ev.id}", student=st.code, kind=ev.kind,
+                     date=ev.date, reason=reason):
+        ev.voided_at = datetime.now()
+        ev.voided_by = audit.current_user()
+        ev.void_reason = reason
+        ev.save()
+        for y in years:
+            evs = year_events(st.id, y.id)
+            if y.id != this_year.id and not evs:
+                continue
+            hdb = had_dropout_before(st.id, y)
+            bad = _first_misfit(evs, hdb)
+            if bad is not None:
+                raise SisoError(f"Không hủy được: sự kiện {describe(bad)} dựa trên sự kiện này; "
+                                "hủy sự kiện đó trước.", "so")
+            rebuild_spans(st.id, y.id)
+    return ev
+
+
+# ---- the register ----------------------------------------------------------------------------
+
+class EventRow(NamedTuple):
+    id: int
+    date: date
+    kind: str
+    student_id: int
+    code: str
+    name: str
+    klass: str  # class entered / left / of the student
+    from_klass: str  # class left by a class change
+    semester: str
+    reason: str
+    school: str
+    province: str
+    district: str
+    scope: str
+    vocational: bool
+    doc_no: str
+    note: str
+    voided: bool
+    void_reason: str
+    batch: int | None
+
+    @property
+    def label(self) -> str:
+        return kinds.LABELS.get(self.kind, self.kind)
+
+    def as_dict(self) -> dict:
+        d = self._asdict()
+        d["kind_label"] = self.label
+        d["kind"] = kinds.CLI_NAMES.get(self.kind, self.kind)
+        return d
+
+
+def list_events(year, start=None, end=None, kind=None, klass=None,
+                include_voided: bool = True, student=None) -> list[EventRow]:
+    """Events of ``year`` dated in [start, end] (one query), by date then record order.
+
+    ``kind``: one kind, a list of kinds, or None for the movement kinds (MOVEMENT_KINDS).
+    ``klass``: a class (the event's class or the class left by a class change).
+    """
+    year = _year(year)
+    if kind is None:
+        kind_list = list(MOVEMENT_KINDS)
+    elif isinstance(kind, str):
+        kind_list = [kinds.FROM_CLI.get(kind, kind)]
+    else:
+        kind_list = [kinds.FROM_CLI.get(k, k) for k in kind]
+    for k in kind_list:
+        if k not in kinds.LABELS:
+            names = ", ".join(kinds.CLI_NAMES.values())
+            raise SisoError(f"Loại biến động «{k}» không có: cần một trong {names}.", "loai")
+    From = SchoolClass.alias("from_class")
+    q = (Event.select(Event.id, Event.date, Event.kind, Student.id, Student.code, Student.family,
+                      Student.middle, Student.given, SchoolClass.name, From.name, Event.semester,
+                      Event.reason, Event.school, Event.province, Event.district, Event.scope,
+                      Event.vocational, Event.doc_no, Event.note, Event.voided_at, Event.void_reason,
+                      Event.batch)
+         .join(Student, on=(Student.id == Event.student))
+         .switch(Event).join(SchoolClass, JOIN.LEFT_OUTER, on=(SchoolClass.id == Event.klass))
+         .switch(Event).join(From, JOIN.LEFT_OUTER, on=(From.id == Event.from_klass))
+         .where((Event.year == year.id) & Event.kind.in_(kind_list)))
+    if start not in (None, ""):
+        q = q.where(Event.date >= parse_date(start, "từ ngày"))
+    if end not in (None, ""):
+        q = q.where(Event.date <= parse_date(end, "đến ngày"))
+    if klass not in (None, ""):
+        k = _klass(klass, year)
+        q = q.where((Event.klass == k.id) | (Event.from_klass == k.id))
+    if student is not None:
+        q = q.where(Event.student == _student(student).id)
+    if not include_voided:
+        q = q.where(Event.voided_at.is_null())
+    rows = []
+    for r in q.order_by(Event.date, Event.id).tuples():
+        (eid, day, k, sid, code, fam, mid, giv, kname, fname, sem, reason, school, prov, dist,
+         scope, voc, doc, note, voided_at, vreason, batch) = r
+        rows.append(EventRow(eid, day, k, sid, code, text.join_name(fam, mid, giv), kname or "",
+                             fname or "", sem or "", reason or "", school or "", prov or "",
+                             dist or "", scope or "", bool(voc), doc or "", note or "",
+                             voided_at is not None, vreason or "", batch))
+    return rows
+
+
+def reason_text(row_or_event) -> str:
+    """Human text of an event's reason: the dropout reason's name, else the free text."""
+    reason = row_or_event.reason or ""
+    if row_or_event.kind == kinds.DROPOUT and reason:
+        return f"{reason} {codes.dropout_reasons().get(reason, '')}".strip()
+    return reason

@@ -1,0 +1,480 @@
+"""Year end: each student's outcome, and the rollover into the next school year.
+
+Outcomes are events (promoted, pending, held_back, completed) dated at the year's end, or
+in the summer when a pending one is resolved; the latest non-voided one wins. With no
+outcome recorded a student is promoted, except in the school's top grade, where a student
+completes the level.
+
+The rollover is one transaction and one ``Batch`` (kind "rollover"): next year's classes
+come from an editable mapping, promoted students go to grade + 1, held-back students stay
+in their grade, completers leave (or, in a combined school that teaches the next grade, go
+on to it). Students with an unresolved pending outcome stop the rollover, unless the caller
+says how to treat them (``pending_as``). Undo removes exactly what the batch wrote, as long
+as nothing was recorded in the new year after it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from peewee import fn
+
+from . import audit, kinds, text
+from .dates import fmt_date, parse_date
+from .errors import SisoError
+from .events import record_event, status_on, summer_end
+from .models import Batch, Event, SchoolClass, SchoolYear, Span, Student, Target
+from .movements import _klass, _student, _year, describe
+
+RESULTS = {  # CLI / TUI spelling -> event kind
+    "promoted": kinds.PROMOTED, "pending": kinds.PENDING, "held-back": kinds.HELD_BACK,
+    "held_back": kinds.HELD_BACK, "completed": kinds.COMPLETED,
+}
+COMPLETION_GRADES = (5, 9, 12)
+COMPLETED_LABELS = {5: "Hoàn thành chương trình tiểu học", 9: "Tốt nghiệp THCS",
+                    12: "Tốt nghiệp THPT"}
+
+
+def outcome_label(kind: str, grade: int | None = None) -> str:
+    if kind == kinds.COMPLETED and grade in COMPLETED_LABELS:
+        return COMPLETED_LABELS[grade]
+    return kinds.LABELS[kind]
+
+
+def school_grades(year: SchoolYear | None = None) -> set[int]:
+    """Grades the school teaches: its level setting, plus any grade it has a class of."""
+    from .school import LEVELS, get_settings
+
+    level = get_settings().get("cap_hoc") or "THCS"
+    grades = set(LEVELS.get(level, LEVELS["THCS"]))
+    if year is not None:
+        grades |= {g for (g,) in SchoolClass.select(SchoolClass.grade)
+                   .where(SchoolClass.year == year.id).tuples()}
+    return grades
+
+
+def default_outcome(grade: int, grades: set[int]) -> str:
+    """Promoted, except in the school's top grade (a completion grade): completed."""
+    if grade in COMPLETION_GRADES and grade + 1 not in grades:
+        return kinds.COMPLETED
+    return kinds.PROMOTED
+
+
+def latest_outcomes(year: SchoolYear, student_ids=None) -> dict[int, Event]:
+    """student id -> latest non-voided outcome event of the year (one query)."""
+    q = (Event.select().where((Event.year == year.id) & Event.kind.in_(kinds.OUTCOMES)
+                              & Event.voided_at.is_null()))
+    if student_ids is not None:
+        q = q.where(Event.student.in_(list(student_ids)))
+    out: dict[int, Event] = {}
+    for ev in q.order_by(Event.date, Event.id):
+        out[ev.student_id] = ev
+    return out
+
+
+@dataclass
+class OutcomeRow:
+    student_id: int
+    code: str
+    name: str
+    female: bool
+    dob: date
+    grade: int
+    outcome: str  # event kind
+    explicit: bool  # recorded (True) or the default (False)
+    event_id: int | None
+    date: date | None
+
+    @property
+    def label(self) -> str:
+        return outcome_label(self.outcome, self.grade)
+
+
+def outcomes_for_class(klass, year=None) -> list[OutcomeRow]:
+    """Students of the class at the end of the year, with their outcome (recorded or default)."""
+    from .roster import roster_rows
+
+    if isinstance(klass, SchoolClass):
+        k = klass
+    else:
+        k = _klass(klass, _year(year))
+    y = k.year
+    rows = roster_rows(y, y.end, klass=k, include_left=False)
+    found = latest_outcomes(y, [r.id for r in rows])
+    grades = school_grades(y)
+    out = []
+    for r in rows:
+        ev = found.get(r.id)
+        out.append(OutcomeRow(r.id, r.code, r.full_name, r.female, r.dob, k.grade,
+                              ev.kind if ev else default_outcome(k.grade, grades),
+                              ev is not None, ev.id if ev else None, ev.date if ev else None))
+    return out
+
+
+def set_outcome(student, year, result: str, day=None, klass=None) -> Event:
+    """Record a student's year-end outcome (one transaction).
+
+    ``result``: promoted | pending | held-back | completed. ``day`` defaults to the year's end;
+    resolving a pending outcome may be dated in the summer (only to promoted or held back).
+    Recording again on the same date replaces (voids) the earlier outcome of that date.
+    """
+    st = _student(student)
+    y = _year(year)
+    kind = RESULTS.get(str(result).strip().lower(), str(result))
+    if kind not in kinds.OUTCOMES:
+        raise SisoError(f"Kết quả «{result}» không hợp lệ: cần promoted (lên lớp), pending "
+                        "(thi lại / rèn luyện hè), held-back (lưu ban) hoặc completed "
+                        "(hoàn thành chương trình).", "ket_qua")
+    prev = latest_outcomes(y, [st.id]).get(st.id)
+    if day in (None, ""):
+        if prev is not None and prev.kind == kinds.PENDING and kind in (kinds.PROMOTED, kinds.HELD_BACK):
+            day = min(max(date.today(), y.end), summer_end(y))
+        else:
+            day = y.end
+    day = parse_date(day, "ngày")
+    if day < y.end:
+        raise SisoError(f"Kết quả cuối năm ghi từ ngày kết thúc năm học ({fmt_date(y.end)}) trở đi, "
+                        f"không ghi ngày {fmt_date(day)}.", "ngay")
+    if day > y.end and not (prev is not None and prev.kind == kinds.PENDING
+                            and kind in (kinds.PROMOTED, kinds.HELD_BACK)):
+        raise SisoError(f"Sau ngày kết thúc năm học ({fmt_date(y.end)}) chỉ ghi kết quả lên lớp hoặc "
+                        "lưu ban cho học sinh đang chờ thi lại / rèn luyện hè.", "ngay")
+    status, cur = status_on(st.id, day, y)
+    if status != "dang_hoc":
+        raise SisoError(f"Học sinh {st.full_name} ({st.code}) không đang học vào ngày {fmt_date(day)} "
+                        f"(trạng thái: {kinds.STATUS_LABELS[status]}), không ghi kết quả cuối năm.",
+                        "hoc_sinh")
+    k = _klass(klass, y) if klass not in (None, "") else None
+    if k is not None and cur.id != k.id:
+        raise SisoError(f"Học sinh {st.full_name} ({st.code}) học lớp {cur.name}, không phải lớp "
+                        f"{k.name}.", "lop")
+    if kind == kinds.COMPLETED and cur.grade not in COMPLETION_GRADES:
+        raise SisoError(f"«Hoàn thành chương trình» chỉ ghi cho khối 5, 9 hoặc 12; học sinh "
+                        f"{st.full_name} học lớp {cur.name} (khối {cur.grade}).", "ket_qua")
+    if prev is not None and prev.kind == kind and prev.date == day:
+        return prev
+    with audit.write("year.outcome", f"student:{st.code}", year=y.name, lop=cur.name,
+                     before=prev.kind if prev else None, after=kind, date=day) as info:
+        if prev is not None and prev.date == day:
+            Event.update(voided_at=datetime.now(), voided_by=audit.current_user(),
+                         void_reason="Sửa kết quả cuối năm").where(Event.id == prev.id).execute()
+        ev = record_event(st, y, kind, day)
+        info["event"] = ev.id
+    return ev
+
+
+# ---- rollover --------------------------------------------------------------------------------
+
+_LEAD = re.compile(r"^(\d+)(.*)$")
+
+
+def next_class_name(name: str, grade: int) -> str:
+    """6A1 → 7A1, 6/2 → 7/2; a name without the grade in front gets the new grade in front."""
+    m = _LEAD.match(name)
+    if m and int(m.group(1)) == grade:
+        return f"{grade + 1}{m.group(2)}"
+    return f"{grade + 1}{name}"
+
+
+def _next_year_name(name: str) -> str:
+    a, b = name.split("-")
+    return f"{int(a) + 1}-{int(b) + 1}"
+
+
+@dataclass
+class NewClass:
+    name: str
+    grade: int
+    exists: bool  # already in the target year
+    promoted: int = 0  # students coming up from grade - 1
+    held_back: int = 0  # students staying in the grade
+
+    @property
+    def total(self) -> int:
+        return self.promoted + self.held_back
+
+
+@dataclass
+class Plan:
+    """What a rollover would write. ``mapping``/``held_mapping``: old class name -> new name."""
+
+    source: SchoolYear
+    target_name: str
+    target: SchoolYear | None
+    start: date
+    end: date
+    ref: date
+    mapping: dict[str, str]
+    held_mapping: dict[str, str]
+    classes: dict[str, NewClass] = field(default_factory=dict)
+    placements: list[tuple[int, str]] = field(default_factory=list)  # (student id, new class)
+    completers: int = 0
+    promoted: int = 0
+    held_back: int = 0
+    pending: list[tuple[str, str, str]] = field(default_factory=list)  # (code, name, class)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> list[str]:
+        lines = [f"Chuyển năm {self.source.name} → {self.target_name}"
+                 + ("" if self.target else f" (tạo năm học mới {fmt_date(self.start)} – {fmt_date(self.end)})"),
+                 f"Lên lớp: {self.promoted}; lưu ban: {self.held_back}; hoàn thành, rời trường: "
+                 f"{self.completers}."]
+        for c in sorted(self.classes.values(), key=lambda c: (c.grade, text.natural_key(c.name))):
+            lines.append(f"  {c.name} (khối {c.grade}{', có sẵn' if c.exists else ', tạo mới'}): "
+                         f"{c.total} học sinh ({c.promoted} lên lớp, {c.held_back} lưu ban)")
+        lines += [f"Lỗi: {p}" for p in self.problems]
+        return lines
+
+
+def _enrolled_at_end(year: SchoolYear) -> list[tuple[int, int, str, int, str, str]]:
+    """(student id, class id, class name, grade, code, full name) of students still enrolled
+    after the year and its summer (open spans)."""
+    rows = (Span.select(Span.student, SchoolClass.id, SchoolClass.name, SchoolClass.grade,
+                        Student.code, Student.family, Student.middle, Student.given)
+            .join(SchoolClass, on=(SchoolClass.id == Span.klass))
+            .switch(Span).join(Student, on=(Student.id == Span.student))
+            .where((Span.year == year.id) & Span.end.is_null())
+            .order_by(SchoolClass.grade, SchoolClass.name, Student.sort_key).tuples())
+    return [(s, k, n, g, c, text.join_name(f, m, gv)) for s, k, n, g, c, f, m, gv in rows]
+
+
+def default_mappings(source: SchoolYear, target: SchoolYear | None = None) -> tuple[dict, dict]:
+    """(promoted mapping, held-back mapping) by old class name, before any edit."""
+    from .school import list_classes
+
+    grades = school_grades(source)
+    olds = list_classes(source)
+    mapping = {c.name: next_class_name(c.name, c.grade) for c in olds
+               if c.grade + 1 in grades}
+    existing = {c.name: c.grade for c in list_classes(target)} if target else {}
+    new_names = {**existing, **{n: int(_LEAD.match(n).group(1)) if _LEAD.match(n) else 0
+                               for n in mapping.values()}}
+    held = {}
+    for c in olds:
+        if c.name in new_names and new_names[c.name] == c.grade:
+            held[c.name] = c.name
+        else:
+            same = sorted((n for n, g in new_names.items() if g == c.grade), key=text.natural_key)
+            held[c.name] = same[0] if same else c.name
+    return mapping, held
+
+
+def rollover_preview(source, target_name: str | None = None, *, mapping: dict | None = None,
+                     held_mapping: dict | None = None, start=None, end=None, ref=None,
+                     pending_as: str | None = None) -> Plan:
+    """Work out the rollover without writing anything; ``Plan.problems`` lists what stops it."""
+    if isinstance(source, str):
+        from .school import get_year
+
+        source = get_year(source)
+    src = _year(source)
+    target_name = text.clean(target_name or "") or _next_year_name(src.name)
+    target = SchoolYear.get_or_none(SchoolYear.name == target_name.replace(" ", ""))
+    first = int(target_name[:4]) if target_name[:4].isdigit() else src.start.year + 1
+    if target is not None:
+        t_start, t_end, t_ref = target.start, target.end, target.ref_date
+    else:
+        t_start = parse_date(start, "ngày bắt đầu") if start else date(first, 9, 5)
+        t_end = parse_date(end, "ngày kết thúc") if end else date(first + 1, 5, 31)
+        t_ref = parse_date(ref, "ngày chốt sĩ số") if ref else t_start
+    dm, dh = default_mappings(src, target)
+    mapping = {**dm, **{text.clean(k).upper(): text.clean(v).upper().replace(" ", "")
+                        for k, v in (mapping or {}).items()}}
+    held = {**dh, **{text.clean(k).upper(): text.clean(v).upper().replace(" ", "")
+                     for k, v in (held_mapping or {}).items()}}
+    plan = Plan(src, target_name, target, t_start, t_end, t_ref, mapping, held)
+    if target is not None and target.start <= src.start:
+        plan.problems.append(f"Năm học {target.name} không đứng sau năm học {src.name}.")
+        return plan
+    if t_start <= src.end:
+        plan.problems.append(f"Năm học mới phải bắt đầu sau ngày kết thúc năm học {src.name} "
+                             f"({fmt_date(src.end)}).")
+    existing = {}
+    if target is not None:
+        existing = {c.name: c for c in SchoolClass.select().where(SchoolClass.year == target.id)}
+        done = Batch.get_or_none((Batch.kind == "rollover") & (Batch.year == target.id)
+                                 & Batch.undone_at.is_null())
+        if done is not None:
+            plan.problems.append(f"Đã chuyển năm vào năm học {target.name} (đợt số {done.id}); "
+                                 "hoàn tác đợt đó trước nếu muốn làm lại.")
+    grades = school_grades(src)
+    students = _enrolled_at_end(src)
+    outcomes = latest_outcomes(src)
+    pend = RESULTS.get(pending_as, pending_as) if pending_as else None
+    if pend not in (None, kinds.PROMOTED, kinds.HELD_BACK):
+        plan.problems.append("Cách xử lý học sinh chờ thi lại chỉ có thể là lên lớp hoặc lưu ban.")
+        pend = None
+
+    def want(name: str, grade: int) -> NewClass | None:
+        if name in existing and existing[name].grade != grade:
+            plan.problems.append(f"Lớp {name} của năm học {target_name} thuộc khối "
+                                 f"{existing[name].grade}, không phải khối {grade}.")
+            return None
+        m = _LEAD.match(name)
+        if m and int(m.group(1)) != grade:
+            plan.problems.append(f"Lớp {name} không thuộc khối {grade}: sửa bảng chuyển lớp.")
+            return None
+        nc = plan.classes.get(name)
+        if nc is None:
+            nc = plan.classes[name] = NewClass(name, grade, name in existing)
+        elif nc.grade != grade:
+            plan.problems.append(f"Lớp {name} được dùng cho cả khối {nc.grade} và khối {grade}.")
+            return None
+        return nc
+
+    for sid, _kid, kname, grade, code, name in students:
+        ev = outcomes.get(sid)
+        kind = ev.kind if ev else default_outcome(grade, grades)
+        if kind == kinds.PENDING:
+            if pend is None:
+                plan.pending.append((code, name, kname))
+                continue
+            kind = pend
+        if kind == kinds.COMPLETED and grade + 1 not in grades:
+            plan.completers += 1
+            continue
+        if kind == kinds.HELD_BACK:
+            new = held.get(kname)
+            nc = want(new, grade) if new else None
+            if nc is not None:
+                nc.held_back += 1
+                plan.held_back += 1
+                plan.placements.append((sid, new))
+        else:
+            new = mapping.get(kname)
+            if not new:
+                plan.problems.append(f"Chưa có lớp mới cho học sinh lên lớp từ lớp {kname}.")
+                continue
+            nc = want(new, grade + 1)
+            if nc is not None:
+                nc.promoted += 1
+                plan.promoted += 1
+                plan.placements.append((sid, new))
+    if plan.pending:
+        names = ", ".join(f"{n} ({c}, lớp {k})" for c, n, k in plan.pending[:20])
+        more = f" và {len(plan.pending) - 20} học sinh khác" if len(plan.pending) > 20 else ""
+        plan.problems.append(f"{len(plan.pending)} học sinh còn chờ thi lại / rèn luyện hè, chưa có "
+                             f"kết quả: {names}{more}. Ghi kết quả lên lớp hoặc lưu ban trước.")
+    if target is not None and plan.placements:
+        ids = [s for s, _ in plan.placements]
+        busy = (Event.select(Event.student).distinct()
+                .where((Event.year == target.id) & Event.voided_at.is_null()
+                       & Event.student.in_(ids)).count())
+        if busy:
+            plan.problems.append(f"{busy} học sinh đã có sự kiện trong năm học {target.name}; "
+                                 "không chuyển năm được cho các em.")
+    # de-duplicate problem lines, keep order
+    plan.problems = list(dict.fromkeys(plan.problems))
+    return plan
+
+
+def rollover(source, target_name: str | None = None, **options) -> Batch:
+    """Write the rollover planned by ``rollover_preview`` (same arguments): one transaction,
+    one Batch. Raises SisoError listing the problems when the plan has any."""
+    plan = rollover_preview(source, target_name, **options)
+    if not plan.ok:
+        raise SisoError(" ".join(plan.problems), "chuyen_nam")
+    from .school import add_class, add_year
+
+    last_event = Event.select(fn.MAX(Event.id)).scalar() or 0
+    with audit.write("year.rollover", f"year:{plan.target_name}", source=plan.source.name,
+                     promoted=plan.promoted, held_back=plan.held_back,
+                     completers=plan.completers) as info:
+        created_year = plan.target is None
+        target = plan.target or add_year(plan.target_name, plan.start, plan.end, ref=plan.ref)
+        batch = Batch.create(kind="rollover", year=target, created_by=audit.current_user(),
+                             description="")
+        by_name = {c.name: c for c in SchoolClass.select().where(SchoolClass.year == target.id)}
+        created = []
+        for nc in sorted(plan.classes.values(), key=lambda c: (c.grade, text.natural_key(c.name))):
+            if nc.name not in by_name:
+                c = add_class(nc.name, nc.grade, target)
+                by_name[c.name] = c
+                created.append(c.id)
+        now = datetime.now()
+        user = audit.current_user()
+        rows = [dict(student=sid, year=target.id, kind=kinds.ENROLL, date=target.start,
+                     klass=by_name[name].id, semester="HK1", batch=batch.id, recorded_by=user,
+                     recorded_at=now) for sid, name in plan.placements]
+        for i in range(0, len(rows), 200):
+            Event.insert_many(rows[i:i + 200]).execute()
+        spans = [dict(student=e.student_id, year=target.id, klass=e.klass_id, start=e.date, end=None,
+                      start_event=e.id, end_event=None)
+                 for e in Event.select(Event.id, Event.student, Event.klass, Event.date)
+                 .where(Event.batch == batch.id)]
+        for i in range(0, len(spans), 200):
+            Span.insert_many(spans[i:i + 200]).execute()
+        batch.description = json.dumps({"source": plan.source.name, "created_year": created_year,
+                                        "classes": created, "last_event_id": last_event},
+                                       ensure_ascii=False)
+        batch.save()
+        info.update(batch=batch.id, classes=len(created), students=len(rows))
+    return batch
+
+
+def _rollover_batch(target) -> Batch:
+    if isinstance(target, str):
+        from .school import get_year
+
+        target = get_year(target)
+    y = _year(target)
+    b = (Batch.select().where((Batch.kind == "rollover") & (Batch.year == y.id)
+                              & Batch.undone_at.is_null()).order_by(Batch.id.desc()).first())
+    if b is None:
+        raise SisoError(f"Năm học {y.name} không có đợt chuyển năm nào để hoàn tác.", "nam_hoc")
+    return b
+
+
+def undo_rollover(target) -> Batch:
+    """Remove everything the year's rollover wrote (one transaction), if nothing was recorded in
+    the new year after it."""
+    batch = _rollover_batch(target)
+    y = batch.year
+    meta = json.loads(batch.description or "{}")
+    last = meta.get("last_event_id", 0)
+    later = (Event.select().where((Event.year == y.id) & (Event.id > last)
+                                  & ((Event.batch != batch.id) | Event.batch.is_null()))
+             .order_by(Event.date, Event.id))
+    n = later.count()
+    if n:
+        first = later.first()
+        raise SisoError(f"Không hoàn tác được chuyển năm: đã có {n} sự kiện ghi vào năm học {y.name} "
+                        f"sau đó (ví dụ {describe(first)} của học sinh {first.student.code}). "
+                        "Hủy các sự kiện đó trước.", "nam_hoc")
+    voided = Event.select().where((Event.batch == batch.id) & Event.voided_at.is_null(False)).first()
+    if voided is not None:
+        raise SisoError(f"Không hoàn tác được chuyển năm: sự kiện {describe(voided)} của đợt này đã "
+                        "bị hủy riêng sau đó.", "nam_hoc")
+    nxt = SchoolYear.select().where(SchoolYear.start > y.start).order_by(SchoolYear.start).first()
+    if nxt is not None and Batch.select().where((Batch.kind == "rollover") & (Batch.year == nxt.id)
+                                                & Batch.undone_at.is_null()).exists():
+        raise SisoError(f"Không hoàn tác được: năm học {nxt.name} đã được chuyển năm từ năm học "
+                        f"{y.name}; hoàn tác đợt đó trước.", "nam_hoc")
+    with audit.write("year.undo_rollover", f"year:{y.name}", batch=batch.id) as info:
+        ev_ids = Event.select(Event.id).where(Event.batch == batch.id)
+        Span.delete().where(Span.start_event.in_(ev_ids) | Span.end_event.in_(ev_ids)).execute()
+        removed = Event.delete().where(Event.batch == batch.id).execute()
+        classes = meta.get("classes", [])
+        if classes:
+            SchoolClass.delete().where(SchoolClass.id.in_(classes)).execute()
+        year_removed = False
+        if meta.get("created_year"):
+            still = (SchoolClass.select().where(SchoolClass.year == y.id).exists()
+                     or Event.select().where(Event.year == y.id).exists()
+                     or Target.select().where(Target.year == y.id).exists())
+            if not still:
+                Batch.update(year=None).where(Batch.year == y.id).execute()
+                SchoolYear.delete().where(SchoolYear.id == y.id).execute()
+                year_removed = True
+        Batch.update(undone_at=datetime.now(), undone_by=audit.current_user()).where(
+            Batch.id == batch.id).execute()
+        info.update(events=removed, classes=len(classes), year_removed=year_removed)
+    return Batch.get_by_id(batch.id)
+
