@@ -1,5 +1,221 @@
-"""CLI commands: events."""
+"""CLI commands: the movement register (``siso event …``) and year end (``siso year outcome|rollover|undo-rollover``)."""
+
+from __future__ import annotations
+
+from db.errors import SisoError
+
+
+def _year_for(args, day=None):
+    """The year named by --year; else the one whose school days and summer hold ``day``."""
+    from db import school
+    from db.events import summer_end
+
+    if getattr(args, "year", None) or day is None:
+        return school.get_year(getattr(args, "year", None))
+    for y in reversed(school.list_years()):
+        if y.start <= day <= summer_end(y):
+            return y
+    return school.get_year(None)
+
+
+def _event_add(args):
+    from tui.cli import open_db
+
+    open_db(args)
+    from db import kinds, movements
+    from db.dates import parse_date
+    from db.students import get_student
+
+    kind = kinds.FROM_CLI.get(args.kind, args.kind)
+    day = parse_date(args.date, "ngày")
+    year = _year_for(args, day)
+    student = get_student(args.student) if args.student else None
+    data = None
+    if student is None:
+        if kind != kinds.TRANSFER_IN:
+            raise SisoError("Thiếu --student (mã học sinh).", "hoc_sinh")
+        if not args.name:
+            raise SisoError("Chuyển đến: cần --student (học sinh đã có) hoặc --name, --dob, --gender "
+                            "(học sinh mới).", "hoc_sinh")
+        data = {"name": args.name, "dob": args.dob, "gender": args.gender,
+                "ethnic": args.ethnic or ""}
+        if args.code:
+            data["code"] = args.code
+    ev = movements.record(kind, student, year, day, klass=args.klass, school=args.school,
+                          province=args.province, district=args.district, scope=args.scope,
+                          reason=args.reason, vocational=args.vocational, doc_no=args.doc,
+                          note=args.note, data=data)
+    print(ev.id)
+    return 0
+
+
+def _event_void(args):
+    from tui.cli import open_db
+
+    open_db(args)
+    from db import movements
+
+    ev = movements.void_event(args.id, args.reason)
+    print(f"Đã hủy sự kiện {movements.describe(ev)}.")
+    return 0
+
+
+COLUMNS = [("id", "Số"), ("date", "Ngày"), ("kind_label", "Biến động"), ("code", "Mã HS"),
+           ("name", "Họ và tên"), ("klass", "Lớp"), ("from_klass", "Từ lớp"),
+           ("semester", "Kỳ"), ("reason_text", "Lý do"), ("school", "Trường"),
+           ("province", "Tỉnh"), ("district", "Xã/huyện"), ("scope_label", "Phạm vi"),
+           ("vocational", "Học nghề"), ("doc_no", "Số văn bản"), ("note", "Ghi chú"),
+           ("voided", "Đã hủy"), ("void_reason", "Lý do hủy")]
+
+
+def _event_list(args):
+    from tui.cli import open_db
+
+    open_db(args)
+    from db import kinds, movements
+    from tui.cli.output import emit
+
+    year = _year_for(args)
+    rows = movements.list_events(year, args.date_from, args.date_to,
+                                 kind=args.kind or None, klass=args.klass,
+                                 include_voided=not args.valid_only)
+    out = []
+    for r in rows:
+        d = r.as_dict()
+        d["reason_text"] = movements.reason_text(r)
+        d["scope_label"] = kinds.SCOPES.get(r.scope, "")
+        d["semester"] = kinds.SEMESTER_LABELS.get(r.semester, r.semester)
+        out.append(d)
+    emit(out, COLUMNS, args.format)
+    return 0
+
+
+def _outcome(args):
+    from tui.cli import open_db
+
+    open_db(args)
+    from db import school, yearend
+    from db.students import get_student
+
+    year = school.get_year(args.year)
+    st = get_student(args.student)
+    ev = yearend.set_outcome(st, year, args.result, day=args.date, klass=args.klass)
+    print(ev.id)
+    return 0
+
+
+def _parse_map(items, flag: str) -> dict:
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise SisoError(f"{flag} «{item}» không đúng dạng: cần LỚP_CŨ=LỚP_MỚI, ví dụ 6A1=7A1.", "map")
+        a, b = item.split("=", 1)
+        out[a.strip().upper()] = b.strip().upper()
+    return out
+
+
+def _rollover(args):
+    from tui.cli import open_db
+
+    open_db(args)
+    from db import school, yearend
+
+    source = school.get_year(args.source)
+    options = dict(mapping=_parse_map(args.map, "--map"),
+                   held_mapping=_parse_map(args.held_map, "--held-map"),
+                   start=args.start, end=args.end, ref=args.ref,
+                   pending_as=args.pending_as)
+    plan = yearend.rollover_preview(source, args.target, **options)
+    for line in plan.summary():
+        print(line)
+    if not plan.ok:
+        raise SisoError("Chưa chuyển năm được: " + " ".join(plan.problems), "chuyen_nam")
+    if args.dry_run:
+        print("Chạy thử: chưa ghi gì.")
+        return 0
+    batch = yearend.rollover(source, args.target, **options)
+    print(f"Đã chuyển năm (đợt số {batch.id}).")
+    return 0
+
+
+def _undo_rollover(args):
+    from tui.cli import open_db
+
+    open_db(args)
+    from db import yearend
+
+    batch = yearend.undo_rollover(args.year_name)
+    print(f"Đã hoàn tác đợt chuyển năm số {batch.id}.")
+    return 0
 
 
 def register(groups):
-    pass
+    from db import kinds
+    from db.movements import RECORDABLE
+
+    ev = groups["event"]
+    p = ev.add_parser("add", help="ghi một biến động (in ra số của sự kiện mới)",
+                      description="Ghi một biến động của học sinh. In ra số của sự kiện mới.")
+    p.add_argument("--student", help="mã học sinh (hoặc mã định danh 12 số)")
+    p.add_argument("--kind", required=True, choices=[kinds.CLI_NAMES[k] for k in RECORDABLE],
+                   help="loại biến động")
+    p.add_argument("--date", required=True, help="ngày (dd/mm/yyyy)")
+    p.add_argument("--year", help="năm học (mặc định: năm học chứa ngày đó)")
+    p.add_argument("--class", dest="klass", help="lớp (chuyển đến, đi học lại, chuyển lớp)")
+    p.add_argument("--school", help="trường chuyển đi / chuyển đến")
+    p.add_argument("--province", help="tỉnh / thành phố")
+    p.add_argument("--district", help="xã / phường / huyện")
+    p.add_argument("--scope", choices=list(kinds.SCOPE_FROM_CLI), help="phạm vi chuyển")
+    p.add_argument("--reason", help="mã lý do bỏ học (01 …) hoặc lý do giảm khác")
+    p.add_argument("--vocational", action="store_true", help="chuyển đi học nghề")
+    p.add_argument("--doc", help="số văn bản / quyết định")
+    p.add_argument("--note", help="ghi chú")
+    p.add_argument("--name", help="họ và tên (chuyển đến, học sinh mới)")
+    p.add_argument("--dob", help="ngày sinh (chuyển đến, học sinh mới)")
+    p.add_argument("--gender", help="giới tính nam/nữ (chuyển đến, học sinh mới)")
+    p.add_argument("--ethnic", help="dân tộc (chuyển đến, học sinh mới)")
+    p.add_argument("--code", help="mã học sinh mới (mặc định: tự cấp)")
+    p.set_defaults(func=_event_add)
+
+    p = ev.add_parser("void", help="hủy một sự kiện ghi nhầm (vẫn giữ trong lịch sử)")
+    p.add_argument("id", type=int, help="số của sự kiện")
+    p.add_argument("--reason", required=True, help="lý do hủy")
+    p.set_defaults(func=_event_void)
+
+    p = ev.add_parser("list", help="sổ theo dõi biến động trong một khoảng thời gian")
+    p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
+    p.add_argument("--from", dest="date_from", help="từ ngày")
+    p.add_argument("--to", dest="date_to", help="đến ngày")
+    p.add_argument("--kind", action="append", choices=list(kinds.CLI_NAMES.values()),
+                   help="chỉ loại này (lặp lại được)")
+    p.add_argument("--class", dest="klass", help="chỉ lớp này")
+    p.add_argument("--valid-only", action="store_true", help="bỏ các sự kiện đã hủy")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=_event_list)
+
+    yr = groups["year"]
+    p = yr.add_parser("outcome", help="ghi kết quả cuối năm của một học sinh")
+    p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
+    p.add_argument("--class", dest="klass", help="lớp của học sinh (để kiểm tra)")
+    p.add_argument("--student", required=True, help="mã học sinh")
+    p.add_argument("--result", required=True, choices=["promoted", "pending", "held-back", "completed"],
+                   help="lên lớp / thi lại, rèn luyện hè / lưu ban / hoàn thành chương trình")
+    p.add_argument("--date", help="ngày (mặc định: ngày kết thúc năm học; trong hè khi giải quyết thi lại)")
+    p.set_defaults(func=_outcome)
+
+    p = yr.add_parser("rollover", help="chuyển sang năm học mới (xem trước với --dry-run)")
+    p.add_argument("--from", dest="source", required=True, help="năm học cũ, ví dụ 2024-2025")
+    p.add_argument("--to", dest="target", help="năm học mới (mặc định: năm kế tiếp)")
+    p.add_argument("--start", help="ngày bắt đầu năm học mới (khi tạo mới; mặc định 05/09)")
+    p.add_argument("--end", help="ngày kết thúc năm học mới (mặc định 31/05)")
+    p.add_argument("--ref", help="ngày chốt sĩ số đầu năm (mặc định: ngày bắt đầu)")
+    p.add_argument("--map", nargs="*", metavar="CŨ=MỚI", help="lớp lên lớp: 6A1=7A1 …")
+    p.add_argument("--held-map", nargs="*", metavar="CŨ=MỚI", help="lớp cho học sinh lưu ban: 6A1=6A1 …")
+    p.add_argument("--pending-as", choices=["promoted", "held-back"],
+                   help="coi học sinh còn chờ thi lại là lên lớp / lưu ban (mặc định: dừng lại)")
+    p.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    p.set_defaults(func=_rollover)
+
+    p = yr.add_parser("undo-rollover", help="hoàn tác đợt chuyển năm vào một năm học")
+    p.add_argument("year_name", help="năm học mới, ví dụ 2025-2026")
+    p.set_defaults(func=_undo_rollover)
