@@ -126,6 +126,19 @@ def backup(db: Database, label: str) -> Path | None:
     return dest
 
 
+def storage_problems() -> list[str]:
+    """SQLite's own checks (``integrity_check``, ``foreign_key_check``), in Vietnamese.
+    Empty when all is well, and on other engines (they guard their files themselves)."""
+    db = database.obj
+    if not isinstance(db, SqliteDatabase):
+        return []
+    problems = [f"Tệp SQLite hỏng: {row[0]}" for row in db.execute_sql("PRAGMA integrity_check")
+                if row[0] != "ok"]
+    for table, rowid, parent, _ in db.execute_sql("PRAGMA foreign_key_check"):
+        problems.append(f"Bảng {table}, dòng {rowid}: tham chiếu tới {parent} không tồn tại.")
+    return problems
+
+
 def close_database() -> None:
     if database.obj is not None and not database.is_closed():
         database.close()

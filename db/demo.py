@@ -1,0 +1,505 @@
+"""A deterministic demo school: Trường THCS Tơ Tung (Gia Lai), grades 6–9.
+
+The same ``seed`` and ``today`` always give the same school: classes with their
+homeroom teachers, students with Vietnamese names (Kinh and the Ba Na, Gia Rai,
+Ê Đê, Xơ Đăng, Mông, Tày, Thái, Nùng peoples of the Central Highlands), villages,
+guardians, and the current school year's events up to ``today`` (transfers in and
+out, dropouts with their reason codes, returns, class changes within a grade).
+
+Built with bulk inserts so that 60,000 students take seconds, not minutes. The
+spans are computed here directly from the generated histories, which are valid by
+construction; ``tests/test_demo.py`` proves they equal ``events.rebuild_spans``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from peewee import chunked
+
+from . import audit, kinds, text
+from .errors import SisoError
+from .events import semester_of
+from .models import Event, Meta, SchoolClass, SchoolYear, Setting, Span, Student, database
+
+DEMO_KEY = "demo"  # Meta key marking a database built by build_demo
+
+SETTINGS = {
+    "ten_truong": "Trường THCS Tơ Tung",
+    "co_quan_quan_ly": "UBND xã Tơ Tung",
+    "xa": "Xã Tơ Tung",
+    "tinh": "Gia Lai",
+    "cap_hoc": "THCS",
+    "dia_danh": "Tơ Tung",
+    "hieu_truong": "Đinh Văn Hyun",
+    "nguoi_lap_bieu": "Nguyễn Thị Thu Hà",
+}
+
+# ---- names ----------------------------------------------------------------------------------
+
+_KINH_FAMILY = (["Nguyễn"] * 30 + ["Trần"] * 10 + ["Lê"] * 9 + ["Phạm"] * 7 + ["Hoàng"] * 5
+                + ["Huỳnh"] * 4 + ["Phan"] * 4 + ["Võ"] * 4 + ["Vũ"] * 3 + ["Đặng"] * 3
+                + ["Bùi"] * 3 + ["Đỗ"] * 3 + ["Hồ"] * 2 + ["Ngô"] * 2 + ["Dương"] * 2
+                + ["Trương"] * 2 + ["Lý", "Đoàn", "Lương", "Đinh", "Hà", "Mai", "Tạ"])
+_KINH_MIDDLE_M = ["Văn", "Văn", "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Gia", "Công",
+                  "Xuân", "Đình", "Tuấn", "Anh", "Ngọc", "Quang", "Bảo", "Hoàng Gia", "Trọng"]
+_KINH_MIDDLE_F = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Mai", "Kim", "Khánh", "Bảo",
+                  "Phương", "Thùy", "Hoài", "Diệu", "Thị Thu", "Thị Mỹ", "Hồng", "Yến"]
+_KINH_GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Đức", "Giang", "Hải", "Hiếu", "Hòa",
+                 "Hoàng", "Huy", "Hùng", "Khang", "Khánh", "Khoa", "Kiên", "Lâm", "Long", "Lộc",
+                 "Minh", "Nam", "Nghĩa", "Nhân", "Phát", "Phong", "Phúc", "Quân", "Quang",
+                 "Sang", "Sơn", "Tài", "Tâm", "Thắng", "Thành", "Thịnh", "Tiến", "Toàn", "Trí",
+                 "Trung", "Tú", "Tuấn", "Vinh", "Vũ", "Ân", "Bảo", "Duy", "Hưng", "Khôi", "Tín"]
+_KINH_GIVEN_F = ["Anh", "Ánh", "Châu", "Chi", "Diễm", "Dung", "Duyên", "Giang", "Hà", "Hân",
+                 "Hạnh", "Hằng", "Hiền", "Hoa", "Hòa", "Hồng", "Huyền", "Hương", "Lan", "Linh",
+                 "Loan", "Ly", "Mai", "My", "Nga", "Ngân", "Ngọc", "Nhi", "Nhung", "Oanh",
+                 "Phương", "Quỳnh", "Tâm", "Thảo", "Thư", "Thủy", "Trang", "Trâm", "Uyên",
+                 "Vân", "Vy", "Xuân", "Yến", "Ý", "Ngà", "Hảo", "Thoa", "Đào"]
+
+_BANA_GIVEN_M = ["Blưn", "Glơ", "Hyun", "Pah", "Nhưn", "Đôn", "Bưi", "Hmok", "Krưh", "Ngăn",
+                 "Yơh", "Thoan", "Hlôm", "Drang", "Khôl", "Byưh", "Chrông", "Gôl", "Prông",
+                 "Hrin", "Tơn", "Brưh", "Hyôn", "Kruê", "Nhơn", "Ŭt", "Plin", "Yang", "Bă"]
+_BANA_GIVEN_F = ["Hiên", "Hmoan", "Hnao", "Yưn", "Blah", "Nhăm", "Djơi", "Hlin", "Grơm",
+                 "Pơr", "Byơi", "Hyên", "Ngun", "Thuy", "Phơl", "Yêh", "Hlen", "Blơn", "Hơn",
+                 "Mlin", "Khun", "Yăn", "Hyoan", "Glen"]
+_JRAI_FAMILY = ["Ksor", "Rơ Châm", "Siu", "Rơ Mah", "Kpă", "Nay", "Rahlan", "Puih", "Rơ Lan",
+                "Romah", "Rơ Ô", "Kpuih"]
+_JRAI_GIVEN_M = ["Hlim", "Yuih", "Blik", "Djuh", "Thuân", "Tuyn", "Ngưh", "Dơk", "Jơn",
+                 "Phơ", "Kuih", "Breo", "Plưh", "Nhô", "Hyuk", "Sơn", "Tham", "Yơng"]
+_JRAI_GIVEN_F = ["H'Hen", "H'Mai", "H'Liên", "H'Bin", "H'Yam", "H'Duyên", "H'Nga", "H'Lan",
+                 "H'Bơm", "H'Ngơ", "H'Nhi", "Hyuah", "Blenh", "H'Ler"]
+_EDE_FAMILY = ["Niê", "Êban", "Mlô", "Byă", "Ayun", "Hwing", "Ksơr", "Adrơng", "Kbuôr", "Êñuôl"]
+_EDE_GIVEN_M = ["Thuận", "Blốc", "Phi", "Jik", "Krông", "Bhin", "Nuê", "Sal", "Yim", "Khoa",
+                "Kô", "Ni", "Hăm"]
+_EDE_GIVEN_F = ["Linh", "Xíu", "Juen", "Ly", "Nhi", "Dung", "Bia", "Hoa", "Yim", "Ngoan",
+                "Mơ", "Luy"]
+_XODANG_GIVEN_M = ["Tơ", "Blong", "Hiếu", "Nhương", "Khoa", "Thiên", "Vương", "Năm", "Dứt",
+                   "Kiên", "Sang", "Reo"]
+_XODANG_GIVEN_F = ["Dung", "Ngọc", "Hoa", "Nhã", "Thúy", "Lâm", "Bre", "Nơi", "Hằng", "Sương"]
+_MONG_FAMILY = ["Giàng", "Sùng", "Vàng", "Thào", "Lầu", "Mùa", "Hờ", "Lý", "Vừ"]
+_MONG_GIVEN_M = ["Páo", "Chứ", "Dình", "Sáy", "Dế", "Chua", "Pà", "Súa", "Nhìa", "Chống",
+                 "Dia", "Lềnh", "Tủa"]
+_MONG_GIVEN_F = ["Mỷ", "Mai", "Dợ", "Chá", "Pằng", "Sua", "Dở", "Ly", "Dung", "Say"]
+_TAY_FAMILY = ["Nông", "Hoàng", "Ma", "Lục", "Bế", "Triệu", "Hà", "Lương", "Đàm"]
+_THAI_FAMILY = ["Lò", "Lường", "Cầm", "Quàng", "Vi", "Lù", "Hà"]
+_THAI_GIVEN_M = ["Pánh", "Tiến", "Hùng", "Khăm", "Xuân", "Ướng", "Thoong", "Phăn"]
+_THAI_GIVEN_F = ["Xuân", "Ban", "Ánh", "Inh", "Thoan", "Lả", "Ơn", "Pọm"]
+_NUNG_FAMILY = ["Hoàng", "Nông", "Lăng", "Lý", "Mã"]
+
+# Ethnic code and weight in the demo school's population
+_ETHNIC_WEIGHTS = [("13", 58), ("01", 25), ("10", 6), ("02", 2), ("03", 2), ("08", 2),
+                   ("12", 2), ("14", 2), ("07", 1)]
+
+_LANG = ["Làng Kuk Kôn", "Làng Hway", "Làng Đăk Asêl", "Làng Đầm", "Làng Groi", "Làng Klếch",
+         "Làng Kon Lanh", "Làng Hle", "Làng Kon Hmôn"]
+_THON = ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn Hải Hà", "Thôn Tân Lập"]
+
+# (school, province, commune, scope)
+_SCHOOLS_IN = [
+    ("Trường THCS Lý Tự Trọng", "Gia Lai", "Xã Kbang", "01"),
+    ("Trường PTDTBT THCS Đak Rong", "Gia Lai", "Xã Đak Rong", "01"),
+    ("Trường THCS Nguyễn Bá Ngọc", "Gia Lai", "Xã Kông Bơ La", "01"),
+    ("Trường THCS Chu Văn An", "Gia Lai", "Phường An Khê", "01"),
+    ("Trường THCS Phạm Hồng Thái", "Gia Lai", "Phường Pleiku", "01"),
+    ("Trường THCS Nguyễn Huệ", "Gia Lai", "Phường Quy Nhơn", "01"),
+    ("Trường PTDTNT THCS Kbang", "Gia Lai", "Xã Kbang", "01"),
+    ("Trường THCS Trần Phú", "Quảng Ngãi", "Phường Kon Tum", "02"),
+    ("Trường THCS Ea Tul", "Đắk Lắk", "Xã Ea Tul", "02"),
+    ("Trường THCS Lê Lợi", "Lâm Đồng", "Phường Bảo Lộc", "02"),
+    ("Trường THCS Nguyễn Văn Bé", "Thành phố Hồ Chí Minh", "Phường Thủ Dầu Một", "02"),
+    ("Trường THCS Quảng Phú", "Thanh Hóa", "Xã Quảng Phú", "02"),
+]
+_VOCATIONAL = [("Trường Cao đẳng Gia Lai", "Gia Lai", "Phường Pleiku", "01"),
+               ("Trung tâm GDNN-GDTX Kbang", "Gia Lai", "Xã Kbang", "01")]
+# dropout reason codes (db/data/ly_do_bo_hoc.csv) and their weights
+_REASONS = [("01", 30), ("02", 25), ("03", 15), ("06", 8), ("09", 6), ("04", 3), ("07", 3)]
+_DROPOUT_NOTES = ["Đã đến nhà vận động 3 lần, gia đình chưa đồng ý cho đi học lại.",
+                  "Đi làm rẫy cùng gia đình.", "Nghỉ học quá 45 buổi.", None, None]
+
+# Share of the school touched by each kind over a whole school year
+_RATES = {"transfer_in": 0.04, "late_admit": 0.006, "class_change": 0.03,
+          "transfer_out": 0.04, "dropout": 0.05, "return": 0.4}  # return: share of dropouts
+
+
+def year_bounds(today: date) -> tuple[str, date, date, date, date]:
+    """(name, start, end, reference date, HK2 start) of the school year ``today`` falls in
+    (its summer counts as part of it: the next year starts on 5 September)."""
+    first = today.year if today >= date(today.year, 9, 5) else today.year - 1
+    start = date(first, 9, 5)
+    end = date(first + 1, 5, 31)
+    hk2 = date(first + 1, 1, 12)
+    hk2 += timedelta(days=(7 - hk2.weekday()) % 7)  # a Monday
+    return f"{first}-{first + 1}", start, end, date(first, 9, 30), hk2
+
+
+@dataclass
+class _Plan:
+    grade: int
+    klass: int  # index into the year's classes
+    female: bool
+    ethnic: str
+    family: str
+    middle: str
+    given: str
+    events: list[dict] = field(default_factory=list)
+
+
+class _Maker:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.ethnic_codes = [c for c, _ in _ETHNIC_WEIGHTS]
+        self.ethnic_weights = [w for _, w in _ETHNIC_WEIGHTS]
+
+    def pick(self, seq):
+        return seq[self.rng.randrange(len(seq))]
+
+    def ethnic(self) -> str:
+        return self.rng.choices(self.ethnic_codes, self.ethnic_weights)[0]
+
+    def name(self, ethnic: str, female: bool, family: str | None = None) -> tuple[str, str, str]:
+        """(family, middle, given) as a clerk would type it into the register."""
+        p, r = self.pick, self.rng.random()
+        if ethnic == "13":  # Ba Na: Đinh Văn Blưn, Đinh Thị Hiên
+            fam = family or ("Đinh" if r < 0.85 else p(["Mai", "Hồ", "Đinh"]))
+            mid = "Thị" if female else p(["Văn", "Văn", "Văn", ""])
+            return fam, mid, p(_BANA_GIVEN_F if female else _BANA_GIVEN_M)
+        if ethnic == "10":  # Gia Rai: Ksor H'Hen, Rơ Châm Yuih, Siu Hlim
+            fam = family or p(_JRAI_FAMILY)
+            return fam, "", p(_JRAI_GIVEN_F if female else _JRAI_GIVEN_M)
+        if ethnic == "12":  # Ê Đê, written as schools register them: H'Linh Niê, Y Thuận Niê
+            surname = family or p(_EDE_FAMILY)
+            if female:
+                return "H'" + p(_EDE_GIVEN_F), "", surname
+            return "Y", p(_EDE_GIVEN_M), surname
+        if ethnic == "14":  # Xơ Đăng: A Blong, Y Dung
+            if female:
+                return family or "Y", "", p(_XODANG_GIVEN_F)
+            return family or "A", "", p(_XODANG_GIVEN_M)
+        if ethnic == "08":  # Mông: Giàng A Páo, Sùng Thị Mỷ
+            return (family or p(_MONG_FAMILY), "Thị" if female else "A",
+                    p(_MONG_GIVEN_F if female else _MONG_GIVEN_M))
+        if ethnic == "03":  # Thái: Lò Văn Pánh, Lường Thị Xuân
+            return (family or p(_THAI_FAMILY), "Thị" if female else "Văn",
+                    p(_THAI_GIVEN_F if female else _THAI_GIVEN_M))
+        fam = family or p(_TAY_FAMILY if ethnic == "02" else _NUNG_FAMILY if ethnic == "07"
+                          else _KINH_FAMILY)
+        return (fam, p(_KINH_MIDDLE_F if female else _KINH_MIDDLE_M),
+                p(_KINH_GIVEN_F if female else _KINH_GIVEN_M))
+
+    def guardian(self, st: _Plan) -> str:
+        e = st.ethnic
+        if e in ("10", "12"):  # matrilineal: the child carries the mother's family name
+            if e == "12":
+                fam, mid, giv = self.name(e, True, family=st.given)
+            else:
+                fam, mid, giv = self.name(e, True, family=st.family)
+        elif self.rng.random() < 0.75:  # the father
+            fam, mid, giv = self.name(e, False, family=st.family)
+        else:
+            fam, mid, giv = self.name(e, True)
+        return text.join_name(fam, mid, giv)
+
+    def phone(self) -> str:
+        if self.rng.random() < 0.35:
+            return ""
+        return "0" + self.pick("35789") + "".join(str(self.rng.randrange(10)) for _ in range(8))
+
+
+def _weekdays(first: date, last: date) -> list[date]:
+    """School days (Monday–Saturday) from ``first`` to ``last``."""
+    days, d = [], first
+    while d <= last:
+        if d.weekday() != 6:
+            days.append(d)
+        d += timedelta(days=1)
+    return days
+
+
+def _teacher_names(maker: _Maker, n: int) -> list[str]:
+    names: list[str] = []
+    seen: set[str] = set()
+    while len(names) < n:
+        female = maker.rng.random() < 0.7
+        eth = "13" if maker.rng.random() < 0.15 else "01"
+        full = text.join_name(*maker.name(eth, female))
+        if full not in seen:
+            seen.add(full)
+            names.append(full)
+    return names
+
+
+def has_school() -> bool:
+    """True when the open database already holds a school (a year, a class or a student)."""
+    return SchoolYear.select().exists() or Student.select().exists()
+
+
+def is_demo() -> bool:
+    return Meta.get_or_none(Meta.key == DEMO_KEY) is not None
+
+
+def build_demo(students: int = 600, seed: int = 1, today: date | None = None) -> SchoolYear:
+    """Fill the open, empty database with the demo school; return its current school year.
+
+    One transaction with one audit record. Refuses a database that already holds a school.
+    """
+    try:
+        students = int(students)
+    except (TypeError, ValueError):
+        raise SisoError(f"Số học sinh «{students}» không hợp lệ: cần một số nguyên.", "students") from None
+    if not 1 <= students <= 200_000:
+        raise SisoError(f"Số học sinh {students} không hợp lệ: cần từ 1 đến 200000.", "students")
+    if has_school():
+        raise SisoError("Cơ sở dữ liệu này đã có dữ liệu trường học: trường mẫu chỉ tạo "
+                        "trong một cơ sở dữ liệu trống (chọn tệp khác bằng --db).", "db")
+    today = today or date.today()
+    rng = random.Random(seed)
+    maker = _Maker(rng)
+    name, start, end, ref, hk2 = year_bounds(today)
+    last_day = min(today, date(end.year, 8, 31))
+    span_days = (last_day - start).days
+    elapsed = min(1.0, max(0.0, span_days / max(1, (end - start).days)))
+
+    # classes: about 37 students each, the same number in every grade
+    per_grade = max(1, round(students / 37.5 / 4))
+    class_keys = [(g, f"{g}A{i}") for g in range(6, 10) for i in range(1, per_grade + 1)]
+    teachers = _teacher_names(maker, len(class_keys))
+
+    # students, oldest grade first (their codes were given earlier)
+    plans: list[_Plan] = []
+    for i in range(students):
+        grade = 9 - (i * 4 // students)
+        in_grade = [j for j, (g, _) in enumerate(class_keys) if g == grade]
+        klass = in_grade[rng.randrange(len(in_grade))]
+        female = rng.random() < 0.49
+        eth = maker.ethnic()
+        fam, mid, giv = maker.name(eth, female)
+        plans.append(_Plan(grade, klass, female, eth, fam, mid, giv))
+
+    school_days = _weekdays(start + timedelta(days=1), last_day)
+    by_grade: dict[int, list[int]] = {}
+    for j, (g, _) in enumerate(class_keys):
+        by_grade.setdefault(g, []).append(j)
+
+    def count(kind: str) -> int:
+        if not school_days:
+            return 0
+        return max(1, round(_RATES[kind] * elapsed * students)) if students >= 20 else (
+            1 if rng.random() < _RATES[kind] * elapsed * students else 0)
+
+    order = list(range(students))
+    rng.shuffle(order)
+    cursor = 0
+
+    def take(n: int) -> list[int]:
+        nonlocal cursor
+        chosen = order[cursor:cursor + n]
+        cursor += len(chosen)
+        return chosen
+
+    def day_after(d: date, min_gap: int = 1) -> date | None:
+        lo = bisect_left(school_days, d + timedelta(days=min_gap))
+        if lo >= len(school_days):
+            return None
+        return school_days[lo + rng.randrange(len(school_days) - lo)]
+
+    # entries: most admitted on the first day; some transferred in, a few admitted late
+    late = set(take(count("transfer_in")))
+    late_admit = set(take(count("late_admit")))
+    for i, st in enumerate(plans):
+        if i in late and school_days:
+            d = day_after(start)
+            sch, prov, comm, scope = maker.pick(_SCHOOLS_IN)
+            st.events.append(dict(kind=kinds.TRANSFER_IN, date=d, klass=st.klass, school=sch,
+                                  province=prov, district=comm, scope=scope,
+                                  doc_no=f"{rng.randrange(1, 300)}/GGT"))
+        elif i in late_admit and school_days:
+            st.events.append(dict(kind=kinds.ADMIT, date=day_after(start),
+                                  klass=st.klass, note="Nhập học muộn"))
+        else:
+            # grade 6 starts the level (nhập học); the others carry on from last year
+            entry = kinds.ADMIT if st.grade == 6 else kinds.ENROLL
+            st.events.append(dict(kind=entry, date=start, klass=st.klass))
+
+    # class changes within the grade
+    for i in take(count("class_change")):
+        st = plans[i]
+        others = [j for j in by_grade[st.grade] if j != st.klass]
+        d = day_after(st.events[-1]["date"])
+        if others and d:
+            new = maker.pick(others)
+            st.events.append(dict(kind=kinds.CLASS_CHANGE, date=d, klass=new, from_klass=st.klass,
+                                  note="Theo nguyện vọng gia đình"))
+            st.klass = new
+
+    # transfers out
+    for i in take(count("transfer_out")):
+        st = plans[i]
+        d = day_after(st.events[-1]["date"])
+        if d is None:
+            continue
+        vocational = st.grade == 9 and rng.random() < 0.3
+        sch, prov, comm, scope = maker.pick(_VOCATIONAL if vocational else _SCHOOLS_IN)
+        st.events.append(dict(kind=kinds.TRANSFER_OUT, date=d, klass=st.klass, school=sch,
+                              province=prov, district=comm, scope=scope, vocational=vocational,
+                              doc_no=f"{rng.randrange(1, 300)}/GGT"))
+
+    # dropouts (more often in the upper grades), some of them brought back
+    dropouts = []
+    codes_, weights = [c for c, _ in _REASONS], [w for _, w in _REASONS]
+    candidates = take(count("dropout") * 2)
+    candidates.sort(key=lambda i: -plans[i].grade - rng.random() * 3)
+    for i in candidates[:count("dropout")]:
+        st = plans[i]
+        d = day_after(st.events[-1]["date"])
+        if d is None:
+            continue
+        reason = rng.choices(codes_, weights)[0]
+        if st.grade == 9 and rng.random() < 0.2:
+            reason = "08"
+        st.events.append(dict(kind=kinds.DROPOUT, date=d, klass=st.klass, reason=reason,
+                              note=maker.pick(_DROPOUT_NOTES)))
+        dropouts.append(i)
+    rng.shuffle(dropouts)
+    for i in dropouts[:round(len(dropouts) * _RATES["return"])]:
+        st = plans[i]
+        d = day_after(st.events[-1]["date"], min_gap=7)
+        if d:
+            st.events.append(dict(kind=kinds.RETURN, date=d, klass=st.klass,
+                                  note="Sau các lần giáo viên chủ nhiệm đến nhà vận động"))
+
+    with audit.write("demo.build", "school", students=students, seed=seed, year=name,
+                     today=today) as info:
+        Setting.insert_many([{"key": k, "value": v} for k, v in SETTINGS.items()]).execute()
+        year = SchoolYear.create(name=name, start=start, end=end, ref_date=ref, hk2_start=hk2)
+        SchoolClass.insert_many([{"year": year.id, "name": n, "grade": g, "homeroom": t}
+                                 for (g, n), t in zip(class_keys, teachers)]).execute()
+        class_ids = {n: cid for cid, n in SchoolClass.select(SchoolClass.id, SchoolClass.name)
+                     .where(SchoolClass.year == year.id).tuples()}
+        klass_id = [class_ids[n] for _, n in class_keys]
+
+        student_ids = _insert_students(plans, maker, start, today)
+        event_rows = _event_rows(plans, student_ids, klass_id, year, rng)
+        event_ids = _insert_events(event_rows)
+        spans = _spans(plans, student_ids, klass_id, event_ids, year.id)
+        for chunk in chunked(spans, 500):
+            Span.insert_many(chunk).execute()
+        Meta.replace(key=DEMO_KEY, value=json.dumps(
+            {"seed": seed, "students": students, "today": today.isoformat()})).execute()
+        info.update(classes=len(class_keys), events=len(event_rows))
+    return year
+
+
+def _insert_students(plans: list[_Plan], maker: _Maker, start: date, today: date) -> list[int]:
+    rng = maker.rng
+    first = start.year
+    used_ids: set[str] = set()
+    rows = []
+    for n, st in enumerate(plans, 1):
+        age = st.grade + 5
+        if st.ethnic != "01" and rng.random() < 0.10:
+            age += 1 + (rng.random() < 0.3)
+        elif rng.random() < 0.02:
+            age += 1
+        born = first - age
+        dob = date(born, 1, 1) + timedelta(days=rng.randrange(365))
+        nid = None
+        if rng.random() < 0.88:
+            while True:
+                nid = f"064{2 + st.female}{born % 100:02d}{rng.randrange(1_000_000):06d}"
+                if nid not in used_ids:
+                    used_ids.add(nid)
+                    break
+        minority_village = st.ethnic in ("13", "10", "12", "14")
+        village = maker.pick(_LANG if minority_village else _THON)
+        disability = maker.pick(["01", "02", "03", "05", "06"]) if rng.random() < 0.012 else None
+        full = text.join_name(st.family, st.middle, st.given)
+        rows.append({
+            "code": f"HS{n:06d}", "national_id": nid, "family": st.family, "middle": st.middle,
+            "given": st.given, "female": st.female, "dob": dob, "ethnic": st.ethnic,
+            "disability": disability, "village": village, "commune": "Xã Tơ Tung",
+            "birthplace": "Gia Lai" if rng.random() < 0.9 else maker.pick(
+                ["Quảng Ngãi", "Đắk Lắk", "Thanh Hóa", "Nghệ An", "Cao Bằng", "Hà Giang"]),
+            "guardian": maker.guardian(st), "phone": maker.phone(),
+            "address": f"{village}, xã Tơ Tung, tỉnh Gia Lai",
+            "sort_key": text.sort_key(st.family, st.middle, st.given, dob),
+            "name_folded": text.fold(full), "batch": None,
+            "created_at": datetime.combine(start - timedelta(days=20), time(8, 0)),
+        })
+    for chunk in chunked(rows, 400):
+        Student.insert_many(chunk).execute()
+    ids = dict(Student.select(Student.code, Student.id).tuples())
+    return [ids[r["code"]] for r in rows]
+
+
+_EVENT_KEYS = ("klass", "from_klass", "reason", "school", "province", "district", "scope",
+               "vocational", "doc_no", "note")
+
+
+def _event_rows(plans, student_ids, klass_id, year, rng) -> list[dict]:
+    rows = []
+    for st, sid in zip(plans, student_ids):
+        for ev in st.events:
+            row = {k: ev.get(k) for k in _EVENT_KEYS}
+            row["klass"] = klass_id[ev["klass"]]
+            row["from_klass"] = klass_id[ev["from_klass"]] if ev.get("from_klass") is not None else None
+            row["vocational"] = bool(ev.get("vocational"))
+            minutes = rng.randrange(7 * 60, 16 * 60)
+            row.update(student=sid, year=year.id, kind=ev["kind"], date=ev["date"],
+                       semester=semester_of(year, ev["date"]), batch=None, recorded_by="vanthu",
+                       recorded_at=datetime.combine(ev["date"], time(minutes // 60, minutes % 60)),
+                       voided_at=None, voided_by=None, void_reason=None)
+            rows.append(row)
+    return rows
+
+
+def _insert_events(rows: list[dict]) -> list[int]:
+    """Insert in order; return the new ids in the same order (ids grow with each insert)."""
+    last = Event.select(Event.id).order_by(Event.id.desc()).first()
+    after = last.id if last else 0
+    for chunk in chunked(rows, 400):
+        Event.insert_many(chunk).execute()
+    got = list(Event.select(Event.id, Event.student, Event.kind, Event.date)
+               .where(Event.id > after).order_by(Event.id).tuples())
+    if len(got) != len(rows) or any((s, k, d) != (r["student"], r["kind"], r["date"])
+                                    for (_, s, k, d), r in zip(got, rows)):
+        raise SisoError("Không tạo được trường mẫu: thứ tự ghi biến động không như dự kiến.")
+    return [g[0] for g in got]
+
+
+def _spans(plans, student_ids, klass_id, event_ids, year_id) -> list[dict]:
+    """The spans the generated histories give (the same rule as events.spans_from_replay)."""
+    spans = []
+    n = 0
+    for st, sid in zip(plans, student_ids):
+        current = None
+        for ev in st.events:
+            eid = event_ids[n]
+            n += 1
+            k = ev["kind"]
+            if current is not None and (k in kinds.EXITS or k == kinds.CLASS_CHANGE):
+                current["end"], current["end_event"] = ev["date"], eid
+                spans.append(current)
+                current = None
+            if k in kinds.ENTRIES or k == kinds.CLASS_CHANGE:
+                current = {"student": sid, "year": year_id, "klass": klass_id[ev["klass"]],
+                           "start": ev["date"], "end": None, "start_event": eid, "end_event": None}
+        if current is not None:
+            spans.append(current)
+    return spans
+
+
+def reset_database() -> None:
+    """Empty every table of the open database (used by ``siso demo --reset``)."""
+    from .models import MODELS
+
+    db = database.obj
+    with db.atomic():
+        db.drop_tables(MODELS)
+        db.create_tables(MODELS)
+        from .connection import SCHEMA_VERSION
+
+        Meta.replace(key="schema_version", value=str(SCHEMA_VERSION)).execute()
