@@ -1,0 +1,450 @@
+"""The numbers of the official forms (``forms.md`` F1–F4), as of any date.
+
+Every figure is a grouped SQL query over ``Span`` (who was in which class at the end of
+a day) and ``Event`` (what happened, when): no per-student loop in Python does any
+counting. Each ``report_*`` function returns a plain dict with the JSON keys of
+``forms.md``; ``exports.forms`` lays the same dict out as a spreadsheet.
+
+Decisions (stated in the forms' footnotes):
+
+- ``dau_nam`` is counted at the end of the school year's reference date. For an
+  ``as_of`` date before that day the start-of-year count has not been taken yet, so the
+  count is taken at the end of ``as_of`` (``ngay_chot_dau_nam`` in the result says which
+  day was used) and the cumulative columns are empty.
+- ``tang_khac`` is an admission (or a start-of-year enrolment) dated after the reference
+  date, in the period and in the cumulative columns alike; the other movements in
+  ``trong_ky`` are counted by their date from ``tu_ngay`` to ``den_ngay``.
+- A movement belongs to the class written on its event; a class change leaves
+  ``from_klass`` and enters ``klass``. Voided events count nowhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from peewee import Case, fn
+
+from . import codes, kinds, text
+from .dates import fmt_date, parse_date
+from .errors import SisoError
+from .models import Event, SchoolClass, SchoolYear, Span, Student
+
+# ---- shared helpers --------------------------------------------------------------------------
+
+INCREASES = ("chuyen_den", "di_hoc_lai", "tang_khac", "chuyen_lop_den")
+DECREASES = ("chuyen_di", "bo_hoc", "giam_khac", "chuyen_lop_di")
+MOVES = INCREASES + DECREASES
+HEAD = ("ts", "nu", "dtts", "kt")
+
+# event kind -> F1 column, for the class written on the event (``klass``)
+_INTO = {
+    kinds.TRANSFER_IN: "chuyen_den", kinds.RETURN: "di_hoc_lai", kinds.ADMIT: "tang_khac",
+    kinds.ENROLL: "tang_khac", kinds.CLASS_CHANGE: "chuyen_lop_den",
+    kinds.TRANSFER_OUT: "chuyen_di", kinds.DROPOUT: "bo_hoc", kinds.DEATH: "giam_khac",
+    kinds.OTHER_DECREASE: "giam_khac",
+}
+_ADMISSIONS = (kinds.ADMIT, kinds.ENROLL)
+
+SEMESTER_SHORT = {"HK1": "HK I", "HK2": "HK II", "HE": "Hè"}
+
+
+def rate(num, den) -> float | None:
+    """``num ÷ den × 100`` rounded half up to one decimal; ``None`` when ``den`` is 0."""
+    if not den:
+        return None
+    value = (Decimal(int(num)) * 100 / Decimal(int(den))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return float(value)
+
+
+def fmt_rate(value: float | None) -> str:
+    """``99,5%`` (decimal comma); empty for no rate."""
+    if value is None:
+        return ""
+    return f"{value:.1f}".replace(".", ",") + "%"
+
+
+def _day(value, field: str) -> date:
+    return parse_date(value, field)
+
+
+def resolve_period(year: SchoolYear, as_of, start=None) -> tuple[date, date]:
+    """(from, as_of) with ``from`` defaulting to the first day of the ``as_of`` month."""
+    as_of = _day(as_of, "ngày báo cáo")
+    start = _day(start, "ngày bắt đầu kỳ báo cáo") if start not in (None, "") else as_of.replace(day=1)
+    if start > as_of:
+        raise SisoError(
+            f"Ngày bắt đầu kỳ báo cáo {fmt_date(start)} phải trước hoặc bằng ngày báo cáo {fmt_date(as_of)}.",
+            "tu_ngay")
+    return start, as_of
+
+
+def _open_on(day: date):
+    """The span is open at the end of ``day``."""
+    return (Span.start <= day) & (Span.end.is_null() | (Span.end > day))
+
+
+def _sum_if(cond):
+    return fn.SUM(Case(None, [(cond, 1)], 0))
+
+
+_MINORITY = Student.ethnic.between("02", "54")
+_DISABLED = Student.disability.is_null(False) & (Student.disability != "")
+
+
+def _classes(year: SchoolYear) -> list[SchoolClass]:
+    return sorted(SchoolClass.select().where(SchoolClass.year == year.id),
+                  key=lambda c: (c.grade, text.natural_key(c.name)))
+
+
+def _headcounts(year: SchoolYear, day: date) -> dict[int, dict]:
+    """{class id: {ts, nu, dtts, kt}} at the end of ``day`` — one grouped query."""
+    q = (Span.select(Span.klass, fn.COUNT(Span.id), _sum_if(Student.female == True),  # noqa: E712
+                     _sum_if(_MINORITY), _sum_if(_DISABLED))
+         .join(Student, on=(Student.id == Span.student))
+         .where((Span.year == year.id) & _open_on(day))
+         .group_by(Span.klass))
+    return {k: dict(zip(HEAD, (int(x or 0) for x in rest))) for k, *rest in q.tuples()}
+
+
+def _movements(year: SchoolYear, ref: date, start: date, as_of: date) -> dict[int, dict]:
+    """{class id: {"trong_ky": {8 keys}, "luy_ke": {8 keys}}} — two grouped queries."""
+    lo = min(start, ref + timedelta(days=1))
+    live = (Event.year == year.id) & Event.voided_at.is_null() & (Event.date >= lo) & (Event.date <= as_of)
+    after_ref = Event.date > ref
+    in_period = (Event.date >= start) & (Event.date <= as_of)
+    # an admission counts only after the reference date (before it, it is in dau_nam)
+    period_ok = in_period & (~Event.kind.in_(_ADMISSIONS) | after_ref)
+    out: dict[int, dict] = {}
+
+    def add(klass_id, col, period_n, cum_n):
+        if klass_id is None:
+            return
+        row = out.setdefault(klass_id, {"trong_ky": dict.fromkeys(MOVES, 0),
+                                        "luy_ke": dict.fromkeys(MOVES, 0)})
+        row["trong_ky"][col] += int(period_n or 0)
+        row["luy_ke"][col] += int(cum_n or 0)
+
+    q = (Event.select(Event.klass, Event.kind, _sum_if(period_ok), _sum_if(after_ref))
+         .where(live & Event.kind.in_(list(_INTO)))
+         .group_by(Event.klass, Event.kind))
+    for klass_id, kind, period_n, cum_n in q.tuples():
+        add(klass_id, _INTO[kind], period_n, cum_n)
+    q = (Event.select(Event.from_klass, _sum_if(period_ok), _sum_if(after_ref))
+         .where(live & (Event.kind == kinds.CLASS_CHANGE))
+         .group_by(Event.from_klass))
+    for klass_id, period_n, cum_n in q.tuples():
+        add(klass_id, "chuyen_lop_di", period_n, cum_n)
+    return out
+
+
+def _with_rates(row: dict) -> dict:
+    lk, dn, hc = row["luy_ke"], row["dau_nam"], row["hien_co"]
+    row["ty_le_bo_hoc"] = rate(lk["bo_hoc"] - lk["di_hoc_lai"], dn["ts"])
+    base = (dn["ts"] + lk["chuyen_den"] + lk["tang_khac"] + lk["chuyen_lop_den"]
+            - lk["chuyen_di"] - lk["chuyen_lop_di"] - lk["giam_khac"])
+    row["ty_le_duy_tri"] = rate(hc["ts"], base)
+    return row
+
+
+def balance_of(row: dict) -> int:
+    """What ``hien_co.ts`` should be from the start-of-year count and the movements."""
+    lk = row["luy_ke"]
+    return row["dau_nam"]["ts"] + sum(lk[k] for k in INCREASES) - sum(lk[k] for k in DECREASES)
+
+
+def _sum_rows(rows: list[dict]) -> dict:
+    total = {"dau_nam": dict.fromkeys(HEAD, 0), "trong_ky": dict.fromkeys(MOVES, 0),
+             "luy_ke": dict.fromkeys(MOVES, 0), "hien_co": dict.fromkeys(HEAD, 0)}
+    for r in rows:
+        for part, keys in (("dau_nam", HEAD), ("hien_co", HEAD), ("trong_ky", MOVES), ("luy_ke", MOVES)):
+            for k in keys:
+                total[part][k] += r[part][k]
+    return total
+
+
+def _students_off_balance(year: SchoolYear, klass_id: int, ref: date, as_of: date) -> list[dict]:
+    """The students whose own history does not add up in one class (grouped per student)."""
+    def per_student(q):
+        return {sid: int(n or 0) for sid, n in q.tuples()}
+
+    base = (Span.year == year.id) & (Span.klass == klass_id)
+    at_ref = per_student(Span.select(Span.student, fn.COUNT(Span.id))
+                         .where(base & _open_on(ref)).group_by(Span.student))
+    now = per_student(Span.select(Span.student, fn.COUNT(Span.id))
+                      .where(base & _open_on(as_of)).group_by(Span.student))
+    live = (Event.year == year.id) & Event.voided_at.is_null() & (Event.date > ref) & (Event.date <= as_of)
+    entries = per_student(Event.select(Event.student, fn.COUNT(Event.id))
+                          .where(live & (Event.klass == klass_id)
+                                 & Event.kind.in_(kinds.ENTRIES + (kinds.CLASS_CHANGE,)))
+                          .group_by(Event.student))
+    exits = per_student(Event.select(Event.student, fn.COUNT(Event.id))
+                        .where(live & (((Event.klass == klass_id) & Event.kind.in_(kinds.EXITS))
+                                       | ((Event.from_klass == klass_id)
+                                          & (Event.kind == kinds.CLASS_CHANGE))))
+                        .group_by(Event.student))
+    ids = set(at_ref) | set(now) | set(entries) | set(exits)
+    bad = [sid for sid in ids
+           if now.get(sid, 0) != at_ref.get(sid, 0) + entries.get(sid, 0) - exits.get(sid, 0)]
+    if not bad:
+        return []
+    rows = Student.select().where(Student.id.in_(bad)).order_by(Student.sort_key, Student.id)
+    return [{"ma": s.code, "ho_ten": s.full_name} for s in rows]
+
+
+# ---- F1 si-so --------------------------------------------------------------------------------
+
+def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
+    """F1 ``si-so``: per class, grade and the school; the JSON shape of ``forms.md``.
+
+    ``can_bang`` is False when a row breaks ``hien_co = dau_nam + increases − decreases``;
+    ``lech`` then lists each broken row with the students whose history does not add up.
+    """
+    start, as_of = resolve_period(year, as_of, start)
+    ref = min(year.ref_date, as_of)
+    at_ref = _headcounts(year, ref)
+    now = _headcounts(year, as_of)
+    moves = _movements(year, ref, start, as_of)
+    zero_head = dict.fromkeys(HEAD, 0)
+    empty_moves = {"trong_ky": dict.fromkeys(MOVES, 0), "luy_ke": dict.fromkeys(MOVES, 0)}
+    class_rows, grade_rows, lech = [], [], []
+    by_grade: dict[int, list[dict]] = {}
+    ids = {}
+    for c in _classes(year):
+        mv = moves.get(c.id, empty_moves)
+        row = {"lop": c.name, "khoi": c.grade, "gvcn": c.homeroom or "",
+               "dau_nam": dict(at_ref.get(c.id, zero_head)),
+               "trong_ky": dict(mv["trong_ky"]), "luy_ke": dict(mv["luy_ke"]),
+               "hien_co": dict(now.get(c.id, zero_head))}
+        class_rows.append(_with_rates(row))
+        by_grade.setdefault(c.grade, []).append(row)
+        ids[c.name] = c.id
+    for row in class_rows:
+        expected = balance_of(row)
+        if expected != row["hien_co"]["ts"]:
+            lech.append({"pham_vi": f"Lớp {row['lop']}", "lop": row["lop"], "khoi": row["khoi"],
+                         "hien_co": row["hien_co"]["ts"], "theo_bien_dong": expected,
+                         "hoc_sinh": _students_off_balance(year, ids[row["lop"]], ref, as_of)})
+    bad_classes = {x["lop"]: x for x in lech}
+    for grade, rows in by_grade.items():
+        g = _with_rates({"khoi": grade, **_sum_rows(rows)})
+        grade_rows.append(g)
+        if balance_of(g) != g["hien_co"]["ts"]:
+            students = [s for r in rows if r["lop"] in bad_classes for s in bad_classes[r["lop"]]["hoc_sinh"]]
+            lech.append({"pham_vi": f"Khối {grade}", "lop": None, "khoi": grade,
+                         "hien_co": g["hien_co"]["ts"], "theo_bien_dong": balance_of(g),
+                         "hoc_sinh": students})
+    school = _with_rates(_sum_rows(class_rows))
+    if balance_of(school) != school["hien_co"]["ts"]:
+        lech.append({"pham_vi": "Toàn trường", "lop": None, "khoi": None,
+                     "hien_co": school["hien_co"]["ts"], "theo_bien_dong": balance_of(school),
+                     "hoc_sinh": [s for x in bad_classes.values() for s in x["hoc_sinh"]]})
+    return {"form": "si-so", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
+            "den_ngay": as_of.isoformat(), "ngay_chot_dau_nam": ref.isoformat(),
+            "lop": class_rows, "khoi": grade_rows, "toan_truong": school,
+            "can_bang": not lech, "lech": lech}
+
+
+def describe_lech(form: dict) -> str:
+    """The broken rows of an F1 form, in Vietnamese, one per line."""
+    lines = []
+    for x in form.get("lech", []):
+        who = ", ".join(f"{s['ho_ten']} ({s['ma']})" for s in x["hoc_sinh"]) or "không xác định được học sinh"
+        lines.append(f"{x['pham_vi']}: hiện có {x['hien_co']}, theo biến động phải là "
+                     f"{x['theo_bien_dong']} — học sinh: {who}")
+    return "\n".join(lines)
+
+
+# ---- F2 bo-hoc -------------------------------------------------------------------------------
+
+def _event_list(year: SchoolYear, kind: str, start: date, as_of: date):
+    """The non-voided events of one kind in the period, with student and class, as tuples."""
+    return (Event.select(Event.id, Event.date, Event.semester, Event.reason, Event.school,
+                         Event.province, Event.district, Event.scope, Event.doc_no, Event.note,
+                         Student.id, Student.code, Student.family, Student.middle, Student.given,
+                         Student.dob, Student.female, Student.ethnic, Student.village,
+                         Student.guardian, SchoolClass.name, SchoolClass.grade, Student.sort_key)
+            .join(Student, on=(Student.id == Event.student))
+            .switch(Event)
+            .join(SchoolClass, on=(SchoolClass.id == Event.klass))
+            .where((Event.year == year.id) & (Event.kind == kind) & Event.voided_at.is_null()
+                   & (Event.date >= start) & (Event.date <= as_of)))
+
+
+def _student_cells(r) -> dict:
+    return {"ma": r[11], "ho_ten": text.join_name(r[12], r[13], r[14]),
+            "ngay_sinh": r[15].isoformat(), "nu": bool(r[16])}
+
+
+def _list_order(r):
+    return (r[21], text.natural_key(r[20]), r[22], r[1])
+
+
+def reason_text(code: str | None) -> str:
+    if not code:
+        return ""
+    name = codes.dropout_reasons().get(code)
+    return f"{code} - {name}" if name else code
+
+
+def report_bo_hoc(year: SchoolYear, as_of, start=None) -> dict:
+    """F2 ``bo-hoc``: dropouts dated in the period, grouped by grade, and counts per reason.
+
+    ``ket_qua`` is «Đã ra lớp» when a later «Đi học lại» (any school year) is dated on or
+    before ``as_of``. ``so_lan_van_dong`` counts recorded home visits; the program does not
+    keep visit minutes yet (F9), so it is ``None``.
+    """
+    start, as_of = resolve_period(year, as_of, start)
+    Ret = Event.alias("ret")
+    returned = (Ret.select(fn.COUNT(Ret.id))
+                .where((Ret.student == Event.student) & (Ret.kind == kinds.RETURN)
+                       & Ret.voided_at.is_null() & (Ret.date > Event.date) & (Ret.date <= as_of)))
+    q = _event_list(year, kinds.DROPOUT, start, as_of).select_extend(returned.alias("returned"))
+    rows = sorted(q.tuples(), key=_list_order)
+    groups: dict[int, list] = {}
+    for r in rows:
+        item = {"stt": 0, **_student_cells(r), "dan_toc": codes.ethnic_name(r[17]), "lop": r[20],
+                "thon": r[18] or "", "giam_ho": r[19] or "", "ngay_bo_hoc": r[1].isoformat(),
+                "thoi_diem": SEMESTER_SHORT.get(r[2] or "", r[2] or ""),
+                "ly_do_ma": r[3] or "", "ly_do": reason_text(r[3]),
+                "so_lan_van_dong": None, "ket_qua": "Đã ra lớp" if r[23] else "Chưa ra lớp"}
+        groups.setdefault(r[21], []).append(item)
+    khoi = []
+    stt = 0
+    for grade in sorted(groups):
+        for item in groups[grade]:
+            stt += 1
+            item["stt"] = stt
+        khoi.append({"khoi": grade, "so_luong": len(groups[grade]), "hoc_sinh": groups[grade]})
+    by_reason = (Event.select(Event.reason, fn.COUNT(Event.id))
+                 .where((Event.year == year.id) & (Event.kind == kinds.DROPOUT)
+                        & Event.voided_at.is_null() & (Event.date >= start) & (Event.date <= as_of))
+                 .group_by(Event.reason).order_by(Event.reason))
+    reasons = [{"ma": code or "", "ten": codes.dropout_reasons().get(code or "", code or ""),
+                "so_luong": int(n)} for code, n in by_reason.tuples()]
+    return {"form": "bo-hoc", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
+            "den_ngay": as_of.isoformat(), "khoi": khoi, "tong": stt, "theo_ly_do": reasons}
+
+
+# ---- F3 chuyen-truong ------------------------------------------------------------------------
+
+def report_chuyen_truong(year: SchoolYear, as_of, start=None) -> dict:
+    """F3 ``chuyen-truong``: transfers in and out dated in the period, two lists."""
+    start, as_of = resolve_period(year, as_of, start)
+    out = {"form": "chuyen-truong", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
+           "den_ngay": as_of.isoformat()}
+    for key, kind in (("chuyen_den", kinds.TRANSFER_IN), ("chuyen_di", kinds.TRANSFER_OUT)):
+        items = []
+        for i, r in enumerate(sorted(_event_list(year, kind, start, as_of).tuples(), key=_list_order), 1):
+            items.append({"stt": i, **_student_cells(r), "lop": r[20], "khoi": r[21],
+                          "ngay_chuyen": r[1].isoformat(), "truong": r[4] or "",
+                          "dia_ban": ", ".join(x for x in (r[6], r[5]) if x),
+                          "pham_vi": kinds.SCOPES.get(r[7] or "", ""),
+                          "ly_do": r[3] or "", "so_van_ban": r[8] or ""})
+        out[key] = items
+    return out
+
+
+# ---- F4 len-lop ------------------------------------------------------------------------------
+
+OUTCOME_KEYS = {kinds.PROMOTED: "len_lop", kinds.PENDING: "thi_lai",
+                kinds.HELD_BACK: "luu_ban", kinds.COMPLETED: "hoan_thanh"}
+
+
+def _latest_outcomes(year: SchoolYear, as_of: date):
+    """Subquery: each student's latest non-voided outcome of the year dated on or before ``as_of``."""
+    rn = fn.ROW_NUMBER().over(partition_by=[Event.student], order_by=[Event.date.desc(), Event.id.desc()])
+    return (Event.select(Event.id, Event.student, Event.kind, Event.date, rn.alias("rn"))
+            .where((Event.year == year.id) & Event.voided_at.is_null() & (Event.date <= as_of)
+                   & Event.kind.in_(kinds.OUTCOMES))
+            .alias("oc"))
+
+
+def _outcome_row(total: int, counts: dict) -> dict:
+    row = {"tong_so": total}
+    done = 0
+    for key in OUTCOME_KEYS.values():
+        n = int(counts.get(key, 0))
+        done += n
+        row[key] = {"sl": n, "ty_le": rate(n, total)}
+    row["chua_co_ket_qua"] = total - done
+    return row
+
+
+def report_len_lop(year: SchoolYear, as_of) -> dict:
+    """F4 ``len-lop``: year-end outcomes per class, grade and school, and the list of
+    students held back or pending a retest.
+
+    ``tong_so`` = students in the class at the end of ``min(as_of, year end)``; each of
+    them counts under their latest outcome dated on or before ``as_of``.
+    """
+    as_of = _day(as_of, "ngày báo cáo")
+    day = min(as_of, year.end)
+    totals = {k: int(n) for k, n in Span.select(Span.klass, fn.COUNT(Span.id))
+              .where((Span.year == year.id) & _open_on(day)).group_by(Span.klass).tuples()}
+    oc = _latest_outcomes(year, as_of)
+    q = (Span.select(Span.klass, oc.c.kind, fn.COUNT(Span.id))
+         .join(oc, on=((oc.c.student_id == Span.student) & (oc.c.rn == 1)))
+         .where((Span.year == year.id) & _open_on(day))
+         .group_by(Span.klass, oc.c.kind))
+    counts: dict[int, dict] = {}
+    for klass_id, kind, n in q.tuples():
+        counts.setdefault(klass_id, {})[OUTCOME_KEYS[kind]] = int(n)
+    class_rows = []
+    grade_acc: dict[int, list] = {}
+    for c in _classes(year):
+        cnt = counts.get(c.id, {})
+        row = {"lop": c.name, "khoi": c.grade, "gvcn": c.homeroom or "",
+               **_outcome_row(totals.get(c.id, 0), cnt)}
+        class_rows.append(row)
+        acc = grade_acc.setdefault(c.grade, [0, {}])
+        acc[0] += row["tong_so"]
+        for k in OUTCOME_KEYS.values():
+            acc[1][k] = acc[1].get(k, 0) + row[k]["sl"]
+    grade_rows = [{"khoi": g, **_outcome_row(t, cnt)} for g, (t, cnt) in sorted(grade_acc.items())]
+    school_cnt: dict = {}
+    for g in grade_rows:
+        for k in OUTCOME_KEYS.values():
+            school_cnt[k] = school_cnt.get(k, 0) + g[k]["sl"]
+    school = _outcome_row(sum(g["tong_so"] for g in grade_rows), school_cnt)
+    lst = (Student.select(Student.code, Student.family, Student.middle, Student.given, Student.dob,
+                          Student.female, SchoolClass.name, SchoolClass.grade, oc.c.kind, oc.c.date,
+                          Student.sort_key)
+           .join(oc, on=((oc.c.student_id == Student.id) & (oc.c.rn == 1)))
+           .join(Span, on=((Span.student == Student.id) & (Span.year == year.id) & _open_on(day)))
+           .join(SchoolClass, on=(SchoolClass.id == Span.klass))
+           .where(oc.c.kind.in_([kinds.HELD_BACK, kinds.PENDING])))
+    items = sorted(lst.tuples(), key=lambda r: (r[7], text.natural_key(r[6]), r[10]))
+    danh_sach = [{"stt": i, "ma": r[0], "ho_ten": text.join_name(r[1], r[2], r[3]),
+                  "ngay_sinh": r[4].isoformat(), "nu": bool(r[5]), "lop": r[6], "khoi": r[7],
+                  "ket_qua": kinds.LABELS[r[8]], "ngay": (r[9] if isinstance(r[9], date)
+                                                          else parse_date(r[9])).isoformat()}
+                 for i, r in enumerate(items, 1)]
+    return {"form": "len-lop", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
+            "lop": class_rows, "khoi": grade_rows, "toan_truong": school, "danh_sach": danh_sach}
+
+
+FORMS = {
+    "si-so": "BÁO CÁO TÌNH HÌNH SĨ SỐ HỌC SINH",
+    "bo-hoc": "DANH SÁCH HỌC SINH BỎ HỌC",
+    "chuyen-truong": "DANH SÁCH HỌC SINH CHUYỂN ĐẾN / CHUYỂN ĐI",
+    "len-lop": "THỐNG KÊ LÊN LỚP, THI LẠI / RÈN LUYỆN HÈ, LƯU BAN",
+    "chi-tieu": "ĐĂNG KÝ CHỈ TIÊU VÀ KẾT QUẢ THỰC HIỆN",
+}
+
+
+def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
+    """Any of the five forms by its ``forms.md`` name (``si-so``, ``bo-hoc`` …)."""
+    if form == "si-so":
+        return report_si_so(year, as_of, start)
+    if form == "bo-hoc":
+        return report_bo_hoc(year, as_of, start)
+    if form == "chuyen-truong":
+        return report_chuyen_truong(year, as_of, start)
+    if form == "len-lop":
+        return report_len_lop(year, as_of)
+    if form == "chi-tieu":
+        from .targets import report_chi_tieu
+
+        return report_chi_tieu(year, as_of)
+    raise SisoError(f"Không có biểu mẫu «{form}». Các biểu mẫu: {', '.join(FORMS)}.", "form")

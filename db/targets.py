@@ -1,0 +1,238 @@
+"""Targets (chỉ tiêu) of a school year, per level or grade, and F5 ``chi-tieu``.
+
+A target is a percentage. Two kinds, judged on the published (rounded) rate:
+
+- **upper bound** (``toi_da``, "không vượt quá"): dropout rate ``ty_le_bo_hoc`` and
+  repetition rate ``ty_le_luu_ban`` — met when the rate is at most the target;
+- **lower bound** (``toi_thieu``, "ít nhất"): retention ``ty_le_duy_tri``, on-age
+  enrolment ``ty_le_dung_do_tuoi`` and completion / graduation ``ty_le_hoan_thanh`` —
+  met when the rate is at least the target.
+
+For each target F5 also says how many more students would make it missed
+(``them_de_khong_dat``): more dropouts (dropout rate, retention), more students held
+back (repetition), more on-age students leaving (on-age), more students of the final
+grade not completing (completion). ``None`` when the target is already missed or
+cannot be missed that way.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import ceil, floor
+
+from peewee import Case, fn
+
+from . import audit
+from .dates import parse_date
+from .errors import SisoError
+from .models import SchoolClass, SchoolYear, Span, Student, Target
+from .reports import _open_on, rate, report_len_lop, report_si_so
+from .school import LEVELS, level_of_grade
+
+UPPER, LOWER = "toi_da", "toi_thieu"
+
+# name -> (Vietnamese label, bound, what "one more" is)
+TARGETS = {
+    "ty_le_bo_hoc": ("Tỷ lệ bỏ học", UPPER, "học sinh bỏ học"),
+    "ty_le_duy_tri": ("Tỷ lệ duy trì sĩ số", LOWER, "học sinh bỏ học"),
+    "ty_le_luu_ban": ("Tỷ lệ lưu ban", UPPER, "học sinh lưu ban"),
+    "ty_le_dung_do_tuoi": ("Tỷ lệ học sinh đúng độ tuổi", LOWER, "học sinh đúng độ tuổi nghỉ học"),
+    "ty_le_hoan_thanh": ("Tỷ lệ hoàn thành chương trình / tốt nghiệp", LOWER,
+                         "học sinh lớp cuối cấp không hoàn thành"),
+}
+BOUND_LABELS = {UPPER: "Không vượt quá", LOWER: "Ít nhất"}
+BASE_LEVELS = ("TH", "THCS", "THPT")
+FINAL_GRADE = {"TH": 5, "THCS": 9, "THPT": 12}
+
+
+def _check(name: str, value, level: str | None, grade) -> tuple[str, float, str | None, int | None]:
+    if name not in TARGETS:
+        raise SisoError(f"Không có chỉ tiêu «{name}». Các chỉ tiêu: {', '.join(TARGETS)}.", "ten")
+    try:
+        value = float(str(value).replace(",", "."))
+    except (TypeError, ValueError):
+        raise SisoError(f"Giá trị chỉ tiêu «{value}» không hợp lệ: cần một số phần trăm, ví dụ 2 hoặc 98,5.",
+                        "gia_tri") from None
+    if not 0 <= value <= 100:
+        raise SisoError(f"Giá trị chỉ tiêu {value:g} không hợp lệ: cần từ 0 đến 100 (%).", "gia_tri")
+    if (level in (None, "")) == (grade in (None, "")):
+        raise SisoError("Chỉ tiêu cần đúng một phạm vi: một cấp học (TH, THCS, THPT) hoặc một khối (1–12).",
+                        "pham_vi")
+    if level not in (None, ""):
+        level = str(level).upper()
+        if level not in BASE_LEVELS:
+            raise SisoError(f"Cấp học «{level}» không hợp lệ: cần TH, THCS hoặc THPT.", "cap_hoc")
+        return name, value, level, None
+    try:
+        grade = int(grade)
+    except (TypeError, ValueError):
+        raise SisoError(f"Khối «{grade}» không hợp lệ: cần số từ 1 đến 12.", "khoi") from None
+    if not 1 <= grade <= 12:
+        raise SisoError(f"Khối {grade} không hợp lệ: cần số từ 1 đến 12.", "khoi")
+    return name, value, None, grade
+
+
+def _scope_where(year: SchoolYear, level: str | None, grade: int | None):
+    cond = (Target.year == year.id)
+    cond &= Target.level.is_null() if level is None else (Target.level == level)
+    cond &= Target.grade.is_null() if grade is None else (Target.grade == grade)
+    return cond
+
+
+def set_target(year: SchoolYear, name: str, value, *, level: str | None = None,
+               grade: int | None = None) -> Target:
+    """Register (or change) one target; one transaction with its audit record."""
+    name, value, level, grade = _check(name, value, level, grade)
+    scope = level or f"khoi {grade}"
+    with audit.write("target.set", f"target:{year.name}/{scope}/{name}") as info:
+        t = Target.get_or_none(_scope_where(year, level, grade) & (Target.name == name))
+        info.update(before=t.value if t else None, after=value)
+        if t is None:
+            t = Target.create(year=year, level=level, grade=grade, name=name, value=value)
+        else:
+            t.value = value
+            t.save()
+    return t
+
+
+def delete_target(year: SchoolYear, name: str, *, level: str | None = None, grade: int | None = None) -> None:
+    name, _, level, grade = _check(name, 0, level, grade)
+    t = Target.get_or_none(_scope_where(year, level, grade) & (Target.name == name))
+    if t is None:
+        raise SisoError(f"Năm học {year.name} chưa đăng ký chỉ tiêu {name} cho phạm vi này.", "ten")
+    with audit.write("target.delete", f"target:{year.name}/{level or grade}/{name}", before=t.value):
+        t.delete_instance()
+
+
+def _order(t) -> tuple:
+    return (0 if t.level else 1, BASE_LEVELS.index(t.level) if t.level else t.grade, list(TARGETS).index(t.name))
+
+
+def list_targets(year: SchoolYear) -> list[dict]:
+    """The year's targets: levels first, then grades, in ``TARGETS`` order."""
+    rows = sorted(Target.select().where(Target.year == year.id), key=_order)
+    return [{"pham_vi": scope_label(t.level, t.grade), "cap": t.level, "khoi": t.grade, "ten": t.name,
+             "nhan": TARGETS[t.name][0], "loai": TARGETS[t.name][1], "gia_tri": t.value} for t in rows]
+
+
+def scope_label(level: str | None, grade: int | None) -> str:
+    return f"Cấp {level}" if level else f"Khối {grade}"
+
+
+# ---- margins ---------------------------------------------------------------------------------
+
+def _frac(value) -> Fraction:
+    return Fraction(str(value))
+
+
+def more_to_exceed(num: int, den: int, target) -> int | None:
+    """Upper bound: the fewest extra cases ``k`` for which the published rate
+    ``round_half_up((num + k) ÷ den × 100, 1)`` is above ``target``. ``None`` when
+    already above, or no denominator."""
+    if not den or rate(num, den) > target:
+        return None
+    t = _frac(target)
+    above = Fraction(floor(t * 10) + 1, 10)  # the smallest published rate above the target
+    k = ceil((above - Fraction(1, 20)) * den / 100 - num)
+    return max(k, 1)
+
+
+def more_to_fall(num: int, den: int, target, *, shrinks_base: bool = False) -> int | None:
+    """Lower bound: the fewest extra losses ``k`` for which the published rate
+    ``(num − k) ÷ den`` (``(num − k) ÷ (den − k)`` when ``shrinks_base``) falls below
+    ``target``. ``None`` when already below, or when it cannot happen."""
+    if not den or rate(num, den) < target:
+        return None
+    t = _frac(target)
+    below = Fraction(ceil(t * 10) - 1, 10)  # the largest published rate below the target
+    if below < 0:
+        return None
+    y = (below + Fraction(1, 20)) / 100  # exact rate under which it publishes ≤ below
+    if shrinks_base:
+        if y >= 1:
+            return None
+        k = floor((num - y * den) / (1 - y)) + 1
+        return k if 1 <= k <= num and k < den else None
+    k = floor(num - y * den) + 1
+    return k if 1 <= k <= num else None
+
+
+# ---- F5 --------------------------------------------------------------------------------------
+
+def _on_age_by_grade(year: SchoolYear, day, grades: list[int]) -> dict[int, int]:
+    """{grade: students enrolled at the end of ``day`` whose age (start year − birth year)
+    is grade + 5} — one grouped query (birth-year ranges keep the SQL portable)."""
+    if not grades:
+        return {}
+    y0 = year.start.year
+    from datetime import date
+
+    whens = [((SchoolClass.grade == g) & Student.dob.between(date(y0 - g - 5, 1, 1), date(y0 - g - 5, 12, 31)), 1)
+             for g in grades]
+    q = (Span.select(SchoolClass.grade, fn.SUM(Case(None, whens, 0)))
+         .join(Student, on=(Student.id == Span.student))
+         .switch(Span).join(SchoolClass, on=(SchoolClass.id == Span.klass))
+         .where((Span.year == year.id) & _open_on(day))
+         .group_by(SchoolClass.grade))
+    return {g: int(n or 0) for g, n in q.tuples()}
+
+
+def _difference(actual: float, target: float) -> float:
+    """actual − target, rounded half up to one decimal."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float((Decimal(str(actual)) - Decimal(str(target))).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def report_chi_tieu(year: SchoolYear, as_of) -> dict:
+    """F5 ``chi-tieu``: each registered target against the actual figure at ``as_of``."""
+    as_of = parse_date(as_of, "ngày báo cáo")
+    si_so = report_si_so(year, as_of, as_of.replace(day=1))
+    len_lop = report_len_lop(year, as_of)
+    grades = {g["khoi"]: g for g in si_so["khoi"]}
+    outcome = {g["khoi"]: g for g in len_lop["khoi"]}
+    on_age = _on_age_by_grade(year, as_of, list(grades))
+    rows = []
+    for t in sorted(Target.select().where(Target.year == year.id), key=_order):
+        label, bound, unit = TARGETS[t.name]
+        if t.level:
+            scope = [g for g in grades if g in LEVELS[t.level]]
+        else:
+            scope = [t.grade] if t.grade in grades else []
+        lk = {k: sum(grades[g]["luy_ke"][k] for g in scope) for k in grades[scope[0]]["luy_ke"]} if scope else {}
+        dn = sum(grades[g]["dau_nam"]["ts"] for g in scope)
+        hc = sum(grades[g]["hien_co"]["ts"] for g in scope)
+        if t.name == "ty_le_bo_hoc":
+            num, den = (lk["bo_hoc"] - lk["di_hoc_lai"], dn) if scope else (0, 0)
+            more = more_to_exceed(num, den, t.value)
+        elif t.name == "ty_le_luu_ban":
+            num, den = sum(outcome[g]["luu_ban"]["sl"] for g in scope if g in outcome), dn
+            more = more_to_exceed(num, den, t.value)
+        elif t.name == "ty_le_duy_tri":
+            num = hc
+            den = (dn + lk["chuyen_den"] + lk["tang_khac"] + lk["chuyen_lop_den"] - lk["chuyen_di"]
+                   - lk["chuyen_lop_di"] - lk["giam_khac"]) if scope else 0
+            more = more_to_fall(num, den, t.value)
+        elif t.name == "ty_le_dung_do_tuoi":
+            num, den = sum(on_age.get(g, 0) for g in scope), hc
+            more = more_to_fall(num, den, t.value, shrinks_base=True)
+        else:  # ty_le_hoan_thanh: the final grade of the level (or the grade itself)
+            finals = [g for g in scope if g == FINAL_GRADE[t.level]] if t.level else scope
+            num = sum(outcome[g]["hoan_thanh"]["sl"] for g in finals if g in outcome)
+            den = sum(outcome[g]["tong_so"] for g in finals if g in outcome)
+            more = more_to_fall(num, den, t.value)
+        actual = rate(num, den)
+        ok = None if actual is None else (actual <= t.value if bound == UPPER else actual >= t.value)
+        rows.append({
+            "pham_vi": scope_label(t.level, t.grade), "cap": t.level or level_of_grade(t.grade),
+            "khoi": t.grade, "ten": t.name, "nhan": label, "loai": bound,
+            "chi_tieu": t.value, "thuc_hien": actual,
+            "chenh_lech": None if actual is None else _difference(actual, t.value),
+            "dat": ok, "tu_so": num, "mau_so": den,
+            "them_de_khong_dat": more, "them_la": unit,
+        })
+    return {"form": "chi-tieu", "nam_hoc": year.name, "den_ngay": as_of.isoformat(), "chi_tieu": rows}
+
+
+__all__ = ["TARGETS", "UPPER", "LOWER", "set_target", "delete_target", "list_targets",
+           "report_chi_tieu", "more_to_exceed", "more_to_fall"]

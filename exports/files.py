@@ -1,0 +1,140 @@
+"""Write a form to a file: xlsx (official layout), ods and csv (through tablib), json.
+
+Every file is written atomically: to a temporary file in the target's folder, flushed
+and synced, then renamed over the target, so a crash never leaves half a spreadsheet.
+A ``si-so`` form that does not balance is refused (``SisoError`` naming the students).
+tablib and openpyxl are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from db.errors import SisoError
+from db.reports import describe_lech
+
+from .forms import UNSAFE_START, Table, display, tables_of
+
+FORMATS = ("xlsx", "ods", "csv", "json")
+BOM = "\ufeff"
+
+
+def atomic_write(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path = Path(path).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise SisoError(f"Không tạo được tệp trong thư mục «{path.parent}»: {exc.strerror}.", "tep") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise SisoError(f"Không ghi được tệp «{path}»: {exc.strerror}.", "tep") from None
+    return path
+
+
+def csv_safe(value):
+    """OWASP CSV injection: a text cell beginning with ``= + - @``, tab or CR gets a leading quote."""
+    if isinstance(value, str) and value.startswith(UNSAFE_START):
+        return "'" + value
+    return value
+
+
+def _plain(value, kind: str):
+    """A cell for ods/csv: numbers stay numbers, dates dd/mm/yyyy, marks x."""
+    if value is None:
+        return ""
+    if kind == "mark" or isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, date):
+        return display(value, "date")
+    return value
+
+
+def _datasets(form: dict, *, for_csv: bool = False) -> list:
+    import tablib
+
+    out = []
+    for table in tables_of(form):
+        for t in [table, *table.below]:
+            ds = tablib.Dataset(title=t.sheet[:31])
+            ds.headers = t.headers
+            for values in t.rows:
+                row = [_plain(v, c.kind) for v, c in zip(values, t.columns)]
+                ds.append([csv_safe(v) for v in row] if for_csv else row)
+            out.append((t, ds))
+    return out
+
+
+def form_bytes(form: dict, fmt: str, *, settings: dict | None = None, signed_on: date | None = None) -> bytes:
+    """The file's content in ``fmt`` (xlsx, ods, csv, json)."""
+    if fmt not in FORMATS:
+        raise SisoError(f"Định dạng «{fmt}» không hỗ trợ: chọn một trong {', '.join(FORMATS)}.", "dinh_dang")
+    check_exportable(form)
+    if fmt == "json":
+        return (json.dumps(form, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if fmt == "xlsx":
+        from .forms import build_workbook
+
+        if settings is None:
+            from db.school import get_settings
+
+            settings = get_settings()
+        wb = build_workbook(form, settings, signed_on)
+        buf = io.BytesIO()
+        wb.save(buf)
+        return buf.getvalue()
+    if fmt == "ods":
+        import tablib
+
+        book = tablib.Databook([ds for _, ds in _datasets(form)])
+        return book.export("ods")
+    parts = []
+    sets = _datasets(form, for_csv=True)
+    for i, (table, ds) in enumerate(sets):
+        text = ds.export("csv", lineterminator="\r\n")
+        if len(sets) > 1:
+            text = f"{table.title}\r\n{text}"
+        parts.append(text)
+    return (BOM + "\r\n".join(parts)).encode("utf-8")
+
+
+def check_exportable(form: dict) -> None:
+    """Refuse a form whose balance identity does not hold, naming the students."""
+    if form.get("form") == "si-so" and not form.get("can_bang", True):
+        raise SisoError("Không xuất được biểu sĩ số vì số liệu không cân đối:\n" + describe_lech(form),
+                        "can_bang")
+
+
+def write_form(form: dict, path, fmt: str | None = None, *, settings: dict | None = None,
+               signed_on: date | None = None) -> Path:
+    """Write ``form`` (a dict from ``db.reports``) to ``path`` atomically. ``fmt`` defaults to
+    the file's extension. Returns the path written."""
+    path = Path(path).expanduser()
+    fmt = (fmt or path.suffix.lstrip(".")).lower()
+    data = form_bytes(form, fmt, settings=settings, signed_on=signed_on)
+    return atomic_write(path, data)
+
+
+def default_filename(form: dict, fmt: str = "xlsx") -> str:
+    """``bao-cao-si-so-2024-10.xlsx`` — the form's name and the month of its report date."""
+    day = date.fromisoformat(form["den_ngay"])
+    return f"bao-cao-{form['form']}-{day:%Y-%m}.{fmt}"
+
+
+__all__ = ["FORMATS", "atomic_write", "csv_safe", "form_bytes", "write_form", "check_exportable",
+           "default_filename", "Table"]

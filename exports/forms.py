@@ -1,0 +1,460 @@
+"""The official layout of the forms (``forms.md``): tables, then the xlsx sheet.
+
+``tables_of(form)`` turns a form dict from ``db.reports`` / ``db.targets`` into plain
+``Table`` objects (two-level headers, rows, subtotal and total rows, footnotes). The same
+tables feed the xlsx layout here, the ods/csv files (``exports.files``) and the TUI's
+table, so every door shows the same numbers. openpyxl is imported inside
+``build_workbook`` only, so program start-up does not pay for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from db.dates import fmt_date, place_date_line
+from db.reports import FORMS, INCREASES, DECREASES
+
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+FONT = "Times New Roman"
+UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
+@dataclass
+class Col:
+    label: str
+    group: str | None = None  # top header, merged over the consecutive columns that share it
+    kind: str = "int"  # text | int | pct | date | mark (x for true)
+    width: float = 6.0
+
+
+@dataclass
+class Table:
+    sheet: str
+    title: str
+    columns: list[Col]
+    rows: list[list] = field(default_factory=list)
+    styles: list[str] = field(default_factory=list)  # "" | "group" | "sub" | "total"
+    lines: list[str] = field(default_factory=list)  # school year, period … under the title
+    footnotes: list[str] = field(default_factory=list)
+    below: list["Table"] = field(default_factory=list)  # further tables on the same sheet
+    numbered: bool = False  # column labels (1), (2) … instead of A, B, 1, 2 …
+
+    def add(self, values: list, style: str = "") -> None:
+        self.rows.append(values)
+        self.styles.append(style)
+
+    @property
+    def headers(self) -> list[str]:
+        """One-line headers: ``group - label`` (ods, csv, TUI)."""
+        return [f"{c.group} - {c.label}" if c.group else c.label for c in self.columns]
+
+    def column_codes(self) -> list[str]:
+        if self.numbered:
+            return [f"({i})" for i in range(1, len(self.columns) + 1)]
+        codes, letters, numbers = [], 0, 0
+        leading = True
+        for c in self.columns:
+            if leading and c.kind == "text":
+                codes.append(chr(ord("A") + letters))
+                letters += 1
+            else:
+                leading = False
+                numbers += 1
+                codes.append(str(numbers))
+        return codes
+
+
+def _d(iso: str | None):
+    return date.fromisoformat(iso) if iso else None
+
+
+def _period_line(form: dict) -> str:
+    return f"Từ ngày {fmt_date(_d(form['tu_ngay']))} đến ngày {fmt_date(_d(form['den_ngay']))}"
+
+
+MOVE_LABELS = {"chuyen_den": "Chuyển đến", "di_hoc_lai": "Đi học lại", "tang_khac": "Khác",
+               "chuyen_lop_den": "Chuyển lớp", "chuyen_di": "Chuyển đi", "bo_hoc": "Bỏ học",
+               "giam_khac": "Khác", "chuyen_lop_di": "Chuyển lớp"}
+HEAD_LABELS = {"ts": "TS", "nu": "Nữ", "dtts": "DTTS", "kt": "KT"}
+
+
+# ---- F1 --------------------------------------------------------------------------------------
+
+def _si_so_tables(form: dict) -> list[Table]:
+    cols = [Col("STT", kind="text", width=4.5), Col("Lớp", kind="text", width=9),
+            Col("GVCN", kind="text", width=16)]
+    cols += [Col(HEAD_LABELS[k], "Đầu năm", width=5) for k in HEAD_LABELS]
+    for part, group in (("trong_ky", "Trong kỳ"), ("luy_ke", "Lũy kế từ đầu năm")):
+        cols += [Col(MOVE_LABELS[k], f"{group}: tăng", width=6.5) for k in INCREASES]
+        cols += [Col(MOVE_LABELS[k], f"{group}: giảm", width=6.5) for k in DECREASES]
+    cols += [Col(HEAD_LABELS[k], "Hiện có", width=5) for k in HEAD_LABELS]
+    cols += [Col("Tỷ lệ bỏ học (%)", kind="pct", width=7.5), Col("Tỷ lệ duy trì (%)", kind="pct", width=7.5),
+             Col("Ghi chú", kind="text", width=9)]
+    t = Table("Si so", FORMS["si-so"], cols,
+              lines=[f"Năm học {form['nam_hoc']}", _period_line(form),
+                     f"Sĩ số đầu năm tính đến hết ngày {fmt_date(_d(form.get('ngay_chot_dau_nam')))}"])
+
+    def values(row: dict) -> list:
+        out = [row["dau_nam"][k] for k in HEAD_LABELS]
+        out += [row["trong_ky"][k] for k in INCREASES + DECREASES]
+        out += [row["luy_ke"][k] for k in INCREASES + DECREASES]
+        out += [row["hien_co"][k] for k in HEAD_LABELS]
+        return out + [row["ty_le_bo_hoc"], row["ty_le_duy_tri"]]
+
+    grades = {g["khoi"]: g for g in form["khoi"]}
+    stt = 0
+    rows = form["lop"]
+    for i, row in enumerate(rows):
+        stt += 1
+        t.add([str(stt), row["lop"], row["gvcn"], *values(row), ""])
+        if i + 1 == len(rows) or rows[i + 1]["khoi"] != row["khoi"]:
+            t.add(["", f"Cộng khối {row['khoi']}", "", *values(grades[row["khoi"]]), ""], "sub")
+    t.add(["", "Toàn trường", "", *values(form["toan_truong"]), ""], "total")
+    t.footnotes = [
+        "Hiện có = Đầu năm + lũy kế tăng (chuyển đến + đi học lại + khác + chuyển lớp đến) "
+        "− lũy kế giảm (chuyển đi + bỏ học + khác + chuyển lớp đi).",
+        "Tỷ lệ bỏ học = (Bỏ học lũy kế − Đi học lại lũy kế) ÷ Sĩ số đầu năm × 100.",
+        "Tỷ lệ duy trì = Hiện có ÷ (Đầu năm + Chuyển đến + Tăng khác + Chuyển lớp đến − Chuyển đi "
+        "− Chuyển lớp đi − Giảm khác) × 100, các số lũy kế từ đầu năm.",
+        "Tăng khác: nhập học sau ngày chốt sĩ số đầu năm. Giảm khác: chết, giảm khác. "
+        "Tỷ lệ làm tròn một chữ số thập phân; để trống khi mẫu số bằng 0.",
+    ]
+    return [t]
+
+
+# ---- F2 --------------------------------------------------------------------------------------
+
+def _person_cols() -> list[Col]:
+    return [Col("STT", kind="text", width=4.5), Col("Mã HS", kind="text", width=11),
+            Col("Họ và tên", kind="text", width=22), Col("Ngày sinh", kind="date", width=11),
+            Col("Nữ", kind="mark", width=4)]
+
+
+def _bo_hoc_tables(form: dict) -> list[Table]:
+    cols = _person_cols() + [
+        Col("Dân tộc", kind="text", width=8), Col("Lớp", kind="text", width=6),
+        Col("Thôn/làng", kind="text", width=12), Col("Cha/mẹ/người giám hộ", kind="text", width=18),
+        Col("Ngày bỏ học", kind="date", width=11), Col("Thời điểm", kind="text", width=8),
+        Col("Lý do (mã và tên)", kind="text", width=24), Col("Số lần vận động", kind="int", width=8),
+        Col("Kết quả", kind="text", width=11)]
+    t = Table("Bo hoc", FORMS["bo-hoc"], cols, lines=[f"Năm học {form['nam_hoc']}", _period_line(form)],
+              numbered=True)
+    for g in form["khoi"]:
+        t.add(["", f"Khối {g['khoi']}"] + [""] * (len(cols) - 2), "group")
+        for s in g["hoc_sinh"]:
+            t.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["dan_toc"], s["lop"],
+                   s["thon"], s["giam_ho"], _d(s["ngay_bo_hoc"]), s["thoi_diem"], s["ly_do"],
+                   s["so_lan_van_dong"], s["ket_qua"]])
+        t.add(["", f"Cộng khối {g['khoi']}: {g['so_luong']} học sinh"] + [""] * (len(cols) - 2), "sub")
+    t.add(["", f"Tổng cộng: {form['tong']} học sinh"] + [""] * (len(cols) - 2), "total")
+    summary = Table("Theo ly do", "Tổng hợp theo lý do bỏ học",
+                    [Col("Mã lý do", kind="text", width=8), Col("Lý do", kind="text", width=40),
+                     Col("Số học sinh", kind="int", width=10)], numbered=True)
+    for r in form["theo_ly_do"]:
+        summary.add([r["ma"], r["ten"], r["so_luong"]])
+    summary.add(["", "Tổng cộng", sum(r["so_luong"] for r in form["theo_ly_do"])], "total")
+    t.below = [summary]
+    t.footnotes = ["Thời điểm: HK I, HK II hoặc Hè, theo ngày bỏ học.",
+                   "Kết quả «Đã ra lớp»: học sinh có «Đi học lại» sau ngày bỏ học, đến ngày báo cáo."]
+    return [t]
+
+
+# ---- F3 --------------------------------------------------------------------------------------
+
+def _chuyen_truong_tables(form: dict) -> list[Table]:
+    out = []
+    for key, sheet, title, school_label in (
+            ("chuyen_den", "Chuyen den", "DANH SÁCH HỌC SINH CHUYỂN ĐẾN", "Chuyển đến từ trường"),
+            ("chuyen_di", "Chuyen di", "DANH SÁCH HỌC SINH CHUYỂN ĐI", "Chuyển đi đến trường")):
+        cols = _person_cols() + [
+            Col("Lớp", kind="text", width=6), Col("Ngày chuyển", kind="date", width=11),
+            Col(school_label, kind="text", width=22), Col("Tỉnh, xã/huyện", kind="text", width=18),
+            Col("Phạm vi", kind="text", width=10), Col("Lý do", kind="text", width=18),
+            Col("Số văn bản", kind="text", width=12)]
+        t = Table(sheet, title, cols, lines=[f"Năm học {form['nam_hoc']}", _period_line(form)], numbered=True)
+        for s in form[key]:
+            t.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["lop"],
+                   _d(s["ngay_chuyen"]), s["truong"], s["dia_ban"], s["pham_vi"], s["ly_do"], s["so_van_ban"]])
+        t.add(["", f"Tổng cộng: {len(form[key])} học sinh"] + [""] * (len(cols) - 2), "total")
+        t.footnotes = ["Phạm vi: trong tỉnh, ngoài tỉnh hoặc nước ngoài (mã 01, 02, 03)."]
+        out.append(t)
+    return out
+
+
+# ---- F4 --------------------------------------------------------------------------------------
+
+def completion_label(grades) -> str:
+    grades = set(grades)
+    parts = []
+    if grades & set(range(1, 6)):
+        parts.append("Hoàn thành CT tiểu học")
+    if grades & set(range(6, 10)):
+        parts.append("Tốt nghiệp THCS")
+    if grades & set(range(10, 13)):
+        parts.append("Tốt nghiệp THPT")
+    return " / ".join(parts) or "Hoàn thành chương trình"
+
+
+def _len_lop_tables(form: dict) -> list[Table]:
+    done = completion_label(g["khoi"] for g in form["khoi"])
+    cols = [Col("STT", kind="text", width=4.5), Col("Lớp", kind="text", width=9),
+            Col("GVCN", kind="text", width=18), Col("Tổng số", width=8)]
+    for group in ("Lên lớp", "Thi lại / rèn luyện hè", "Lưu ban", done):
+        cols += [Col("SL", group, width=6), Col("%", group, kind="pct", width=7)]
+    t = Table("Len lop", FORMS["len-lop"], cols,
+              lines=[f"Năm học {form['nam_hoc']}", f"Tính đến ngày {fmt_date(_d(form['den_ngay']))}"])
+
+    def values(row):
+        out = [row["tong_so"]]
+        for k in ("len_lop", "thi_lai", "luu_ban", "hoan_thanh"):
+            out += [row[k]["sl"], row[k]["ty_le"]]
+        return out
+
+    grades = {g["khoi"]: g for g in form["khoi"]}
+    rows = form["lop"]
+    for i, row in enumerate(rows):
+        t.add([str(i + 1), row["lop"], row["gvcn"], *values(row)])
+        if i + 1 == len(rows) or rows[i + 1]["khoi"] != row["khoi"]:
+            t.add(["", f"Cộng khối {row['khoi']}", "", *values(grades[row["khoi"]])], "sub")
+    t.add(["", "Toàn trường", "", *values(form["toan_truong"])], "total")
+    t.footnotes = ["Tổng số: học sinh đang học trong lớp đến ngày báo cáo (hoặc ngày kết thúc năm học).",
+                   "Mỗi học sinh tính theo kết quả cuối năm ghi sau cùng; tỷ lệ = SL ÷ Tổng số × 100.",
+                   f"Học sinh chưa có kết quả: {form['toan_truong']['chua_co_ket_qua']}."]
+    lst = Table("Thi lai - luu ban", "DANH SÁCH HỌC SINH THI LẠI, LƯU BAN", _person_cols() + [
+        Col("Lớp", kind="text", width=8), Col("Kết quả", kind="text", width=22),
+        Col("Ngày ghi", kind="date", width=11)], lines=[f"Năm học {form['nam_hoc']}"], numbered=True)
+    for s in form["danh_sach"]:
+        lst.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["lop"], s["ket_qua"],
+                 _d(s["ngay"])])
+    lst.add(["", f"Tổng cộng: {len(form['danh_sach'])} học sinh"] + [""] * 6, "total")
+    return [t, lst]
+
+
+# ---- F5 --------------------------------------------------------------------------------------
+
+def _chi_tieu_tables(form: dict) -> list[Table]:
+    from db.targets import BOUND_LABELS
+
+    cols = [Col("STT", kind="text", width=4.5), Col("Phạm vi", kind="text", width=11),
+            Col("Chỉ tiêu", kind="text", width=30), Col("Yêu cầu", kind="text", width=13),
+            Col("Chỉ tiêu (%)", "Tỷ lệ", kind="pct", width=9), Col("Thực hiện (%)", "Tỷ lệ", kind="pct", width=9),
+            Col("Chênh lệch (%)", "Tỷ lệ", kind="pct", width=9), Col("Đạt / Không đạt", kind="text", width=11),
+            Col("Thêm bao nhiêu HS thì không đạt", kind="int", width=13)]
+    t = Table("Chi tieu", FORMS["chi-tieu"], cols,
+              lines=[f"Năm học {form['nam_hoc']}", f"Tính đến ngày {fmt_date(_d(form['den_ngay']))}"])
+    for i, r in enumerate(form["chi_tieu"], 1):
+        verdict = "" if r["dat"] is None else ("Đạt" if r["dat"] else "Không đạt")
+        t.add([str(i), r["pham_vi"], r["nhan"], BOUND_LABELS[r["loai"]], r["chi_tieu"], r["thuc_hien"],
+               r["chenh_lech"], verdict, r["them_de_khong_dat"]])
+    t.footnotes = [
+        "Tỷ lệ bỏ học, lưu ban: chỉ tiêu tối đa (đạt khi thực hiện không vượt quá chỉ tiêu). "
+        "Tỷ lệ duy trì, đúng độ tuổi, hoàn thành: chỉ tiêu tối thiểu (đạt khi thực hiện ít nhất bằng chỉ tiêu).",
+        "Tỷ lệ bỏ học = (bỏ học − đi học lại) ÷ sĩ số đầu năm; lưu ban = số lưu ban ÷ sĩ số đầu năm; "
+        "duy trì như biểu sĩ số; đúng độ tuổi = HS có tuổi (năm bắt đầu năm học − năm sinh) bằng khối + 5 "
+        "÷ HS hiện có; hoàn thành = HS lớp cuối cấp hoàn thành ÷ HS lớp cuối cấp.",
+        "Cột cuối: số học sinh bỏ học thêm (tỷ lệ bỏ học, duy trì), lưu ban thêm (lưu ban), "
+        "đúng độ tuổi nghỉ học (đúng độ tuổi), không hoàn thành (hoàn thành) thì không đạt chỉ tiêu.",
+        "Chênh lệch = Thực hiện − Chỉ tiêu. Tỷ lệ làm tròn một chữ số thập phân.",
+    ]
+    return [t]
+
+
+BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _chuyen_truong_tables,
+            "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables}
+
+
+def tables_of(form: dict) -> list[Table]:
+    """The form laid out as tables (one per xlsx sheet)."""
+    return BUILDERS[form["form"]](form)
+
+
+def display(value, kind: str) -> str:
+    """A cell as the TUI and the CLI table show it (dates dd/mm/yyyy, rates ``99,5``)."""
+    if value is None or value == "":
+        return ""
+    if kind == "mark" or isinstance(value, bool):
+        return "x" if value else ""
+    if kind == "pct":
+        return f"{value:.1f}".replace(".", ",")
+    if isinstance(value, date):
+        return fmt_date(value)
+    return str(value)
+
+
+# ---- xlsx ------------------------------------------------------------------------------------
+
+def _col_letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i)
+
+
+def set_text(cell, value: str) -> None:
+    """Write ``value`` as text, never as a formula (``=1+1`` stays the four characters)."""
+    cell.value = _ILLEGAL.sub("", value)
+    cell.data_type = "s"
+
+
+def _put(cell, value, kind: str) -> None:
+    if value is None or value == "":
+        return
+    if kind == "mark" or isinstance(value, bool):
+        if value:
+            set_text(cell, "x")
+        return
+    if kind == "pct" and isinstance(value, (int, float)):
+        cell.value = value / 100
+        cell.number_format = "0.0%"
+        return
+    if isinstance(value, date):
+        cell.value = value
+        cell.number_format = "dd/mm/yyyy"
+        return
+    if isinstance(value, (int, float)):
+        cell.value = value
+        return
+    set_text(cell, str(value))
+
+
+def landscape(table: Table) -> bool:
+    return sum(c.width for c in table.columns) > 95
+
+
+def _write_table(ws, table: Table, top: int, styles) -> int:
+    """Headers, column labels and rows from row ``top``; returns the next free row."""
+    from openpyxl.styles import Alignment
+
+    bold, normal, thin_all, center_wrap, fills = styles
+    n = len(table.columns)
+    two_levels = any(c.group for c in table.columns)
+    head_rows = 2 if two_levels else 1
+    for j, col in enumerate(table.columns, 1):
+        if col.group:
+            set_text(ws.cell(top, j), col.group)
+            set_text(ws.cell(top + 1, j), col.label)
+        else:
+            set_text(ws.cell(top, j), col.label)
+    if two_levels:
+        j = 1
+        while j <= n:
+            col = table.columns[j - 1]
+            if col.group is None:
+                ws.merge_cells(start_row=top, start_column=j, end_row=top + 1, end_column=j)
+                j += 1
+                continue
+            end = j
+            while end < n and table.columns[end].group == col.group:
+                end += 1
+            if end > j:
+                ws.merge_cells(start_row=top, start_column=j, end_row=top, end_column=end)
+            j = end + 1
+    label_row = top + head_rows
+    for j, code in enumerate(table.column_codes(), 1):
+        set_text(ws.cell(label_row, j), code)
+    for r in range(top, label_row + 1):
+        for j in range(1, n + 1):
+            c = ws.cell(r, j)
+            c.font, c.border, c.alignment = bold, thin_all, center_wrap
+        ws.row_dimensions[r].height = 30 if r < label_row else 15
+    if two_levels:
+        ws.row_dimensions[top + 1].height = 45
+    r = label_row + 1
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    center = Alignment(horizontal="center", vertical="center")
+    for values, style in zip(table.rows, table.styles):
+        font = bold if style in ("sub", "total", "group") else normal
+        for j, (col, value) in enumerate(zip(table.columns, values), 1):
+            c = ws.cell(r, j)
+            _put(c, value, col.kind)
+            c.font, c.border = font, thin_all
+            c.alignment = left if col.kind == "text" and j > 1 else center
+            if style in fills:
+                c.fill = fills[style]
+        if style in ("group", "sub", "total") and isinstance(values[1], str) and values[1] and all(
+                v in ("", None) for v in values[2:]):
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=n)
+            ws.cell(r, 2).alignment = left
+        r += 1
+    return r
+
+
+def build_workbook(form: dict, settings: dict, signed_on: date | None = None):
+    """The form as an openpyxl Workbook laid out like the official paper form."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    signed_on = signed_on or date.today()
+    thin = Side(style="thin")
+    bold = Font(name=FONT, size=11, bold=True)
+    normal = Font(name=FONT, size=11)
+    styles = (bold, normal, Border(left=thin, right=thin, top=thin, bottom=thin),
+              Alignment(horizontal="center", vertical="center", wrap_text=True),
+              {"sub": PatternFill("solid", fgColor="F2F2F2"), "total": PatternFill("solid", fgColor="D9D9D9")})
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table in tables_of(form):
+        ws = wb.create_sheet(table.sheet[:31])
+        n = len(table.columns)
+        for j, col in enumerate(table.columns, 1):
+            ws.column_dimensions[_col_letter(j)].width = col.width
+        half = max(2, n // 2 - 1)
+        right = half + 2
+
+        def line(row, text, first, last, font, align="center"):
+            set_text(ws.cell(row, first), text)
+            if last > first:
+                ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+            ws.cell(row, first).font = font
+            ws.cell(row, first).alignment = Alignment(horizontal=align, vertical="center")
+
+        line(1, (settings.get("co_quan_quan_ly") or "").upper(), 1, half, Font(name=FONT, size=12))
+        line(2, (settings.get("ten_truong") or "").upper(), 1, half, Font(name=FONT, size=12, bold=True))
+        line(1, MOTTO[0], right, n, Font(name=FONT, size=12, bold=True))
+        line(2, MOTTO[1], right, n, Font(name=FONT, size=13, bold=True, underline="single"))
+        line(4, table.title, 1, n, Font(name=FONT, size=14, bold=True))
+        row = 5
+        for text in table.lines:
+            line(row, text, 1, n, Font(name=FONT, size=12, italic=row > 5, bold=row == 5))
+            row += 1
+        head_top = row + 1
+        row = _write_table(ws, table, head_top, styles)
+        label_row = head_top + (2 if any(c.group for c in table.columns) else 1)
+        ws.print_title_rows = f"{head_top}:{label_row}"
+        for extra in table.below:
+            row += 1
+            line(row, extra.title, 1, n, Font(name=FONT, size=12, bold=True), "left")
+            row = _write_table(ws, extra, row + 1, styles)
+        row += 1
+        if table.footnotes:
+            line(row, "Ghi chú:", 1, n, Font(name=FONT, size=11, bold=True, italic=True), "left")
+            row += 1
+            for note in table.footnotes:
+                line(row, f"- {note}", 1, n, Font(name=FONT, size=11, italic=True), "left")
+                ws.row_dimensions[row].height = 15
+                row += 1
+        row += 1
+        line(row, place_date_line(settings.get("dia_danh") or "", signed_on), right, n,
+             Font(name=FONT, size=12, italic=True))
+        row += 1
+        line(row, "NGƯỜI LẬP BIỂU", 1, half, Font(name=FONT, size=12, bold=True))
+        line(row, "HIỆU TRƯỞNG", right, n, Font(name=FONT, size=12, bold=True))
+        row += 1
+        line(row, "(Ký, ghi rõ họ tên)", 1, half, Font(name=FONT, size=11, italic=True))
+        line(row, "(Ký tên, đóng dấu)", right, n, Font(name=FONT, size=11, italic=True))
+        row += 5
+        line(row, settings.get("nguoi_lap_bieu") or "", 1, half, Font(name=FONT, size=12, bold=True))
+        line(row, settings.get("hieu_truong") or "", right, n, Font(name=FONT, size=12, bold=True))
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape(table) else "portrait"
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.4
+        ws.page_margins.top = ws.page_margins.bottom = 0.5
+        ws.print_area = f"A1:{_col_letter(n)}{row}"
+    return wb
