@@ -1,0 +1,385 @@
+"""Import a student list: check a plan against the database, write it, undo it.
+
+``exports.importer.read_students`` turns a file into a plan (rows and problems,
+no database). Here:
+
+* :func:`review` — the dry run: which rows will be imported, which classes will be
+  created, and every problem (codes and national IDs already used, possible
+  duplicates by name and date of birth, classes of the wrong grade…);
+* :func:`run_import` — all or nothing, in one transaction with its audit line,
+  recorded as one ``Batch`` (kind ``import``); each student gets an admission
+  event and its enrolment span (bulk inserts; equal to ``events.rebuild_spans``);
+* :func:`undo_import` — removes a whole batch while nothing else touched it;
+* :func:`list_imports`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from . import audit, kinds, text
+from .dates import fmt_date, parse_date
+from .errors import SisoError
+from .events import check_date, semester_of
+from .models import Audit, Batch, Event, SchoolClass, SchoolYear, Span, Student
+
+ACTION = "import.students"
+UNDO_ACTION = "import.undo"
+_CLASS_NAME = re.compile(r"^[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ/.\-]{0,19}$")
+_CHUNK = 400  # values per IN (…) and rows per INSERT stay well under any engine's limit
+
+# what to do with a row that looks like a student already in the database
+ASK, ACCEPT, SKIP = "ask", "accept", "skip"
+
+
+@dataclass
+class Duplicate:
+    row: int
+    name: str
+    dob: date
+    existing: str  # "Nguyễn Văn An (HS000012), lớp …"
+
+
+@dataclass
+class Review:
+    """The dry run's answer: what an import would do, and what stops it."""
+
+    plan: object  # exports.importer.ImportPlan
+    year: SchoolYear
+    day: date
+    rows: list = field(default_factory=list)  # PlanRow to import, with .klass set
+    new_classes: list[tuple[str, int]] = field(default_factory=list)
+    problems: list = field(default_factory=list)  # exports.importer.Problem
+    duplicates: list[Duplicate] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # rows left out (possible duplicates skipped)
+
+    @property
+    def errors(self) -> list:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    def class_counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.rows:
+            out[r.klass] = out.get(r.klass, 0) + 1
+        return dict(sorted(out.items(), key=lambda kv: text.natural_key(kv[0])))
+
+    def report(self) -> str:
+        """The dry-run report in Vietnamese (the CLI prints it; the TUI shows it)."""
+        lines = []
+        src = os.path.basename(self.plan.table.path)
+        sheet = f", trang «{self.plan.table.sheet}»" if self.plan.table.sheet else ""
+        hdr = self.plan.header
+        lines.append(f"Tệp {src}{sheet}: dòng tiêu đề {self.plan.table.rows[hdr.index][0] if hdr else '?'}.")
+        from exports.importer import FIELDS, IGNORE
+
+        cols = [f"«{self.plan.column_title(i)}» → {FIELDS[f]}" for i, f in sorted(self.plan.mapping.items())
+                if f != IGNORE]
+        lines.append("Cột nhận ra: " + "; ".join(cols) + ".")
+        lines.append(f"Năm học {self.year.name}, ngày nhập học {fmt_date(self.day)}.")
+        lines.append(f"Sẽ nhập {len(self.rows)} học sinh"
+                     + (": " + ", ".join(f"{k} ({n})" for k, n in self.class_counts().items())
+                        if self.rows else "") + ".")
+        if self.new_classes:
+            lines.append("Lớp sẽ tạo mới: " + ", ".join(f"{n} (khối {g})" for n, g in self.new_classes) + ".")
+        if self.skipped:
+            lines.append(f"Bỏ qua {len(self.skipped)} dòng có thể trùng học sinh đã có: "
+                         + ", ".join(str(r) for r in self.skipped) + ".")
+        for p in sorted(self.problems, key=lambda p: (p.row or 0, p.severity != "error")):
+            lines.append(p.line())
+        n_err = len(self.errors)
+        if n_err:
+            lines.append(f"Có {n_err} lỗi: chưa nhập gì. Sửa tệp (hoặc gán lại cột) rồi nhập lại.")
+        elif not self.rows:
+            lines.append("Không có học sinh nào để nhập.")
+        else:
+            lines.append("Không có lỗi: có thể nhập.")
+        return "\n".join(lines)
+
+
+def _chunks(seq, n=_CHUNK):
+    seq = list(seq)
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
+def _problem(row, column, message, severity="error"):
+    from exports.importer import Problem
+
+    return Problem(row, column, message, severity)
+
+
+def _col(plan, fld: str) -> str:
+    return next((plan.column_title(i) for i, f in plan.mapping.items() if f == fld), "")
+
+
+def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
+           duplicates: str = ASK) -> Review:
+    """Check ``plan`` against the database; writes nothing."""
+    day = parse_date(day, "ngày nhập học") if day not in (None, "") else year.start
+    check_date(year, day)
+    rv = Review(plan, year, day, problems=list(plan.problems))
+    existing = {c.name: c for c in SchoolClass.select().where(SchoolClass.year == year)}
+    forced = None
+    if klass:
+        forced = text.clean(klass).upper().replace(" ", "")
+        lead = re.match(r"\d+", forced)
+        if forced not in existing and not lead:
+            rv.problems.append(_problem(None, "", f"Lớp {forced} chưa có trong năm học {year.name} và tên "
+                                        "lớp không cho biết khối: tạo lớp trước (siso class add)."))
+            return rv
+    elif "klass" not in plan.fields:
+        rv.problems.append(_problem(None, "", "Tệp không có cột «Lớp»: chọn một lớp cho cả danh sách "
+                                    "(--class 6A1)."))
+        return rv
+    rows = []
+    new: dict[str, int] = {}
+    for r in plan.rows:
+        name = forced or r.klass
+        grade = r.grade if not forced else (existing[forced].grade if forced in existing
+                                            else int(re.match(r"\d+", forced).group()))
+        if name in existing:
+            if r.grade is not None and not forced and existing[name].grade != r.grade:
+                rv.problems.append(_problem(r.row, _col(plan, "grade"),
+                                            f"Lớp {name} đã có ở khối {existing[name].grade}, tệp ghi khối {r.grade}."))
+                continue
+        elif not _CLASS_NAME.match(name):
+            rv.problems.append(_problem(r.row, _col(plan, "klass"),
+                                        f"Tên lớp «{name}» không hợp lệ: ví dụ 6A1, 6/2, 9C."))
+            continue
+        elif grade is None:
+            rv.problems.append(_problem(r.row, _col(plan, "klass"),
+                                        f"Lớp {name} chưa có và không biết khối: thêm cột «Khối» "
+                                        "hoặc tạo lớp trước."))
+            continue
+        elif not 1 <= grade <= 12:
+            rv.problems.append(_problem(r.row, _col(plan, "klass"), f"Khối {grade} của lớp {name} không hợp lệ."))
+            continue
+        elif name in new and new[name] != grade:
+            rv.problems.append(_problem(r.row, _col(plan, "grade"),
+                                        f"Lớp {name} ghi khối {grade}, các dòng trước ghi khối {new[name]}."))
+            continue
+        else:
+            new[name] = grade
+        r = replace(r, klass=name, grade=grade)
+        if r.values["dob"] > day:
+            rv.problems.append(_problem(r.row, _col(plan, "dob"), f"Ngày sinh {fmt_date(r.values['dob'])} "
+                                        f"sau ngày nhập học {fmt_date(day)}."))
+            continue
+        rows.append(r)
+    rv.new_classes = sorted(new.items(), key=lambda kv: (kv[1], text.natural_key(kv[0])))
+    # the same code / national ID already in the database
+    for key, label, fld in (("code", "Mã học sinh", "code"), ("national_id", "Mã định danh", "national_id")):
+        wanted = {r.values[key]: r for r in rows if r.values.get(key)}
+        column = getattr(Student, key)
+        for part in _chunks(wanted):
+            for st in Student.select(Student.code, Student.national_id, Student.family, Student.middle,
+                                     Student.given).where(column.in_(part)):
+                r = wanted[getattr(st, key)]
+                rv.problems.append(_problem(r.row, _col(plan, fld), f"{label} {getattr(st, key)} đã là của học "
+                                            f"sinh {st.full_name} ({st.code}) trong cơ sở dữ liệu."))
+    # possible duplicates: same folded name and date of birth
+    by_name: dict[str, list] = {}
+    for r in rows:
+        by_name.setdefault(text.fold(r.full_name), []).append(r)
+    skip: set[int] = set()
+    for part in _chunks(by_name):
+        q = Student.select(Student.code, Student.family, Student.middle, Student.given, Student.dob,
+                           Student.name_folded).where(Student.name_folded.in_(part))
+        for st in q:
+            for r in by_name.get(st.name_folded, []):
+                if r.values["dob"] != st.dob:
+                    continue
+                rv.duplicates.append(Duplicate(r.row, r.full_name, st.dob, f"{st.full_name} ({st.code})"))
+                msg = (f"Có thể trùng học sinh đã có {st.full_name} ({st.code}), cùng ngày sinh "
+                       f"{fmt_date(st.dob)}")
+                if duplicates == ACCEPT:
+                    rv.problems.append(_problem(r.row, "", msg + ": vẫn nhập (đã đồng ý).", "warning"))
+                elif duplicates == SKIP:
+                    rv.problems.append(_problem(r.row, "", msg + ": bỏ qua dòng này.", "warning"))
+                    skip.add(r.row)
+                else:
+                    rv.problems.append(_problem(r.row, "", msg + ": chọn nhập vẫn (--accept-duplicates) "
+                                                "hoặc bỏ qua (--skip-duplicates)."))
+    bad_rows = {p.row for p in rv.problems if p.severity == "error" and p.row is not None}
+    rv.rows = [r for r in rows if r.row not in skip and r.row not in bad_rows]
+    rv.skipped = sorted(skip)
+    if rv.new_classes:
+        used = {r.klass for r in rv.rows}
+        rv.new_classes = [(n, g) for n, g in rv.new_classes if n in used]
+    return rv
+
+
+def _new_codes(count: int, taken: set[str]) -> list[str]:
+    """Codes HS000123 for rows without one, after the highest id, skipping codes in use."""
+    last = Student.select(Student.id).order_by(Student.id.desc()).first()
+    n = (last.id if last else 0) + 1
+    out = []
+    existing = {s.code for s in Student.select(Student.code).where(Student.code.startswith("HS"))}
+    while len(out) < count:
+        c = f"HS{n:06d}"
+        if c not in taken and c not in existing:
+            out.append(c)
+        n += 1
+    return out
+
+
+@dataclass
+class ImportResult:
+    batch: Batch
+    count: int
+    classes: list[str]
+    review: Review
+
+
+def run_import(plan, year: SchoolYear, *, klass: str | None = None, day=None, duplicates: str = ASK,
+               progress=None) -> ImportResult:
+    """Import every row of the plan or nothing. ``progress(done, total)`` is called as it goes.
+
+    Raises SisoError (writing nothing) when the dry run finds any error.
+    """
+    src = os.path.basename(plan.table.path)
+    with audit.write(ACTION, "", file=src, sheet=plan.table.sheet, year=year.name) as info:
+        rv = review(plan, year, klass=klass, day=day, duplicates=duplicates)
+        if rv.errors:
+            first = rv.errors[0].line()
+            raise SisoError(f"Không nhập: có {len(rv.errors)} lỗi trong tệp {src}. {first}"
+                            + (" (xem báo cáo chạy thử để biết tất cả)." if len(rv.errors) > 1 else ""), "tep")
+        if not rv.rows:
+            raise SisoError(f"Không nhập: tệp {src} không có học sinh nào để nhập.", "tep")
+        total = len(rv.rows)
+        user = audit.current_user()
+        now = datetime.now()
+        batch = Batch.create(kind="import", year=year, created_by=user, created_at=now,
+                             description=f"Nhập {total} học sinh từ {src}")
+        classes = {c.name: c.id for c in SchoolClass.select().where(SchoolClass.year == year)}
+        created = []
+        for name, grade in rv.new_classes:
+            c = SchoolClass.create(year=year, name=name, grade=grade, homeroom="")
+            classes[name] = c.id
+            created.append(c.id)
+        file_codes = {r.values["code"] for r in rv.rows if r.values.get("code")}
+        fresh = iter(_new_codes(sum(1 for r in rv.rows if not r.values.get("code")), file_codes))
+        students = []
+        for r in rv.rows:
+            v = dict(r.values)
+            v.setdefault("code", None)
+            if not v["code"]:
+                v["code"] = next(fresh)
+            v.setdefault("national_id", None)
+            v.setdefault("disability", None)
+            for k in ("family", "middle", "village", "commune", "birthplace", "guardian", "phone", "address"):
+                v.setdefault(k, "")
+            v["sort_key"] = text.sort_key(v["family"], v["middle"], v["given"], v["dob"])
+            v["name_folded"] = text.fold(text.join_name(v["family"], v["middle"], v["given"]))
+            v["batch"] = batch.id
+            v["created_at"] = now
+            students.append(v)
+        done = 0
+        for part in _chunks(students, 50):
+            Student.insert_many(part).execute()
+            done += len(part)
+            if progress:
+                progress(done // 2, total)
+        ids = {s.code: s.id for s in Student.select(Student.id, Student.code).where(Student.batch == batch.id)}
+        semester = semester_of(year, rv.day)
+        events = [dict(student=ids[s["code"]], year=year.id, kind=kinds.ADMIT, date=rv.day,
+                       klass=classes[r.klass], semester=semester, batch=batch.id, recorded_by=user,
+                       recorded_at=now, vocational=False)
+                  for s, r in zip(students, rv.rows)]
+        for part in _chunks(events, 100):
+            Event.insert_many(part).execute()
+        spans = [dict(student=e.student_id, year=year.id, klass=e.klass_id, start=rv.day, end=None,
+                      start_event=e.id, end_event=None)
+                 for e in Event.select(Event.id, Event.student, Event.klass).where(Event.batch == batch.id)]
+        for part in _chunks(spans, 100):
+            Span.insert_many(part).execute()
+            done += len(part)
+            if progress:
+                progress(min(total, total // 2 + done // 2), total)
+        info.update(_target=f"batch:{batch.id}", batch=batch.id, count=total,
+                    classes=created, class_names=[n for n, _ in rv.new_classes], day=rv.day)
+    if progress:
+        progress(total, total)
+    return ImportResult(batch, total, [n for n, _ in rv.new_classes], rv)
+
+
+def _import_audit(batch: Batch) -> Audit | None:
+    return (Audit.select().where((Audit.action == ACTION) & (Audit.target == f"batch:{batch.id}"))
+            .order_by(Audit.id).first())
+
+
+def undo_import(batch_id) -> int:
+    """Remove every student of an import batch (and the classes it created, when empty).
+
+    Refused when anything else touched those students since: another event, a voided
+    admission, an edit recorded in the audit log. Returns the number of students removed.
+    """
+    try:
+        batch = Batch.get_or_none(Batch.id == int(batch_id))
+    except (TypeError, ValueError):
+        batch = None
+    if batch is None or batch.kind != "import":
+        raise SisoError(f"Không có lần nhập số «{batch_id}» (xem «siso import list»).", "batch")
+    if batch.undone_at is not None:
+        raise SisoError(f"Lần nhập số {batch.id} đã được hoàn tác lúc "
+                        f"{batch.undone_at:%d/%m/%Y %H:%M} bởi {batch.undone_by}.", "batch")
+    with audit.write(UNDO_ACTION, f"batch:{batch.id}") as info:
+        ids = [s.id for s in Student.select(Student.id).where(Student.batch == batch.id)]
+        codes = [s.code for s in Student.select(Student.code).where(Student.batch == batch.id)]
+        for part in _chunks(ids):
+            other = (Event.select(Event.student, Event.kind, Event.date)
+                     .where(Event.student.in_(part)
+                            & ((Event.batch != batch.id) | Event.batch.is_null() | Event.voided_at.is_null(False)))
+                     .first())
+            if other is not None:
+                st = Student.get_by_id(other.student_id)
+                raise SisoError(f"Không hoàn tác được lần nhập {batch.id}: học sinh {st.full_name} ({st.code}) "
+                                f"đã có biến động khác sau khi nhập ({kinds.LABELS.get(other.kind, other.kind)} "
+                                f"ngày {fmt_date(other.date)}).", "batch")
+        mark = _import_audit(batch)
+        after = mark.id if mark else 0
+        for part in _chunks([f"student:{c}" for c in codes]):
+            edit = Audit.select().where(Audit.target.in_(part) & (Audit.id > after)).first()
+            if edit is not None:
+                raise SisoError(f"Không hoàn tác được lần nhập {batch.id}: {edit.target.split(':', 1)[1]} "
+                                f"đã được sửa lúc {edit.at:%d/%m/%Y %H:%M} ({edit.action}).", "batch")
+        created = json.loads(mark.detail).get("classes", []) if mark else []
+        for part in _chunks(ids):
+            Span.delete().where(Span.student.in_(part)).execute()
+            Event.delete().where(Event.student.in_(part) & (Event.batch == batch.id)).execute()
+            Student.delete().where(Student.id.in_(part)).execute()
+        removed_classes = []
+        for cid in created:
+            if not Event.select().where((Event.klass == cid) | (Event.from_klass == cid)).exists() and \
+                    not Span.select().where(Span.klass == cid).exists():
+                c = SchoolClass.get_or_none(SchoolClass.id == cid)
+                if c is not None:
+                    removed_classes.append(c.name)
+                    c.delete_instance()
+        batch.undone_at = datetime.now()
+        batch.undone_by = audit.current_user()
+        batch.save()
+        info.update(count=len(ids), codes=codes, classes_removed=removed_classes)
+    return len(ids)
+
+
+def list_imports(year: SchoolYear | None = None) -> list[dict]:
+    """Import batches, newest first: id, time, user, description, students now, undone."""
+    q = Batch.select().where(Batch.kind == "import")
+    if year is not None:
+        q = q.where(Batch.year == year)
+    out = []
+    for b in q.order_by(Batch.id.desc()):
+        n = Student.select().where(Student.batch == b.id).count()
+        out.append({"id": b.id, "luc": b.created_at.strftime("%d/%m/%Y %H:%M"), "nguoi": b.created_by,
+                    "nam_hoc": b.year.name if b.year_id else "", "mo_ta": b.description, "so_hs": n,
+                    "hoan_tac": b.undone_at.strftime("%d/%m/%Y %H:%M") if b.undone_at else ""})
+    return out
