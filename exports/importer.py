@@ -724,9 +724,10 @@ def make_plan(table: Table, *, mapping: dict[int, str] | None = None,
                       "«Lớp» trong 30 dòng đầu.")
     if mapping is None:
         mapping = guess_mapping(header.titles)
+    guessed = guess_mapping(header.titles)
     mapping = apply_overrides(header.titles, mapping, overrides)
     plan = ImportPlan(table, header, mapping)
-    _check_columns(plan)
+    _check_columns(plan, guessed)
     if plan.errors:
         return plan
     ref = SimpleNamespace(start=ref_date) if ref_date else None
@@ -738,12 +739,14 @@ def make_plan(table: Table, *, mapping: dict[int, str] | None = None,
     return plan
 
 
-def _check_columns(plan: ImportPlan) -> None:
+def _check_columns(plan: ImportPlan, guessed: dict[int, str]) -> None:
     by_field: dict[str, list[int]] = {}
     for i, f in plan.mapping.items():
         by_field.setdefault(f, []).append(i)
     for i, f in sorted(plan.mapping.items()):
-        if f == IGNORE and plan.titles[i:i + 1] and plan.titles[i]:
+        if f == IGNORE and guessed.get(i, IGNORE) != IGNORE:
+            plan.problems.append(Problem(None, plan.titles[i], "Cột được bỏ qua theo lựa chọn.", WARNING))
+        elif f == IGNORE and plan.titles[i:i + 1] and plan.titles[i]:
             plan.problems.append(Problem(None, plan.titles[i], "Cột không nhận ra: bỏ qua "
                                          "(gán lại bằng --map «tên cột=trường» nếu cần).", WARNING))
     for f, cols in by_field.items():
