@@ -44,7 +44,10 @@ def _search_clause(query: str):
         w = word.replace("%", "").replace("_", "")
         if not w:
             continue
-        cond = Student.name_folded.contains(w) | (fn.LOWER(Student.code) == w)
+        # each word matches the start of a word of the name ("an" finds An, not Văn)
+        cond = Student.name_folded.startswith(w) | (fn.LOWER(Student.code) == w)
+        for sep in (" ", "'", "-"):
+            cond |= Student.name_folded.contains(sep + w)
         clause = cond if clause is None else (clause & cond)
     return clause
 
