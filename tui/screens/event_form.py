@@ -1,0 +1,266 @@
+"""The event form: record one movement (transfer in/out, dropout, return, class change,
+death, other decrease) for one student.
+
+    app.push_screen(EventForm(student_id, "dropout", year_id), callback)
+
+Dismisses with the new event's id, or None when cancelled. The date defaults to today
+clamped into the school year; a refused action shows the service's SisoError message beside
+the field it names and writes nothing. Ctrl+S records, Escape cancels.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from db import codes, kinds
+from db.dates import fmt_date
+from db.errors import SisoError
+from db.models import SchoolClass, SchoolYear, Student, database
+
+try:
+    from tui.i18n import _
+except ImportError:  # pragma: no cover - the i18n module is optional
+    def _(message: str) -> str:
+        return message
+
+# SisoError.field -> the form field that shows it
+FIELD_ALIASES = {
+    "ngày": "ngay", "ngay": "ngay", "lop": "lop", "ly_do": "ly_do", "truong": "truong",
+    "pham_vi": "pham_vi", "ho_ten": "ho_ten", "name": "ho_ten", "ngay_sinh": "ngay_sinh",
+    "dob": "ngay_sinh", "ngày sinh": "ngay_sinh", "gioi_tinh": "gioi_tinh", "gender": "gioi_tinh",
+    "ma": "ho_ten", "dan_toc": "ho_ten",
+}
+
+# which fields each kind shows
+KIND_FIELDS = {
+    kinds.TRANSFER_IN: ("lop", "truong", "tinh", "xa", "pham_vi"),
+    kinds.TRANSFER_OUT: ("truong", "tinh", "xa", "pham_vi", "hoc_nghe"),
+    kinds.DROPOUT: ("ly_do",),
+    kinds.RETURN: ("lop",),
+    kinds.CLASS_CHANGE: ("lop",),
+    kinds.DEATH: ("ly_do_text",),
+    kinds.OTHER_DECREASE: ("ly_do_text",),
+}
+
+
+def close_thread_connection() -> None:
+    """Close the worker thread's own database connection when the worker ends."""
+    if threading.current_thread() is not threading.main_thread():
+        if database.obj is not None and not database.is_closed() and not database.in_transaction():
+            database.close()
+
+
+class EventForm(ModalScreen[int | None]):
+    """Record an event of ``kind`` (db.kinds name or CLI spelling) for ``student_id`` in
+    ``year_id``. For a transfer in, ``student_id`` may be None: the form then asks for the new
+    student's name, date of birth and gender."""
+
+    DEFAULT_CSS = """
+    EventForm { align: center middle; }
+    EventForm > Vertical { width: 76; max-height: 90%; height: auto; border: thick $primary;
+                           background: $surface; padding: 0 1; }
+    EventForm #title { text-style: bold; margin-bottom: 1; }
+    EventForm VerticalScroll { height: auto; max-height: 30; }
+    EventForm .field-label { margin-top: 1; }
+    EventForm .error { color: $error; height: auto; }
+    EventForm .error:empty { display: none; }
+    EventForm #buttons { height: auto; margin-top: 1; align: right middle; }
+    EventForm Button { margin-left: 1; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Ghi", id="event_form.submit"),
+        Binding("escape", "cancel", "Hủy bỏ", id="event_form.cancel"),
+    ]
+
+    def __init__(self, student_id: int | None, kind: str, year_id: int, *,
+                 today: date | None = None) -> None:
+        super().__init__()
+        self.kind = kinds.FROM_CLI.get(kind, kind)
+        if self.kind not in KIND_FIELDS:
+            raise SisoError(f"Loại biến động «{kind}» không ghi bằng biểu mẫu này.", "loai")
+        self.student_id = student_id
+        self.year_id = year_id
+        self._today = today
+        self.busy = False
+        self.event_id: int | None = None
+
+    # ---- layout ----------------------------------------------------------------------------
+
+    def _default_day(self, year: SchoolYear) -> date:
+        today = self._today or getattr(self.app, "today", None) or date.today()
+        return min(max(today, year.start), year.end)
+
+    def _class_options(self, year: SchoolYear, student: Student | None) -> list[tuple[str, int]]:
+        from db import school
+        from db.events import status_on
+
+        classes = school.list_classes(year)
+        if self.kind == kinds.CLASS_CHANGE and student is not None:
+            status, cur = status_on(student.id, self._default_day(year), year)
+            if cur is not None:
+                classes = [c for c in classes if c.grade == cur.grade and c.id != cur.id]
+        return [(f"{c.name} (khối {c.grade})", c.id) for c in classes]
+
+    def compose(self) -> ComposeResult:
+        year = SchoolYear.get_by_id(self.year_id)
+        student = Student.get_or_none(Student.id == self.student_id) if self.student_id else None
+        who = f"{student.full_name} ({student.code})" if student else _("Học sinh mới")
+        fields = KIND_FIELDS[self.kind]
+        with Vertical():
+            yield Static(f"{_(kinds.LABELS[self.kind])} — {who} — {_('năm học')} {year.name}", id="title")
+            with VerticalScroll():
+                if student is None:
+                    yield Label(_("Họ và tên"), classes="field-label")
+                    yield Input(id="ho_ten")
+                    yield Static("", id="err-ho_ten", classes="error")
+                    yield Label(_("Ngày sinh (dd/mm/yyyy)"), classes="field-label")
+                    yield Input(id="ngay_sinh", placeholder="dd/mm/yyyy")
+                    yield Static("", id="err-ngay_sinh", classes="error")
+                    yield Label(_("Giới tính"), classes="field-label")
+                    yield Select([(_("Nam"), "nam"), (_("Nữ"), "nữ")], id="gioi_tinh",
+                                 prompt=_("Chọn giới tính"))
+                    yield Static("", id="err-gioi_tinh", classes="error")
+                yield Label(_("Ngày (dd/mm/yyyy)"), classes="field-label")
+                yield Input(fmt_date(self._default_day(year)), id="ngay", placeholder="dd/mm/yyyy")
+                yield Static("", id="err-ngay", classes="error")
+                if "lop" in fields:
+                    label = {kinds.CLASS_CHANGE: _("Chuyển sang lớp"),
+                             kinds.RETURN: _("Vào lớp (để trống: lớp cũ)")}.get(self.kind, _("Vào lớp"))
+                    yield Label(label, classes="field-label")
+                    yield Select(self._class_options(year, student), id="lop", prompt=_("Chọn lớp"))
+                    yield Static("", id="err-lop", classes="error")
+                if "ly_do" in fields:
+                    yield Label(_("Lý do bỏ học"), classes="field-label")
+                    yield Select([(f"{k} {v}", k) for k, v in codes.dropout_reasons().items()],
+                                 id="ly_do", prompt=_("Chọn lý do"))
+                    yield Static("", id="err-ly_do", classes="error")
+                if "ly_do_text" in fields:
+                    yield Label(_("Lý do"), classes="field-label")
+                    yield Input(id="ly_do")
+                    yield Static("", id="err-ly_do", classes="error")
+                if "truong" in fields:
+                    yield Label(_("Trường chuyển đi") if self.kind == kinds.TRANSFER_IN
+                                else _("Trường chuyển đến"), classes="field-label")
+                    yield Input(id="truong")
+                    yield Static("", id="err-truong", classes="error")
+                if "tinh" in fields:
+                    yield Label(_("Tỉnh / thành phố"), classes="field-label")
+                    yield Input(id="tinh")
+                if "xa" in fields:
+                    yield Label(_("Xã / phường / huyện"), classes="field-label")
+                    yield Input(id="xa")
+                if "pham_vi" in fields:
+                    yield Label(_("Phạm vi"), classes="field-label")
+                    yield Select([(f"{k} {_(v)}", k) for k, v in kinds.SCOPES.items()],
+                                 id="pham_vi", prompt=_("Chọn phạm vi"))
+                    yield Static("", id="err-pham_vi", classes="error")
+                if "hoc_nghe" in fields:
+                    yield Checkbox(_("Chuyển đi học nghề"), id="hoc_nghe")
+                yield Label(_("Số văn bản / quyết định"), classes="field-label")
+                yield Input(id="so_van_ban")
+                yield Label(_("Ghi chú"), classes="field-label")
+                yield Input(id="ghi_chu")
+            yield Static("", id="err-chung", classes="error")
+            with Horizontal(id="buttons"):
+                yield Button(_("Ghi (Ctrl+S)"), id="ghi", variant="primary")
+                yield Button(_("Hủy bỏ (Esc)"), id="huy")
+
+    def on_mount(self) -> None:
+        first = self.query_one("#ho_ten", Input) if self.student_id is None else self.query_one("#ngay", Input)
+        first.focus()
+
+    # ---- reading the fields ----------------------------------------------------------------
+
+    def _value(self, widget_id: str):
+        found = self.query(f"#{widget_id}")
+        if not found:
+            return None
+        w = found.first()
+        if isinstance(w, Select):
+            return None if w.is_blank() else w.value
+        if isinstance(w, Checkbox):
+            return w.value
+        return w.value.strip() or None
+
+    def collect(self) -> dict:
+        """The form's values, as ``db.movements.record`` takes them."""
+        values = {
+            "day": self._value("ngay"), "klass": self._value("lop"), "reason": self._value("ly_do"),
+            "school": self._value("truong"), "province": self._value("tinh"),
+            "district": self._value("xa"), "scope": self._value("pham_vi"),
+            "vocational": bool(self._value("hoc_nghe")), "doc_no": self._value("so_van_ban"),
+            "note": self._value("ghi_chu"),
+        }
+        if self.student_id is None:
+            values["data"] = {"name": self._value("ho_ten") or "", "dob": self._value("ngay_sinh") or "",
+                              "gender": self._value("gioi_tinh") or ""}
+        return values
+
+    # ---- actions ---------------------------------------------------------------------------
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ghi":
+            self.action_submit()
+        elif event.button.id == "huy":
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._clear_errors()
+        self._save(self.collect())
+
+    def _clear_errors(self) -> None:
+        for w in self.query(".error"):
+            w.update("")
+
+    def show_error(self, message: str, field: str | None) -> None:
+        self.busy = False
+        target = FIELD_ALIASES.get(field or "", field or "")
+        found = self.query(f"#err-{target}") if target else None
+        box = found.first() if found else self.query_one("#err-chung", Static)
+        box.update(message)
+        if found:
+            widget = self.query(f"#{target}")
+            if widget:
+                widget.first().focus()
+
+    def _saved(self, event_id: int) -> None:
+        self.event_id = event_id
+        refresh = getattr(self.app, "data_changed", None)
+        if callable(refresh):
+            refresh()
+        self.dismiss(event_id)
+
+    @work(thread=True, exclusive=True, group="event_form")
+    def _save(self, values: dict) -> None:
+        from db import movements
+
+        try:
+            day = values.pop("day")
+            if not day:
+                raise SisoError("Thiếu ngày: cần một ngày dạng dd/mm/yyyy, ví dụ 05/09/2024.", "ngay")
+            ev = movements.record(self.kind, self.student_id, self.year_id, day, **values)
+            event_id = ev.id
+        except SisoError as err:
+            self.app.call_from_thread(self.show_error, err.message, err.field)
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._saved, event_id)

@@ -1,0 +1,257 @@
+"""The movement register (sổ theo dõi biến động): the events of a period, filtered by kind
+and class, with void.
+
+    app.push_screen(MovementsScreen(year_id, start=None, end=None, klass_id=None))
+
+A full screen; Escape goes back (dismisses with None). ``v`` voids the event under the
+cursor through :class:`VoidForm` (a modal asking the reason; it dismisses with True when
+the event was voided, None when cancelled).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+
+from db import kinds
+from db.dates import fmt_date
+from db.errors import SisoError
+from db.models import Event, SchoolYear
+from tui.screens.event_form import close_thread_connection
+
+try:
+    from tui.i18n import _
+except ImportError:  # pragma: no cover
+    def _(message: str) -> str:
+        return message
+
+ALL_KINDS = "*"
+
+
+class VoidForm(ModalScreen[bool | None]):
+    """Ask the reason, then void event ``event_id`` (db.movements.void_event)."""
+
+    DEFAULT_CSS = """
+    VoidForm { align: center middle; }
+    VoidForm > Vertical { width: 72; height: auto; border: thick $error; background: $surface;
+                          padding: 0 1; }
+    VoidForm .error { color: $error; height: auto; }
+    VoidForm #buttons { height: auto; align: right middle; margin-top: 1; }
+    VoidForm Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Hủy sự kiện", id="void.submit"),
+        Binding("escape", "cancel", "Thôi", id="void.cancel"),
+    ]
+
+    def __init__(self, event_id: int) -> None:
+        super().__init__()
+        self.event_id = event_id
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        from db.movements import describe
+
+        ev = Event.get_by_id(self.event_id)
+        with Vertical():
+            yield Static(_("Hủy sự kiện {what} của học sinh {name} ({code})?").format(
+                what=describe(ev), name=ev.student.full_name, code=ev.student.code), id="question")
+            yield Static(_("Sự kiện vẫn giữ trong lịch sử, được đánh dấu đã hủy, và không còn được "
+                           "tính ở đâu."))
+            yield Label(_("Lý do hủy"))
+            yield Input(id="ly_do_huy")
+            yield Static("", id="err", classes="error")
+            with Horizontal(id="buttons"):
+                yield Button(_("Hủy sự kiện (Ctrl+S)"), id="ok", variant="error")
+                yield Button(_("Thôi (Esc)"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#ly_do_huy", Input).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_submit()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.query_one("#err", Static).update("")
+        self._void(self.query_one("#ly_do_huy", Input).value)
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#err", Static).update(message)
+
+    def _done(self) -> None:
+        refresh = getattr(self.app, "data_changed", None)
+        if callable(refresh):
+            refresh()
+        self.dismiss(True)
+
+    @work(thread=True, exclusive=True, group="void")
+    def _void(self, reason: str) -> None:
+        from db.movements import void_event
+
+        try:
+            void_event(self.event_id, reason)
+        except SisoError as err:
+            self.app.call_from_thread(self._failed, err.message)
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._done)
+
+
+class MovementsScreen(Screen[None]):
+    """Events of ``year_id`` from ``start`` to ``end`` (default: the whole year and summer)."""
+
+    DEFAULT_CSS = """
+    MovementsScreen #filters { height: auto; }
+    MovementsScreen #filters Input { width: 16; }
+    MovementsScreen #filters Select { width: 30; }
+    MovementsScreen #status { height: 1; color: $text-muted; }
+    MovementsScreen .error { color: $error; height: auto; }
+    """
+    BINDINGS = [
+        Binding("v", "void", "Hủy sự kiện", id="movements.void"),
+        Binding("f5", "reload", "Tải lại", id="movements.reload"),
+        Binding("escape", "back", "Quay lại", id="movements.back"),
+    ]
+
+    def __init__(self, year_id: int, start: date | None = None, end: date | None = None,
+                 klass_id: int | None = None) -> None:
+        super().__init__()
+        self.year_id = year_id
+        self.start = start
+        self.end = end
+        self.klass_id = klass_id
+        self.rows = []
+
+    def compose(self) -> ComposeResult:
+        from db import school
+        from db.events import summer_end
+
+        year = SchoolYear.get_by_id(self.year_id)
+        classes = school.list_classes(year)
+        kind_options = [(_("Các biến động"), ALL_KINDS)] + [
+            (_(kinds.LABELS[k]), k) for k in kinds.ALL]
+        yield Static(_("Sổ theo dõi biến động — năm học {name}").format(name=year.name), id="title")
+        with Horizontal(id="filters"):
+            yield Label(_("Từ ngày "))
+            yield Input(fmt_date(self.start or year.start), id="tu_ngay", placeholder="dd/mm/yyyy")
+            yield Label(_(" đến ngày "))
+            yield Input(fmt_date(self.end or summer_end(year)), id="den_ngay", placeholder="dd/mm/yyyy")
+            yield Select(kind_options, id="loai", value=ALL_KINDS, allow_blank=False)
+            yield Select([(c.name, c.id) for c in classes], id="lop", prompt=_("Mọi lớp"),
+                         value=self.klass_id if self.klass_id else Select.NULL)
+        yield Static("", id="err", classes="error")
+        table = DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static("", id="status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in (_("Số"), _("Ngày"), _("Biến động"), _("Mã HS"), _("Họ và tên"), _("Lớp"),
+                      _("Kỳ"), _("Lý do / nơi chuyển"), _("Số văn bản"), _("Ghi chú"), _("Trạng thái")):
+            table.add_column(label)
+        table.focus()
+        self.action_reload()
+
+    # ---- filters -----------------------------------------------------------------------------
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_reload()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.action_reload()
+
+    def filters(self) -> dict:
+        kind = self.query_one("#loai", Select).value
+        klass = self.query_one("#lop", Select)
+        return {
+            "start": self.query_one("#tu_ngay", Input).value.strip() or None,
+            "end": self.query_one("#den_ngay", Input).value.strip() or None,
+            "kind": None if kind in (ALL_KINDS, Select.NULL) else kind,
+            "klass": None if klass.is_blank() else klass.value,
+        }
+
+    def action_reload(self) -> None:
+        self.query_one("#err", Static).update("")
+        self._load(self.filters())
+
+    def reload(self) -> None:  # called by the app after any write
+        self.action_reload()
+
+    @work(thread=True, exclusive=True, group="movements")
+    def _load(self, f: dict) -> None:
+        from db import movements
+
+        try:
+            rows = movements.list_events(self.year_id, f["start"], f["end"], kind=f["kind"],
+                                         klass=f["klass"])
+            texts = [movements.reason_text(r) for r in rows]
+        except SisoError as err:
+            self.app.call_from_thread(self.query_one("#err", Static).update, err.message)
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._show, rows, texts)
+
+    def _show(self, rows, texts) -> None:
+        self.rows = rows
+        table = self.query_one(DataTable)
+        table.clear()
+        for r, reason in zip(rows, texts):
+            where = reason or ", ".join(x for x in (r.school, r.district, r.province) if x)
+            klass = f"{r.from_klass} → {r.klass}" if r.from_klass else r.klass
+            table.add_row(str(r.id), fmt_date(r.date), r.label, r.code, r.name, klass,
+                          kinds.SEMESTER_LABELS.get(r.semester, r.semester), where, r.doc_no, r.note,
+                          _("Đã hủy: {why}").format(why=r.void_reason) if r.voided else "",
+                          key=str(r.id))
+        valid = sum(1 for r in rows if not r.voided)
+        self.query_one("#status", Static).update(
+            _("{n} sự kiện ({v} đã hủy). V: hủy sự kiện đang chọn.").format(n=valid, v=len(rows) - valid))
+
+    # ---- actions -----------------------------------------------------------------------------
+
+    @property
+    def selected_event_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row is None or table.cursor_row >= len(self.rows):
+            return None
+        return self.rows[table.cursor_row].id
+
+    def action_void(self) -> None:
+        eid = self.selected_event_id
+        if eid is None:
+            return
+        row = next(r for r in self.rows if r.id == eid)
+        if row.voided:
+            self.notify(_("Sự kiện này đã bị hủy."), severity="warning")
+            return
+
+        def after(result) -> None:
+            if result:
+                self.notify(_("Đã hủy sự kiện số {id}.").format(id=eid))
+                self.action_reload()
+
+        self.app.push_screen(VoidForm(eid), after)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

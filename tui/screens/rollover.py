@@ -1,0 +1,228 @@
+"""The rollover wizard: next year's classes from an editable mapping, a preview of the
+counts, then one transaction.
+
+    app.push_screen(RolloverScreen(source_year_id, target_name=None), callback)
+
+A modal; dismisses with the rollover Batch id when written, None when cancelled. The table
+lists the old classes with the class their promoted students go to and the class their
+held-back students stay in; Enter on a row edits both (:class:`MappingForm`). The preview
+below recomputes after every change; Ctrl+S writes the rollover (refused, with the reasons,
+while the preview shows problems such as students still pending a retest).
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from db.errors import SisoError
+from db.models import SchoolYear
+from tui.screens.event_form import close_thread_connection
+
+try:
+    from tui.i18n import _
+except ImportError:  # pragma: no cover
+    def _(message: str) -> str:
+        return message
+
+
+class MappingForm(ModalScreen[tuple[str, str] | None]):
+    """Edit where one old class goes: (promoted class, held-back class)."""
+
+    DEFAULT_CSS = """
+    MappingForm { align: center middle; }
+    MappingForm > Vertical { width: 60; height: auto; border: thick $primary; background: $surface;
+                             padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Lưu", id="mapping.submit"),
+        Binding("escape", "cancel", "Thôi", id="mapping.cancel"),
+    ]
+
+    def __init__(self, old: str, promoted: str, held: str) -> None:
+        super().__init__()
+        self.old, self.promoted, self.held = old, promoted, held
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(_("Lớp {old} năm học mới").format(old=self.old))
+            yield Label(_("Học sinh lên lớp vào lớp"))
+            yield Input(self.promoted, id="len_lop")
+            yield Label(_("Học sinh lưu ban vào lớp"))
+            yield Input(self.held, id="luu_ban")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "len_lop":
+            self.query_one("#luu_ban", Input).focus()
+        else:
+            self.action_submit()
+
+    def action_submit(self) -> None:
+        self.dismiss((self.query_one("#len_lop", Input).value.strip().upper(),
+                      self.query_one("#luu_ban", Input).value.strip().upper()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RolloverScreen(ModalScreen[int | None]):
+    DEFAULT_CSS = """
+    RolloverScreen { align: center middle; }
+    RolloverScreen > Vertical { width: 96%; height: 94%; border: thick $primary;
+                                background: $surface; padding: 0 1; }
+    RolloverScreen #dates { height: auto; }
+    RolloverScreen #dates Input { width: 16; }
+    RolloverScreen #mapping { height: 1fr; }
+    RolloverScreen #preview { height: auto; max-height: 14; }
+    RolloverScreen .error { color: $error; height: auto; }
+    RolloverScreen #buttons { height: auto; align: right middle; }
+    RolloverScreen Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Chuyển năm", id="rollover.submit"),
+        Binding("escape", "cancel", "Thôi", id="rollover.cancel"),
+    ]
+
+    def __init__(self, source_year_id: int, target_name: str | None = None) -> None:
+        super().__init__()
+        self.source_year_id = source_year_id
+        self.target_name = target_name
+        self.mapping: dict[str, str] = {}
+        self.held_mapping: dict[str, str] = {}
+        self.plan = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        from db import yearend
+
+        src = SchoolYear.get_by_id(self.source_year_id)
+        plan = yearend.rollover_preview(src, self.target_name)
+        self.target_name = plan.target_name
+        self.mapping, self.held_mapping = dict(plan.mapping), dict(plan.held_mapping)
+        with Vertical():
+            yield Static(_("Chuyển năm học {src} → năm học mới").format(src=src.name), id="title")
+            with Horizontal(id="dates"):
+                yield Label(_("Năm học mới "))
+                yield Input(plan.target_name, id="nam_moi")
+                yield Label(_(" bắt đầu "))
+                yield Input(plan.start.strftime("%d/%m/%Y"), id="bat_dau", disabled=plan.target is not None)
+                yield Label(_(" kết thúc "))
+                yield Input(plan.end.strftime("%d/%m/%Y"), id="ket_thuc", disabled=plan.target is not None)
+            yield DataTable(id="mapping", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="preview")
+            yield Static("", id="err", classes="error")
+            with Horizontal(id="buttons"):
+                yield Button(_("Chuyển năm (Ctrl+S)"), id="ok", variant="primary")
+                yield Button(_("Thôi (Esc)"), id="cancel")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in (_("Lớp cũ"), _("Khối"), _("Lên lớp vào"), _("Lưu ban vào")):
+            table.add_column(label)
+        self._fill_table()
+        table.focus()
+        self.refresh_preview()
+
+    def _fill_table(self) -> None:
+        from db import school
+
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for c in school.list_classes(SchoolYear.get_by_id(self.source_year_id)):
+            table.add_row(c.name, str(c.grade), self.mapping.get(c.name, _("(rời trường)")),
+                          self.held_mapping.get(c.name, ""), key=c.name)
+        if row is not None and table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+
+    def options(self) -> dict:
+        return dict(mapping=dict(self.mapping), held_mapping=dict(self.held_mapping),
+                    start=self.query_one("#bat_dau", Input).value.strip() or None,
+                    end=self.query_one("#ket_thuc", Input).value.strip() or None)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.target_name = event.input.value.strip() if event.input.id == "nam_moi" else self.target_name
+        self.refresh_preview()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        old = str(event.row_key.value)
+
+        def after(result) -> None:
+            if result is None:
+                return
+            promoted, held = result
+            if promoted:
+                self.mapping[old] = promoted
+            else:
+                self.mapping.pop(old, None)
+            if held:
+                self.held_mapping[old] = held
+            self._fill_table()
+            self.refresh_preview()
+
+        self.app.push_screen(MappingForm(old, self.mapping.get(old, ""),
+                                         self.held_mapping.get(old, "")), after)
+
+    def refresh_preview(self) -> None:
+        self._preview(self.target_name, self.options())
+
+    @work(thread=True, exclusive=True, group="rollover_preview")
+    def _preview(self, target_name: str, options: dict) -> None:
+        from db import yearend
+
+        try:
+            plan = yearend.rollover_preview(self.source_year_id, target_name, **options)
+            lines = plan.summary()
+        except SisoError as err:
+            plan, lines = None, [err.message]
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._show_preview, plan, lines)
+
+    def _show_preview(self, plan, lines: list[str]) -> None:
+        self.plan = plan
+        self.query_one("#preview", Static).update("\n".join(lines))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.query_one("#err", Static).update("")
+        self._write(self.target_name, self.options())
+
+    @work(thread=True, exclusive=True, group="rollover_write")
+    def _write(self, target_name: str, options: dict) -> None:
+        from db import yearend
+
+        try:
+            batch = yearend.rollover(self.source_year_id, target_name, **options)
+            batch_id = batch.id
+        except SisoError as err:
+            self.app.call_from_thread(self._failed, err.message)
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._done, batch_id)
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self.query_one("#err", Static).update(message)
+
+    def _done(self, batch_id: int) -> None:
+        refresh = getattr(self.app, "data_changed", None)
+        if callable(refresh):
+            refresh()
+        self.dismiss(batch_id)
