@@ -638,6 +638,7 @@ class ImportPlan:
     rows: list[PlanRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # row numbers of totals / footer rows
+    keys: list[tuple] = field(default_factory=list)  # (row, code, national_id) of every student row
 
     @property
     def titles(self) -> list[str]:
@@ -955,6 +956,7 @@ def _parse_row(plan: ImportPlan, number: int, cells: list, ref) -> None:
         elif lead and grade is None:
             grade = int(lead.group())
     plan.problems.extend(row_problems)
+    plan.keys.append((number, values.get("code"), values.get("national_id")))
     if not any(p.severity == ERROR for p in row_problems):
         plan.rows.append(PlanRow(number, values, klass, grade))
 
@@ -964,16 +966,16 @@ def _file_duplicates(plan: ImportPlan) -> None:
         seen: dict[str, int] = {}
         col = next((plan.column_title(i) for i, f in plan.mapping.items() if f == fld), "")
         dups: set[int] = set()
-        for r in plan.rows:
-            v = r.values.get(key)
+        for row, *vals in plan.keys:
+            v = vals[0 if key == "code" else 1]
             if not v:
                 continue
             if v in seen:
-                plan.problems.append(Problem(r.row, col, f"{label} {v} trùng với dòng {seen[v]} trong tệp."))
-                dups.add(r.row)
+                plan.problems.append(Problem(row, col, f"{label} {v} trùng với dòng {seen[v]} trong tệp."))
+                dups.add(row)
                 dups.add(seen[v])
             else:
-                seen[v] = r.row
+                seen[v] = row
         if dups:
             plan.rows = [r for r in plan.rows if r.row not in dups]
     seen_name: dict[tuple, int] = {}
