@@ -145,6 +145,7 @@ class _Plan:
     family: str
     middle: str
     given: str
+    surname: str  # the family name as the people say it ("Rơ Châm"), for the guardian
     events: list[dict] = field(default_factory=list)
 
 
@@ -193,12 +194,9 @@ class _Maker:
     def guardian(self, st: _Plan) -> str:
         e = st.ethnic
         if e in ("10", "12"):  # matrilineal: the child carries the mother's family name
-            if e == "12":
-                fam, mid, giv = self.name(e, True, family=st.given)
-            else:
-                fam, mid, giv = self.name(e, True, family=st.family)
+            fam, mid, giv = self.name(e, True, family=st.surname)
         elif self.rng.random() < 0.75:  # the father
-            fam, mid, giv = self.name(e, False, family=st.family)
+            fam, mid, giv = self.name(e, False, family=st.surname)
         else:
             fam, mid, giv = self.name(e, True)
         return text.join_name(fam, mid, giv)
@@ -277,7 +275,9 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
         female = rng.random() < 0.49
         eth = maker.ethnic()
         fam, mid, giv = maker.name(eth, female)
-        plans.append(_Plan(grade, klass, female, eth, fam, mid, giv))
+        # stored as the add-student form stores it: first word, middle words, last word
+        parts = text.split_name(text.join_name(fam, mid, giv))
+        plans.append(_Plan(grade, klass, female, eth, *parts, surname=fam if eth != "12" else giv))
 
     school_days = _weekdays(start + timedelta(days=1), last_day)
     by_grade: dict[int, list[int]] = {}
