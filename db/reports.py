@@ -448,3 +448,29 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
 
         return report_chi_tieu(year, as_of)
     raise SisoError(f"Không có biểu mẫu «{form}». Các biểu mẫu: {', '.join(FORMS)}.", "form")
+
+
+def periods(year: SchoolYear, today: date | None = None) -> list[tuple[str, str, date, date]]:
+    """The usual report periods of a year: each month, semester I, semester II, the whole year.
+
+    ``[(key, label, from, to)]``; a period that has not ended yet stops at ``today``.
+    """
+    from .events import summer_end
+
+    today = today or date.today()
+    last = summer_end(year)
+
+    def clip(a: date, b: date) -> tuple[date, date]:
+        return a, (today if a <= today < b else b)
+
+    out = []
+    first = year.start.replace(day=1)
+    while first <= last:
+        nxt = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        a, b = clip(max(first, year.start), min(nxt - timedelta(days=1), last))
+        out.append((f"{first:%Y-%m}", f"Tháng {first.month}/{first.year}", a, b))
+        first = nxt
+    out.append(("hk1", "Học kỳ I", *clip(year.start, year.hk2_start - timedelta(days=1))))
+    out.append(("hk2", "Học kỳ II", *clip(year.hk2_start, year.end)))
+    out.append(("nam", "Cả năm học", *clip(year.start, year.end)))
+    return out

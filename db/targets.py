@@ -236,3 +236,29 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
 
 __all__ = ["TARGETS", "UPPER", "LOWER", "set_target", "delete_target", "list_targets",
            "report_chi_tieu", "more_to_exceed", "more_to_fall"]
+
+
+def grade_dashboard(year: SchoolYear, as_of) -> list[dict]:
+    """Per grade: start-of-year and current counts, the retention and dropout rates and the
+    targets that apply (the grade's own, else its level's), with ``dat`` False when missed.
+
+    ``[{"khoi": 6, "dau_nam": 160, "hien_co": 158, "ty_le_duy_tri": 98.8, "ty_le_bo_hoc": 1.3,
+    "chi_tieu": {"ty_le_duy_tri": {"gia_tri": 98.0, "loai": "toi_thieu", "dat": True}, …}}]``
+    """
+    as_of = parse_date(as_of, "ngày báo cáo")
+    form = report_si_so(year, as_of, as_of.replace(day=1))
+    targets = {(t.level, t.grade, t.name): t.value for t in Target.select().where(Target.year == year.id)}
+    out = []
+    for g in form["khoi"]:
+        grade = g["khoi"]
+        card = {"khoi": grade, "dau_nam": g["dau_nam"]["ts"], "hien_co": g["hien_co"]["ts"],
+                "ty_le_duy_tri": g["ty_le_duy_tri"], "ty_le_bo_hoc": g["ty_le_bo_hoc"], "chi_tieu": {}}
+        for name in ("ty_le_duy_tri", "ty_le_bo_hoc"):
+            value = targets.get((None, grade, name), targets.get((level_of_grade(grade), None, name)))
+            if value is None:
+                continue
+            actual, bound = g[name], TARGETS[name][1]
+            ok = None if actual is None else (actual <= value if bound == UPPER else actual >= value)
+            card["chi_tieu"][name] = {"gia_tri": value, "loai": bound, "dat": ok}
+        out.append(card)
+    return out

@@ -1,5 +1,170 @@
-"""CLI commands: reports."""
+"""CLI commands: ``siso report FORM …`` (F1–F5) and ``siso target set|list|delete``.
+
+``siso report si-so --year 2024-2025 --as-of 31/10/2024 [--from 01/10/2024]
+[--format table|csv|json|xlsx|ods] [-o FILE]``: a table or JSON on standard output when
+no file is given; with ``-o`` the file is written atomically (format from ``--format`` or
+the file's extension). ``--year`` defaults to the current school year; ``--as-of`` to
+today, clamped into the school year and its summer.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from db.errors import SisoError
+
+REPORT_FORMS = ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu")
+TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh")
 
 
 def register(groups):
-    pass
+    for name, help_text in (
+            ("si-so", "F1 Báo cáo tình hình sĩ số học sinh"),
+            ("bo-hoc", "F2 Danh sách học sinh bỏ học"),
+            ("chuyen-truong", "F3 Danh sách học sinh chuyển đến / chuyển đi"),
+            ("len-lop", "F4 Thống kê lên lớp, thi lại, lưu ban"),
+            ("chi-tieu", "F5 Chỉ tiêu và kết quả thực hiện")):
+        p = groups["report"].add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--year", help="năm học, ví dụ 2024-2025 (mặc định: năm học hiện tại)")
+        p.add_argument("--as-of", dest="as_of", help="tính đến ngày dd/mm/yyyy (mặc định: hôm nay)")
+        p.add_argument("--from", dest="date_from",
+                       help="đầu kỳ báo cáo dd/mm/yyyy (mặc định: ngày 1 của tháng báo cáo)")
+        p.add_argument("--format", dest="fmt", choices=["table", "csv", "json", "xlsx", "ods"],
+                       help="định dạng (mặc định: table, hoặc theo đuôi tệp khi có -o)")
+        p.add_argument("-o", "--output", help="ghi ra tệp (xlsx, ods, csv, json)")
+        p.set_defaults(func=_report, form=name)
+
+    t = groups["target"]
+    p = t.add_parser("set", help="đăng ký / sửa một chỉ tiêu")
+    p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--level", choices=["TH", "THCS", "THPT"], help="cấp học")
+    scope.add_argument("--grade", type=int, help="khối (1–12)")
+    p.add_argument("--name", required=True, choices=TARGET_NAMES, help="tên chỉ tiêu")
+    p.add_argument("--value", required=True, help="giá trị (%), ví dụ 2 hoặc 98,5")
+    p.set_defaults(func=_target_set)
+    p = t.add_parser("list", help="danh sách chỉ tiêu của năm học")
+    p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
+    p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=_target_list)
+    p = t.add_parser("delete", help="xóa một chỉ tiêu")
+    p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--level", choices=["TH", "THCS", "THPT"], help="cấp học")
+    scope.add_argument("--grade", type=int, help="khối (1–12)")
+    p.add_argument("--name", required=True, choices=TARGET_NAMES, help="tên chỉ tiêu")
+    p.set_defaults(func=_target_delete)
+
+
+def default_as_of(year, today=None):
+    """Today, clamped into the school year and its summer."""
+    from datetime import date
+
+    from db.events import summer_end
+
+    today = today or date.today()
+    return min(max(today, year.start), summer_end(year))
+
+
+def _report(args):
+    from tui.cli import open_db
+
+    open_db(args)
+    from db import reports, school
+    from db.dates import parse_date
+
+    year = school.get_year(args.year)
+    as_of = parse_date(args.as_of, "ngày báo cáo") if args.as_of else default_as_of(year)
+    form = reports.build(args.form, year, as_of, args.date_from)
+    fmt = args.fmt
+    if args.output:
+        from pathlib import Path
+
+        from exports.files import FORMATS, write_form
+
+        fmt = fmt or Path(args.output).suffix.lstrip(".").lower()
+        if fmt == "table" or fmt not in FORMATS:
+            raise SisoError(f"Tệp «{args.output}»: chọn --format xlsx, ods, csv hoặc json "
+                            "(hoặc đặt đuôi tệp tương ứng).", "format")
+        path = write_form(form, args.output, fmt)
+        print(f"Đã ghi {path}")
+        return 0
+    fmt = fmt or "table"
+    if fmt in ("xlsx", "ods"):
+        raise SisoError(f"Định dạng {fmt} cần tên tệp: thêm -o TỆP.", "output")
+    if fmt == "json":
+        import json
+
+        json.dump(form, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    elif fmt == "csv":
+        from exports.files import form_bytes
+
+        sys.stdout.write(form_bytes(form, "csv").decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n"))
+    else:
+        _print_tables(form)
+    if form.get("form") == "si-so" and not form.get("can_bang", True):
+        print("Cảnh báo: số liệu không cân đối —\n" + reports.describe_lech(form), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_tables(form) -> None:
+    from exports.forms import display, tables_of
+
+    for n, table in enumerate(tables_of(form)):
+        for k, t in enumerate([table, *table.below]):
+            if n or k:
+                print()
+            print(t.title)
+            for line in t.lines:
+                print(line)
+            headers = [c.label if not c.group else f"{c.group.split(':')[-1].strip()[:6]} {c.label}"
+                       for c in t.columns]
+            cells = [[display(v, c.kind) for v, c in zip(row, t.columns)] for row in t.rows]
+            widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+            print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+            print("  ".join("-" * w for w in widths))
+            for r in cells:
+                print("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+
+
+def _target_set(args):
+    from tui.cli import open_db
+
+    open_db(args)
+    from db import school, targets
+
+    year = school.get_year(args.year)
+    t = targets.set_target(year, args.name, args.value, level=args.level, grade=args.grade)
+    print(f"Đã ghi chỉ tiêu {targets.TARGETS[t.name][0]} "
+          f"({targets.scope_label(t.level, t.grade)}, năm học {year.name}): {t.value:g}%")
+    return 0
+
+
+def _target_delete(args):
+    from tui.cli import open_db
+
+    open_db(args)
+    from db import school, targets
+
+    year = school.get_year(args.year)
+    targets.delete_target(year, args.name, level=args.level, grade=args.grade)
+    print("Đã xóa chỉ tiêu.")
+    return 0
+
+
+def _target_list(args):
+    from tui.cli import open_db
+
+    open_db(args)
+    from db import school, targets
+    from tui.cli.output import emit
+
+    year = school.get_year(args.year)
+    rows = targets.list_targets(year)
+    for r in rows:
+        r["loai_nhan"] = targets.BOUND_LABELS[r["loai"]]
+    emit(rows, [("pham_vi", "Phạm vi"), ("ten", "Mã"), ("nhan", "Chỉ tiêu"), ("loai_nhan", "Yêu cầu"),
+                ("gia_tri", "Giá trị (%)")], args.fmt)
+    return 0
