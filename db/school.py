@@ -69,6 +69,18 @@ def set_setting(key: str, value: str) -> str:
     return set_settings({key: value})[key]
 
 
+def setup_school(settings: dict[str, str], year_name: str, start, end, ref=None,
+                 hk2=None) -> "SchoolYear":
+    """First run: the school's details and its first school year, in one transaction
+    (nothing is written when either is refused). ``settings`` must name the school."""
+    settings = {"ten_truong": "", **settings}
+    for k, v in settings.items():
+        _check_setting(k, v)
+    with audit.write("school.setup", "settings", year=year_name):
+        set_settings(settings)
+        return add_year(year_name, start, end, ref=ref, hk2=hk2)
+
+
 # ---- school years ---------------------------------------------------------------------------
 
 _YEAR_NAME = re.compile(r"^(\d{4})\s*-\s*(\d{4})$")

@@ -1,0 +1,1 @@
+"""gettext catalogues of the interface (see ``tui.i18n``)."""

@@ -1,0 +1,1 @@
+"""One module per screen or modal of the app (see ``tui.app`` for how they are reached)."""

@@ -1,0 +1,65 @@
+"""What every screen shares: translated bindings, the app's state, database workers."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import TYPE_CHECKING, TypeVar
+
+from textual import work
+from textual.screen import ModalScreen, Screen
+
+from db.models import database
+from tui.i18n import translate_bindings
+
+if TYPE_CHECKING:
+    from tui.app import SisoApp
+
+T = TypeVar("T")
+
+
+def db_work(method=None, *, group: str = "db"):
+    """A thread worker for database work: ``exclusive`` (the latest call wins), errors go
+    to the app's one worker-error handler instead of closing the app, and the worker
+    thread's own connection is closed when it is done.
+
+    The method posts its results back with ``self.app.call_from_thread(...)``; it should
+    check ``worker.is_cancelled`` (``get_current_worker()``) before doing so when a newer
+    call may have replaced it.
+    """
+    def decorate(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                if threading.current_thread() is not threading.main_thread():
+                    if database.obj is not None and not database.is_closed() and not database.in_transaction():
+                        database.close()
+        return work(thread=True, exclusive=True, exit_on_error=False, group=group)(run)
+
+    return decorate(method) if method is not None else decorate
+
+
+class SisoScreen(Screen):
+    """A full screen of the app."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)
+
+    @property
+    def siso(self) -> "SisoApp":
+        return self.app  # type: ignore[return-value]
+
+
+class SisoModal(ModalScreen[T]):
+    """A modal (form, picker, confirmation) that returns a typed result with dismiss()."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)
+
+    @property
+    def siso(self) -> "SisoApp":
+        return self.app  # type: ignore[return-value]

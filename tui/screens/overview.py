@@ -1,0 +1,115 @@
+"""The school year at a glance: grades, their classes and the counts of each."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Static
+
+from db import roster
+from db.dates import fmt_date
+from tui.i18n import N_, _
+from tui.screens.base import SisoScreen, db_work
+from tui.widgets.vlist import Column, VirtualList
+
+
+class OverviewScreen(SisoScreen):
+    """Classes by grade with start-of-year, current, female and ethnic-minority counts.
+
+    Enter on a class opens its roster; on a grade line, the whole grade; on the school
+    line, the whole-school search."""
+
+    BINDINGS = [
+        Binding("f2", "add_student", N_("Thêm HS"), id="add_student"),
+        Binding("f5", "reload", N_("Tải lại"), id="reload", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.counts: list[roster.ClassCount] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="overview-info", classes="info")
+        yield VirtualList([
+            Column(_("Lớp"), 10),
+            Column(_("GVCN"), 12, flex=True, drop=1),
+            Column(_("Đầu năm"), 8, align="right"),
+            Column(_("Hiện có"), 8, align="right"),
+            Column(_("Nữ"), 6, align="right"),
+            Column(_("DTTS"), 6, align="right"),
+            Column(_("Tăng/giảm"), 9, align="right", drop=2),
+        ], empty=_("Năm học này chưa có lớp nào."), id="classes")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(VirtualList).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        year = self.siso.year
+        if year is None:
+            return
+        self.query_one("#overview-info", Static).update(
+            _("Sĩ số đến hết ngày {day} (đầu năm: ngày {ref})").format(
+                day=fmt_date(self.siso.day), ref=fmt_date(year.ref_date)))
+        self.load(year, self.siso.day)
+
+    @db_work
+    def load(self, year, day) -> None:
+        counts = roster.class_counts(year, day)
+        self.app.call_from_thread(self.show_counts, counts)
+
+    def show_counts(self, counts: list[roster.ClassCount]) -> None:
+        self.counts = counts
+        rows, keys, dim = [], [], []
+
+        def change(start, now):
+            return f"{now - start:+d}" if now != start else "0"
+
+        total = [0, 0, 0, 0]
+        i = 0
+        while i < len(counts):
+            grade = counts[i].grade
+            sums = [0, 0, 0, 0]
+            n_classes = 0
+            while i < len(counts) and counts[i].grade == grade:
+                c = counts[i]
+                rows.append((c.name, c.homeroom, str(c.start), str(c.now), str(c.female),
+                             str(c.minority), change(c.start, c.now)))
+                keys.append(("class", c.klass_id))
+                dim.append(False)
+                for k, v in enumerate((c.start, c.now, c.female, c.minority)):
+                    sums[k] += v
+                n_classes += 1
+                i += 1
+            rows.append((_("Khối {grade}").format(grade=grade),
+                         _("{n} lớp").format(n=n_classes), *map(str, sums),
+                         change(sums[0], sums[1])))
+            keys.append(("grade", grade))
+            dim.append(True)
+            total = [a + b for a, b in zip(total, sums)]
+        if counts:
+            rows.append((_("Toàn trường"), _("{n} lớp").format(n=len(counts)), *map(str, total),
+                         change(total[0], total[1])))
+            keys.append(("school", None))
+            dim.append(True)
+        self.query_one(VirtualList).set_rows(rows, keys=keys, dim=dim)
+
+    @on(VirtualList.Selected, "#classes")
+    def open_line(self, event: VirtualList.Selected) -> None:
+        kind, value = event.key
+        if kind == "class":
+            self.siso.open_roster(klass_id=value)
+        elif kind == "grade":
+            self.siso.open_roster(grade=value)
+        else:
+            self.siso.open_search()
+
+    def action_add_student(self) -> None:
+        key = self.query_one(VirtualList).cursor_key
+        self.siso.add_student(klass_id=key[1] if key and key[0] == "class" else None)
+
+    def action_reload(self) -> None:
+        self.reload()

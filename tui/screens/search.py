@@ -1,0 +1,99 @@
+"""Whole-school student search, accent-insensitive, as you type (a top-level mode)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from db import roster
+from tui.i18n import N_, _
+from tui.screens.base import SisoScreen, db_work
+from tui.screens.roster import ListNavigation, student_cells, student_columns
+from tui.widgets.vlist import VirtualList
+
+
+class SearchScreen(ListNavigation, SisoScreen):
+    """Every student of the school year; the query runs in a worker, the latest one wins."""
+
+    BINDINGS = [
+        Binding("escape", "back", N_("Quay lại"), id="back"),
+        Binding("f2", "add_student", N_("Thêm HS"), id="add_student"),
+        Binding("f4", "edit_student", N_("Sửa HS"), id="edit_student"),
+        *ListNavigation.NAV_BINDINGS,
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.result_query: str | None = None  # the query the list shows the answer to
+
+    @property
+    def selected_student_id(self) -> int | None:
+        return self.query_one(VirtualList).cursor_key
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="search-info", classes="info")
+        yield Input(placeholder=_("Tìm học sinh toàn trường: tên hoặc mã, không cần dấu…"),
+                    id="search", compact=True)
+        yield VirtualList(student_columns(with_class=True),
+                          empty=_("Không tìm thấy học sinh nào."), id="results")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self.run_search(self.query_one("#search", Input).value)
+
+    def run_search(self, query: str) -> None:
+        year = self.siso.year
+        if year is not None:
+            self.query_one("#search-info", Static).update(_("Đang tìm…"))
+            self.search(year, self.siso.day, query)
+
+    @db_work(group="search")
+    def search(self, year, day, query: str) -> None:
+        rows = roster.roster_rows(year, day, search=query or None)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_rows, query, rows)
+
+    def show_rows(self, query: str, rows: list[roster.Row]) -> None:
+        if query != self.query_one("#search", Input).value:
+            return  # an older answer; the newer query is on its way
+        self.result_query = query
+        self.query_one(VirtualList).set_rows(
+            [student_cells(i, r, with_class=True) for i, r in enumerate(rows, 1)],
+            keys=[r.id for r in rows], dim=[r.status != "dang_hoc" for r in rows])
+        year = self.siso.year
+        self.query_one("#search-info", Static).update(
+            _("{n} học sinh — năm học {year}").format(n=len(rows), year=year.name if year else ""))
+
+    @on(Input.Changed, "#search")
+    def query_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def submitted(self) -> None:
+        if self.selected_student_id is not None:
+            self.siso.open_student(self.selected_student_id)
+
+    @on(VirtualList.Selected, "#results")
+    def row_selected(self, event: VirtualList.Selected) -> None:
+        self.siso.open_student(event.key)
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:
+            self.siso.open_overview()
+
+    def action_add_student(self) -> None:
+        self.siso.add_student()
+
+    def action_edit_student(self) -> None:
+        if self.selected_student_id is not None:
+            self.siso.edit_student(self.selected_student_id)

@@ -1,0 +1,146 @@
+"""One student: every field, the status on the app's day, and the history of events."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Footer, Header, Static
+
+from db import codes, kinds
+from db.dates import fmt_date
+from db.events import status_on
+from db.models import Event, Student
+from db.students import history
+from tui.i18n import N_, _
+from tui.screens.base import SisoScreen, db_work
+
+
+def event_line(ev: Event, names: dict[int, str]) -> Text:
+    """One line of the timeline: date, kind, class, details; voided events struck out."""
+    line = Text()
+    line.append(f"{fmt_date(ev.date)}  ", style="bold")
+    line.append(_(kinds.LABELS.get(ev.kind, ev.kind)), style="bold")
+    if ev.from_klass_id and ev.klass_id:
+        line.append(f"  {names.get(ev.from_klass_id, '?')} → {names.get(ev.klass_id, '?')}")
+    elif ev.klass_id:
+        line.append(f"  {_('lớp')} {names.get(ev.klass_id, '?')}")
+    details = []
+    if ev.semester:
+        details.append(_(kinds.SEMESTER_LABELS.get(ev.semester, ev.semester)))
+    if ev.school:
+        details.append(ev.school)
+    if ev.scope:
+        details.append(_(kinds.SCOPES.get(ev.scope, ev.scope)))
+    if ev.reason:
+        details.append(codes.dropout_reasons().get(ev.reason, ev.reason))
+    if ev.doc_no:
+        details.append(_("số {doc}").format(doc=ev.doc_no))
+    if ev.note:
+        details.append(ev.note)
+    if details:
+        line.append("  (" + "; ".join(details) + ")")
+    if ev.voided_at:
+        line.stylize("strike dim")
+        line.append("  " + _("[ĐÃ HỦY {day} bởi {user}: {why}]").format(
+            day=fmt_date(ev.voided_at.date()), user=ev.voided_by or "", why=ev.void_reason or ""),
+            style="bold red")
+    return line
+
+
+class StudentScreen(SisoScreen):
+    """The student's record; F4 edits it (other screens add keys to record events)."""
+
+    BINDINGS = [
+        Binding("escape", "back", N_("Quay lại"), id="back"),
+        Binding("f4", "edit_student", N_("Sửa HS"), id="edit_student"),
+        Binding("f5", "reload", N_("Tải lại"), id="reload", show=False),
+    ]
+
+    def __init__(self, student_id: int) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.student: Student | None = None
+        self.events: list[Event] = []
+
+    @property
+    def selected_student_id(self) -> int:
+        return self.student_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="student-body"):
+            yield Static(id="student-name", classes="info")
+            yield Grid(id="student-fields")
+            yield Static(_("Quá trình học tập"), classes="section")
+            yield Static(id="timeline")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#student-body").focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self.load(self.siso.year, self.siso.day)
+
+    @db_work
+    def load(self, year, day) -> None:
+        student = Student.get_by_id(self.student_id)
+        events = history(student)
+        status, klass = status_on(student.id, day, year)
+        names = {}
+        ids = {e.klass_id for e in events} | {e.from_klass_id for e in events}
+        if ids - {None}:
+            from db.models import SchoolClass
+
+            names = dict(SchoolClass.select(SchoolClass.id, SchoolClass.name)
+                         .where(SchoolClass.id.in_(ids - {None})).tuples())
+        self.app.call_from_thread(self.show, student, events, status,
+                                  klass.name if klass else "", names)
+
+    def show(self, student: Student, events: list[Event], status: str, klass: str,
+             names: dict[int, str]) -> None:
+        self.student, self.events = student, events
+        head = Text(student.full_name, style="bold")
+        head.append(f"  {student.code}  ")
+        head.append(_(kinds.STATUS_LABELS.get(status, status)))
+        if klass:
+            head.append("  " + _("lớp {name}").format(name=klass))
+        head.append("  " + _("(ngày {day})").format(day=fmt_date(self.siso.day)), style="dim")
+        self.query_one("#student-name", Static).update(head)
+        disability = codes.disability_types().get(student.disability or "", "")
+        fields = [
+            (_("Ngày sinh"), fmt_date(student.dob)),
+            (_("Giới tính"), _("Nữ") if student.female else _("Nam")),
+            (_("Dân tộc"), codes.ethnic_name(student.ethnic)),
+            (_("Mã định danh"), student.national_id or ""),
+            (_("Khuyết tật"), disability),
+            (_("Nơi sinh"), student.birthplace),
+            (_("Thôn/xóm"), student.village),
+            (_("Xã/phường"), student.commune),
+            (_("Địa chỉ"), student.address),
+            (_("Cha mẹ/giám hộ"), student.guardian),
+            (_("Điện thoại"), student.phone),
+        ]
+        grid = self.query_one("#student-fields", Grid)
+        grid.remove_children()
+        for label, value in fields:
+            grid.mount(Static(label, classes="label"), Static(Text(value or "—"), classes="value"))
+        timeline = Text()
+        for i, ev in enumerate(events):
+            if i:
+                timeline.append("\n")
+            timeline.append(event_line(ev, names))
+        if not events:
+            timeline = Text(_("Chưa có biến động nào."), style="dim")
+        self.query_one("#timeline", Static).update(timeline)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_edit_student(self) -> None:
+        self.siso.edit_student(self.student_id)
+
+    def action_reload(self) -> None:
+        self.reload()

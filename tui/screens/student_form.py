@@ -1,0 +1,244 @@
+"""Add or edit a student: a modal form with a message beside each field at fault."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input, Label, Select, Static
+
+from db import codes, kinds, school, text
+from db.dates import fmt_date
+from db.errors import SisoError
+from db.models import SchoolClass, Student
+from db.students import add_student, check_fields, update_student
+from tui.i18n import N_, _
+from tui.screens.base import SisoModal, db_work
+
+# form field -> label (msgid); the order on screen
+TEXT_FIELDS = [
+    ("name", N_("Họ và tên")),
+    ("dob", N_("Ngày sinh")),
+    ("gender", N_("Giới tính")),
+    ("ethnic", N_("Dân tộc")),
+    ("code", N_("Mã học sinh")),
+    ("national_id", N_("Mã định danh")),
+    ("disability", N_("Khuyết tật (mã)")),
+    ("birthplace", N_("Nơi sinh")),
+    ("village", N_("Thôn/xóm")),
+    ("commune", N_("Xã/phường")),
+    ("address", N_("Địa chỉ")),
+    ("guardian", N_("Người giám hộ")),
+    ("phone", N_("Điện thoại")),
+]
+ENTRY_FIELDS = [
+    ("klass", N_("Lớp")),
+    ("entry", N_("Cách vào trường")),
+    ("day", N_("Ngày vào")),
+    ("from_school", N_("Chuyển từ trường")),
+]
+
+# SisoError.field (as the services name it, folded) -> form field
+FIELD_ALIASES = {
+    "name": "name", "ho_ten": "name", "dob": "dob", "ngay_sinh": "dob", "gender": "gender",
+    "gioi_tinh": "gender", "ethnic": "ethnic", "dan_toc": "ethnic", "disability": "disability",
+    "khuyet_tat": "disability", "national_id": "national_id", "ma_dinh_danh": "national_id",
+    "phone": "phone", "dien_thoai": "phone", "ma": "code", "code": "code", "lop": "klass",
+    "klass": "klass", "entry": "entry", "ngay_vao": "day", "day": "day",
+    "guardian": "guardian", "village": "village", "commune": "commune",
+    "birthplace": "birthplace", "address": "address",
+}
+
+
+def form_field(err_field: str | None) -> str | None:
+    if not err_field:
+        return None
+    return FIELD_ALIASES.get(text.fold(err_field).replace(" ", "_"))
+
+
+class StudentForm(SisoModal[int | None]):
+    """``StudentForm(klass_id=…)`` adds a student to the app's year; ``StudentForm(student_id=…)``
+    edits one. Dismisses with the student's id, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Lưu"), id="save", priority=True),
+        Binding("f10", "save", N_("Lưu"), show=False),
+        Binding("escape", "cancel", N_("Hủy"), id="cancel"),
+    ]
+
+    def __init__(self, klass_id: int | None = None, student_id: int | None = None) -> None:
+        super().__init__()
+        self.klass_id = klass_id
+        self.student_id = student_id
+        self.saved_id: int | None = None
+
+    @property
+    def adding(self) -> bool:
+        return self.student_id is None
+
+    def _initial(self) -> dict[str, str]:
+        if self.adding:
+            return {"ethnic": codes.ethnic_name("01")}
+        st = Student.get_by_id(self.student_id)
+        return {
+            "name": st.full_name, "dob": fmt_date(st.dob), "ethnic": codes.ethnic_name(st.ethnic),
+            "code": st.code, "national_id": st.national_id or "", "disability": st.disability or "",
+            "birthplace": st.birthplace, "village": st.village, "commune": st.commune,
+            "address": st.address, "guardian": st.guardian, "phone": st.phone,
+            "gender": "nu" if st.female else "nam",
+        }
+
+    def compose(self) -> ComposeResult:
+        initial = self._initial()
+        title = _("Thêm học sinh") if self.adding else _("Sửa thông tin học sinh")
+        with Vertical(id="form-box", classes="form"):
+            yield Static(title, classes="form-title")
+            with VerticalScroll(id="form-fields"):
+                for key, label in TEXT_FIELDS:
+                    with Horizontal(classes="field"):
+                        yield Label(_(label), classes="field-label")
+                        if key == "gender":
+                            yield Select([(_("Nam"), "nam"), (_("Nữ"), "nu")], id="f-gender",
+                                         value=initial.get("gender", Select.NULL),
+                                         prompt=_("Chọn"), compact=True)
+                        else:
+                            yield Input(initial.get(key, ""), id=f"f-{key}", compact=True,
+                                        placeholder=self._placeholder(key))
+                    yield Static("", id=f"e-{key}", classes="field-error")
+                if self.adding:
+                    yield from self._entry_fields()
+            yield Static("", id="form-error", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Lưu (Ctrl+S)"), id="save", variant="primary", compact=True)
+                yield Button(_("Hủy (Esc)"), id="cancel", compact=True)
+
+    def _placeholder(self, key: str) -> str:
+        return {"dob": _("dd/mm/yyyy"), "code": _("để trống: tự cấp"),
+                "national_id": _("12 chữ số"), "disability": _("01–06, để trống nếu không"),
+                "day": _("để trống: ngày đầu năm học / hôm nay")}.get(key, "")
+
+    def _entry_fields(self) -> ComposeResult:
+        year = self.siso.year
+        classes = school.list_classes(year)
+        for key, label in ENTRY_FIELDS:
+            with Horizontal(classes="field"):
+                yield Label(_(label), classes="field-label")
+                if key == "klass":
+                    yield Select([(c.name, c.id) for c in classes], id="f-klass",
+                                 value=self.klass_id if self.klass_id else Select.NULL,
+                                 prompt=_("Chọn lớp"), compact=True)
+                elif key == "entry":
+                    yield Select([(_(kinds.LABELS[kinds.ADMIT]), kinds.ADMIT),
+                                  (_(kinds.LABELS[kinds.TRANSFER_IN]), kinds.TRANSFER_IN)],
+                                 id="f-entry", value=kinds.ADMIT, allow_blank=False,
+                                 compact=True)
+                else:
+                    yield Input("", id=f"f-{key}", compact=True, placeholder=self._placeholder(key))
+            yield Static("", id=f"e-{key}", classes="field-error")
+
+    def on_mount(self) -> None:
+        self.query_one("#f-name", Input).focus()
+
+    # ---- values and messages -------------------------------------------------------------
+
+    def value(self, key: str) -> str:
+        widget = self.query_one(f"#f-{key}")
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else widget.value
+        return widget.value
+
+    def data(self) -> dict:
+        return {key: self.value(key) for key, _label in TEXT_FIELDS}
+
+    def show_error(self, key: str | None, message: str) -> None:
+        """The message beside the field (or under the form when no field is named)."""
+        target = self.query(f"#e-{key}") if key else None
+        if target:
+            label = target.first(Static)
+            label.update(message)
+            label.add_class("shown")
+            self.query_one(f"#f-{key}").scroll_visible(animate=False)
+            self.call_after_refresh(label.scroll_visible, animate=False)
+        else:
+            box = self.query_one("#form-error", Static)
+            box.update(message)
+            box.add_class("shown")
+
+    def clear_error(self, key: str) -> None:
+        for label in self.query(f"#e-{key}").results(Static):
+            label.update("")
+            label.remove_class("shown")
+
+    def clear_errors(self) -> None:
+        for label in self.query(".field-error").results(Static):
+            label.update("")
+            label.remove_class("shown")
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Field -> message shown now (what the tests and later screens read)."""
+        return {label.id[2:]: str(label.content) for label in self.query(".field-error.shown")
+                .results(Static) if label.id and label.id.startswith("e-")}
+
+    @on(Input.Blurred)
+    def check_one(self, event: Input.Blurred) -> None:
+        """Field by field: check a field as the user leaves it (no database needed)."""
+        key = (event.input.id or "")[2:]
+        if key not in dict(TEXT_FIELDS) or not event.value.strip():
+            self.clear_error(key)
+            return
+        try:
+            check_fields({key: event.value}, year=self.siso.year)
+        except SisoError as err:
+            self.show_error(form_field(err.field) or key, err.message)
+        else:
+            self.clear_error(key)
+
+    # ---- save ----------------------------------------------------------------------------
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        self.clear_errors()
+        data = self.data()
+        if self.adding:  # empty fields take the service's defaults
+            data = {k: v for k, v in data.items() if v.strip()}
+        try:  # the fields first (no database needed), then the class
+            check_fields(data, year=self.siso.year)
+        except SisoError as err:
+            self.show_error(form_field(err.field), err.message)
+            return
+        if not self.adding:
+            self.save(data)
+            return
+        klass_id = self.value("klass")
+        if not klass_id:
+            self.show_error("klass", _("Chọn lớp cho học sinh."))
+            return
+        self.save(data, klass_id=klass_id, entry=self.value("entry"),
+                  day=self.value("day").strip() or None, from_school=self.value("from_school"))
+
+    @db_work(group="save")
+    def save(self, data: dict, klass_id: int | None = None, entry: str | None = None,
+             day: str | None = None, from_school: str | None = None) -> None:
+        try:
+            if self.adding:
+                year = self.siso.year
+                klass = SchoolClass.get_by_id(klass_id)
+                st = add_student(data, year, klass, entry=entry, day=day,
+                                 from_school=from_school or None)
+            else:
+                st = update_student(Student.get_by_id(self.student_id), data)
+        except SisoError as err:
+            self.app.call_from_thread(self.show_error, form_field(err.field), err.message)
+            return
+        self.app.call_from_thread(self.done, st.id, st.full_name)
+
+    def done(self, student_id: int, name: str) -> None:
+        self.saved_id = student_id
+        self.app.notify(_("Đã lưu học sinh {name}.").format(name=name))
+        self.dismiss(student_id)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,146 @@
+"""First run on an empty database: create the school and its first school year, or open
+the demo school instead."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Select, Static
+
+from db import school, text
+from db.errors import SisoError
+from tui.i18n import N_, _
+from tui.screens.base import SisoScreen, db_work
+
+SCHOOL_FIELDS = [
+    ("ten_truong", N_("Tên trường")),
+    ("cap_hoc", N_("Cấp học")),
+    ("co_quan_quan_ly", N_("Cơ quan quản lý")),
+    ("dia_danh", N_("Địa danh (ghi trên biểu mẫu)")),
+]
+YEAR_FIELDS = [
+    ("nam_hoc", N_("Năm học")),
+    ("start", N_("Ngày bắt đầu")),
+    ("end", N_("Ngày kết thúc")),
+    ("ref", N_("Ngày chốt sĩ số đầu năm")),
+]
+LEVEL_NAMES = {
+    "TH": N_("Tiểu học"), "THCS": N_("Trung học cơ sở"), "THPT": N_("Trung học phổ thông"),
+    "TH-THCS": N_("Tiểu học và THCS"), "THCS-THPT": N_("THCS và THPT"),
+}
+ALIASES = {"ngay_bat_dau": "start", "ngay_ket_thuc": "end", "ngay_chot_si_so_dau_nam": "ref",
+           "hk2": "ref", "key": "ten_truong"}
+
+
+def demo_available() -> bool:
+    return importlib.util.find_spec("db.demo") is not None
+
+
+def default_year(today: date) -> tuple[str, str, str, str]:
+    first = today.year if today.month >= 7 else today.year - 1
+    return (f"{first}-{first + 1}", f"05/09/{first}", f"31/05/{first + 1}", f"30/09/{first}")
+
+
+class WelcomeScreen(SisoScreen):
+    """Shown instead of the overview while the database has no school year."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "create", N_("Tạo trường"), id="create", priority=True),
+        Binding("f8", "demo", N_("Mở trường mẫu"), id="demo"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        name, start, end, ref = default_year(self.siso.today)
+        defaults = {"nam_hoc": name, "start": start, "end": end, "ref": ref}
+        with VerticalScroll(id="welcome", classes="form"):
+            yield Static(_("Chào mừng đến với siso"), classes="form-title")
+            yield Static(_("Cơ sở dữ liệu còn trống. Nhập thông tin trường và năm học đầu tiên "
+                           "(Ctrl+S để tạo), hoặc F8 để mở một trường mẫu mà xem thử."),
+                         classes="hint")
+            for key, label in SCHOOL_FIELDS + YEAR_FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(_(label), classes="field-label")
+                    if key == "cap_hoc":
+                        yield Select([(f"{k} — {_(v)}", k) for k, v in LEVEL_NAMES.items()],
+                                     id="w-cap_hoc", value="THCS", allow_blank=False,
+                                     compact=True)
+                    else:
+                        yield Input(defaults.get(key, ""), id=f"w-{key}", compact=True)
+                yield Static("", id=f"e-{key}", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Tạo trường (Ctrl+S)"), id="create", variant="primary",
+                             compact=True)
+                if demo_available():
+                    yield Button(_("Mở trường mẫu (F8)"), id="demo", compact=True)
+            yield Static("", id="e-form", classes="field-error")
+        yield LoadingIndicator(id="welcome-busy")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#welcome-busy").display = False
+        self.query_one("#w-ten_truong", Input).focus()
+
+    def value(self, key: str) -> str:
+        widget = self.query_one(f"#w-{key}")
+        return str(widget.value) if not isinstance(widget, Select) else str(widget.value)
+
+    def show_error(self, field: str | None, message: str) -> None:
+        key = text.fold(field or "").replace(" ", "_")
+        key = ALIASES.get(key, key)
+        target = self.query(f"#e-{key}") or self.query("#e-form")
+        label = target.first(Static)
+        label.update(message)
+        label.add_class("shown")
+        self.set_busy(False)
+
+    def clear_errors(self) -> None:
+        for label in self.query(".field-error").results(Static):
+            label.update("")
+            label.remove_class("shown")
+
+    def set_busy(self, busy: bool) -> None:
+        self.query_one("#welcome-busy").display = busy
+        self.query_one("#welcome").display = not busy
+
+    @on(Button.Pressed, "#create")
+    def action_create(self) -> None:
+        self.clear_errors()
+        settings = {key: self.value(key) for key, _label in SCHOOL_FIELDS}
+        year = {key: self.value(key) for key, _label in YEAR_FIELDS}
+        self.set_busy(True)
+        self.create(settings, year)
+
+    @db_work(group="welcome")
+    def create(self, settings: dict, year: dict) -> None:
+        try:
+            school.setup_school(settings, year["nam_hoc"], year["start"], year["end"],
+                                ref=year["ref"])
+        except SisoError as err:
+            self.app.call_from_thread(self.show_error, err.field, err.message)
+            return
+        self.app.call_from_thread(self.siso.school_ready)
+
+    @on(Button.Pressed, "#demo")
+    def action_demo(self) -> None:
+        if not demo_available():
+            self.app.notify(_("Bản cài đặt này không có trường mẫu."), severity="warning")
+            return
+        self.clear_errors()
+        self.set_busy(True)
+        self.build_demo()
+
+    @db_work(group="welcome")
+    def build_demo(self) -> None:
+        from db.demo import build_demo  # optional module: imported only when asked for
+
+        try:
+            build_demo(today=self.siso.today)
+        except SisoError as err:
+            self.app.call_from_thread(self.show_error, err.field, err.message)
+            return
+        self.app.call_from_thread(self.siso.school_ready)

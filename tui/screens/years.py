@@ -1,0 +1,44 @@
+"""Switch the school year shown (a modal list)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from db import school
+from db.dates import fmt_date
+from tui.i18n import N_, _
+from tui.screens.base import SisoModal
+
+
+class YearScreen(SisoModal[int | None]):
+    """Dismisses with the chosen year's id, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", N_("Hủy"), id="cancel")]
+
+    def compose(self) -> ComposeResult:
+        current = self.siso.year_id
+        with Vertical(id="year-box", classes="dialog"):
+            yield Static(_("Chọn năm học"), classes="form-title")
+            options = [Option(f"{'▶' if y.id == current else ' '} {y.name}   "
+                              f"{fmt_date(y.start)} – {fmt_date(y.end)}", id=str(y.id))
+                       for y in reversed(school.list_years())]
+            yield OptionList(*options, id="years")
+            yield Static(_("Enter: chọn · Esc: hủy"), classes="hint")
+
+    def on_mount(self) -> None:
+        years = self.query_one(OptionList)
+        years.focus()
+        if self.siso.year_id is not None:
+            years.highlighted = years.get_option_index(str(self.siso.year_id))
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

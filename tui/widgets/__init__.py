@@ -1,0 +1,1 @@
+"""Self-contained widgets (each carries its own DEFAULT_CSS)."""
