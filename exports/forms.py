@@ -85,7 +85,7 @@ HEAD_LABELS = {"ts": "TS", "nu": "Nữ", "dtts": "DTTS", "kt": "KT"}
 
 def _si_so_tables(form: dict) -> list[Table]:
     cols = [Col("STT", kind="text", width=4.5), Col("Lớp", kind="text", width=9),
-            Col("GVCN", kind="text", width=16)]
+            Col("GVCN", kind="text", width=20)]
     cols += [Col(HEAD_LABELS[k], "Đầu năm", width=5) for k in HEAD_LABELS]
     for part, group in (("trong_ky", "Trong kỳ"), ("luy_ke", "Lũy kế từ đầu năm")):
         cols += [Col(MOVE_LABELS[k], f"{group}: tăng", width=6.5) for k in INCREASES]

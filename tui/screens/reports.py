@@ -4,7 +4,7 @@ Push with ``app.push_screen(ReportsScreen())`` (optionally ``ReportsScreen(form=
 The school year is ``app.year`` when the app has one, else ``db.school.current_year()``;
 "today" is ``app.today`` when present. The numbers come from ``db.reports.build`` and the
 table from ``exports.forms.tables_of`` (the same tables as the xlsx file), computed in a
-thread worker. Ctrl+E (or F4) opens ``ExportDialog``; the file is written in a thread
+thread worker. F4 (or Ctrl+E outside a text box) opens ``ExportDialog``; the file is written in a thread
 worker by ``exports.files.write_form``. An F1 form that does not balance is shown with
 the students who break it, and its export is refused.
 """
@@ -62,8 +62,8 @@ class ReportsScreen(SisoScreen):
     """
     BINDINGS = [
         Binding("f5", "refresh", N_("Xem"), id="report_refresh"),
-        Binding("ctrl+e", "export", N_("Xuất tệp"), id="report_export"),
-        Binding("f4", "export", N_("Xuất tệp"), show=False, id="report_export2"),
+        Binding("f4", "export", N_("Xuất tệp"), id="report_export"),
+        Binding("ctrl+e", "export", N_("Xuất tệp"), show=False, id="report_export2"),
         Binding("escape", "back", N_("Quay lại"), id="report_back"),
     ]
 
