@@ -122,7 +122,8 @@ class MovementsScreen(Screen[None]):
 
     DEFAULT_CSS = """
     MovementsScreen #filters { height: auto; }
-    MovementsScreen #filters Input { width: 16; }
+    MovementsScreen #filters Input { width: 18; }
+    MovementsScreen #filters Label { padding-top: 1; }
     MovementsScreen #filters Select { width: 30; }
     MovementsScreen #status { height: 1; color: $text-muted; }
     MovementsScreen .error { color: $error; height: auto; }

@@ -75,7 +75,8 @@ class RolloverScreen(ModalScreen[int | None]):
     RolloverScreen > Vertical { width: 96%; height: 94%; border: thick $primary;
                                 background: $surface; padding: 0 1; }
     RolloverScreen #dates { height: auto; }
-    RolloverScreen #dates Input { width: 16; }
+    RolloverScreen #dates Input { width: 18; }
+    RolloverScreen #dates Label { padding-top: 1; }
     RolloverScreen #mapping { height: 1fr; }
     RolloverScreen #preview { height: auto; max-height: 14; }
     RolloverScreen .error { color: $error; height: auto; }
