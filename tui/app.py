@@ -174,10 +174,24 @@ class SisoApp(App[int]):
         self.push_screen(SettingsScreen(), saved)
 
     def show_help(self) -> None:
-        keys = [(b.binding.key_display or self.get_key_display(b.binding), b.binding.description)
+        from textual.screen import Screen
+
+        from tui.widgets.vlist import VirtualList
+
+        # siso's own keys: the app's, the screen's and the lists' (not the stock widgets')
+        stock = {"focus_next": _("Sang ô sau"), "focus_previous": _("Về ô trước")}
+        keys = [(b.binding.key_display or self.get_key_display(b.binding),
+                 stock.get(b.binding.action, b.binding.description))
                 for b in self.screen.active_bindings.values()
-                if b.binding.description and b.enabled]
+                if b.binding.description and b.enabled
+                and isinstance(b.node, (App, Screen, VirtualList))]
         self.push_screen(HelpScreen(keys))
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Year-bound actions are hidden until the school has a school year."""
+        if action in ("open_search", "choose_year") and self.year_id is None:
+            return False
+        return True
 
     # binding actions
     def action_show_help(self) -> None:

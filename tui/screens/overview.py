@@ -38,7 +38,7 @@ class OverviewScreen(SisoScreen):
             Column(_("Đầu năm"), 8, align="right"),
             Column(_("Hiện có"), 8, align="right"),
             Column(_("Nữ"), 6, align="right"),
-            Column(_("DTTS"), 6, align="right"),
+            Column(_("DTTS"), 8, align="right"),
             Column(_("Tăng/giảm"), 9, align="right", drop=2),
         ], empty=_("Năm học này chưa có lớp nào."), id="classes")
         yield Footer(compact=True)

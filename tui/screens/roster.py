@@ -25,7 +25,7 @@ def student_columns(with_class: bool = False) -> list[Column]:
         Column(_("Ngày sinh"), 10),
         Column(_("Nữ"), 2, align="center"),
         Column(_("Dân tộc"), 7, drop=3),
-        Column(_("Thôn/xóm"), 9, drop=1),
+        Column(_("Thôn/xóm"), 9, flex=True, drop=1),
         Column(_("Trạng thái"), 11),
     ]
     if with_class:

@@ -64,7 +64,7 @@ class WelcomeScreen(SisoScreen):
                          classes="hint")
             for key, label in SCHOOL_FIELDS + YEAR_FIELDS:
                 with Horizontal(classes="field"):
-                    yield Label(_(label), classes="field-label")
+                    yield Label(_(label), classes="field-label wide")
                     if key == "cap_hoc":
                         yield Select([(f"{k} — {_(v)}", k) for k, v in LEVEL_NAMES.items()],
                                      id="w-cap_hoc", value="THCS", allow_blank=False,
