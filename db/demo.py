@@ -267,10 +267,13 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
     teachers = _teacher_names(maker, len(class_keys))
 
     # students, oldest grade first (their codes were given earlier)
+    by_grade: dict[int, list[int]] = {}
+    for j, (g, _) in enumerate(class_keys):
+        by_grade.setdefault(g, []).append(j)
     plans: list[_Plan] = []
     for i in range(students):
         grade = 9 - (i * 4 // students)
-        in_grade = [j for j, (g, _) in enumerate(class_keys) if g == grade]
+        in_grade = by_grade[grade]
         klass = in_grade[rng.randrange(len(in_grade))]
         female = rng.random() < 0.49
         eth = maker.ethnic()
@@ -280,9 +283,6 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
         plans.append(_Plan(grade, klass, female, eth, *parts, surname=fam if eth != "12" else giv))
 
     school_days = _weekdays(start + timedelta(days=1), last_day)
-    by_grade: dict[int, list[int]] = {}
-    for j, (g, _) in enumerate(class_keys):
-        by_grade.setdefault(g, []).append(j)
 
     def count(kind: str) -> int:
         if not school_days:
@@ -385,12 +385,31 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
         event_rows = _event_rows(plans, student_ids, klass_id, year, rng)
         event_ids = _insert_events(event_rows)
         spans = _spans(plans, student_ids, klass_id, event_ids, year.id)
-        for chunk in chunked(spans, 500):
-            Span.insert_many(chunk).execute()
+        _bulk_insert(Span, spans)
         Meta.replace(key=DEMO_KEY, value=json.dumps(
             {"seed": seed, "students": students, "today": today.isoformat()})).execute()
         info.update(classes=len(class_keys), events=len(event_rows))
     return year
+
+
+def _bulk_insert(model, rows: list[dict]) -> None:
+    """INSERT many rows (all with the same keys) with one prepared statement.
+
+    Plain standard SQL through the driver's ``executemany``: the same on SQLite and
+    PostgreSQL, and many times faster than building one statement per chunk.
+    """
+    if not rows:
+        return
+    db = database.obj
+    names = list(rows[0])
+    fields = [model._meta.fields[n] for n in names]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    marks = ", ".join([db.param] * len(fields))
+    sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
+    cursor = db.cursor()
+    for chunk in chunked(rows, 5000):
+        cursor.executemany(sql, [tuple(f.db_value(r[n]) for f, n in zip(fields, names))
+                                 for r in chunk])
 
 
 def _insert_students(plans: list[_Plan], maker: _Maker, start: date, today: date) -> list[int]:
@@ -429,8 +448,7 @@ def _insert_students(plans: list[_Plan], maker: _Maker, start: date, today: date
             "name_folded": text.fold(full), "batch": None,
             "created_at": datetime.combine(start - timedelta(days=20), time(8, 0)),
         })
-    for chunk in chunked(rows, 400):
-        Student.insert_many(chunk).execute()
+    _bulk_insert(Student, rows)
     ids = dict(Student.select(Student.code, Student.id).tuples())
     return [ids[r["code"]] for r in rows]
 
@@ -460,8 +478,7 @@ def _insert_events(rows: list[dict]) -> list[int]:
     """Insert in order; return the new ids in the same order (ids grow with each insert)."""
     last = Event.select(Event.id).order_by(Event.id.desc()).first()
     after = last.id if last else 0
-    for chunk in chunked(rows, 400):
-        Event.insert_many(chunk).execute()
+    _bulk_insert(Event, rows)
     got = list(Event.select(Event.id, Event.student, Event.kind, Event.date)
                .where(Event.id > after).order_by(Event.id).tuples())
     if len(got) != len(rows) or any((s, k, d) != (r["student"], r["kind"], r["date"])
