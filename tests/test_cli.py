@@ -135,6 +135,8 @@ def test_year_defaults_to_the_current_year(school):
     (["student", "add", "--year", "2024-2025", "--class", "6A1", "--name", "Lê Văn Bình",
       "--dob", "31/02/2013", "--gender", "nam"], "Ngày sinh"),
     (["student", "add", "--year", "2024-2025", "--class", "6A1", "--name", "Lê Văn Bình",
+      "--dob", "01/02/2013", "--gender", "nam", "--date", "31/02/2024"], "Ngày vào"),
+    (["student", "add", "--year", "2024-2025", "--class", "6A1", "--name", "Lê Văn Bình",
       "--dob", "01/02/2013", "--gender", "khác"], "Giới tính"),
     (["student", "add", "--year", "2024-2025", "--class", "7A9", "--name", "Lê Văn Bình",
       "--dob", "01/02/2013", "--gender", "nam"], "lớp"),
