@@ -301,3 +301,44 @@ async def test_switch_year(school):
         await wait_for(pilot, lambda: app.year_id == older.id)
         await wait_for(pilot, lambda: vlist.row_count == 0)
         assert "2023-2024" in app.sub_title
+
+
+async def test_edit_student_from_the_student_screen(school):
+    year, _classes, s = school
+    app = app_for(year._meta.database.obj)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_student(s["binh"].id)
+        await pilot.pause()
+        student = app.screen
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, StudentForm))
+        form = app.screen
+        assert form.query_one("#f-name", Input).value == "Hoàng Văn Bình"
+        assert form.query_one("#f-dob", Input).value == "06/06/2013"
+        form.query_one("#f-village", Input).value = "Làng Kon Mahar"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is student)
+        await wait_for(pilot, lambda: student.student is not None
+                       and student.student.village == "Làng Kon Mahar")
+    assert Student.get_by_id(s["binh"].id).village == "Làng Kon Mahar"
+
+
+async def test_settings_saves_and_names_the_field_at_fault(school):
+    year, _classes, _s = school
+    app = app_for(year._meta.database.obj)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f9")
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#s-cap_hoc", Input).value = "ABC"
+        screen.query_one("#s-ten_truong", Input).value = "Trường THCS Kim Đồng"
+        await pilot.press("ctrl+s")
+        error = screen.query_one("#e-cap_hoc", Static)
+        await wait_for(pilot, lambda: error.has_class("shown"))
+        assert "ABC" in str(error.content)
+        assert Setting.get_or_none(Setting.key == "ten_truong") is None  # nothing written
+        screen.query_one("#s-cap_hoc", Input).value = "THCS"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is not screen)
+        assert app.title == "Trường THCS Kim Đồng"
+    assert Setting.get_by_id("ten_truong").value == "Trường THCS Kim Đồng"

@@ -16,7 +16,6 @@ from typing import Any, NamedTuple, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
