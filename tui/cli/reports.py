@@ -41,7 +41,7 @@ def register(groups):
     scope.add_argument("--level", choices=["TH", "THCS", "THPT"], help="cấp học")
     scope.add_argument("--grade", type=int, help="khối (1–12)")
     p.add_argument("--name", required=True, choices=TARGET_NAMES, help="tên chỉ tiêu")
-    p.add_argument("--value", required=True, help="giá trị (%), ví dụ 2 hoặc 98,5")
+    p.add_argument("--value", required=True, help="giá trị (%%), ví dụ 2 hoặc 98,5")
     p.set_defaults(func=_target_set)
     p = t.add_parser("list", help="danh sách chỉ tiêu của năm học")
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
