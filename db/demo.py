@@ -24,8 +24,11 @@ from peewee import chunked
 from . import audit, kinds, text
 from .errors import SisoError
 from .events import semester_of
-from .models import Event, Meta, SchoolClass, SchoolYear, Setting, Span, Student, database
+from .models import Event, Meta, SchoolClass, SchoolYear, Setting, Span, Student, Target, database
 
+# The targets a THCS school of the seeds registers (seed 001, 003, 004).
+TARGETS = {"ty_le_bo_hoc": 2.0, "ty_le_duy_tri": 98.0, "ty_le_luu_ban": 1.0,
+           "ty_le_dung_do_tuoi": 95.0, "ty_le_hoan_thanh": 100.0}
 DEMO_KEY = "demo"  # Meta key marking a database built by build_demo
 
 SETTINGS = {
@@ -386,6 +389,8 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
         event_ids = _insert_events(event_rows)
         spans = _spans(plans, student_ids, klass_id, event_ids, year.id)
         _bulk_insert(Span, spans)
+        Target.insert_many([{"year": year.id, "level": "THCS", "grade": None, "name": n, "value": v}
+                            for n, v in TARGETS.items()]).execute()
         Meta.replace(key=DEMO_KEY, value=json.dumps(
             {"seed": seed, "students": students, "today": today.isoformat()})).execute()
         info.update(classes=len(class_keys), events=len(event_rows))

@@ -8,10 +8,12 @@ guardian, phone, disability (code), address. Missing keys are written empty.
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import date
 
 from db import codes, text
+
+from .files import atomic_path
+from .forms import UNSAFE_START
 
 COLUMNS = [
     ("stt", "STT"),
@@ -82,19 +84,13 @@ def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Da
                 c = WriteOnlyCell(ws, value=v)
                 c.number_format = "DD/MM/YYYY"
                 out.append(c)
+            elif isinstance(v, str) and v.startswith(UNSAFE_START):
+                c = WriteOnlyCell(ws, value=v)
+                c.data_type = "s"  # text from data is never a formula
+                out.append(c)
             else:
                 out.append(v)
         ws.append(out)
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".siso-", suffix=".xlsx", dir=folder)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         wb.save(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return path
