@@ -23,6 +23,13 @@ Hooks for new screens (events, reports, import …):
 * Database work that may take longer than a frame: decorate a screen method with
   ``tui.screens.base.db_work`` (a thread worker; the latest call wins); an uncaught
   ``SisoError`` becomes a notification in ``on_worker_state_changed`` here.
+* Sections (modes): ``open_movements()`` (F8), ``open_reports()`` (Ctrl+R),
+  ``open_dashboard()`` (Ctrl+G); pushed screens: ``open_import()`` (Ctrl+O),
+  ``open_year_end(klass_id=None)`` (Ctrl+Y), ``open_rollover()`` (Ctrl+N); F10 opens
+  ``tui.screens.menu.MainMenu`` and Ctrl+P the command palette, both listing all of them.
+  Movements: ``record_event(student_id, kind=None, klass_id=None)`` (F7 on a roster, the
+  student and the search screens: a chooser, then the event form; no student = a new
+  student transferring in) and ``void_events_of(student_id)``.
 * Modals return typed results: ``tui.screens.confirm.ConfirmScreen`` (typed confirmation),
   ``StudentForm`` (the student id or None), ``YearScreen`` (a year id or None).
 """
@@ -31,8 +38,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import ModalScreen
 from textual.worker import WorkerState
 
 from db import school
@@ -52,16 +60,26 @@ from tui.screens.years import YearScreen
 class SisoApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "siso"
-    ENABLE_COMMAND_PALETTE = False
+    ENABLE_COMMAND_PALETTE = True
 
     MODES = {"overview": OverviewScreen, "search": SearchScreen}
+    SECTIONS = ("movements", "reports", "dashboard")  # modes added per app (they need the year)
 
     BINDINGS = [
         Binding("f1", "show_help", N_("Trợ giúp"), id="help"),
         Binding("question_mark", "show_help", N_("Trợ giúp"), show=False, id="help2"),
-        Binding("f3", "open_search", N_("Tìm HS"), id="search"),
-        Binding("f6", "choose_year", N_("Năm học"), id="year"),
-        Binding("f9", "open_settings", N_("Cài đặt"), id="settings"),
+        Binding("f3", "open_search", N_("Tìm HS"), id="search", show=False),
+        Binding("f6", "choose_year", N_("Năm học"), id="year", show=False),
+        Binding("f9", "open_settings", N_("Cài đặt"), id="settings", show=False),
+        Binding("f8", "open_movements", N_("Sổ biến động"), id="movements", show=False),
+        Binding("f10", "show_menu", N_("Chức năng"), id="menu"),
+        Binding("ctrl+r", "open_reports", N_("Báo cáo"), id="reports", show=False),
+        Binding("ctrl+g", "open_dashboard", N_("Theo dõi khối"), id="dashboard", show=False),
+        Binding("ctrl+o", "open_import", N_("Nhập danh sách"), id="import", show=False),
+        Binding("ctrl+y", "open_year_end", N_("Kết quả cuối năm"), id="year_end", show=False),
+        Binding("ctrl+n", "open_rollover", N_("Chuyển năm học"), id="rollover", show=False),
+        Binding("ctrl+p", "command_palette", N_("Lệnh"), id="palette", show=False,
+                priority=True),
         Binding("ctrl+q", "quit", N_("Thoát"), id="quit", priority=True, show=False),
     ]
 
@@ -75,6 +93,8 @@ class SisoApp(App[int]):
         current = school.current_year(self.today)
         self.year_id: int | None = current.id if current else None
         self.title = school.get_settings().get("ten_truong") or "siso"
+        for mode in self.SECTIONS:
+            self.add_mode(mode, self._section_factory(mode))
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -163,6 +183,7 @@ class SisoApp(App[int]):
                 while len(self.screen_stack) > 1:
                     self.pop_screen()
                 self.set_year(year_id)
+                self._reset_sections()
 
         self.push_screen(YearScreen(), chosen)
 
@@ -187,9 +208,112 @@ class SisoApp(App[int]):
                 and isinstance(b.node, (App, Screen, VirtualList))]
         self.push_screen(HelpScreen(keys))
 
+    # ---- sections and movements (F7, F8, F10, Ctrl+…) -----------------------------------
+
+    def _section_factory(self, mode: str):
+        def make():
+            if mode == "movements":
+                from tui.screens.movements import MovementsScreen
+                return MovementsScreen(self.year_id)
+            if mode == "reports":
+                from tui.screens.reports import ReportsScreen
+                return ReportsScreen()
+            from tui.screens.dashboard import DashboardScreen
+            return DashboardScreen()
+        return make
+
+    def _reset_sections(self) -> None:
+        """Another school year: the sections are built afresh the next time they open."""
+        if self.current_mode in self.SECTIONS:
+            self.switch_mode("overview")
+        for mode in self.SECTIONS:
+            if mode in self._screen_stacks:
+                self.remove_mode(mode)
+                self.add_mode(mode, self._section_factory(mode))
+
+    def open_movements(self) -> None:
+        self.switch_mode("movements")
+
+    def open_reports(self) -> None:
+        self.switch_mode("reports")
+
+    def open_dashboard(self) -> None:
+        self.switch_mode("dashboard")
+
+    def open_import(self) -> None:
+        from tui.screens.import_wizard import ImportWizard
+
+        self.push_screen(ImportWizard(), self._imported)
+
+    def _imported(self, count: int | None) -> None:
+        if count:
+            self.notify(_("Đã nhập {n} học sinh.").format(n=count), title=_("Nhập danh sách"))
+
+    def open_year_end(self, klass_id: int | None = None) -> None:
+        from tui.screens.year_end import YearEndScreen
+
+        if klass_id is None:
+            klass_id = getattr(self.screen, "klass_id", None)
+        self.push_screen(YearEndScreen(self.year_id, klass_id=klass_id))
+
+    def open_rollover(self) -> None:
+        from tui.screens.rollover import RolloverScreen
+
+        def done(batch_id: int | None) -> None:
+            if batch_id is not None:
+                self.notify(_("Đã chuyển năm học (lần chuyển số {b}). F6 để chọn năm học mới.")
+                            .format(b=batch_id), title=_("Chuyển năm học"), timeout=10)
+
+        self.push_screen(RolloverScreen(self.year_id), done)
+
+    def record_event(self, student_id: int | None, kind: str | None = None,
+                     klass_id: int | None = None) -> None:
+        from tui.screens.event_chooser import record_event_flow
+
+        record_event_flow(self, student_id, kind, klass_id)
+
+    def void_events_of(self, student_id: int) -> None:
+        from tui.screens.event_chooser import void_event_flow
+
+        void_event_flow(self, student_id)
+
+    def show_menu(self) -> None:
+        from tui.screens.menu import MainMenu
+
+        def chosen(action: str | None) -> None:
+            if action:
+                self.call_later(self.run_action, action)
+
+        self.push_screen(MainMenu(_("Chức năng")), chosen)
+
+    def get_system_commands(self, screen):
+        """The command palette (Ctrl+P): the menu's commands, in the interface language."""
+        from tui.screens.menu import COMMANDS
+
+        for _key, action, label, shown in COMMANDS:
+            if self.check_action(action, ()):
+                yield SystemCommand(_(label), shown,
+                                    lambda action=action: self.call_later(self.run_action, action))
+        yield SystemCommand(_("Thoát"), "Ctrl+Q", self.exit)
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.year_id is not None and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=_("Tìm chức năng…"),
+                                            id="--command-palette"))
+
+    YEAR_ACTIONS = ("open_search", "choose_year", "open_movements", "open_reports",
+                    "open_dashboard", "open_import", "open_year_end", "open_rollover",
+                    "transfer_in", "show_menu", "command_palette")
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Year-bound actions are hidden until the school has a school year."""
-        if action in ("open_search", "choose_year") and self.year_id is None:
+        """Year-bound actions are hidden until the school has a school year, and the
+        sections do not open from under a modal (a form, a chooser)."""
+        if action in self.YEAR_ACTIONS and self.year_id is None:
+            return False
+        if action in self.YEAR_ACTIONS[2:] and isinstance(self.screen, ModalScreen) \
+                and not type(self.screen).__name__ == "CommandPalette":
             return False
         return True
 
@@ -208,6 +332,33 @@ class SisoApp(App[int]):
     def action_open_settings(self) -> None:
         if not isinstance(self.screen, SettingsScreen):
             self.open_settings()
+
+    def action_open_overview(self) -> None:
+        self.open_overview()
+
+    def action_open_movements(self) -> None:
+        self.open_movements()
+
+    def action_open_reports(self) -> None:
+        self.open_reports()
+
+    def action_open_dashboard(self) -> None:
+        self.open_dashboard()
+
+    def action_open_import(self) -> None:
+        self.open_import()
+
+    def action_open_year_end(self) -> None:
+        self.open_year_end()
+
+    def action_open_rollover(self) -> None:
+        self.open_rollover()
+
+    def action_transfer_in(self) -> None:
+        self.record_event(None, klass_id=getattr(self.screen, "klass_id", None))
+
+    def action_show_menu(self) -> None:
+        self.show_menu()
 
     # ---- the one worker-error handler ----------------------------------------------------
 

@@ -52,6 +52,14 @@ class SisoScreen(Screen):
     def siso(self) -> "SisoApp":
         return self.app  # type: ignore[return-value]
 
+    def go_back(self, result=None) -> None:
+        """Escape: close this screen when it was pushed; a section's first screen (a mode
+        such as the movement register) goes back to the overview instead."""
+        if len(self.app.screen_stack) > 1 and self.app.screen is self:
+            self.dismiss(result)
+        elif hasattr(self.app, "open_overview"):
+            self.app.open_overview()
+
 
 class SisoModal(ModalScreen[T]):
     """A modal (form, picker, confirmation) that returns a typed result with dismiss()."""

@@ -123,4 +123,4 @@ class DashboardScreen(SisoScreen):
         await grid.mount_all([GradeCard(c) for c in cards])
 
     def action_back(self) -> None:
-        self.dismiss()
+        self.go_back()

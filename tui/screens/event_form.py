@@ -25,11 +25,7 @@ from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolClass, SchoolYear, Student, database
 
-try:
-    from tui.i18n import _
-except ImportError:  # pragma: no cover - the i18n module is optional
-    def _(message: str) -> str:
-        return message
+from tui.i18n import N_, _, translate_bindings
 
 # SisoError.field -> the form field that shows it
 FIELD_ALIASES = {
@@ -67,29 +63,37 @@ class EventForm(ModalScreen[int | None]):
     EventForm { align: center middle; }
     EventForm > Vertical { width: 76; max-height: 90%; height: auto; border: thick $primary;
                            background: $surface; padding: 0 1; }
-    EventForm #title { text-style: bold; margin-bottom: 1; }
-    EventForm VerticalScroll { height: auto; max-height: 30; }
-    EventForm .field-label { margin-top: 1; }
-    EventForm .error { color: $error; height: auto; }
+    EventForm #title { text-style: bold; color: $accent; }
+    EventForm VerticalScroll { height: auto; }
+    EventForm .ef-row { height: 1; margin-top: 1; }
+    EventForm .ef-label { width: 24; color: $text-muted; }
+    EventForm .ef-row Input, EventForm .ef-row Select { width: 1fr; }
+    EventForm .ef-row Input { background: $boost; }
+    EventForm .ef-row Input:focus { background: $primary 20%; }
+    EventForm .error { color: $error; height: auto; padding-left: 24; }
+    EventForm #err-chung { padding-left: 0; }
     EventForm .error:empty { display: none; }
-    EventForm #buttons { height: auto; margin-top: 1; align: right middle; }
-    EventForm Button { margin-left: 1; }
+    EventForm #buttons { height: 1; margin-top: 1; }
+    EventForm #ef-hint { width: 1fr; color: $text-muted; }
+    EventForm Button { margin-left: 2; }
     """
 
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Ghi", id="event_form.submit"),
-        Binding("escape", "cancel", "Hủy bỏ", id="event_form.cancel"),
+        Binding("ctrl+s", "submit", N_("Ghi"), id="event_form.submit"),
+        Binding("escape", "cancel", N_("Hủy bỏ"), id="event_form.cancel"),
     ]
 
     def __init__(self, student_id: int | None, kind: str, year_id: int, *,
-                 today: date | None = None) -> None:
+                 today: date | None = None, klass_id: int | None = None) -> None:
         super().__init__()
+        translate_bindings(self)
         self.kind = kinds.FROM_CLI.get(kind, kind)
         if self.kind not in KIND_FIELDS:
             raise SisoError(f"Loại biến động «{kind}» không ghi bằng biểu mẫu này.", "loai")
         self.student_id = student_id
         self.year_id = year_id
         self._today = today
+        self.klass_id = klass_id  # the class offered first (a new student from a roster)
         self.busy = False
         self.event_id: int | None = None
 
@@ -115,66 +119,74 @@ class EventForm(ModalScreen[int | None]):
         student = Student.get_or_none(Student.id == self.student_id) if self.student_id else None
         who = f"{student.full_name} ({student.code})" if student else _("Học sinh mới")
         fields = KIND_FIELDS[self.kind]
+
+        def row(label: str, widget, error: bool = True):
+            """One line: the label, then the field; its error message (if any) below."""
+            with Horizontal(classes="ef-row"):
+                yield Label(label, classes="ef-label")
+                yield widget
+            if error:
+                yield Static("", id=f"err-{widget.id}", classes="error")
+
         with Vertical():
             yield Static(f"{_(kinds.LABELS[self.kind])} — {who} — {_('năm học')} {year.name}", id="title")
             with VerticalScroll():
                 if student is None:
-                    yield Label(_("Họ và tên"), classes="field-label")
-                    yield Input(id="ho_ten")
-                    yield Static("", id="err-ho_ten", classes="error")
-                    yield Label(_("Ngày sinh (dd/mm/yyyy)"), classes="field-label")
-                    yield Input(id="ngay_sinh", placeholder="dd/mm/yyyy")
-                    yield Static("", id="err-ngay_sinh", classes="error")
-                    yield Label(_("Giới tính"), classes="field-label")
-                    yield Select([(_("Nam"), "nam"), (_("Nữ"), "nữ")], id="gioi_tinh",
-                                 prompt=_("Chọn giới tính"))
-                    yield Static("", id="err-gioi_tinh", classes="error")
-                yield Label(_("Ngày (dd/mm/yyyy)"), classes="field-label")
-                yield Input(fmt_date(self._default_day(year)), id="ngay", placeholder="dd/mm/yyyy")
-                yield Static("", id="err-ngay", classes="error")
+                    yield from row(_("Họ và tên"), Input(id="ho_ten", compact=True))
+                    yield from row(_("Ngày sinh (dd/mm/yyyy)"),
+                                   Input(id="ngay_sinh", placeholder="dd/mm/yyyy", compact=True))
+                    yield from row(_("Giới tính"), Select([(_("Nam"), "nam"), (_("Nữ"), "nữ")],
+                                                          id="gioi_tinh", prompt=_("Chọn giới tính"),
+                                                          compact=True))
+                yield from row(_("Ngày (dd/mm/yyyy)"),
+                               Input(fmt_date(self._default_day(year)), id="ngay",
+                                     placeholder="dd/mm/yyyy", compact=True))
                 if "lop" in fields:
                     label = {kinds.CLASS_CHANGE: _("Chuyển sang lớp"),
-                             kinds.RETURN: _("Vào lớp (để trống: lớp cũ)")}.get(self.kind, _("Vào lớp"))
-                    yield Label(label, classes="field-label")
-                    yield Select(self._class_options(year, student), id="lop", prompt=_("Chọn lớp"))
-                    yield Static("", id="err-lop", classes="error")
+                             kinds.RETURN: _("Vào lớp (trống: lớp cũ)")}.get(self.kind, _("Vào lớp"))
+                    options = self._class_options(year, student)
+                    preset = self.klass_id if self.kind == kinds.TRANSFER_IN and any(
+                        v == self.klass_id for _label, v in options) else Select.NULL
+                    yield from row(label, Select(options, id="lop", prompt=_("Chọn lớp"), value=preset,
+                                                 compact=True))
                 if "ly_do" in fields:
-                    yield Label(_("Lý do bỏ học"), classes="field-label")
-                    yield Select([(f"{k} {v}", k) for k, v in codes.dropout_reasons().items()],
-                                 id="ly_do", prompt=_("Chọn lý do"))
-                    yield Static("", id="err-ly_do", classes="error")
+                    yield from row(_("Lý do bỏ học"),
+                                   Select([(f"{k} {v}", k) for k, v in codes.dropout_reasons().items()],
+                                          id="ly_do", prompt=_("Chọn lý do"), compact=True))
                 if "ly_do_text" in fields:
-                    yield Label(_("Lý do"), classes="field-label")
-                    yield Input(id="ly_do")
-                    yield Static("", id="err-ly_do", classes="error")
+                    yield from row(_("Lý do"), Input(id="ly_do", compact=True))
                 if "truong" in fields:
-                    yield Label(_("Trường chuyển đi") if self.kind == kinds.TRANSFER_IN
-                                else _("Trường chuyển đến"), classes="field-label")
-                    yield Input(id="truong")
-                    yield Static("", id="err-truong", classes="error")
+                    yield from row(_("Trường chuyển đi") if self.kind == kinds.TRANSFER_IN
+                                   else _("Trường chuyển đến"), Input(id="truong", compact=True))
                 if "tinh" in fields:
-                    yield Label(_("Tỉnh / thành phố"), classes="field-label")
-                    yield Input(id="tinh")
+                    yield from row(_("Tỉnh / thành phố"), Input(id="tinh", compact=True), error=False)
                 if "xa" in fields:
-                    yield Label(_("Xã / phường / huyện"), classes="field-label")
-                    yield Input(id="xa")
+                    yield from row(_("Xã / phường / huyện"), Input(id="xa", compact=True), error=False)
                 if "pham_vi" in fields:
-                    yield Label(_("Phạm vi"), classes="field-label")
-                    yield Select([(f"{k} {_(v)}", k) for k, v in kinds.SCOPES.items()],
-                                 id="pham_vi", prompt=_("Chọn phạm vi"))
-                    yield Static("", id="err-pham_vi", classes="error")
+                    yield from row(_("Phạm vi"),
+                                   Select([(f"{k} {_(v)}", k) for k, v in kinds.SCOPES.items()],
+                                          id="pham_vi", prompt=_("Chọn phạm vi"), compact=True))
                 if "hoc_nghe" in fields:
-                    yield Checkbox(_("Chuyển đi học nghề"), id="hoc_nghe")
-                yield Label(_("Số văn bản / quyết định"), classes="field-label")
-                yield Input(id="so_van_ban")
-                yield Label(_("Ghi chú"), classes="field-label")
-                yield Input(id="ghi_chu")
+                    yield from row("", Checkbox(_("Chuyển đi học nghề"), id="hoc_nghe", compact=True),
+                                   error=False)
+                yield from row(_("Số văn bản / QĐ"), Input(id="so_van_ban", compact=True), error=False)
+                yield from row(_("Ghi chú"), Input(id="ghi_chu", compact=True), error=False)
             yield Static("", id="err-chung", classes="error")
             with Horizontal(id="buttons"):
-                yield Button(_("Ghi (Ctrl+S)"), id="ghi", variant="primary")
-                yield Button(_("Hủy bỏ (Esc)"), id="huy")
+                yield Static(_("Tab / Shift+Tab: chuyển ô"), id="ef-hint")
+                yield Button(_("Ghi (Ctrl+S)"), id="ghi", variant="primary", compact=True)
+                yield Button(_("Hủy bỏ (Esc)"), id="huy", compact=True)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """The fields scroll when the form is taller than the terminal (80×24): the title
+        and the buttons stay on screen."""
+        self.query_one(VerticalScroll).styles.max_height = max(4, int(self.app.size.height * 0.9) - 5)
 
     def on_mount(self) -> None:
+        self._fit()
         first = self.query_one("#ho_ten", Input) if self.student_id is None else self.query_one("#ngay", Input)
         first.focus()
 

@@ -310,4 +310,4 @@ class ImportWizard(SisoScreen):
         if back:
             self._show(back)
         else:
-            self.dismiss(self.result.count if self.result else None)
+            self.go_back(self.result.count if self.result else None)

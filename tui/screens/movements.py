@@ -16,20 +16,16 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from db import kinds
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import Event, SchoolYear
+from tui.i18n import N_, _, translate_bindings
+from tui.screens.base import SisoScreen
 from tui.screens.event_form import close_thread_connection
-
-try:
-    from tui.i18n import _
-except ImportError:  # pragma: no cover
-    def _(message: str) -> str:
-        return message
 
 ALL_KINDS = "*"
 
@@ -46,12 +42,13 @@ class VoidForm(ModalScreen[bool | None]):
     VoidForm Button { margin-left: 1; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Hủy sự kiện", id="void.submit"),
-        Binding("escape", "cancel", "Thôi", id="void.cancel"),
+        Binding("ctrl+s", "submit", N_("Hủy sự kiện"), id="void.submit"),
+        Binding("escape", "cancel", N_("Thôi"), id="void.cancel"),
     ]
 
     def __init__(self, event_id: int) -> None:
         super().__init__()
+        translate_bindings(self)
         self.event_id = event_id
         self.busy = False
 
@@ -117,7 +114,7 @@ class VoidForm(ModalScreen[bool | None]):
         self.app.call_from_thread(self._done)
 
 
-class MovementsScreen(Screen[None]):
+class MovementsScreen(SisoScreen):
     """Events of ``year_id`` from ``start`` to ``end`` (default: the whole year and summer)."""
 
     DEFAULT_CSS = """
@@ -129,9 +126,9 @@ class MovementsScreen(Screen[None]):
     MovementsScreen .error { color: $error; height: auto; }
     """
     BINDINGS = [
-        Binding("v", "void", "Hủy sự kiện", id="movements.void"),
-        Binding("f5", "reload", "Tải lại", id="movements.reload"),
-        Binding("escape", "back", "Quay lại", id="movements.back"),
+        Binding("v", "void", N_("Hủy sự kiện"), id="movements.void"),
+        Binding("f5", "reload", N_("Tải lại"), id="movements.reload"),
+        Binding("escape", "back", N_("Quay lại"), id="movements.back"),
     ]
 
     def __init__(self, year_id: int, start: date | None = None, end: date | None = None,
@@ -255,4 +252,4 @@ class MovementsScreen(Screen[None]):
         self.app.push_screen(VoidForm(eid), after)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.go_back()

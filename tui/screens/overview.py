@@ -22,6 +22,10 @@ class OverviewScreen(SisoScreen):
 
     BINDINGS = [
         Binding("f2", "add_student", N_("Thêm HS"), id="add_student"),
+        Binding("f7", "transfer_in", N_("Chuyển đến"), id="transfer_in"),
+        # the app's keys, shown in this screen's footer (80 columns hold only a few)
+        Binding("f3", "open_search", N_("Tìm HS"), id="show_search"),
+        Binding("f8", "open_movements", N_("Sổ biến động"), id="show_movements"),
         Binding("f5", "reload", N_("Tải lại"), id="reload", show=False),
     ]
 
@@ -110,6 +114,17 @@ class OverviewScreen(SisoScreen):
     def action_add_student(self) -> None:
         key = self.query_one(VirtualList).cursor_key
         self.siso.add_student(klass_id=key[1] if key and key[0] == "class" else None)
+
+    def action_transfer_in(self) -> None:
+        """F7: a new student transferring in (into the class under the cursor)."""
+        key = self.query_one(VirtualList).cursor_key
+        self.siso.record_event(None, klass_id=key[1] if key and key[0] == "class" else None)
+
+    def action_open_search(self) -> None:
+        self.siso.open_search()
+
+    def action_open_movements(self) -> None:
+        self.siso.open_movements()
 
     def action_reload(self) -> None:
         self.reload()

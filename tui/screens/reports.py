@@ -258,4 +258,4 @@ class ReportsScreen(SisoScreen):
                                   title=_("Xuất tệp"), timeout=6)
 
     def action_back(self) -> None:
-        self.dismiss()
+        self.go_back()

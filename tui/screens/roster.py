@@ -66,9 +66,10 @@ class RosterScreen(ListNavigation, SisoScreen):
 
     BINDINGS = [
         Binding("escape", "back", N_("Quay lại"), id="back"),
-        Binding("enter", "open_student", N_("Xem HS"), id="open_student", show=True),
+        Binding("enter", "open_student", N_("Xem HS"), id="open_student", show=False),
         Binding("f2", "add_student", N_("Thêm HS"), id="add_student"),
         Binding("f4", "edit_student", N_("Sửa HS"), id="edit_student"),
+        Binding("f7", "record_event", N_("Ghi biến động"), id="record_event"),
         Binding("f5", "reload", N_("Tải lại"), id="reload", show=False),
         *ListNavigation.NAV_BINDINGS,
     ]
@@ -167,6 +168,11 @@ class RosterScreen(ListNavigation, SisoScreen):
     def action_edit_student(self) -> None:
         if self.selected_student_id is not None:
             self.siso.edit_student(self.selected_student_id)
+
+    def action_record_event(self) -> None:
+        """F7: the movement chooser for the student under the cursor (a new student
+        transferring in when the list is empty)."""
+        self.siso.record_event(self.selected_student_id, klass_id=self.klass_id)
 
     def action_reload(self) -> None:
         self.reload()

@@ -22,6 +22,7 @@ class SearchScreen(ListNavigation, SisoScreen):
         Binding("escape", "back", N_("Quay lại"), id="back"),
         Binding("f2", "add_student", N_("Thêm HS"), id="add_student"),
         Binding("f4", "edit_student", N_("Sửa HS"), id="edit_student"),
+        Binding("f7", "record_event", N_("Ghi biến động"), id="record_event"),
         *ListNavigation.NAV_BINDINGS,
     ]
 
@@ -97,3 +98,7 @@ class SearchScreen(ListNavigation, SisoScreen):
     def action_edit_student(self) -> None:
         if self.selected_student_id is not None:
             self.siso.edit_student(self.selected_student_id)
+
+    def action_record_event(self) -> None:
+        if self.selected_student_id is not None:
+            self.siso.record_event(self.selected_student_id)

@@ -55,6 +55,8 @@ class StudentScreen(SisoScreen):
     BINDINGS = [
         Binding("escape", "back", N_("Quay lại"), id="back"),
         Binding("f4", "edit_student", N_("Sửa HS"), id="edit_student"),
+        Binding("f7", "record_event", N_("Ghi biến động"), id="record_event"),
+        Binding("v", "void_event", N_("Hủy sự kiện"), id="void_event"),
         Binding("f5", "reload", N_("Tải lại"), id="reload", show=False),
     ]
 
@@ -141,6 +143,12 @@ class StudentScreen(SisoScreen):
 
     def action_edit_student(self) -> None:
         self.siso.edit_student(self.student_id)
+
+    def action_record_event(self) -> None:
+        self.siso.record_event(self.student_id)
+
+    def action_void_event(self) -> None:
+        self.siso.void_events_of(self.student_id)
 
     def action_reload(self) -> None:
         self.reload()

@@ -13,22 +13,17 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear
+from tui.i18n import N_, _
+from tui.screens.base import SisoScreen
 from tui.screens.event_form import close_thread_connection
 
-try:
-    from tui.i18n import _
-except ImportError:  # pragma: no cover
-    def _(message: str) -> str:
-        return message
 
-
-class YearEndScreen(Screen[None]):
+class YearEndScreen(SisoScreen):
     DEFAULT_CSS = """
     YearEndScreen #top { height: auto; }
     YearEndScreen #lop { width: 30; }
@@ -36,11 +31,11 @@ class YearEndScreen(Screen[None]):
     YearEndScreen .error { color: $error; height: auto; }
     """
     BINDINGS = [
-        Binding("l", "mark('promoted')", "Lên lớp", id="year_end.promoted"),
-        Binding("t", "mark('pending')", "Thi lại / RL hè", id="year_end.pending"),
-        Binding("b", "mark('held-back')", "Lưu ban", id="year_end.held_back"),
-        Binding("h", "mark('completed')", "Hoàn thành", id="year_end.completed"),
-        Binding("escape", "back", "Quay lại", id="year_end.back"),
+        Binding("l", "mark('promoted')", N_("Lên lớp"), id="year_end.promoted"),
+        Binding("t", "mark('pending')", N_("Thi lại / RL hè"), id="year_end.pending"),
+        Binding("b", "mark('held-back')", N_("Lưu ban"), id="year_end.held_back"),
+        Binding("h", "mark('completed')", N_("Hoàn thành"), id="year_end.completed"),
+        Binding("escape", "back", N_("Quay lại"), id="year_end.back"),
     ]
 
     def __init__(self, year_id: int, klass_id: int | None = None) -> None:
@@ -137,5 +132,5 @@ class YearEndScreen(Screen[None]):
         self.reload(keep_row=row_index + 1)
 
     def action_back(self) -> None:
-        self.dismiss(None)
+        self.go_back()
 
