@@ -72,7 +72,7 @@ def check_spans() -> list[str]:
     seen: set[tuple[int, int]] = set()
     for sid, evs in by_student.items():
         evs.sort(key=lambda e: (year_order[e.year_id], e.date, e.id))
-        dropped_out = False  # the last exit of an earlier year was a dropout
+        dropped_out = None  # how the student left in an earlier year (an exit kind)
         for yid, group in groupby(evs, key=lambda e: e.year_id):
             group = list(group)
             seen.add((sid, yid))
@@ -90,7 +90,7 @@ def check_spans() -> list[str]:
                                     f"({_describe(have)} ≠ tính lại {_describe(expected)}).")
             moves = [e.kind for e in group if e.kind in kinds.EXITS + kinds.ENTRIES]
             if moves:
-                dropped_out = moves[-1] == kinds.DROPOUT
+                dropped_out = moves[-1] if moves[-1] in kinds.EXITS else None
     for (sid, yid), spans in stored.items():
         if (sid, yid) not in seen:
             name = years[yid].name if yid in years else f"#{yid}"

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from . import audit, kinds
 from .dates import fmt_date
 from .errors import SisoError
-from .models import Event, SchoolClass, SchoolYear, Span, Student
+from .models import Batch, Event, SchoolClass, SchoolYear, Span, Student
 
 
 @dataclass
@@ -55,13 +55,21 @@ def _describe(ev: Event) -> str:
     )
 
 
-def replay(events: list[Event], had_dropout_before: bool = False) -> list[tuple[Event, Step]]:
+def replay(events: list[Event], had_dropout_before: bool | str | None = False) -> list[tuple[Event, Step]]:
     """Walk one student's events of one year in order; raise SisoError at the first misfit.
 
-    Returns each event with the state after it. Voided events must be left out by the caller.
+    ``had_dropout_before``: the student's last exit before this year — a kind from
+    ``kinds.EXITS`` (``last_exit_before``), or True for a dropout. An exit, an outcome and
+    the "from" class of a class change must name the class the student is in on that day,
+    so a change earlier in the history can never leave a later event counted in the wrong
+    class. Returns each event with the state after it. Voided events must be left out by
+    the caller.
     """
     state = Step(False, None, None, None)
-    last_exit: str | None = kinds.DROPOUT if had_dropout_before else None
+    if had_dropout_before is True:
+        last_exit: str | None = kinds.DROPOUT
+    else:
+        last_exit = had_dropout_before or None
     started = False
     out: list[tuple[Event, Step]] = []
     for ev in events:
@@ -72,6 +80,8 @@ def replay(events: list[Event], had_dropout_before: bool = False) -> list[tuple[
                     f"Không ghi được {_describe(ev)}: học sinh đang học lớp "
                     f"{SchoolClass.get_by_id(state.klass_id).name} vào ngày đó."
                 )
+            if last_exit == kinds.DEATH:
+                raise SisoError(f"Không ghi được {_describe(ev)}: học sinh đã được ghi là đã mất.")
             if k == kinds.RETURN and last_exit != kinds.DROPOUT:
                 raise SisoError(
                     f"Không ghi được {_describe(ev)}: chỉ ghi «Đi học lại» cho học sinh đã bỏ học."
@@ -90,6 +100,7 @@ def replay(events: list[Event], had_dropout_before: bool = False) -> list[tuple[
                 raise SisoError(
                     f"Không ghi được {_describe(ev)}: học sinh không đang học vào ngày đó."
                 )
+            _same_class(ev, ev.klass_id, state)
             state = Step(False, state.klass_id, None, None)
             last_exit = k
         elif k == kinds.CLASS_CHANGE:
@@ -99,16 +110,27 @@ def replay(events: list[Event], had_dropout_before: bool = False) -> list[tuple[
                 )
             if ev.klass_id == state.klass_id:
                 raise SisoError(f"Không ghi được {_describe(ev)}: học sinh đã ở lớp này.", "lop")
+            _same_class(ev, ev.from_klass_id, state)
             state = Step(True, ev.klass_id, ev.date, ev.id)
         elif k in kinds.OUTCOMES:
             if not state.enrolled:
                 raise SisoError(
                     f"Không ghi được {_describe(ev)}: học sinh không đang học vào ngày đó."
                 )
+            _same_class(ev, ev.klass_id, state)
         else:
             raise SisoError(f"Loại biến động «{k}» không có.", "kind")
         out.append((ev, state))
     return out
+
+
+def _same_class(ev: Event, klass_id: int | None, state: Step) -> None:
+    """The class an event names must be the class the student is in on its date."""
+    if klass_id is not None and state.klass_id is not None and klass_id != state.klass_id:
+        named = SchoolClass.get_by_id(klass_id).name
+        actual = SchoolClass.get_by_id(state.klass_id).name
+        raise SisoError(f"Sự kiện {_describe(ev)} ghi cho lớp {named}, nhưng ngày đó học sinh "
+                        f"học lớp {actual}.", "lop")
 
 
 def spans_from_replay(student_id: int, year_id: int, steps: list[tuple[Event, Step]]) -> list[dict]:
@@ -144,21 +166,27 @@ def year_events(student_id: int, year_id: int, extra: Event | None = None,
     return evs
 
 
-def had_dropout_before(student_id: int, year: SchoolYear) -> bool:
-    """True when the student's last exit in an earlier year was a dropout."""
+def last_exit_before(student_id: int, year: SchoolYear) -> str | None:
+    """How the student left in an earlier year (a kind of ``kinds.EXITS``), or None when their
+    last move there was an entry or there is none."""
     last = (Event.select(Event.kind)
             .join(SchoolYear)
             .where((Event.student == student_id) & (SchoolYear.start < year.start)
                    & Event.voided_at.is_null() & Event.kind.in_(kinds.EXITS + kinds.ENTRIES))
             .order_by(Event.date.desc(), Event.id.desc())
             .first())
-    return last is not None and last.kind == kinds.DROPOUT
+    return last.kind if last is not None and last.kind in kinds.EXITS else None
+
+
+def had_dropout_before(student_id: int, year: SchoolYear) -> bool:
+    """True when the student's last exit in an earlier year was a dropout."""
+    return last_exit_before(student_id, year) == kinds.DROPOUT
 
 
 def rebuild_spans(student_id: int, year_id: int) -> list[tuple[Event, Step]]:
     """Replace the student's spans of that year with the ones the events give."""
     year = SchoolYear.get_by_id(year_id)
-    steps = replay(year_events(student_id, year_id), had_dropout_before(student_id, year))
+    steps = replay(year_events(student_id, year_id), last_exit_before(student_id, year))
     Span.delete().where((Span.student == student_id) & (Span.year == year_id)).execute()
     rows = spans_from_replay(student_id, year_id, steps)
     if rows:
@@ -166,7 +194,10 @@ def rebuild_spans(student_id: int, year_id: int) -> list[tuple[Event, Step]]:
     return steps
 
 
-def check_date(year: SchoolYear, day: date, student: Student | None = None) -> None:
+def check_date(year: SchoolYear, day: date, student: Student | None = None,
+               kind: str | None = None) -> None:
+    """The date must fall in the school year or the summer after it; admissions only in the
+    school year itself (a summer arrival is a transfer in)."""
     last = summer_end(year)
     if day < year.start or day > last:
         raise SisoError(
@@ -176,6 +207,31 @@ def check_date(year: SchoolYear, day: date, student: Student | None = None) -> N
         )
     if student is not None and day < student.dob:
         raise SisoError(f"Ngày {fmt_date(day)} trước ngày sinh của học sinh.", "ngay")
+    if kind in (kinds.ADMIT, kinds.ENROLL) and day > year.end:
+        raise SisoError(
+            f"Ngày {fmt_date(day)} sau khi năm học {year.name} kết thúc ({fmt_date(year.end)}): "
+            f"«{kinds.LABELS[kind]}» chỉ ghi trong năm học.",
+            "ngay",
+        )
+
+
+def _refuse_after_rollover(student: Student, year: SchoolYear) -> None:
+    """Once a rollover has carried the student into a later year, the old year's exits and
+    outcomes would leave the new year wrong: refuse them."""
+    carried = (Event.select(Event.id, SchoolYear.name, Batch.id)
+               .join(SchoolYear, on=(Event.year == SchoolYear.id))
+               .switch(Event).join(Batch, on=(Event.batch == Batch.id))
+               .where((Event.student == student.id) & (SchoolYear.start > year.start)
+                      & (Event.kind == kinds.ENROLL) & Event.voided_at.is_null()
+                      & (Batch.kind == "rollover") & Batch.undone_at.is_null())
+               .tuples().first())
+    if carried:
+        raise SisoError(
+            f"Học sinh đã được chuyển lên năm học {carried[1]} (đợt chuyển năm số {carried[2]}): "
+            f"không sửa biến động năm học {year.name} nữa. Ghi biến động trong năm học mới, "
+            "hoặc hoàn tác chuyển năm trước.",
+            "nam_hoc",
+        )
 
 
 def record_event(student: Student, year: SchoolYear, kind: str, day: date, *,
@@ -188,7 +244,9 @@ def record_event(student: Student, year: SchoolYear, kind: str, day: date, *,
     """
     if kind not in kinds.LABELS:
         raise SisoError(f"Loại biến động «{kind}» không có.", "kind")
-    check_date(year, day, student)
+    check_date(year, day, student, kind)
+    if kind in kinds.EXITS + kinds.OUTCOMES + (kinds.CLASS_CHANGE,):
+        _refuse_after_rollover(student, year)
     if klass is not None and klass.year_id != year.id:
         raise SisoError(f"Lớp {klass.name} không thuộc năm học {year.name}.", "lop")
     if kind == kinds.DROPOUT and not fields.get("reason"):
@@ -197,7 +255,7 @@ def record_event(student: Student, year: SchoolYear, kind: str, day: date, *,
     on_day = [e for e in before.values() if e.date <= day]
     current_klass = None
     if on_day:
-        steps = replay(on_day, had_dropout_before(student.id, year))
+        steps = replay(on_day, last_exit_before(student.id, year))
         last = steps[-1][1]
         current_klass = last.klass_id
     if kind == kinds.CLASS_CHANGE:
@@ -222,7 +280,7 @@ def record_event(student: Student, year: SchoolYear, kind: str, day: date, *,
                from_klass=from_klass_id, semester=semester_of(year, day), batch=batch,
                recorded_by=audit.current_user(), **fields)
     # validate the whole history with the new event before writing anything
-    replay(year_events(student.id, year.id, extra=ev), had_dropout_before(student.id, year))
+    replay(year_events(student.id, year.id, extra=ev), last_exit_before(student.id, year))
     ev.save()
     rebuild_spans(student.id, year.id)
     return ev

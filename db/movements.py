@@ -15,7 +15,7 @@ from peewee import JOIN
 from . import audit, codes, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
-from .events import (had_dropout_before, rebuild_spans, record_event, replay, status_on,
+from .events import (had_dropout_before, last_exit_before, rebuild_spans, record_event, replay, status_on,
                      year_events)
 from .models import Event, SchoolClass, SchoolYear, Student
 
@@ -110,7 +110,7 @@ def check_scope(scope, required: bool = False) -> str | None:
                     "hoặc nuoc-ngoai (03).", "pham_vi")
 
 
-def _first_misfit(events: list[Event], had_dropout: bool) -> Event | None:
+def _first_misfit(events: list[Event], had_dropout: bool | str | None) -> Event | None:
     """The first event at which the replay of ``events`` fails (None when it passes)."""
     try:
         replay(events, had_dropout)
@@ -164,7 +164,7 @@ def _record(st: Student, year: SchoolYear, kind: str, day, klass: SchoolClass | 
     day = parse_date(day, "ngày")
     from .events import check_date
 
-    check_date(year, day, st)
+    check_date(year, day, st, kind)
     _prechecks(st, year, kind, day)
     fields = {k: v for k, v in fields.items() if v not in (None, "")}
     with audit.write(f"event.{kind}", f"student:{st.code}") as info:
@@ -329,7 +329,7 @@ def void_event(event_id: int, reason: str) -> Event:
             evs = year_events(st.id, y.id)
             if y.id != this_year.id and not evs:
                 continue
-            hdb = had_dropout_before(st.id, y)
+            hdb = last_exit_before(st.id, y)
             bad = _first_misfit(evs, hdb)
             if bad is not None:
                 raise SisoError(f"Không hủy được: sự kiện {describe(bad)} dựa trên sự kiện này; "

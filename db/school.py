@@ -113,6 +113,12 @@ def add_year(name: str, start, end, ref=None, hk2=None) -> SchoolYear:
         raise SisoError(f"Ngày bắt đầu học kỳ II {fmt_date(hk2)} phải nằm trong năm học.", "hk2")
     if SchoolYear.get_or_none(SchoolYear.name == name):
         raise SisoError(f"Năm học {name} đã có.", "nam_hoc")
+    overlap = (SchoolYear.select().where((SchoolYear.start <= end) & (SchoolYear.end >= start))
+               .first())
+    if overlap is not None:
+        raise SisoError(f"Năm học {name} ({fmt_date(start)} – {fmt_date(end)}) trùng thời gian với "
+                        f"năm học {overlap.name} ({fmt_date(overlap.start)} – {fmt_date(overlap.end)}).",
+                        "start")
     with audit.write("year.add", f"year:{name}", name=name, start=start, end=end, ref=ref, hk2=hk2):
         return SchoolYear.create(name=name, start=start, end=end, ref_date=ref, hk2_start=hk2)
 
