@@ -439,8 +439,8 @@ def undo_rollover(target) -> Batch:
     y = batch.year
     meta = json.loads(batch.description or "{}")
     last = meta.get("last_event_id", 0)
-    later = (Event.select().where((Event.year == y.id) & (Event.id > last)
-                                  & ((Event.batch != batch.id) | Event.batch.is_null()))
+    after = (Event.year == y.id) & (Event.id > last) & ((Event.batch != batch.id) | Event.batch.is_null())
+    later = (Event.select().where(after & Event.voided_at.is_null())
              .order_by(Event.date, Event.id))
     n = later.count()
     if n:
@@ -461,6 +461,8 @@ def undo_rollover(target) -> Batch:
         ev_ids = Event.select(Event.id).where(Event.batch == batch.id)
         Span.delete().where(Span.start_event.in_(ev_ids) | Span.end_event.in_(ev_ids)).execute()
         removed = Event.delete().where(Event.batch == batch.id).execute()
+        # events recorded in the new year and voided since count nowhere; they go with the year
+        Event.delete().where(after & Event.voided_at.is_null(False)).execute()
         classes = meta.get("classes", [])
         if classes:
             SchoolClass.delete().where(SchoolClass.id.in_(classes)).execute()
