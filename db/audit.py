@@ -7,7 +7,9 @@ import json
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from peewee import SqliteDatabase
+from peewee import OperationalError, SqliteDatabase
+
+from .errors import SisoError
 
 from .models import Audit, database
 
@@ -43,12 +45,30 @@ def write(action: str, target: str = "", **detail):
     """
     db = database.obj
     ctx = db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
-    with ctx:
-        info = dict(detail)
-        yield info
-        Audit.create(
-            user=current_user(),
-            action=action,
-            target=str(info.pop("_target", target)),
-            detail=json.dumps(info, ensure_ascii=False, default=_default),
-        )
+    try:
+        with ctx:
+            info = dict(detail)
+            yield info
+            Audit.create(
+                user=current_user(),
+                action=action,
+                target=str(info.pop("_target", target)),
+                detail=json.dumps(info, ensure_ascii=False, default=_default),
+            )
+    except OperationalError as exc:
+        raise storage_error(exc) from None
+
+
+def storage_error(exc: Exception) -> SisoError:
+    """A Vietnamese message for what the database engine refused (locked, read-only, full)."""
+    msg = str(exc).lower()
+    if "locked" in msg or "busy" in msg:
+        return SisoError("Cơ sở dữ liệu đang bận: người khác đang ghi. Chưa ghi gì; "
+                         "hãy thử lại sau ít phút.", "db")
+    if "readonly" in msg or "read-only" in msg or "read only" in msg:
+        return SisoError("Không ghi được: tệp cơ sở dữ liệu chỉ cho đọc (kiểm tra quyền ghi "
+                         "của tệp và thư mục chứa nó). Chưa ghi gì.", "db")
+    if "full" in msg or "disk" in msg:
+        return SisoError("Không ghi được: ổ đĩa đã đầy. Chưa ghi gì; giải phóng chỗ trống rồi "
+                         "thử lại.", "db")
+    return SisoError(f"Cơ sở dữ liệu từ chối việc ghi ({exc}). Chưa ghi gì.", "db")

@@ -12,6 +12,8 @@ import importlib
 import sys
 from importlib.metadata import PackageNotFoundError, version
 
+from peewee import DatabaseError
+
 from db.errors import SisoError
 
 # Command groups: `siso GROUP ACTION …`
@@ -93,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except SisoError as err:
         print(f"Lỗi: {err}", file=sys.stderr)
+        return 2
+    except DatabaseError as err:  # the engine refused outside a write (e.g. a damaged file)
+        from db.audit import storage_error
+
+        print(f"Lỗi: {storage_error(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
