@@ -440,9 +440,14 @@ def _is_mojibake(line: str) -> bool:
             fixed = raw.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        if fixed != line:
+        if fixed != line and (len(_MOJIBAKE_HINT.findall(line)) >= 2 or _VIETNAMESE_ONLY.search(fixed)):
             return True
     return False
+
+
+# Letters only Vietnamese text has (ă đ ĩ ũ ơ ư and the ạ…ỹ block): a single "Ã" followed by a
+# non-breaking space ("XÃ IA GRAI") is real upper-case Vietnamese, not garbled text.
+_VIETNAMESE_ONLY = re.compile("[\u0100-\u01ff\u1ea0-\u1eff]")
 
 
 def _read_csv(path: str) -> Table:

@@ -182,3 +182,13 @@ def test_csv_saved_in_windows_1258_is_refused(cli, tmp_path):
 def test_undo_of_unknown_batch(cli):
     rc, out, err = cli("import", "undo", "99")
     assert rc == 2 and "Không có lần nhập số «99»" in err
+
+
+def test_upper_case_vietnamese_with_a_non_breaking_space_is_not_taken_for_mojibake(tmp_path):
+    from exports.importer import read_students
+
+    path = tmp_path / "nbsp.csv"
+    path.write_text("Họ và tên,Ngày sinh,Giới tính,Lớp,Xã\n"
+                    "Nguyễn Văn Đức,01/01/2012,Nam,6A1,XÃ\u00a0IA GRAI\n", encoding="utf-8-sig")
+    plan = read_students(str(path))
+    assert [r.values["commune"] for r in plan.rows] == ["XÃ IA GRAI"]
