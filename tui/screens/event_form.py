@@ -72,7 +72,8 @@ class EventForm(ModalScreen[int | None]):
     EventForm .ef-row Input:focus { background: $primary 20%; }
     EventForm .error { color: $error; height: auto; padding-left: 24; }
     EventForm #err-chung { padding-left: 0; }
-    EventForm .error:empty { display: none; }
+    EventForm .error { display: none; }
+    EventForm .error.shown { display: block; }
     EventForm #buttons { height: 1; margin-top: 1; }
     EventForm #ef-hint { width: 1fr; color: $text-muted; }
     EventForm Button { margin-left: 2; }
@@ -241,6 +242,7 @@ class EventForm(ModalScreen[int | None]):
     def _clear_errors(self) -> None:
         for w in self.query(".error"):
             w.update("")
+            w.remove_class("shown")
 
     def show_error(self, message: str, field: str | None) -> None:
         self.busy = False
@@ -248,6 +250,8 @@ class EventForm(ModalScreen[int | None]):
         found = self.query(f"#err-{target}") if target else None
         box = found.first() if found else self.query_one("#err-chung", Static)
         box.update(message)
+        box.add_class("shown")  # (":empty" would hide it for good: a Static has no children)
+        box.scroll_visible()
         if found:
             widget = self.query(f"#{target}")
             if widget:

@@ -118,10 +118,16 @@ class MovementsScreen(SisoScreen):
     """Events of ``year_id`` from ``start`` to ``end`` (default: the whole year and summer)."""
 
     DEFAULT_CSS = """
-    MovementsScreen #filters { height: auto; }
-    MovementsScreen #filters Input { width: 18; }
-    MovementsScreen #filters Label { padding-top: 1; }
-    MovementsScreen #filters Select { width: 30; }
+    MovementsScreen #title { text-style: bold; color: $accent; padding: 0 1; }
+    MovementsScreen #filters { height: 1; padding: 0 1; }
+    MovementsScreen #events { height: 1fr; }
+    MovementsScreen #err { padding: 0 1; min-height: 1; }
+    MovementsScreen #status { padding: 0 1; }
+    MovementsScreen #filters Input { width: 12; background: $boost; }
+    MovementsScreen #filters Label { color: $text-muted; }
+    MovementsScreen #filters Select { margin-left: 1; }
+    MovementsScreen #loai { width: 26; }
+    MovementsScreen #lop { width: 14; }
     MovementsScreen #status { height: 1; color: $text-muted; }
     MovementsScreen .error { color: $error; height: auto; }
     """
@@ -150,13 +156,15 @@ class MovementsScreen(SisoScreen):
             (_(kinds.LABELS[k]), k) for k in kinds.ALL]
         yield Static(_("Sổ theo dõi biến động — năm học {name}").format(name=year.name), id="title")
         with Horizontal(id="filters"):
-            yield Label(_("Từ ngày "))
-            yield Input(fmt_date(self.start or year.start), id="tu_ngay", placeholder="dd/mm/yyyy")
-            yield Label(_(" đến ngày "))
-            yield Input(fmt_date(self.end or summer_end(year)), id="den_ngay", placeholder="dd/mm/yyyy")
-            yield Select(kind_options, id="loai", value=ALL_KINDS, allow_blank=False)
+            yield Label(_("Từ "))
+            yield Input(fmt_date(self.start or year.start), id="tu_ngay", placeholder="dd/mm/yyyy",
+                        compact=True)
+            yield Label(_(" đến "))
+            yield Input(fmt_date(self.end or summer_end(year)), id="den_ngay", placeholder="dd/mm/yyyy",
+                        compact=True)
+            yield Select(kind_options, id="loai", value=ALL_KINDS, allow_blank=False, compact=True)
             yield Select([(c.name, c.id) for c in classes], id="lop", prompt=_("Mọi lớp"),
-                         value=self.klass_id if self.klass_id else Select.NULL)
+                         value=self.klass_id if self.klass_id else Select.NULL, compact=True)
         yield Static("", id="err", classes="error")
         table = DataTable(id="events", cursor_type="row", zebra_stripes=True)
         yield table
@@ -212,6 +220,9 @@ class MovementsScreen(SisoScreen):
         self.app.call_from_thread(self._show, rows, texts)
 
     def _show(self, rows, texts) -> None:
+        keep = self.selected_event_id  # the cursor stays on its event across reloads
+        first = not getattr(self, "_shown", False)
+        self._shown = True
         self.rows = rows
         table = self.query_one(DataTable)
         table.clear()
@@ -222,6 +233,11 @@ class MovementsScreen(SisoScreen):
                           kinds.SEMESTER_LABELS.get(r.semester, r.semester), where, r.doc_no, r.note,
                           _("Đã hủy: {why}").format(why=r.void_reason) if r.voided else "",
                           key=str(r.id))
+        ids = [r.id for r in rows]
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep))
+        elif first and rows:
+            table.move_cursor(row=len(rows) - 1)  # the latest event: the one usually voided
         valid = sum(1 for r in rows if not r.voided)
         self.query_one("#status", Static).update(
             _("{n} sự kiện ({v} đã hủy). V: hủy sự kiện đang chọn.").format(n=valid, v=len(rows) - valid))

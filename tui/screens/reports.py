@@ -52,10 +52,12 @@ def _close_thread_connection() -> None:
 
 class ReportsScreen(SisoScreen):
     DEFAULT_CSS = """
-    ReportsScreen #report-controls { height: auto; padding: 0 1; }
-    ReportsScreen #report-controls Select { width: 30; margin-right: 1; }
-    ReportsScreen #report-controls Input { width: 16; margin-right: 1; }
-    ReportsScreen #report-controls Label { padding: 1 1 0 0; }
+    ReportsScreen #report-controls { height: 1; padding: 0 1; margin-bottom: 1; }
+    ReportsScreen #report-controls Select { margin-right: 1; }
+    ReportsScreen #report-form { width: 24; }
+    ReportsScreen #report-period { width: 18; }
+    ReportsScreen #report-controls Input { width: 12; margin-right: 1; background: $boost; }
+    ReportsScreen #report-controls Label { padding: 0 1 0 0; color: $text-muted; }
     ReportsScreen #report-status { height: auto; max-height: 8; padding: 0 1; }
     ReportsScreen #report-status.bad { color: $error; text-style: bold; }
     ReportsScreen DataTable { height: 1fr; }
@@ -85,14 +87,17 @@ class ReportsScreen(SisoScreen):
         yield Header()
         with Horizontal(id="report-controls"):
             yield Select([(_(label), value) for label, value in FORM_CHOICES], value=self.form_name,
-                         allow_blank=False, id="report-form")
+                         allow_blank=False, id="report-form", compact=True)
             yield Select([(_(label), key) for key, label, *_rest in self.period_list]
                          + [(_("Tùy chọn"), CUSTOM)],
-                         value=current[0] if current else CUSTOM, allow_blank=False, id="report-period")
-            yield Label(_("Từ ngày"))
-            yield Input(current[2].strftime("%d/%m/%Y") if current else "", id="report-from")
-            yield Label(_("Đến ngày"))
-            yield Input(current[3].strftime("%d/%m/%Y") if current else "", id="report-to")
+                         value=current[0] if current else CUSTOM, allow_blank=False, id="report-period",
+                         compact=True)
+            yield Label(_("Từ"))
+            yield Input(current[2].strftime("%d/%m/%Y") if current else "", id="report-from",
+                        compact=True)
+            yield Label(_("đến"))
+            yield Input(current[3].strftime("%d/%m/%Y") if current else "", id="report-to",
+                        compact=True)
         yield Static("", id="report-status")
         yield DataTable(id="report-table", zebra_stripes=True, cursor_type="row")
         yield Footer()
@@ -135,8 +140,15 @@ class ReportsScreen(SisoScreen):
     @on(Input.Changed, "#report-from")
     @on(Input.Changed, "#report-to")
     def dates_typed(self) -> None:
-        if not self._filling:
-            self.query_one("#report-period", Select).value = CUSTOM
+        if self._filling:
+            return
+        period = self.query_one("#report-period", Select)
+        typed = (self.query_one("#report-from", Input).value.strip(),
+                 self.query_one("#report-to", Input).value.strip())
+        for key, _label, start, end in self.period_list:
+            if key == period.value and typed == (start.strftime("%d/%m/%Y"), end.strftime("%d/%m/%Y")):
+                return  # still the chosen period (the inputs' first Changed, or typed back)
+        period.value = CUSTOM
 
     @on(Input.Submitted)
     def dates_submitted(self) -> None:
@@ -188,13 +200,13 @@ class ReportsScreen(SisoScreen):
         main = tables[0]
         width = max(len(t.columns) for t, _ in rows)
         headers = list(main.headers) + [""] * (width - len(main.columns))
-        table.add_columns(*[_(h) for h in headers])
+        lines_out = []
         for t, item in rows:
             if item is None:
                 if t is main:
                     continue
-                table.add_row(*([f"— {t.title} —"] + [""] * (width - 1)))
-                table.add_row(*(list(t.headers) + [""] * (width - len(t.columns))))
+                lines_out.append([f"— {t.title} —"] + [""] * (width - 1))
+                lines_out.append(list(t.headers) + [""] * (width - len(t.columns)))
                 continue
             values, style = item
             cells = [display(v, c.kind) for v, c in zip(values, t.columns)]
@@ -202,7 +214,20 @@ class ReportsScreen(SisoScreen):
                 from rich.text import Text
 
                 cells = [Text(c, style="bold") for c in cells]
-            table.add_row(*(cells + [""] * (width - len(cells))))
+            lines_out.append(cells + [""] * (width - len(cells)))
+        # fixed widths from the content: auto-width columns of a refilled DataTable can keep
+        # the first frame's narrow rendering (Textual 8)
+        from rich.cells import cell_len
+
+        labels = [_(h) for h in headers]
+        widths = [cell_len(h) for h in labels]
+        for line in lines_out:
+            for i, cell in enumerate(line):
+                widths[i] = max(widths[i], min(40, cell_len(str(cell))))
+        for label, w in zip(labels, widths):
+            table.add_column(label, width=w)
+        for line in lines_out:
+            table.add_row(*line)
         lines = [main.title, *main.lines]
         if form.get("form") == "si-so" and not form.get("can_bang", True):
             self._status(_("SỐ LIỆU KHÔNG CÂN ĐỐI — không xuất được:") + "\n" + describe_lech(form), bad=True)

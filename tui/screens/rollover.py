@@ -15,7 +15,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
@@ -74,14 +74,16 @@ class RolloverScreen(ModalScreen[int | None]):
     RolloverScreen { align: center middle; }
     RolloverScreen > Vertical { width: 96%; height: 94%; border: thick $primary;
                                 background: $surface; padding: 0 1; }
-    RolloverScreen #dates { height: auto; }
-    RolloverScreen #dates Input { width: 18; }
-    RolloverScreen #dates Label { padding-top: 1; }
-    RolloverScreen #mapping { height: 1fr; }
-    RolloverScreen #preview { height: auto; max-height: 14; }
+    RolloverScreen #title { text-style: bold; color: $accent; }
+    RolloverScreen #dates { height: 1; margin: 1 0; }
+    RolloverScreen #dates Input { width: 13; background: $boost; }
+    RolloverScreen #dates Label { color: $text-muted; }
+    RolloverScreen #mapping { height: 1fr; min-height: 4; }
+    RolloverScreen #preview-box { height: auto; max-height: 7; border-top: solid $panel; }
     RolloverScreen .error { color: $error; height: auto; }
-    RolloverScreen #buttons { height: auto; align: right middle; }
-    RolloverScreen Button { margin-left: 1; }
+    RolloverScreen #buttons { height: 1; align: right middle; }
+    RolloverScreen Button { margin-left: 2; }
+    RolloverScreen #rollover-hint { width: 1fr; color: $text-muted; }
     """
     BINDINGS = [
         Binding("ctrl+s", "submit", "Chuyển năm", id="rollover.submit"),
@@ -108,17 +110,20 @@ class RolloverScreen(ModalScreen[int | None]):
             yield Static(_("Chuyển năm học {src} → năm học mới").format(src=src.name), id="title")
             with Horizontal(id="dates"):
                 yield Label(_("Năm học mới "))
-                yield Input(plan.target_name, id="nam_moi")
+                yield Input(plan.target_name, id="nam_moi", compact=True)
                 yield Label(_(" bắt đầu "))
-                yield Input(plan.start.strftime("%d/%m/%Y"), id="bat_dau", disabled=plan.target is not None)
+                yield Input(plan.start.strftime("%d/%m/%Y"), id="bat_dau", disabled=plan.target is not None,
+                            compact=True)
                 yield Label(_(" kết thúc "))
-                yield Input(plan.end.strftime("%d/%m/%Y"), id="ket_thuc", disabled=plan.target is not None)
+                yield Input(plan.end.strftime("%d/%m/%Y"), id="ket_thuc", disabled=plan.target is not None,
+                            compact=True)
             yield DataTable(id="mapping", cursor_type="row", zebra_stripes=True)
-            yield Static("", id="preview")
+            yield VerticalScroll(Static("", id="preview"), id="preview-box")
             yield Static("", id="err", classes="error")
             with Horizontal(id="buttons"):
-                yield Button(_("Chuyển năm (Ctrl+S)"), id="ok", variant="primary")
-                yield Button(_("Thôi (Esc)"), id="cancel")
+                yield Static(_("Enter: sửa lớp chuyển đến"), id="rollover-hint")
+                yield Button(_("Chuyển năm (Ctrl+S)"), id="ok", variant="primary", compact=True)
+                yield Button(_("Thôi (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

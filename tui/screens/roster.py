@@ -26,7 +26,7 @@ def student_columns(with_class: bool = False) -> list[Column]:
         Column(_("Nữ"), 2, align="center"),
         Column(_("Dân tộc"), 7, drop=3),
         Column(_("Thôn/xóm"), 9, flex=True, drop=1),
-        Column(_("Trạng thái"), 11),
+        Column(_("Trạng thái"), 13),
     ]
     if with_class:
         cols.insert(4, Column(_("Lớp"), 5))

@@ -25,8 +25,10 @@ from tui.screens.event_form import close_thread_connection
 
 class YearEndScreen(SisoScreen):
     DEFAULT_CSS = """
-    YearEndScreen #top { height: auto; }
-    YearEndScreen #lop { width: 30; }
+    YearEndScreen #title { text-style: bold; color: $accent; padding: 0 1; }
+    YearEndScreen #lop { width: 30; margin: 0 1 1 1; }
+    YearEndScreen #students { height: 1fr; }
+    YearEndScreen #status { padding: 0 1; color: $text-muted; }
     YearEndScreen #status { height: auto; }
     YearEndScreen .error { color: $error; height: auto; }
     """
@@ -35,7 +37,7 @@ class YearEndScreen(SisoScreen):
         Binding("t", "mark('pending')", N_("Thi lại / RL hè"), id="year_end.pending"),
         Binding("b", "mark('held-back')", N_("Lưu ban"), id="year_end.held_back"),
         Binding("h", "mark('completed')", N_("Hoàn thành"), id="year_end.completed"),
-        Binding("escape", "back", N_("Quay lại"), id="year_end.back"),
+        Binding("escape", "back", N_("Quay lại"), id="year_end.back", show=False),
     ]
 
     def __init__(self, year_id: int, klass_id: int | None = None) -> None:
@@ -54,12 +56,13 @@ class YearEndScreen(SisoScreen):
         yield Static(_("Kết quả cuối năm — năm học {name} (ngày {end})").format(
             name=year.name, end=fmt_date(year.end)), id="title")
         yield Select([(f"{c.name} (khối {c.grade})", c.id) for c in classes], id="lop",
-                     value=self.klass_id if self.klass_id else Select.NULL, prompt=_("Chọn lớp"))
+                     value=self.klass_id if self.klass_id else Select.NULL, prompt=_("Chọn lớp"),
+                     compact=True)
         table = DataTable(id="students", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="err", classes="error")
         yield Static(_("L: lên lớp · T: thi lại / rèn luyện hè · B: lưu ban · H: hoàn thành chương "
-                       "trình. Chưa ghi gì là lên lớp (khối cuối cấp: hoàn thành)."), id="status")
+                       "trình. Chưa ghi gì là lên lớp (khối cuối cấp: hoàn thành). Esc: quay lại."), id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
