@@ -16,6 +16,10 @@ Decisions (stated in the forms' footnotes):
   ``trong_ky`` are counted by their date from ``tu_ngay`` to ``den_ngay``.
 - A movement belongs to the class written on its event; a class change leaves
   ``from_klass`` and enters ``klass``. Voided events count nowhere.
+- A rate over a denominator of 0 or less is no rate (``None``); see ``rate``.
+- F4 before the year's end date shows recorded outcomes but no rates; from the end date
+  on, a student with no recorded outcome counts with the rollover's default outcome
+  (promoted, or completed in the school's top grade); see ``report_len_lop``.
 """
 
 from __future__ import annotations
@@ -50,18 +54,32 @@ SEMESTER_SHORT = {"HK1": "HK I", "HK2": "HK II", "HE": "Hè"}
 
 
 def rate(num, den) -> float | None:
-    """``num ÷ den × 100`` rounded half up to one decimal; ``None`` when ``den`` is 0."""
-    if not den:
+    """``num ÷ den × 100`` rounded half up to one decimal.
+
+    ``None`` (no rate) when ``den`` is 0 or negative: odd histories (a student who dropped
+    out before the reference date, came back after it and then transferred out) can make
+    the retention base negative, and a rate over a negative base means nothing. A result
+    that rounds to zero is always ``0.0``, never ``-0.0``.
+    """
+    if den is None or int(den) <= 0:
         return None
     value = (Decimal(int(num)) * 100 / Decimal(int(den))).quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return float(value)
+    return float(value) + 0.0  # -0.0 + 0.0 == +0.0
 
 
 def fmt_rate(value: float | None) -> str:
-    """``99,5%`` (decimal comma); empty for no rate."""
+    """``99,5%`` (decimal comma); empty for no rate; never ``-0,0%``."""
     if value is None:
         return ""
-    return f"{value:.1f}".replace(".", ",") + "%"
+    return pct_text(value) + "%"
+
+
+def pct_text(value: float) -> str:
+    """``99,5`` (one decimal, decimal comma); a value that rounds to zero is ``0,0``."""
+    text_ = f"{float(value):.1f}"
+    if text_ == "-0.0":
+        text_ = "0.0"
+    return text_.replace(".", ",")
 
 
 def _day(value, field: str) -> date:
@@ -360,15 +378,21 @@ def _latest_outcomes(year: SchoolYear, as_of: date):
             .alias("oc"))
 
 
-def _outcome_row(total: int, counts: dict) -> dict:
+def _outcome_row(total: int, counts: dict, not_recorded: int, year_over: bool) -> dict:
+    """One F4 row. ``counts`` already holds the defaulted students from the year end on;
+    before it no rate is known yet (``ty_le`` is ``None`` for every outcome)."""
     row = {"tong_so": total}
-    done = 0
     for key in OUTCOME_KEYS.values():
         n = int(counts.get(key, 0))
-        done += n
-        row[key] = {"sl": n, "ty_le": rate(n, total)}
-    row["chua_co_ket_qua"] = total - done
+        row[key] = {"sl": n, "ty_le": rate(n, total) if year_over else None}
+    row["chua_co_ket_qua"] = not_recorded
     return row
+
+
+def _school_grades(year: SchoolYear) -> set[int]:
+    from .yearend import school_grades
+
+    return school_grades(year)
 
 
 def report_len_lop(year: SchoolYear, as_of) -> dict:
@@ -377,9 +401,23 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
 
     ``tong_so`` = students in the class at the end of ``min(as_of, year end)``; each of
     them counts under their latest outcome dated on or before ``as_of``.
+
+    The rule for students with no recorded outcome (stated in the footnote) follows the
+    rollover (``db.yearend.default_outcome``):
+
+    - before the year's end date (``as_of < year.end``) outcomes are not known yet: the
+      ``sl`` columns hold the outcomes recorded so far, every ``ty_le`` is ``None`` and
+      ``chua_co_ket_qua`` counts the students with nothing recorded;
+    - from the end date on, a student enrolled at the year end with nothing recorded
+      counts as promoted, or as completed in the school's top grade (5, 9, 12), exactly
+      as the rollover will treat them; ``chua_co_ket_qua`` then says how many of the
+      counted students were defaulted that way.
+
+    ``den_cuoi_nam`` tells which rule applied; ``ngay_cuoi_nam`` is the year's end date.
     """
     as_of = _day(as_of, "ngày báo cáo")
     day = min(as_of, year.end)
+    year_over = as_of >= year.end
     totals = {k: int(n) for k, n in Span.select(Span.klass, fn.COUNT(Span.id))
               .where((Span.year == year.id) & _open_on(day)).group_by(Span.klass).tuples()}
     oc = _latest_outcomes(year, as_of)
@@ -390,23 +428,34 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
     counts: dict[int, dict] = {}
     for klass_id, kind, n in q.tuples():
         counts.setdefault(klass_id, {})[OUTCOME_KEYS[kind]] = int(n)
+    grades = _school_grades(year) if year_over else set()
+    if year_over:
+        from .yearend import default_outcome
     class_rows = []
     grade_acc: dict[int, list] = {}
     for c in _classes(year):
-        cnt = counts.get(c.id, {})
+        cnt = dict(counts.get(c.id, {}))
+        total = totals.get(c.id, 0)
+        missing = total - sum(cnt.values())
+        if year_over and missing:
+            key = OUTCOME_KEYS[default_outcome(c.grade, grades)]
+            cnt[key] = cnt.get(key, 0) + missing
         row = {"lop": c.name, "khoi": c.grade, "gvcn": c.homeroom or "",
-               **_outcome_row(totals.get(c.id, 0), cnt)}
+               **_outcome_row(total, cnt, missing, year_over)}
         class_rows.append(row)
-        acc = grade_acc.setdefault(c.grade, [0, {}])
-        acc[0] += row["tong_so"]
+        acc = grade_acc.setdefault(c.grade, [0, {}, 0])
+        acc[0] += total
+        acc[2] += missing
         for k in OUTCOME_KEYS.values():
             acc[1][k] = acc[1].get(k, 0) + row[k]["sl"]
-    grade_rows = [{"khoi": g, **_outcome_row(t, cnt)} for g, (t, cnt) in sorted(grade_acc.items())]
+    grade_rows = [{"khoi": g, **_outcome_row(t, cnt, miss, year_over)}
+                  for g, (t, cnt, miss) in sorted(grade_acc.items())]
     school_cnt: dict = {}
     for g in grade_rows:
         for k in OUTCOME_KEYS.values():
             school_cnt[k] = school_cnt.get(k, 0) + g[k]["sl"]
-    school = _outcome_row(sum(g["tong_so"] for g in grade_rows), school_cnt)
+    school = _outcome_row(sum(g["tong_so"] for g in grade_rows), school_cnt,
+                          sum(g["chua_co_ket_qua"] for g in grade_rows), year_over)
     lst = (Student.select(Student.code, Student.family, Student.middle, Student.given, Student.dob,
                           Student.female, SchoolClass.name, SchoolClass.grade, oc.c.kind, oc.c.date,
                           Student.sort_key)
@@ -421,6 +470,7 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
                                                           else parse_date(r[9])).isoformat()}
                  for i, r in enumerate(items, 1)]
     return {"form": "len-lop", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
+            "ngay_cuoi_nam": year.end.isoformat(), "den_cuoi_nam": year_over,
             "lop": class_rows, "khoi": grade_rows, "toan_truong": school, "danh_sach": danh_sach}
 
 

@@ -23,7 +23,7 @@ from math import ceil, floor
 from peewee import Case, fn
 
 from . import audit
-from .dates import parse_date
+from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import SchoolClass, SchoolYear, Span, Student, Target
 from .reports import _open_on, rate, report_len_lop, report_si_so
@@ -184,17 +184,69 @@ def _difference(actual: float, target: float) -> float:
     return float((Decimal(str(actual)) - Decimal(str(target))).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
+YEAR_END = ("ty_le_luu_ban", "ty_le_hoan_thanh")  # known only from the year's end date on
+NOT_YET = "Chưa đến cuối năm"
+
+
+def _grade1_at_ref(year: SchoolYear) -> int | None:
+    """Grade-1 students enrolled at the end of ``year``'s reference date; ``None`` when the
+    year has no grade-1 class (the school kept no grade 1 that year in this database)."""
+    has_class = SchoolClass.select().where((SchoolClass.year == year.id) & (SchoolClass.grade == 1)).exists()
+    if not has_class:
+        return None
+    return (Span.select().join(SchoolClass, on=(SchoolClass.id == Span.klass))
+            .where((Span.year == year.id) & (SchoolClass.grade == 1) & _open_on(year.ref_date))
+            .count())
+
+
+def _completion(year: SchoolYear, outcome: dict, finals: list[int]) -> tuple[int, int, str | None]:
+    """(completers, base, what the base is) for a completion target over ``finals``.
+
+    Completers are the students of a final grade (5, 9, 12) whose year-end outcome
+    (recorded, or the rollover's default) is completed or promoted: either way they have
+    finished the level (in a combined school the grade-5 students go on to grade 6).
+    In another grade only ``completed`` counts. The base is the final grade's students at
+    the year end, except for primary (grade 5): the grade-1 students of year t−4 at its
+    reference date, when that year is in the database with a grade-1 class.
+    """
+    num = 0
+    for g in finals:
+        if g in outcome:
+            num += outcome[g]["hoan_thanh"]["sl"]
+            if g in FINAL_GRADE.values():
+                num += outcome[g]["len_lop"]["sl"]
+    at_end = sum(outcome[g]["tong_so"] for g in finals if g in outcome)
+    if 5 not in finals:
+        return num, at_end, None
+    first = year.start.year - 4
+    old = SchoolYear.get_or_none(SchoolYear.name == f"{first}-{first + 1}")
+    base = _grade1_at_ref(old) if old is not None else None
+    if base is None:
+        return num, at_end, (f"chưa có dữ liệu lớp 1 năm học {first}-{first + 1}, nên mẫu số là học sinh "
+                             "lớp 5 đến ngày kết thúc năm học")
+    return num, base, (f"mẫu số là học sinh lớp 1 năm học {old.name} "
+                       f"(đến hết ngày {fmt_date(old.ref_date)})")
+
+
 def report_chi_tieu(year: SchoolYear, as_of) -> dict:
-    """F5 ``chi-tieu``: each registered target against the actual figure at ``as_of``."""
+    """F5 ``chi-tieu``: each registered target against the actual figure at ``as_of``.
+
+    Repetition and completion are year-end outcomes: before the year's end date they are
+    not known (``thuc_hien`` ``None``, ``chua_co`` «Chưa đến cuối năm»); from it on they
+    use F4's numbers, in which a student with no recorded outcome has the rollover's
+    default outcome. ``ghi_chu`` says what the completion base was when it needs saying.
+    """
     as_of = parse_date(as_of, "ngày báo cáo")
     si_so = report_si_so(year, as_of, as_of.replace(day=1))
     len_lop = report_len_lop(year, as_of)
+    year_over = len_lop["den_cuoi_nam"]
     grades = {g["khoi"]: g for g in si_so["khoi"]}
     outcome = {g["khoi"]: g for g in len_lop["khoi"]}
     on_age = _on_age_by_grade(year, as_of, list(grades))
     rows = []
     for t in sorted(Target.select().where(Target.year == year.id), key=_order):
         label, bound, unit = TARGETS[t.name]
+        pending, note = None, None
         if t.level:
             scope = [g for g in grades if g in LEVELS[t.level]]
         else:
@@ -205,6 +257,9 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
         if t.name == "ty_le_bo_hoc":
             num, den = (lk["bo_hoc"] - lk["di_hoc_lai"], dn) if scope else (0, 0)
             more = more_to_exceed(num, den, t.value)
+        elif t.name in YEAR_END and not year_over:
+            num = den = more = None
+            pending = NOT_YET
         elif t.name == "ty_le_luu_ban":
             num, den = sum(outcome[g]["luu_ban"]["sl"] for g in scope if g in outcome), dn
             more = more_to_exceed(num, den, t.value)
@@ -218,10 +273,9 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
             more = more_to_fall(num, den, t.value, shrinks_base=True)
         else:  # ty_le_hoan_thanh: the final grade of the level (or the grade itself)
             finals = [g for g in scope if g == FINAL_GRADE[t.level]] if t.level else scope
-            num = sum(outcome[g]["hoan_thanh"]["sl"] for g in finals if g in outcome)
-            den = sum(outcome[g]["tong_so"] for g in finals if g in outcome)
+            num, den, note = _completion(year, outcome, finals)
             more = more_to_fall(num, den, t.value)
-        actual = rate(num, den)
+        actual = None if num is None else rate(num, den)
         ok = None if actual is None else (actual <= t.value if bound == UPPER else actual >= t.value)
         rows.append({
             "pham_vi": scope_label(t.level, t.grade), "cap": t.level or level_of_grade(t.grade),
@@ -230,6 +284,7 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
             "chenh_lech": None if actual is None else _difference(actual, t.value),
             "dat": ok, "tu_so": num, "mau_so": den,
             "them_de_khong_dat": more, "them_la": unit,
+            "chua_co": pending, "ghi_chu": note,
         })
     return {"form": "chi-tieu", "nam_hoc": year.name, "den_ngay": as_of.isoformat(), "chi_tieu": rows}
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from db.dates import fmt_date, place_date_line
-from db.reports import FORMS, INCREASES, DECREASES
+from db.reports import FORMS, INCREASES, DECREASES, pct_text
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 FONT = "Times New Roman"
@@ -120,7 +120,7 @@ def _si_so_tables(form: dict) -> list[Table]:
         "Tỷ lệ duy trì = Hiện có ÷ (Đầu năm + Chuyển đến + Tăng khác + Chuyển lớp đến − Chuyển đi "
         "− Chuyển lớp đi − Giảm khác) × 100, các số lũy kế từ đầu năm.",
         "Tăng khác: nhập học sau ngày chốt sĩ số đầu năm. Giảm khác: chết, giảm khác. "
-        "Tỷ lệ làm tròn một chữ số thập phân; để trống khi mẫu số bằng 0.",
+        "Tỷ lệ làm tròn một chữ số thập phân; để trống khi mẫu số bằng 0 hoặc âm.",
     ]
     return [t]
 
@@ -207,10 +207,12 @@ def _len_lop_tables(form: dict) -> list[Table]:
     t = Table("Len lop", FORMS["len-lop"], cols,
               lines=[f"Năm học {form['nam_hoc']}", f"Tính đến ngày {fmt_date(_d(form['den_ngay']))}"])
 
+    year_over = form.get("den_cuoi_nam", True)
+
     def values(row):
         out = [row["tong_so"]]
         for k in ("len_lop", "thi_lai", "luu_ban", "hoan_thanh"):
-            out += [row[k]["sl"], row[k]["ty_le"]]
+            out += [row[k]["sl"], row[k]["ty_le"] if year_over else "chưa có"]
         return out
 
     grades = {g["khoi"]: g for g in form["khoi"]}
@@ -220,9 +222,20 @@ def _len_lop_tables(form: dict) -> list[Table]:
         if i + 1 == len(rows) or rows[i + 1]["khoi"] != row["khoi"]:
             t.add(["", f"Cộng khối {row['khoi']}", "", *values(grades[row["khoi"]])], "sub")
     t.add(["", "Toàn trường", "", *values(form["toan_truong"])], "total")
+    end = fmt_date(_d(form["ngay_cuoi_nam"])) if form.get("ngay_cuoi_nam") else "kết thúc năm học"
+    missing = form["toan_truong"]["chua_co_ket_qua"]
     t.footnotes = ["Tổng số: học sinh đang học trong lớp đến ngày báo cáo (hoặc ngày kết thúc năm học).",
-                   "Mỗi học sinh tính theo kết quả cuối năm ghi sau cùng; tỷ lệ = SL ÷ Tổng số × 100.",
-                   f"Học sinh chưa có kết quả: {form['toan_truong']['chua_co_ket_qua']}."]
+                   "Mỗi học sinh tính theo kết quả cuối năm ghi sau cùng; tỷ lệ = SL ÷ Tổng số × 100."]
+    if year_over:
+        t.footnotes += [
+            f"Học sinh đang học đến ngày kết thúc năm học ({end}) mà chưa ghi kết quả được tính là lên lớp, "
+            "hoặc hoàn thành chương trình / tốt nghiệp ở khối cuối cấp của trường (khối 5, 9, 12), "
+            "đúng như khi chuyển sang năm học mới.",
+            f"Trong đó chưa ghi kết quả, tính theo mặc định: {missing} học sinh."]
+    else:
+        t.footnotes += [
+            f"Chưa đến ngày kết thúc năm học ({end}): tỷ lệ chưa có; SL là kết quả đã ghi.",
+            f"Học sinh chưa có kết quả: {missing}."]
     lst = Table("Thi lai - luu ban", "DANH SÁCH HỌC SINH THI LẠI, LƯU BAN", _person_cols() + [
         Col("Lớp", kind="text", width=8), Col("Kết quả", kind="text", width=22),
         Col("Ngày ghi", kind="date", width=11)], lines=[f"Năm học {form['nam_hoc']}"], numbered=True)
@@ -246,7 +259,10 @@ def _chi_tieu_tables(form: dict) -> list[Table]:
     t = Table("Chi tieu", FORMS["chi-tieu"], cols,
               lines=[f"Năm học {form['nam_hoc']}", f"Tính đến ngày {fmt_date(_d(form['den_ngay']))}"])
     for i, r in enumerate(form["chi_tieu"], 1):
-        verdict = "" if r["dat"] is None else ("Đạt" if r["dat"] else "Không đạt")
+        if r["dat"] is None:
+            verdict = r.get("chua_co") or ""
+        else:
+            verdict = "Đạt" if r["dat"] else "Không đạt"
         t.add([str(i), r["pham_vi"], r["nhan"], BOUND_LABELS[r["loai"]], r["chi_tieu"], r["thuc_hien"],
                r["chenh_lech"], verdict, r["them_de_khong_dat"]])
     t.footnotes = [
@@ -254,11 +270,20 @@ def _chi_tieu_tables(form: dict) -> list[Table]:
         "Tỷ lệ duy trì, đúng độ tuổi, hoàn thành: chỉ tiêu tối thiểu (đạt khi thực hiện ít nhất bằng chỉ tiêu).",
         "Tỷ lệ bỏ học = (bỏ học − đi học lại) ÷ sĩ số đầu năm; lưu ban = số lưu ban ÷ sĩ số đầu năm; "
         "duy trì như biểu sĩ số; đúng độ tuổi = HS có tuổi (năm bắt đầu năm học − năm sinh) bằng khối + 5 "
-        "÷ HS hiện có; hoàn thành = HS lớp cuối cấp hoàn thành ÷ HS lớp cuối cấp.",
+        "÷ HS hiện có; hoàn thành = HS lớp cuối cấp hoàn thành chương trình (hoặc lên lớp) "
+        "÷ HS lớp cuối cấp đến ngày kết thúc năm học; riêng tiểu học = HS hoàn thành chương trình "
+        "tiểu học năm nay ÷ HS lớp 1 của năm học trước đó 4 năm (tại ngày chốt sĩ số), "
+        "khi cơ sở dữ liệu có năm học đó.",
+        "Lưu ban, hoàn thành là kết quả cuối năm: trước ngày kết thúc năm học chưa có tỷ lệ "
+        "(«Chưa đến cuối năm»); từ ngày đó, học sinh chưa ghi kết quả được tính lên lớp, hoặc "
+        "hoàn thành ở khối cuối cấp của trường, như khi chuyển sang năm học mới.",
         "Cột cuối: số học sinh bỏ học thêm (tỷ lệ bỏ học, duy trì), lưu ban thêm (lưu ban), "
         "đúng độ tuổi nghỉ học (đúng độ tuổi), không hoàn thành (hoàn thành) thì không đạt chỉ tiêu.",
-        "Chênh lệch = Thực hiện − Chỉ tiêu. Tỷ lệ làm tròn một chữ số thập phân.",
+        "Chênh lệch = Thực hiện − Chỉ tiêu. Tỷ lệ làm tròn một chữ số thập phân; "
+        "để trống khi mẫu số bằng 0 hoặc âm.",
     ]
+    t.footnotes += [f"Dòng {i} ({r['pham_vi']}, {r['nhan'].lower()}): {r['ghi_chu']}."
+                    for i, r in enumerate(form["chi_tieu"], 1) if r.get("ghi_chu")]
     return [t]
 
 
@@ -277,8 +302,8 @@ def display(value, kind: str) -> str:
         return ""
     if kind == "mark" or isinstance(value, bool):
         return "x" if value else ""
-    if kind == "pct":
-        return f"{value:.1f}".replace(".", ",")
+    if kind == "pct" and isinstance(value, (int, float)):
+        return pct_text(value)
     if isinstance(value, date):
         return fmt_date(value)
     return str(value)
@@ -306,7 +331,7 @@ def _put(cell, value, kind: str) -> None:
             set_text(cell, "x")
         return
     if kind == "pct" and isinstance(value, (int, float)):
-        cell.value = value / 100
+        cell.value = value / 100 + 0.0  # never -0.0
         cell.number_format = "0.0%"
         return
     if isinstance(value, date):

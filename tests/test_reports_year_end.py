@@ -1,0 +1,194 @@
+"""Rates over odd denominators, and the year-end rule shared by F4, F5 and the rollover.
+
+Every expected number is worked out by hand in the comments next to it.
+"""
+
+from datetime import date
+
+import pytest
+
+from db import audit
+from db.events import record_event
+from db.reports import fmt_rate, rate, report_len_lop, report_si_so
+from db.school import add_class, add_year, set_settings
+from db.students import add_student
+from db.targets import report_chi_tieu, set_target
+from exports.forms import display, tables_of
+
+D = date
+END = D(2025, 5, 31)  # conftest year: 05/09/2024 – 31/05/2025, reference date 30/09/2024
+
+
+def _ev(student, year, kind, day, **kw):
+    with audit.write(f"test.{kind}"):
+        return record_event(student, year, kind, day, **kw)
+
+
+NAMES = "An Bình Chi Dũng Em Giang Hà Khoa Lan Minh Nam Oanh Phúc".split()
+
+
+def _student(code, klass, year, day="05/09/2024", dob="01/03/2013", gender="nam"):
+    given = NAMES[sum(map(ord, code)) % len(NAMES)]
+    data = {"name": f"Nguyễn Văn {given}", "dob": dob, "gender": gender, "code": code}
+    return add_student(data, year, klass, entry="admit", day=day)
+
+
+def _o(row):
+    return (row["tong_so"], row["len_lop"]["sl"], row["thi_lai"]["sl"], row["luu_ban"]["sl"],
+            row["hoan_thanh"]["sl"], row["chua_co_ket_qua"])
+
+
+def _rates(row):
+    return tuple(row[k]["ty_le"] for k in ("len_lop", "thi_lai", "luu_ban", "hoan_thanh"))
+
+
+# ---- 1. rates over a denominator of zero or less ---------------------------------------------
+
+def test_rate_needs_a_positive_denominator_and_is_never_minus_zero():
+    assert rate(0, -1) is None and rate(5, -4) is None and rate(3, 0) is None
+    assert rate(3, None) is None
+    tiny = rate(-1, 10000)  # −0.01 % rounds to zero: plain 0.0, not −0.0
+    assert tiny == 0.0 and str(tiny) == "0.0"
+    assert fmt_rate(tiny) == "0,0%" and fmt_rate(-0.0) == "0,0%"
+    assert display(-0.0, "pct") == "0,0" and display(-0.04, "pct") == "0,0"
+    assert fmt_rate(rate(2, 3)) == "66,7%" and fmt_rate(None) == ""
+
+
+def test_dropout_before_reference_date_returns_then_transfers_out(year):
+    """8A1 has one student, who dropped out on 20/09 (before the count on 30/09), came back
+    on 15/10 and transferred out on 01/11. At the end of November:
+    dau_nam 0, luy_ke di_hoc_lai 1, chuyen_di 1, hien_co 0 (balance 0 + 1 − 1 = 0);
+    retention base 0 + 0 − 1 = −1 → no rate (it was printed as "-0,0%");
+    dropout rate (0 − 1) ÷ 0 → no rate."""
+    k = add_class("8A1", 8, year)
+    x = _student("X1", k, year)
+    _ev(x, year, "dropout", D(2024, 9, 20), reason="01")
+    _ev(x, year, "return", D(2024, 10, 15), klass=k)
+    _ev(x, year, "transfer_out", D(2024, 11, 1), school="THCS Chư Sê")
+    f = report_si_so(year, D(2024, 11, 30), D(2024, 9, 1))
+    row = f["lop"][0]
+    assert row["dau_nam"]["ts"] == 0 and row["hien_co"]["ts"] == 0
+    assert row["luy_ke"]["di_hoc_lai"] == 1 and row["luy_ke"]["chuyen_di"] == 1
+    assert row["ty_le_duy_tri"] is None and row["ty_le_bo_hoc"] is None
+    for r in (f["khoi"][0], f["toan_truong"]):
+        assert r["ty_le_duy_tri"] is None and r["ty_le_bo_hoc"] is None
+    assert f["can_bang"] is True
+    cells = [display(v, c.kind) for t in tables_of(f) for r in t.rows for v, c in zip(r, t.columns)]
+    assert not any(c.startswith("-") for c in cells)
+
+
+# ---- 2. year-end outcomes: F4, F5 and the rollover agree -------------------------------------
+
+@pytest.fixture
+def thcs(year):
+    """A THCS school (grades 6–9). 9A: G1 completed (25/05), G2 nothing recorded, G3 held
+    back, G4 pending; 8A: P1 nothing recorded. Start of year: 5 students."""
+    set_settings({"cap_hoc": "THCS"})
+    k9, k8 = add_class("9A", 9, year), add_class("8A", 8, year)
+    s = {c: _student(c, k9, year, dob="01/03/2010") for c in ("G1", "G2", "G3", "G4")}
+    s["P1"] = _student("P1", k8, year, dob="01/03/2011")
+    _ev(s["G1"], year, "completed", D(2025, 5, 25))
+    _ev(s["G3"], year, "held_back", D(2025, 5, 25))
+    _ev(s["G4"], year, "pending", D(2025, 5, 25))
+    set_target(year, "ty_le_hoan_thanh", 75, level="THCS")
+    set_target(year, "ty_le_luu_ban", 5, level="THCS")
+    return s
+
+
+def test_before_year_end_outcome_rates_are_not_known(year, thcs):
+    f = report_len_lop(year, D(2025, 5, 30))
+    assert f["den_cuoi_nam"] is False and f["ngay_cuoi_nam"] == "2025-05-31"
+    by = {r["lop"]: r for r in f["lop"]}
+    # recorded so far: G1 completed, G3 held back, G4 pending; G2 nothing yet
+    assert _o(by["9A"]) == (4, 0, 1, 1, 1, 1)
+    assert _o(by["8A"]) == (1, 0, 0, 0, 0, 1)
+    assert _o(f["toan_truong"]) == (5, 0, 1, 1, 1, 2)
+    for r in (*f["lop"], *f["khoi"], f["toan_truong"]):
+        assert _rates(r) == (None, None, None, None)
+    t = tables_of(f)[0]
+    assert t.rows[0][5] == "chưa có" and t.rows[0][4] == 0  # % cells say so; SL stays
+    assert any("Chưa đến ngày kết thúc năm học (31/05/2025)" in n for n in t.footnotes)
+    chi = report_chi_tieu(year, D(2025, 5, 30))["chi_tieu"]
+    for r in chi:  # repetition and completion: nothing to judge yet
+        assert (r["thuc_hien"], r["chenh_lech"], r["dat"], r["them_de_khong_dat"]) == (None, None, None, None)
+        assert r["chua_co"] == "Chưa đến cuối năm"
+    verdicts = [row[7] for row in tables_of(report_chi_tieu(year, D(2025, 5, 30)))[0].rows]
+    assert verdicts == ["Chưa đến cuối năm", "Chưa đến cuối năm"]
+
+
+def test_from_year_end_unrecorded_students_count_as_the_rollover_will_treat_them(year, thcs):
+    from db.yearend import rollover_preview
+
+    f = report_len_lop(year, END)
+    assert f["den_cuoi_nam"] is True
+    by = {r["lop"]: r for r in f["lop"]}
+    # 9A: G1 completed + G2 by default (grade 9 is the top grade) = 2; G3 held back; G4 pending
+    assert _o(by["9A"]) == (4, 0, 1, 1, 2, 1)
+    assert _rates(by["9A"]) == (0.0, 25.0, 25.0, 50.0)
+    # 8A: P1 promoted by default
+    assert _o(by["8A"]) == (1, 1, 0, 0, 0, 1) and _rates(by["8A"])[0] == 100.0
+    # school: 1 promoted, 1 pending, 1 held back, 2 completed of 5; 2 of them defaulted
+    assert _o(f["toan_truong"]) == (5, 1, 1, 1, 2, 2)
+    assert _rates(f["toan_truong"]) == (20.0, 20.0, 20.0, 40.0)
+    t = tables_of(f)[0]
+    assert any("Trong đó chưa ghi kết quả, tính theo mặc định: 2 học sinh." in n for n in t.footnotes)
+    # the rollover (pending treated as held back) lets the same two students complete
+    plan = rollover_preview(year, pending_as="held-back")
+    assert plan.completers == by["9A"]["hoan_thanh"]["sl"] == 2
+    assert plan.promoted == by["8A"]["len_lop"]["sl"] == 1
+    chi = {r["ten"]: r for r in report_chi_tieu(year, END)["chi_tieu"]}
+    # graduation: 2 of the 4 grade-9 students at year end = 50 % < 75 %
+    c = chi["ty_le_hoan_thanh"]
+    assert (c["tu_so"], c["mau_so"], c["thuc_hien"], c["chenh_lech"], c["dat"]) == (2, 4, 50.0, -25.0, False)
+    assert c["chua_co"] is None and c["ghi_chu"] is None
+    # repetition: 1 held back of 5 at the start of the year = 20 % > 5 %
+    r = chi["ty_le_luu_ban"]
+    assert (r["tu_so"], r["mau_so"], r["thuc_hien"], r["dat"]) == (1, 5, 20.0, False)
+    verdicts = [row[7] for row in tables_of(report_chi_tieu(year, END))[0].rows]
+    assert verdicts == ["Không đạt", "Không đạt"]
+
+
+# ---- 3. primary completion: grade-5 completers ÷ grade-1 students four years earlier ---------
+
+def _primary(year, level):
+    """5A of 2024-2025: C1 completed, C2 nothing recorded, C3 held back."""
+    set_settings({"cap_hoc": level})
+    k5 = add_class("5A", 5, year)
+    s = {c: _student(c, k5, year, dob="01/03/2014") for c in ("C1", "C2", "C3")}
+    _ev(s["C1"], year, "completed", D(2025, 5, 25))
+    _ev(s["C3"], year, "held_back", D(2025, 5, 25))
+    set_target(year, "ty_le_hoan_thanh", 90, level="TH")
+    return s
+
+
+def test_primary_completion_over_grade_one_four_years_earlier(year):
+    _primary(year, "TH")
+    old = add_year("2020-2021", "05/09/2020", "31/05/2021", ref="30/09/2020", hk2="11/01/2021")
+    k1 = add_class("1A", 1, old)
+    for code in ("A1", "A2", "A3", "A4"):
+        _student(code, k1, old, day="05/09/2020", dob="01/03/2014")
+    late = _student("A5", k1, old, day="15/10/2020", dob="01/03/2014")  # after the count: not in it
+    assert late is not None
+    f = report_len_lop(year, END)
+    # TH school: grade 5 is the top grade, so C2 completes by default → C1 + C2 = 2
+    assert _o(f["lop"][0]) == (3, 0, 0, 1, 2, 1)
+    row = report_chi_tieu(year, END)["chi_tieu"][0]
+    # 2 completers ÷ 4 grade-1 students at 30/09/2020 = 50 %
+    assert (row["tu_so"], row["mau_so"], row["thuc_hien"], row["dat"]) == (2, 4, 50.0, False)
+    assert row["ghi_chu"] == "mẫu số là học sinh lớp 1 năm học 2020-2021 (đến hết ngày 30/09/2020)"
+    notes = tables_of(report_chi_tieu(year, END))[0].footnotes
+    assert any(n.startswith("Dòng 1 (Cấp TH,") and "lớp 1 năm học 2020-2021" in n for n in notes)
+
+
+def test_primary_completion_falls_back_to_grade_five_in_a_combined_school(year):
+    _primary(year, "TH-THCS")
+    f = report_len_lop(year, END)
+    # TH-THCS: grade 6 follows, so C2 is promoted by default (and goes on to grade 6)
+    assert _o(f["lop"][0]) == (3, 1, 0, 1, 1, 1)
+    row = report_chi_tieu(year, END)["chi_tieu"][0]
+    # no 2020-2021 in the database: (C1 completed + C2 promoted out of grade 5) ÷ 3 = 66.7 %
+    assert (row["tu_so"], row["mau_so"], row["thuc_hien"], row["chenh_lech"], row["dat"]) == (
+        2, 3, 66.7, -23.3, False)
+    assert row["ghi_chu"].startswith("chưa có dữ liệu lớp 1 năm học 2020-2021")
+    notes = tables_of(report_chi_tieu(year, END))[0].footnotes
+    assert any("chưa có dữ liệu lớp 1 năm học 2020-2021, nên mẫu số là học sinh lớp 5" in n for n in notes)
