@@ -37,6 +37,7 @@ from .models import Event, SchoolClass, SchoolYear, Span, Student
 # ---- shared helpers --------------------------------------------------------------------------
 
 INCREASES = ("chuyen_den", "di_hoc_lai", "tang_khac", "chuyen_lop_den")
+STILL_OUT = "bo_hoc_chua_ra_lop"  # dropouts after the reference date not yet back in class
 DECREASES = ("chuyen_di", "bo_hoc", "giam_khac", "chuyen_lop_di")
 MOVES = INCREASES + DECREASES
 HEAD = ("ts", "nu", "dtts", "kt")
@@ -156,12 +157,34 @@ def _movements(year: SchoolYear, ref: date, start: date, as_of: date) -> dict[in
     return out
 
 
+def _dropouts_still_out(year: SchoolYear, ref: date, as_of: date) -> dict[int, int]:
+    """{class id: dropouts dated after ``ref`` up to ``as_of`` that no later return undid}.
+
+    This is forms.md's "bỏ học − đi học lại" counted per dropout, so that a student who left
+    before the start-of-year count (last year, or in the summer) and is brought back to class
+    this year lowers no one's dropout rate, and a return into another class is credited to
+    the class the student dropped out of. One grouped query.
+    """
+    back = Event.alias("back")
+    returned = (back.select(back.id)
+                .where((back.student == Event.student) & (back.year == Event.year)
+                       & (back.kind == kinds.RETURN) & back.voided_at.is_null()
+                       & (back.date > Event.date) & (back.date <= as_of)))
+    q = (Event.select(Event.klass, fn.COUNT(Event.id))
+         .where((Event.year == year.id) & Event.voided_at.is_null() & (Event.kind == kinds.DROPOUT)
+                & (Event.date > ref) & (Event.date <= as_of) & ~fn.EXISTS(returned))
+         .group_by(Event.klass))
+    return {k: int(n) for k, n in q.tuples()}
+
+
 def _with_rates(row: dict) -> dict:
-    lk, dn, hc = row["luy_ke"], row["dau_nam"], row["hien_co"]
-    row["ty_le_bo_hoc"] = rate(lk["bo_hoc"] - lk["di_hoc_lai"], dn["ts"])
-    base = (dn["ts"] + lk["chuyen_den"] + lk["tang_khac"] + lk["chuyen_lop_den"]
-            - lk["chuyen_di"] - lk["chuyen_lop_di"] - lk["giam_khac"])
-    row["ty_le_duy_tri"] = rate(hc["ts"], base)
+    """Dropout rate = dropouts still out ÷ start-of-year count; retention = current ÷ (current +
+    dropouts still out). When every return undoes a dropout of this year in the same class these
+    are exactly forms.md's (bỏ học − đi học lại) ÷ đầu năm and hiện có ÷ (đầu năm + chuyển đến +
+    tăng khác + chuyển lớp đến − chuyển đi − chuyển lớp đi − giảm khác)."""
+    out, dn, hc = row.get(STILL_OUT, 0), row["dau_nam"], row["hien_co"]
+    row["ty_le_bo_hoc"] = rate(out, dn["ts"])
+    row["ty_le_duy_tri"] = rate(hc["ts"], hc["ts"] + out)
     return row
 
 
@@ -178,6 +201,7 @@ def _sum_rows(rows: list[dict]) -> dict:
         for part, keys in (("dau_nam", HEAD), ("hien_co", HEAD), ("trong_ky", MOVES), ("luy_ke", MOVES)):
             for k in keys:
                 total[part][k] += r[part][k]
+    total[STILL_OUT] = sum(r.get(STILL_OUT, 0) for r in rows)
     return total
 
 
@@ -223,6 +247,7 @@ def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
     at_ref = _headcounts(year, ref)
     now = _headcounts(year, as_of)
     moves = _movements(year, ref, start, as_of)
+    still_out = _dropouts_still_out(year, ref, as_of)
     zero_head = dict.fromkeys(HEAD, 0)
     empty_moves = {"trong_ky": dict.fromkeys(MOVES, 0), "luy_ke": dict.fromkeys(MOVES, 0)}
     class_rows, grade_rows, lech = [], [], []
@@ -233,7 +258,7 @@ def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
         row = {"lop": c.name, "khoi": c.grade, "gvcn": c.homeroom or "",
                "dau_nam": dict(at_ref.get(c.id, zero_head)),
                "trong_ky": dict(mv["trong_ky"]), "luy_ke": dict(mv["luy_ke"]),
-               "hien_co": dict(now.get(c.id, zero_head))}
+               "hien_co": dict(now.get(c.id, zero_head)), STILL_OUT: still_out.get(c.id, 0)}
         class_rows.append(_with_rates(row))
         by_grade.setdefault(c.grade, []).append(row)
         ids[c.name] = c.id

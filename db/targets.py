@@ -26,7 +26,7 @@ from . import audit
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import SchoolClass, SchoolYear, Span, Student, Target
-from .reports import _open_on, rate, report_len_lop, report_si_so
+from .reports import STILL_OUT, _open_on, rate, report_len_lop, report_si_so
 from .school import LEVELS, level_of_grade
 
 UPPER, LOWER = "toi_da", "toi_thieu"
@@ -251,11 +251,10 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
             scope = [g for g in grades if g in LEVELS[t.level]]
         else:
             scope = [t.grade] if t.grade in grades else []
-        lk = {k: sum(grades[g]["luy_ke"][k] for g in scope) for k in grades[scope[0]]["luy_ke"]} if scope else {}
         dn = sum(grades[g]["dau_nam"]["ts"] for g in scope)
         hc = sum(grades[g]["hien_co"]["ts"] for g in scope)
         if t.name == "ty_le_bo_hoc":
-            num, den = (lk["bo_hoc"] - lk["di_hoc_lai"], dn) if scope else (0, 0)
+            num, den = (sum(grades[g][STILL_OUT] for g in scope), dn) if scope else (0, 0)
             more = more_to_exceed(num, den, t.value)
         elif t.name in YEAR_END and not year_over:
             num = den = more = None
@@ -265,8 +264,7 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
             more = more_to_exceed(num, den, t.value)
         elif t.name == "ty_le_duy_tri":
             num = hc
-            den = (dn + lk["chuyen_den"] + lk["tang_khac"] + lk["chuyen_lop_den"] - lk["chuyen_di"]
-                   - lk["chuyen_lop_di"] - lk["giam_khac"]) if scope else 0
+            den = hc + sum(grades[g][STILL_OUT] for g in scope) if scope else 0
             more = more_to_fall(num, den, t.value)
         elif t.name == "ty_le_dung_do_tuoi":
             num, den = sum(on_age.get(g, 0) for g in scope), hc

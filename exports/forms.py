@@ -119,6 +119,9 @@ def _si_so_tables(form: dict) -> list[Table]:
         "Tỷ lệ bỏ học = (Bỏ học lũy kế − Đi học lại lũy kế) ÷ Sĩ số đầu năm × 100.",
         "Tỷ lệ duy trì = Hiện có ÷ (Đầu năm + Chuyển đến + Tăng khác + Chuyển lớp đến − Chuyển đi "
         "− Chuyển lớp đi − Giảm khác) × 100, các số lũy kế từ đầu năm.",
+        "Trong hai tỷ lệ, «đi học lại» chỉ trừ đi lần bỏ học sau ngày chốt đầu năm mà nó đưa trở "
+        "lại lớp (tính cho lớp học sinh đã bỏ học); học sinh bỏ học từ trước ngày chốt được vận "
+        "động ra lớp được tính như học sinh mới đến.",
         "Tăng khác: nhập học sau ngày chốt sĩ số đầu năm. Giảm khác: chết, giảm khác. "
         "Tỷ lệ làm tròn một chữ số thập phân; để trống khi mẫu số bằng 0 hoặc âm.",
     ]

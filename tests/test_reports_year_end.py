@@ -192,3 +192,36 @@ def test_primary_completion_falls_back_to_grade_five_in_a_combined_school(year):
     assert row["ghi_chu"].startswith("chưa có dữ liệu lớp 1 năm học 2020-2021")
     notes = tables_of(report_chi_tieu(year, END))[0].footnotes
     assert any("chưa có dữ liệu lớp 1 năm học 2020-2021, nên mẫu số là học sinh lớp 5" in n for n in notes)
+
+
+def test_a_dropout_from_before_the_count_brought_back_lowers_no_rate(year):
+    """7A1: nine students from the start, plus one who dropped out on 20/09 (before the count on
+    30/09) and was brought back on 15/10 after home visits. A second student drops out on 05/11
+    and comes back on 20/11; a third drops out on 25/11 and is still out.
+
+    End of November: dau_nam 9 (the returnee was out on 30/09), hien_co 9 + 1 − 1 = 9.
+    Dropouts after the count still out: 1 (the third). Dropout rate 1 ÷ 9 = 11,1%;
+    retention 9 ÷ (9 + 1) = 90,0%. (Subtracting every return from every dropout would give
+    (2 − 2) ÷ 9 = 0% and 9 ÷ 8 = 112,5%.)"""
+    k = add_class("7A1", 7, year)
+    students = [_student(f"S{i:02d}", k, year) for i in range(10)]
+    back = students[9]
+    _ev(back, year, "dropout", D(2024, 9, 20), reason="01")
+    _ev(back, year, "return", D(2024, 10, 15), klass=k)
+    _ev(students[0], year, "dropout", D(2024, 11, 5), reason="02")
+    _ev(students[0], year, "return", D(2024, 11, 20), klass=k)
+    _ev(students[1], year, "dropout", D(2024, 11, 25), reason="03")
+    form = report_si_so(year, D(2024, 11, 30))
+    row = form["lop"][0]
+    assert (row["dau_nam"]["ts"], row["hien_co"]["ts"]) == (9, 9)
+    assert (row["luy_ke"]["bo_hoc"], row["luy_ke"]["di_hoc_lai"]) == (2, 2)
+    assert row["bo_hoc_chua_ra_lop"] == 1
+    assert (row["ty_le_bo_hoc"], row["ty_le_duy_tri"]) == (11.1, 90.0)
+    assert form["can_bang"] is True
+    # a month earlier the returnee is in and nobody after the count has left
+    row = report_si_so(year, D(2024, 10, 31))["lop"][0]
+    assert (row["ty_le_bo_hoc"], row["ty_le_duy_tri"]) == (0.0, 100.0)
+    set_target(year, "ty_le_bo_hoc", 2, level="THCS")
+    f5 = report_chi_tieu(year, D(2024, 11, 30))
+    drop = next(r for r in f5["chi_tieu"] if r["ten"] == "ty_le_bo_hoc")
+    assert (drop["tu_so"], drop["mau_so"], drop["thuc_hien"], drop["dat"]) == (1, 9, 11.1, False)
