@@ -113,7 +113,7 @@ class EventForm(ModalScreen[int | None]):
             status, cur = status_on(student.id, self._default_day(year), year)
             if cur is not None:
                 classes = [c for c in classes if c.grade == cur.grade and c.id != cur.id]
-        return [(f"{c.name} (khối {c.grade})", c.id) for c in classes]
+        return [(_("{name} (khối {grade})").format(name=c.name, grade=c.grade), c.id) for c in classes]
 
     def compose(self) -> ComposeResult:
         year = SchoolYear.get_by_id(self.year_id)

@@ -16,9 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
-from tui.i18n import _
+from tui.i18n import N_, _, translate_bindings
 
-FORMAT_LABELS = (("Excel (.xlsx) — theo mẫu", "xlsx"), ("OpenDocument (.ods)", "ods"),
+FORMAT_LABELS = ((N_("Excel (.xlsx) — theo mẫu"), "xlsx"), ("OpenDocument (.ods)", "ods"),
                  ("CSV (.csv, UTF-8)", "csv"), ("JSON (.json)", "json"))
 
 
@@ -38,10 +38,11 @@ class ExportDialog(ModalScreen[tuple[str, str] | None]):
     ExportDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
     ExportDialog Button { margin-left: 2; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Hủy")]
+    BINDINGS = [Binding("escape", "cancel", N_("Hủy"))]
 
     def __init__(self, default_name: str, folder: Path | None = None) -> None:
         super().__init__()
+        translate_bindings(self)
         self.default_name = default_name
         self.folder = folder if folder is not None else documents_dir()
 

@@ -229,8 +229,10 @@ class MovementsScreen(SisoScreen):
         for r, reason in zip(rows, texts):
             where = reason or ", ".join(x for x in (r.school, r.district, r.province) if x)
             klass = f"{r.from_klass} → {r.klass}" if r.from_klass else r.klass
-            table.add_row(str(r.id), fmt_date(r.date), r.label, r.code, r.name, klass,
-                          kinds.SEMESTER_LABELS.get(r.semester, r.semester), where, r.doc_no, r.note,
+            table.add_row(str(r.id), fmt_date(r.date), _(r.label), r.code, r.name, klass,
+                          _(kinds.SEMESTER_LABELS[r.semester]) if r.semester in kinds.SEMESTER_LABELS
+                          else (r.semester or ""), where,
+                          r.doc_no, r.note,
                           _("Đã hủy: {why}").format(why=r.void_reason) if r.voided else "",
                           key=str(r.id))
         ids = [r.id for r in rows]

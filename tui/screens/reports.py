@@ -24,8 +24,9 @@ from tui.i18n import N_, _
 from tui.screens.base import SisoScreen
 from tui.screens.export_dialog import ExportDialog
 
-FORM_CHOICES = (("F1 Sĩ số", "si-so"), ("F2 Bỏ học", "bo-hoc"), ("F3 Chuyển trường", "chuyen-truong"),
-                ("F4 Lên lớp, lưu ban", "len-lop"), ("F5 Chỉ tiêu", "chi-tieu"))
+FORM_CHOICES = ((N_("F1 Sĩ số"), "si-so"), (N_("F2 Bỏ học"), "bo-hoc"),
+                (N_("F3 Chuyển trường"), "chuyen-truong"), (N_("F4 Lên lớp, lưu ban"), "len-lop"),
+                (N_("F5 Chỉ tiêu"), "chi-tieu"))
 CUSTOM = "custom"
 
 

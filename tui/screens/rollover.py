@@ -23,11 +23,7 @@ from db.errors import SisoError
 from db.models import SchoolYear
 from tui.screens.event_form import close_thread_connection
 
-try:
-    from tui.i18n import _
-except ImportError:  # pragma: no cover
-    def _(message: str) -> str:
-        return message
+from tui.i18n import N_, _, translate_bindings
 
 
 class MappingForm(ModalScreen[tuple[str, str] | None]):
@@ -39,12 +35,13 @@ class MappingForm(ModalScreen[tuple[str, str] | None]):
                              padding: 0 1; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Lưu", id="mapping.submit"),
-        Binding("escape", "cancel", "Thôi", id="mapping.cancel"),
+        Binding("ctrl+s", "submit", N_("Lưu"), id="mapping.submit"),
+        Binding("escape", "cancel", N_("Thôi"), id="mapping.cancel"),
     ]
 
     def __init__(self, old: str, promoted: str, held: str) -> None:
         super().__init__()
+        translate_bindings(self)
         self.old, self.promoted, self.held = old, promoted, held
 
     def compose(self) -> ComposeResult:
@@ -86,12 +83,13 @@ class RolloverScreen(ModalScreen[int | None]):
     RolloverScreen #rollover-hint { width: 1fr; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Chuyển năm", id="rollover.submit"),
-        Binding("escape", "cancel", "Thôi", id="rollover.cancel"),
+        Binding("ctrl+s", "submit", N_("Chuyển năm"), id="rollover.submit"),
+        Binding("escape", "cancel", N_("Thôi"), id="rollover.cancel"),
     ]
 
     def __init__(self, source_year_id: int, target_name: str | None = None) -> None:
         super().__init__()
+        translate_bindings(self)
         self.source_year_id = source_year_id
         self.target_name = target_name
         self.mapping: dict[str, str] = {}

@@ -55,7 +55,8 @@ class YearEndScreen(SisoScreen):
             self.klass_id = classes[0].id
         yield Static(_("Kết quả cuối năm — năm học {name} (ngày {end})").format(
             name=year.name, end=fmt_date(year.end)), id="title")
-        yield Select([(f"{c.name} (khối {c.grade})", c.id) for c in classes], id="lop",
+        yield Select([(_("{name} (khối {grade})").format(name=c.name, grade=c.grade), c.id)
+                      for c in classes], id="lop",
                      value=self.klass_id if self.klass_id else Select.NULL, prompt=_("Chọn lớp"),
                      compact=True)
         table = DataTable(id="students", cursor_type="row", zebra_stripes=True)
