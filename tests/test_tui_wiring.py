@@ -308,3 +308,17 @@ async def test_chooser_and_menu_in_english(school):
         await pilot.press("escape", "f10")
         await wait_for(pilot, lambda: isinstance(app.screen, MainMenu))
         assert "Reports and forms" in [label for _k, label, _v, _h in app.screen.items]
+
+
+async def test_command_palette_finds_sections_without_accents(school):
+    year, (a1, a2), s = school
+    app = app_for(year)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
+        await pilot.press(*"bao cao")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        assert app.current_mode == "reports"

@@ -200,7 +200,8 @@ class SisoApp(App[int]):
         from tui.widgets.vlist import VirtualList
 
         # siso's own keys: the app's, the screen's and the lists' (not the stock widgets')
-        stock = {"focus_next": _("Sang ô sau"), "focus_previous": _("Về ô trước")}
+        stock = {"focus_next": _("Sang ô sau"), "focus_previous": _("Về ô trước"),
+                 "app.focus_next": _("Sang ô sau"), "app.focus_previous": _("Về ô trước")}
         keys = [(b.binding.key_display or self.get_key_display(b.binding),
                  stock.get(b.binding.action, b.binding.description))
                 for b in self.screen.active_bindings.values()
@@ -299,8 +300,11 @@ class SisoApp(App[int]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
+        from tui.screens.menu import SisoCommands
+
         if self.year_id is not None and not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(placeholder=_("Tìm chức năng…"),
+            self.push_screen(CommandPalette(providers=[SisoCommands],
+                                            placeholder=_("Tìm chức năng…"),
                                             id="--command-palette"))
 
     YEAR_ACTIONS = ("open_search", "choose_year", "open_movements", "open_reports",

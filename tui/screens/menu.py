@@ -7,6 +7,9 @@ the app runs it. ``COMMANDS`` is the one list: (letter, action, label msgid, key
 
 from __future__ import annotations
 
+from textual.command import Hit, Hits
+from textual.system_commands import SystemCommandsProvider
+
 from tui.i18n import N_
 from tui.screens.event_chooser import ChoiceModal, _lettered
 
@@ -30,3 +33,17 @@ class MainMenu(ChoiceModal):
 
     CHOICES = [(key, action, label, shown) for key, action, label, shown in COMMANDS]
     BINDINGS = [*_lettered(CHOICES), *ChoiceModal.BINDINGS]
+
+
+class SisoCommands(SystemCommandsProvider):
+    """The command palette's source: the app's commands, matched without accents (typing
+    "bao cao" finds "Báo cáo, biểu mẫu")."""
+
+    async def search(self, query: str) -> Hits:
+        from db.text import fold
+
+        matcher = self.matcher(fold(query))
+        for name, help_text, callback, *_rest in self.app.get_system_commands(self.screen):
+            score = matcher.match(fold(name))
+            if score > 0:
+                yield Hit(score, name, callback, text=name, help=help_text)
