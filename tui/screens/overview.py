@@ -22,7 +22,7 @@ class OverviewScreen(SisoScreen):
 
     BINDINGS = [
         Binding("f2", "add_student", N_("Thêm HS"), id="add_student"),
-        Binding("f7", "transfer_in", N_("Chuyển đến"), id="transfer_in"),
+        Binding("f7", "transfer_in", N_("HS chuyển đến"), id="transfer_in"),
         # the app's keys, shown in this screen's footer (80 columns hold only a few)
         Binding("f3", "open_search", N_("Tìm HS"), id="show_search"),
         Binding("f8", "open_movements", N_("Sổ biến động"), id="show_movements"),
