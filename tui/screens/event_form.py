@@ -264,7 +264,7 @@ class EventForm(ModalScreen[int | None]):
             refresh()
         self.dismiss(event_id)
 
-    @work(thread=True, exclusive=True, group="event_form")
+    @work(thread=True, exclusive=True, group="event_form", exit_on_error=False)
     def _save(self, values: dict) -> None:
         from db import movements
 

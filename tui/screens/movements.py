@@ -100,7 +100,7 @@ class VoidForm(ModalScreen[bool | None]):
             refresh()
         self.dismiss(True)
 
-    @work(thread=True, exclusive=True, group="void")
+    @work(thread=True, exclusive=True, group="void", exit_on_error=False)
     def _void(self, reason: str) -> None:
         from db.movements import void_event
 
@@ -204,7 +204,7 @@ class MovementsScreen(SisoScreen):
     def reload(self) -> None:  # called by the app after any write
         self.action_reload()
 
-    @work(thread=True, exclusive=True, group="movements")
+    @work(thread=True, exclusive=True, group="movements", exit_on_error=False)
     def _load(self, f: dict) -> None:
         from db import movements
 

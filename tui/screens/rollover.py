@@ -174,7 +174,7 @@ class RolloverScreen(ModalScreen[int | None]):
     def refresh_preview(self) -> None:
         self._preview(self.target_name, self.options())
 
-    @work(thread=True, exclusive=True, group="rollover_preview")
+    @work(thread=True, exclusive=True, group="rollover_preview", exit_on_error=False)
     def _preview(self, target_name: str, options: dict) -> None:
         from db import yearend
 
@@ -207,7 +207,7 @@ class RolloverScreen(ModalScreen[int | None]):
         self.query_one("#err", Static).update("")
         self._write(self.target_name, self.options())
 
-    @work(thread=True, exclusive=True, group="rollover_write")
+    @work(thread=True, exclusive=True, group="rollover_write", exit_on_error=False)
     def _write(self, target_name: str, options: dict) -> None:
         from db import yearend
 

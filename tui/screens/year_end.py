@@ -83,7 +83,7 @@ class YearEndScreen(SisoScreen):
         if self.klass_id is not None:
             self._load(self.klass_id, keep_row)
 
-    @work(thread=True, exclusive=True, group="year_end")
+    @work(thread=True, exclusive=True, group="year_end", exit_on_error=False)
     def _load(self, klass_id: int, keep_row: int | None) -> None:
         from db import yearend
         from db.models import SchoolClass
@@ -113,7 +113,7 @@ class YearEndScreen(SisoScreen):
         self.query_one("#err", Static).update("")
         self._mark(self.rows[row_index].student_id, result, row_index)
 
-    @work(thread=True, group="year_end_mark")
+    @work(thread=True, group="year_end_mark", exit_on_error=False)
     def _mark(self, student_id: int, result: str, row_index: int) -> None:
         from db import yearend
 
