@@ -277,6 +277,7 @@ def record(kind: str, student, year, day, **fields) -> Event:
     (and ``data`` for a new student transferring in). Fields a kind does not use are ignored.
     """
     kind = kinds.FROM_CLI.get(kind, kind)
+    day = parse_date(day, "ngày")  # the first field of the form is checked first
     common = {k: fields.get(k) for k in ("doc_no", "note")}
     if kind == kinds.TRANSFER_IN:
         return record_transfer_in(year, day, fields.get("klass"), student=student,

@@ -170,3 +170,14 @@ def test_list_events_filters_by_period_kind_and_class(school):
     assert (row.klass, row.from_klass, row.name, row.code) == ("6A2", "6A1", "Trần Thị Bình", "HS2")
     with pytest.raises(SisoError, match="không có"):
         movements.list_events(year, kind="nhap-nham")
+
+
+def test_an_impossible_date_is_reported_before_a_missing_reason(db, year):
+    from db.school import add_class
+    from db.students import add_student
+
+    k = add_class("6A9", 6, year)
+    st = add_student({"name": "Lò Văn Páo", "dob": "01/01/2013", "gender": "nam"}, year, k)
+    with pytest.raises(SisoError, match="31/02/2025") as err:
+        movements.record("dropout", st, year, "31/02/2025", reason=None)
+    assert err.value.field == "ngày"
