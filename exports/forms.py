@@ -51,6 +51,18 @@ class Table:
         """One-line headers: ``group - label`` (ods, csv, TUI)."""
         return [f"{c.group} - {c.label}" if c.group else c.label for c in self.columns]
 
+    @property
+    def short_headers(self) -> list[str]:
+        """Headers for a narrow screen: ``ĐN TS``, ``LK+ Bỏ học`` … (see ``legend``)."""
+        return [f"{GROUP_SHORT.get(c.group, c.group)} {c.label}" if c.group else c.label
+                for c in self.columns]
+
+    @property
+    def legend(self) -> str:
+        """What the short group names stand for, or "" when the table has none."""
+        groups = [g for g in GROUP_SHORT if any(c.group == g for c in self.columns)]
+        return "; ".join(f"{GROUP_SHORT[g]} = {g}" for g in groups)
+
     def column_codes(self) -> list[str]:
         if self.numbered:
             return [f"({i})" for i in range(1, len(self.columns) + 1)]
@@ -79,6 +91,9 @@ MOVE_LABELS = {"chuyen_den": "Chuyển đến", "di_hoc_lai": "Đi học lại",
                "chuyen_lop_den": "Chuyển lớp", "chuyen_di": "Chuyển đi", "bo_hoc": "Bỏ học",
                "giam_khac": "Khác", "chuyen_lop_di": "Chuyển lớp"}
 HEAD_LABELS = {"ts": "TS", "nu": "Nữ", "dtts": "DTTS", "kt": "KT"}
+# Two-level headers shortened for a terminal (``Table.short_headers``, ``Table.legend``).
+GROUP_SHORT = {"Đầu năm": "ĐN", "Trong kỳ: tăng": "TK+", "Trong kỳ: giảm": "TK−",
+               "Lũy kế từ đầu năm: tăng": "LK+", "Lũy kế từ đầu năm: giảm": "LK−", "Hiện có": "HC"}
 
 
 # ---- F1 --------------------------------------------------------------------------------------

@@ -109,17 +109,6 @@ def _report(args):
     return 0
 
 
-# Two-level headers shortened for a terminal table; the legend is printed above it.
-_GROUP_SHORT = {"Đầu năm": "ĐN", "Trong kỳ: tăng": "TK+", "Trong kỳ: giảm": "TK−",
-                "Lũy kế từ đầu năm: tăng": "LK+", "Lũy kế từ đầu năm: giảm": "LK−", "Hiện có": "HC"}
-
-
-def _short_header(col) -> str:
-    if not col.group:
-        return col.label
-    return f"{_GROUP_SHORT.get(col.group, col.group)} {col.label}"
-
-
 def _print_tables(form) -> None:
     from exports.forms import display, tables_of
 
@@ -130,10 +119,9 @@ def _print_tables(form) -> None:
             print(t.title)
             for line in t.lines:
                 print(line)
-            headers = [_short_header(c) for c in t.columns]
-            groups = [g for g in _GROUP_SHORT if any(c.group == g for c in t.columns)]
-            if groups:
-                print("(" + "; ".join(f"{_GROUP_SHORT[g]} = {g}" for g in groups) + ")")
+            headers = t.short_headers
+            if t.legend:
+                print(f"({t.legend})")
             cells = [[display(v, c.kind) for v, c in zip(row, t.columns)] for row in t.rows]
             widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
             print("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())

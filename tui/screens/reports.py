@@ -100,7 +100,8 @@ class ReportsScreen(SisoScreen):
             yield Input(current[3].strftime("%d/%m/%Y") if current else "", id="report-to",
                         compact=True)
         yield Static("", id="report-status")
-        yield DataTable(id="report-table", zebra_stripes=True, cursor_type="row")
+        yield DataTable(id="report-table", zebra_stripes=True, cursor_type="row",
+                        fixed_columns=2)  # STT and Lớp stay when scrolling right
         yield Footer()
 
     def _current_period(self):
@@ -200,14 +201,14 @@ class ReportsScreen(SisoScreen):
                 rows.extend((extra, (v, s)) for v, s in zip(extra.rows, extra.styles))
         main = tables[0]
         width = max(len(t.columns) for t, _ in rows)
-        headers = list(main.headers) + [""] * (width - len(main.columns))
+        headers = list(main.short_headers) + [""] * (width - len(main.columns))
         lines_out = []
         for t, item in rows:
             if item is None:
                 if t is main:
                     continue
                 lines_out.append([f"— {t.title} —"] + [""] * (width - 1))
-                lines_out.append(list(t.headers) + [""] * (width - len(t.columns)))
+                lines_out.append(list(t.short_headers) + [""] * (width - len(t.columns)))
                 continue
             values, style = item
             cells = [display(v, c.kind) for v, c in zip(values, t.columns)]
@@ -229,7 +230,7 @@ class ReportsScreen(SisoScreen):
             table.add_column(label, width=w)
         for line in lines_out:
             table.add_row(*line)
-        lines = [main.title, *main.lines]
+        lines = [main.title, *main.lines, *([f"({main.legend})"] if main.legend else [])]
         if form.get("form") == "si-so" and not form.get("can_bang", True):
             self._status(_("SỐ LIỆU KHÔNG CÂN ĐỐI — không xuất được:") + "\n" + describe_lech(form), bad=True)
         else:
