@@ -165,6 +165,8 @@ class Span(BaseModel):
             (("year", "start", "end"), False),
             (("klass", "start", "end"), False),
             (("student", "year"), False),
+            # covering index for "the student's latest span started by a day" (db.roster)
+            (("student", "year", "start", "id"), False),
         )
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple
+from typing import Iterable, NamedTuple, Sequence
 
 from peewee import JOIN, Case, fn
 
 from . import codes, kinds, text
-from .models import Event, SchoolClass, SchoolYear, Span, Student
+from .models import Event, SchoolClass, SchoolYear, Span, Student, database
 
 
 class Row(NamedTuple):
@@ -28,6 +28,7 @@ class Row(NamedTuple):
     national_id: str | None = None
     guardian: str = ""
     phone: str = ""
+    name_folded: str = ""  # the stored accent-free name (Student.name_folded), for searching
 
     @property
     def full_name(self) -> str:
@@ -65,22 +66,29 @@ def roster_rows(year: SchoolYear, day: date, klass: SchoolClass | None = None,
     span_filter = (Span.year == year.id) & (Span.start <= day)
     if klass is not None:
         span_filter &= Span.klass == klass.id
-    rn = fn.ROW_NUMBER().over(partition_by=[Span.student],
-                              order_by=[Span.start.desc(), Span.id.desc()])
-    latest = (Span.select(Span.student, Span.klass, Span.end, Span.end_event, rn.alias("rn"))
-              .where(span_filter).alias("latest"))
+    # the latest span: no other span (under the same filter) started after it, or on the
+    # same day with a higher id. NOT EXISTS over the (student, year, start) index is about
+    # twice as fast as ROW_NUMBER() OVER (PARTITION BY student) on 60,000 students.
+    Later = Span.alias("later")
+    later_filter = ((Later.student == Span.student) & (Later.year == year.id) & (Later.start <= day)
+                    & ((Later.start > Span.start) | ((Later.start == Span.start) & (Later.id > Span.id))))
+    if klass is not None:
+        later_filter &= Later.klass == klass.id
+    later = Later.select(Later.id).where(later_filter)
     EndEvent = Event.alias("end_ev")
-    is_open = latest.c.end.is_null() | (latest.c.end > day)
-    q = (Student
+    is_open = Span.end.is_null() | (Span.end > day)
+    q = (Span
          .select(Student.id, Student.code, Student.family, Student.middle, Student.given,
                  Student.dob, Student.female, Student.ethnic, Student.disability, Student.village,
                  SchoolClass.name, SchoolClass.grade,
                  Case(None, [(is_open, "dang_hoc")], EndEvent.kind),
-                 Student.national_id, Student.guardian, Student.phone)
-         .join(latest, on=(latest.c.student_id == Student.id))
-         .join(SchoolClass, on=(SchoolClass.id == latest.c.klass_id))
-         .join(EndEvent, JOIN.LEFT_OUTER, on=(EndEvent.id == latest.c.end_event_id))
-         .where(latest.c.rn == 1))
+                 Student.national_id, Student.guardian, Student.phone, Student.name_folded)
+         .join(Student, on=(Student.id == Span.student))
+         .switch(Span)
+         .join(SchoolClass, on=(SchoolClass.id == Span.klass))
+         .switch(Span)
+         .join(EndEvent, JOIN.LEFT_OUTER, on=(EndEvent.id == Span.end_event))
+         .where(span_filter & ~fn.EXISTS(later)))
     if not include_left:
         q = q.where(is_open)
     if grades:
@@ -88,13 +96,49 @@ def roster_rows(year: SchoolYear, day: date, klass: SchoolClass | None = None,
     if search and text.fold(search).strip():
         q = q.where(_search_clause(search))
     q = q.order_by(Student.sort_key, Student.id)
-    rows = []
-    for r in q.tuples().iterator():
-        status = r[12]
-        if status != "dang_hoc":
-            status = "chuyen_lop" if status == kinds.CLASS_CHANGE else kinds.STATUS_AFTER.get(status, status)
-        rows.append(Row(*r[:12], status, *r[13:]))
-    return rows
+    # raw tuples: peewee's per-field conversion costs more than the query on 60,000 rows
+    status_of, fromiso = _STATUS_OF, date.fromisoformat
+    return [Row(r[0], r[1], r[2], r[3], r[4],
+                r[5] if isinstance(r[5], date) else fromiso(r[5][:10]),  # SQLite gives text
+                bool(r[6]), r[7], r[8], r[9], r[10], r[11], status_of.get(r[12], r[12]),
+                r[13], r[14], r[15], r[16])
+            for r in database.execute(q)]
+
+
+# the status of a row: "dang_hoc", "chuyen_lop", or the status after the closing event
+_STATUS_OF = {**kinds.STATUS_AFTER, kinds.CLASS_CHANGE: "chuyen_lop", "dang_hoc": "dang_hoc"}
+
+
+def search_words(query: str | None) -> list[str]:
+    """The folded words of a search, as ``roster_rows(search=…)`` reads them."""
+    words = []
+    for word in text.fold(query or "").split():
+        w = word.replace("%", "").replace("_", "")
+        if w:
+            words.append(w)
+    return words
+
+
+def search_key(row: Row) -> str:
+    """A string that :func:`filter_rows` searches: word starts of the name, the whole code."""
+    return f" {row.name_folded}\x00{row.code.lower()}\x00"
+
+
+def filter_rows(keys: Sequence[str], query: str | None,
+                within: Iterable[int] | None = None) -> list[int]:
+    """Positions of the rows whose :func:`search_key` matches ``query`` the way
+    ``roster_rows(search=…)`` does (each word starts a word of the name, or is the code),
+    in memory. ``within``: only these positions (the answer to a shorter query)."""
+    words = search_words(query)
+    positions = range(len(keys)) if within is None else within
+    if not words:
+        return list(positions)
+    out = list(positions)
+    for w in words:
+        space, quote, dash, code = " " + w, "'" + w, "-" + w, "\x00" + w + "\x00"
+        out = [i for i in out if space in keys[i] or quote in keys[i] or dash in keys[i]
+               or code in keys[i]]
+    return out
 
 
 STATUS_TEXT = {**kinds.STATUS_LABELS, "chuyen_lop": "Đã chuyển lớp"}

@@ -14,7 +14,7 @@ from db.dates import fmt_date
 from db.models import SchoolClass
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
-from tui.widgets.vlist import Column, VirtualList
+from tui.widgets.vlist import Column, LazyRows, VirtualList
 
 
 def student_columns(with_class: bool = False) -> list[Column]:
@@ -120,8 +120,9 @@ class RosterScreen(ListNavigation, SisoScreen):
     def show_rows(self, rows: list[roster.Row], klass: SchoolClass | None) -> None:
         self.all_rows = rows
         with_class = klass is None
-        self._cells = [student_cells(i, r, with_class) for i, r in enumerate(rows, 1)]
-        self._folded = [text.fold(f"{r.full_name} {r.code}") for r in rows]
+        # cells are made only for the rows on screen; the stored folded name is searched
+        self._cells = LazyRows(rows, lambda i, r: student_cells(i + 1, r, with_class))
+        self._folded = [f"{r.name_folded} {r.code.lower()}" for r in rows]
         self.apply_filter(self.query_one("#filter", Input).value)
         enrolled = sum(1 for r in rows if r.status == "dang_hoc")
         female = sum(1 for r in rows if r.status == "dang_hoc" and r.female)
@@ -139,8 +140,9 @@ class RosterScreen(ListNavigation, SisoScreen):
         words = text.fold(query).split()
         idx = [i for i, f in enumerate(self._folded) if matches(f, words)] if words else \
             range(len(self._cells))
+        cells = self._cells
         self.query_one(VirtualList).set_rows(
-            [self._cells[i] for i in idx], keys=[self.all_rows[i].id for i in idx],
+            LazyRows(idx, lambda _pos, i: cells[i]), keys=[self.all_rows[i].id for i in idx],
             dim=[self.all_rows[i].status != "dang_hoc" for i in idx])
 
     @on(Input.Changed, "#filter")

@@ -12,14 +12,14 @@ database.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -49,6 +49,29 @@ def fit(text: str, width: int, align: str = "left") -> str:
     if align == "center":
         return " " * (pad // 2) + text + " " * (pad - pad // 2)
     return text + " " * pad
+
+
+class LazyRows(Sequence):
+    """Rows made only when the list shows them: ``make(position, item)`` for each of ``items``.
+
+    A list of 60,000 students formats the 20 rows on screen, not 60,000 (the list keeps
+    the rows it has drawn in its own cache)."""
+
+    __slots__ = ("items", "make")
+
+    def __init__(self, items: Sequence, make: Callable[[int, Any], tuple]) -> None:
+        self.items = items
+        self.make = make
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.items)))]
+        if index < 0:
+            index += len(self.items)
+        return self.make(index, self.items[index])
 
 
 class VirtualList(ScrollView, can_focus=True):
@@ -104,7 +127,7 @@ class VirtualList(ScrollView, can_focus=True):
         translate_bindings(self)
         self.columns = list(columns)
         self.empty_text = empty
-        self._rows: list[tuple] = []
+        self._rows: Sequence[tuple] = []
         self._keys: list[Any] | None = None
         self._dim: Sequence[bool] | None = None
         self._layout: list[tuple[int, int]] = []  # (column index, width) of shown columns
@@ -114,7 +137,7 @@ class VirtualList(ScrollView, can_focus=True):
     # ---- data ----------------------------------------------------------------------------
 
     @property
-    def rows(self) -> list[tuple]:
+    def rows(self) -> Sequence[tuple]:
         return self._rows
 
     @property
@@ -135,10 +158,12 @@ class VirtualList(ScrollView, can_focus=True):
     def set_rows(self, rows: Sequence[tuple], keys: Sequence[Any] | None = None,
                  dim: Sequence[bool] | None = None) -> None:
         """Replace the rows. The cursor stays on the same key when it is still there,
-        otherwise on the same position (clamped to the new length)."""
+        otherwise on the same position (clamped to the new length).
+
+        ``rows`` may be a :class:`LazyRows`: only the rows on screen are ever made."""
         old_key = self.cursor_key
         old_cursor = self.cursor
-        self._rows = list(rows)
+        self._rows = rows if isinstance(rows, (list, tuple, LazyRows)) else list(rows)
         self._keys = list(keys) if keys is not None else None
         self._dim = dim
         self._cache.clear()
@@ -171,9 +196,21 @@ class VirtualList(ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._cache.discard((old, True))
+        top = round(self.scroll_y)
         self._scroll_cursor_into_view()
-        self.refresh()
+        if round(self.scroll_y) == top:
+            # the view did not scroll: only the old and the new cursor lines change
+            # (a few hundred bytes to the terminal instead of the whole list)
+            self._refresh_row(old)
+            self._refresh_row(new)
+        else:
+            self.refresh()
         self._post_highlight()
+
+    def _refresh_row(self, index: int) -> None:
+        y = index - round(self.scroll_y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
 
     def _post_highlight(self) -> None:
         if self._rows:
