@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import io
 import os
 import re
 import zipfile

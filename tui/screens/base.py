@@ -71,3 +71,33 @@ class SisoModal(ModalScreen[T]):
     @property
     def siso(self) -> "SisoApp":
         return self.app  # type: ignore[return-value]
+
+
+class FormModal(SisoModal[T]):
+    """A modal form: Ctrl+S (``action_submit``) or the button ``ok`` / ``ghi`` calls ``submit()``
+    once at a time — ``busy`` stays set until the form calls ``failed()`` or is dismissed;
+    Esc (``action_cancel``) or the other button closes it with None."""
+
+    busy = False
+
+    def on_button_pressed(self, event) -> None:
+        if event.button.id in ("ok", "ghi"):
+            self.action_submit()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.submit()
+
+    def submit(self) -> None:
+        raise NotImplementedError
+
+    def failed(self) -> None:
+        """The submitted values were refused: the form may be submitted again."""
+        self.busy = False

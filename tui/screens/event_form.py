@@ -17,15 +17,15 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from db import codes, kinds
 from db.dates import fmt_date
 from db.errors import SisoError
-from db.models import SchoolClass, SchoolYear, Student, database
+from db.models import SchoolYear, Student, database
 
-from tui.i18n import N_, _, translate_bindings
+from tui.i18n import N_, _
+from tui.screens.base import FormModal
 
 # SisoError.field -> the form field that shows it
 FIELD_ALIASES = {
@@ -54,7 +54,7 @@ def close_thread_connection() -> None:
             database.close()
 
 
-class EventForm(ModalScreen[int | None]):
+class EventForm(FormModal[int | None]):
     """Record an event of ``kind`` (db.kinds name or CLI spelling) for ``student_id`` in
     ``year_id``. For a transfer in, ``student_id`` may be None: the form then asks for the new
     student's name, date of birth and gender."""
@@ -87,7 +87,6 @@ class EventForm(ModalScreen[int | None]):
     def __init__(self, student_id: int | None, kind: str, year_id: int, *,
                  today: date | None = None, klass_id: int | None = None) -> None:
         super().__init__()
-        translate_bindings(self)
         self.kind = kinds.FROM_CLI.get(kind, kind)
         if self.kind not in KIND_FIELDS:
             raise SisoError(f"Loại biến động «{kind}» không ghi bằng biểu mẫu này.", "loai")
@@ -95,7 +94,6 @@ class EventForm(ModalScreen[int | None]):
         self.year_id = year_id
         self._today = today
         self.klass_id = klass_id  # the class offered first (a new student from a roster)
-        self.busy = False
         self.event_id: int | None = None
 
     # ---- layout ----------------------------------------------------------------------------
@@ -220,22 +218,10 @@ class EventForm(ModalScreen[int | None]):
 
     # ---- actions ---------------------------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ghi":
-            self.action_submit()
-        elif event.button.id == "huy":
-            self.action_cancel()
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_submit(self) -> None:
-        if self.busy:
-            return
-        self.busy = True
+    def submit(self) -> None:
         self._clear_errors()
         self._save(self.collect())
 

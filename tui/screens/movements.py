@@ -16,21 +16,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from db import kinds
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import Event, SchoolYear
-from tui.i18n import N_, _, translate_bindings
-from tui.screens.base import SisoScreen
+from tui.i18n import N_, _
+from tui.screens.base import FormModal, SisoScreen
 from tui.screens.event_form import close_thread_connection
 
 ALL_KINDS = "*"
 
 
-class VoidForm(ModalScreen[bool | None]):
+class VoidForm(FormModal[bool | None]):
     """Ask the reason, then void event ``event_id`` (db.movements.void_event)."""
 
     DEFAULT_CSS = """
@@ -48,9 +47,7 @@ class VoidForm(ModalScreen[bool | None]):
 
     def __init__(self, event_id: int) -> None:
         super().__init__()
-        translate_bindings(self)
         self.event_id = event_id
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         from db.movements import describe
@@ -71,22 +68,10 @@ class VoidForm(ModalScreen[bool | None]):
     def on_mount(self) -> None:
         self.query_one("#ly_do_huy", Input).focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_submit()
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_submit(self) -> None:
-        if self.busy:
-            return
-        self.busy = True
+    def submit(self) -> None:
         self.query_one("#err", Static).update("")
         self._void(self.query_one("#ly_do_huy", Input).value)
 

@@ -22,6 +22,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from db.errors import SisoError
 from db.models import SchoolYear
 from tui.screens.event_form import close_thread_connection
+from tui.screens.base import FormModal
 
 from tui.i18n import N_, _, translate_bindings
 
@@ -66,7 +67,7 @@ class MappingForm(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class RolloverScreen(ModalScreen[int | None]):
+class RolloverScreen(FormModal[int | None]):
     DEFAULT_CSS = """
     RolloverScreen { align: center middle; }
     RolloverScreen > Vertical { width: 96%; height: 94%; border: thick $primary;
@@ -89,13 +90,11 @@ class RolloverScreen(ModalScreen[int | None]):
 
     def __init__(self, source_year_id: int, target_name: str | None = None) -> None:
         super().__init__()
-        translate_bindings(self)
         self.source_year_id = source_year_id
         self.target_name = target_name
         self.mapping: dict[str, str] = {}
         self.held_mapping: dict[str, str] = {}
         self.plan = None
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         from db import yearend
@@ -191,19 +190,7 @@ class RolloverScreen(ModalScreen[int | None]):
         self.plan = plan
         self.query_one("#preview", Static).update("\n".join(lines))
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "ok":
-            self.action_submit()
-        else:
-            self.action_cancel()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-    def action_submit(self) -> None:
-        if self.busy:
-            return
-        self.busy = True
+    def submit(self) -> None:
         self.query_one("#err", Static).update("")
         self._write(self.target_name, self.options())
 
