@@ -21,7 +21,7 @@ SCHOOL_FIELDS = [
     ("ten_truong", N_("Tên trường")),
     ("cap_hoc", N_("Cấp học")),
     ("co_quan_quan_ly", N_("Cơ quan quản lý")),
-    ("dia_danh", N_("Địa danh (ghi trên biểu mẫu)")),
+    ("dia_danh", N_("Địa danh trên biểu mẫu")),
 ]
 YEAR_FIELDS = [
     ("nam_hoc", N_("Năm học")),
