@@ -102,7 +102,8 @@ class VirtualList(ScrollView, can_focus=True):
         Binding("enter", "select", "Chọn", show=False),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    # repaint=False: watch_cursor redraws only the lines that change
+    cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
 
     class Highlighted(Message):
         """The cursor moved to another row (``index`` -1 when the list is empty)."""

@@ -1,0 +1,296 @@
+"""siso performance benchmark: ``python bench/run.py`` (about 2–3 minutes, Linux).
+
+Builds the demo school at 600 and at 60,000 students (``siso demo --students N --no-open``)
+in a temporary folder, then measures each target of issue 6 and prints a table with the
+target beside each figure; ``--json FILE`` (default ``bench/results.json``) keeps them.
+
+* wall times are medians of several runs;
+* peak memory is the program's own VmHWM from /proc (the TUI under a pseudo-terminal, or a
+  child process for the in-process measurements, with the peak reset before an export);
+* terminal figures go through a real pseudo-terminal (``bench/pty_probe.py``), 80×24.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from pty_probe import PtyApp  # noqa: E402
+
+PY = sys.executable
+SISO = [PY, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+KEYS = {"down": b"\x1b[B", "up": b"\x1b[A", "pagedown": b"\x1b[6~", "ctrl+end": b"\x1b[1;5F",
+        "ctrl+home": b"\x1b[1;5H", "f3": b"\x1bOR", "enter": b"\r"}
+FIRST_ROW = b" 6A1 "  # the first class line of the overview: the screen is usable
+
+
+def machine() -> dict:
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(int(x.split()[1]) for x in open("/proc/meminfo") if x.startswith("MemTotal"))
+    except OSError:
+        mem = 0
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gb": round(mem / 1024 / 1024, 1),
+            "python": platform.python_version(), "os": platform.platform()}
+
+
+def build_demo(folder: Path, n: int) -> str:
+    path = str(folder / f"demo-{n}.sqlite3")
+    subprocess.run([*SISO, "demo", "--students", str(n), "--no-open", "--db", path],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return path
+
+
+def app(db: str) -> PtyApp:
+    a = PtyApp([*SISO, "--db", db], 80, 24)
+    a.start()
+    return a
+
+
+def count_marker(n: int) -> bytes:
+    return f"{n} học sinh".encode()
+
+
+# ---- terminal measurements -------------------------------------------------------------------
+
+def bare_textual_start(runs: int) -> float:
+    """Reference: a bare Textual app showing a 40-row DataTable."""
+    code = ("from textual.app import App\nfrom textual.widgets import DataTable\n"
+            "class A(App):\n def compose(self):\n  yield DataTable()\n"
+            " def on_mount(self):\n  t=self.query_one(DataTable); t.add_columns('STT','Tên')\n"
+            "  t.add_rows([(str(i), f'Row {i}') for i in range(40)])\nA().run()\n")
+    times = []
+    for _ in range(runs):
+        a = PtyApp([PY, "-c", code], 80, 24)
+        a.start()
+        times.append(a.wait_for(b"Row 1 "))
+        a.settle()
+        a.stop()
+    return statistics.median(times)
+
+
+def start_and_memory(db: str, runs: int) -> tuple[float, float]:
+    times, peaks = [], []
+    for _ in range(runs):
+        a = app(db)
+        times.append(a.wait_for(FIRST_ROW))
+        a.settle()
+        peaks.append(a.peak_rss_mb())
+        a.stop()
+    return statistics.median(times), max(peaks)
+
+
+def open_list(db: str, n: int, runs: int) -> tuple[float, float]:
+    """F3 on the overview: seconds until the whole-school list shows ``n`` students; and the
+    program's peak memory after it."""
+    times, peak = [], 0.0
+    for _ in range(runs):
+        a = app(db)
+        a.wait_for(FIRST_ROW)
+        a.settle()
+        a.buffer.clear()
+        t = time.perf_counter()
+        os.write(a.fd, KEYS["f3"])
+        a.t0 = t
+        times.append(a.wait_for(count_marker(n), timeout=30))
+        a.settle()
+        peak = max(peak, a.peak_rss_mb())
+        a.stop()
+    return statistics.median(times), peak
+
+
+def keys_in_list(db: str, n: int) -> dict:
+    """Key presses in the whole-school list: inside the view, paging, jumping to the end;
+    and the keystrokes of a search."""
+    a = app(db)
+    a.wait_for(FIRST_ROW)
+    a.settle()
+    os.write(a.fd, KEYS["f3"])
+    a.wait_for(count_marker(n), timeout=30)
+    a.settle()
+    inside = [a.key(KEYS["down"]) for _ in range(8)]
+    paging = [a.key(KEYS["pagedown"]) for _ in range(8)]
+    jumps = [a.key(KEYS["ctrl+end"]), a.key(KEYS["ctrl+home"]), a.key(KEYS["ctrl+end"])]
+    typing = [a.key(ch.encode()) for ch in "nguyen van"]
+    a.stop()
+    every = inside + paging + jumps
+    return {
+        "key_typical_ms": statistics.median(t for t, _ in every) * 1000,
+        "key_worst_ms": max(t for t, _ in every) * 1000,
+        "bytes_inside_view": statistics.median(b for _, b in inside),
+        "bytes_scrolling": max(b for _, b in paging + jumps),
+        "search_key_typical_ms": statistics.median(t for t, _ in typing) * 1000,
+        "search_key_worst_ms": max(t for t, _ in typing) * 1000,
+    }
+
+
+# ---- in-process measurements (run in a child process: its own memory) ----------------------
+
+CHILD = r'''
+import json, os, statistics, sys, tempfile, time
+from datetime import date
+from db.connection import open_database
+from db import reports, roster, school
+from db.models import Student
+
+def hwm():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+
+def reset_peak():
+    with open("/proc/self/clear_refs", "w") as fh:
+        fh.write("5")
+
+def median_ms(fn, runs):
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter(); fn(); out.append(time.perf_counter() - t)
+    return statistics.median(out) * 1000
+
+what, db, folder = sys.argv[1], sys.argv[2], sys.argv[3]
+open_database(db)
+year = school.current_year(date.today())
+day = min(max(date.today(), year.start), year.end)
+res = {}
+if what == "queries":
+    res["roster_ms"] = median_ms(lambda: roster.roster_rows(year, day), 5)
+    rows = roster.roster_rows(year, day)
+    keys = [roster.search_key(r) for r in rows]
+    res["filter_ms"] = max(median_ms(lambda: roster.filter_rows(keys, q), 5)
+                           for q in ("n", "ng", "nguyen", "nguyen v", "nguyen van a"))
+    res["sql_search_ms"] = median_ms(lambda: roster.roster_rows(year, day, search="nguyen van"), 3)
+    res["f1_ms"] = median_ms(lambda: reports.report_si_so(year, day), 7)
+elif what == "export_form":
+    from exports.files import write_form
+    form = reports.report_si_so(year, day)
+    path = os.path.join(folder, "f1.xlsx")
+    write_form(form, path)  # warm: openpyxl imported
+    base = rss(); reset_peak()
+    res["xlsx_form_ms"] = median_ms(lambda: write_form(form, path), 5)
+    res["xlsx_form_extra_mb"] = hwm() - base
+elif what == "export_list":
+    from exports.students import write_student_list
+    import openpyxl  # noqa: F401  (the import is not the export)
+    rows = roster.roster_rows(year, day)
+    extra = {s[0]: s[1:] for s in Student.select(Student.id, Student.commune, Student.birthplace,
+                                                 Student.address).tuples()}
+    dicts = [{**r._asdict(), "full_name": r.full_name, "commune": extra[r.id][0],
+              "birthplace": extra[r.id][1], "address": extra[r.id][2]} for r in rows]
+    path = os.path.join(folder, "list.xlsx")
+    base = rss(); reset_peak()
+    t = time.perf_counter()
+    write_student_list(dicts, path, title="DANH SÁCH HỌC SINH")
+    res["xlsx_list_s"] = time.perf_counter() - t
+    res["xlsx_list_extra_mb"] = hwm() - base
+    res["xlsx_list_rows"] = len(dicts)
+elif what == "record":
+    from db import movements
+    ids = [r.id for r in roster.roster_rows(year, day, include_left=False)][:9]
+    out = []
+    for sid in ids:
+        t = time.perf_counter()
+        movements.record_transfer_out(sid, year, day, school="Trường THCS Ia Grai", scope="01")
+        out.append(time.perf_counter() - t)
+    res["record_ms"] = statistics.median(out) * 1000
+print(json.dumps(res))
+'''
+
+
+def child(what: str, db: str, folder: Path) -> dict:
+    out = subprocess.run([PY, "-c", CHILD, what, db, str(folder)], cwd=ROOT, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ---- the table -------------------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", default=str(HERE / "results.json"))
+    parser.add_argument("--runs", type=int, default=5, help="runs per start-up figure")
+    args = parser.parse_args()
+    started = time.perf_counter()
+    r: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M")}
+    with tempfile.TemporaryDirectory(prefix="siso-bench-") as tmp:
+        folder = Path(tmp)
+        print("Building the demo schools (600 and 60,000 students)…", flush=True)
+        small, big = build_demo(folder, 600), build_demo(folder, 60_000)
+        print("Measuring…", flush=True)
+        r["bare_start_s"] = bare_textual_start(args.runs)
+        r["start_s"], r["rss_demo_mb"] = start_and_memory(small, args.runs)
+        r["open_600_s"], _ = open_list(small, 600, args.runs)
+        r["open_60k_s"], r["rss_60k_mb"] = open_list(big, 60_000, 3)
+        k600, k60 = keys_in_list(small, 600), keys_in_list(big, 60_000)
+        r["keys_600"], r["keys_60k"] = k600, k60
+        q600, q60 = child("queries", small, folder), child("queries", big, folder)
+        r["queries_600"], r["queries_60k"] = q600, q60
+        r["export_form"] = child("export_form", small, folder)
+        r["export_list"] = child("export_list", big, folder)
+        r["record"] = child("record", small, folder)
+    r["bench_s"] = time.perf_counter() - started
+
+    ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+    rows = [
+        ("start to first usable screen, demo (600)", ms(r["start_s"]), "≤ 400 ms",
+         f"bare Textual + 40-row table: {ms(r['bare_start_s'])}"),
+        ("peak memory, demo (600)", f"{r['rss_demo_mb']:.0f} MB", "≤ 60 MB", ""),
+        ("peak memory, 60,000 students (list open)", f"{r['rss_60k_mb']:.0f} MB", "≤ 100 MB", ""),
+        ("open whole-school list, 600 (F3 → shown)", ms(r["open_600_s"]), "≤ 100 ms",
+         f"query {q600['roster_ms']:.0f} ms"),
+        ("open whole-school list, 60,000 (F3 → shown)", ms(r["open_60k_s"]), "≤ 300 ms",
+         f"query {q60['roster_ms']:.0f} ms"),
+        ("key in list, 600: typical / worst", f"{k600['key_typical_ms']:.0f} / {k600['key_worst_ms']:.0f} ms",
+         "≤ 16 / ≤ 50 ms", "time to last byte on the pty"),
+        ("key in list, 60,000: typical / worst", f"{k60['key_typical_ms']:.0f} / {k60['key_worst_ms']:.0f} ms",
+         "≤ 16 / ≤ 50 ms", "time to last byte on the pty"),
+        ("search keystroke, 60,000: typical / worst",
+         f"{k60['search_key_typical_ms']:.0f} / {k60['search_key_worst_ms']:.0f} ms", "≤ 50 ms",
+         f"filter alone ≤ {q60['filter_ms']:.1f} ms; SQL search {q60['sql_search_ms']:.0f} ms"),
+        ("F1 as of a date, 600", f"{q600['f1_ms']:.1f} ms", "≤ 30 ms", ""),
+        ("F1 as of a date, 60,000", f"{q60['f1_ms']:.0f} ms", "≤ 150 ms", ""),
+        ("xlsx export, F1 form", f"{r['export_form']['xlsx_form_ms']:.0f} ms, "
+         f"+{r['export_form']['xlsx_form_extra_mb']:.1f} MB", "≤ 300 ms, ≤ +30 MB", ""),
+        ("xlsx export, 60,000-row student list", f"{r['export_list']['xlsx_list_s']:.1f} s, "
+         f"+{r['export_list']['xlsx_list_extra_mb']:.1f} MB", "≤ 4 s, ≤ +30 MB", "tablib: ~8 s, 266 MB"),
+        ("record one event (commit, synchronous FULL)", f"{r['record']['record_ms']:.1f} ms", "≤ 20 ms", ""),
+        ("bytes per key, 80×24, 60,000: inside view / scrolling",
+         f"{k60['bytes_inside_view']:.0f} / {k60['bytes_scrolling']:.0f} B", "≤ 1,536 / ≤ 12,288 B", ""),
+    ]
+    w0 = max(len(x[0]) for x in rows)
+    w1 = max(len(x[1]) for x in rows)
+    w2 = max(len(x[2]) for x in rows)
+    print(f"\n{'measure':<{w0}}  {'result':>{w1}}  {'target':<{w2}}  note")
+    for a, b, c, d in rows:
+        print(f"{a:<{w0}}  {b:>{w1}}  {c:<{w2}}  {d}")
+    m = r["machine"]
+    print(f"\n{m['cpu']}, {m['cores']} cores, {m['ram_gb']} GB RAM, Python {m['python']}, {m['os']}")
+    print(f"benchmark took {r['bench_s']:.0f} s; figures in {args.json}")
+    r["table"] = [dict(zip(("measure", "result", "target", "note"), x)) for x in rows]
+    Path(args.json).write_text(json.dumps(r, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
