@@ -188,6 +188,13 @@ class SisoApp(App[int]):
         if self.year_id is not None:
             self.push_screen(StudentForm(klass_id=klass_id), self._student_saved)
 
+    def edit_class(self, klass_id: int | None) -> None:
+        """Add a class to the year (None) or change a class's GVCN."""
+        from tui.screens.class_form import ClassForm
+
+        if self.year_id is not None:
+            self.push_screen(ClassForm(klass_id), lambda saved: saved and self.data_changed())
+
     def edit_student(self, student_id: int) -> None:
         self.push_screen(StudentForm(student_id=student_id), self._student_saved)
 
@@ -330,7 +337,7 @@ class SisoApp(App[int]):
 
     YEAR_ACTIONS = ("open_search", "choose_year", "open_movements", "open_reports",
                     "open_dashboard", "open_import", "open_year_end", "open_rollover",
-                    "transfer_in", "show_menu", "command_palette")
+                    "transfer_in", "add_class", "show_menu", "command_palette")
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Year-bound actions are hidden until the school has a school year, and the
@@ -381,6 +388,9 @@ class SisoApp(App[int]):
 
     def action_transfer_in(self) -> None:
         self.record_event(None, klass_id=getattr(self.screen, "klass_id", None))
+
+    def action_add_class(self) -> None:
+        self.edit_class(None)
 
     def action_show_menu(self) -> None:
         self.show_menu()

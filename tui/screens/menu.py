@@ -18,6 +18,7 @@ COMMANDS = [
     ("t", "open_search", N_("Tìm học sinh toàn trường"), "F3"),
     ("b", "open_movements", N_("Sổ theo dõi biến động"), "F8"),
     ("d", "transfer_in", N_("Chuyển đến (học sinh mới)"), ""),
+    ("o", "add_class", N_("Thêm lớp"), "Ctrl+L"),
     ("r", "open_reports", N_("Báo cáo, biểu mẫu"), "Ctrl+R"),
     ("p", "open_dashboard", N_("Theo dõi khối (phó hiệu trưởng)"), "Ctrl+G"),
     ("n", "open_import", N_("Nhập danh sách từ tệp"), "Ctrl+O"),

@@ -23,9 +23,11 @@ class OverviewScreen(SisoScreen):
     BINDINGS = [
         Binding("f2", "add_student", N_("Thêm HS"), id="add_student"),
         Binding("f7", "transfer_in", N_("HS chuyển đến"), id="transfer_in"),
+        Binding("ctrl+l", "add_class", N_("Thêm lớp"), id="add_class"),
+        Binding("f4", "edit_class", N_("Sửa lớp"), id="edit_class", show=False),
         # the app's keys, shown in this screen's footer (80 columns hold only a few)
         Binding("f3", "open_search", N_("Tìm HS"), id="show_search"),
-        Binding("f8", "open_movements", N_("Sổ biến động"), id="show_movements"),
+        Binding("f8", "open_movements", N_("Sổ biến động"), id="show_movements", show=False),
         Binding("f5", "reload", N_("Tải lại"), id="reload", show=False),
     ]
 
@@ -44,7 +46,7 @@ class OverviewScreen(SisoScreen):
             Column(_("Nữ"), 6, align="right"),
             Column(_("DTTS"), 8, align="right"),
             Column(_("Tăng/giảm"), 9, align="right", drop=2),
-        ], empty=_("Năm học này chưa có lớp nào."), id="classes")
+        ], empty=_("Chưa có lớp: Ctrl+L thêm lớp, Ctrl+O nhập danh sách từ tệp."), id="classes")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -119,6 +121,15 @@ class OverviewScreen(SisoScreen):
         """F7: a new student transferring in (into the class under the cursor)."""
         key = self.query_one(VirtualList).cursor_key
         self.siso.record_event(None, klass_id=key[1] if key and key[0] == "class" else None)
+
+    def action_add_class(self) -> None:
+        self.siso.edit_class(None)
+
+    def action_edit_class(self) -> None:
+        """F4: change the homeroom teacher of the class under the cursor."""
+        key = self.query_one(VirtualList).cursor_key
+        if key and key[0] == "class":
+            self.siso.edit_class(key[1])
 
     def action_open_search(self) -> None:
         self.siso.open_search()

@@ -18,7 +18,7 @@ class SettingsScreen(SisoModal[bool]):
     """Dismisses with True when something was saved."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", N_("Lưu"), id="save", priority=True),
+        Binding("ctrl+s", "save", N_("Lưu"), id="save"),
         Binding("escape", "cancel", N_("Hủy"), id="cancel"),
     ]
 

@@ -62,7 +62,7 @@ class StudentForm(SisoModal[int | None]):
     edits one. Dismisses with the student's id, or None when cancelled."""
 
     BINDINGS = [
-        Binding("ctrl+s", "save", N_("Lưu"), id="save", priority=True),
+        Binding("ctrl+s", "save", N_("Lưu"), id="save"),
         Binding("f10", "save", N_("Lưu"), show=False),
         Binding("escape", "cancel", N_("Hủy"), id="cancel"),
     ]

@@ -50,7 +50,7 @@ class WelcomeScreen(SisoScreen):
     """Shown instead of the overview while the database has no school year."""
 
     BINDINGS = [
-        Binding("ctrl+s", "create", N_("Tạo trường"), id="create", priority=True),
+        Binding("ctrl+s", "create", N_("Tạo trường"), id="create"),
         Binding("f8", "demo", N_("Mở trường mẫu"), id="demo"),
     ]
 

@@ -1,0 +1,103 @@
+"""Add a class to the school year, or change a class's homeroom teacher (GVCN)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from db import school
+from db.errors import SisoError
+from db.models import SchoolClass
+from tui.i18n import N_, _
+from tui.screens.base import SisoModal, db_work
+
+# SisoError.field of db.school.add_class / update_class -> the input that shows it
+FIELDS = {"lop": "c-name", "khoi": "c-grade", "gvcn": "c-homeroom"}
+
+
+class ClassForm(SisoModal[int | None]):
+    """``ClassForm()`` adds a class to the app's year; ``ClassForm(klass_id)`` edits its GVCN.
+    Dismisses with the class id, or None."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", N_("Lưu"), id="save"),
+        Binding("escape", "cancel", N_("Hủy"), id="cancel"),
+    ]
+
+    def __init__(self, klass_id: int | None = None) -> None:
+        super().__init__()
+        self.klass_id = klass_id
+
+    def compose(self) -> ComposeResult:
+        klass = SchoolClass.get_by_id(self.klass_id) if self.klass_id else None
+        title = (_("Sửa lớp {name}").format(name=klass.name) if klass
+                 else _("Thêm lớp — năm học {year}").format(year=self.siso.year.name))
+        with Vertical(id="class-box", classes="form"):
+            yield Static(title, classes="form-title")
+            for key, label, value in (
+                    ("c-name", _("Tên lớp (ví dụ 6A1)"), klass.name if klass else ""),
+                    ("c-grade", _("Khối"), str(klass.grade) if klass else ""),
+                    ("c-homeroom", _("Giáo viên chủ nhiệm"), klass.homeroom if klass else "")):
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="field-label wide")
+                    yield Input(value, id=key, compact=True, disabled=bool(klass) and key != "c-homeroom")
+                yield Static("", id=f"e-{key}", classes="field-error")
+            yield Static("", id="e-form", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button(_("Lưu (Ctrl+S)"), id="save", variant="primary", compact=True)
+                yield Button(_("Hủy (Esc)"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#c-homeroom" if self.klass_id else "#c-name", Input).focus()
+
+    @on(Input.Changed, "#c-name")
+    def guess_grade(self, event: Input.Changed) -> None:
+        """6A1 → khối 6, while the grade box is still empty or was guessed."""
+        digits = ""
+        for ch in event.value.strip():
+            if not ch.isdigit():
+                break
+            digits += ch
+        grade = self.query_one("#c-grade", Input)
+        if digits and (not grade.value or getattr(self, "_guessed", None) == grade.value):
+            grade.value = self._guessed = digits
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.focus_next()
+
+    def show_error(self, field: str | None, message: str) -> None:
+        label = (self.query(f"#e-{FIELDS.get(field or '', '')}") or self.query("#e-form")).first(Static)
+        label.update(message)
+        label.add_class("shown")
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        for label in self.query(".field-error").results(Static):
+            label.update("")
+            label.remove_class("shown")
+        values = {key: self.query_one(f"#{key}", Input).value for key in FIELDS.values()}
+        self.save(values)
+
+    @db_work(group="save")
+    def save(self, values: dict[str, str]) -> None:
+        try:
+            if self.klass_id:
+                klass = school.update_class(SchoolClass.get_by_id(self.klass_id), values["c-homeroom"])
+            else:
+                klass = school.add_class(values["c-name"], values["c-grade"], self.siso.year,
+                                         values["c-homeroom"])
+        except SisoError as err:
+            self.app.call_from_thread(self.show_error, err.field, err.message)
+            return
+        self.app.call_from_thread(self.saved, klass.id, klass.name)
+
+    def saved(self, klass_id: int, name: str) -> None:
+        self.app.notify(_("Đã lưu lớp {name}.").format(name=name))
+        self.dismiss(klass_id)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
