@@ -46,6 +46,12 @@ async def test_search_screen_loads_once_and_filters_without_queries(db):
     total = len(roster.roster_rows(current_year(today), today))
     app = make_app(db=db.database, lang="vi", today=today)
     async with app.run_test(size=(80, 24)) as pilot:
+        overview = app.screen.query_one(VirtualList)
+        for _ in range(300):  # the overview's own counts are loaded first
+            if overview.row_count:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
         with count_queries(only_select=True) as opening:
             await pilot.press("f3")
             for _ in range(300):
