@@ -26,6 +26,20 @@ SQLITE_PRAGMAS = {
 MIGRATIONS: dict[int, callable] = {}
 
 
+def shown(target: str) -> str:
+    """The database's name as printed for the user: a URL without its password."""
+    if "://" not in target:
+        return target
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def default_db_path() -> Path:
     from platformdirs import user_data_dir
 
@@ -41,7 +55,7 @@ def _make_database(target: str) -> Database:
     if "://" in target:
         if not target.startswith(("postgres://", "postgresql://", "sqlite://")):
             raise SisoError(
-                f"Địa chỉ cơ sở dữ liệu «{target}» không được hỗ trợ: dùng đường dẫn tệp "
+                f"Địa chỉ cơ sở dữ liệu «{shown(target)}» không được hỗ trợ: dùng đường dẫn tệp "
                 "hoặc postgresql://người_dùng:mật_khẩu@máy/tên_csdl.",
                 "db",
             )
@@ -51,7 +65,7 @@ def _make_database(target: str) -> Database:
             path = target[len("sqlite:///"):] if target.startswith("sqlite:///") else target[9:]
             return _make_database(path)
         params = parse(target)
-        return PostgresqlDatabase(**params, autorollback=True)
+        return PostgresqlDatabase(**params)
     path = Path(target).expanduser()
     if path.exists() and path.is_dir():
         raise SisoError(f"«{path}» là một thư mục, cần đường dẫn tới một tệp cơ sở dữ liệu.", "db")
@@ -74,7 +88,7 @@ def open_database(target: str | None = None, *, create: bool = True) -> Database
     try:
         db.connect(reuse_if_open=True)
     except Exception as exc:  # noqa: BLE001 - driver errors differ per engine
-        raise SisoError(f"Không mở được cơ sở dữ liệu «{target}»: {exc}", "db") from None
+        raise SisoError(f"Không mở được cơ sở dữ liệu «{shown(target)}»: {exc}", "db") from None
     if isinstance(db, SqliteDatabase):
         try:
             db.execute_sql("PRAGMA schema_version").fetchone()
@@ -99,7 +113,7 @@ def ensure_schema(db: Database, target: str = "") -> None:
             raise SisoError(f"Tệp «{target}» là một cơ sở dữ liệu khác, không phải của siso.", "db")
         with db.atomic():
             db.create_tables(MODELS)
-            Meta.replace(key="schema_version", value=str(SCHEMA_VERSION)).execute()
+            Meta.put("schema_version", str(SCHEMA_VERSION))
         return
     if version > SCHEMA_VERSION:
         raise SisoError(
@@ -112,7 +126,7 @@ def ensure_schema(db: Database, target: str = "") -> None:
         with db.atomic():
             for v in range(version, SCHEMA_VERSION):
                 MIGRATIONS[v](db)
-            Meta.replace(key="schema_version", value=str(SCHEMA_VERSION)).execute()
+            Meta.put("schema_version", str(SCHEMA_VERSION))
 
 
 def backup(db: Database, label: str) -> Path | None:

@@ -391,8 +391,8 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
         _bulk_insert(Span, spans)
         Target.insert_many([{"year": year.id, "level": "THCS", "grade": None, "name": n, "value": v}
                             for n, v in TARGETS.items()]).execute()
-        Meta.replace(key=DEMO_KEY, value=json.dumps(
-            {"seed": seed, "students": students, "today": today.isoformat()})).execute()
+        Meta.put(DEMO_KEY, json.dumps({"seed": seed, "students": students,
+                                       "today": today.isoformat()}))
         info.update(classes=len(class_keys), events=len(event_rows))
     return year
 
@@ -524,4 +524,4 @@ def reset_database() -> None:
         db.create_tables(MODELS)
         from .connection import SCHEMA_VERSION
 
-        Meta.replace(key="schema_version", value=str(SCHEMA_VERSION)).execute()
+        Meta.put("schema_version", str(SCHEMA_VERSION))

@@ -34,18 +34,27 @@ class BaseModel(Model):
         legacy_table_names = False
 
 
-class Meta(BaseModel):
+class KeyValue(BaseModel):
+    """A table of ``key`` → ``value`` text."""
+
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+    @classmethod
+    def put(cls, key: str, value: str) -> None:
+        """Insert or overwrite one key, with SQL both SQLite and PostgreSQL accept
+        (``INSERT … ON CONFLICT (key) DO UPDATE``; ``Model.replace`` is SQLite-only)."""
+        (cls.insert(key=key, value=value)
+         .on_conflict(conflict_target=[cls.key], preserve=[cls.value])
+         .execute())
+
+
+class Meta(KeyValue):
     """Internal key/value facts about the database itself (schema version)."""
 
-    key = CharField(primary_key=True, max_length=64)
-    value = TextField()
 
-
-class Setting(BaseModel):
+class Setting(KeyValue):
     """The school's details, one row per key (see ``db.school.SETTINGS``)."""
-
-    key = CharField(primary_key=True, max_length=64)
-    value = TextField()
 
 
 class SchoolYear(BaseModel):

@@ -61,7 +61,7 @@ def set_settings(values: dict[str, str]) -> dict[str, str]:
     with audit.write("settings", "settings",
                      before={k: old.get(k) for k in clean}, after=clean):
         for k, v in clean.items():
-            Setting.replace(key=k, value=v).execute()
+            Setting.put(k, v)
     return clean
 
 
