@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from db.dates import fmt_date
+from db.errors import SisoError
 
 
 def register(groups):
@@ -37,7 +38,11 @@ def register(groups):
     p.add_argument("--search", help="tìm theo tên (không cần dấu) hoặc mã")
     p.add_argument("--as-of", dest="as_of", help="tính đến ngày (mặc định: hôm nay)")
     p.add_argument("--current", action="store_true", help="chỉ học sinh đang học")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--format", choices=LIST_FORMATS,
+                   help="định dạng: table, csv, json (màn hình hoặc tệp); xlsx, ods (cần -o). "
+                        "Mặc định: table, hoặc theo đuôi tệp khi có -o")
+    p.add_argument("-o", "--output", metavar="TỆP",
+                   help="ghi ra tệp (xlsx theo mẫu nhập lại được, ods, csv có BOM, json)")
     p.set_defaults(func=student_list)
 
     p = student.add_parser("show", help="xem một học sinh",
@@ -70,6 +75,8 @@ def student_add(args) -> int:
     return 0
 
 
+LIST_FORMATS = ["table", "csv", "json", "xlsx", "ods"]
+
 COLUMNS = [("stt", "STT"), ("ma", "Mã HS"), ("ho_ten", "Họ và tên"), ("ngay_sinh", "Ngày sinh"),
            ("gioi_tinh", "Giới tính"), ("dan_toc", "Dân tộc"), ("lop", "Lớp"),
            ("thon", "Thôn/làng"), ("trang_thai", "Trạng thái")]
@@ -98,10 +105,68 @@ def student_list(args) -> int:
     year = school.get_year(args.year)
     klass = school.get_class(args.klass, year) if args.klass else None
     day = default_day(year, args.as_of)
+    fmt = args.format
+    if args.output:
+        from pathlib import Path
+
+        fmt = fmt or Path(args.output).suffix.lstrip(".").lower()
+        if fmt not in LIST_FORMATS:
+            raise SisoError(f"Tệp «{args.output}»: chọn --format xlsx, ods, csv, json hoặc table "
+                            "(hoặc đặt đuôi tệp .xlsx, .ods, .csv, .json).", "format")
+    fmt = fmt or "table"
+    if fmt in ("xlsx", "ods") and not args.output:
+        raise SisoError(f"Định dạng {fmt} cần tên tệp: thêm -o TỆP, ví dụ -o danh-sach.{fmt}.", "output")
     rows = roster.roster_rows(year, day, klass=klass, search=args.search,
                               include_left=not args.current)
-    emit(roster_dicts(rows), COLUMNS, args.format)
+    if not args.output:
+        emit(roster_dicts(rows), COLUMNS, fmt)
+        return 0
+    title = (f"DANH SÁCH HỌC SINH{' LỚP ' + klass.name if klass else ''} NĂM HỌC {year.name}"
+             f" (tính đến ngày {fmt_date(day)})")
+    path = write_list_file(rows, args.output, fmt, title=title)
+    print(f"Đã ghi {len(rows)} học sinh vào {path}")
     return 0
+
+
+def write_list_file(rows, path, fmt: str, *, title: str):
+    """Write roster rows to ``path`` atomically: xlsx and ods in the export layout the
+    importer reads back (``exports.students.COLUMNS``), csv (UTF-8 with BOM, text that
+    could start a formula quoted), json and table with the columns of ``siso student list``."""
+    import io
+
+    from exports.files import BOM, atomic_path, atomic_write, csv_safe
+
+    from .output import _cell, emit
+
+    if fmt == "xlsx":
+        from exports.students import roster_export_rows, write_student_list
+
+        return write_student_list(roster_export_rows(rows), path, title=title)
+    if fmt == "ods":
+        import tablib
+
+        from exports.students import COLUMNS as EXPORT_COLUMNS
+        from exports.students import _value, roster_export_rows
+
+        ds = tablib.Dataset(title="Danh sách", headers=[label for _, label in EXPORT_COLUMNS])
+        for i, row in enumerate(roster_export_rows(rows), 1):
+            ds.append([_cell(_value(row, key, i)) if key not in ("stt", "grade") else _value(row, key, i)
+                       for key, _ in EXPORT_COLUMNS])
+        with atomic_path(path) as tmp:
+            tmp.write_bytes(ds.export("ods"))
+        return path
+    buf = io.StringIO()
+    if fmt == "csv":
+        import csv
+
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow([h for _, h in COLUMNS])
+        w.writerows([csv_safe(_cell(r.get(k))) for k, _ in COLUMNS] for r in roster_dicts(rows))
+        data = BOM + buf.getvalue()
+    else:
+        emit(roster_dicts(rows), COLUMNS, fmt, out=buf)
+        data = buf.getvalue()
+    return atomic_write(path, data.encode("utf-8"))
 
 
 def student_show(args) -> int:
