@@ -127,6 +127,40 @@ def ensure_schema(db: Database, target: str = "") -> None:
             for v in range(version, SCHEMA_VERSION):
                 MIGRATIONS[v](db)
             Meta.put("schema_version", str(SCHEMA_VERSION))
+    ensure_indexes(db)
+
+
+def _schema_objects(db: Database) -> set[str]:
+    """The names of the tables and indexes the database has (one catalogue query)."""
+    if isinstance(db, SqliteDatabase):
+        sql = "SELECT name FROM sqlite_master WHERE type IN ('table', 'index')"
+    else:
+        sql = ("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+               "UNION SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+    return {row[0] for row in db.execute_sql(sql)}
+
+
+def missing_schema_objects(db: Database) -> list[str]:
+    """Tables and indexes of the models that the database lacks: an index added to
+    ``db/models.py`` after a database was created (same schema version) is not in it."""
+    expected = {m._meta.table_name for m in MODELS}
+    expected |= {index._name for m in MODELS for index in m._meta.fields_to_index()}
+    return sorted(expected - _schema_objects(db))
+
+
+def ensure_indexes(db: Database) -> list[str]:
+    """Create whatever table or index of the models is missing (``IF NOT EXISTS``, so it is
+    idempotent); when nothing is missing this costs one catalogue query. Returns the names
+    created."""
+    missing = missing_schema_objects(db)
+    if missing:
+        try:
+            with db.atomic():
+                db.create_tables(MODELS, safe=True)
+        except Exception as exc:  # noqa: BLE001 - a unique index over duplicate rows, a read-only file…
+            raise SisoError(f"Không tạo được chỉ mục {', '.join(missing)} trong cơ sở dữ liệu: {exc}",
+                            "db") from None
+    return missing
 
 
 def backup(db: Database, label: str) -> Path | None:
