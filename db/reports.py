@@ -111,19 +111,35 @@ _MINORITY = Student.ethnic.between("02", "54")
 _DISABLED = Student.disability.is_null(False) & (Student.disability != "")
 
 
-def _classes(year: SchoolYear) -> list[SchoolClass]:
-    return sorted(SchoolClass.select().where(SchoolClass.year == year.id),
-                  key=lambda c: (c.grade, text.natural_key(c.name)))
+def _classes(year: SchoolYear) -> list:
+    """The year's classes (id, name, grade, homeroom) by grade then natural name order."""
+    q = (SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolClass.grade, SchoolClass.homeroom)
+         .where(SchoolClass.year == year.id).namedtuples())
+    return sorted(q, key=lambda c: (c.grade, text.natural_key(c.name)))
 
 
-def _headcounts(year: SchoolYear, day: date) -> dict[int, dict]:
-    """{class id: {ts, nu, dtts, kt}} at the end of ``day`` — one grouped query."""
-    q = (Span.select(Span.klass, fn.COUNT(Span.id), _sum_if(Student.female == True),  # noqa: E712
-                     _sum_if(_MINORITY), _sum_if(_DISABLED))
+def _headcounts_at(year: SchoolYear, first: date, second: date) -> tuple[dict[int, dict], dict[int, dict]]:
+    """{class id: {ts, nu, dtts, kt}} at the end of ``first`` and at the end of ``second``
+    (``first <= second``): one grouped query, one pass over the spans open on either day
+    joined once to the students."""
+    a = _open_on(first)
+    b = Span.end.is_null() | (Span.end > second)  # with the WHERE below: open at the end of second
+    female = Student.female == True  # noqa: E712
+    cols = [_sum_if(a), _sum_if(a & female), _sum_if(a & _MINORITY), _sum_if(a & _DISABLED),
+            _sum_if(b), _sum_if(b & female), _sum_if(b & _MINORITY), _sum_if(b & _DISABLED)]
+    q = (Span.select(Span.klass, *cols)
          .join(Student, on=(Student.id == Span.student))
-         .where((Span.year == year.id) & _open_on(day))
+         .where((Span.year == year.id) & (Span.start <= second)
+                & (Span.end.is_null() | (Span.end > first)))
          .group_by(Span.klass))
-    return {k: dict(zip(HEAD, (int(x or 0) for x in rest))) for k, *rest in q.tuples()}
+    at_first, at_second = {}, {}
+    for k, *rest in q.tuples():
+        n = [int(x or 0) for x in rest]
+        if n[0]:
+            at_first[k] = dict(zip(HEAD, n[:4]))
+        if n[4]:
+            at_second[k] = dict(zip(HEAD, n[4:]))
+    return at_first, at_second
 
 
 def _movements(year: SchoolYear, ref: date, start: date, as_of: date) -> dict[int, dict]:
@@ -244,8 +260,7 @@ def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
     """
     start, as_of = resolve_period(year, as_of, start)
     ref = min(year.ref_date, as_of)
-    at_ref = _headcounts(year, ref)
-    now = _headcounts(year, as_of)
+    at_ref, now = _headcounts_at(year, ref, as_of)  # ref <= as_of
     moves = _movements(year, ref, start, as_of)
     still_out = _dropouts_still_out(year, ref, as_of)
     zero_head = dict.fromkeys(HEAD, 0)
@@ -277,7 +292,7 @@ def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
             lech.append({"pham_vi": f"Khối {grade}", "lop": None, "khoi": grade,
                          "hien_co": g["hien_co"]["ts"], "theo_bien_dong": balance_of(g),
                          "hoc_sinh": students})
-    school = _with_rates(_sum_rows(class_rows))
+    school = _with_rates(_sum_rows(grade_rows))  # the grades add up to the classes
     if balance_of(school) != school["hien_co"]["ts"]:
         lech.append({"pham_vi": "Toàn trường", "lop": None, "khoi": None,
                      "hien_co": school["hien_co"]["ts"], "theo_bien_dong": balance_of(school),
