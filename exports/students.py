@@ -65,24 +65,21 @@ def _value(row: dict, key: str, index: int):
     return str(value)  # codes, ids and phone numbers stay text (leading zeros)
 
 
-def roster_export_rows(rows) -> list[dict]:
+def roster_export_rows(rows: list):
     """``db.roster.Row`` tuples as the dicts ``write_student_list`` takes, with the fields a
-    roster row does not carry (commune, birthplace, address) read in one query."""
+    roster row does not carry (commune, birthplace, address) read in one query. A generator:
+    each dict is made when the writer reaches it, so 60,000 of them never sit in memory."""
     from db.models import Student
 
-    rows = list(rows)
-    ids = [r.id for r in rows]
     q = Student.select(Student.id, *(getattr(Student, f) for f in EXTRA_FIELDS))
-    if len(ids) <= 500:  # a class or a search: only these students
-        q = q.where(Student.id.in_(ids))
+    if len(rows) <= 500:  # a class or a search: only these students
+        q = q.where(Student.id.in_([r.id for r in rows]))
     extra = {sid: rest for sid, *rest in q.tuples()}
-    out = []
     for r in rows:
         d = r._asdict()
         d["full_name"] = r.full_name
         d.update(zip(EXTRA_FIELDS, extra.get(r.id, ("", "", ""))))
-        out.append(d)
-    return out
+        yield d
 
 
 # ---- the xlsx package --------------------------------------------------------------------------
