@@ -1,5 +1,7 @@
 """The list screens fetch their rows with one query per screen, not one per row
-(peewee's playhouse.test_utils.count_queries counts every statement sent)."""
+(peewee's playhouse.test_utils.count_queries counts every statement sent). The
+whole-school list is narrow (``roster.roster_index``): one list query, one query for the
+classes of the year, then one query per page of rows shown (never one per row)."""
 
 from datetime import date
 
@@ -36,6 +38,44 @@ def test_in_memory_search_matches_the_sql_search_without_a_query(db):
         assert found == [r.id for r in roster.roster_rows(year, day, search=query)], query
 
 
+PAGE_QUERY = 'FROM "student" AS "t1" WHERE ("t1"."id" IN ('
+
+
+def page_sizes(counter) -> list[int]:
+    """The number of students each page query read; fails on any other kind of query."""
+    sizes = []
+    for q in counter.get_queries():
+        assert PAGE_QUERY in q.msg[0], q.msg[0]
+        sizes.append(len(q.msg[1]))
+    return sizes
+
+
+def test_roster_index_is_roster_rows_read_a_page_at_a_time(db):
+    build_demo(students=150, seed=4, today=date(2024, 11, 20))
+    day = date(2024, 11, 20)
+    year = current_year(day)
+    for kwargs in ({}, {"grades": [7]}, {"include_left": False}, {"grades": [6, 9], "include_left": False}):
+        rows = roster.roster_rows(year, day, **kwargs)
+        with count_queries() as loading:
+            index = roster.roster_index(year, day, **kwargs)
+        # the classes of the year, then the list itself
+        assert loading.count == 2, kwargs
+        assert sum('FROM "span"' in q.msg[0] for q in loading.get_queries()) == 1
+        assert list(index.ids) == [r.id for r in rows]
+        assert index.keys == [roster.search_key(r) for r in rows]
+        assert [s for s in index.status] == [r.status for r in rows]
+        n = len(rows)
+        with count_queries() as paging:
+            read = [index.row(i, range(i + 1, min(i + index.PAGE, n))) for i in range(n)]
+        assert read == rows, kwargs
+        # a page of PAGE rows per query, and nothing read twice
+        assert paging.count == -(-n // index.PAGE)
+        assert sum(page_sizes(paging)) == n
+        with count_queries() as again:
+            assert index.row(n - 1) == rows[-1]
+        assert again.count == 0
+
+
 async def test_search_screen_loads_once_and_filters_without_queries(db):
     from tui.app import make_app
     from tui.screens.search import SearchScreen
@@ -58,15 +98,35 @@ async def test_search_screen_loads_once_and_filters_without_queries(db):
                 if isinstance(app.screen, SearchScreen) and app.screen.result_query == "":
                     break
                 await pilot.pause(0.01)
+            await pilot.pause()
         vlist = app.screen.query_one(VirtualList)
         assert vlist.row_count == total
-        # the students come in one statement (plus the school year the screen asks for)
-        assert sum("FROM \"span\"" in q.msg[0] for q in opening.get_queries()) == 1
-        assert opening.count <= 3
+        queries = [q.msg[0] for q in opening.get_queries()]
+        # the students come in one statement, the classes in another, the school year the
+        # screen asks for, and one query for the page of rows on screen
+        assert sum('FROM "span"' in q for q in queries) == 1
+        assert sum('FROM "school_class"' in q for q in queries) == 1
+        assert sum(PAGE_QUERY in q for q in queries) == 1
+        assert all('FROM "school_year"' in q for q in queries
+                   if not ('FROM "span"' in q or 'FROM "school_class"' in q or PAGE_QUERY in q))
+        assert opening.count <= 5
         with count_queries() as typing:
-            await pilot.press(*"nguyen")
-            await pilot.pause()
-        assert typing.count == 0
+            for ch in "nguyen":
+                await pilot.press(ch)
+                await pilot.pause()
+        # typing filters in memory: at most the page of rows newly on screen per keystroke
+        sizes = page_sizes(typing)
+        assert len(sizes) <= len("nguyen")
+        assert all(1 <= n <= roster.RosterIndex.PAGE for n in sizes)
         assert app.screen.result_query == "nguyen"
         assert 0 < vlist.row_count < total
         assert all("Nguy" in row[2] for row in vlist.rows)
+        # the same students as the SQL search, in the same order
+        assert [vlist._keys[i] for i in range(vlist.row_count)] == \
+            [r.id for r in roster.roster_rows(current_year(today), today, search="nguyen")]
+        # moving to the end of the list reads the last page with one query
+        with count_queries() as paging:
+            await pilot.press("ctrl+end")
+            await pilot.pause()
+        assert len(page_sizes(paging)) <= 1
+        assert vlist.cursor == vlist.row_count - 1

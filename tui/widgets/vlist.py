@@ -12,6 +12,8 @@ database.
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from typing import Any, Callable, NamedTuple, Sequence
 
 from rich.cells import cell_len, set_cell_size
@@ -74,6 +76,40 @@ class LazyRows(Sequence):
         return self.make(index, self.items[index])
 
 
+class Subset(Sequence):
+    """``base[p]`` for each ``p`` of ``positions`` (ascending): the keys or dim flags of a
+    filtered list without copying them (a keystroke over 60,000 rows builds nothing).
+    ``index`` is fast when ``base`` is a list, tuple or array (searched in C)."""
+
+    __slots__ = ("base", "positions")
+
+    def __init__(self, base: Sequence, positions: Sequence[int]) -> None:
+        self.base = base
+        self.positions = positions
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.base[p] for p in self.positions[index]]
+        return self.base[self.positions[index]]
+
+    def index(self, value, start: int = 0, stop: int | None = None) -> int:
+        at = self.base.index(value)  # unique keys: the one place in base
+        k = bisect_left(self.positions, at)
+        if k < len(self.positions) and self.positions[k] == at:
+            return k
+        raise ValueError(value)
+
+    def __contains__(self, value) -> bool:
+        try:
+            self.index(value)
+        except ValueError:
+            return False
+        return True
+
+
 class VirtualList(ScrollView, can_focus=True):
     """Rows of columns with a cursor; line 0 is the (fixed) header."""
 
@@ -129,7 +165,7 @@ class VirtualList(ScrollView, can_focus=True):
         self.columns = list(columns)
         self.empty_text = empty
         self._rows: Sequence[tuple] = []
-        self._keys: list[Any] | None = None
+        self._keys: Sequence[Any] | None = None
         self._dim: Sequence[bool] | None = None
         self._layout: list[tuple[int, int]] = []  # (column index, width) of shown columns
         self._layout_width = -1
@@ -161,11 +197,13 @@ class VirtualList(ScrollView, can_focus=True):
         """Replace the rows. The cursor stays on the same key when it is still there,
         otherwise on the same position (clamped to the new length).
 
-        ``rows`` may be a :class:`LazyRows`: only the rows on screen are ever made."""
+        ``rows`` may be a :class:`LazyRows`: only the rows on screen are ever made; ``keys``
+        and ``dim`` may be :class:`Subset` views (kept as they are, not copied)."""
         old_key = self.cursor_key
         old_cursor = self.cursor
         self._rows = rows if isinstance(rows, (list, tuple, LazyRows)) else list(rows)
-        self._keys = list(keys) if keys is not None else None
+        self._keys = keys if keys is None or isinstance(keys, (list, tuple, array, Subset)) \
+            else list(keys)
         self._dim = dim
         self._cache.clear()
         new_cursor = min(old_cursor, max(len(self._rows) - 1, 0))
@@ -174,7 +212,17 @@ class VirtualList(ScrollView, can_focus=True):
                 new_cursor = self._keys.index(old_key)
             except ValueError:
                 pass
-        self.virtual_size = Size(self.size.width, len(self._rows) + 1)
+        size = Size(self.size.width, len(self._rows) + 1)
+        if self.is_mounted and size != self.virtual_size:
+            # no layout of the screen for a new row count (the list fills its region
+            # whatever the count): the scrollbar is updated here, so the new rows and the
+            # scrollbar reach the terminal in one frame, not two (a layout always repaints
+            # a ScrollView's scrollbar once more, a frame later). A scrollbar that appears
+            # or disappears still asks for a layout (show_vertical_scrollbar).
+            self.set_reactive(VirtualList.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
         self.set_reactive(VirtualList.cursor, new_cursor)
         self._post_highlight()
         self._scroll_cursor_into_view()
@@ -306,6 +354,17 @@ class VirtualList(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self._cache.clear()
         self.refresh()
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size,
+                      layout: bool = True) -> bool:
+        # Textual's ScrollView updates (and repaints) its scrollbar after every layout of the
+        # screen, as the compositor's virtual size is never the list's own; the repaint
+        # arrives a frame late, e.g. on every keystroke in an Input (its width changes, so the
+        # screen is laid out again). The list updates its scrollbar itself when its rows
+        # change (set_rows); here only a new size or container needs it.
+        if size == self._size and container_size == self.container_size:
+            return False
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self) -> None:
         self._cache.clear()
