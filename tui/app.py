@@ -78,12 +78,33 @@ StudentScreen = _Later("tui.screens.student", "StudentScreen")
 StudentForm = _Later("tui.screens.student_form", "StudentForm")
 WelcomeScreen = _Later("tui.screens.welcome", "WelcomeScreen")
 YearScreen = _Later("tui.screens.years", "YearScreen")
+# imported in the background once the first screen is usable (the most used next screens)
+PRELOAD = ("tui.screens.search", "tui.screens.roster", "tui.screens.student")
+
+
+def _styled(factory):
+    """A mode's screen factory whose screen is not re-styled when first shown.
+
+    Textual marks a new mode screen as out of date with the app's CSS
+    (``_css_update_count`` -1), so showing it the first time re-parses the whole stylesheet
+    twice (``refresh_css``): about 0.1 s at start-up and on the first F3. A new screen is
+    styled anyway when it is mounted, with the app's current CSS (its widgets' own CSS is
+    added then); a later change of theme still refreshes every screen."""
+
+    def make():
+        screen = factory()
+        screen._css_update_count = screen.app._css_update_count
+        return screen
+
+    return make
+
+
 class SisoApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "siso"
     ENABLE_COMMAND_PALETTE = True
 
-    MODES = {"overview": OverviewScreen, "search": SearchScreen}
+    MODES = {"overview": _styled(OverviewScreen), "search": _styled(SearchScreen)}
     SECTIONS = ("movements", "reports", "dashboard")  # modes added per app (they need the year)
 
     BINDINGS = [
@@ -115,7 +136,8 @@ class SisoApp(App[int]):
         self.year_id: int | None = current.id if current else None
         self.title = school.get_settings().get("ten_truong") or "siso"
         for mode in self.SECTIONS:
-            self.add_mode(mode, self._section_factory(mode))
+            self.add_mode(mode, _styled(self._section_factory(mode)))
+        self._preloading = False
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -161,6 +183,22 @@ class SisoApp(App[int]):
             self.push_screen(WelcomeScreen())
         else:
             self.switch_mode("overview")
+
+    def on_virtual_list_highlighted(self) -> None:
+        """The first list has been filled (the overview's classes): the screen is usable.
+        The list screens are imported then, in the background, so that F3 or Enter on a
+        class does not wait for their import."""
+        if not self._preloading:
+            self._preloading = True
+            self.run_worker(self._preload_screens, thread=True, group="preload",
+                            exit_on_error=False)
+
+    @staticmethod
+    def _preload_screens() -> None:
+        import importlib
+
+        for module in PRELOAD:
+            importlib.import_module(module)
 
     def school_ready(self) -> None:
         """The welcome screen created the school (or the demo): show its current year."""
@@ -258,7 +296,7 @@ class SisoApp(App[int]):
         for mode in self.SECTIONS:
             if mode in self._screen_stacks:
                 self.remove_mode(mode)
-                self.add_mode(mode, self._section_factory(mode))
+                self.add_mode(mode, _styled(self._section_factory(mode)))
 
     def open_movements(self) -> None:
         self.switch_mode("movements")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from importlib.metadata import PackageNotFoundError, version
 
 from peewee import DatabaseError
 
@@ -32,10 +31,25 @@ MODULES = ["school", "students", "demo", "events", "reports", "imports"]
 
 
 def _version() -> str:
+    # imported here: importlib.metadata and reading the package metadata cost about 40 ms
+    # of every start (the TUI's included), and only --version needs them
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("siso")
     except PackageNotFoundError:
         return "0+unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: the version is read only when asked for."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS,
+                 help="in phiên bản rồi thoát"):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        parser.exit(message=f"siso {_version()}\n")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,7 +66,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="siso", description="siso — quản lý sĩ số học sinh.")
-    parser.add_argument("--version", action="version", version=f"siso {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--db", help="tệp SQLite hoặc postgresql://… (mặc định: SISO_DB hoặc thư mục dữ liệu)")
     parser.add_argument("--lang", choices=["vi", "en"], help="ngôn ngữ giao diện")
     parser.add_argument("--user", help="người thực hiện ghi vào nhật ký (mặc định: tài khoản máy)")
