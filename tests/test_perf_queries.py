@@ -76,9 +76,38 @@ def test_roster_index_is_roster_rows_read_a_page_at_a_time(db):
         assert again.count == 0
 
 
-async def test_search_screen_loads_once_and_filters_without_queries(db):
-    from tui.app import make_app
+LIST_QUERY = 'AS "later"'  # the roster list query (the latest span of each student)
+
+
+async def open_search(app, pilot, after_write: bool):
+    """Start, wait for the overview and the background reading after it, (write,) F3;
+    returns the queries sent for F3."""
     from tui.screens.search import SearchScreen
+    from tui.widgets.vlist import VirtualList
+
+    overview = app.screen.query_one(VirtualList)
+    for _ in range(300):  # the overview's own counts are loaded first
+        if overview.row_count:
+            break
+        await pilot.pause(0.01)
+    await app.workers.wait_for_complete()  # the list screens and the list, read after start
+    await pilot.pause()
+    if after_write:
+        app.data_changed()  # a write: the list read before it is not shown
+        await app.workers.wait_for_complete()  # the overview's own reload
+        await pilot.pause()
+    with count_queries(only_select=True) as opening:
+        await pilot.press("f3")
+        for _ in range(300):
+            if isinstance(app.screen, SearchScreen) and app.screen.result_query == "":
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+    return [q.msg[0] for q in opening.get_queries()]
+
+
+async def test_search_screen_after_a_write_reads_the_list_in_one_query(db):
+    from tui.app import make_app
     from tui.widgets.vlist import VirtualList
 
     today = date(2024, 11, 20)
@@ -86,47 +115,56 @@ async def test_search_screen_loads_once_and_filters_without_queries(db):
     total = len(roster.roster_rows(current_year(today), today))
     app = make_app(db=db.database, lang="vi", today=today)
     async with app.run_test(size=(80, 24)) as pilot:
-        overview = app.screen.query_one(VirtualList)
-        for _ in range(300):  # the overview's own counts are loaded first
-            if overview.row_count:
-                break
-            await pilot.pause(0.01)
-        await pilot.pause()
-        with count_queries(only_select=True) as opening:
-            await pilot.press("f3")
-            for _ in range(300):
-                if isinstance(app.screen, SearchScreen) and app.screen.result_query == "":
-                    break
-                await pilot.pause(0.01)
-            await pilot.pause()
-        vlist = app.screen.query_one(VirtualList)
-        assert vlist.row_count == total
-        queries = [q.msg[0] for q in opening.get_queries()]
+        queries = await open_search(app, pilot, after_write=True)
+        assert app.screen.query_one(VirtualList).row_count == total
         # the students come in one statement, the classes in another, the school year the
         # screen asks for, and one query for the page of rows on screen
-        assert sum('FROM "span"' in q for q in queries) == 1
+        assert sum(LIST_QUERY in q for q in queries) == 1
         assert sum('FROM "school_class"' in q for q in queries) == 1
         assert sum(PAGE_QUERY in q for q in queries) == 1
         assert all('FROM "school_year"' in q for q in queries
-                   if not ('FROM "span"' in q or 'FROM "school_class"' in q or PAGE_QUERY in q))
-        assert opening.count <= 5
-        with count_queries() as typing:
-            for ch in "nguyen":
-                await pilot.press(ch)
+                   if not (LIST_QUERY in q or 'FROM "school_class"' in q or PAGE_QUERY in q))
+        assert len(queries) <= 5
+
+
+async def test_search_screen_loads_once_and_filters_without_queries(db):
+    from tui.app import make_app
+    from tui.widgets.vlist import VirtualList
+
+    today = date(2024, 11, 20)
+    build_demo(students=150, seed=5, today=today)
+    total = len(roster.roster_rows(current_year(today), today))
+    expected = [r.id for r in roster.roster_rows(current_year(today), today, search="nguyen")]
+    app = make_app(db=db.database, lang="vi", today=today)
+    with count_queries(only_select=True) as everything:
+        async with app.run_test(size=(80, 24)) as pilot:
+            queries = await open_search(app, pilot, after_write=False)
+            vlist = app.screen.query_one(VirtualList)
+            assert vlist.row_count == total
+            # the list was read in the background once the overview was shown: F3 sends
+            # only the query for the page of rows on screen (and the school year it asks for)
+            assert sum(LIST_QUERY in q for q in queries) == 0
+            assert sum(PAGE_QUERY in q for q in queries) == 1
+            assert all('FROM "school_year"' in q for q in queries if PAGE_QUERY not in q)
+            assert len(queries) <= 3
+            with count_queries() as typing:
+                for ch in "nguyen":
+                    await pilot.press(ch)
+                    await pilot.pause()
+            # typing filters in memory: at most the page of rows newly on screen per keystroke
+            sizes = page_sizes(typing)
+            assert len(sizes) <= len("nguyen")
+            assert all(1 <= n <= roster.RosterIndex.PAGE for n in sizes)
+            assert app.screen.result_query == "nguyen"
+            assert 0 < vlist.row_count < total
+            assert all("Nguy" in row[2] for row in vlist.rows)
+            # the same students as the SQL search, in the same order
+            assert [vlist._keys[i] for i in range(vlist.row_count)] == expected
+            # moving to the end of the list reads the last page with one query
+            with count_queries() as paging:
+                await pilot.press("ctrl+end")
                 await pilot.pause()
-        # typing filters in memory: at most the page of rows newly on screen per keystroke
-        sizes = page_sizes(typing)
-        assert len(sizes) <= len("nguyen")
-        assert all(1 <= n <= roster.RosterIndex.PAGE for n in sizes)
-        assert app.screen.result_query == "nguyen"
-        assert 0 < vlist.row_count < total
-        assert all("Nguy" in row[2] for row in vlist.rows)
-        # the same students as the SQL search, in the same order
-        assert [vlist._keys[i] for i in range(vlist.row_count)] == \
-            [r.id for r in roster.roster_rows(current_year(today), today, search="nguyen")]
-        # moving to the end of the list reads the last page with one query
-        with count_queries() as paging:
-            await pilot.press("ctrl+end")
-            await pilot.pause()
-        assert len(page_sizes(paging)) <= 1
-        assert vlist.cursor == vlist.row_count - 1
+            assert len(page_sizes(paging)) <= 1
+            assert vlist.cursor == vlist.row_count - 1
+    # from start to the end of the search: the year's list was read once
+    assert sum(LIST_QUERY in q.msg[0] for q in everything.get_queries()) == 1

@@ -36,7 +36,9 @@ Hooks for new screens (events, reports, import …):
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from datetime import date
+from functools import partial
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -46,7 +48,7 @@ from textual.worker import WorkerState
 from db import school
 from db.connection import open_database
 from db.errors import SisoError
-from db.models import SchoolYear
+from db.models import SchoolYear, database
 from tui.i18n import N_, _, set_language, translate_bindings
 from tui.screens.overview import OverviewScreen
 
@@ -138,6 +140,8 @@ class SisoApp(App[int]):
         for mode in self.SECTIONS:
             self.add_mode(mode, _styled(self._section_factory(mode)))
         self._preloading = False
+        # the whole-school list read in the background: ((year id, day), Future) or None
+        self._whole_list: tuple[tuple, Future] | None = None
 
     # ---- state ---------------------------------------------------------------------------
 
@@ -169,6 +173,7 @@ class SisoApp(App[int]):
 
     def data_changed(self) -> None:
         """Something was written: every open screen with a ``reload()`` reloads."""
+        self._whole_list = None  # read before the write: not used
         for stack in self._screen_stacks.values():
             for screen in stack:
                 reload = getattr(screen, "reload", None)
@@ -190,15 +195,45 @@ class SisoApp(App[int]):
         class does not wait for their import."""
         if not self._preloading:
             self._preloading = True
-            self.run_worker(self._preload_screens, thread=True, group="preload",
-                            exit_on_error=False)
+            year = self.year
+            if year is not None:
+                self._whole_list = ((year.id, self.day), Future())
+            self.run_worker(partial(self._preload, year, self.day, self._whole_list),
+                            thread=True, group="preload", exit_on_error=False)
 
     @staticmethod
-    def _preload_screens() -> None:
+    def _preload(year, day, whole_list) -> None:
+        """In a thread, once the first screen is usable: import the list screens, then read
+        the year's whole-school list (F3 then shows it without waiting for the query)."""
         import importlib
 
-        for module in PRELOAD:
-            importlib.import_module(module)
+        try:
+            for module in PRELOAD:
+                importlib.import_module(module)
+            if whole_list is not None:
+                from tui.screens.search import read_index
+
+                try:
+                    whole_list[1].set_result(read_index(year, day))
+                except Exception as err:  # F3 reads the list itself (and reports the error)
+                    whole_list[1].set_exception(err)
+        finally:
+            if database.obj is not None and not database.is_closed() \
+                    and not database.in_transaction():
+                database.close()  # this thread's own connection
+
+    def take_whole_list(self, year, day):
+        """The whole-school list of ``year`` on ``day`` read in the background after start
+        (waiting for it if it is still being read), or None: not read, another year or day,
+        a write since, or already taken. Called from a worker thread."""
+        whole_list = self._whole_list
+        if whole_list is None or whole_list[0] != (year.id, day):
+            return None
+        self._whole_list = None
+        try:
+            return whole_list[1].result()
+        except Exception:
+            return None
 
     def school_ready(self) -> None:
         """The welcome screen created the school (or the demo): show its current year."""

@@ -15,6 +15,13 @@ from tui.screens.roster import ListNavigation, student_cells, student_columns
 from tui.widgets.vlist import LazyRows, Subset, VirtualList
 
 
+def read_index(year, day) -> tuple[roster.RosterIndex, bytes]:
+    """The year's whole-school list as the search screen keeps it: the narrow index and a
+    dim flag (1: the student has left) per row."""
+    index = roster.roster_index(year, day)
+    return index, bytes(status != "dang_hoc" for status in index.status)
+
+
 class SearchScreen(ListNavigation, SisoScreen):
     """Every student of the school year. The year's list is loaded once, narrow (a
     ``roster.RosterIndex``: ids, search keys, classes and statuses, in a worker); each
@@ -69,8 +76,8 @@ class SearchScreen(ListNavigation, SisoScreen):
 
     @db_work(group="search")
     def load(self, year, day) -> None:
-        index = roster.roster_index(year, day)
-        dim = bytes(status != "dang_hoc" for status in index.status)
+        # the list read in the background after start-up, when nothing was written since
+        index, dim = self.siso.take_whole_list(year, day) or read_index(year, day)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.loaded, index, dim, year.name)
 
