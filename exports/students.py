@@ -69,12 +69,12 @@ def roster_export_rows(rows: list):
     """``db.roster.Row`` tuples as the dicts ``write_student_list`` takes, with the fields a
     roster row does not carry (commune, birthplace, address) read in one query. A generator:
     each dict is made when the writer reaches it, so 60,000 of them never sit in memory."""
-    from db.models import Student
+    from db.models import Student, database
 
     q = Student.select(Student.id, *(getattr(Student, f) for f in EXTRA_FIELDS))
     if len(rows) <= 500:  # a class or a search: only these students
         q = q.where(Student.id.in_([r.id for r in rows]))
-    extra = {sid: rest for sid, *rest in q.tuples()}
+    extra = {sid: rest for sid, *rest in database.execute(q)}  # raw text columns: no conversion
     for r in rows:
         d = r._asdict()
         d["full_name"] = r.full_name
