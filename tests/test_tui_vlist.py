@@ -95,3 +95,39 @@ def test_fit_cuts_and_pads_by_cells():
     assert fit("An", 5) == "An   "
     assert fit("42", 5, "right") == "   42"
     assert fit("x", 3, "center") == " x "
+
+
+def test_subset_is_a_filtered_view_with_a_fast_index():
+    from array import array
+
+    from tui.widgets.vlist import Subset
+
+    ids = array("q", [10, 20, 30, 40, 50])
+    view = Subset(ids, [1, 3, 4])
+    assert list(view) == [20, 40, 50] and len(view) == 3
+    assert view[-1] == 50 and view[0:2] == [20, 40]
+    assert view.index(40) == 1 and 40 in view
+    assert 30 not in view and 99 not in view  # in the base but filtered out; not at all
+    assert list(Subset(b"\x00\x01\x00", range(3))) == [0, 1, 0]
+
+
+async def test_set_rows_with_subset_keys_keeps_the_cursor_on_the_same_key():
+    from tui.widgets.vlist import LazyRows, Subset
+
+    app = ListApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        vlist = app.query_one(VirtualList)
+        keys = [1000 + i for i in range(N)]
+        dim = bytes(i % 2 for i in range(N))
+        await pilot.press("down", "down", "down")
+        assert vlist.cursor_key == 1003
+        odd = range(1, N, 2)  # a filter keeps the odd rows: 1003 is the second of them
+        vlist.set_rows(LazyRows(odd, lambda pos, i: (str(pos + 1), f"Học sinh {i + 1}")),
+                       keys=Subset(keys, odd), dim=Subset(dim, odd))
+        assert vlist.row_count == N // 2
+        assert vlist.cursor == 1 and vlist.cursor_key == 1003
+        assert vlist.cursor_row == ("2", "Học sinh 4")
+        assert vlist.move_to_key(1000 + N - 1) and vlist.cursor == N // 2 - 1
+        assert not vlist.move_to_key(1002)  # filtered out: the cursor stays
+        await pilot.press("enter")
+        assert app.selected[-1] == (N // 2 - 1, 1000 + N - 1, (str(N // 2), f"Học sinh {N}"))

@@ -14,7 +14,7 @@ from db.dates import fmt_date
 from db.models import SchoolClass
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
-from tui.widgets.vlist import Column, LazyRows, VirtualList
+from tui.widgets.vlist import Column, LazyRows, Subset, VirtualList
 
 
 def student_columns(with_class: bool = False) -> list[Column]:
@@ -81,6 +81,8 @@ class RosterScreen(ListNavigation, SisoScreen):
         self.all_rows: list[roster.Row] = []
         self._folded: list[str] = []
         self._cells: list[tuple] = []
+        self._ids: list[int] = []
+        self._dim = b""  # 1 for each row whose student has left
 
     @property
     def selected_student_id(self) -> int | None:
@@ -123,6 +125,8 @@ class RosterScreen(ListNavigation, SisoScreen):
         # cells are made only for the rows on screen; the stored folded name is searched
         self._cells = LazyRows(rows, lambda i, r: student_cells(i + 1, r, with_class))
         self._folded = [f"{r.name_folded} {r.code.lower()}" for r in rows]
+        self._ids = [r.id for r in rows]
+        self._dim = bytes(r.status != "dang_hoc" for r in rows)
         self.apply_filter(self.query_one("#filter", Input).value)
         enrolled = sum(1 for r in rows if r.status == "dang_hoc")
         female = sum(1 for r in rows if r.status == "dang_hoc" and r.female)
@@ -142,8 +146,8 @@ class RosterScreen(ListNavigation, SisoScreen):
             range(len(self._cells))
         cells = self._cells
         self.query_one(VirtualList).set_rows(
-            LazyRows(idx, lambda _pos, i: cells[i]), keys=[self.all_rows[i].id for i in idx],
-            dim=[self.all_rows[i].status != "dang_hoc" for i in idx])
+            LazyRows(idx, lambda _pos, i: cells[i]), keys=Subset(self._ids, idx),
+            dim=Subset(self._dim, idx))
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
