@@ -120,25 +120,34 @@ def _classes(year: SchoolYear) -> list:
 
 def _headcounts_at(year: SchoolYear, first: date, second: date) -> tuple[dict[int, dict], dict[int, dict]]:
     """{class id: {ts, nu, dtts, kt}} at the end of ``first`` and at the end of ``second``
-    (``first <= second``): one grouped query, one pass over the spans open on either day
-    joined once to the students."""
-    a = _open_on(first)
-    b = Span.end.is_null() | (Span.end > second)  # with the WHERE below: open at the end of second
+    (``first <= second``), in two grouped queries: the head count at ``second`` (one pass
+    over the year's spans, joined to the students), and the few spans open on one of the
+    two days only (those that ended or began between them), which turn it into the count
+    at ``first``. One full join instead of two."""
     female = Student.female == True  # noqa: E712
-    cols = [_sum_if(a), _sum_if(a & female), _sum_if(a & _MINORITY), _sum_if(a & _DISABLED),
-            _sum_if(b), _sum_if(b & female), _sum_if(b & _MINORITY), _sum_if(b & _DISABLED)]
-    q = (Span.select(Span.klass, *cols)
+    sums = [fn.COUNT(Span.id), _sum_if(female), _sum_if(_MINORITY), _sum_if(_DISABLED)]
+    q = (Span.select(Span.klass, *sums)
          .join(Student, on=(Student.id == Span.student))
-         .where((Span.year == year.id) & (Span.start <= second)
-                & (Span.end.is_null() | (Span.end > first)))
+         .where((Span.year == year.id) & _open_on(second))
          .group_by(Span.klass))
-    at_first, at_second = {}, {}
-    for k, *rest in q.tuples():
-        n = [int(x or 0) for x in rest]
-        if n[0]:
-            at_first[k] = dict(zip(HEAD, n[:4]))
-        if n[4]:
-            at_second[k] = dict(zip(HEAD, n[4:]))
+    at_second = {k: dict(zip(HEAD, (int(x or 0) for x in rest))) for k, *rest in q.tuples()}
+    at_first = {k: dict(v) for k, v in at_second.items()}
+    if first < second:
+        # open at the end of first but not of second / of second but not of first
+        left = (Span.start <= first) & (Span.end > first) & (Span.end <= second)
+        began = ((Span.start > first) & (Span.start <= second)
+                 & (Span.end.is_null() | (Span.end > second)))
+        is_began = Case(None, [(began, 1)], 0)
+        q = (Span.select(Span.klass, is_began, *sums)
+             .join(Student, on=(Student.id == Span.student))
+             .where((Span.year == year.id) & (left | began))
+             .group_by(Span.klass, is_began))
+        for k, came, *rest in q.tuples():
+            row = at_first.setdefault(k, dict.fromkeys(HEAD, 0))
+            sign = -1 if int(came) else 1
+            for key, x in zip(HEAD, rest):
+                row[key] += sign * int(x or 0)
+        at_first = {k: v for k, v in at_first.items() if v["ts"]}
     return at_first, at_second
 
 
