@@ -175,6 +175,7 @@ day = min(max(date.today(), year.start), year.end)
 res = {}
 if what == "queries":
     res["roster_ms"] = median_ms(lambda: roster.roster_rows(year, day), 5)
+    res["index_ms"] = median_ms(lambda: roster.roster_index(year, day), 5)  # what F3 reads
     rows = roster.roster_rows(year, day)
     keys = [roster.search_key(r) for r in rows]
     res["filter_ms"] = max(median_ms(lambda: roster.filter_rows(keys, q), 5)
@@ -277,9 +278,9 @@ def main() -> int:
         ("peak memory, demo (600)", f"{r['rss_demo_mb']:.0f} MB", "≤ 60 MB", ""),
         ("peak memory, 60,000 students (list open)", f"{r['rss_60k_mb']:.0f} MB", "≤ 100 MB", ""),
         ("open whole-school list, 600 (F3 → shown)", ms(r["open_600_s"]), "≤ 100 ms",
-         f"query {q600['roster_ms']:.0f} ms"),
+         f"queries: list index {q600['index_ms']:.0f} ms, full rows {q600['roster_ms']:.0f} ms"),
         ("open whole-school list, 60,000 (F3 → shown)", ms(r["open_60k_s"]), "≤ 300 ms",
-         f"query {q60['roster_ms']:.0f} ms"),
+         f"queries: list index {q60['index_ms']:.0f} ms, full rows {q60['roster_ms']:.0f} ms"),
         ("key in list, 600: typical / worst", f"{k600['key_typical_ms']:.0f} / {k600['key_worst_ms']:.0f} ms",
          "≤ 16 / ≤ 50 ms", "time to last byte on the pty"),
         ("key in list, 60,000: typical / worst", f"{k60['key_typical_ms']:.0f} / {k60['key_worst_ms']:.0f} ms",
