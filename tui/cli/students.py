@@ -134,7 +134,7 @@ def write_list_file(rows, path, fmt: str, *, title: str):
     could start a formula quoted), json and table with the columns of ``siso student list``."""
     import io
 
-    from exports.files import BOM, atomic_path, atomic_write, csv_safe
+    from exports.files import BOM, atomic_write, csv_safe
 
     from .output import _cell, emit
 
@@ -152,9 +152,7 @@ def write_list_file(rows, path, fmt: str, *, title: str):
         for i, row in enumerate(roster_export_rows(rows), 1):
             ds.append([_cell(_value(row, key, i)) if key not in ("stt", "grade") else _value(row, key, i)
                        for key, _ in EXPORT_COLUMNS])
-        with atomic_path(path) as tmp:
-            tmp.write_bytes(ds.export("ods"))
-        return path
+        return atomic_write(path, ds.export("ods"))
     buf = io.StringIO()
     if fmt == "csv":
         import csv
