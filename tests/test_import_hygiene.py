@@ -31,3 +31,14 @@ def test_cli_help_does_not_load_textual():
             "print('textual' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_opening_the_app_does_not_build_the_command_parser():
+    """`siso` and `siso --db X --lang en` go straight to the app: no command module is loaded."""
+    from tui.cli import _app_only_args
+
+    args = _app_only_args(["--db", "x.sqlite3", "--lang", "en"])
+    assert (args.db, args.lang, args.user) == ("x.sqlite3", "en", None)
+    assert _app_only_args([]) is not None
+    for argv in (["student", "list"], ["--version"], ["-h"], ["--db", "x", "check"], ["--lang", "fr"]):
+        assert _app_only_args(argv) is None

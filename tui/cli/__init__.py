@@ -64,12 +64,35 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"Lỗi: {message} (xem «{self.prog} --help»)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="siso", description="siso — quản lý sĩ số học sinh.")
-    parser.add_argument("--version", action=_VersionAction)
+def _add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="tệp SQLite hoặc postgresql://… (mặc định: SISO_DB hoặc thư mục dữ liệu)")
     parser.add_argument("--lang", choices=["vi", "en"], help="ngôn ngữ giao diện")
     parser.add_argument("--user", help="người thực hiện ghi vào nhật ký (mặc định: tài khoản máy)")
+
+
+def _app_only_args(argv: list[str]):
+    """When the command line holds only global options (``siso``, ``siso --db X --lang en``),
+    their values — so that opening the app does not import every command module. Else None."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return None
+    quick = _QuietParser(prog="siso", add_help=False)
+    _add_global_options(quick)
+    try:
+        args, rest = quick.parse_known_args(argv)
+    except ValueError:  # a bad value: the full parser says what is wrong
+        return None
+    return None if rest else args
+
+
+class _QuietParser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise ValueError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="siso", description="siso — quản lý sĩ số học sinh.")
+    parser.add_argument("--version", action=_VersionAction)
+    _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
     groups = {}
     for name, help_text in GROUPS.items():
@@ -97,10 +120,14 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(encoding="utf-8")  # Vietnamese on a Windows console
         except (AttributeError, ValueError):
             pass
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _app_only_args(argv)
+    parser = None
+    if args is None:
+        parser = build_parser()
+        args = parser.parse_args(argv)
     try:
-        if args.command is None:
+        if getattr(args, "command", None) is None:
             from .app_door import run_app
 
             return run_app(args)
