@@ -41,6 +41,24 @@ def db_work(method=None, *, group: str = "db"):
     return decorate(method) if method is not None else decorate
 
 
+def show_field_error(screen, key: str | None, message: str) -> None:
+    """Show ``message`` on the error line ``#e-{key}`` under a field (else ``#e-form``)."""
+    from textual.widgets import Static
+
+    label = (screen.query(f"#e-{key}") if key else None) or screen.query("#e-form")
+    label = label.first(Static)
+    label.update(message)
+    label.add_class("shown")
+
+
+def clear_field_errors(screen) -> None:
+    from textual.widgets import Static
+
+    for label in screen.query(".field-error").results(Static):
+        label.update("")
+        label.remove_class("shown")
+
+
 class SisoScreen(Screen):
     """A full screen of the app."""
 

@@ -12,7 +12,7 @@ from db import school
 from db.errors import SisoError
 from db.models import SchoolClass
 from tui.i18n import N_, _
-from tui.screens.base import SisoModal, db_work
+from tui.screens.base import SisoModal, clear_field_errors, db_work, show_field_error
 
 # SisoError.field of db.school.add_class / update_class -> the input that shows it
 FIELDS = {"lop": "c-name", "khoi": "c-grade", "gvcn": "c-homeroom"}
@@ -69,15 +69,11 @@ class ClassForm(SisoModal[int | None]):
         self.focus_next()
 
     def show_error(self, field: str | None, message: str) -> None:
-        label = (self.query(f"#e-{FIELDS.get(field or '', '')}") or self.query("#e-form")).first(Static)
-        label.update(message)
-        label.add_class("shown")
+        show_field_error(self, FIELDS.get(field or ""), message)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        for label in self.query(".field-error").results(Static):
-            label.update("")
-            label.remove_class("shown")
+        clear_field_errors(self)
         values = {key: self.query_one(f"#{key}", Input).value for key in FIELDS.values()}
         self.save(values)
 

@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label, Static
 from db import school
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import SisoModal, db_work
+from tui.screens.base import SisoModal, clear_field_errors, db_work, show_field_error
 
 
 class SettingsScreen(SisoModal[bool]):
@@ -41,15 +41,11 @@ class SettingsScreen(SisoModal[bool]):
         self.query_one(Input).focus()
 
     def show_error(self, field: str | None, message: str) -> None:
-        label = (self.query(f"#e-{field}") or self.query("#e-form")).first(Static)
-        label.update(message)
-        label.add_class("shown")
+        show_field_error(self, field, message)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        for label in self.query(".field-error").results(Static):
-            label.update("")
-            label.remove_class("shown")
+        clear_field_errors(self)
         old = school.get_settings()
         values = {key: self.query_one(f"#s-{key}", Input).value for key in school.SETTINGS}
         changed = {k: v for k, v in values.items() if v != old.get(k)}

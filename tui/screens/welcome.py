@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Sele
 from db import school, text
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen, db_work
+from tui.screens.base import SisoScreen, clear_field_errors, db_work, show_field_error
 
 SCHOOL_FIELDS = [
     ("ten_truong", N_("Tên trường")),
@@ -92,16 +92,11 @@ class WelcomeScreen(SisoScreen):
     def show_error(self, field: str | None, message: str) -> None:
         key = text.fold(field or "").replace(" ", "_")
         key = ALIASES.get(key, key)
-        target = self.query(f"#e-{key}") or self.query("#e-form")
-        label = target.first(Static)
-        label.update(message)
-        label.add_class("shown")
+        show_field_error(self, key, message)
         self.set_busy(False)
 
     def clear_errors(self) -> None:
-        for label in self.query(".field-error").results(Static):
-            label.update("")
-            label.remove_class("shown")
+        clear_field_errors(self)
 
     def set_busy(self, busy: bool) -> None:
         self.query_one("#welcome-busy").display = busy
