@@ -13,6 +13,24 @@ def db(tmp_path):
 
 
 @pytest.fixture
+def cli(tmp_path, capsys):
+    """``cli("student", "list")`` runs ``siso --db <a fresh file> --user thu.ky …`` in-process
+    and returns (exit code, standard output, standard error); ``cli.path`` is the file."""
+    from tui.cli import main
+
+    path = str(tmp_path / "cli.sqlite3")
+
+    def run(*argv):
+        rc = main(["--db", path, "--user", "thu.ky", *argv])
+        out, err = capsys.readouterr()
+        return rc, out, err
+
+    run.path = path
+    yield run
+    close_database()
+
+
+@pytest.fixture
 def year(db):
     from db.school import add_year
 

@@ -5,23 +5,8 @@ import json
 
 import pytest
 
-from db.connection import close_database, open_database
+from db.connection import open_database
 from db.models import MODELS, Audit
-from tui.cli import main
-
-
-@pytest.fixture
-def cli(tmp_path, capsys):
-    path = str(tmp_path / "cli.sqlite3")
-
-    def run(*argv):
-        rc = main(["--db", path, "--user", "thu.ky", *argv])
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    run.path = path
-    yield run
-    close_database()
 
 
 def counts(path):

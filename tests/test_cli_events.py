@@ -8,12 +8,12 @@ import pytest
 
 from db.connection import close_database, open_database
 from db.models import MODELS, Audit, Batch, Event, SchoolYear, Span
-from tui.cli import main
 
 
 @pytest.fixture
-def cli(tmp_path, capsys):
-    path = str(tmp_path / "cli.sqlite3")
+def cli(cli):
+    """The shared CLI runner, on a small school built with the services."""
+    path = cli.path
     open_database(path)
     from db.school import add_class, add_year
     from db.students import add_student
@@ -26,15 +26,7 @@ def cli(tmp_path, capsys):
     add_student({"name": "Trần Thị Bình", "dob": "01/01/2013", "gender": "nữ", "code": "HS2"}, year, a)
     add_student({"name": "Lê Văn Cường", "dob": "01/01/2010", "gender": "nam", "code": "HS3"}, year, k9)
     close_database()
-
-    def run(*argv):
-        rc = main(["--db", path, "--user", "thu.ky", *argv])
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    run.path = path
-    yield run
-    close_database()
+    return cli
 
 
 def dump(path, skip=(Batch, Audit)):

@@ -7,20 +7,12 @@ import openpyxl
 import pytest
 import tablib
 
-from db.connection import close_database
 from exports.importer import read_students
-from tui.cli import main
 
 
 @pytest.fixture
-def school(tmp_path, capsys):
-    path = str(tmp_path / "cli.sqlite3")
-
-    def run(*argv):
-        rc = main(["--db", path, "--user", "thu.ky", *argv])
-        out, err = capsys.readouterr()
-        return rc, out, err
-
+def school(cli):
+    run = cli
     assert run("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025",
                "--ref", "30/09/2024", "--hk2", "13/01/2025")[0] == 0
     assert run("class", "add", "6A1", "--grade", "6", "--year", "2024-2025")[0] == 0
@@ -33,8 +25,7 @@ def school(tmp_path, capsys):
             ("Trần Thị Bình", "20/11/2013", "nu", "6A1", ("--code", "HS0003"))):
         assert run("student", "add", "--year", "2024-2025", "--class", klass, "--name", name,
                    "--dob", dob, "--gender", gender, *extra)[0] == 0
-    yield run
-    close_database()
+    return run
 
 
 LIST = ("student", "list", "--year", "2024-2025", "--as-of", "01/10/2024")

@@ -10,22 +10,13 @@ import pytest
 
 from db.connection import close_database, open_database
 from db.models import MODELS
-from tui.cli import main
 
 
 @pytest.fixture
-def cli(tmp_path, capsys):
-    path = str(tmp_path / "cli.sqlite3")
-
-    def run(*argv):
-        rc = main(["--db", path, "--user", "thu.ky", *argv])
-        out, err = capsys.readouterr()
-        return rc, out, err
-
-    assert run("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
-    run.path = path
-    yield run
-    close_database()
+def cli(cli):
+    """The shared CLI runner, on a school with the year 2024-2025."""
+    assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
+    return cli
 
 
 def counts(path):
