@@ -158,16 +158,22 @@ def get_year(name: str | None = None) -> SchoolYear:
 _CLASS_NAME = re.compile(r"^[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ/.\-]{0,19}$")
 
 
-def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "") -> SchoolClass:
-    name = text.clean(name).upper().replace(" ", "")
-    if not _CLASS_NAME.match(name):
-        raise SisoError(f"Tên lớp «{name}» không hợp lệ: ví dụ 6A1, 6/2, 9C.", "lop")
+def check_grade(grade) -> int:
+    """A grade (khối) 1–12, as an int; a Vietnamese error otherwise."""
     try:
         grade = int(grade)
     except (TypeError, ValueError):
         raise SisoError(f"Khối «{grade}» không hợp lệ: cần số từ 1 đến 12.", "khoi") from None
     if not 1 <= grade <= 12:
         raise SisoError(f"Khối {grade} không hợp lệ: cần số từ 1 đến 12.", "khoi")
+    return grade
+
+
+def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "") -> SchoolClass:
+    name = text.clean(name).upper().replace(" ", "")
+    if not _CLASS_NAME.match(name):
+        raise SisoError(f"Tên lớp «{name}» không hợp lệ: ví dụ 6A1, 6/2, 9C.", "lop")
+    grade = check_grade(grade)
     lead = re.match(r"\d+", name)
     if lead and int(lead.group()) != grade:
         raise SisoError(f"Lớp {name} không thuộc khối {grade}.", "khoi")

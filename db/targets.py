@@ -27,7 +27,7 @@ from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import SchoolClass, SchoolYear, Span, Student, Target
 from .reports import STILL_OUT, _open_on, rate, report_len_lop, report_si_so
-from .school import LEVELS, level_of_grade
+from .school import LEVELS, check_grade, level_of_grade
 
 UPPER, LOWER = "toi_da", "toi_thieu"
 
@@ -63,13 +63,7 @@ def _check(name: str, value, level: str | None, grade) -> tuple[str, float, str 
         if level not in BASE_LEVELS:
             raise SisoError(f"Cấp học «{level}» không hợp lệ: cần TH, THCS hoặc THPT.", "cap_hoc")
         return name, value, level, None
-    try:
-        grade = int(grade)
-    except (TypeError, ValueError):
-        raise SisoError(f"Khối «{grade}» không hợp lệ: cần số từ 1 đến 12.", "khoi") from None
-    if not 1 <= grade <= 12:
-        raise SisoError(f"Khối {grade} không hợp lệ: cần số từ 1 đến 12.", "khoi")
-    return name, value, None, grade
+    return name, value, None, check_grade(grade)
 
 
 def _scope_where(year: SchoolYear, level: str | None, grade: int | None):

@@ -3,6 +3,15 @@ import pytest
 from db.connection import close_database, open_database
 
 
+@pytest.fixture(autouse=True)
+def vietnamese():
+    """A test that switches the interface to English leaves it in Vietnamese for the next."""
+    yield
+    from tui import i18n
+
+    i18n.set_language("vi")
+
+
 @pytest.fixture
 def db(tmp_path):
     """A fresh file database (not :memory:, so worker threads share it)."""

@@ -22,12 +22,6 @@ from tui.widgets.vlist import VirtualList
 TODAY = date(2024, 11, 20)
 
 
-@pytest.fixture(autouse=True)
-def vietnamese():
-    yield
-    i18n.set_language("vi")
-
-
 @pytest.fixture
 def school(year):
     """6A1: four students (one Thái girl, one who transferred out on 01/11/2024);

@@ -11,7 +11,6 @@ from db import kinds, movements
 from db.models import Event, SchoolYear
 from db.school import add_class
 from db.students import add_student
-from tui import i18n
 from tui.app import make_app
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.event_chooser import ChoiceModal, EventChooser
@@ -28,12 +27,6 @@ from tui.screens.year_end import YearEndScreen
 from tui.widgets.vlist import VirtualList
 
 TODAY = date(2024, 11, 20)
-
-
-@pytest.fixture(autouse=True)
-def vietnamese():
-    yield
-    i18n.set_language("vi")
 
 
 @pytest.fixture

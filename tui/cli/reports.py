@@ -17,6 +17,15 @@ REPORT_FORMS = ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu")
 TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh")
 
 
+def _target_scope(p) -> None:
+    """The options that name one target: year, level or grade, and its name."""
+    p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
+    scope = p.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--level", choices=["TH", "THCS", "THPT"], help="cấp học")
+    scope.add_argument("--grade", type=int, help="khối (1–12)")
+    p.add_argument("--name", required=True, choices=TARGET_NAMES, help="tên chỉ tiêu")
+
+
 def register(groups):
     for name, help_text in (
             ("si-so", "F1 Báo cáo tình hình sĩ số học sinh"),
@@ -36,11 +45,7 @@ def register(groups):
 
     t = groups["target"]
     p = t.add_parser("set", help="đăng ký / sửa một chỉ tiêu")
-    p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
-    scope = p.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--level", choices=["TH", "THCS", "THPT"], help="cấp học")
-    scope.add_argument("--grade", type=int, help="khối (1–12)")
-    p.add_argument("--name", required=True, choices=TARGET_NAMES, help="tên chỉ tiêu")
+    _target_scope(p)
     p.add_argument("--value", required=True, help="giá trị (%%), ví dụ 2 hoặc 98,5")
     p.set_defaults(func=_target_set)
     p = t.add_parser("list", help="danh sách chỉ tiêu của năm học")
@@ -48,11 +53,7 @@ def register(groups):
     p.add_argument("--format", dest="fmt", choices=["table", "csv", "json"], default="table")
     p.set_defaults(func=_target_list)
     p = t.add_parser("delete", help="xóa một chỉ tiêu")
-    p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
-    scope = p.add_mutually_exclusive_group(required=True)
-    scope.add_argument("--level", choices=["TH", "THCS", "THPT"], help="cấp học")
-    scope.add_argument("--grade", type=int, help="khối (1–12)")
-    p.add_argument("--name", required=True, choices=TARGET_NAMES, help="tên chỉ tiêu")
+    _target_scope(p)
     p.set_defaults(func=_target_delete)
 
 
