@@ -1,0 +1,59 @@
+"""The one notion of "today" and of the day counts are taken on.
+
+Every piece of code that needs today's date calls :func:`today`; tests (and the
+benchmark) fix it with :func:`set_today` or the ``SISO_TODAY`` environment variable
+(``yyyy-mm-dd``), so results and snapshots never depend on the calendar.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+
+_fixed: date | None = None
+
+
+def set_today(day: date | None) -> None:
+    """Fix "today" (``None`` goes back to the calendar)."""
+    global _fixed
+    _fixed = day
+
+
+def today() -> date:
+    if _fixed is not None:
+        return _fixed
+    env = os.environ.get("SISO_TODAY", "").strip()
+    if env:
+        try:
+            return date.fromisoformat(env)
+        except ValueError:
+            pass
+    return date.today()
+
+
+def now() -> datetime:
+    """The current time; its date is :func:`today` when today is fixed."""
+    moment = datetime.now()
+    day = today()
+    if day != moment.date():
+        moment = datetime.combine(day, moment.time())
+    return moment
+
+
+def default_day(year) -> date:
+    """The day counts and lists of ``year`` are taken on when none is given: today,
+    clamped to the year's first day and the end of its summer."""
+    from .events import summer_end
+
+    return min(max(today(), year.start), summer_end(year))
+
+
+def year_of(day: date):
+    """The school year whose first day … end of summer contains ``day`` (None if none)."""
+    from .events import summer_end
+    from .models import SchoolYear
+
+    for y in SchoolYear.select().order_by(SchoolYear.start):
+        if y.start <= day <= summer_end(y):
+            return y
+    return None
