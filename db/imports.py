@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from . import audit, kinds, text
+from . import audit, clock, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .events import check_date, semester_of
@@ -120,10 +120,18 @@ def _col(plan, fld: str) -> str:
     return next((plan.column_title(i) for i, f in plan.mapping.items() if f == fld), "")
 
 
+def default_day(year: SchoolYear) -> date:
+    """The admission date of an import given none: today, clamped to the school year itself
+    (its first day … its end date), so an import in August for the coming year is dated the
+    year's first day and a late import does not back-date its students."""
+    return min(max(clock.today(), year.start), year.end)
+
+
 def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
            duplicates: str = ASK) -> Review:
-    """Check ``plan`` against the database; writes nothing."""
-    day = parse_date(day, "ngày nhập học") if day not in (None, "") else year.start
+    """Check ``plan`` against the database; writes nothing. With no ``day``, the students
+    are admitted on :func:`default_day`."""
+    day = parse_date(day, "ngày nhập học") if day not in (None, "") else default_day(year)
     check_date(year, day)
     rv = Review(plan, year, day, problems=list(plan.problems))
     existing = {c.name: c for c in SchoolClass.select().where(SchoolClass.year == year)}

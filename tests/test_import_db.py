@@ -34,6 +34,17 @@ ROWS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def today():
+    """Today is the first day of the 2024-2025 year unless a test says otherwise with
+    ``today(day)``; it goes back to the calendar after the test."""
+    from db import clock
+
+    clock.set_today(date(2024, 9, 5))
+    yield clock.set_today
+    clock.set_today(None)
+
+
 def counts():
     return {m.__name__: m.select().count() for m in MODELS}
 
@@ -221,7 +232,10 @@ def test_cli_import_dry_run_list_and_undo(tmp_path, capsys):
         assert rc == 0 and "Đã nhập 3 học sinh, tạo 2 lớp mới (lần nhập số 1" in out
         assert "Cột được bỏ qua theo lựa chọn" in out
         rc, out = run("import", "students", path, "--year", "2024-2025")
-        assert rc == 1 and "Mã học sinh HS01 đã là của học sinh" in out
+        # refused, nothing written: exit status 2, as for every input the program refuses
+        assert rc == 2 and "Mã học sinh HS01 đã là của học sinh" in out
+        rc, out = run("import", "students", path, "--year", "2024-2025", "--dry-run")
+        assert rc == 2 and "lỗi: chưa nhập gì." in out
         rc, out = run("import", "list", "--format", "csv")
         assert rc == 0 and "Nhập 3 học sinh từ ds.xlsx" in out
         rc, out = run("import", "undo", "1")
@@ -230,3 +244,29 @@ def test_cli_import_dry_run_list_and_undo(tmp_path, capsys):
         assert rc == 2 and "Không có cột «Tên»" in out
     finally:
         close_database()
+
+
+@pytest.mark.parametrize("day, expected", [
+    (date(2024, 8, 20), date(2024, 9, 5)),  # in August, for the coming year: its first day
+    (date(2024, 11, 30), date(2024, 11, 30)),  # during the year: today, not back-dated
+    (date(2025, 7, 10), date(2025, 5, 31)),  # in the summer after: the year's last day
+])
+def test_an_import_with_no_date_is_dated_today_clamped_to_the_year(tmp_path, year, today, day, expected):
+    today(day)
+    add_class("6A1", 6, year)
+    rv = imports.review(plan_of(tmp_path, year), year)
+    assert rv.day == expected
+    assert f"ngày nhập học {expected:%d/%m/%Y}" in rv.report()
+    imports.run_import(plan_of(tmp_path, year), year)
+    assert {e.date for e in Event.select()} == {expected}
+    assert {s.start for s in Span.select()} == {expected}
+
+
+def test_cli_dry_run_with_errors_exits_2_and_writes_nothing(tmp_path, cli):
+    assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
+    bad = [list(r) for r in ROWS]
+    bad[1][4] = "31/02/2012"  # no such day
+    path = xlsx(tmp_path / "loi.xlsx", bad)
+    rc, out, _ = cli("import", "students", path, "--year", "2024-2025", "--dry-run")
+    assert rc == 2 and "dòng 4" in out and "chưa nhập gì" in out
+    assert Student.select().count() == 0 and Batch.select().count() == 0

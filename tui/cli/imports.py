@@ -15,7 +15,7 @@ def register(groups):
     p.add_argument("--year", help="năm học, ví dụ 2024-2025 (mặc định: năm học hiện tại)")
     p.add_argument("--sheet", help="tên trang tính (mặc định: trang đầu tiên có dòng tiêu đề)")
     p.add_argument("--class", dest="klass", metavar="LỚP", help="xếp tất cả vào một lớp, ví dụ 6A1")
-    p.add_argument("--date", help="ngày nhập học (mặc định: ngày bắt đầu năm học)")
+    p.add_argument("--date", help="ngày nhập học (mặc định: hôm nay, nếu ngoài năm học thì ngày đầu hoặc ngày cuối năm học)")
     p.add_argument("--map", action="append", default=[], metavar="CỘT=TRƯỜNG",
                    help="gán cột trong tệp cho một trường, ví dụ «Tên HS=given» hoặc «Ghi chú=bo qua»; "
                         "lặp lại được")
@@ -52,7 +52,7 @@ def import_students(args) -> int:
     rv = imports.review(plan, year, klass=args.klass, day=args.date, duplicates=mode)
     print(rv.report())
     if not rv.ok:
-        return 1
+        return 2  # refused, nothing written (a dry run with errors too)
     if args.dry_run:
         print("Chạy thử: chưa ghi gì.")
         return 0
