@@ -78,11 +78,14 @@ class Review:
         sheet = f", trang «{self.plan.table.sheet}»" if self.plan.table.sheet else ""
         hdr = self.plan.header
         lines.append(f"Tệp {src}{sheet}: dòng tiêu đề {self.plan.table.rows[hdr.index][0] if hdr else '?'}.")
-        from exports.importer import FIELDS, IGNORE
+        from exports.importer import FIELDS, IGNORE, UNUSED
 
         cols = [f"«{self.plan.column_title(i)}» → {FIELDS[f]}" for i, f in sorted(self.plan.mapping.items())
-                if f != IGNORE]
+                if f != IGNORE and f not in UNUSED]
         lines.append("Cột nhận ra: " + "; ".join(cols) + ".")
+        unused = [f"«{self.plan.column_title(i)}»" for i, f in sorted(self.plan.mapping.items()) if f in UNUSED]
+        if unused:
+            lines.append("Cột biết nhưng siso không lưu (bỏ qua): " + ", ".join(unused) + ".")
         lines.append(f"Năm học {self.year.name}, ngày nhập học {fmt_date(self.day)}.")
         lines.append(f"Sẽ nhập {len(self.rows)} học sinh"
                      + (": " + ", ".join(f"{k} ({n})" for k, n in self.class_counts().items())

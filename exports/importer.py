@@ -59,8 +59,11 @@ FIELDS: dict[str, str] = {
     "ethnic": "Dân tộc",
     "klass": "Lớp",
     "grade": "Khối",
+    "nationality": "Quốc tịch",
     "village": "Thôn / xóm / tổ dân phố",
     "commune": "Xã / phường",
+    "district": "Huyện / quận",
+    "province": "Tỉnh / thành phố",
     "birthplace": "Nơi sinh",
     "father": "Họ tên cha",
     "mother": "Họ tên mẹ",
@@ -68,8 +71,12 @@ FIELDS: dict[str, str] = {
     "phone": "Số điện thoại",
     "disability": "Khuyết tật",
     "address": "Địa chỉ",
+    "father_year": "Năm sinh cha (không lưu)",
+    "mother_year": "Năm sinh mẹ (không lưu)",
 }
 IGNORE = "ignore"
+# Columns siso knows but does not store: recognised (never reported as unknown), not read.
+UNUSED = ("father_year", "mother_year")
 
 # Header spellings, already normalised with _norm (folded, punctuation → spaces).
 _EXACT: dict[str, str] = {}
@@ -79,7 +86,8 @@ for _field, _names in {
              "ma dinh danh bo gddt", "ma dinh danh bo giao duc", "ma dinh danh hoc sinh",
              "ma dinh danh hs", "ma hoc sinh bo gd dt", "ma"],
     "national_id": ["ma dinh danh", "ma dinh danh ca nhan", "so dinh danh", "so dinh danh ca nhan",
-                    "cccd", "so cccd", "can cuoc cong dan", "so can cuoc", "can cuoc"],
+                    "cccd", "so cccd", "can cuoc cong dan", "so can cuoc", "can cuoc",
+                    "so ddcn", "ddcn", "ma ddcn", "so dinh danh cong dan"],
     "name": ["ho va ten", "ho ten", "ho ten hoc sinh", "ho va ten hoc sinh", "ten hoc sinh",
              "hoc sinh"],
     "family_middle": ["ho dem", "ho va ten dem", "ho va dem", "ho lot", "ho va chu lot", "ho",
@@ -90,7 +98,13 @@ for _field, _names in {
     "female_mark": ["nu", "hs nu", "hoc sinh nu"],
     "male_mark": ["nam"],
     "ethnic": ["dan toc", "ma dan toc", "ten dan toc"],
-    "klass": ["lop", "ten lop", "lop hoc"],
+    "klass": ["lop", "ten lop", "lop hoc", "ma lop", "ma lop hoc"],
+    "nationality": ["quoc tich"],
+    "province": ["tinh", "tinh thanh pho", "tinh tp", "tinh thanh", "thanh pho truc thuoc tw"],
+    "district": ["huyen", "quan huyen", "huyen quan", "huyen thi xa", "quan huyen thi xa",
+                 "huyen quan thi xa thanh pho"],
+    "father_year": ["nam sinh cha", "nam sinh cua cha", "nam sinh bo"],
+    "mother_year": ["nam sinh me", "nam sinh cua me"],
     "grade": ["khoi", "khoi lop"],
     "village": ["thon", "xom", "lang", "buon", "ap", "ban", "to dan pho", "thon xom",
                 "thon ban", "thon buon", "thon lang", "thon to"],
@@ -114,6 +128,8 @@ for _field, _names in {
 _PREFIX: list[tuple[str, str]] = [
     ("ma dinh danh bo", "code"), ("ma hoc sinh", "code"), ("ma hs", "code"),
     ("ma dinh danh", "national_id"), ("so dinh danh", "national_id"), ("cccd", "national_id"),
+    ("so ddcn", "national_id"),
+    ("nam sinh cha", "father_year"), ("nam sinh me", "mother_year"), ("quoc tich", "nationality"),
     ("ho ten cha", "father"), ("ho va ten cha", "father"),
     ("ho ten me", "mother"), ("ho va ten me", "mother"),
     ("ho ten nguoi giam ho", "guardian"), ("nguoi giam ho", "guardian"), ("ho ten cha me", "guardian"),
@@ -736,7 +752,14 @@ def make_plan(table: Table, *, mapping: dict[int, str] | None = None,
     if plan.errors:
         return plan
     ref = SimpleNamespace(start=ref_date) if ref_date else None
+    end = None  # row number of the signature / place-and-date line that ends the list
     for number, cells in table.rows[header.first_data:]:
+        if end is None and _ends_table(plan, cells):
+            end = number
+        if end is not None:
+            plan.skipped.append(number)
+            _after_end(plan, number, cells, end)
+            continue
         _parse_row(plan, number, cells, ref)
     if not plan.rows and not plan.errors:
         plan.problems.append(Problem(None, "", "Tệp không có dòng học sinh nào dưới dòng tiêu đề."))
@@ -753,7 +776,7 @@ def _check_columns(plan: ImportPlan, guessed: dict[int, str]) -> None:
             plan.problems.append(Problem(None, plan.titles[i], "Cột được bỏ qua theo lựa chọn.", WARNING))
         elif f == IGNORE and plan.titles[i:i + 1] and plan.titles[i]:
             plan.problems.append(Problem(None, plan.titles[i], "Cột không nhận ra: bỏ qua "
-                                         "(gán lại bằng --map «tên cột=trường» nếu cần).", WARNING))
+                                         "(nếu cần nhập cột này, hãy gán nó cho một trường).", WARNING))
     for f, cols in by_field.items():
         if f != IGNORE and len(cols) > 1:
             shown = ", ".join(f"«{plan.column_title(c)}»" for c in cols)
@@ -771,9 +794,16 @@ def _check_columns(plan: ImportPlan, guessed: dict[int, str]) -> None:
         plan.problems.append(Problem(None, "", "Thiếu cột «Ngày sinh»."))
     if "gender" not in fields and "female_mark" not in fields:
         plan.problems.append(Problem(None, "", "Thiếu cột «Giới tính» (Nam/Nữ) hoặc cột «Nữ» đánh dấu x."))
-    if "ethnic" not in fields:
+    if "ethnic" not in fields and "nationality" not in fields:
         plan.problems.append(Problem(None, "", "Tệp không có cột «Dân tộc»: mọi học sinh được ghi "
                                      "dân tộc Kinh.", WARNING))
+    elif "ethnic" not in fields:
+        plan.problems.append(Problem(None, "", "Tệp không có cột «Dân tộc»: học sinh quốc tịch Việt Nam "
+                                     "được ghi dân tộc Kinh, quốc tịch khác là người nước ngoài (55).",
+                                     WARNING))
+    if "guardian" not in fields and {"father", "mother"} <= fields:
+        plan.problems.append(Problem(None, "", "siso có một trường «Người giám hộ»: ghi họ tên cha, "
+                                     "hoặc họ tên mẹ khi dòng không có họ tên cha.", WARNING))
 
 
 def _cell_text(value) -> str:
@@ -791,6 +821,10 @@ def _cell_text(value) -> str:
 
 
 _EXCEL_EPOCH = date(1899, 12, 30)
+FOREIGN_ETHNIC = "55"  # "Người nước ngoài" in the national list of ethnic groups
+# "Quốc tịch" cells that mean Vietnamese (normalised); anything else is a foreign national
+_VIETNAMESE_NATIONALITY = {"", "viet nam", "vietnam", "vn", "vnm", "viet", "nuoc chxhcn viet nam",
+                           "chxhcn viet nam", "cong hoa xa hoi chu nghia viet nam"}
 
 
 def parse_dob(value) -> tuple[date | None, str | None, str | None]:
@@ -840,6 +874,50 @@ def _disability(raw: str) -> str | None:
 
 
 _FOOTER = re.compile(r"^(tong|cong|tong cong|tong so|cong so)\b")
+# The signature block under a list: who signs ("NGƯỜI LẬP DANH SÁCH", "KT. HIỆU TRƯỞNG",
+# "GVCN", "(Ký, ghi rõ họ tên)") and the place-and-date line ("Ia Pa, ngày … tháng … năm …").
+_SIGNATURE = re.compile(
+    r"^(?:(?:kt|tm|tl|q|p|thay mat|ky thay)\s+)*(?:nguoi lap|nguoi viet|nguoi ke khai|hieu truong|"
+    r"pho hieu truong|ban giam hieu|thu truong|giao vien chu nhiem|gvcn|nguoi kiem tra|nguoi duyet|"
+    r"xac nhan|ke toan|van thu|ky ten|ky ghi ro|ky va ghi ro|ky dong dau|ky ho ten)\b")
+_PLACE_DATE = re.compile(r"\bngay(?: \d{1,2})? thang(?: \d{1,2})? nam(?! sinh)\b")
+
+
+def _column_of(plan: ImportPlan, fld: str) -> int | None:
+    return next((i for i, f in plan.mapping.items() if f == fld), None)
+
+
+def _dob_in(plan: ImportPlan, cells: list) -> date | None:
+    """The date of birth the row gives, if its birth-date column holds a readable date."""
+    i = _column_of(plan, "dob")
+    if i is None or i >= len(cells) or cells[i] in (None, ""):
+        return None
+    dob, _warn, err = parse_dob(cells[i])
+    return None if err else dob
+
+
+def _ends_table(plan: ImportPlan, cells: list) -> bool:
+    """A signature or place-and-date line (with no date of birth) ends the list of students."""
+    if _dob_in(plan, cells) is not None:
+        return False
+    for c in cells:
+        if isinstance(c, str):
+            t = _norm(c)
+            if _SIGNATURE.match(t) or _PLACE_DATE.search(t):
+                return True
+    return False
+
+
+def _after_end(plan: ImportPlan, number: int, cells: list, end: int) -> None:
+    """Rows under the signature block are not read (titles, names of the signers); one that
+    still has a date of birth is reported, never dropped in silence."""
+    dob = _dob_in(plan, cells)
+    if dob is None:
+        return
+    i = _column_of(plan, "dob")
+    plan.problems.append(Problem(number, plan.column_title(i), (
+        f"Dòng nằm dưới phần ký tên (dòng {end}) nhưng có ngày sinh {fmt_date(dob)}: không nhập. "
+        "Nếu đây là học sinh, hãy chuyển dòng lên trên phần ký tên rồi đọc lại tệp."), WARNING))
 
 
 def _parse_row(plan: ImportPlan, number: int, cells: list, ref) -> None:
@@ -900,7 +978,17 @@ def _parse_row(plan: ImportPlan, number: int, cells: list, ref) -> None:
         else:
             bad("female_mark", f"Cột «Nữ» ghi «{texts['female_mark']}»: cần «x» cho học sinh nữ "
                                "hoặc để trống cho học sinh nam.")
-    if "ethnic" in by_field:
+    nation = texts.get("nationality", "")
+    foreign = _norm(nation) not in _VIETNAMESE_NATIONALITY
+    if foreign:
+        # a foreign national is ethnic group 55 (never an ethnic minority), whatever the
+        # ethnic column says; a different group written there is reported
+        values["ethnic"] = FOREIGN_ETHNIC
+        e = texts.get("ethnic", "")
+        if e and codes.match_ethnic(e) != FOREIGN_ETHNIC:
+            bad("ethnic", f"Quốc tịch «{nation}»: học sinh người nước ngoài, ghi dân tộc "
+                          f"{FOREIGN_ETHNIC} ({codes.ethnic_name(FOREIGN_ETHNIC)}) thay cho «{e}».", WARNING)
+    elif "ethnic" in by_field:
         e = texts["ethnic"]
         if not e:
             bad("ethnic", "Trống dân tộc: ghi là Kinh (01).", WARNING)
@@ -912,6 +1000,12 @@ def _parse_row(plan: ImportPlan, number: int, cells: list, ref) -> None:
     for f in ("code", "village", "commune", "birthplace", "address"):
         if texts.get(f):
             data[f] = texts[f]
+    if "address" not in by_field and {"province", "district"} & set(by_field):
+        # the sector database gives the residence as Tỉnh / Huyện / Xã columns: the commune
+        # goes to its field, and the whole of it, village to province, to the address
+        parts = [texts.get(f, "") for f in ("village", "commune", "district", "province")]
+        if any(parts):
+            data["address"] = ", ".join(p for p in parts if p)
     if texts.get("national_id"):
         nid = texts["national_id"].replace(" ", "")
         raw = by_field["national_id"][1]
