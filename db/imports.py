@@ -35,6 +35,19 @@ _CHUNK = 400  # values per IN (…) and rows per INSERT stay well under any engi
 # what to do with a row that looks like a student already in the database
 ASK, ACCEPT, SKIP = "ask", "accept", "skip"
 
+# How each door lets the user act on a problem the dry run reports: the messages are the
+# same, the way to answer them is the door's own (a CLI option, a field of the wizard).
+CLI_HINTS = {
+    "class": "--class 6A1",
+    "new_class": "siso class add",
+    "duplicates": "chọn nhập vẫn (--accept-duplicates) hoặc bỏ qua (--skip-duplicates)",
+}
+TUI_HINTS = {
+    "class": "ô «Lớp cho cả danh sách»",
+    "new_class": "Ctrl+L ở màn hình danh sách lớp",
+    "duplicates": "chọn «vẫn nhập» hoặc «bỏ qua» ở ô «Học sinh có thể trùng»",
+}
+
 
 @dataclass
 class Duplicate:
@@ -131,9 +144,11 @@ def default_day(year: SchoolYear) -> date:
 
 
 def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
-           duplicates: str = ASK) -> Review:
+           duplicates: str = ASK, hints: dict | None = None) -> Review:
     """Check ``plan`` against the database; writes nothing. With no ``day``, the students
-    are admitted on :func:`default_day`."""
+    are admitted on :func:`default_day`. ``hints`` say how the user answers a problem
+    (``CLI_HINTS``, the default, or ``TUI_HINTS``)."""
+    hints = hints or CLI_HINTS
     day = parse_date(day, "ngày nhập học") if day not in (None, "") else default_day(year)
     check_date(year, day)
     rv = Review(plan, year, day, problems=list(plan.problems))
@@ -144,11 +159,11 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
         lead = re.match(r"\d+", forced)
         if forced not in existing and not lead:
             rv.problems.append(_problem(None, "", f"Lớp {forced} chưa có trong năm học {year.name} và tên "
-                                        "lớp không cho biết khối: tạo lớp trước (siso class add)."))
+                                        f"lớp không cho biết khối: tạo lớp trước ({hints['new_class']})."))
             return rv
     elif "klass" not in plan.fields:
         rv.problems.append(_problem(None, "", "Tệp không có cột «Lớp»: chọn một lớp cho cả danh sách "
-                                    "(--class 6A1)."))
+                                    f"({hints['class']})."))
         return rv
     rows = []
     new: dict[str, int] = {}
@@ -217,8 +232,7 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
                     rv.problems.append(_problem(r.row, "", msg + ": bỏ qua dòng này.", "warning"))
                     skip.add(r.row)
                 else:
-                    rv.problems.append(_problem(r.row, "", msg + ": chọn nhập vẫn (--accept-duplicates) "
-                                                "hoặc bỏ qua (--skip-duplicates)."))
+                    rv.problems.append(_problem(r.row, "", msg + f": {hints['duplicates']}."))
     bad_rows = {p.row for p in rv.problems if p.severity == "error" and p.row is not None}
     rv.rows = [r for r in rows if r.row not in skip and r.row not in bad_rows]
     rv.skipped = sorted(skip)
@@ -251,14 +265,14 @@ class ImportResult:
 
 
 def run_import(plan, year: SchoolYear, *, klass: str | None = None, day=None, duplicates: str = ASK,
-               progress=None) -> ImportResult:
+               progress=None, hints: dict | None = None) -> ImportResult:
     """Import every row of the plan or nothing. ``progress(done, total)`` is called as it goes.
 
     Raises SisoError (writing nothing) when the dry run finds any error.
     """
     src = os.path.basename(plan.table.path)
     with audit.write(ACTION, "", file=src, sheet=plan.table.sheet, year=year.name) as info:
-        rv = review(plan, year, klass=klass, day=day, duplicates=duplicates)
+        rv = review(plan, year, klass=klass, day=day, duplicates=duplicates, hints=hints)
         if rv.errors:
             first = rv.errors[0].line()
             raise SisoError(f"Không nhập: có {len(rv.errors)} lỗi trong tệp {src}. {first}"
@@ -338,7 +352,7 @@ def undo_import(batch_id) -> int:
     except (TypeError, ValueError):
         batch = None
     if batch is None or batch.kind != "import":
-        raise SisoError(f"Không có lần nhập số «{batch_id}» (xem «siso import list»).", "batch")
+        raise SisoError(f"Không có lần nhập số «{batch_id}».", "batch")
     if batch.undone_at is not None:
         raise SisoError(f"Lần nhập số {batch.id} đã được hoàn tác lúc "
                         f"{batch.undone_at:%d/%m/%Y %H:%M} bởi {batch.undone_by}.", "batch")

@@ -21,7 +21,15 @@ SETTINGS = {
     "hieu_truong": ("Hiệu trưởng", ""),
     "nguoi_lap_bieu": ("Người lập biểu", ""),
     "ngon_ngu": ("Ngôn ngữ giao diện (vi, en)", "vi"),
+    "ky_tu_don_gian": ("Ký tự đơn giản, không biểu tượng (có, không)", "không"),
 }
+_YES = ("co", "c", "yes", "y", "1", "true")
+_NO = ("khong", "k", "no", "n", "0", "false", "")
+
+
+def is_yes(value: str | None) -> bool:
+    """A yes/no setting: «có» (co, yes, 1) or «không» (khong, no, 0, empty)."""
+    return text.fold(text.clean(value or "")) in _YES
 LEVELS = {
     "TH": range(1, 6), "THCS": range(6, 10), "THPT": range(10, 13),
     "TH-THCS": range(1, 10), "THCS-THPT": range(6, 13),
@@ -49,6 +57,11 @@ def _check_setting(key: str, value: str) -> str:
             raise SisoError(f"Cấp học «{value}» không hợp lệ: cần một trong {', '.join(LEVELS)}.", key)
     if key == "ngon_ngu" and value not in ("vi", "en"):
         raise SisoError("Ngôn ngữ cần là vi hoặc en.", key)
+    if key == "ky_tu_don_gian":
+        folded = text.fold(value)
+        if folded not in _YES + _NO:
+            raise SisoError(f"«{value}» không hợp lệ cho «{SETTINGS[key][0]}»: cần «có» hoặc «không».", key)
+        value = "có" if folded in _YES else "không"
     if key == "ten_truong" and not value:
         raise SisoError("Tên trường không được để trống.", key)
     return value
