@@ -152,6 +152,10 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
     day = parse_date(day, "ngày nhập học") if day not in (None, "") else default_day(year)
     check_date(year, day)
     rv = Review(plan, year, day, problems=list(plan.problems))
+    if day <= year.ref_date < clock.today():
+        rv.problems.append(_problem(None, "", f"Ngày nhập học {fmt_date(day)} không sau ngày chốt sĩ số "
+                                    f"đầu năm ({fmt_date(year.ref_date)}), ngày đó đã qua: sĩ số đầu năm "
+                                    "đã báo cáo sẽ thay đổi.", "warning"))
     existing = {c.name: c for c in SchoolClass.select().where(SchoolClass.year == year)}
     forced = None
     if klass:

@@ -270,3 +270,17 @@ def test_cli_dry_run_with_errors_exits_2_and_writes_nothing(tmp_path, cli):
     rc, out, _ = cli("import", "students", path, "--year", "2024-2025", "--dry-run")
     assert rc == 2 and "dòng 4" in out and "chưa nhập gì" in out
     assert Student.select().count() == 0 and Batch.select().count() == 0
+
+
+def test_an_admission_date_that_changes_a_reported_start_of_year_count_is_flagged(tmp_path, year, today):
+    add_class("6A1", 6, year)
+    today(date(2024, 11, 30))  # the reference date 30/09/2024 has passed
+    rv = imports.review(plan_of(tmp_path, year), year, day="16/09/2024")
+    warned = [p for p in rv.problems if "sĩ số đầu năm đã báo cáo sẽ thay đổi" in p.message]
+    assert rv.ok and len(warned) == 1 and warned[0].severity == "warning"
+    assert "16/09/2024" in warned[0].message and "30/09/2024" in warned[0].message
+    # the default date (today) or a date after the reference date changes nothing reported
+    assert not [p for p in imports.review(plan_of(tmp_path, year), year).problems if "sĩ số" in p.message]
+    today(date(2024, 9, 20))  # before the reference date: the count is not taken yet
+    assert not [p for p in imports.review(plan_of(tmp_path, year), year, day="16/09/2024").problems
+                if "sĩ số" in p.message]

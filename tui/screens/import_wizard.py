@@ -72,7 +72,7 @@ class ImportWizard(SisoScreen):
     ImportWizard #map-title { width: 100%; }
     ImportWizard #map-rows { height: auto; }
     ImportWizard .maprow { height: 1; }
-    ImportWizard .maprow .source { width: 1fr; }
+    ImportWizard .maprow .source { width: 1fr; max-width: 46; }
     ImportWizard .maprow .arrow { width: 3; content-align: center middle; }
     ImportWizard .maprow Select { width: 36; }
     ImportWizard .optrow { height: 1; margin-top: 1; }
