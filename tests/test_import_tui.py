@@ -277,3 +277,27 @@ async def test_the_file_tree_draws_no_emoji_in_a_16_colour_terminal(db, year, tm
         lines = [str(tree.render_label(node, Style(), Style())) for node in tree.root.children]
         assert lines == ["+ lop6", "  ds.xlsx"]
         assert not any(ord(ch) > 0x2000 for line in lines for ch in line)
+
+
+async def test_the_import_just_made_is_undone_from_the_last_step(db, year, tmp_path):
+    path = _sector_file(tmp_path)
+    app = make_app(db=db.database, today=date(2024, 9, 5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        wizard = await _open(pilot, app)
+        steps = wizard.query_one("#steps", ContentSwitcher)
+        wizard.query_one("#path", Input).value = str(path)
+        await pilot.press("enter")
+        await _wait(pilot, lambda: steps.current == "step-map")
+        wizard.query_one("#check", Button).press()
+        await _wait(pilot, lambda: steps.current == "step-review")
+        wizard.query_one("#import", Button).press()
+        await _wait(pilot, lambda: steps.current == "step-done")
+        wizard.query_one("#undo", Button).press()
+        await _wait(pilot, lambda: app.screen is not wizard)
+        await pilot.press("c")
+        await _wait(pilot, lambda: Student.select().count() == 0 and steps.current == "step-history")
+        assert Batch.get().undone_at is not None
+        await pilot.press("escape")  # back to the file step: the import undone, nothing to return
+        await _wait(pilot, lambda: steps.current == "step-file")
+        wizard.query_one("#close", Button).press()
+        await _wait(pilot, lambda: app.screen is not wizard)
