@@ -42,7 +42,6 @@ from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
 
 SUFFIXES = {".xlsx", ".xlsm", ".ods", ".csv"}
-STEPS = ("step-file", "step-map", "step-review", "step-progress", "step-done", "step-history")
 
 
 class ListFileTree(DirectoryTree):
