@@ -183,11 +183,11 @@ def set_outcome(student, year, result: str, day=None, klass=None, *, future: boo
                         f"của trường); học sinh {st.full_name} học lớp {cur.name} (khối {cur.grade}).",
                         "ket_qua")
     if kind == kinds.PROMOTED and cur.grade + 1 not in grades:
-        done = (f"hoàn thành chương trình (completed: {outcome_label(kinds.COMPLETED, cur.grade)}), "
+        done = (f"hoàn thành chương trình ({outcome_label(kinds.COMPLETED, cur.grade)}), "
                 if completion_allowed(cur.grade, grades) else "")
         raise SisoError(f"Trường không có khối {cur.grade + 1}, học sinh {st.full_name} lớp {cur.name} "
-                        f"không lên lớp trong trường được: ghi {done}lưu ban (held-back) hoặc "
-                        "thi lại / rèn luyện hè (pending).", "ket_qua")
+                        f"không lên lớp trong trường được: ghi {done}lưu ban hoặc thi lại / "
+                        "rèn luyện hè.", "ket_qua")
     if prev is not None and prev.kind == kind and prev.date == day:
         return prev
     with audit.write("year.outcome", f"student:{st.code}", year=y.name, lop=cur.name,
@@ -273,12 +273,13 @@ class Plan:
                     + (f", học kỳ II từ {fmt_date(self.hk2)}" if self.hk2 else "") + ")"),
                  f"Lên lớp: {self.promoted}; lưu ban: {self.held_back}; hoàn thành, rời trường: "
                  f"{self.completers}."]
+        # what stops it or needs confirming comes before the (long) list of classes
+        lines += [f"Lỗi: {p}" for p in self.problems]
+        if self.before_end:
+            lines.append(f"Cảnh báo: {self.early_warning}")
         for c in sorted(self.classes.values(), key=lambda c: (c.grade, text.natural_key(c.name))):
             lines.append(f"  {c.name} (khối {c.grade}{', có sẵn' if c.exists else ', tạo mới'}): "
                          f"{c.total} học sinh ({c.promoted} lên lớp, {c.held_back} lưu ban)")
-        if self.before_end:
-            lines.append(f"Cảnh báo: {self.early_warning}")
-        lines += [f"Lỗi: {p}" for p in self.problems]
         return lines
 
 

@@ -92,6 +92,8 @@ async def test_each_mark_is_confirmed_on_screen(school, today):
         assert screen.query_one(DataTable).cursor_row == 2
         await pilot.press("h")  # refused in grade 6: the message names the student
         await _wait(pilot, lambda: "Chưa ghi cho 3. Lê Văn Cường" in _text(screen, "#err"))
+        # the cursor goes back to the student refused
+        await _wait(pilot, lambda: screen.query_one(DataTable).cursor_row == 2)
 
 
 async def test_the_blank_class_entry_leaves_nothing_to_mark(school, today):

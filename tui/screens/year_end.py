@@ -37,7 +37,7 @@ class YearEndScreen(SisoScreen):
     YearEndScreen #students { height: 1fr; }
     YearEndScreen #status { padding: 0 1; color: $text-muted; height: auto; }
     YearEndScreen #done { padding: 0 1; color: $success; height: auto; }
-    YearEndScreen .error { color: $error; height: auto; }
+    YearEndScreen .error { color: $error; height: auto; padding: 0 1; }
     """
     BINDINGS = [
         Binding("l", "mark('promoted')", N_("Lên lớp"), id="year_end.promoted"),
@@ -132,7 +132,7 @@ class YearEndScreen(SisoScreen):
             short = _("Thi lại / RL hè") if r.outcome == kinds.PENDING else _(r.label)
             label = short if r.explicit else _("({label})").format(label=short)
             table.add_row(str(i), r.code, r.name, fmt_date(r.dob), "x" if r.female else "", label,
-                          fmt_date(r.date) if r.date else "", key=str(r.student_id))
+                          r.date.strftime("%d/%m") if r.date else "", key=str(r.student_id))
         if keep_row is not None and rows:
             table.move_cursor(row=min(keep_row, len(rows) - 1))
 
@@ -181,6 +181,9 @@ class YearEndScreen(SisoScreen):
 
     def _failed(self, row_index: int, name: str, message: str) -> None:
         self.query_one("#done", Static).update("")
+        table = self.query_one(DataTable)
+        if table.cursor_row == row_index + 1:  # no key since: back to the student refused
+            table.move_cursor(row=row_index)
         self.query_one("#err", Static).update(_("Chưa ghi cho {stt}. {name}: {message}").format(
             stt=row_index + 1, name=name, message=message))
 
