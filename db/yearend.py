@@ -53,10 +53,7 @@ def outcome_label(kind: str, grade: int | None = None) -> str:
 
 def school_grades(year: SchoolYear | None = None) -> set[int]:
     """Grades the school teaches: its level setting, plus any grade it has a class of."""
-    from .school import LEVELS, get_settings
-
-    level = get_settings().get("cap_hoc") or "THCS"
-    grades = set(LEVELS.get(level, LEVELS["THCS"]))
+    grades = set(school_rules.level_grades())
     if year is not None:
         grades |= {g for (g,) in SchoolClass.select(SchoolClass.grade)
                    .where(SchoolClass.year == year.id).tuples()}
