@@ -26,6 +26,7 @@ from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .events import check_date, semester_of
 from .models import Audit, Batch, Event, SchoolClass, SchoolYear, Span, Student
+from .school import check_grade, school_level
 
 ACTION = "import.students"
 UNDO_ACTION = "import.undo"
@@ -141,6 +142,13 @@ def default_day(year: SchoolYear) -> date:
     (its first day … its end date), so an import in August for the coming year is dated the
     year's first day and a late import does not back-date its students."""
     return min(max(clock.today(), year.start), year.end)
+def _grade_problem(grade, level: str) -> str | None:
+    """Why a new class's grade is refused (the rule of ``db.school.check_grade``), or None."""
+    try:
+        check_grade(grade, level)
+    except SisoError as err:
+        return err.message
+    return None
 
 
 def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
@@ -171,6 +179,7 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
         return rv
     rows = []
     new: dict[str, int] = {}
+    level = school_level()
     for r in plan.rows:
         name = forced or r.klass
         grade = r.grade if not forced else (existing[forced].grade if forced in existing
@@ -189,8 +198,8 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
                                         f"Lớp {name} chưa có và không biết khối: thêm cột «Khối» "
                                         "hoặc tạo lớp trước."))
             continue
-        elif not 1 <= grade <= 12:
-            rv.problems.append(_problem(r.row, _col(plan, "klass"), f"Khối {grade} của lớp {name} không hợp lệ."))
+        elif (bad_grade := _grade_problem(grade, level)) is not None:
+            rv.problems.append(_problem(r.row, _col(plan, "klass"), f"Lớp {name}: {bad_grade}"))
             continue
         elif name in new and new[name] != grade:
             rv.problems.append(_problem(r.row, _col(plan, "grade"),

@@ -34,10 +34,41 @@ LEVELS = {
     "TH": range(1, 6), "THCS": range(6, 10), "THPT": range(10, 13),
     "TH-THCS": range(1, 10), "THCS-THPT": range(6, 13),
 }
+LEVEL_NAMES = {
+    "TH": "tiểu học", "THCS": "trung học cơ sở", "THPT": "trung học phổ thông",
+    "TH-THCS": "liên cấp tiểu học và trung học cơ sở",
+    "THCS-THPT": "liên cấp trung học cơ sở và trung học phổ thông",
+}
+# the last grade of each level: a student there completes the level (hoàn thành chương
+# trình tiểu học, tốt nghiệp THCS / THPT)
+COMPLETION_GRADES = (5, 9, 12)
 
 
 def level_of_grade(grade: int) -> str:
     return "TH" if grade <= 5 else "THCS" if grade <= 9 else "THPT"
+
+
+def school_level() -> str:
+    """The school's level setting (``cap_hoc``): a key of :data:`LEVELS`."""
+    level = (get_settings().get("cap_hoc") or "THCS").upper()
+    return level if level in LEVELS else "THCS"
+
+
+def level_grades(level: str | None = None) -> range:
+    """The grades a level teaches (the school's level by default); combined schools span both."""
+    return LEVELS[level or school_level()]
+
+
+def completion_grades(level: str | None = None) -> tuple[int, ...]:
+    """The grades of a level where a student completes a level: 5 (tiểu học), 9 (THCS),
+    12 (THPT), those the level teaches. A TH-THCS school has two: grade 5, after which its
+    students go on to its own grade 6, and grade 9, after which they leave."""
+    grades = level_grades(level)
+    return tuple(g for g in COMPLETION_GRADES if g in grades)
+
+
+def _grade_span(grades) -> str:
+    return f"khối {grades[0]} đến khối {grades[-1]}"
 
 
 def get_settings() -> dict[str, str]:
@@ -71,11 +102,34 @@ def set_settings(values: dict[str, str]) -> dict[str, str]:
     """Save several settings in one transaction; nothing is written if one is invalid."""
     clean = {k: _check_setting(k, v) for k, v in values.items()}
     old = get_settings()
+    if "cap_hoc" in clean and clean["cap_hoc"] != old.get("cap_hoc"):
+        _check_level_fits_classes(clean["cap_hoc"])
     with audit.write("settings", "settings",
                      before={k: old.get(k) for k in clean}, after=clean):
         for k, v in clean.items():
             Setting.put(k, v)
     return clean
+
+
+def _check_level_fits_classes(level: str) -> None:
+    """Refuse a level that leaves out a grade the school already has classes of, in the
+    current school year or a later one (past years keep the level they had)."""
+    from . import clock
+
+    current = current_year(clock.today())
+    if current is None:
+        return
+    grades = LEVELS[level]
+    outside = (SchoolClass.select(SchoolClass.name, SchoolClass.grade, SchoolYear.name)
+               .join(SchoolYear).where((SchoolYear.start >= current.start)
+                                       & SchoolClass.grade.not_in(list(grades)))
+               .order_by(SchoolYear.start, SchoolClass.grade, SchoolClass.name).tuples())
+    found = [f"{name} (khối {grade}, năm học {year})" for name, grade, year in outside]
+    if found:
+        more = f" và {len(found) - 5} lớp khác" if len(found) > 5 else ""
+        raise SisoError(f"Không đổi cấp học thành {level} ({LEVEL_NAMES[level]}, {_grade_span(grades)}): "
+                        f"trường đang có lớp {', '.join(found[:5])}{more} ngoài các khối đó.",
+                        "cap_hoc")
 
 
 def set_setting(key: str, value: str) -> str:
@@ -171,22 +225,39 @@ def get_year(name: str | None = None) -> SchoolYear:
 _CLASS_NAME = re.compile(r"^[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ/.\-]{0,19}$")
 
 
-def check_grade(grade) -> int:
-    """A grade (khối) 1–12, as an int; a Vietnamese error otherwise."""
+def check_grade(grade, level: str | None = None) -> int:
+    """A grade (khối) 1–12, as an int; a Vietnamese error otherwise.
+
+    With ``level`` (a key of :data:`LEVELS`, e.g. the school's ``school_level()``) the grade
+    must also be one that level teaches: a THCS school has grades 6–9 only, a TH-THCS
+    school 1–9. Every class (CLI, TUI, import, rollover) is checked against the school's
+    level through :func:`add_class` / :func:`check_class_grade`."""
     try:
-        grade = int(grade)
+        grade = int(str(grade).strip())
     except (TypeError, ValueError):
         raise SisoError(f"Khối «{grade}» không hợp lệ: cần số từ 1 đến 12.", "khoi") from None
     if not 1 <= grade <= 12:
         raise SisoError(f"Khối {grade} không hợp lệ: cần số từ 1 đến 12.", "khoi")
+    if level is not None:
+        grades = LEVELS[level]
+        if grade not in grades:
+            raise SisoError(
+                f"Khối {grade} không thuộc cấp học của trường: trường {level} "
+                f"({LEVEL_NAMES[level]}) chỉ có {_grade_span(grades)}. Sửa khối của lớp, hoặc đổi "
+                "cấp học của trường trong thông tin nhà trường (mục cap_hoc).", "khoi")
     return grade
+
+
+def check_class_grade(grade) -> int:
+    """The grade of a class of this school: 1–12 and taught at the school's level."""
+    return check_grade(grade, school_level())
 
 
 def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "") -> SchoolClass:
     name = text.clean(name).upper().replace(" ", "")
     if not _CLASS_NAME.match(name):
         raise SisoError(f"Tên lớp «{name}» không hợp lệ: ví dụ 6A1, 6/2, 9C.", "lop")
-    grade = check_grade(grade)
+    grade = check_class_grade(grade)
     lead = re.match(r"\d+", name)
     if lead and int(lead.group()) != grade:
         raise SisoError(f"Lớp {name} không thuộc khối {grade}.", "khoi")

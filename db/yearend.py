@@ -1,9 +1,15 @@
 """Year end: each student's outcome, and the rollover into the next school year.
 
 Outcomes are events (promoted, pending, held_back, completed) dated at the year's end, or
-in the summer when a pending one is resolved; the latest non-voided one wins. With no
-outcome recorded a student is promoted, except in the school's top grade, where a student
-completes the level.
+in the summer when a pending one is resolved (to promoted, held back, or — in a grade that
+completes a level — completed); the latest non-voided one wins. With no outcome recorded a
+student is promoted, except in the school's top grade, where a student completes the level.
+
+Completion is recorded in a grade that ends a level the school teaches (5, 9, 12: see
+``db.school.completion_grades``). In the school's top grade it means leaving; a TH-THCS
+school's grade 5 (or a THCS-THPT school's grade 9) completes a level inside the school, and
+its completers go on to the school's next grade like promoted students. Promotion is
+refused where the school has no next grade.
 
 The rollover is one transaction and one ``Batch`` (kind "rollover"): next year's classes
 come from an editable mapping, promoted students go to grade + 1, held-back students stay
@@ -18,22 +24,23 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from peewee import fn
 
-from . import audit, kinds, text
+from . import audit, clock, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .events import record_event, status_on, summer_end
 from .models import Batch, Event, SchoolClass, SchoolYear, Span, Student, Target
 from .movements import _klass, _student, _year, describe
+from . import school as school_rules
 
 RESULTS = {  # CLI / TUI spelling -> event kind
     "promoted": kinds.PROMOTED, "pending": kinds.PENDING, "held-back": kinds.HELD_BACK,
     "held_back": kinds.HELD_BACK, "completed": kinds.COMPLETED,
 }
-COMPLETION_GRADES = (5, 9, 12)
+COMPLETION_GRADES = school_rules.COMPLETION_GRADES  # 5, 9, 12
 COMPLETED_LABELS = {5: "Hoàn thành chương trình tiểu học", 9: "Tốt nghiệp THCS",
                     12: "Tốt nghiệp THPT"}
 
@@ -46,14 +53,16 @@ def outcome_label(kind: str, grade: int | None = None) -> str:
 
 def school_grades(year: SchoolYear | None = None) -> set[int]:
     """Grades the school teaches: its level setting, plus any grade it has a class of."""
-    from .school import LEVELS, get_settings
-
-    level = get_settings().get("cap_hoc") or "THCS"
-    grades = set(LEVELS.get(level, LEVELS["THCS"]))
+    grades = set(school_rules.level_grades())
     if year is not None:
         grades |= {g for (g,) in SchoolClass.select(SchoolClass.grade)
                    .where(SchoolClass.year == year.id).tuples()}
     return grades
+
+
+def completion_allowed(grade: int, grades: set[int]) -> bool:
+    """A completion can be recorded in ``grade``: it ends a level and the school teaches it."""
+    return grade in COMPLETION_GRADES and grade in grades
 
 
 def default_outcome(grade: int, grades: set[int]) -> str:
@@ -114,12 +123,20 @@ def outcomes_for_class(klass, year=None) -> list[OutcomeRow]:
     return out
 
 
-def set_outcome(student, year, result: str, day=None, klass=None) -> Event:
+RESOLUTIONS = (kinds.PROMOTED, kinds.HELD_BACK, kinds.COMPLETED)  # what a pending becomes
+
+
+def set_outcome(student, year, result: str, day=None, klass=None, *, future: bool = False) -> Event:
     """Record a student's year-end outcome (one transaction).
 
-    ``result``: promoted | pending | held-back | completed. ``day`` defaults to the year's end;
-    resolving a pending outcome may be dated in the summer (only to promoted or held back).
-    Recording again on the same date replaces (voids) the earlier outcome of that date.
+    ``result``: promoted | pending | held-back | completed. ``day`` defaults to the year's end
+    (even when that is still ahead: the outcome is decided at the year end; such a date is
+    never refused as "in the future"). A pending outcome is resolved later, in the summer,
+    to promoted, held back or — in a grade that completes a level — completed; that date
+    defaults to today (kept inside the summer) and may not be after today unless ``future``.
+    Promotion is refused where the school has no next grade (its top grade: record a
+    completion). Recording again on the same date replaces (voids) the earlier outcome of
+    that date.
     """
     st = _student(student)
     y = _year(year)
@@ -129,19 +146,24 @@ def set_outcome(student, year, result: str, day=None, klass=None) -> Event:
                         "(thi lại / rèn luyện hè), held-back (lưu ban) hoặc completed "
                         "(hoàn thành chương trình).", "ket_qua")
     prev = latest_outcomes(y, [st.id]).get(st.id)
+    resolving = prev is not None and prev.kind == kinds.PENDING and kind in RESOLUTIONS
     if day in (None, ""):
-        if prev is not None and prev.kind == kinds.PENDING and kind in (kinds.PROMOTED, kinds.HELD_BACK):
-            day = min(max(date.today(), y.end), summer_end(y))
-        else:
-            day = y.end
+        day = min(max(clock.today(), y.end), summer_end(y)) if resolving else y.end
     day = parse_date(day, "ngày")
     if day < y.end:
         raise SisoError(f"Kết quả cuối năm ghi từ ngày kết thúc năm học ({fmt_date(y.end)}) trở đi, "
                         f"không ghi ngày {fmt_date(day)}.", "ngay")
-    if day > y.end and not (prev is not None and prev.kind == kinds.PENDING
-                            and kind in (kinds.PROMOTED, kinds.HELD_BACK)):
-        raise SisoError(f"Sau ngày kết thúc năm học ({fmt_date(y.end)}) chỉ ghi kết quả lên lớp hoặc "
-                        "lưu ban cho học sinh đang chờ thi lại / rèn luyện hè.", "ngay")
+    if day > y.end and not resolving:
+        raise SisoError(f"Sau ngày kết thúc năm học ({fmt_date(y.end)}) chỉ ghi kết quả lên lớp, lưu "
+                        "ban hoặc hoàn thành chương trình cho học sinh đang chờ thi lại / rèn luyện hè.",
+                        "ngay")
+    if day > summer_end(y):
+        raise SisoError(f"Kết quả thi lại / rèn luyện hè của năm học {y.name} ghi muộn nhất ngày "
+                        f"{fmt_date(summer_end(y))}, không ghi ngày {fmt_date(day)}.", "ngay")
+    if day > y.end and day > clock.today() and not future:
+        raise SisoError(f"Ngày {fmt_date(day)} chưa đến (hôm nay {fmt_date(clock.today())}): kết quả "
+                        "thi lại / rèn luyện hè ghi khi đã có. Nếu đúng là ngày đó, xác nhận "
+                        "(--future).", "ngay")
     status, cur = status_on(st.id, day, y)
     if status != "dang_hoc":
         raise SisoError(f"Học sinh {st.full_name} ({st.code}) không đang học vào ngày {fmt_date(day)} "
@@ -151,9 +173,18 @@ def set_outcome(student, year, result: str, day=None, klass=None) -> Event:
     if k is not None and cur.id != k.id:
         raise SisoError(f"Học sinh {st.full_name} ({st.code}) học lớp {cur.name}, không phải lớp "
                         f"{k.name}.", "lop")
-    if kind == kinds.COMPLETED and cur.grade not in COMPLETION_GRADES:
-        raise SisoError(f"«Hoàn thành chương trình» chỉ ghi cho khối 5, 9 hoặc 12; học sinh "
-                        f"{st.full_name} học lớp {cur.name} (khối {cur.grade}).", "ket_qua")
+    grades = school_grades(y)
+    if kind == kinds.COMPLETED and not completion_allowed(cur.grade, grades):
+        ends = ", ".join(str(g) for g in sorted(g for g in grades if completion_allowed(g, grades)))
+        raise SisoError(f"«Hoàn thành chương trình» chỉ ghi cho khối cuối cấp (khối {ends or '5, 9, 12'} "
+                        f"của trường); học sinh {st.full_name} học lớp {cur.name} (khối {cur.grade}).",
+                        "ket_qua")
+    if kind == kinds.PROMOTED and cur.grade + 1 not in grades:
+        done = (f"hoàn thành chương trình ({outcome_label(kinds.COMPLETED, cur.grade)}), "
+                if completion_allowed(cur.grade, grades) else "")
+        raise SisoError(f"Trường không có khối {cur.grade + 1}, học sinh {st.full_name} lớp {cur.name} "
+                        f"không lên lớp trong trường được: ghi {done}lưu ban hoặc thi lại / "
+                        "rèn luyện hè.", "ket_qua")
     if prev is not None and prev.kind == kind and prev.date == day:
         return prev
     with audit.write("year.outcome", f"student:{st.code}", year=y.name, lop=cur.name,
@@ -207,6 +238,7 @@ class Plan:
     start: date
     end: date
     ref: date
+    hk2: date | None
     mapping: dict[str, str]
     held_mapping: dict[str, str]
     classes: dict[str, NewClass] = field(default_factory=dict)
@@ -216,20 +248,35 @@ class Plan:
     held_back: int = 0
     pending: list[tuple[str, str, str]] = field(default_factory=list)  # (code, name, class)
     problems: list[str] = field(default_factory=list)
+    before_end: bool = False  # today is before the old year's end date
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def early_warning(self) -> str:
+        """The warning a rollover ahead of the old year's end needs confirmed ('' if none)."""
+        if not self.before_end:
+            return ""
+        return (f"Năm học {self.source.name} chưa kết thúc (ngày kết thúc {fmt_date(self.source.end)}, "
+                f"hôm nay {fmt_date(clock.today())}): kết quả cuối năm chưa đủ và mọi biến động "
+                "ghi sau đó phải ghi lại cho năm học mới.")
+
     def summary(self) -> list[str]:
         lines = [f"Chuyển năm {self.source.name} → {self.target_name}"
-                 + ("" if self.target else f" (tạo năm học mới {fmt_date(self.start)} – {fmt_date(self.end)})"),
+                 + ("" if self.target else f" (tạo năm học mới {fmt_date(self.start)} – {fmt_date(self.end)}, "
+                    f"chốt sĩ số đầu năm {fmt_date(self.ref)}"
+                    + (f", học kỳ II từ {fmt_date(self.hk2)}" if self.hk2 else "") + ")"),
                  f"Lên lớp: {self.promoted}; lưu ban: {self.held_back}; hoàn thành, rời trường: "
                  f"{self.completers}."]
+        # what stops it or needs confirming comes before the (long) list of classes
+        lines += [f"Lỗi: {p}" for p in self.problems]
+        if self.before_end:
+            lines.append(f"Cảnh báo: {self.early_warning}")
         for c in sorted(self.classes.values(), key=lambda c: (c.grade, text.natural_key(c.name))):
             lines.append(f"  {c.name} (khối {c.grade}{', có sẵn' if c.exists else ', tạo mới'}): "
                          f"{c.total} học sinh ({c.promoted} lên lớp, {c.held_back} lưu ban)")
-        lines += [f"Lỗi: {p}" for p in self.problems]
         return lines
 
 
@@ -266,10 +313,33 @@ def default_mappings(source: SchoolYear, target: SchoolYear | None = None) -> tu
     return mapping, held
 
 
+def _same_day(day: date, year: int) -> date:
+    """The same day and month in another calendar year (29/02 becomes 28/02)."""
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
+
+
+def _carried(day: date | None, src: SchoolYear, first: int, low: date, high: date) -> date | None:
+    """A date of the old year (reference date, semester II start) moved to the new year
+    starting in calendar year ``first``: the same day and month, if it falls in low..high."""
+    if day is None:
+        return None
+    moved = _same_day(day, first + (day.year - src.start.year))
+    return moved if low <= moved <= high else None
+
+
 def rollover_preview(source, target_name: str | None = None, *, mapping: dict | None = None,
-                     held_mapping: dict | None = None, start=None, end=None, ref=None,
+                     held_mapping: dict | None = None, start=None, end=None, ref=None, hk2=None,
                      pending_as: str | None = None) -> Plan:
-    """Work out the rollover without writing anything; ``Plan.problems`` lists what stops it."""
+    """Work out the rollover without writing anything; ``Plan.problems`` lists what stops it.
+
+    A new year's reference date and semester II start default to the same day and month as
+    the old year's. ``Plan.before_end`` says the old year has not ended yet (today, from
+    ``db.clock``, is before its end date): the rollover then needs confirming.
+    ``pending_as``: promoted (passed — in the school's top grade that means completed) or
+    held-back, for students whose retest is still unrecorded."""
     if isinstance(source, str):
         from .school import get_year
 
@@ -279,17 +349,21 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
     target = SchoolYear.get_or_none(SchoolYear.name == target_name.replace(" ", ""))
     first = int(target_name[:4]) if target_name[:4].isdigit() else src.start.year + 1
     if target is not None:
-        t_start, t_end, t_ref = target.start, target.end, target.ref_date
+        t_start, t_end, t_ref, t_hk2 = target.start, target.end, target.ref_date, target.hk2_start
     else:
         t_start = parse_date(start, "ngày bắt đầu") if start else date(first, 9, 5)
         t_end = parse_date(end, "ngày kết thúc") if end else date(first + 1, 5, 31)
-        t_ref = parse_date(ref, "ngày chốt sĩ số") if ref else t_start
+        t_ref = (parse_date(ref, "ngày chốt sĩ số") if ref
+                 else _carried(src.ref_date, src, first, t_start, t_end) or t_start)
+        t_hk2 = (parse_date(hk2, "ngày bắt đầu học kỳ II") if hk2
+                 else _carried(src.hk2_start, src, first, t_start + timedelta(days=1), t_end))
     dm, dh = default_mappings(src, target)
     mapping = {**dm, **{text.clean(k).upper(): text.clean(v).upper().replace(" ", "")
                         for k, v in (mapping or {}).items()}}
     held = {**dh, **{text.clean(k).upper(): text.clean(v).upper().replace(" ", "")
                      for k, v in (held_mapping or {}).items()}}
-    plan = Plan(src, target_name, target, t_start, t_end, t_ref, mapping, held)
+    plan = Plan(src, target_name, target, t_start, t_end, t_ref, t_hk2, mapping, held)
+    plan.before_end = clock.today() < src.end
     if target is not None and target.start <= src.start:
         plan.problems.append(f"Năm học {target.name} không đứng sau năm học {src.name}.")
         return plan
@@ -308,6 +382,7 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
     students = _enrolled_at_end(src)
     outcomes = latest_outcomes(src)
     pend = RESULTS.get(pending_as, pending_as) if pending_as else None
+    level = school_rules.school_level()
     if pend not in (None, kinds.PROMOTED, kinds.HELD_BACK):
         plan.problems.append("Cách xử lý học sinh chờ thi lại chỉ có thể là lên lớp hoặc lưu ban.")
         pend = None
@@ -322,6 +397,12 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
             plan.problems.append(f"Lớp {name} không thuộc khối {grade}: sửa bảng chuyển lớp.")
             return None
         nc = plan.classes.get(name)
+        if nc is None and name not in existing:
+            try:
+                school_rules.check_grade(grade, level)
+            except SisoError as err:
+                plan.problems.append(f"Lớp mới {name}: {err.message}")
+                return None
         if nc is None:
             nc = plan.classes[name] = NewClass(name, grade, name in existing)
         elif nc.grade != grade:
@@ -329,6 +410,7 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
             return None
         return nc
 
+    stuck: dict[str, int] = {}  # class -> students recorded promoted with no next grade
     for sid, _kid, kname, grade, code, name in students:
         ev = outcomes.get(sid)
         kind = ev.kind if ev else default_outcome(grade, grades)
@@ -336,7 +418,11 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
             if pend is None:
                 plan.pending.append((code, name, kname))
                 continue
-            kind = pend
+            # passed: promoted, or in the school's top grade, completed
+            kind = default_outcome(grade, grades) if pend == kinds.PROMOTED else pend
+        if kind == kinds.PROMOTED and grade + 1 not in grades:
+            stuck[kname] = stuck.get(kname, 0) + 1
+            continue
         if kind == kinds.COMPLETED and grade + 1 not in grades:
             plan.completers += 1
             continue
@@ -357,11 +443,15 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
                 nc.promoted += 1
                 plan.promoted += 1
                 plan.placements.append((sid, new))
+    for kname, n in stuck.items():
+        plan.problems.append(f"{n} học sinh lớp {kname} được ghi lên lớp nhưng trường không có khối "
+                             "trên: ghi lại kết quả hoàn thành chương trình hoặc lưu ban.")
     if plan.pending:
         names = ", ".join(f"{n} ({c}, lớp {k})" for c, n, k in plan.pending[:20])
         more = f" và {len(plan.pending) - 20} học sinh khác" if len(plan.pending) > 20 else ""
         plan.problems.append(f"{len(plan.pending)} học sinh còn chờ thi lại / rèn luyện hè, chưa có "
-                             f"kết quả: {names}{more}. Ghi kết quả lên lớp hoặc lưu ban trước.")
+                             f"kết quả: {names}{more}. Ghi kết quả lên lớp, lưu ban hoặc hoàn "
+                             "thành chương trình trước.")
     if target is not None and plan.placements:
         ids = [s for s, _ in plan.placements]
         busy = (Event.select(Event.student).distinct()
@@ -375,12 +465,21 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
     return plan
 
 
-def rollover(source, target_name: str | None = None, **options) -> Batch:
+def rollover(source, target_name: str | None = None, *, before_end: bool = False,
+             **options) -> Batch:
     """Write the rollover planned by ``rollover_preview`` (same arguments): one transaction,
-    one Batch. Raises SisoError listing the problems when the plan has any."""
+    one Batch. Raises SisoError listing the problems when the plan has any, and when the
+    old year has not ended yet unless ``before_end`` confirms it.
+
+    The enrolments it writes are dated the new year's first day, usually ahead of today:
+    they go straight to the database (not through ``db.events.record_event`` or the
+    movement register's checks), so no "date in the future" rule applies to them."""
     plan = rollover_preview(source, target_name, **options)
     if not plan.ok:
         raise SisoError(" ".join(plan.problems), "chuyen_nam")
+    if plan.before_end and not before_end:
+        raise SisoError(f"Chưa chuyển năm: {plan.early_warning} Chỉ chuyển năm trước ngày kết thúc "
+                        "khi đã xác nhận.", "chuyen_nam")
     from .school import add_class, add_year
 
     last_event = Event.select(fn.MAX(Event.id)).scalar() or 0
@@ -388,7 +487,8 @@ def rollover(source, target_name: str | None = None, **options) -> Batch:
                      promoted=plan.promoted, held_back=plan.held_back,
                      completers=plan.completers) as info:
         created_year = plan.target is None
-        target = plan.target or add_year(plan.target_name, plan.start, plan.end, ref=plan.ref)
+        target = plan.target or add_year(plan.target_name, plan.start, plan.end, ref=plan.ref,
+                                         hk2=plan.hk2)
         batch = Batch.create(kind="rollover", year=target, created_by=audit.current_user(),
                              description="")
         by_name = {c.name: c for c in SchoolClass.select().where(SchoolClass.year == target.id)}

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import date
 
 import pytest
 
@@ -77,7 +78,7 @@ def test_errors_are_one_vietnamese_line_and_write_nothing(cli):
         (("event", "add", "--student", "HS1", "--kind", "dropout", "--date", "10/13/2024",
           "--reason", "1"), "không có trên lịch"),
         (("event", "void", "999", "--reason", "x"), "Không có sự kiện"),
-        (("year", "outcome", "--student", "HS1", "--result", "completed", "--year", "2024-2025"), "khối 5, 9"),
+        (("year", "outcome", "--student", "HS1", "--result", "completed", "--year", "2024-2025"), "khối cuối cấp (khối 9"),
         (("year", "undo-rollover", "2024-2025"), "không có đợt chuyển năm"),
     ]:
         rc, out, err = cli(*argv)
@@ -131,3 +132,58 @@ def test_outcome_rollover_dry_run_rollover_and_undo(cli):
     # only the two outcome events (and their spans: none) differ from the start
     assert {k: v for k, v in after.items() if k != "Event"} == {k: v for k, v in before.items() if k != "Event"}
     assert len(after["Event"]) == len(before["Event"]) + 2
+
+
+@pytest.fixture
+def today():
+    from db import clock
+
+    yield clock.set_today
+    clock.set_today(None)
+
+
+def test_grade9_retest_resolved_to_completed_then_rollover(cli, today):
+    today(date(2025, 6, 2))
+    assert cli("year", "outcome", "--student", "HS3", "--result", "pending", "--year", "2024-2025")[0] == 0
+    rc, out, err = cli("year", "outcome", "--student", "HS3", "--result", "promoted", "--year", "2024-2025")
+    assert rc == 2 and "không có khối 10" in err and "Tốt nghiệp THCS" in err
+    today(date(2025, 7, 15))
+    rc, out, err = cli("year", "outcome", "--student", "HS3", "--result", "completed", "--year", "2024-2025")
+    assert rc == 0, err
+    open_database(cli.path)
+    ev = Event.get_by_id(int(out.strip()))
+    assert (ev.kind, str(ev.date)) == ("completed", "2025-07-15")
+    close_database()
+    rc, out, err = cli("year", "rollover", "--from", "2024-2025", "--to", "2025-2026")
+    assert rc == 0, err
+    assert "Lên lớp: 2; lưu ban: 0; hoàn thành, rời trường: 1." in out
+
+
+def test_rollover_before_the_year_end_needs_before_end(cli, today):
+    today(date(2025, 5, 20))
+    before = dump(cli.path)
+    rc, out, err = cli("year", "rollover", "--from", "2024-2025", "--to", "2025-2026")
+    assert rc == 2 and err.count("\n") == 1
+    assert "Năm học 2024-2025 chưa kết thúc (ngày kết thúc 31/05/2025, hôm nay 20/05/2025)" in err
+    assert "--before-end" in err
+    assert dump(cli.path) == before
+    rc, out, err = cli("year", "rollover", "--from", "2024-2025", "--dry-run")
+    assert rc == 0 and "Cảnh báo: Năm học 2024-2025 chưa kết thúc" in out
+    rc, out, err = cli("year", "rollover", "--from", "2024-2025", "--to", "2025-2026", "--before-end")
+    assert rc == 0, err
+    open_database(cli.path)
+    new = SchoolYear.get(SchoolYear.name == "2025-2026")
+    assert (str(new.ref_date), str(new.hk2_start)) == ("2025-09-30", "2026-01-13")
+    close_database()
+
+
+def test_class_add_outside_the_school_level_is_refused(cli):
+    before = dump(cli.path)
+    rc, out, err = cli("class", "add", "12A1", "--grade", "12", "--year", "2024-2025")
+    assert rc == 2 and out == ""
+    assert err == ("Lỗi: Khối 12 không thuộc cấp học của trường: trường THCS (trung học cơ sở) chỉ có "
+                   "khối 6 đến khối 9. Sửa khối của lớp, hoặc đổi cấp học của trường trong thông tin "
+                   "nhà trường (mục cap_hoc).\n")
+    assert dump(cli.path) == before
+    rc, out, err = cli("settings", "set", "cap_hoc", "TH")
+    assert rc == 2 and "6A1 (khối 6, năm học 2024-2025)" in err

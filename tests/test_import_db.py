@@ -284,3 +284,14 @@ def test_an_admission_date_that_changes_a_reported_start_of_year_count_is_flagge
     today(date(2024, 9, 20))  # before the reference date: the count is not taken yet
     assert not [p for p in imports.review(plan_of(tmp_path, year), year, day="16/09/2024").problems
                 if "sĩ số" in p.message]
+def test_a_new_class_outside_the_school_level_is_refused(tmp_path, year):
+    rows = ROWS + [[4, "HS04", "", "Lê Văn Cường", "07/11/2008", "Nam", "Kinh", "12A1", 12]]
+    before = counts()
+    rv = imports.review(plan_of(tmp_path, year, rows), year)
+    assert not rv.ok
+    assert [p.line() for p in rv.errors] == [
+        "Lỗi (dòng 6, cột «Lớp»): Lớp 12A1: Khối 12 không thuộc cấp học của trường: trường THCS (trung học "
+        "cơ sở) chỉ có khối 6 đến khối 9. Sửa khối của lớp, hoặc đổi cấp học của trường trong "
+        "thông tin nhà trường (mục cap_hoc)."]
+    assert rv.new_classes == [("6A1", 6), ("7A1", 7)]
+    assert counts() == before

@@ -66,3 +66,18 @@ async def test_a_refused_class_shows_the_message_and_writes_nothing(db, year):
         error = app.screen.query_one("#e-c-grade", Static)
         assert await settle(pilot, lambda: "không thuộc khối" in str(error.render()))
         assert SchoolClass.select().count() == 1 and Audit.select().count() == audits
+
+
+async def test_a_grade_outside_the_school_level_is_refused(db, year):
+    app = make_app(db=db.database, lang="vi", today=date(2024, 11, 20))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await settle(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        await pilot.press("ctrl+l")
+        assert await settle(pilot, lambda: isinstance(app.screen, ClassForm))
+        # the form says which grades the school has (THCS: 6–9)
+        assert "6–9" in str(app.screen.query_one("Label.field-label.grade").render())
+        await pilot.press(*"12A1", "ctrl+s")
+        error = app.screen.query_one("#e-c-grade", Static)
+        assert await settle(pilot, lambda: "trường THCS (trung học cơ sở) chỉ có khối 6 đến khối 9"
+                            in str(error.render()))
+        assert isinstance(app.screen, ClassForm) and SchoolClass.select().count() == 0

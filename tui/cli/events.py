@@ -99,7 +99,8 @@ def _outcome(args):
 
     year = school.get_year(args.year)
     st = get_student(args.student)
-    ev = yearend.set_outcome(st, year, args.result, day=args.date, klass=args.klass)
+    ev = yearend.set_outcome(st, year, args.result, day=args.date, klass=args.klass,
+                             future=args.future)
     print(ev.id)
     return 0
 
@@ -123,17 +124,20 @@ def _rollover(args):
     source = school.get_year(args.source)
     options = dict(mapping=_parse_map(args.map, "--map"),
                    held_mapping=_parse_map(args.held_map, "--held-map"),
-                   start=args.start, end=args.end, ref=args.ref,
+                   start=args.start, end=args.end, ref=args.ref, hk2=args.hk2,
                    pending_as=args.pending_as)
     plan = yearend.rollover_preview(source, args.target, **options)
     for line in plan.summary():
         print(line)
     if not plan.ok:
         raise SisoError("Chưa chuyển năm được: " + " ".join(plan.problems), "chuyen_nam")
+    if plan.before_end and not args.before_end and not args.dry_run:
+        raise SisoError(f"Chưa chuyển năm: {plan.early_warning} Nếu vẫn muốn chuyển năm bây giờ, "
+                        "chạy lại với --before-end.", "chuyen_nam")
     if args.dry_run:
         print("Chạy thử: chưa ghi gì.")
         return 0
-    batch = yearend.rollover(source, args.target, **options)
+    batch = yearend.rollover(source, args.target, before_end=args.before_end, **options)
     print(f"Đã chuyển năm (đợt số {batch.id}).")
     return 0
 
@@ -200,7 +204,10 @@ def register(groups):
     p.add_argument("--student", required=True, help="mã học sinh")
     p.add_argument("--result", required=True, choices=["promoted", "pending", "held-back", "completed"],
                    help="lên lớp / thi lại, rèn luyện hè / lưu ban / hoàn thành chương trình")
-    p.add_argument("--date", help="ngày (mặc định: ngày kết thúc năm học; trong hè khi giải quyết thi lại)")
+    p.add_argument("--date", help="ngày (mặc định: ngày kết thúc năm học; khi giải quyết thi lại / "
+                   "rèn luyện hè: hôm nay, trong hè)")
+    p.add_argument("--future", action="store_true",
+                   help="xác nhận ngày giải quyết thi lại sau hôm nay")
     p.set_defaults(func=_outcome)
 
     p = yr.add_parser("rollover", help="chuyển sang năm học mới (xem trước với --dry-run)")
@@ -208,12 +215,15 @@ def register(groups):
     p.add_argument("--to", dest="target", help="năm học mới (mặc định: năm kế tiếp)")
     p.add_argument("--start", help="ngày bắt đầu năm học mới (khi tạo mới; mặc định 05/09)")
     p.add_argument("--end", help="ngày kết thúc năm học mới (mặc định 31/05)")
-    p.add_argument("--ref", help="ngày chốt sĩ số đầu năm (mặc định: ngày bắt đầu)")
+    p.add_argument("--ref", help="ngày chốt sĩ số đầu năm (mặc định: cùng ngày, tháng của năm học cũ)")
+    p.add_argument("--hk2", help="ngày bắt đầu học kỳ II (mặc định: cùng ngày, tháng của năm học cũ)")
     p.add_argument("--map", nargs="*", metavar="CŨ=MỚI", help="lớp lên lớp: 6A1=7A1 …")
     p.add_argument("--held-map", nargs="*", metavar="CŨ=MỚI", help="lớp cho học sinh lưu ban: 6A1=6A1 …")
     p.add_argument("--pending-as", choices=["promoted", "held-back"],
                    help="coi học sinh còn chờ thi lại là lên lớp / lưu ban (mặc định: dừng lại)")
     p.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    p.add_argument("--before-end", action="store_true",
+                   help="xác nhận chuyển năm trước ngày kết thúc năm học cũ")
     p.set_defaults(func=_rollover)
 
     p = yr.add_parser("undo-rollover", help="hoàn tác đợt chuyển năm vào một năm học")

@@ -37,12 +37,14 @@ class ClassForm(SisoModal[int | None]):
                  else _("Thêm lớp — năm học {year}").format(year=self.siso.year.name))
         with Vertical(id="class-box", classes="form"):
             yield Static(title, classes="form-title")
+            grades = school.level_grades()
             for key, label, value in (
                     ("c-name", _("Tên lớp (ví dụ 6A1)"), klass.name if klass else ""),
-                    ("c-grade", _("Khối"), str(klass.grade) if klass else ""),
+                    ("c-grade", _("Khối") if klass else _("Khối ({first}–{last})").format(
+                        first=grades[0], last=grades[-1]), str(klass.grade) if klass else ""),
                     ("c-homeroom", _("Giáo viên chủ nhiệm"), klass.homeroom if klass else "")):
                 with Horizontal(classes="field"):
-                    yield Label(label, classes="field-label wide")
+                    yield Label(label, classes=f"field-label wide {key[2:]}")
                     yield Input(value, id=key, compact=True, disabled=bool(klass) and key != "c-homeroom")
                 yield Static("", id=f"e-{key}", classes="field-error")
             yield Static("", id="e-form", classes="field-error")

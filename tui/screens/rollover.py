@@ -7,7 +7,9 @@ A modal; dismisses with the rollover Batch id when written, None when cancelled.
 lists the old classes with the class their promoted students go to and the class their
 held-back students stay in; Enter on a row edits both (:class:`MappingForm`). The preview
 below recomputes after every change; Ctrl+S writes the rollover (refused, with the reasons,
-while the preview shows problems such as students still pending a retest).
+while the preview shows problems such as students still pending a retest). A new year's
+reference date and semester II start default to the old year's day and month. Ahead of the
+old year's end date, Ctrl+S first asks for confirmation (:class:`ConfirmScreen`).
 """
 
 from __future__ import annotations
@@ -73,7 +75,10 @@ class RolloverScreen(FormModal[int | None]):
     RolloverScreen > Vertical { width: 96%; height: 94%; border: thick $primary;
                                 background: $surface; padding: 0 1; }
     RolloverScreen #title { text-style: bold; color: $accent; }
-    RolloverScreen #dates { height: 1; margin: 1 0; }
+    RolloverScreen #dates { height: 1; margin: 1 0 0 0; }
+    RolloverScreen #dates2 { height: 1; margin: 0 0 1 0; }
+    RolloverScreen #dates2 Input { width: 13; background: $boost; }
+    RolloverScreen #dates2 Label { color: $text-muted; }
     RolloverScreen #dates Input { width: 13; background: $boost; }
     RolloverScreen #dates Label { color: $text-muted; }
     RolloverScreen #mapping { height: 1fr; min-height: 4; }
@@ -114,6 +119,13 @@ class RolloverScreen(FormModal[int | None]):
                 yield Label(_(" kết thúc "))
                 yield Input(plan.end.strftime("%d/%m/%Y"), id="ket_thuc", disabled=plan.target is not None,
                             compact=True)
+            with Horizontal(id="dates2"):
+                yield Label(_("Chốt sĩ số đầu năm "))
+                yield Input(plan.ref.strftime("%d/%m/%Y"), id="chot", disabled=plan.target is not None,
+                            compact=True)
+                yield Label(_(" bắt đầu học kỳ II "))
+                yield Input(plan.hk2.strftime("%d/%m/%Y") if plan.hk2 else "", id="hk2",
+                            disabled=plan.target is not None, compact=True)
             yield DataTable(id="mapping", cursor_type="row", zebra_stripes=True)
             yield VerticalScroll(Static("", id="preview"), id="preview-box")
             yield Static("", id="err", classes="error")
@@ -145,7 +157,9 @@ class RolloverScreen(FormModal[int | None]):
     def options(self) -> dict:
         return dict(mapping=dict(self.mapping), held_mapping=dict(self.held_mapping),
                     start=self.query_one("#bat_dau", Input).value.strip() or None,
-                    end=self.query_one("#ket_thuc", Input).value.strip() or None)
+                    end=self.query_one("#ket_thuc", Input).value.strip() or None,
+                    ref=self.query_one("#chot", Input).value.strip() or None,
+                    hk2=self.query_one("#hk2", Input).value.strip() or None)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.target_name = event.input.value.strip() if event.input.id == "nam_moi" else self.target_name
@@ -192,14 +206,47 @@ class RolloverScreen(FormModal[int | None]):
 
     def submit(self) -> None:
         self.query_one("#err", Static).update("")
-        self._write(self.target_name, self.options())
+        self._check(self.target_name, self.options())
 
     @work(thread=True, exclusive=True, group="rollover_write", exit_on_error=False)
-    def _write(self, target_name: str, options: dict) -> None:
+    def _check(self, target_name: str, options: dict) -> None:
+        """Ahead of the old year's end, ask first; otherwise write."""
         from db import yearend
 
         try:
-            batch = yearend.rollover(self.source_year_id, target_name, **options)
+            plan = yearend.rollover_preview(self.source_year_id, target_name, **options)
+            warning = plan.early_warning if plan.ok else ""
+        except SisoError as err:
+            self.app.call_from_thread(self._failed, err.message)
+            return
+        finally:
+            close_thread_connection()
+        if warning:
+            self.app.call_from_thread(self._ask, target_name, options, warning)
+        else:
+            self._write_now(target_name, options, False)
+
+    def _ask(self, target_name: str, options: dict, warning: str) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(target_name, options, True)
+            else:
+                self.busy = False
+
+        self.app.push_screen(ConfirmScreen(_("{warning}\nVẫn chuyển năm bây giờ?").format(warning=warning)),
+                             answered)
+
+    @work(thread=True, exclusive=True, group="rollover_write", exit_on_error=False)
+    def _write(self, target_name: str, options: dict, before_end: bool) -> None:
+        self._write_now(target_name, options, before_end)
+
+    def _write_now(self, target_name: str, options: dict, before_end: bool) -> None:
+        from db import yearend
+
+        try:
+            batch = yearend.rollover(self.source_year_id, target_name, before_end=before_end, **options)
             batch_id = batch.id
         except SisoError as err:
             self.app.call_from_thread(self._failed, err.message)

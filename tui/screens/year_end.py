@@ -5,16 +5,23 @@
 A full screen; Escape goes back (dismisses with None). The class is picked at the top;
 every student shows the recorded outcome or the default (promoted; completed in the school's
 top grade). Keys on the student under the cursor: L lên lớp, T thi lại / rèn luyện hè,
-B lưu ban, H hoàn thành chương trình. The cursor then moves to the next student.
+B lưu ban, H hoàn thành chương trình. The cursor moves to the next student at once (the
+hint says so), so a clerk can type a class's results in a row; the line under the table
+confirms each one written ("Đã ghi: 3. Nguyễn Văn An — Lưu ban") and a refusal names the
+student. The same keys resolve a pending result in the summer. Choosing the blank class
+entry empties the table: nothing can be marked until a class is chosen.
 """
 
 from __future__ import annotations
+
+import queue
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Select, Static
 
+from db import kinds
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear
@@ -28,9 +35,9 @@ class YearEndScreen(SisoScreen):
     YearEndScreen #title { text-style: bold; color: $accent; padding: 0 1; }
     YearEndScreen #lop { width: 30; margin: 0 1 1 1; }
     YearEndScreen #students { height: 1fr; }
-    YearEndScreen #status { padding: 0 1; color: $text-muted; }
-    YearEndScreen #status { height: auto; }
-    YearEndScreen .error { color: $error; height: auto; }
+    YearEndScreen #status { padding: 0 1; color: $text-muted; height: auto; }
+    YearEndScreen #done { padding: 0 1; color: $success; height: auto; }
+    YearEndScreen .error { color: $error; height: auto; padding: 0 1; }
     """
     BINDINGS = [
         Binding("l", "mark('promoted')", N_("Lên lớp"), id="year_end.promoted"),
@@ -61,9 +68,11 @@ class YearEndScreen(SisoScreen):
                      compact=True)
         table = DataTable(id="students", cursor_type="row", zebra_stripes=True)
         yield table
+        yield Static("", id="done")
         yield Static("", id="err", classes="error")
-        yield Static(_("L: lên lớp · T: thi lại / rèn luyện hè · B: lưu ban · H: hoàn thành chương "
-                       "trình. Chưa ghi gì là lên lớp (khối cuối cấp: hoàn thành). Esc: quay lại."), id="status")
+        yield Static(_("L lên lớp · T thi lại / rèn luyện hè · B lưu ban · H hoàn thành chương trình: "
+                       "ghi cho học sinh ở con trỏ, rồi con trỏ tự xuống học sinh kế tiếp. Chưa ghi "
+                       "gì: lên lớp (khối cuối cấp: hoàn thành). Esc: quay lại."), id="status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -73,13 +82,30 @@ class YearEndScreen(SisoScreen):
             table.add_column(label)
         table.focus()
         self.reload()
+        # marks are written one at a time, in the order the keys came
+        self._marks: queue.Queue = queue.Queue()
+        self._mark_loop()
+
+    def on_unmount(self) -> None:
+        self._marks.put(None)
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "lop" and not event.select.is_blank():
+        if event.select.id != "lop":
+            return
+        self.query_one("#done", Static).update("")
+        self.query_one("#err", Static).update("")
+        if event.select.is_blank():
+            # no class: nothing left on screen to mark by mistake
+            self.klass_id = None
+            self.rows = []
+            self.query_one(DataTable).clear()
+            return
+        if event.value != self.klass_id:
             self.klass_id = event.value
-            self.reload()
+            self.reload(keep_row=0)
 
     def reload(self, keep_row: int | None = None) -> None:
+        """Reload the class; the cursor goes to ``keep_row`` (None: stays where it is)."""
         if self.klass_id is not None:
             self._load(self.klass_id, keep_row)
 
@@ -92,48 +118,82 @@ class YearEndScreen(SisoScreen):
             rows = yearend.outcomes_for_class(SchoolClass.get_by_id(klass_id))
         finally:
             close_thread_connection()
-        self.app.call_from_thread(self._show, rows, keep_row)
+        self.app.call_from_thread(self._show, klass_id, rows, keep_row)
 
-    def _show(self, rows, keep_row) -> None:
+    def _show(self, klass_id: int, rows, keep_row) -> None:
+        if klass_id != self.klass_id:
+            return  # another class was chosen meanwhile
         self.rows = rows
         table = self.query_one(DataTable)
+        if keep_row is None:
+            keep_row = table.cursor_row
         table.clear()
         for i, r in enumerate(rows, 1):
-            label = _(r.label) if r.explicit else _("({label})").format(label=_(r.label))
+            short = _("Thi lại / RL hè") if r.outcome == kinds.PENDING else _(r.label)
+            label = short if r.explicit else _("({label})").format(label=short)
             table.add_row(str(i), r.code, r.name, fmt_date(r.dob), "x" if r.female else "", label,
-                          fmt_date(r.date) if r.date else "", key=str(r.student_id))
+                          r.date.strftime("%d/%m") if r.date else "", key=str(r.student_id))
         if keep_row is not None and rows:
             table.move_cursor(row=min(keep_row, len(rows) - 1))
 
     def action_mark(self, result: str) -> None:
         table = self.query_one(DataTable)
-        if not self.rows or table.cursor_row is None:
+        if self.klass_id is None or not self.rows or table.cursor_row is None:
+            self.query_one("#err", Static).update(_("Chọn lớp trước khi ghi kết quả."))
             return
-        row_index = table.cursor_row
+        row_index = min(table.cursor_row, len(self.rows) - 1)
+        row = self.rows[row_index]
         self.query_one("#err", Static).update("")
-        self._mark(self.rows[row_index].student_id, result, row_index)
+        # move on now, so keys typed quickly each mark the next student
+        if row_index + 1 < len(self.rows):
+            table.move_cursor(row=row_index + 1)
+        self._marks.put((row.student_id, result, row_index, self.klass_id))
 
     @work(thread=True, group="year_end_mark", exit_on_error=False)
-    def _mark(self, student_id: int, result: str, row_index: int) -> None:
+    def _mark_loop(self) -> None:
+        from textual.worker import get_current_worker
+
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                item = self._marks.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if item is None:
+                return
+            self._mark(*item)
+
+    def _mark(self, student_id: int, result: str, row_index: int, klass_id: int) -> None:
         from db import yearend
+        from db.models import SchoolClass, Student
 
         try:
-            yearend.set_outcome(student_id, self.year_id, result, klass=self.klass_id)
+            ev = yearend.set_outcome(student_id, self.year_id, result, klass=klass_id)
+            label = yearend.outcome_label(ev.kind, SchoolClass.get_by_id(klass_id).grade)
+            name = Student.get_by_id(student_id).full_name
         except SisoError as err:
-            self.app.call_from_thread(self._failed, err.message)
+            name = Student.get_by_id(student_id).full_name
+            self.app.call_from_thread(self._failed, row_index, name, err.message)
             return
         finally:
             close_thread_connection()
-        self.app.call_from_thread(self._marked, row_index)
+        self.app.call_from_thread(self._marked, row_index, name, label, fmt_date(ev.date))
 
-    def _failed(self, message: str) -> None:
-        self.query_one("#err", Static).update(message)
+    def _failed(self, row_index: int, name: str, message: str) -> None:
+        self.query_one("#done", Static).update("")
+        table = self.query_one(DataTable)
+        if table.cursor_row == row_index + 1:  # no key since: back to the student refused
+            table.move_cursor(row=row_index)
+        self.query_one("#err", Static).update(_("Chưa ghi cho {stt}. {name}: {message}").format(
+            stt=row_index + 1, name=name, message=message))
 
-    def _marked(self, row_index: int) -> None:
+    def _marked(self, row_index: int, name: str, label: str, day: str) -> None:
+        self.query_one("#done", Static).update(_("Đã ghi: {stt}. {name} — {label} (ngày {day}).").format(
+            stt=row_index + 1, name=name, label=_(label), day=day))
         refresh = getattr(self.app, "data_changed", None)
         if callable(refresh):
             refresh()
-        self.reload(keep_row=row_index + 1)
+        self.reload()
 
     def action_back(self) -> None:
         self.go_back()
