@@ -242,6 +242,18 @@ class SisoApp(App[int]):
         self.refresh_title()
         self.switch_mode("overview")
 
+    def demo_opened(self, previous, target: str) -> None:
+        """The welcome screen opened the demo school in its own file: work on it from now on
+        (``previous``, the school's own database, is closed untouched)."""
+        from db.connection import shown
+
+        if previous is not None and previous is not database.obj:
+            previous.close()
+        self.db_target = target
+        self.school_ready()
+        self.notify(_("Đang dùng trường mẫu trong tệp riêng {path}; dữ liệu của trường không "
+                      "thay đổi.").format(path=shown(target)), title=_("Trường mẫu"), timeout=10)
+
     # ---- navigation (the hooks other screens use) ----------------------------------------
 
     def open_overview(self) -> None:
