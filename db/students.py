@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from peewee import IntegrityError
+
 from . import audit, codes, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .events import record_event
-from .models import Event, SchoolClass, SchoolYear, Student
+from .models import Event, SchoolClass, SchoolYear, Student, database
 
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:['’\-.][^\W\d_]*)*$")
 _CODE_OK = re.compile(r"^[A-Za-z0-9_\-./]{1,32}$")
@@ -183,6 +185,17 @@ def _check_unique(values: dict, exclude_id: int | None = None) -> None:
                             f"{other.full_name} ({other.code}).", "ma_dinh_danh")
 
 
+def _save_unique(st: Student, values: dict, exclude_id: int | None = None) -> None:
+    """Save ``st``; when another writer took the same code or personal ID between the check
+    and the write (the UNIQUE constraint refuses it), the same message as the check's."""
+    try:
+        with database.atomic():  # a savepoint: the transaction stays usable on every engine
+            st.save()
+    except IntegrityError:
+        _check_unique(values, exclude_id=exclude_id)  # names the student who has it
+        raise
+
+
 def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str = kinds.ADMIT,
                 day=None, from_school: str | None = None, batch=None, audit_it: bool = True) -> Student:
     """Create a student and the event that brings them into ``klass`` — one transaction.
@@ -206,7 +219,7 @@ def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str 
         values.setdefault("code", next_code())
         st = Student(**values, batch=batch)
         st.refresh_derived()
-        st.save()
+        _save_unique(st, values)
         record_event(st, year, entry, day, klass=klass, batch=batch,
                      school=text.clean(from_school) or None)
         if info is not None:
@@ -231,7 +244,7 @@ def update_student(student: Student, data: dict) -> Student:
         for k, v in values.items():
             setattr(student, k, v)
         student.refresh_derived()
-        student.save()
+        _save_unique(student, values, exclude_id=student.id)
     return student
 
 

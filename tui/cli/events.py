@@ -180,7 +180,7 @@ def register(groups):
     p.set_defaults(func=_event_add)
 
     p = ev.add_parser("void", help="hủy một sự kiện ghi nhầm (vẫn giữ trong lịch sử)")
-    p.add_argument("id", type=int, help="số của sự kiện")
+    p.add_argument("id", metavar="SỐ", help="số của sự kiện (xem «siso event list»)")
     p.add_argument("--reason", required=True, help="lý do hủy")
     p.set_defaults(func=_event_void)
 

@@ -98,6 +98,9 @@ class WelcomeScreen(SisoScreen):
     def clear_errors(self) -> None:
         clear_field_errors(self)
 
+    def work_failed(self, error: BaseException) -> None:
+        self.set_busy(False)  # the app says what went wrong; the form is back
+
     def set_busy(self, busy: bool) -> None:
         self.query_one("#welcome-busy").display = busy
         self.query_one("#welcome").display = not busy
