@@ -137,6 +137,8 @@ def test_data_problems_exit_1(school, tmp_path):
     ["student", "add", "--class", "6A1", "--name", "Lê Văn Bình"],  # a missing option
     ["year", "rollover", "--from", "2030-2031", "--dry-run"],  # a dry run refused
     ["event", "add", "--student", "HS1", "--kind", "dropout", "--date", "10/10/2024"],
+    # a year at the end of the calendar: its rollover's dates would not exist (a traceback)
+    ["year", "add", "9998-9999", "--start", "05/09/9998", "--end", "31/05/9999"],
 ])
 def test_refused_exit_2_and_write_nothing(school, argv):
     open_database(school.path)
