@@ -525,3 +525,35 @@ def reset_database() -> None:
         from .connection import SCHEMA_VERSION
 
         Meta.put("schema_version", str(SCHEMA_VERSION))
+
+
+def demo_path() -> str:
+    """The demo school's own file: ``demo.sqlite3`` in the user's data folder, beside the
+    default database (``SISO_DB`` and ``--db`` never move it: the demo is never written
+    into a real school's file)."""
+    from .connection import default_db_path
+
+    return str(default_db_path().with_name("demo.sqlite3"))
+
+
+def open_demo(target: str | None = None, *, students: int = 600, seed: int = 1,
+              reset: bool = False, today: date | None = None) -> SchoolYear | None:
+    """Open the demo database (``target``, default :func:`demo_path`) and build the demo
+    school in it when it is empty (or when ``reset``). Returns the current year of the school
+    built, or None when an existing demo is reused. The open database is then the demo one (the
+    ``database`` proxy is bound to it), in every thread.
+
+    Refuses, and leaves the file untouched, when ``target`` holds a real school."""
+    from .connection import close_database, open_database, shown
+
+    target = target or demo_path()
+    open_database(target)
+    if has_school():
+        if not is_demo():
+            close_database()
+            raise SisoError(f"«{shown(target)}» đã có dữ liệu trường thật, không phải trường mẫu: "
+                            "chọn tệp khác bằng --db.", "db")
+        if not reset:
+            return None
+        reset_database()
+    return build_demo(students=students, seed=seed, today=today)

@@ -14,3 +14,21 @@ class SisoError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+MAX_ID = 2 ** 63 - 1  # the largest integer key SQLite and PostgreSQL (bigint) store
+
+
+def parse_id(value, what: str, field: str | None = None, hint: str = "") -> int:
+    """The number of a record as the user typed it (an event, an import batch …): a whole
+    number from 1 to ``MAX_ID``. Anything else is a :class:`SisoError` naming ``what`` (for
+    example «sự kiện»); a number out of range is simply not there."""
+    raw = str(value).strip() if value is not None else ""
+    try:
+        number = int(raw)
+    except ValueError:
+        raise SisoError(f"Số {what} «{raw}» không hợp lệ: cần một số nguyên dương{hint}.",
+                        field) from None
+    if not 1 <= number <= MAX_ID:
+        raise SisoError(f"Không có {what} số {raw}{hint}.", field)
+    return number

@@ -23,7 +23,7 @@ from datetime import date, datetime
 
 from . import audit, clock, kinds, text
 from .dates import fmt_date, parse_date
-from .errors import SisoError
+from .errors import SisoError, parse_id
 from .events import check_date, semester_of
 from .models import Audit, Batch, Event, SchoolClass, SchoolYear, Span, Student
 from .school import check_grade, school_level
@@ -360,10 +360,8 @@ def undo_import(batch_id) -> int:
     Refused when anything else touched those students since: another event, a voided
     admission, an edit recorded in the audit log. Returns the number of students removed.
     """
-    try:
-        batch = Batch.get_or_none(Batch.id == int(batch_id))
-    except (TypeError, ValueError):
-        batch = None
+    hint = " (xem «siso import list»)"
+    batch = Batch.get_or_none(Batch.id == parse_id(batch_id, "lần nhập", "batch", hint))
     if batch is None or batch.kind != "import":
         raise SisoError(f"Không có lần nhập số «{batch_id}».", "batch")
     if batch.undone_at is not None:

@@ -14,7 +14,7 @@ from peewee import JOIN
 
 from . import audit, codes, kinds, text
 from .dates import fmt_date, parse_date
-from .errors import SisoError
+from .errors import SisoError, parse_id
 from .events import (had_dropout_before, last_exit_before, rebuild_spans, record_event, replay, status_on,
                      year_events)
 from .models import Event, SchoolClass, SchoolYear, Student
@@ -31,7 +31,7 @@ RECORDABLE = MOVEMENT_KINDS
 def _student(value) -> Student:
     if isinstance(value, Student):
         return value
-    st = Student.get_or_none(Student.id == int(value))
+    st = Student.get_or_none(Student.id == parse_id(value, "học sinh", "hoc_sinh"))
     if st is None:
         raise SisoError(f"Không có học sinh số {value}.", "hoc_sinh")
     return st
@@ -40,7 +40,7 @@ def _student(value) -> Student:
 def _year(value) -> SchoolYear:
     if isinstance(value, SchoolYear):
         return value
-    y = SchoolYear.get_or_none(SchoolYear.id == int(value))
+    y = SchoolYear.get_or_none(SchoolYear.id == parse_id(value, "năm học", "nam_hoc"))
     if y is None:
         raise SisoError(f"Không có năm học số {value}.", "nam_hoc")
     return y
@@ -308,9 +308,10 @@ def record(kind: str, student, year, day, **fields) -> Event:
 def void_event(event_id: int, reason: str) -> Event:
     """Mark an event void (kept in the history, counted nowhere). Refused, naming them, when
     later events depend on it."""
-    ev = Event.get_or_none(Event.id == int(event_id))
+    number = parse_id(event_id, "sự kiện", "so", " (xem «siso event list» hoặc sổ biến động F8)")
+    ev = Event.get_or_none(Event.id == number)
     if ev is None:
-        raise SisoError(f"Không có sự kiện số {event_id}.", "so")
+        raise SisoError(f"Không có sự kiện số {number}.", "so")
     if ev.voided_at is not None:
         raise SisoError(f"Sự kiện {describe(ev)} đã bị hủy ngày {ev.voided_at:%d/%m/%Y}.", "so")
     reason = _opt(reason)

@@ -151,6 +151,7 @@ def setup_school(settings: dict[str, str], year_name: str, start, end, ref=None,
 # ---- school years ---------------------------------------------------------------------------
 
 _YEAR_NAME = re.compile(r"^(\d{4})\s*-\s*(\d{4})$")
+FIRST_YEARS = (1900, 2999)  # the first calendar year of a school year
 
 
 def _check_year_name(name: str) -> tuple[str, int]:
@@ -158,7 +159,11 @@ def _check_year_name(name: str) -> tuple[str, int]:
     if not m or int(m.group(2)) != int(m.group(1)) + 1:
         raise SisoError(f"Tên năm học «{name}» không hợp lệ: cần dạng 2024-2025 (hai năm liền nhau).",
                         "nam_hoc")
-    return f"{m.group(1)}-{m.group(2)}", int(m.group(1))
+    first = int(m.group(1))
+    if not FIRST_YEARS[0] <= first <= FIRST_YEARS[1]:  # the calendar (and its summers) must hold it
+        raise SisoError(f"Năm học «{name}» không hợp lệ: cần bắt đầu từ năm {FIRST_YEARS[0]} "
+                        f"đến năm {FIRST_YEARS[1]}.", "nam_hoc")
+    return f"{m.group(1)}-{m.group(2)}", first
 
 
 def add_year(name: str, start, end, ref=None, hk2=None) -> SchoolYear:

@@ -3,19 +3,74 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+
+from peewee import IntegrityError
 
 from . import audit, codes, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .events import record_event
-from .models import Event, SchoolClass, SchoolYear, Student
+from .models import Event, SchoolClass, SchoolYear, Student, database
 
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:['’\-.][^\W\d_]*)*$")
 _CODE_OK = re.compile(r"^[A-Za-z0-9_\-./]{1,32}$")
 
 FIELDS = ("family", "middle", "given", "female", "dob", "ethnic", "disability", "national_id",
           "village", "commune", "birthplace", "guardian", "phone", "address")
+
+
+@dataclass(frozen=True)
+class StudentField:
+    """One field a new student is entered with, the same in every door (the add-student
+    form F2, the transfer-in form F7 D, ``siso student add``, ``siso event add --kind
+    transfer-in``; the importer reads the same keys from its columns).
+
+    ``key``: the key of :func:`add_student`'s ``data`` (checked by :func:`check_fields`);
+    ``label``: the Vietnamese label (a catalogue msgid); ``option``: the CLI option;
+    ``help``: its CLI help; ``field``: the name :class:`SisoError` gives the field (and the
+    event form's widget id); ``required``: a new student cannot be added without it;
+    ``default``: what an empty field means, always shown (pre-filled in the forms, named in
+    the CLI help and printed when the option is left out); ``hint``: the forms' placeholder;
+    ``choices``: (value, label) for a field chosen from a list."""
+
+    key: str
+    label: str
+    option: str
+    help: str
+    field: str
+    required: bool = False
+    default: str | None = None
+    hint: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+ETHNIC_DEFAULT = "01"  # Kinh
+
+STUDENT_FIELDS: tuple[StudentField, ...] = (
+    StudentField("name", "Họ và tên", "--name", "họ và tên", "ho_ten", required=True),
+    StudentField("dob", "Ngày sinh", "--dob", "ngày sinh (dd/mm/yyyy)", "ngay_sinh",
+                 required=True, hint="dd/mm/yyyy"),
+    StudentField("gender", "Giới tính", "--gender", "giới tính: nam hoặc nu", "gioi_tinh",
+                 required=True, choices=(("nam", "Nam"), ("nu", "Nữ"))),
+    StudentField("ethnic", "Dân tộc", "--ethnic",
+                 "dân tộc: mã 01–55 hoặc tên (mặc định Kinh)", "dan_toc",
+                 default="Kinh", hint="mã hoặc tên: Kinh, Ba Na, 13…"),
+    StudentField("code", "Mã học sinh", "--code", "mã học sinh (mặc định: tự cấp HS000001…)",
+                 "ma", hint="để trống: tự cấp"),
+    StudentField("national_id", "Mã định danh", "--national-id",
+                 "mã định danh cá nhân (12 chữ số)", "ma_dinh_danh", hint="12 chữ số"),
+    StudentField("disability", "Khuyết tật (mã)", "--disability", "loại khuyết tật: mã 01–06",
+                 "khuyet_tat", hint="01–06, để trống nếu không"),
+    StudentField("birthplace", "Nơi sinh", "--birthplace", "nơi sinh", "noi_sinh"),
+    StudentField("village", "Thôn/xóm", "--village", "thôn / làng / buôn", "thon"),
+    StudentField("commune", "Xã/phường", "--commune", "xã / phường", "xa_phuong"),
+    StudentField("address", "Địa chỉ", "--address", "địa chỉ", "dia_chi"),
+    StudentField("guardian", "Người giám hộ", "--guardian", "cha mẹ / người giám hộ",
+                 "nguoi_giam_ho"),
+    StudentField("phone", "Điện thoại", "--phone", "số điện thoại", "dien_thoai"),
+)
 
 
 def parse_gender(value) -> bool:
@@ -61,7 +116,7 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
         out["female"] = parse_gender(data["gender"])
     if "ethnic" in data:
         raw = data["ethnic"]
-        code = codes.match_ethnic(raw) if text.clean(raw) else "01"
+        code = codes.match_ethnic(raw) if text.clean(raw) else ETHNIC_DEFAULT
         if code is None:
             raise SisoError(f"Dân tộc «{raw}» không có trong danh mục 54 dân tộc "
                             "(ghi mã 01–55 hoặc tên, ví dụ 01 hoặc Kinh).", "dan_toc")
@@ -130,6 +185,17 @@ def _check_unique(values: dict, exclude_id: int | None = None) -> None:
                             f"{other.full_name} ({other.code}).", "ma_dinh_danh")
 
 
+def _save_unique(st: Student, values: dict, exclude_id: int | None = None) -> None:
+    """Save ``st``; when another writer took the same code or personal ID between the check
+    and the write (the UNIQUE constraint refuses it), the same message as the check's."""
+    try:
+        with database.atomic():  # a savepoint: the transaction stays usable on every engine
+            st.save()
+    except IntegrityError:
+        _check_unique(values, exclude_id=exclude_id)  # names the student who has it
+        raise
+
+
 def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str = kinds.ADMIT,
                 day=None, from_school: str | None = None, batch=None, audit_it: bool = True) -> Student:
     """Create a student and the event that brings them into ``klass`` — one transaction.
@@ -137,10 +203,10 @@ def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str 
     ``data`` keys: name, dob, gender, ethnic and optionally code, national_id, disability,
     village, commune, birthplace, guardian, phone, address.
     """
-    for required, label in (("name", "họ và tên"), ("dob", "ngày sinh"), ("gender", "giới tính")):
-        if not text.clean(str(data.get(required) or "")):
-            raise SisoError(f"Thiếu {label}.", required)
-    values = check_fields({"ethnic": "", **data}, year=year)
+    for spec in STUDENT_FIELDS:
+        if spec.required and not text.clean(str(data.get(spec.key) or "")):
+            raise SisoError(f"Thiếu {spec.label.lower()}.", spec.key)
+    values = check_fields({"ethnic": ETHNIC_DEFAULT, **data}, year=year)
     if entry not in (kinds.ADMIT, kinds.TRANSFER_IN):
         raise SisoError("Cách vào trường cần là admit (nhập học) hoặc transfer-in (chuyển đến).", "entry")
     if klass.year_id != year.id:
@@ -153,7 +219,7 @@ def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str 
         values.setdefault("code", next_code())
         st = Student(**values, batch=batch)
         st.refresh_derived()
-        st.save()
+        _save_unique(st, values)
         record_event(st, year, entry, day, klass=klass, batch=batch,
                      school=text.clean(from_school) or None)
         if info is not None:
@@ -178,7 +244,7 @@ def update_student(student: Student, data: dict) -> Student:
         for k, v in values.items():
             setattr(student, k, v)
         student.refresh_derived()
-        student.save()
+        _save_unique(student, values, exclude_id=student.id)
     return student
 
 

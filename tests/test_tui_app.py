@@ -336,3 +336,67 @@ async def test_settings_saves_and_names_the_field_at_fault(school):
         await wait_for(pilot, lambda: app.screen is not screen)
         assert app.title == "Trường THCS Kim Đồng"
     assert Setting.get_by_id("ten_truong").value == "Trường THCS Kim Đồng"
+
+
+async def test_welcome_f8_opens_the_demo_in_its_own_file(tmp_path, monkeypatch):
+    """F8 on the welcome screen builds the demo in demo.sqlite3 (the data folder), never in
+    the --db file; the app then works on the demo, and the school's file stays empty."""
+    import db.connection
+    from db.connection import close_database, open_database
+    from db.models import database
+
+    monkeypatch.setattr(db.connection, "default_db_path", lambda: tmp_path / "data" / "siso.sqlite3")
+    real = tmp_path / "truong.sqlite3"
+    app = make_app(db=str(real), today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, WelcomeScreen)
+            await pilot.press("f8")
+            await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen), tries=3000)
+            demo = tmp_path / "data" / "demo.sqlite3"
+            assert app.db_target == str(demo)
+            assert database.obj.database == str(demo)
+            assert app.year is not None and app.year.name == "2024-2025"
+    finally:
+        close_database()
+    open_database(str(demo))
+    assert Student.select().count() == 600 and SchoolYear.select().count() == 1
+    close_database()
+    open_database(str(real))
+    assert Student.select().count() == 0 and SchoolYear.select().count() == 0
+    close_database()
+    # a later start on the school's file still asks for the school
+    app = make_app(db=str(real), today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, WelcomeScreen)
+    finally:
+        close_database()
+
+
+async def test_welcome_f8_refuses_a_demo_file_holding_a_real_school(tmp_path, monkeypatch):
+    import db.connection
+    from db.connection import close_database, open_database
+    from db.models import database
+    from db.school import add_year
+
+    monkeypatch.setattr(db.connection, "default_db_path", lambda: tmp_path / "siso.sqlite3")
+    open_database(str(tmp_path / "demo.sqlite3"))
+    add_year("2024-2025", "05/09/2024", "31/05/2025")
+    close_database()
+    real = tmp_path / "truong.sqlite3"
+    app = make_app(db=str(real), today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("f8")
+            error = app.screen.query_one("#e-form", Static)
+            await wait_for(pilot, lambda: error.has_class("shown"))
+            assert "không phải trường mẫu" in str(error.content)
+            assert isinstance(app.screen, WelcomeScreen)
+            assert database.obj.database == str(real)  # still on the school's file
+            assert SchoolYear.select().count() == 0
+    finally:
+        close_database()

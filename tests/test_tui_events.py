@@ -95,7 +95,7 @@ async def test_transfer_in_of_a_new_student_from_the_form(school):
         form = app.screen
         form.query_one("#ho_ten", Input).value = "Lê Thị Hoa"
         form.query_one("#ngay_sinh", Input).value = "03/03/2013"
-        form.query_one("#gioi_tinh", Select).value = "nữ"
+        form.query_one("#gioi_tinh", Select).value = "nu"
         form.query_one("#lop", Select).value = b.id
         form.query_one("#truong", Input).value = "THCS Lê Lợi"
         form.query_one("#pham_vi", Select).value = "02"

@@ -260,7 +260,7 @@ async def test_transfer_in_of_a_new_student_from_the_overview(school):
         assert form.student_id is None and form.kind == kinds.TRANSFER_IN
         assert form.query_one("#lop", Select).value == a2.id
         await pilot.press(*"Lê Thị Mai", "tab", *"09/09/2013")
-        form.query_one("#gioi_tinh", Select).value = "nữ"
+        form.query_one("#gioi_tinh", Select).value = "nu"
         form.query_one("#truong", Input).value = "THCS Lê Lợi"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is overview)

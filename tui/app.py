@@ -22,7 +22,9 @@ Hooks for new screens (events, reports, import …):
   counts are taken: today, clamped into the school year), ``app.today``.
 * Database work that may take longer than a frame: decorate a screen method with
   ``tui.screens.base.db_work`` (a thread worker; the latest call wins); an uncaught
-  ``SisoError`` becomes a notification in ``on_worker_state_changed`` here.
+  ``SisoError`` becomes a notification in ``worker_failed`` here (any other error too, its
+  traceback written to the log of ``tui.crashlog``); an error outside a worker closes the
+  app with one line naming that log (``_handle_exception``), never a traceback screen.
 * Sections (modes): ``open_movements()`` (F8), ``open_reports()`` (Ctrl+R),
   ``open_dashboard()`` (Ctrl+G); pushed screens: ``open_import()`` (Ctrl+O),
   ``open_year_end(klass_id=None)`` (Ctrl+Y), ``open_rollover()`` (Ctrl+N); F10 opens
@@ -241,6 +243,18 @@ class SisoApp(App[int]):
         self.year_id = current.id if current else None
         self.refresh_title()
         self.switch_mode("overview")
+
+    def demo_opened(self, previous, target: str) -> None:
+        """The welcome screen opened the demo school in its own file: work on it from now on
+        (``previous``, the school's own database, is closed untouched)."""
+        from db.connection import shown
+
+        if previous is not None and previous is not database.obj:
+            previous.close()
+        self.db_target = target
+        self.school_ready()
+        self.notify(_("Đang dùng trường mẫu trong tệp riêng {path}; dữ liệu của trường không "
+                      "thay đổi.").format(path=shown(target)), title=_("Trường mẫu"), timeout=10)
 
     # ---- navigation (the hooks other screens use) ----------------------------------------
 
@@ -468,18 +482,44 @@ class SisoApp(App[int]):
     def action_show_menu(self) -> None:
         self.show_menu()
 
-    # ---- the one worker-error handler ----------------------------------------------------
+    # ---- the one worker-error handler, and the last resort ---------------------------------
 
     def on_worker_state_changed(self, event) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        err = event.worker.error
+        if event.state == WorkerState.ERROR:
+            self.worker_failed(event.worker)
+
+    def worker_failed(self, worker) -> None:
+        """A worker failed: the app's own, or a screen's (``tui.screens.base.WorkerErrors``)."""
+        err = worker.error
         if isinstance(err, SisoError):
             self.notify(err.message, title=_("Không thực hiện được"), severity="error", timeout=8)
-        else:
+        else:  # the program's own error: the traceback goes to the log, the app goes on
+            from tui import crashlog
+
+            path = crashlog.write(err, f"siso worker {worker.name}")
             self.log.error(err)
-            self.notify(f"{type(err).__name__}: {err}", title=_("Lỗi chương trình"),
-                        severity="error", timeout=12)
+            self.notify(_("Việc này không làm được do lỗi của chương trình; chưa ghi gì. "
+                          "Chi tiết đã ghi vào {path}.").format(path=path or "?"),
+                        title=_("Lỗi chương trình"), severity="error", timeout=20)
+
+    crashed: str | None = None  # the last resort's line, once the app has stopped on an error
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error the program did not expect, outside a worker: Textual would stop on a
+        traceback screen. The traceback goes to the log file instead, and the app closes;
+        ``crashed`` is then one line (in the interface language) naming that file, which
+        ``siso`` prints once the terminal is restored; exit status 70."""
+        from tui import crashlog
+
+        path = crashlog.write(error, "siso (giao diện)")
+        self.crashed = (_("Lỗi chương trình: siso phải đóng lại. Chi tiết đã ghi vào {path}; "
+                          "hãy gửi tệp này cho người hỗ trợ. Dữ liệu đã lưu trước đó không bị "
+                          "ảnh hưởng.").format(path=path or "?"))
+        self._return_code = crashlog.INTERNAL_ERROR
+        if self.is_headless and self._exception is None:  # Pilot tests still see the error
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()  # as Textual's own handler, without the traceback
 
 
 def make_app(db: str | None = None, lang: str | None = None, today: date | None = None) -> SisoApp:

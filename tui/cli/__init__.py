@@ -2,7 +2,9 @@
 
 Each area adds its commands in its own module (``register(groups)``); this module builds
 the parser, opens the database, and turns every ``SisoError`` into one Vietnamese line
-on standard error with exit code 2.
+on standard error with exit code 2 (the exit codes: ``DONE`` … ``INTERRUPTED`` below); any
+other error is the program's own: one Vietnamese line, the traceback in the log
+(``tui.crashlog``), exit code 70.
 """
 
 from __future__ import annotations
@@ -114,6 +116,14 @@ def open_db(args):
     return open_database(getattr(args, "db", None))
 
 
+# Exit status, the same for every command (README, "Mã thoát")
+DONE = 0  # done
+DATA_PROBLEM = 1  # the data has problems (`check`, a form that does not balance)
+REFUSED = 2  # refused and nothing written (bad input, a dry run with errors, a role refused…)
+INTERRUPTED = 130  # interrupted (Ctrl+C)
+# 70: an error of the program itself (tui.crashlog.INTERNAL_ERROR), its traceback in the log
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -121,32 +131,40 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = _app_only_args(argv)
-    parser = None
-    if args is None:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+    args = None
     try:
+        args = _app_only_args(argv)
+        parser = None
+        if args is None:
+            parser = build_parser()
+            args = parser.parse_args(argv)
         if getattr(args, "command", None) is None:
             from .app_door import run_app
 
             return run_app(args)
         if not hasattr(args, "func"):
             parser.parse_args([args.command, "--help"])
-        return int(args.func(args) or 0)
+        return int(args.func(args) or DONE)
     except SisoError as err:
         print(f"Lỗi: {err}", file=sys.stderr)
-        return 2
+        return REFUSED
     except DatabaseError as err:  # the engine refused outside a write (e.g. a damaged file)
         from db.audit import storage_error
 
         print(f"Lỗi: {storage_error(err)}", file=sys.stderr)
-        return 2
+        return REFUSED
     except KeyboardInterrupt:
-        print("Đã dừng.", file=sys.stderr)
-        return 130
+        print("Đã dừng (Ctrl+C); việc đang làm dở không được ghi.", file=sys.stderr)
+        return INTERRUPTED
     except BrokenPipeError:
-        return 0
+        return DONE
+    except Exception as err:  # the last resort: an error of the program, never a traceback
+        from tui import crashlog
+
+        command = " ".join(filter(None, (getattr(args, "command", None),
+                                         getattr(args, "action", None))))
+        print(crashlog.message(crashlog.write(err, f"siso {command}".strip())), file=sys.stderr)
+        return crashlog.INTERNAL_ERROR
 
 
 if __name__ == "__main__":

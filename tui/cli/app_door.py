@@ -8,4 +8,8 @@ def run_app(args) -> int:
 
     app = make_app(db=getattr(args, "db", None), lang=getattr(args, "lang", None))
     app.run()
+    if app.crashed:  # the app's last resort: one line, the traceback in the log
+        import sys
+
+        print(app.crashed, file=sys.stderr)
     return app.return_code or 0

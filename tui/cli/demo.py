@@ -25,9 +25,9 @@ def register(groups):
 
 
 def demo_path() -> str:
-    from db.connection import default_db_path
+    from db.demo import demo_path as path
 
-    return str(default_db_path().with_name("demo.sqlite3"))
+    return path()
 
 
 def _int(value: str, field: str, label: str) -> int:
@@ -42,7 +42,7 @@ def _int(value: str, field: str, label: str) -> int:
 def demo(args) -> int:
     from db import demo as demo_db
     from db.audit import set_user
-    from db.connection import close_database, open_database, shown
+    from db.connection import close_database, shown
     from db.errors import SisoError
     from db.models import Student
 
@@ -53,22 +53,14 @@ def demo(args) -> int:
                         "students")
     target = getattr(args, "db", None) or demo_path()
     set_user(getattr(args, "user", None))
-    open_database(target)
-    if demo_db.has_school():
-        if not demo_db.is_demo():
-            close_database()
-            raise SisoError(f"«{shown(target)}» đã có dữ liệu trường thật, không phải trường mẫu: "
-                            "chọn tệp khác bằng --db.", "db")
-        if args.reset:
-            demo_db.reset_database()
-    if demo_db.has_school():
-        print(f"Dùng lại trường mẫu có sẵn trong {shown(target)} "
-              f"({Student.select().count()} học sinh; tạo lại bằng --reset).")
-    else:
-        started = time.perf_counter()
-        year = demo_db.build_demo(students=students, seed=seed)
+    started = time.perf_counter()
+    year = demo_db.open_demo(target, students=students, seed=seed, reset=args.reset)
+    if year is not None:
         print(f"Đã tạo trường mẫu THCS Tơ Tung, năm học {year.name}: {students} học sinh "
               f"trong {time.perf_counter() - started:.1f} giây — {shown(target)}")
+    else:
+        print(f"Dùng lại trường mẫu có sẵn trong {shown(target)} "
+              f"({Student.select().count()} học sinh; tạo lại bằng --reset).")
     close_database()
     if args.no_open:
         return 0

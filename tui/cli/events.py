@@ -24,28 +24,32 @@ def _event_add(args):
     open_db(args)
     from db import kinds, movements
     from db.dates import parse_date
-    from db.students import get_student
+    from db.students import STUDENT_FIELDS, get_student
+
+    from .students import print_notices, student_data
 
     kind = kinds.FROM_CLI.get(args.kind, args.kind)
     day = parse_date(args.date, "ngày")
     year = _year_for(args, day)
+    given = [spec.option for spec in STUDENT_FIELDS if getattr(args, spec.key, None) is not None]
+    if args.student and given:
+        raise SisoError(f"{', '.join(given)}: chỉ dùng cho học sinh mới chuyển đến (không kèm "
+                        "--student); thông tin của học sinh đã có không sửa ở đây.", "hoc_sinh")
     student = get_student(args.student) if args.student else None
-    data = None
+    data, notices = None, []
     if student is None:
         if kind != kinds.TRANSFER_IN:
             raise SisoError("Thiếu --student (mã học sinh).", "hoc_sinh")
         if not args.name:
             raise SisoError("Chuyển đến: cần --student (học sinh đã có) hoặc --name, --dob, --gender "
                             "(học sinh mới).", "hoc_sinh")
-        data = {"name": args.name, "dob": args.dob, "gender": args.gender,
-                "ethnic": args.ethnic or ""}
-        if args.code:
-            data["code"] = args.code
+        data, notices = student_data(args)
     ev = movements.record(kind, student, year, day, klass=args.klass, school=args.school,
                           province=args.province, district=args.district, scope=args.scope,
                           reason=args.reason, vocational=args.vocational, doc_no=args.doc,
                           note=args.note, data=data)
     print(ev.id)
+    print_notices(notices)
     return 0
 
 
@@ -157,6 +161,8 @@ def register(groups):
     from db import kinds
     from db.movements import RECORDABLE
 
+    from .students import add_student_options
+
     ev = groups["event"]
     p = ev.add_parser("add", help="ghi một biến động (in ra số của sự kiện mới)",
                       description="Ghi một biến động của học sinh. In ra số của sự kiện mới.")
@@ -174,15 +180,11 @@ def register(groups):
     p.add_argument("--vocational", action="store_true", help="chuyển đi học nghề")
     p.add_argument("--doc", help="số văn bản / quyết định")
     p.add_argument("--note", help="ghi chú")
-    p.add_argument("--name", help="họ và tên (chuyển đến, học sinh mới)")
-    p.add_argument("--dob", help="ngày sinh (chuyển đến, học sinh mới)")
-    p.add_argument("--gender", help="giới tính nam/nữ (chuyển đến, học sinh mới)")
-    p.add_argument("--ethnic", help="dân tộc (chuyển đến, học sinh mới)")
-    p.add_argument("--code", help="mã học sinh mới (mặc định: tự cấp)")
+    add_student_options(p, new_student_note=" — chuyển đến, học sinh mới")
     p.set_defaults(func=_event_add)
 
     p = ev.add_parser("void", help="hủy một sự kiện ghi nhầm (vẫn giữ trong lịch sử)")
-    p.add_argument("id", type=int, help="số của sự kiện")
+    p.add_argument("id", metavar="SỐ", help="số của sự kiện (xem «siso event list»)")
     p.add_argument("--reason", required=True, help="lý do hủy")
     p.set_defaults(func=_event_void)
 

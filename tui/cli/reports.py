@@ -87,7 +87,13 @@ def _report(args):
         if fmt == "table" or fmt not in FORMATS:
             raise SisoError(f"Tệp «{args.output}»: chọn --format xlsx, ods, csv hoặc json "
                             "(hoặc đặt đuôi tệp tương ứng).", "format")
-        path = write_form(form, args.output, fmt)
+        try:
+            path = write_form(form, args.output, fmt)
+        except SisoError as err:
+            if err.field != "can_bang":
+                raise
+            print(f"Lỗi: {err}", file=sys.stderr)  # the data has problems: exit status 1
+            return 1
         print(f"Đã ghi {path}")
         return 0
     fmt = fmt or "table"

@@ -12,19 +12,7 @@ def register(groups):
                            description="Thêm một học sinh vào lớp; in ra mã học sinh.")
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
     p.add_argument("--class", dest="klass", required=True, help="lớp, ví dụ 6A1")
-    p.add_argument("--name", required=True, help="họ và tên")
-    p.add_argument("--dob", required=True, help="ngày sinh (dd/mm/yyyy)")
-    p.add_argument("--gender", required=True, help="nam hoặc nu")
-    p.add_argument("--ethnic", default="01", help="dân tộc: mã 01–55 hoặc tên (mặc định 01 Kinh)")
-    p.add_argument("--code", help="mã học sinh (mặc định: tự cấp HS000001…)")
-    p.add_argument("--national-id", dest="national_id", help="mã định danh cá nhân (12 chữ số)")
-    p.add_argument("--disability", help="loại khuyết tật: mã 01–06")
-    p.add_argument("--village", help="thôn / làng / buôn")
-    p.add_argument("--commune", help="xã / phường")
-    p.add_argument("--birthplace", help="nơi sinh")
-    p.add_argument("--guardian", help="cha mẹ / người giám hộ")
-    p.add_argument("--phone", help="số điện thoại")
-    p.add_argument("--address", help="địa chỉ")
+    add_student_options(p)
     p.add_argument("--date", help="ngày vào lớp (mặc định: ngày bắt đầu năm học)")
     p.add_argument("--entry", choices=["admit", "transfer-in"], default="admit",
                    help="nhập học (admit) hoặc chuyển đến (transfer-in)")
@@ -51,9 +39,40 @@ def register(groups):
     p.set_defaults(func=student_show)
 
 
-_OPTIONAL = {"code": "code", "national_id": "national_id", "disability": "disability",
-             "village": "village", "commune": "commune", "birthplace": "birthplace",
-             "guardian": "guardian", "phone": "phone", "address": "address"}
+def add_student_options(parser, *, new_student_note: str = "") -> None:
+    """The new student's fields as options, from ``db.students.STUDENT_FIELDS`` (the same in
+    ``student add`` and ``event add --kind transfer-in``). With ``new_student_note`` none is
+    required by the parser (the command checks them when it adds a student)."""
+    from db.students import STUDENT_FIELDS
+
+    for spec in STUDENT_FIELDS:
+        parser.add_argument(spec.option, dest=spec.key,
+                            required=spec.required and not new_student_note,
+                            help=spec.help + new_student_note)
+
+
+def student_data(args) -> tuple[dict, list[str]]:
+    """The new student's fields given on the command line, and the notices to print once the
+    student is saved: a field left out that has a default takes it, and the command says so
+    on standard error (the default is never silent)."""
+    from db.students import STUDENT_FIELDS
+
+    data, notices = {}, []
+    for spec in STUDENT_FIELDS:
+        value = getattr(args, spec.key, None)
+        if value is not None:
+            data[spec.key] = value
+        elif spec.default is not None:
+            data[spec.key] = spec.default
+            notices.append(f"{spec.label}: {spec.default} (mặc định, vì không có {spec.option}).")
+    return data, notices
+
+
+def print_notices(notices: list[str]) -> None:
+    import sys
+
+    for line in notices:
+        print(line, file=sys.stderr)
 
 
 def student_add(args) -> int:
@@ -64,14 +83,11 @@ def student_add(args) -> int:
     open_db(args)
     year = school.get_year(args.year)
     klass = school.get_class(args.klass, year)
-    data = {"name": args.name, "dob": args.dob, "gender": args.gender, "ethnic": args.ethnic}
-    for attr, key in _OPTIONAL.items():
-        value = getattr(args, attr)
-        if value is not None:
-            data[key] = value
+    data, notices = student_data(args)
     entry = kinds.FROM_CLI[args.entry]
     st = add_student(data, year, klass, entry=entry, day=args.date, from_school=args.from_school)
     print(st.code)
+    print_notices(notices)
     return 0
 
 

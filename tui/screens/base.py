@@ -59,7 +59,27 @@ def clear_field_errors(screen) -> None:
         label.remove_class("shown")
 
 
-class SisoScreen(Screen):
+class WorkerErrors:
+    """A worker's state messages stop at the screen that ran it (they do not bubble): a
+    failed worker of a screen goes to the app's one handler (``SisoApp.worker_failed``: a
+    ``SisoError`` as a notification, any other error to the log), and the screen's
+    ``work_failed`` may leave its busy state."""
+
+    def on_worker_state_changed(self, event) -> None:
+        from textual.worker import WorkerState
+
+        if event.state != WorkerState.ERROR:
+            return
+        self.work_failed(event.worker.error)
+        handler = getattr(self.app, "worker_failed", None)
+        if handler is not None:
+            handler(event.worker)
+
+    def work_failed(self, error: BaseException) -> None:
+        """A worker of this screen failed (its message is shown by the app)."""
+
+
+class SisoScreen(WorkerErrors, Screen):
     """A full screen of the app."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -79,7 +99,7 @@ class SisoScreen(Screen):
             self.app.open_overview()
 
 
-class SisoModal(ModalScreen[T]):
+class SisoModal(WorkerErrors, ModalScreen[T]):
     """A modal (form, picker, confirmation) that returns a typed result with dismiss()."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -119,3 +139,6 @@ class FormModal(SisoModal[T]):
     def failed(self) -> None:
         """The submitted values were refused: the form may be submitted again."""
         self.busy = False
+
+    def work_failed(self, error: BaseException) -> None:
+        self.failed()

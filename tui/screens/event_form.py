@@ -23,16 +23,18 @@ from db import codes, kinds
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear, Student, database
+from db.students import STUDENT_FIELDS
 
 from tui.i18n import N_, _
 from tui.screens.base import FormModal
 
-# SisoError.field -> the form field that shows it
+# SisoError.field -> the form field that shows it (a new student's fields: their own
+# ``StudentField.field`` names)
 FIELD_ALIASES = {
     "ngày": "ngay", "ngay": "ngay", "lop": "lop", "ly_do": "ly_do", "truong": "truong",
-    "pham_vi": "pham_vi", "ho_ten": "ho_ten", "name": "ho_ten", "ngay_sinh": "ngay_sinh",
-    "dob": "ngay_sinh", "ngày sinh": "ngay_sinh", "gioi_tinh": "gioi_tinh", "gender": "gioi_tinh",
-    "ma": "ho_ten", "dan_toc": "ho_ten",
+    "pham_vi": "pham_vi", "ngày sinh": "ngay_sinh",
+    **{spec.key: spec.field for spec in STUDENT_FIELDS},
+    **{spec.field: spec.field for spec in STUDENT_FIELDS},
 }
 
 # which fields each kind shows
@@ -130,13 +132,15 @@ class EventForm(FormModal[int | None]):
         with Vertical():
             yield Static(f"{_(kinds.LABELS[self.kind])} — {who} — {_('năm học')} {year.name}", id="title")
             with VerticalScroll():
-                if student is None:
-                    yield from row(_("Họ và tên"), Input(id="ho_ten", compact=True))
-                    yield from row(_("Ngày sinh (dd/mm/yyyy)"),
-                                   Input(id="ngay_sinh", placeholder="dd/mm/yyyy", compact=True))
-                    yield from row(_("Giới tính"), Select([(_("Nam"), "nam"), (_("Nữ"), "nữ")],
-                                                          id="gioi_tinh", prompt=_("Chọn giới tính"),
-                                                          compact=True))
+                if student is None:  # a new student: the same fields as every door
+                    for spec in STUDENT_FIELDS:
+                        if spec.choices:
+                            widget = Select([(_(text), value) for value, text in spec.choices],
+                                            id=spec.field, prompt=_("Chọn"), compact=True)
+                        else:
+                            widget = Input(spec.default or "", id=spec.field, compact=True,
+                                           placeholder=_(spec.hint) if spec.hint else "")
+                        yield from row(_(spec.label), widget)
                 yield from row(_("Ngày (dd/mm/yyyy)"),
                                Input(fmt_date(self._default_day(year)), id="ngay",
                                      placeholder="dd/mm/yyyy", compact=True))
@@ -212,8 +216,7 @@ class EventForm(FormModal[int | None]):
             "note": self._value("ghi_chu"),
         }
         if self.student_id is None:
-            values["data"] = {"name": self._value("ho_ten") or "", "dob": self._value("ngay_sinh") or "",
-                              "gender": self._value("gioi_tinh") or ""}
+            values["data"] = {spec.key: self._value(spec.field) or "" for spec in STUDENT_FIELDS}
         return values
 
     # ---- actions ---------------------------------------------------------------------------

@@ -12,26 +12,14 @@ from db import codes, kinds, school, text
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolClass, Student
-from db.students import add_student, check_fields, update_student
+from db.students import STUDENT_FIELDS, add_student, check_fields, update_student
 from tui.i18n import N_, _
 from tui.screens.base import SisoModal, db_work
 
-# form field -> label (msgid); the order on screen
-TEXT_FIELDS = [
-    ("name", N_("Họ và tên")),
-    ("dob", N_("Ngày sinh")),
-    ("gender", N_("Giới tính")),
-    ("ethnic", N_("Dân tộc")),
-    ("code", N_("Mã học sinh")),
-    ("national_id", N_("Mã định danh")),
-    ("disability", N_("Khuyết tật (mã)")),
-    ("birthplace", N_("Nơi sinh")),
-    ("village", N_("Thôn/xóm")),
-    ("commune", N_("Xã/phường")),
-    ("address", N_("Địa chỉ")),
-    ("guardian", N_("Người giám hộ")),
-    ("phone", N_("Điện thoại")),
-]
+# form field -> label (msgid); the order on screen: the fields every door takes for a new
+# student (db.students.STUDENT_FIELDS)
+TEXT_FIELDS = [(spec.key, spec.label) for spec in STUDENT_FIELDS]
+SPECS = {spec.key: spec for spec in STUDENT_FIELDS}
 ENTRY_FIELDS = [
     ("klass", N_("Lớp")),
     ("entry", N_("Cách vào trường")),
@@ -41,13 +29,9 @@ ENTRY_FIELDS = [
 
 # SisoError.field (as the services name it, folded) -> form field
 FIELD_ALIASES = {
-    "name": "name", "ho_ten": "name", "dob": "dob", "ngay_sinh": "dob", "gender": "gender",
-    "gioi_tinh": "gender", "ethnic": "ethnic", "dan_toc": "ethnic", "disability": "disability",
-    "khuyet_tat": "disability", "national_id": "national_id", "ma_dinh_danh": "national_id",
-    "phone": "phone", "dien_thoai": "phone", "ma": "code", "code": "code", "lop": "klass",
-    "klass": "klass", "entry": "entry", "ngay_vao": "day", "day": "day",
-    "guardian": "guardian", "village": "village", "commune": "commune",
-    "birthplace": "birthplace", "address": "address",
+    **{spec.key: spec.key for spec in STUDENT_FIELDS},
+    **{spec.field: spec.key for spec in STUDENT_FIELDS},
+    "lop": "klass", "klass": "klass", "entry": "entry", "ngay_vao": "day", "day": "day",
 }
 
 
@@ -78,8 +62,8 @@ class StudentForm(SisoModal[int | None]):
         return self.student_id is None
 
     def _initial(self) -> dict[str, str]:
-        if self.adding:
-            return {"ethnic": codes.ethnic_name("01")}
+        if self.adding:  # a default is shown, never applied behind the user's back
+            return {spec.key: spec.default for spec in STUDENT_FIELDS if spec.default is not None}
         st = Student.get_by_id(self.student_id)
         return {
             "name": st.full_name, "dob": fmt_date(st.dob), "ethnic": codes.ethnic_name(st.ethnic),
@@ -98,9 +82,9 @@ class StudentForm(SisoModal[int | None]):
                 for key, label in TEXT_FIELDS:
                     with Horizontal(classes="field"):
                         yield Label(_(label), classes="field-label")
-                        if key == "gender":
-                            yield Select([(_("Nam"), "nam"), (_("Nữ"), "nu")], id="f-gender",
-                                         value=initial.get("gender", Select.NULL),
+                        if SPECS[key].choices:
+                            yield Select([(_(text), value) for value, text in SPECS[key].choices],
+                                         id=f"f-{key}", value=initial.get(key, Select.NULL),
                                          prompt=_("Chọn"), compact=True)
                         else:
                             yield Input(initial.get(key, ""), id=f"f-{key}", compact=True,
@@ -114,9 +98,9 @@ class StudentForm(SisoModal[int | None]):
                 yield Button(_("Hủy (Esc)"), id="cancel", compact=True)
 
     def _placeholder(self, key: str) -> str:
-        return {"dob": _("dd/mm/yyyy"), "code": _("để trống: tự cấp"),
-                "national_id": _("12 chữ số"), "disability": _("01–06, để trống nếu không"),
-                "day": _("để trống: ngày đầu năm học / hôm nay")}.get(key, "")
+        if key in SPECS:
+            return _(SPECS[key].hint) if SPECS[key].hint else ""
+        return {"day": _("để trống: ngày đầu năm học / hôm nay")}.get(key, "")
 
     def _entry_fields(self) -> ComposeResult:
         year = self.siso.year

@@ -98,6 +98,9 @@ class WelcomeScreen(SisoScreen):
     def clear_errors(self) -> None:
         clear_field_errors(self)
 
+    def work_failed(self, error: BaseException) -> None:
+        self.set_busy(False)  # the app says what went wrong; the form is back
+
     def set_busy(self, busy: bool) -> None:
         self.query_one("#welcome-busy").display = busy
         self.query_one("#welcome").display = not busy
@@ -131,11 +134,19 @@ class WelcomeScreen(SisoScreen):
 
     @db_work(group="welcome")
     def build_demo(self) -> None:
-        from db.demo import build_demo  # optional module: imported only when asked for
+        """Open the demo school's own file (``db.demo.demo_path``), building it when empty;
+        the app then works on that file and the school's file stays as it was."""
+        from db.demo import demo_path, open_demo  # optional module: imported only when asked for
+        from db.models import database
 
+        real = database.obj
+        target = demo_path()
         try:
-            build_demo(today=self.siso.today)
-        except SisoError as err:
-            self.app.call_from_thread(self.show_error, err.field, err.message)
-            return
-        self.app.call_from_thread(self.siso.school_ready)
+            open_demo(target, today=self.siso.today)
+        except BaseException as err:
+            database.initialize(real)  # back to the school's file
+            if isinstance(err, SisoError):
+                self.app.call_from_thread(self.show_error, err.field, err.message)
+                return
+            raise
+        self.app.call_from_thread(self.siso.demo_opened, real, target)
