@@ -22,7 +22,11 @@ SQLITE_PRAGMAS = {
     "cache_size": -16000,  # 16 MB page cache
 }
 
-# Forward migrations: MIGRATIONS[n] brings a version-n database to n+1.
+# Forward migrations: MIGRATIONS[n] brings a version-n database to n+1. To change the schema:
+# add MIGRATIONS[SCHEMA_VERSION] (one migration per change), raise SCHEMA_VERSION, and freeze
+# a dump of a small school at the old version as tests/schemas/v<old>.sql (written by the
+# program before the change, e.g. ``siso demo --students 60`` then sqlite3's iterdump), so
+# tests/test_migrations.py opens every earlier version.
 MIGRATIONS: dict[int, callable] = {}
 
 
