@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from . import audit, codes, kinds, text
+from . import audit, clock, codes, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .events import record_event
@@ -51,7 +50,7 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
         out["family"], out["middle"], out["given"] = check_name(data["name"])
     if "dob" in data:
         dob = parse_date(data["dob"], "ngày sinh")
-        ref = year.start if year else date.today()
+        ref = year.start if year else clock.today()
         age = ref.year - dob.year
         if not 3 <= age <= 30:
             raise SisoError(f"Ngày sinh {fmt_date(dob)} không hợp lý: học sinh {age} tuổi "
@@ -146,7 +145,7 @@ def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str 
     if klass.year_id != year.id:
         raise SisoError(f"Lớp {klass.name} không thuộc năm học {year.name}.", "lop")
     day = parse_date(day, "ngày vào") if day not in (None, "") else (
-        year.start if entry == kinds.ADMIT else min(max(date.today(), year.start), year.end))
+        year.start if entry == kinds.ADMIT else min(max(clock.today(), year.start), year.end))
     _check_unique(values)
     ctx = audit.write("student.add") if audit_it else _null()
     with ctx as info:

@@ -7,7 +7,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, Select
 
-from db import kinds, movements, yearend
+from db import clock, kinds, movements, yearend
 from db.models import Event, SchoolYear
 from db.roster import class_counts
 from db.school import add_class
@@ -21,7 +21,7 @@ from tui.screens.year_end import YearEndScreen
 class Host(App):
     def __init__(self):
         super().__init__()
-        self.today = date(2024, 11, 20)
+        clock.set_today(date(2024, 11, 20))  # the forms' default date comes from db.clock
         self.results = []
         self.changed = 0
 

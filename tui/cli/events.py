@@ -6,16 +6,13 @@ from db.errors import SisoError
 
 
 def _year_for(args, day=None):
-    """The year named by --year; else the one whose school days and summer hold ``day``."""
-    from db import school
-    from db.events import summer_end
+    """The year named by --year; else the one whose school days and summer hold ``day``
+    (``db.clock.year_of``); else the current one."""
+    from db import clock, school
 
     if getattr(args, "year", None) or day is None:
         return school.get_year(getattr(args, "year", None))
-    for y in reversed(school.list_years()):
-        if y.start <= day <= summer_end(y):
-            return y
-    return school.get_year(None)
+    return clock.year_of(day) or school.get_year(None)
 
 
 def _event_add(args):

@@ -3,8 +3,8 @@ death, other decrease) for one student.
 
     app.push_screen(EventForm(student_id, "dropout", year_id), callback)
 
-Dismisses with the new event's id, or None when cancelled. The date defaults to today
-clamped into the school year; a refused action shows the service's SisoError message beside
+Dismisses with the new event's id, or None when cancelled. The date defaults to
+``db.clock.default_day`` (today clamped to the year's first day and the end of its summer); a refused action shows the service's SisoError message beside
 the field it names and writes nothing. Ctrl+S records, Escape cancels.
 """
 
@@ -85,22 +85,22 @@ class EventForm(FormModal[int | None]):
     ]
 
     def __init__(self, student_id: int | None, kind: str, year_id: int, *,
-                 today: date | None = None, klass_id: int | None = None) -> None:
+                 klass_id: int | None = None) -> None:
         super().__init__()
         self.kind = kinds.FROM_CLI.get(kind, kind)
         if self.kind not in KIND_FIELDS:
             raise SisoError(f"Loại biến động «{kind}» không ghi bằng biểu mẫu này.", "loai")
         self.student_id = student_id
         self.year_id = year_id
-        self._today = today
         self.klass_id = klass_id  # the class offered first (a new student from a roster)
         self.event_id: int | None = None
 
     # ---- layout ----------------------------------------------------------------------------
 
     def _default_day(self, year: SchoolYear) -> date:
-        today = self._today or getattr(self.app, "today", None) or date.today()
-        return min(max(today, year.start), year.end)
+        from db import clock
+
+        return clock.default_day(year)
 
     def _class_options(self, year: SchoolYear, student: Student | None) -> list[tuple[str, int]]:
         from db import school
