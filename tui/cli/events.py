@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from db.clock import FutureDate
 from db.errors import SisoError
+
+
+def future_refused(err: FutureDate) -> SisoError:
+    """A date after today, refused: the service's message and how to confirm it here."""
+    return SisoError(f"{err.message} Nếu đúng là ngày đó, ghi lại với --future.", err.field)
 
 
 def _year_for(args, day=None):
@@ -38,10 +44,13 @@ def _event_add(args):
                 "ethnic": args.ethnic or ""}
         if args.code:
             data["code"] = args.code
-    ev = movements.record(kind, student, year, day, klass=args.klass, school=args.school,
-                          province=args.province, district=args.district, scope=args.scope,
-                          reason=args.reason, vocational=args.vocational, doc_no=args.doc,
-                          note=args.note, data=data)
+    try:
+        ev = movements.record(kind, student, year, day, klass=args.klass, school=args.school,
+                              province=args.province, district=args.district, scope=args.scope,
+                              reason=args.reason, vocational=args.vocational, doc_no=args.doc,
+                              note=args.note, data=data, future=args.future)
+    except FutureDate as err:
+        raise future_refused(err) from None
     print(ev.id)
     return 0
 
@@ -172,6 +181,8 @@ def register(groups):
     p.add_argument("--gender", help="giới tính nam/nữ (chuyển đến, học sinh mới)")
     p.add_argument("--ethnic", help="dân tộc (chuyển đến, học sinh mới)")
     p.add_argument("--code", help="mã học sinh mới (mặc định: tự cấp)")
+    p.add_argument("--future", action="store_true",
+                   help="ghi cả khi ngày sau hôm nay (mặc định: từ chối ngày chưa tới)")
     p.set_defaults(func=_event_add)
 
     p = ev.add_parser("void", help="hủy một sự kiện ghi nhầm (vẫn giữ trong lịch sử)")

@@ -250,16 +250,34 @@ class EventForm(FormModal[int | None]):
             refresh()
         self.dismiss(event_id)
 
+    def _ask_future(self, values: dict, message: str) -> None:
+        """A date after today: record it only when the user confirms that date."""
+        from tui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._save(values, future=True)
+            else:
+                self.show_error(message, "ngay")
+
+        self.app.push_screen(ConfirmScreen(f"{message}\n{_('Vẫn ghi với ngày này?')}"), answer)
+
     @work(thread=True, exclusive=True, group="event_form", exit_on_error=False)
-    def _save(self, values: dict) -> None:
+    def _save(self, values: dict, future: bool = False) -> None:
         from db import movements
+        from db.clock import FutureDate
 
         try:
+            values = dict(values)
             day = values.pop("day")
             if not day:
                 raise SisoError("Thiếu ngày: cần một ngày dạng dd/mm/yyyy, ví dụ 05/09/2024.", "ngay")
-            ev = movements.record(self.kind, self.student_id, self.year_id, day, **values)
+            ev = movements.record(self.kind, self.student_id, self.year_id, day, future=future,
+                                  **values)
             event_id = ev.id
+        except FutureDate as err:
+            self.app.call_from_thread(self._ask_future, {**values, "day": day}, err.message)
+            return
         except SisoError as err:
             self.app.call_from_thread(self.show_error, err.message, err.field)
             return
