@@ -146,7 +146,7 @@ CHILD = r'''
 import json, os, statistics, sys, tempfile, time
 from datetime import date
 from db.connection import open_database
-from db import reports, roster, school
+from db import clock, reports, roster, school
 
 def hwm():
     for line in open("/proc/self/status"):
@@ -170,8 +170,8 @@ def median_ms(fn, runs):
 
 what, db, folder = sys.argv[1], sys.argv[2], sys.argv[3]
 open_database(db)
-year = school.current_year(date.today())
-day = min(max(date.today(), year.start), year.end)
+year = school.current_year()
+day = clock.default_day(year)
 res = {}
 if what == "queries":
     res["roster_ms"] = median_ms(lambda: roster.roster_rows(year, day), 5)

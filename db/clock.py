@@ -10,7 +10,14 @@ from __future__ import annotations
 import os
 from datetime import date, datetime
 
+from .errors import SisoError
+
 _fixed: date | None = None
+
+
+class FutureDate(SisoError):
+    """An event dated after today: refused unless the user confirms that date (the CLI's
+    ``--future``, a question in the TUI), then recorded with ``future=True``."""
 
 
 def set_today(day: date | None) -> None:
@@ -57,3 +64,21 @@ def year_of(day: date):
         if y.start <= day <= summer_end(y):
             return y
     return None
+
+
+def admission_day(year) -> date:
+    """The date an admission (or a new student's entry) takes when none is given: today,
+    clamped to the school year (an admission in the summer before the year is dated its
+    first day, one after the year's end its last day)."""
+    return min(max(today(), year.start), year.end)
+
+
+def refuse_future(day: date, what: str, future: bool = False) -> None:
+    """Refuse ``day`` after today unless ``future`` (the user confirmed it). ``what`` names
+    the record, e.g. «Bỏ học»."""
+    now = today()
+    if day > now and not future:
+        from .dates import fmt_date
+
+        raise FutureDate(f"Ngày {fmt_date(day)} sau hôm nay ({fmt_date(now)}): {what} chỉ ghi "
+                         "khi đã xảy ra.", "ngay")

@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import chunked
 
-from . import audit, kinds, text
+from . import audit, clock, kinds, text
 from .errors import SisoError
 from .events import semester_of
 from .models import Event, Meta, SchoolClass, SchoolYear, Setting, Span, Student, Target, database
@@ -256,7 +256,7 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
     if has_school():
         raise SisoError("Cơ sở dữ liệu này đã có dữ liệu trường học: trường mẫu chỉ tạo "
                         "trong một cơ sở dữ liệu trống (chọn tệp khác bằng --db).", "db")
-    today = today or date.today()
+    today = today or clock.today()
     rng = random.Random(seed)
     maker = _Maker(rng)
     name, start, end, ref, hk2 = year_bounds(today)

@@ -7,12 +7,12 @@ A refused action raises :class:`SisoError` (Vietnamese, naming the field) and wr
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import NamedTuple
 
 from peewee import JOIN
 
-from . import audit, codes, kinds, text
+from . import audit, clock, codes, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .events import (had_dropout_before, last_exit_before, rebuild_spans, record_event, replay, status_on,
@@ -159,12 +159,14 @@ def _prechecks(st: Student, year: SchoolYear, kind: str, day: date) -> None:
 
 
 def _record(st: Student, year: SchoolYear, kind: str, day, klass: SchoolClass | None = None,
-            **fields) -> Event:
-    """Pre-checks, then ``record_event`` inside one audited transaction."""
+            *, future: bool = False, **fields) -> Event:
+    """Pre-checks, then ``record_event`` inside one audited transaction. A date after today
+    is refused (``clock.FutureDate``) unless ``future``."""
     day = parse_date(day, "ngày")
     from .events import check_date
 
     check_date(year, day, st, kind)
+    clock.refuse_future(day, f"«{kinds.LABELS[kind]}»", future)
     _prechecks(st, year, kind, day)
     fields = {k: v for k, v in fields.items() if v not in (None, "")}
     with audit.write(f"event.{kind}", f"student:{st.code}") as info:
@@ -188,8 +190,9 @@ def _record(st: Student, year: SchoolYear, kind: str, day, klass: SchoolClass | 
 def record_transfer_in(year, day, klass, *, student=None, data: dict | None = None,
                        school: str | None = None, province: str | None = None,
                        district: str | None = None, scope=None, doc_no: str | None = None,
-                       note: str | None = None) -> Event:
-    """Transfer in: an existing student (``student``) or a new one (``data`` for add_student)."""
+                       note: str | None = None, future: bool = False) -> Event:
+    """Transfer in: an existing student (``student``) or a new one (``data`` for add_student).
+    ``future``: the user confirmed a date after today (refused otherwise, as every service here)."""
     year = _year(year)
     klass = _klass(klass, year)
     if klass is None:
@@ -200,7 +203,8 @@ def record_transfer_in(year, day, klass, *, student=None, data: dict | None = No
     fields = dict(school=school, province=_opt(province), district=_opt(district),
                   scope=check_scope(scope), doc_no=_opt(doc_no), note=_opt(note))
     if student is not None:
-        return _record(_student(student), year, kinds.TRANSFER_IN, day, klass, **fields)
+        return _record(_student(student), year, kinds.TRANSFER_IN, day, klass, future=future,
+                       **fields)
     if not data:
         raise SisoError("Cần chọn học sinh, hoặc nhập thông tin học sinh mới.", "hoc_sinh")
     from .students import add_student
@@ -208,7 +212,7 @@ def record_transfer_in(year, day, klass, *, student=None, data: dict | None = No
     day = parse_date(day, "ngày")
     with audit.write("event.transfer_in", "") as info:
         st = add_student(data, year, klass, entry=kinds.TRANSFER_IN, day=day,
-                         from_school=school, audit_it=False)
+                         from_school=school, audit_it=False, future=future)
         extra = {k: v for k, v in fields.items() if k != "school" and v is not None}
         ev = Event.get((Event.student == st.id) & (Event.kind == kinds.TRANSFER_IN))
         if extra:
@@ -222,7 +226,7 @@ def record_transfer_in(year, day, klass, *, student=None, data: dict | None = No
 def record_transfer_out(student, year, day, *, school: str | None = None,
                         province: str | None = None, district: str | None = None, scope=None,
                         vocational: bool = False, doc_no: str | None = None,
-                        note: str | None = None) -> Event:
+                        note: str | None = None, future: bool = False) -> Event:
     year = _year(year)
     school = _opt(school)
     if not school and not vocational:
@@ -230,36 +234,37 @@ def record_transfer_out(student, year, day, *, school: str | None = None,
     return _record(_student(student), year, kinds.TRANSFER_OUT, day, None, school=school,
                    province=_opt(province), district=_opt(district),
                    scope=check_scope(scope, required=True), vocational=bool(vocational),
-                   doc_no=_opt(doc_no), note=_opt(note))
+                   doc_no=_opt(doc_no), note=_opt(note), future=future)
 
 
 def record_dropout(student, year, day, reason, *, doc_no: str | None = None,
-                   note: str | None = None) -> Event:
+                   note: str | None = None, future: bool = False) -> Event:
     year = _year(year)
     return _record(_student(student), year, kinds.DROPOUT, day, None, reason=check_reason(reason),
-                   doc_no=_opt(doc_no), note=_opt(note))
+                   doc_no=_opt(doc_no), note=_opt(note), future=future)
 
 
 def record_return(student, year, day, klass=None, *, doc_no: str | None = None,
-                  note: str | None = None) -> Event:
+                  note: str | None = None, future: bool = False) -> Event:
     """Đi học lại / vận động ra lớp: back after a dropout (into ``klass`` or the old class)."""
     year = _year(year)
     return _record(_student(student), year, kinds.RETURN, day, _klass(klass, year),
-                   doc_no=_opt(doc_no), note=_opt(note))
+                   doc_no=_opt(doc_no), note=_opt(note), future=future)
 
 
 def record_class_change(student, year, day, klass, *, doc_no: str | None = None,
-                        note: str | None = None) -> Event:
+                        note: str | None = None, future: bool = False) -> Event:
     year = _year(year)
     k = _klass(klass, year)
     if k is None:
         raise SisoError("Chuyển lớp cần chọn lớp đến.", "lop")
     return _record(_student(student), year, kinds.CLASS_CHANGE, day, k,
-                   doc_no=_opt(doc_no), note=_opt(note))
+                   doc_no=_opt(doc_no), note=_opt(note), future=future)
 
 
 def record_decrease(student, year, day, kind: str = kinds.DEATH, *, reason: str | None = None,
-                    doc_no: str | None = None, note: str | None = None) -> Event:
+                    doc_no: str | None = None, note: str | None = None,
+                    future: bool = False) -> Event:
     """Death (chết / mất) or another decrease (giảm khác; the reason is free text)."""
     if kind not in (kinds.DEATH, kinds.OTHER_DECREASE):
         raise SisoError("Giảm cần là «Chết / mất» hoặc «Giảm khác».", "loai")
@@ -267,18 +272,20 @@ def record_decrease(student, year, day, kind: str = kinds.DEATH, *, reason: str 
     if kind == kinds.OTHER_DECREASE and not _opt(reason) and not _opt(note):
         raise SisoError("Giảm khác cần ghi lý do.", "ly_do")
     return _record(_student(student), year, kind, day, None, reason=_opt(reason),
-                   doc_no=_opt(doc_no), note=_opt(note))
+                   doc_no=_opt(doc_no), note=_opt(note), future=future)
 
 
-def record(kind: str, student, year, day, **fields) -> Event:
+def record(kind: str, student, year, day, *, future: bool = False, **fields) -> Event:
     """Dispatch to the service of ``kind`` (used by the event form and the CLI).
 
     ``fields``: klass, school, province, district, scope, reason, vocational, doc_no, note
     (and ``data`` for a new student transferring in). Fields a kind does not use are ignored.
+    ``future``: the user confirmed a date after today (else ``clock.FutureDate`` is raised).
     """
     kind = kinds.FROM_CLI.get(kind, kind)
     day = parse_date(day, "ngày")  # the first field of the form is checked first
     common = {k: fields.get(k) for k in ("doc_no", "note")}
+    common["future"] = future
     if kind == kinds.TRANSFER_IN:
         return record_transfer_in(year, day, fields.get("klass"), student=student,
                                   data=fields.get("data"), school=fields.get("school"),
@@ -323,7 +330,7 @@ def void_event(event_id: int, reason: str) -> Event:
                  .order_by(SchoolYear.start))
     with audit.write("event.void", f"event:{ev.id}", student=st.code, kind=ev.kind,
                      date=ev.date, reason=reason):
-        ev.voided_at = datetime.now()
+        ev.voided_at = clock.now()
         ev.voided_by = audit.current_user()
         ev.void_reason = reason
         ev.save()

@@ -554,9 +554,10 @@ def periods(year: SchoolYear, today: date | None = None) -> list[tuple[str, str,
 
     ``[(key, label, from, to)]``; a period that has not ended yet stops at ``today``.
     """
+    from . import clock
     from .events import summer_end
 
-    today = today or date.today()
+    today = today or clock.today()
     last = summer_end(year)
 
     def clip(a: date, b: date) -> tuple[date, date]:

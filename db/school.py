@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from . import audit, text
+from . import audit, clock, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import SchoolClass, SchoolYear, Setting
@@ -200,8 +200,14 @@ def list_years() -> list[SchoolYear]:
 
 
 def current_year(today: date | None = None) -> SchoolYear | None:
-    """The school year containing today (or its summer); else the latest one started; else the first."""
-    today = today or date.today()
+    """The school year today (``clock.today()`` unless given) belongs to: the one whose first
+    day … end of summer contains it (``clock.year_of``). Between years — before the first
+    year starts, or after a summer when the next year is not created yet — the latest year
+    started, else the first one."""
+    today = today or clock.today()
+    found = clock.year_of(today)
+    if found is not None:
+        return found
     years = list_years()
     if not years:
         return None

@@ -8,10 +8,10 @@ from datetime import date
 
 from peewee import IntegrityError
 
-from . import audit, codes, kinds, text
+from . import audit, clock, codes, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
-from .events import record_event
+from .events import check_date, record_event
 from .models import Event, SchoolClass, SchoolYear, Student, database
 
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:['’\-.][^\W\d_]*)*$")
@@ -106,7 +106,7 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
         out["family"], out["middle"], out["given"] = check_name(data["name"])
     if "dob" in data:
         dob = parse_date(data["dob"], "ngày sinh")
-        ref = year.start if year else date.today()
+        ref = year.start if year else clock.today()
         age = ref.year - dob.year
         if not 3 <= age <= 30:
             raise SisoError(f"Ngày sinh {fmt_date(dob)} không hợp lý: học sinh {age} tuổi "
@@ -196,12 +196,30 @@ def _save_unique(st: Student, values: dict, exclude_id: int | None = None) -> No
         raise
 
 
+def start_count_warning(year: SchoolYear, day) -> str | None:
+    """The warning for a student entering on ``day`` when that day is on or before the year's
+    reference date and the reference date has passed: the start-of-year count already taken
+    (and perhaps reported) changes. None otherwise."""
+    day = parse_date(day, "ngày vào")
+    if day <= year.ref_date < clock.today():
+        return (f"Ngày vào {fmt_date(day)} không sau ngày chốt sĩ số đầu năm "
+                f"{fmt_date(year.ref_date)}, ngày đó đã qua: sĩ số đầu năm của năm học "
+                f"{year.name} (có thể đã báo cáo) sẽ thay đổi.")
+    return None
+
+
 def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str = kinds.ADMIT,
-                day=None, from_school: str | None = None, batch=None, audit_it: bool = True) -> Student:
+                day=None, from_school: str | None = None, batch=None, audit_it: bool = True,
+                future: bool = False) -> Student:
     """Create a student and the event that brings them into ``klass`` — one transaction.
 
     ``data`` keys: name, dob, gender, ethnic and optionally code, national_id, disability,
-    village, commune, birthplace, guardian, phone, address.
+    village, commune, birthplace, guardian, phone, address. ``day`` defaults to
+    ``clock.admission_day`` (today, clamped to the school year: never back-dated to the
+    first day). A transfer in dated after today is refused (``clock.FutureDate``) unless
+    ``future``; an admission is not (a class list is entered before the year starts).
+    A day that changes the start-of-year count is taken as given: callers show
+    ``start_count_warning``.
     """
     for spec in STUDENT_FIELDS:
         if spec.required and not text.clean(str(data.get(spec.key) or "")):
@@ -211,8 +229,13 @@ def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str 
         raise SisoError("Cách vào trường cần là admit (nhập học) hoặc transfer-in (chuyển đến).", "entry")
     if klass.year_id != year.id:
         raise SisoError(f"Lớp {klass.name} không thuộc năm học {year.name}.", "lop")
-    day = parse_date(day, "ngày vào") if day not in (None, "") else (
-        year.start if entry == kinds.ADMIT else min(max(date.today(), year.start), year.end))
+    if day in (None, ""):
+        day = clock.admission_day(year)
+    else:
+        day = parse_date(day, "ngày vào")
+        if entry == kinds.TRANSFER_IN:
+            check_date(year, day, None, entry)
+            clock.refuse_future(day, f"«{kinds.LABELS[entry]}»", future)
     _check_unique(values)
     ctx = audit.write("student.add") if audit_it else _null()
     with ctx as info:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from db import clock
 from db.dates import fmt_date, place_date_line
 from db.reports import FORMS, INCREASES, DECREASES, pct_text
 
@@ -430,7 +431,7 @@ def build_workbook(form: dict, settings: dict, signed_on: date | None = None):
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    signed_on = signed_on or date.today()
+    signed_on = signed_on or clock.today()
     thin = Side(style="thin")
     bold = Font(name=FONT, size=11, bold=True)
     normal = Font(name=FONT, size=11)

@@ -12,6 +12,26 @@ def vietnamese():
     i18n.set_language("vi")
 
 
+@pytest.fixture(autouse=True)
+def calendar_today():
+    """A test that fixes "today" (``db.clock.set_today``, or an app built with ``today=``)
+    leaves the calendar's day to the next test."""
+    yield
+    from db import clock
+
+    clock.set_today(None)
+
+
+@pytest.fixture(autouse=True)
+def system_user():
+    """A test that names the acting user (``--user``, ``audit.set_user``) leaves the system
+    account to the next test."""
+    yield
+    from db import audit
+
+    audit.set_user(None)
+
+
 @pytest.fixture
 def db(tmp_path):
     """A fresh file database (not :memory:, so worker threads share it)."""

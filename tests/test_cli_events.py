@@ -23,9 +23,12 @@ def cli(cli):
     a = add_class("6A1", 6, year)
     add_class("6A2", 6, year)
     k9 = add_class("9A1", 9, year)
-    add_student({"name": "Nguyễn Văn An", "dob": "01/01/2013", "gender": "nam", "code": "HS1"}, year, a)
-    add_student({"name": "Trần Thị Bình", "dob": "01/01/2013", "gender": "nữ", "code": "HS2"}, year, a)
-    add_student({"name": "Lê Văn Cường", "dob": "01/01/2010", "gender": "nam", "code": "HS3"}, year, k9)
+    add_student({"name": "Nguyễn Văn An", "dob": "01/01/2013", "gender": "nam", "code": "HS1"}, year, a,
+                day=year.start)
+    add_student({"name": "Trần Thị Bình", "dob": "01/01/2013", "gender": "nữ", "code": "HS2"}, year, a,
+                day=year.start)
+    add_student({"name": "Lê Văn Cường", "dob": "01/01/2010", "gender": "nam", "code": "HS3"}, year, k9,
+                day=year.start)
     close_database()
     return cli
 

@@ -24,7 +24,7 @@ def school(cli):
             ("Ksor H'Hen", "01/03/2012", "nu", "7A1", ("--code", "HS0002")),
             ("Trần Thị Bình", "20/11/2013", "nu", "6A1", ("--code", "HS0003"))):
         assert run("student", "add", "--year", "2024-2025", "--class", klass, "--name", name,
-                   "--dob", dob, "--gender", gender, *extra)[0] == 0
+                   "--dob", dob, "--gender", gender, "--date", "05/09/2024", *extra)[0] == 0
     return run
 
 

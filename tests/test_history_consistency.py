@@ -29,7 +29,8 @@ def refused(fn, match):
 def school(year):
     a = add_class("6A1", 6, year)
     b = add_class("6A2", 6, year)
-    st = add_student({"name": "Nguyễn Văn An", "dob": "05/09/2013", "gender": "nam"}, year, a)
+    st = add_student({"name": "Nguyễn Văn An", "dob": "05/09/2013", "gender": "nam"}, year, a,
+                     day=year.start)
     return year, a, b, st
 
 
@@ -74,7 +75,8 @@ def test_no_entry_after_death_this_year_or_later(school):
 
 def test_old_year_changes_after_a_rollover_are_refused(school):
     year, a, b, st = school
-    other = add_student({"name": "Lê Thị Bình", "dob": "01/02/2013", "gender": "nu"}, year, a)
+    other = add_student({"name": "Lê Thị Bình", "dob": "01/02/2013", "gender": "nu"}, year, a,
+                        day=year.start)
     yearend.rollover(year)
     refused(lambda: movements.record_transfer_out(st, year, "15/07/2025", school="Trường Y", scope="01"),
             "hoàn tác chuyển năm")

@@ -110,7 +110,7 @@ def test_admission_date_given_and_class_for_everyone(tmp_path, year):
 def test_codes_are_generated_when_the_file_has_none(tmp_path, year):
     add_class("6A1", 6, year)
     add_student({"name": "Lê Văn Cũ", "dob": "01/01/2012", "gender": "nam", "code": "HS000002"}, year,
-                SchoolClass.get(SchoolClass.name == "6A1"))
+                SchoolClass.get(SchoolClass.name == "6A1"), day=year.start)
     rows = [[r[0], "", *r[2:]] for r in ROWS]
     imports.run_import(plan_of(tmp_path, year, rows), year)
     codes = sorted(s.code for s in Student.select())
@@ -133,7 +133,7 @@ def test_class_of_another_grade_is_refused(tmp_path, year):
 def test_same_code_or_id_in_database_is_an_error(tmp_path, year):
     k = add_class("6A1", 6, year)
     add_student({"name": "Lê Văn Cũ", "dob": "01/01/2012", "gender": "nam", "code": "HS02",
-                 "national_id": "064213000001"}, year, k)
+                 "national_id": "064213000001"}, year, k, day=year.start)
     rv = imports.review(plan_of(tmp_path, year), year)
     errs = {(p.row, p.column): p.message for p in rv.errors}
     assert "Mã học sinh HS02 đã là của học sinh Lê Văn Cũ (HS02)" in errs[(4, "Mã HS")]
@@ -147,7 +147,8 @@ def test_same_code_or_id_in_database_is_an_error(tmp_path, year):
 def test_possible_duplicate_by_name_and_birth_date(tmp_path, year):
     k = add_class("6A1", 6, year)
     # "Hoà" and "Hòa", NFD and NFC: the same name
-    add_student({"name": "Nguyễn Văn Hoà", "dob": "05/09/2012", "gender": "nam"}, year, k)
+    add_student({"name": "Nguyễn Văn Hoà", "dob": "05/09/2012", "gender": "nam"}, year, k,
+                day=year.start)
     rows = [[1, "X1", "", "nguyễn  văn hòa", "5/9/2012", "Nam", "Kinh", "6A1", 6],
             [2, "X2", "", "Nguyễn Văn Hòa", "6/9/2012", "Nam", "Kinh", "6A1", 6]]
     plan = plan_of(tmp_path, year, rows)

@@ -21,7 +21,8 @@ def school(year):
     c = add_class("7A1", 7, year)
     s1 = add_student({"name": "Nguyễn Văn An", "dob": "01/01/2013", "gender": "nam", "code": "HS1"},
                      year, a, day="10/09/2024")
-    s2 = add_student({"name": "Trần Thị Bình", "dob": "02/02/2013", "gender": "nữ", "code": "HS2"}, year, a)
+    s2 = add_student({"name": "Trần Thị Bình", "dob": "02/02/2013", "gender": "nữ", "code": "HS2"}, year, a,
+                     day=year.start)
     return year, a, b, c, s1, s2
 
 
@@ -177,7 +178,8 @@ def test_an_impossible_date_is_reported_before_a_missing_reason(db, year):
     from db.students import add_student
 
     k = add_class("6A9", 6, year)
-    st = add_student({"name": "Lò Văn Páo", "dob": "01/01/2013", "gender": "nam"}, year, k)
+    st = add_student({"name": "Lò Văn Páo", "dob": "01/01/2013", "gender": "nam"}, year, k,
+                     day=year.start)
     with pytest.raises(SisoError, match="31/02/2025") as err:
         movements.record("dropout", st, year, "31/02/2025", reason=None)
     assert err.value.field == "ngày"

@@ -43,7 +43,8 @@ def test_services_reports_and_year_end_on_postgresql(pg, tmp_path):
     year = add_year("2024-2025", "05/09/2024", "31/05/2025", ref="30/09/2024")
     a, b = add_class("6A1", 6, year), add_class("6A2", 6, year)
     names = ["Trần Thị Hòa", "Nguyễn Văn An", "Ksor H'Hen", "Lê Hoà", "Đinh Văn Blưn", "Phạm Ăn"]
-    st = {n: add_student({"name": n, "dob": "01/01/2013", "gender": "nam"}, year, a) for n in names}
+    st = {n: add_student({"name": n, "dob": "01/01/2013", "gender": "nam"}, year, a,
+                         day=year.start) for n in names}
     rows = roster_rows(year, date(2024, 10, 1))
     # given name, letters before tones (ă after a, Đ after D), Hòa = Hoà then by family name
     assert [r.full_name for r in rows] == ["Nguyễn Văn An", "Phạm Ăn", "Đinh Văn Blưn",

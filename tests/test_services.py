@@ -31,7 +31,8 @@ def classes(year):
 
 
 def student(year, klass, name="Nguyễn Văn An", **extra):
-    return add_student({"name": name, "dob": "05/09/2013", "gender": "nam", **extra}, year, klass)
+    return add_student({"name": name, "dob": "05/09/2013", "gender": "nam", **extra}, year, klass,
+                       day=year.start)
 
 
 # ---- settings -------------------------------------------------------------------------------

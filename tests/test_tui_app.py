@@ -32,7 +32,7 @@ def school(year):
 
     def add(name, dob, gender, klass, ethnic="Kinh", code=None):
         return add_student({"name": name, "dob": dob, "gender": gender, "ethnic": ethnic,
-                            "code": code}, year, klass)
+                            "code": code}, year, klass, day=year.start)
 
     s = {
         "duc": add("Phạm Văn Đức", "03/03/2013", "nam", a1, code="HS4"),

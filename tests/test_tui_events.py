@@ -7,7 +7,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, Select
 
-from db import kinds, movements, yearend
+from db import clock, kinds, movements, yearend
 from db.models import Event, SchoolYear
 from db.roster import class_counts
 from db.school import add_class
@@ -21,7 +21,7 @@ from tui.screens.year_end import YearEndScreen
 class Host(App):
     def __init__(self):
         super().__init__()
-        self.today = date(2024, 11, 20)
+        clock.set_today(date(2024, 11, 20))  # the forms' default date comes from db.clock
         self.results = []
         self.changed = 0
 
@@ -33,8 +33,10 @@ class Host(App):
 def school(year):
     a = add_class("6A1", 6, year)
     b = add_class("6A2", 6, year)
-    s1 = add_student({"name": "Nguyễn Văn An", "dob": "01/01/2013", "gender": "nam", "code": "HS1"}, year, a)
-    s2 = add_student({"name": "Trần Thị Bình", "dob": "02/02/2013", "gender": "nữ", "code": "HS2"}, year, a)
+    s1 = add_student({"name": "Nguyễn Văn An", "dob": "01/01/2013", "gender": "nam", "code": "HS1"}, year, a,
+                     day=year.start)
+    s2 = add_student({"name": "Trần Thị Bình", "dob": "02/02/2013", "gender": "nữ", "code": "HS2"}, year, a,
+                     day=year.start)
     return year, a, b, s1, s2
 
 
@@ -55,14 +57,41 @@ async def test_dropout_in_a_handful_of_keystrokes(school):
         form = app.screen
         assert form.query_one("#ngay", Input).value == "20/11/2024"  # today, inside the year
         # date: select all and type over it
-        await pilot.press(*"03/12/2024")  # the date is selected on focus: typing replaces it
+        # (a date before today: one after it needs a confirmation, see the next test)
+        await pilot.press(*"13/11/2024")  # the date is selected on focus: typing replaces it
         await pilot.press("tab")  # to the reason Select
         await pilot.press("enter", "down", "down", "enter")  # open, pick the 2nd reason
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: app.results)
     ev = Event.get_by_id(app.results[0])
-    assert (ev.kind, ev.date, ev.reason, ev.student_id) == (kinds.DROPOUT, date(2024, 12, 3), "02", s1.id)
+    assert (ev.kind, ev.date, ev.reason, ev.student_id) == (kinds.DROPOUT, date(2024, 11, 13), "02", s1.id)
     assert app.changed == 1
+
+
+async def test_a_date_after_today_is_recorded_only_when_confirmed(school):
+    from tui.screens.confirm import ConfirmScreen
+
+    year, a, b, s1, s2 = school
+    app = Host()  # today: 20/11/2024
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(EventForm(s1.id, "dropout", year.id), app.results.append)
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#ngay", Input).value = "03/12/2024"
+        form.query_one("#ly_do", Select).value = "01"
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "Ngày 03/12/2024 sau hôm nay (20/11/2024)" in app.screen.question
+        await pilot.press("n")  # not confirmed: back to the form, the message beside the date
+        await _wait(pilot, lambda: app.screen is form)
+        await _wait(pilot, lambda: "sau hôm nay" in str(form.query_one("#err-ngay").render()))
+        assert Event.select().where(Event.kind == kinds.DROPOUT).count() == 0
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("c")  # confirmed: recorded on that date
+        await _wait(pilot, lambda: app.results)
+    ev = Event.get_by_id(app.results[0])
+    assert (ev.kind, ev.date, ev.student_id) == (kinds.DROPOUT, date(2024, 12, 3), s1.id)
 
 
 async def test_refusal_shows_the_message_beside_the_field_and_writes_nothing(school):
@@ -153,6 +182,7 @@ async def test_rollover_wizard_previews_edits_and_writes(school):
     year, a, b, s1, s2 = school
     yearend.set_outcome(s2, year, "held-back")
     app = Host()
+    clock.set_today(date(2025, 6, 15))  # after the year's end: the rollover asks nothing first
     async with app.run_test(size=(140, 45)) as pilot:
         app.push_screen(RolloverScreen(year.id), app.results.append)
         await pilot.pause()

@@ -5,6 +5,7 @@ from datetime import date
 from textual.app import App
 from textual.widgets import DataTable, Input, Select, Static
 
+from db import clock
 from db.targets import set_target
 from report_school import build_school
 from tui.screens.dashboard import DashboardScreen, GradeCard
@@ -16,7 +17,7 @@ class TinyApp(App):
     def __init__(self, year, screen, today=date(2024, 10, 20)):
         super().__init__()
         self.year = year
-        self.today = today
+        clock.set_today(today)  # the screens read "today" from db.clock
         self.day = today
         self._first = screen
 

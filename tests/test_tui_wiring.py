@@ -12,6 +12,7 @@ from db.models import Event, SchoolYear
 from db.school import add_class
 from db.students import add_student
 from tui.app import make_app
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.event_chooser import ChoiceModal, EventChooser
 from tui.screens.event_form import EventForm
@@ -36,7 +37,8 @@ def school(year):
     a2 = add_class("6A2", 6, year)
 
     def add(name, dob, gender, klass, code):
-        return add_student({"name": name, "dob": dob, "gender": gender, "code": code}, year, klass)
+        return add_student({"name": name, "dob": dob, "gender": gender, "code": code}, year, klass,
+                           day=year.start)
 
     s = {
         "an": add("Nguyễn Văn An", "05/05/2013", "nam", a1, "HS1"),
@@ -148,9 +150,11 @@ async def test_return_and_class_change_from_the_student_screen_then_void_there(s
         await pilot.press("l")  # Chuyển lớp
         await wait_for(pilot, lambda: isinstance(app.screen, EventForm))
         form = app.screen
-        form.query_one("#ngay", Input).value = "21/11/2024"
+        form.query_one("#ngay", Input).value = "21/11/2024"  # tomorrow: asks first
         form.query_one("#lop", Select).value = a2.id
         await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("c")
         await wait_for(pilot, lambda: app.screen is student)
         change = Event.get((Event.student == s["duc"].id) & (Event.kind == kinds.CLASS_CHANGE))
         assert (change.from_klass_id, change.klass_id) == (a1.id, a2.id)

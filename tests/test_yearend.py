@@ -14,7 +14,8 @@ from db.students import add_student
 
 
 def add(name, code, year, klass, dob="01/01/2013"):
-    return add_student({"name": name, "dob": dob, "gender": "nam", "code": code}, year, klass)
+    return add_student({"name": name, "dob": dob, "gender": "nam", "code": code}, year, klass,
+                       day=year.start)
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ Hooks for new screens (events, reports, import …):
   (``app.selected_student_id`` asks the active screen). A screen that records an event
   for "the student under the cursor" reads that and binds a key (e.g. on RosterScreen).
 * State: ``app.year`` (the SchoolYear shown; ``app.year_id``), ``app.day`` (the day the
-  counts are taken: today, clamped into the school year), ``app.today``.
+  counts are taken: ``db.clock.default_day``, today clamped to the year's first day and the
+  end of its summer, as in the CLI), ``app.today`` (``db.clock.today()``).
 * Database work that may take longer than a frame: decorate a screen method with
   ``tui.screens.base.db_work`` (a thread worker; the latest call wins); an uncaught
   ``SisoError`` becomes a notification in ``worker_failed`` here (any other error too, its
@@ -47,7 +48,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.worker import WorkerState
 
-from db import school
+from db import clock, school
 from db.connection import open_database
 from db.errors import SisoError
 from db.models import SchoolYear, database
@@ -134,14 +135,16 @@ class SisoApp(App[int]):
         super().__init__()
         self.db_target = db_target
         self.lang = lang
-        self.today = today or date.today()
+        if today is not None:  # tests fix the day for the whole program, not the app alone
+            clock.set_today(today)
         translate_bindings(self)
-        current = school.current_year(self.today)
+        current = school.current_year()
         self.year_id: int | None = current.id if current else None
         self.title = school.get_settings().get("ten_truong") or "siso"
         for mode in self.SECTIONS:
             self.add_mode(mode, _styled(self._section_factory(mode)))
         self._preloading = False
+        self._day: tuple[tuple, date] | None = None  # ((year id, today), app.day)
         # the whole-school list read in the background: ((year id, day), Future) or None
         self._whole_list: tuple[tuple, Future] | None = None
 
@@ -152,12 +155,22 @@ class SisoApp(App[int]):
         return SchoolYear.get_by_id(self.year_id) if self.year_id else None
 
     @property
+    def today(self) -> date:
+        return clock.today()
+
+    @property
     def day(self) -> date:
-        """The day counts and statuses are taken: today, clamped into the school year."""
-        year = self.year
-        if year is None:
-            return self.today
-        return min(max(self.today, year.start), year.end)
+        """The day counts and statuses are taken: ``db.clock.default_day`` (the CLI's rule).
+        Kept until the year, today or the data change (the end of the summer depends on the
+        next year's first day: one query saved on every screen that asks)."""
+        today = clock.today()
+        key = (self.year_id, today)
+        if self._day is None or self._day[0] != key:
+            year = self.year
+            if year is None:
+                return today
+            self._day = (key, clock.default_day(year))
+        return self._day[1]
 
     @property
     def selected_student_id(self) -> int | None:
@@ -176,6 +189,7 @@ class SisoApp(App[int]):
     def data_changed(self) -> None:
         """Something was written: every open screen with a ``reload()`` reloads."""
         self._whole_list = None  # read before the write: not used
+        self._day = None  # a year added or changed may move the end of a summer
         for stack in self._screen_stacks.values():
             for screen in stack:
                 reload = getattr(screen, "reload", None)
@@ -239,7 +253,7 @@ class SisoApp(App[int]):
 
     def school_ready(self) -> None:
         """The welcome screen created the school (or the demo): show its current year."""
-        current = school.current_year(self.today)
+        current = school.current_year()
         self.year_id = current.id if current else None
         self.refresh_title()
         self.switch_mode("overview")
@@ -526,6 +540,7 @@ def make_app(db: str | None = None, lang: str | None = None, today: date | None 
     """Open the database and build the app (the CLI and the tests both come through here).
 
     ``lang``: ``vi`` or ``en``; None → the school's ``ngon_ngu`` setting (default ``vi``).
+    ``today``: fixes ``db.clock.today()`` (tests); None leaves the calendar's.
     Raises SisoError when the database cannot be opened (the CLI prints it).
     """
     open_database(db)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 
 def run_app(args) -> int:
+    from db.audit import set_user
     from tui.app import make_app
 
+    set_user(getattr(args, "user", None))  # --user names who writes, in the app as in commands
     app = make_app(db=getattr(args, "db", None), lang=getattr(args, "lang", None))
     app.run()
     if app.crashed:  # the app's last resort: one line, the traceback in the log

@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from db.clock import FutureDate
 from db.errors import SisoError
 
 
+def future_refused(err: FutureDate) -> SisoError:
+    """A date after today, refused: the service's message and how to confirm it here."""
+    return SisoError(f"{err.message} Nếu đúng là ngày đó, ghi lại với --future.", err.field)
+
+
 def _year_for(args, day=None):
-    """The year named by --year; else the one whose school days and summer hold ``day``."""
-    from db import school
-    from db.events import summer_end
+    """The year named by --year; else the one whose school days and summer hold ``day``
+    (``db.clock.year_of``); else the current one."""
+    from db import clock, school
 
     if getattr(args, "year", None) or day is None:
         return school.get_year(getattr(args, "year", None))
-    for y in reversed(school.list_years()):
-        if y.start <= day <= summer_end(y):
-            return y
-    return school.get_year(None)
+    return clock.year_of(day) or school.get_year(None)
 
 
 def _event_add(args):
@@ -44,10 +47,13 @@ def _event_add(args):
             raise SisoError("Chuyển đến: cần --student (học sinh đã có) hoặc --name, --dob, --gender "
                             "(học sinh mới).", "hoc_sinh")
         data, notices = student_data(args)
-    ev = movements.record(kind, student, year, day, klass=args.klass, school=args.school,
-                          province=args.province, district=args.district, scope=args.scope,
-                          reason=args.reason, vocational=args.vocational, doc_no=args.doc,
-                          note=args.note, data=data)
+    try:
+        ev = movements.record(kind, student, year, day, klass=args.klass, school=args.school,
+                              province=args.province, district=args.district, scope=args.scope,
+                              reason=args.reason, vocational=args.vocational, doc_no=args.doc,
+                              note=args.note, data=data, future=args.future)
+    except FutureDate as err:
+        raise future_refused(err) from None
     print(ev.id)
     print_notices(notices)
     return 0
@@ -181,6 +187,8 @@ def register(groups):
     p.add_argument("--doc", help="số văn bản / quyết định")
     p.add_argument("--note", help="ghi chú")
     add_student_options(p, new_student_note=" — chuyển đến, học sinh mới")
+    p.add_argument("--future", action="store_true",
+                   help="ghi cả khi ngày sau hôm nay (mặc định: từ chối ngày chưa tới)")
     p.set_defaults(func=_event_add)
 
     p = ev.add_parser("void", help="hủy một sự kiện ghi nhầm (vẫn giữ trong lịch sử)")

@@ -57,14 +57,11 @@ def register(groups):
     p.set_defaults(func=_target_delete)
 
 
-def default_as_of(year, today=None):
-    """Today, clamped into the school year and its summer."""
-    from datetime import date
+def default_as_of(year):
+    """Today, clamped into the school year and its summer (``db.clock.default_day``)."""
+    from db import clock
 
-    from db.events import summer_end
-
-    today = today or date.today()
-    return min(max(today, year.start), summer_end(year))
+    return clock.default_day(year)
 
 
 def _report(args):

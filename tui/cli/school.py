@@ -95,15 +95,14 @@ def class_add(args) -> int:
 
 
 def default_day(year, value=None):
-    """The date a list is taken on: the given one, else today kept inside the year and its summer."""
-    from datetime import date
-
+    """The date a list is taken on: the given one, else ``db.clock.default_day`` (today kept
+    inside the year and its summer)."""
+    from db import clock
     from db.dates import parse_date
-    from db.events import summer_end
 
     if value:
         return parse_date(value, "ngày tính")
-    return min(max(date.today(), year.start), summer_end(year))
+    return clock.default_day(year)
 
 
 def class_list(args) -> int:

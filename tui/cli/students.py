@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from db.dates import fmt_date
 from db.errors import SisoError
 
@@ -13,7 +15,9 @@ def register(groups):
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
     p.add_argument("--class", dest="klass", required=True, help="lớp, ví dụ 6A1")
     add_student_options(p)
-    p.add_argument("--date", help="ngày vào lớp (mặc định: ngày bắt đầu năm học)")
+    p.add_argument("--date", help="ngày vào lớp (mặc định: hôm nay, trong năm học)")
+    p.add_argument("--future", action="store_true",
+                   help="chuyển đến: ghi cả khi ngày sau hôm nay (mặc định: từ chối)")
     p.add_argument("--entry", choices=["admit", "transfer-in"], default="admit",
                    help="nhập học (admit) hoặc chuyển đến (transfer-in)")
     p.add_argument("--from-school", dest="from_school", help="trường chuyển đến từ")
@@ -77,15 +81,24 @@ def print_notices(notices: list[str]) -> None:
 
 def student_add(args) -> int:
     from db import kinds, school
-    from db.students import add_student
+    from db.clock import FutureDate
+    from db.students import add_student, start_count_warning
     from tui.cli import open_db
+    from tui.cli.events import future_refused
 
     open_db(args)
     year = school.get_year(args.year)
     klass = school.get_class(args.klass, year)
     data, notices = student_data(args)
     entry = kinds.FROM_CLI[args.entry]
-    st = add_student(data, year, klass, entry=entry, day=args.date, from_school=args.from_school)
+    warning = start_count_warning(year, args.date) if args.date else None
+    try:
+        st = add_student(data, year, klass, entry=entry, day=args.date,
+                         from_school=args.from_school, future=args.future)
+    except FutureDate as err:
+        raise future_refused(err) from None
+    if warning:  # an explicit --date is taken as given
+        print(f"Cảnh báo: {warning}", file=sys.stderr)
     print(st.code)
     print_notices(notices)
     return 0

@@ -3,8 +3,8 @@ death, other decrease) for one student.
 
     app.push_screen(EventForm(student_id, "dropout", year_id), callback)
 
-Dismisses with the new event's id, or None when cancelled. The date defaults to today
-clamped into the school year; a refused action shows the service's SisoError message beside
+Dismisses with the new event's id, or None when cancelled. The date defaults to
+``db.clock.default_day`` (today clamped to the year's first day and the end of its summer); a refused action shows the service's SisoError message beside
 the field it names and writes nothing. Ctrl+S records, Escape cancels.
 """
 
@@ -87,22 +87,22 @@ class EventForm(FormModal[int | None]):
     ]
 
     def __init__(self, student_id: int | None, kind: str, year_id: int, *,
-                 today: date | None = None, klass_id: int | None = None) -> None:
+                 klass_id: int | None = None) -> None:
         super().__init__()
         self.kind = kinds.FROM_CLI.get(kind, kind)
         if self.kind not in KIND_FIELDS:
             raise SisoError(f"Loại biến động «{kind}» không ghi bằng biểu mẫu này.", "loai")
         self.student_id = student_id
         self.year_id = year_id
-        self._today = today
         self.klass_id = klass_id  # the class offered first (a new student from a roster)
         self.event_id: int | None = None
 
     # ---- layout ----------------------------------------------------------------------------
 
     def _default_day(self, year: SchoolYear) -> date:
-        today = self._today or getattr(self.app, "today", None) or date.today()
-        return min(max(today, year.start), year.end)
+        from db import clock
+
+        return clock.default_day(year)
 
     def _class_options(self, year: SchoolYear, student: Student | None) -> list[tuple[str, int]]:
         from db import school
@@ -253,16 +253,34 @@ class EventForm(FormModal[int | None]):
             refresh()
         self.dismiss(event_id)
 
+    def _ask_future(self, values: dict, message: str) -> None:
+        """A date after today: record it only when the user confirms that date."""
+        from tui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._save(values, future=True)
+            else:
+                self.show_error(message, "ngay")
+
+        self.app.push_screen(ConfirmScreen(f"{message}\n{_('Vẫn ghi với ngày này?')}"), answer)
+
     @work(thread=True, exclusive=True, group="event_form", exit_on_error=False)
-    def _save(self, values: dict) -> None:
+    def _save(self, values: dict, future: bool = False) -> None:
         from db import movements
+        from db.clock import FutureDate
 
         try:
+            values = dict(values)
             day = values.pop("day")
             if not day:
                 raise SisoError("Thiếu ngày: cần một ngày dạng dd/mm/yyyy, ví dụ 05/09/2024.", "ngay")
-            ev = movements.record(self.kind, self.student_id, self.year_id, day, **values)
+            ev = movements.record(self.kind, self.student_id, self.year_id, day, future=future,
+                                  **values)
             event_id = ev.id
+        except FutureDate as err:
+            self.app.call_from_thread(self._ask_future, {**values, "day": day}, err.message)
+            return
         except SisoError as err:
             self.app.call_from_thread(self.show_error, err.message, err.field)
             return

@@ -2,7 +2,7 @@
 
 Push with ``app.push_screen(ReportsScreen())`` (optionally ``ReportsScreen(form="bo-hoc")``).
 The school year is ``app.year`` when the app has one, else ``db.school.current_year()``;
-"today" is ``app.today`` when present. The numbers come from ``db.reports.build`` and the
+"today" is ``db.clock.today()``. The numbers come from ``db.reports.build`` and the
 table from ``exports.forms.tables_of`` (the same tables as the xlsx file), computed in a
 thread worker. F4 (or Ctrl+E outside a text box) opens ``ExportDialog``; the file is written in a thread
 worker by ``exports.files.write_form``. An F1 form that does not balance is shown with
@@ -41,7 +41,9 @@ def app_year(app):
 
 
 def app_today(app) -> date:
-    return getattr(app, "today", None) or date.today()
+    from db import clock
+
+    return clock.today()
 
 
 def _close_thread_connection() -> None:

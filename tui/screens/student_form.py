@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
-from db import codes, kinds, school, text
+from db import clock, codes, kinds, school, text
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolClass, Student
-from db.students import STUDENT_FIELDS, add_student, check_fields, update_student
+from db.students import STUDENT_FIELDS, add_student, check_fields, start_count_warning, update_student
 from tui.i18n import N_, _
 from tui.screens.base import SisoModal, db_work
 
@@ -100,7 +100,7 @@ class StudentForm(SisoModal[int | None]):
     def _placeholder(self, key: str) -> str:
         if key in SPECS:
             return _(SPECS[key].hint) if SPECS[key].hint else ""
-        return {"day": _("để trống: ngày đầu năm học / hôm nay")}.get(key, "")
+        return {"day": _("để trống: hôm nay")}.get(key, "")
 
     def _entry_fields(self) -> ComposeResult:
         year = self.siso.year
@@ -117,8 +117,9 @@ class StudentForm(SisoModal[int | None]):
                                   (_(kinds.LABELS[kinds.TRANSFER_IN]), kinds.TRANSFER_IN)],
                                  id="f-entry", value=kinds.ADMIT, allow_blank=False,
                                  compact=True)
-                else:
-                    yield Input("", id=f"f-{key}", compact=True, placeholder=self._placeholder(key))
+                else:  # the day: today, clamped to the school year (never back-dated)
+                    yield Input(fmt_date(clock.admission_day(year)) if key == "day" else "",
+                                id=f"f-{key}", compact=True, placeholder=self._placeholder(key))
             yield Static("", id=f"e-{key}", classes="field-error")
 
     def on_mount(self) -> None:
@@ -199,20 +200,46 @@ class StudentForm(SisoModal[int | None]):
         if not klass_id:
             self.show_error("klass", _("Chọn lớp cho học sinh."))
             return
-        self.save(data, klass_id=klass_id, entry=self.value("entry"),
-                  day=self.value("day").strip() or None, from_school=self.value("from_school"))
+        entry = dict(klass_id=klass_id, entry=self.value("entry"),
+                     day=self.value("day").strip() or None, from_school=self.value("from_school"))
+        try:  # a date that changes the start-of-year count already taken: ask first
+            warning = start_count_warning(self.siso.year, entry["day"]) if entry["day"] else None
+        except SisoError as err:
+            self.show_error("day", err.message)
+            return
+        if warning:
+            self._confirm(warning, lambda: self.save(data, **entry))
+        else:
+            self.save(data, **entry)
+
+    def _confirm(self, message: str, go) -> None:
+        """Ask before saving; when refused, the message stays beside the date."""
+        from tui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                go()
+            else:
+                self.show_error("day", message)
+
+        self.app.push_screen(ConfirmScreen(f"{message}\n{_('Vẫn lưu với ngày này?')}"), answer)
 
     @db_work(group="save")
     def save(self, data: dict, klass_id: int | None = None, entry: str | None = None,
-             day: str | None = None, from_school: str | None = None) -> None:
+             day: str | None = None, from_school: str | None = None, future: bool = False) -> None:
         try:
             if self.adding:
                 year = self.siso.year
                 klass = SchoolClass.get_by_id(klass_id)
                 st = add_student(data, year, klass, entry=entry, day=day,
-                                 from_school=from_school or None)
+                                 from_school=from_school or None, future=future)
             else:
                 st = update_student(Student.get_by_id(self.student_id), data)
+        except clock.FutureDate as err:  # a transfer in after today: recorded once confirmed
+            again = dict(klass_id=klass_id, entry=entry, day=day, from_school=from_school,
+                         future=True)
+            self.app.call_from_thread(self._confirm, err.message, lambda: self.save(data, **again))
+            return
         except SisoError as err:
             self.app.call_from_thread(self.show_error, form_field(err.field), err.message)
             return
