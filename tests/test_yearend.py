@@ -105,7 +105,14 @@ def test_rollover_places_students_and_undo_restores_everything(school):
     assert {c.name: c.now for c in class_counts(new, new.start)} == {
         "7A1": 1, "7A5": 1, "8A1": 1, "9A1": 1}
     assert status_on(st["binh"].id, new.start, new)[1].name == "7A5"
-    assert Event.select().where(Event.batch == batch.id).count() == 4
+    # four enrolments in the new year, and the outcomes the rollover gave the students who had
+    # none recorded (An and Bình promoted, Em completed), recorded in the old year so that F4
+    # counts them like any other outcome
+    assert Event.select().where((Event.batch == batch.id) & (Event.year == new.id)).count() == 4
+    given = {(e.student_id, e.kind, e.date) for e in Event.select().where(
+        (Event.batch == batch.id) & (Event.year == year.id))}
+    assert given == {(st["an"].id, "promoted", year.end), (st["binh"].id, "promoted", year.end),
+                     (st["em"].id, "completed", year.end)}
     # spans equal a full rebuild
     spans = sorted(Span.select(Span.student, Span.klass, Span.start, Span.end).where(Span.year == new.id).tuples())
     for s in st.values():

@@ -14,7 +14,8 @@ import sys
 from db.errors import SisoError
 
 REPORT_FORMS = ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu")
-TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh")
+TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh",
+                "ty_le_len_lop", "ty_le_bo_hoc_luu_ban")  # db.targets.TARGETS
 
 
 def _target_scope(p) -> None:
