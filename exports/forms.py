@@ -443,7 +443,9 @@ def build_workbook(form: dict, settings: dict, signed_on: date | None = None):
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.properties import PageSetupProperties
 
-    signed_on = signed_on or date.today()
+    from db.clock import today
+
+    signed_on = signed_on or today()
     thin = Side(style="thin")
     bold = Font(name=FONT, size=11, bold=True)
     normal = Font(name=FONT, size=11)
