@@ -555,11 +555,13 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
 def periods(year: SchoolYear, today: date | None = None) -> list[tuple[str, str, date, date]]:
     """The usual report periods of a year: each month, semester I, semester II, the whole year.
 
-    ``[(key, label, from, to)]``; a period that has not ended yet stops at ``today``.
+    ``[(key, label, from, to)]``; a period that has not ended yet stops at ``today``
+    (default ``db.clock.today()``).
     """
+    from .clock import today as clock_today
     from .events import summer_end
 
-    today = today or date.today()
+    today = today or clock_today()
     last = summer_end(year)
 
     def clip(a: date, b: date) -> tuple[date, date]:

@@ -41,6 +41,7 @@ class Table:
     footnotes: list[str] = field(default_factory=list)
     below: list["Table"] = field(default_factory=list)  # further tables on the same sheet
     numbered: bool = False  # column labels (1), (2) … instead of A, B, 1, 2 …
+    note: str = ""  # what a screen view's short labels stand for (compact views)
 
     def add(self, values: list, style: str = "") -> None:
         self.rows.append(values)
@@ -153,6 +154,31 @@ def _si_so_tables(form: dict) -> list[Table]:
         t.footnotes.append(f"Số liệu {PROVISIONAL}: chưa đến ngày chốt sĩ số đầu năm, cột Đầu năm là "
                            f"sĩ số đến hết ngày {count_day}.")
     return [t]
+
+
+def compact_si_so(form: dict) -> Table:
+    """F1 in a few columns for a narrow screen: Lớp, Đầu năm, Tăng, Giảm (cumulative since
+    the start of the year), Hiện có, Bỏ học chưa ra lớp and the two rates, on the same rows
+    as the full table. ``legend`` says what the short labels stand for."""
+    cols = [Col("Lớp", kind="text", width=9), Col("Đầu năm"), Col("Tăng"), Col("Giảm"), Col("Hiện có"),
+            Col("Chưa ra lớp"), Col("Bỏ học %", kind="pct"), Col("Duy trì %", kind="pct")]
+    t = Table("Si so", FORMS["si-so"], cols)
+    t.note = ("Tăng, Giảm: lũy kế từ đầu năm; Chưa ra lớp = " + STILL_OUT_LABEL
+              + "; Bỏ học % = Chưa ra lớp ÷ Đầu năm; Duy trì % = Hiện có ÷ (Hiện có + Chưa ra lớp)")
+
+    def values(row: dict) -> list:
+        lk = row["luy_ke"]
+        return [row["dau_nam"]["ts"], sum(lk[k] for k in INCREASES), sum(lk[k] for k in DECREASES),
+                row["hien_co"]["ts"], row[STILL_OUT], row["ty_le_bo_hoc"], row["ty_le_duy_tri"]]
+
+    grades = {g["khoi"]: g for g in form["khoi"]}
+    rows = form["lop"]
+    for i, row in enumerate(rows):
+        t.add([row["lop"], *values(row)])
+        if i + 1 == len(rows) or rows[i + 1]["khoi"] != row["khoi"]:
+            t.add([f"Cộng khối {row['khoi']}", *values(grades[row["khoi"]])], "sub")
+    t.add(["Toàn trường", *values(form["toan_truong"])], "total")
+    return t
 
 
 # ---- F2 --------------------------------------------------------------------------------------
