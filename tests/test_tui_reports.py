@@ -217,3 +217,19 @@ async def test_dashboard_cards_turn_red(year):
         text = six.render_card(six.card)
         assert "Bỏ học: 10,0%" in text and "KHÔNG ĐẠT" in text and "88,9%" in text
         assert "Duy trì: 100,0%" in seven.render_card(seven.card)
+
+
+async def test_dashboard_and_reports_default_to_today_clamped_into_the_summer(year):
+    """15/07/2025 is in the summer after 2024-2025 (which ends 31/05/2025): the day counts
+    are taken on is that day itself (db.clock.default_day), not the year's end."""
+    build_school(year)
+    screen = DashboardScreen()
+    app = TinyApp(year, screen, today=date(2025, 7, 15))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "đến hết ngày 15/07/2025" in str(screen.query_one("#dash-info", Static).render())
+        reports = ReportsScreen()
+        app.push_screen(reports)
+        await settle(app, pilot)
+        assert reports.query_one("#report-to", Input).value == "15/07/2025"
+        assert reports.form["den_ngay"] == "2025-07-15"

@@ -3,8 +3,9 @@ the retention and dropout rates, and the targets — a card turns red when a tar
 
 Push with ``app.push_screen(DashboardScreen())`` (optionally ``DashboardScreen(grades=[6, 7])``
 for the grades one vice-principal is responsible for). The year is ``app.year`` when the
-app has one, else ``db.school.current_year()``; the day is ``app.day`` (else today,
-clamped into the year). The figures come from ``db.targets.grade_dashboard`` in a worker.
+app has one, else ``db.school.current_year()``; the day is ``app.day`` (else
+``db.clock.default_day``: today, clamped into the year and its summer). The figures come
+from ``db.targets.grade_dashboard`` in a worker.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from textual.widgets import Footer, Header, Static
 from db.errors import SisoError
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen
-from tui.screens.reports import _close_thread_connection, app_today, app_year
+from tui.screens.reports import _close_thread_connection, app_year
 
 
 def _pct(value) -> str:
@@ -89,7 +90,9 @@ class DashboardScreen(SisoScreen):
         day = getattr(self.app, "day", None)
         if isinstance(day, date):
             return day
-        return min(max(app_today(self.app), year.start), year.end)
+        from db.clock import default_day
+
+        return default_day(year)
 
     def action_refresh(self) -> None:
         year = app_year(self.app)

@@ -52,7 +52,7 @@ def app_today(app) -> date:
     return today()
 
 
-CELL_CAP = 28  # a text cell wider than this is cut on screen (the file keeps it whole)
+CELL_CAP = 40  # a text cell wider than this is cut on screen (the file keeps it whole)
 
 
 @dataclass
@@ -145,9 +145,10 @@ def form_views(form: dict, tables, room: int) -> list[View]:
     for t in tables:
         for sub in (t, *t.below):
             part = table_views(sub, room)
-            if sub is not t or len(tables) > 1:
+            if sub is not tables[0]:  # a further table: say which
+                title = sub.title[:1] + sub.title[1:].lower()  # sentence case on the status line
                 for v in part:
-                    v.name = sub.title if len(part) == 1 else f"{sub.title}: {v.name}"
+                    v.name = title if len(part) == 1 else f"{title}: {v.name}"
             views.extend(part)
     return views
 
