@@ -104,3 +104,13 @@ def test_an_existing_file_is_never_overwritten_without_asking(dbpath, capsys, tm
         assert list(locked.iterdir()) == []
     finally:
         os.chmod(locked, 0o755)
+
+
+def test_report_days_outside_the_year_are_refused(dbpath, capsys):
+    code, out, err = run(capsys, "--db", dbpath, "report", "si-so", "--year", "2024-2025",
+                         "--as-of", "31/10/2024", "--from", "01/10/2020")
+    assert code == 2 and out == ""
+    assert err.strip() == ("Lỗi: Ngày bắt đầu kỳ báo cáo 01/10/2020 nằm ngoài năm học 2024-2025: cần từ "
+                           "ngày 05/09/2024 đến ngày 31/08/2025 (hết hè).")
+    code, _, err = run(capsys, "--db", dbpath, "report", "len-lop", "--year", "2024-2025", "--as-of", "01/09/2025")
+    assert code == 2 and "Ngày báo cáo 01/09/2025 nằm ngoài năm học 2024-2025" in err
