@@ -40,7 +40,7 @@ class ExportDialog(ModalScreen[tuple[str, str, bool] | None]):
     ExportDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%;
                               border: thick $primary; background: $surface; padding: 0 1; }
     ExportDialog Label { margin-top: 1; }
-    ExportDialog #export-error { color: $error; margin-top: 0; }
+    ExportDialog #export-error { color: $error; margin-top: 0; width: 100%; height: auto; }
     ExportDialog #export-keys { color: $text-muted; }
     ExportDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
     ExportDialog Button { margin-left: 2; }
