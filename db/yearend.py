@@ -410,10 +410,17 @@ def rollover(source, target_name: str | None = None, **options) -> Batch:
                      recorded_at=now) for sid, name in plan.placements]
         from .events import semester_of
 
+        # the outcome given to a student with none is dated the year's end, or the day the
+        # student entered the class when that was later (in the summer), so that the history
+        # stays valid: an outcome names the class the student is in on its day
         src = plan.source
-        rows += [dict(student=sid, year=src.id, kind=kind, date=src.end, klass=kid,
-                      semester=semester_of(src, src.end), batch=batch.id, recorded_by=user,
-                      recorded_at=now) for sid, kid, kind in plan.defaulted]
+        entered = dict(Span.select(Span.student, Span.start)
+                       .where((Span.year == src.id) & Span.end.is_null()).tuples())
+        for sid, kid, kind in plan.defaulted:
+            day = max(src.end, entered.get(sid, src.end))
+            rows.append(dict(student=sid, year=src.id, kind=kind, date=day, klass=kid,
+                             semester=semester_of(src, day), batch=batch.id, recorded_by=user,
+                             recorded_at=now))
         for i in range(0, len(rows), 200):
             Event.insert_many(rows[i:i + 200]).execute()
         spans = [dict(student=e.student_id, year=target.id, klass=e.klass_id, start=e.date, end=None,
@@ -426,7 +433,8 @@ def rollover(source, target_name: str | None = None, **options) -> Batch:
                                         "classes": created, "last_event_id": last_event},
                                        ensure_ascii=False)
         batch.save()
-        info.update(batch=batch.id, classes=len(created), students=len(plan.placements), outcomes=len(plan.defaulted))
+        info.update(batch=batch.id, classes=len(created), students=len(plan.placements),
+                    outcomes=len(plan.defaulted))
     return batch
 
 

@@ -258,3 +258,22 @@ def test_a_dropout_from_before_the_count_brought_back_lowers_no_rate(year):
     f5 = report_chi_tieu(year, D(2024, 11, 30))
     drop = next(r for r in f5["chi_tieu"] if r["ten"] == "ty_le_bo_hoc")
     assert (drop["tu_so"], drop["mau_so"], drop["thuc_hien"], drop["dat"]) == (1, 9, 11.1, False)
+
+
+def test_the_rollover_dates_a_given_outcome_so_the_history_stays_valid(year, thcs):
+    """P1 (nothing recorded) moves from 8A to 8B in the summer, on 15/06/2025. The outcome
+    the rollover gives him must name 8B on a day he is in it: 15/06, not the year's end
+    (31/05), when he was in 8A."""
+    from db.events import last_exit_before, replay, year_events
+    from db.models import Event
+    from db.yearend import rollover
+
+    k8b = add_class("8B", 8, year)
+    _ev(thcs["P1"], year, "class_change", D(2025, 6, 15), klass=k8b)
+    rollover(year, pending_as="held-back")
+    given = Event.get((Event.student == thcs["P1"]) & (Event.kind == "promoted"))
+    assert (given.date, given.klass_id, given.year_id) == (D(2025, 6, 15), k8b.id, year.id)
+    g2 = Event.get((Event.student == thcs["G2"]) & (Event.kind == "completed"))
+    assert g2.date == END
+    for s in thcs.values():  # every history still replays without a misfit
+        replay(year_events(s.id, year.id), last_exit_before(s.id, year))
