@@ -28,6 +28,7 @@ class Col:
     group: str | None = None  # top header, merged over the consecutive columns that share it
     kind: str = "int"  # text | int | pct | date | mark (x for true)
     width: float = 6.0
+    key: bool = False  # names the row (STT, Lớp, Họ và tên …): a narrow screen keeps it in view
 
 
 @dataclass
@@ -105,7 +106,7 @@ RATE_FOOTNOTE = ("Tỷ lệ bỏ học (%) = Bỏ học chưa ra lớp ÷ Đầu
                  "Tỷ lệ duy trì (%) = Hiện có (TS) ÷ (Hiện có (TS) + Bỏ học chưa ra lớp) × 100.")
 
 def _si_so_tables(form: dict) -> list[Table]:
-    cols = [Col("STT", kind="text", width=4.5), Col("Lớp", kind="text", width=9),
+    cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
             Col("GVCN", kind="text", width=20)]
     cols += [Col(HEAD_LABELS[k], "Đầu năm", width=5) for k in HEAD_LABELS]
     for part, group in (("trong_ky", "Trong kỳ"), ("luy_ke", "Lũy kế từ đầu năm")):
@@ -160,7 +161,7 @@ def compact_si_so(form: dict) -> Table:
     """F1 in a few columns for a narrow screen: Lớp, Đầu năm, Tăng, Giảm (cumulative since
     the start of the year), Hiện có, Bỏ học chưa ra lớp and the two rates, on the same rows
     as the full table. ``legend`` says what the short labels stand for."""
-    cols = [Col("Lớp", kind="text", width=9), Col("Đầu năm"), Col("Tăng"), Col("Giảm"), Col("Hiện có"),
+    cols = [Col("Lớp", kind="text", width=9, key=True), Col("Đầu năm"), Col("Tăng"), Col("Giảm"), Col("Hiện có"),
             Col("Chưa ra lớp"), Col("Bỏ học %", kind="pct"), Col("Duy trì %", kind="pct")]
     t = Table("Si so", FORMS["si-so"], cols)
     t.note = ("Tăng, Giảm: lũy kế từ đầu năm; Chưa ra lớp = " + STILL_OUT_LABEL
@@ -184,8 +185,8 @@ def compact_si_so(form: dict) -> Table:
 # ---- F2 --------------------------------------------------------------------------------------
 
 def _person_cols() -> list[Col]:
-    return [Col("STT", kind="text", width=4.5), Col("Mã HS", kind="text", width=11),
-            Col("Họ và tên", kind="text", width=22), Col("Ngày sinh", kind="date", width=11),
+    return [Col("STT", kind="text", width=4.5, key=True), Col("Mã HS", kind="text", width=11),
+            Col("Họ và tên", kind="text", width=22, key=True), Col("Ngày sinh", kind="date", width=11),
             Col("Nữ", kind="mark", width=4)]
 
 
@@ -207,7 +208,7 @@ def _bo_hoc_tables(form: dict) -> list[Table]:
         t.add(["", f"Cộng khối {g['khoi']}: {g['so_luong']} học sinh"] + [""] * (len(cols) - 2), "sub")
     t.add(["", f"Tổng cộng: {form['tong']} học sinh"] + [""] * (len(cols) - 2), "total")
     summary = Table("Theo ly do", "Tổng hợp theo lý do bỏ học",
-                    [Col("Mã lý do", kind="text", width=8), Col("Lý do", kind="text", width=40),
+                    [Col("Mã lý do", kind="text", width=8, key=True), Col("Lý do", kind="text", width=40),
                      Col("Số học sinh", kind="int", width=10)], numbered=True)
     for r in form["theo_ly_do"]:
         summary.add([r["ma"], r["ten"], r["so_luong"]])
@@ -258,7 +259,7 @@ def completion_label(grades) -> str:
 
 def _len_lop_tables(form: dict) -> list[Table]:
     done = completion_label(g["khoi"] for g in form["khoi"])
-    cols = [Col("STT", kind="text", width=4.5), Col("Lớp", kind="text", width=9),
+    cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
             Col("GVCN", kind="text", width=14), Col("Tổng số", width=8)]
     for group in ("Lên lớp", "Thi lại / rèn luyện hè", "Lưu ban", done):
         cols += [Col("SL", group, width=6), Col("%", group, kind="pct", width=7)]
@@ -303,7 +304,7 @@ def _len_lop_tables(form: dict) -> list[Table]:
 def _chi_tieu_tables(form: dict) -> list[Table]:
     from db.targets import BOUND_LABELS
 
-    cols = [Col("STT", kind="text", width=4.5), Col("Phạm vi", kind="text", width=11),
+    cols = [Col("STT", kind="text", width=4.5, key=True), Col("Phạm vi", kind="text", width=11, key=True),
             Col("Chỉ tiêu", kind="text", width=30), Col("Yêu cầu", kind="text", width=13),
             Col("Chỉ tiêu (%)", "Tỷ lệ", kind="pct", width=9), Col("Thực hiện (%)", "Tỷ lệ", kind="pct", width=9),
             Col("Chênh lệch (%)", "Tỷ lệ", kind="pct", width=9), Col("Đạt / Không đạt", kind="text", width=11),

@@ -67,12 +67,8 @@ class View:
 
 
 def _key_columns(table) -> list[int]:
-    labels = [c.label for c in table.columns]
-    if "Họ và tên" in labels:
-        return ([0] if labels[0] == "STT" else []) + [labels.index("Họ và tên")]
-    if labels[0] == "STT" and len(labels) > 3:
-        return [0, 1]  # STT and Lớp, or STT and Phạm vi
-    return [0]
+    """The columns that name a row (``Col.key``: STT, Lớp, Họ và tên …), else the first."""
+    return [i for i, c in enumerate(table.columns) if c.key] or [0]
 
 
 def _label_row(values, style) -> bool:
@@ -141,7 +137,8 @@ def form_views(form: dict, tables, room: int) -> list[View]:
     views = []
     if form.get("form") == "si-so":
         compact = compact_si_so(form)
-        views.append(View(N_("Tóm tắt"), compact, list(range(len(compact.columns))), 1))
+        views.append(View(N_("Tóm tắt"), compact, list(range(len(compact.columns))),
+                          len(_key_columns(compact))))
     for t in tables:
         for sub in (t, *t.below):
             part = table_views(sub, room)
