@@ -160,7 +160,7 @@ def _si_so_tables(form: dict) -> list[Table]:
 def compact_si_so(form: dict) -> Table:
     """F1 in a few columns for a narrow screen: Lớp, Đầu năm, Tăng, Giảm (cumulative since
     the start of the year), Hiện có, Bỏ học chưa ra lớp and the two rates, on the same rows
-    as the full table. ``legend`` says what the short labels stand for."""
+    as the full table. ``note`` says what the short labels stand for."""
     cols = [Col("Lớp", kind="text", width=9, key=True), Col("Đầu năm"), Col("Tăng"), Col("Giảm"), Col("Hiện có"),
             Col("Chưa ra lớp"), Col("Bỏ học %", kind="pct"), Col("Duy trì %", kind="pct")]
     t = Table("Si so", FORMS["si-so"], cols)
