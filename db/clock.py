@@ -8,6 +8,7 @@ benchmark) fix it with :func:`set_today` or the ``SISO_TODAY`` environment varia
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from .errors import SisoError
@@ -24,6 +25,19 @@ def set_today(day: date | None) -> None:
     """Fix "today" (``None`` goes back to the calendar)."""
     global _fixed
     _fixed = day
+
+
+@contextmanager
+def fixed(day: date):
+    """``with clock.fixed(day): …`` — today is ``day`` inside the block, as before after it
+    (tests that write a history dated after the day they then look at)."""
+    global _fixed
+    before = _fixed
+    _fixed = day
+    try:
+        yield day
+    finally:
+        _fixed = before
 
 
 def today() -> date:

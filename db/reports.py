@@ -17,9 +17,12 @@ Decisions (stated in the forms' footnotes):
 - A movement belongs to the class written on its event; a class change leaves
   ``from_klass`` and enters ``klass``. Voided events count nowhere.
 - A rate over a denominator of 0 or less is no rate (``None``); see ``rate``.
-- F4 before the year's end date shows recorded outcomes but no rates; from the end date
-  on, a student with no recorded outcome counts with the rollover's default outcome
-  (promoted, or completed in the school's top grade); see ``report_len_lop``.
+- F1's dropout and retention rates are computed from ``bo_hoc_chua_ra_lop`` (printed as
+  its own column), so that anyone can recompute them from the printed columns.
+- F4 never presumes an outcome: a student with none recorded counts under
+  ``chua_co_ket_qua``; rates are given from the year's end date on; see ``report_len_lop``.
+- Report days lie within the school year: its first day … the end of its summer
+  (``check_report_day``).
 """
 
 from __future__ import annotations
@@ -87,10 +90,27 @@ def _day(value, field: str) -> date:
     return parse_date(value, field)
 
 
+def check_report_day(year: SchoolYear, value, label: str = "Ngày báo cáo", field: str = "den_ngay") -> date:
+    """``value`` as a date that lies within ``year``: its first day … the end of its summer
+    (``db.events.summer_end``); anything else is refused, naming the day and the range."""
+    from .events import summer_end
+
+    day = _day(value, label.lower())
+    last = summer_end(year)
+    if not year.start <= day <= last:
+        raise SisoError(f"{label} {fmt_date(day)} nằm ngoài năm học {year.name}: cần từ ngày "
+                        f"{fmt_date(year.start)} đến ngày {fmt_date(last)} (hết hè).", field)
+    return day
+
+
 def resolve_period(year: SchoolYear, as_of, start=None) -> tuple[date, date]:
-    """(from, as_of) with ``from`` defaulting to the first day of the ``as_of`` month."""
-    as_of = _day(as_of, "ngày báo cáo")
-    start = _day(start, "ngày bắt đầu kỳ báo cáo") if start not in (None, "") else as_of.replace(day=1)
+    """(from, as_of), both within the year (``check_report_day``); ``from`` defaults to the
+    first day of the ``as_of`` month, or the year's first day when that is later."""
+    as_of = check_report_day(year, as_of)
+    if start in (None, ""):
+        start = max(as_of.replace(day=1), year.start)
+    else:
+        start = check_report_day(year, start, "Ngày bắt đầu kỳ báo cáo", "tu_ngay")
     if start > as_of:
         raise SisoError(
             f"Ngày bắt đầu kỳ báo cáo {fmt_date(start)} phải trước hoặc bằng ngày báo cáo {fmt_date(as_of)}.",
@@ -183,12 +203,11 @@ def _movements(year: SchoolYear, ref: date, start: date, as_of: date) -> dict[in
 
 
 def _dropouts_still_out(year: SchoolYear, ref: date, as_of: date) -> dict[int, int]:
-    """{class id: dropouts dated after ``ref`` up to ``as_of`` that no later return undid}.
-
-    This is forms.md's "bỏ học − đi học lại" counted per dropout, so that a student who left
-    before the start-of-year count (last year, or in the summer) and is brought back to class
-    this year lowers no one's dropout rate, and a return into another class is credited to
-    the class the student dropped out of. One grouped query.
+    """{class id: dropouts dated after ``ref`` up to ``as_of`` that no later return of the
+    same student in the same year undid} — F1's ``bo_hoc_chua_ra_lop``, credited to the
+    class the student left. A student who left before the start-of-year count (last year,
+    or in the summer) and is brought back lowers no one's dropout rate, and one student's
+    return never hides another's dropout. One grouped query.
     """
     back = Event.alias("back")
     returned = (back.select(back.id)
@@ -203,10 +222,8 @@ def _dropouts_still_out(year: SchoolYear, ref: date, as_of: date) -> dict[int, i
 
 
 def _with_rates(row: dict) -> dict:
-    """Dropout rate = dropouts still out ÷ start-of-year count; retention = current ÷ (current +
-    dropouts still out). When every return undoes a dropout of this year in the same class these
-    are exactly forms.md's (bỏ học − đi học lại) ÷ đầu năm and hiện có ÷ (đầu năm + chuyển đến +
-    tăng khác + chuyển lớp đến − chuyển đi − chuyển lớp đi − giảm khác)."""
+    """``ty_le_bo_hoc`` = bo_hoc_chua_ra_lop ÷ dau_nam.ts × 100; ``ty_le_duy_tri`` =
+    hien_co.ts ÷ (hien_co.ts + bo_hoc_chua_ra_lop) × 100 (forms.md F1)."""
     out, dn, hc = row.get(STILL_OUT, 0), row["dau_nam"], row["hien_co"]
     row["ty_le_bo_hoc"] = rate(out, dn["ts"])
     row["ty_le_duy_tri"] = rate(hc["ts"], hc["ts"] + out)
@@ -266,6 +283,8 @@ def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
 
     ``can_bang`` is False when a row breaks ``hien_co = dau_nam + increases − decreases``;
     ``lech`` then lists each broken row with the students whose history does not add up.
+    ``tam_tinh`` is True when ``as_of`` is before the reference date: the start-of-year
+    count is not taken yet, so ``dau_nam`` is counted at the end of ``as_of`` (provisional).
     """
     start, as_of = resolve_period(year, as_of, start)
     ref = min(year.ref_date, as_of)
@@ -308,6 +327,7 @@ def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
                      "hoc_sinh": [s for x in bad_classes.values() for s in x["hoc_sinh"]]})
     return {"form": "si-so", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
             "den_ngay": as_of.isoformat(), "ngay_chot_dau_nam": ref.isoformat(),
+            "tam_tinh": as_of < year.ref_date,
             "lop": class_rows, "khoi": grade_rows, "toan_truong": school,
             "can_bang": not lech, "lech": lech}
 
@@ -428,8 +448,8 @@ def _latest_outcomes(year: SchoolYear, as_of: date):
 
 
 def _outcome_row(total: int, counts: dict, not_recorded: int, year_over: bool) -> dict:
-    """One F4 row. ``counts`` already holds the defaulted students from the year end on;
-    before it no rate is known yet (``ty_le`` is ``None`` for every outcome)."""
+    """One F4 row: the recorded outcomes and ``chua_co_ket_qua``, which add up to
+    ``tong_so``. Rates (over ``tong_so``) from the year's end date on; before it ``None``."""
     row = {"tong_so": total}
     for key in OUTCOME_KEYS.values():
         n = int(counts.get(key, 0))
@@ -438,33 +458,22 @@ def _outcome_row(total: int, counts: dict, not_recorded: int, year_over: bool) -
     return row
 
 
-def _school_grades(year: SchoolYear) -> set[int]:
-    from .yearend import school_grades
-
-    return school_grades(year)
-
-
 def report_len_lop(year: SchoolYear, as_of) -> dict:
     """F4 ``len-lop``: year-end outcomes per class, grade and school, and the list of
     students held back or pending a retest.
 
     ``tong_so`` = students in the class at the end of ``min(as_of, year end)``; each of
-    them counts under their latest outcome dated on or before ``as_of``.
+    them counts under their latest outcome dated on or before ``as_of``, and a student with
+    no recorded outcome counts under ``chua_co_ket_qua`` — never presumed promoted or
+    completed — so ``len_lop + thi_lai + luu_ban + hoan_thanh + chua_co_ket_qua = tong_so``
+    on every row. The rollover records the outcome it gives a student with none
+    (``db.yearend.rollover``), so after it that outcome counts like any other.
 
-    The rule for students with no recorded outcome (stated in the footnote) follows the
-    rollover (``db.yearend.default_outcome``):
-
-    - before the year's end date (``as_of < year.end``) outcomes are not known yet: the
-      ``sl`` columns hold the outcomes recorded so far, every ``ty_le`` is ``None`` and
-      ``chua_co_ket_qua`` counts the students with nothing recorded;
-    - from the end date on, a student enrolled at the year end with nothing recorded
-      counts as promoted, or as completed in the school's top grade (5, 9, 12), exactly
-      as the rollover will treat them; ``chua_co_ket_qua`` then says how many of the
-      counted students were defaulted that way.
-
-    ``den_cuoi_nam`` tells which rule applied; ``ngay_cuoi_nam`` is the year's end date.
+    Before the year's end date (``as_of < year.end``) every ``ty_le`` is ``None``; from it
+    on, ``ty_le`` = ``sl ÷ tong_so × 100``. ``den_cuoi_nam`` tells which applies;
+    ``ngay_cuoi_nam`` is the year's end date.
     """
-    as_of = _day(as_of, "ngày báo cáo")
+    as_of = check_report_day(year, as_of)
     day = min(as_of, year.end)
     year_over = as_of >= year.end
     totals = {k: int(n) for k, n in Span.select(Span.klass, fn.COUNT(Span.id))
@@ -477,18 +486,12 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
     counts: dict[int, dict] = {}
     for klass_id, kind, n in q.tuples():
         counts.setdefault(klass_id, {})[OUTCOME_KEYS[kind]] = int(n)
-    grades = _school_grades(year) if year_over else set()
-    if year_over:
-        from .yearend import default_outcome
     class_rows = []
     grade_acc: dict[int, list] = {}
     for c in _classes(year):
         cnt = dict(counts.get(c.id, {}))
         total = totals.get(c.id, 0)
         missing = total - sum(cnt.values())
-        if year_over and missing:
-            key = OUTCOME_KEYS[default_outcome(c.grade, grades)]
-            cnt[key] = cnt.get(key, 0) + missing
         row = {"lop": c.name, "khoi": c.grade, "gvcn": c.homeroom or "",
                **_outcome_row(total, cnt, missing, year_over)}
         class_rows.append(row)
@@ -552,7 +555,8 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
 def periods(year: SchoolYear, today: date | None = None) -> list[tuple[str, str, date, date]]:
     """The usual report periods of a year: each month, semester I, semester II, the whole year.
 
-    ``[(key, label, from, to)]``; a period that has not ended yet stops at ``today``.
+    ``[(key, label, from, to)]``; a period that has not ended yet stops at ``today``
+    (default ``db.clock.today()``).
     """
     from . import clock
     from .events import summer_end

@@ -2,11 +2,12 @@
 
 A target is a percentage. Two kinds, judged on the published (rounded) rate:
 
-- **upper bound** (``toi_da``, "không vượt quá"): dropout rate ``ty_le_bo_hoc`` and
-  repetition rate ``ty_le_luu_ban`` — met when the rate is at most the target;
+- **upper bound** (``toi_da``, "không vượt quá"): dropout rate ``ty_le_bo_hoc``,
+  repetition rate ``ty_le_luu_ban`` and dropout-and-repetition ``ty_le_bo_hoc_luu_ban`` —
+  met when the rate is at most the target;
 - **lower bound** (``toi_thieu``, "ít nhất"): retention ``ty_le_duy_tri``, on-age
-  enrolment ``ty_le_dung_do_tuoi`` and completion / graduation ``ty_le_hoan_thanh`` —
-  met when the rate is at least the target.
+  enrolment ``ty_le_dung_do_tuoi``, completion / graduation ``ty_le_hoan_thanh`` and
+  promotion ``ty_le_len_lop`` — met when the rate is at least the target.
 
 For each target F5 also says how many more students would make it missed
 (``them_de_khong_dat``): more dropouts (dropout rate, retention), more students held
@@ -23,10 +24,10 @@ from math import ceil, floor
 from peewee import Case, fn
 
 from . import audit
-from .dates import fmt_date, parse_date
+from .dates import fmt_date
 from .errors import SisoError
 from .models import SchoolClass, SchoolYear, Span, Student, Target
-from .reports import STILL_OUT, _open_on, rate, report_len_lop, report_si_so
+from .reports import STILL_OUT, _open_on, check_report_day, rate, report_len_lop, report_si_so
 from .school import LEVELS, check_grade, level_of_grade
 
 UPPER, LOWER = "toi_da", "toi_thieu"
@@ -39,6 +40,8 @@ TARGETS = {
     "ty_le_dung_do_tuoi": ("Tỷ lệ học sinh đúng độ tuổi", LOWER, "học sinh đúng độ tuổi nghỉ học"),
     "ty_le_hoan_thanh": ("Tỷ lệ hoàn thành chương trình / tốt nghiệp", LOWER,
                          "học sinh lớp cuối cấp không hoàn thành"),
+    "ty_le_len_lop": ("Tỷ lệ lên lớp", LOWER, "học sinh không lên lớp"),
+    "ty_le_bo_hoc_luu_ban": ("Tỷ lệ bỏ học và lưu ban", UPPER, "học sinh bỏ học hoặc lưu ban"),
 }
 BOUND_LABELS = {UPPER: "Không vượt quá", LOWER: "Ít nhất"}
 BASE_LEVELS = ("TH", "THCS", "THPT")
@@ -178,7 +181,8 @@ def _difference(actual: float, target: float) -> float:
     return float((Decimal(str(actual)) - Decimal(str(target))).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
-YEAR_END = ("ty_le_luu_ban", "ty_le_hoan_thanh")  # known only from the year's end date on
+# known only from the year's end date on (they need F4's outcomes)
+YEAR_END = ("ty_le_luu_ban", "ty_le_hoan_thanh", "ty_le_len_lop", "ty_le_bo_hoc_luu_ban")
 NOT_YET = "Chưa đến cuối năm"
 
 
@@ -196,8 +200,9 @@ def _grade1_at_ref(year: SchoolYear) -> int | None:
 def _completion(year: SchoolYear, outcome: dict, finals: list[int]) -> tuple[int, int, str | None]:
     """(completers, base, what the base is) for a completion target over ``finals``.
 
-    Completers are the students of a final grade (5, 9, 12) whose year-end outcome
-    (recorded, or the rollover's default) is completed or promoted: either way they have
+    Completers are the students of a final grade (5, 9, 12) whose recorded year-end outcome
+    (F4: never presumed; after the rollover, the outcome it recorded) is completed or
+    promoted: either way they have
     finished the level (in a combined school the grade-5 students go on to grade 6).
     In another grade only ``completed`` counts. The base is the final grade's students at
     the year end, except for primary (grade 5): the grade-1 students of year t−4 at its
@@ -225,13 +230,17 @@ def _completion(year: SchoolYear, outcome: dict, finals: list[int]) -> tuple[int
 def report_chi_tieu(year: SchoolYear, as_of) -> dict:
     """F5 ``chi-tieu``: each registered target against the actual figure at ``as_of``.
 
-    Repetition and completion are year-end outcomes: before the year's end date they are
+    Repetition, completion, promotion (``ty_le_len_lop``) and dropout-and-repetition
+    (``ty_le_bo_hoc_luu_ban``) are year-end outcomes: before the year's end date they are
     not known (``thuc_hien`` ``None``, ``chua_co`` «Chưa đến cuối năm»); from it on they
-    use F4's numbers, in which a student with no recorded outcome has the rollover's
-    default outcome. ``ghi_chu`` says what the completion base was when it needs saying.
+    use F4's numbers, in which a student with no recorded outcome counts under «Chưa có
+    kết quả» — never promoted nor completed. ``ty_le_len_lop`` = (promoted + completed) ÷
+    F4's total × 100, pending counted as not promoted; ``ty_le_bo_hoc_luu_ban`` =
+    (bo_hoc_chua_ra_lop + held back) ÷ dau_nam × 100. ``ghi_chu`` says what the completion
+    base was when it needs saying.
     """
-    as_of = parse_date(as_of, "ngày báo cáo")
-    si_so = report_si_so(year, as_of, as_of.replace(day=1))
+    as_of = check_report_day(year, as_of)
+    si_so = report_si_so(year, as_of)
     len_lop = report_len_lop(year, as_of)
     year_over = len_lop["den_cuoi_nam"]
     grades = {g["khoi"]: g for g in si_so["khoi"]}
@@ -256,6 +265,15 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
         elif t.name == "ty_le_luu_ban":
             num, den = sum(outcome[g]["luu_ban"]["sl"] for g in scope if g in outcome), dn
             more = more_to_exceed(num, den, t.value)
+        elif t.name == "ty_le_bo_hoc_luu_ban":
+            num = (sum(grades[g][STILL_OUT] for g in scope)
+                   + sum(outcome[g]["luu_ban"]["sl"] for g in scope if g in outcome))
+            den = dn
+            more = more_to_exceed(num, den, t.value)
+        elif t.name == "ty_le_len_lop":
+            num = sum(outcome[g]["len_lop"]["sl"] + outcome[g]["hoan_thanh"]["sl"] for g in scope if g in outcome)
+            den = sum(outcome[g]["tong_so"] for g in scope if g in outcome)
+            more = more_to_fall(num, den, t.value)
         elif t.name == "ty_le_duy_tri":
             num = hc
             den = hc + sum(grades[g][STILL_OUT] for g in scope) if scope else 0
@@ -292,8 +310,8 @@ def grade_dashboard(year: SchoolYear, as_of) -> list[dict]:
     ``[{"khoi": 6, "dau_nam": 160, "hien_co": 158, "ty_le_duy_tri": 98.8, "ty_le_bo_hoc": 1.3,
     "chi_tieu": {"ty_le_duy_tri": {"gia_tri": 98.0, "loai": "toi_thieu", "dat": True}, …}}]``
     """
-    as_of = parse_date(as_of, "ngày báo cáo")
-    form = report_si_so(year, as_of, as_of.replace(day=1))
+    as_of = check_report_day(year, as_of)
+    form = report_si_so(year, as_of)
     targets = {(t.level, t.grade, t.name): t.value for t in Target.select().where(Target.year == year.id)}
     out = []
     for g in form["khoi"]:

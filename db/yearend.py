@@ -2,8 +2,9 @@
 
 Outcomes are events (promoted, pending, held_back, completed) dated at the year's end, or
 in the summer when a pending one is resolved (to promoted, held back, or — in a grade that
-completes a level — completed); the latest non-voided one wins. With no outcome recorded a
-student is promoted, except in the school's top grade, where a student completes the level.
+completes a level — completed); the latest non-voided one wins. With no outcome recorded
+the rollover promotes a student, except in the school's top grade, where a student completes
+the level, and records that outcome (reports never presume it before).
 
 Completion is recorded in a grade that ends a level the school teaches (5, 9, 12: see
 ``db.school.completion_grades``). In the school's top grade it means leaving; a TH-THCS
@@ -247,6 +248,9 @@ class Plan:
     promoted: int = 0
     held_back: int = 0
     pending: list[tuple[str, str, str]] = field(default_factory=list)  # (code, name, class)
+    # students with no recorded outcome and the outcome the rollover gives them, which it
+    # records (dated the year's end) so that F4 counts it like any other
+    defaulted: list[tuple[int, int, str]] = field(default_factory=list)  # (student, class, kind)
     problems: list[str] = field(default_factory=list)
     before_end: bool = False  # today is before the old year's end date
 
@@ -414,6 +418,8 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
     for sid, _kid, kname, grade, code, name in students:
         ev = outcomes.get(sid)
         kind = ev.kind if ev else default_outcome(grade, grades)
+        if ev is None:
+            plan.defaulted.append((sid, _kid, kind))
         if kind == kinds.PENDING:
             if pend is None:
                 plan.pending.append((code, name, kname))
@@ -503,19 +509,33 @@ def rollover(source, target_name: str | None = None, *, before_end: bool = False
         rows = [dict(student=sid, year=target.id, kind=kinds.ENROLL, date=target.start,
                      klass=by_name[name].id, semester="HK1", batch=batch.id, recorded_by=user,
                      recorded_at=now) for sid, name in plan.placements]
+        from .events import semester_of
+
+        # the outcome given to a student with none is dated the year's end, or the day the
+        # student entered the class when that was later (in the summer), so that the history
+        # stays valid: an outcome names the class the student is in on its day
+        src = plan.source
+        entered = dict(Span.select(Span.student, Span.start)
+                       .where((Span.year == src.id) & Span.end.is_null()).tuples())
+        for sid, kid, kind in plan.defaulted:
+            day = max(src.end, entered.get(sid, src.end))
+            rows.append(dict(student=sid, year=src.id, kind=kind, date=day, klass=kid,
+                             semester=semester_of(src, day), batch=batch.id, recorded_by=user,
+                             recorded_at=now))
         for i in range(0, len(rows), 200):
             Event.insert_many(rows[i:i + 200]).execute()
         spans = [dict(student=e.student_id, year=target.id, klass=e.klass_id, start=e.date, end=None,
                       start_event=e.id, end_event=None)
                  for e in Event.select(Event.id, Event.student, Event.klass, Event.date)
-                 .where(Event.batch == batch.id)]
+                 .where((Event.batch == batch.id) & (Event.kind == kinds.ENROLL))]
         for i in range(0, len(spans), 200):
             Span.insert_many(spans[i:i + 200]).execute()
         batch.description = json.dumps({"source": plan.source.name, "created_year": created_year,
                                         "classes": created, "last_event_id": last_event},
                                        ensure_ascii=False)
         batch.save()
-        info.update(batch=batch.id, classes=len(created), students=len(rows))
+        info.update(batch=batch.id, classes=len(created), students=len(plan.placements),
+                    outcomes=len(plan.defaulted))
     return batch
 
 

@@ -1,7 +1,9 @@
 """Write a form to a file: xlsx (official layout), ods and csv (through tablib), json.
 
 Every file is written atomically: to a temporary file in the target's folder, flushed
-and synced, then renamed over the target, so a crash never leaves half a spreadsheet.
+and synced, then renamed onto the target, so a crash never leaves half a spreadsheet.
+An existing file is never replaced unless the caller says so (``overwrite=True``, after
+asking the user); a read-only file or folder is always refused (``check_target``).
 A ``si-so`` form that does not balance is refused (``SisoError`` naming the students).
 tablib and openpyxl are imported inside the functions that need them.
 """
@@ -32,11 +34,45 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-@contextmanager
-def atomic_path(path):
-    """Yield a temporary path in the target's folder; on success sync it and rename it over
-    ``path`` (keeping the usual file permissions); on any error remove it."""
+class TargetExists(SisoError):
+    """The target file exists and the caller did not allow overwriting it."""
+
+
+def _read_only(path: Path) -> bool:
+    """No write permission, or no write bit at all (so even an administrator is refused)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not os.access(path, os.W_OK) or not mode & 0o222
+
+
+def check_target(path, *, overwrite: bool = False) -> Path:
+    """The rule for every file the program writes: refuse a folder, a read-only file or a
+    read-only folder (always), and an existing file unless ``overwrite`` (``TargetExists``).
+    Returns the path, expanded."""
     path = Path(path).expanduser()
+    if path.is_dir():
+        raise SisoError(f"«{path}» là một thư mục: cần tên tệp.", "tep")
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # the folders that do not exist yet are created in it
+    if folder.exists() and (not folder.is_dir() or _read_only(folder)):
+        raise SisoError(f"Thư mục «{folder}» chỉ đọc: không ghi được tệp vào đó. Chọn thư mục khác.", "tep")
+    if path.exists():
+        if _read_only(path):
+            raise SisoError(f"Tệp «{path}» chỉ đọc: không ghi đè được. Chọn tên tệp khác.", "tep")
+        if not overwrite:
+            raise TargetExists(f"Tệp «{path}» đã có; không ghi đè.", "tep")
+    return path
+
+
+@contextmanager
+def atomic_path(path, *, overwrite: bool = False):
+    """Yield a temporary path in the target's folder; on success sync it and move it onto
+    ``path`` (keeping the usual file permissions); on any error remove it. ``check_target``
+    first; without ``overwrite`` the move itself refuses a file that appeared meanwhile."""
+    path = check_target(path, overwrite=overwrite)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -48,7 +84,14 @@ def atomic_path(path):
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.chmod(tmp, _new_file_mode())
-        os.replace(tmp, path)
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _move_no_clobber(tmp, path)
+    except TargetExists:
+        raise
+    except FileExistsError:
+        raise TargetExists(f"Tệp «{path}» đã có; không ghi đè.", "tep") from None
     except OSError as exc:
         raise SisoError(f"Không ghi được tệp «{path}»: {exc.strerror}.", "tep") from None
     finally:
@@ -56,9 +99,25 @@ def atomic_path(path):
             os.unlink(tmp)
 
 
-def atomic_write(path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    with atomic_path(path) as tmp:
+def _move_no_clobber(tmp: str, path: Path) -> None:
+    """Move ``tmp`` to ``path``, failing with FileExistsError if ``path`` exists: a hard link
+    (atomic) where the file system has them, else a check and a rename."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if path.exists():
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
+
+
+def atomic_write(path, data: bytes, *, overwrite: bool = False) -> Path:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename;
+    an existing ``path`` only with ``overwrite`` (``check_target``)."""
+    with atomic_path(path, overwrite=overwrite) as tmp:
         tmp.write_bytes(data)
     return Path(path).expanduser()
 
@@ -137,13 +196,14 @@ def check_exportable(form: dict) -> None:
 
 
 def write_form(form: dict, path, fmt: str | None = None, *, settings: dict | None = None,
-               signed_on: date | None = None) -> Path:
+               signed_on: date | None = None, overwrite: bool = False) -> Path:
     """Write ``form`` (a dict from ``db.reports``) to ``path`` atomically. ``fmt`` defaults to
-    the file's extension. Returns the path written."""
-    path = Path(path).expanduser()
+    the file's extension. An existing file is replaced only with ``overwrite``. Returns the
+    path written."""
+    path = check_target(path, overwrite=overwrite)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     data = form_bytes(form, fmt, settings=settings, signed_on=signed_on)
-    return atomic_write(path, data)
+    return atomic_write(path, data, overwrite=overwrite)
 
 
 def default_filename(form: dict, fmt: str = "xlsx") -> str:
@@ -152,5 +212,5 @@ def default_filename(form: dict, fmt: str = "xlsx") -> str:
     return f"bao-cao-{form['form']}-{day:%Y-%m}.{fmt}"
 
 
-__all__ = ["FORMATS", "atomic_write", "csv_safe", "form_bytes", "write_form", "check_exportable",
+__all__ = ["FORMATS", "TargetExists", "atomic_write", "check_target", "csv_safe", "form_bytes", "write_form", "check_exportable",
            "default_filename", "Table"]

@@ -15,7 +15,7 @@ from datetime import date
 
 from db import clock
 from db.dates import fmt_date, place_date_line
-from db.reports import FORMS, INCREASES, DECREASES, pct_text
+from db.reports import DECREASES, FORMS, INCREASES, STILL_OUT, pct_text
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 FONT = "Times New Roman"
@@ -29,6 +29,7 @@ class Col:
     group: str | None = None  # top header, merged over the consecutive columns that share it
     kind: str = "int"  # text | int | pct | date | mark (x for true)
     width: float = 6.0
+    key: bool = False  # names the row (STT, Lớp, Họ và tên …): a narrow screen keeps it in view
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Table:
     footnotes: list[str] = field(default_factory=list)
     below: list["Table"] = field(default_factory=list)  # further tables on the same sheet
     numbered: bool = False  # column labels (1), (2) … instead of A, B, 1, 2 …
+    note: str = ""  # what a screen view's short labels stand for (compact views)
 
     def add(self, values: list, style: str = "") -> None:
         self.rows.append(values)
@@ -99,26 +101,38 @@ GROUP_SHORT = {"Đầu năm": "ĐN", "Trong kỳ: tăng": "TK+", "Trong kỳ: gi
 
 # ---- F1 --------------------------------------------------------------------------------------
 
+STILL_OUT_LABEL = "Bỏ học chưa ra lớp"
+PROVISIONAL = "tạm tính"
+RATE_FOOTNOTE = ("Tỷ lệ bỏ học (%) = Bỏ học chưa ra lớp ÷ Đầu năm (TS) × 100. "
+                 "Tỷ lệ duy trì (%) = Hiện có (TS) ÷ (Hiện có (TS) + Bỏ học chưa ra lớp) × 100.")
+
 def _si_so_tables(form: dict) -> list[Table]:
-    cols = [Col("STT", kind="text", width=4.5), Col("Lớp", kind="text", width=9),
+    cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
             Col("GVCN", kind="text", width=20)]
     cols += [Col(HEAD_LABELS[k], "Đầu năm", width=5) for k in HEAD_LABELS]
     for part, group in (("trong_ky", "Trong kỳ"), ("luy_ke", "Lũy kế từ đầu năm")):
         cols += [Col(MOVE_LABELS[k], f"{group}: tăng", width=6.5) for k in INCREASES]
         cols += [Col(MOVE_LABELS[k], f"{group}: giảm", width=6.5) for k in DECREASES]
     cols += [Col(HEAD_LABELS[k], "Hiện có", width=5) for k in HEAD_LABELS]
-    cols += [Col("Tỷ lệ bỏ học (%)", kind="pct", width=7.5), Col("Tỷ lệ duy trì (%)", kind="pct", width=7.5),
+    cols += [Col(STILL_OUT_LABEL, width=8),
+             Col("Tỷ lệ bỏ học (%)", kind="pct", width=7.5), Col("Tỷ lệ duy trì (%)", kind="pct", width=7.5),
              Col("Ghi chú", kind="text", width=9)]
-    t = Table("Si so", FORMS["si-so"], cols,
-              lines=[f"Năm học {form['nam_hoc']}", _period_line(form),
-                     f"Sĩ số đầu năm tính đến hết ngày {fmt_date(_d(form.get('ngay_chot_dau_nam')))}"])
+    provisional = bool(form.get("tam_tinh"))
+    count_day = fmt_date(_d(form.get("ngay_chot_dau_nam")))
+    if provisional:
+        count_line = (f"Sĩ số đầu năm tạm tính: chưa đến ngày chốt sĩ số đầu năm, "
+                      f"tính đến hết ngày {count_day}")
+    else:
+        count_line = f"Sĩ số đầu năm tính đến hết ngày {count_day}"
+    t = Table("Si so", FORMS["si-so"] + (f" ({PROVISIONAL.upper()})" if provisional else ""), cols,
+              lines=[f"Năm học {form['nam_hoc']}", _period_line(form), count_line])
 
     def values(row: dict) -> list:
         out = [row["dau_nam"][k] for k in HEAD_LABELS]
         out += [row["trong_ky"][k] for k in INCREASES + DECREASES]
         out += [row["luy_ke"][k] for k in INCREASES + DECREASES]
         out += [row["hien_co"][k] for k in HEAD_LABELS]
-        return out + [row["ty_le_bo_hoc"], row["ty_le_duy_tri"]]
+        return out + [row[STILL_OUT], row["ty_le_bo_hoc"], row["ty_le_duy_tri"]]
 
     grades = {g["khoi"]: g for g in form["khoi"]}
     stt = 0
@@ -132,23 +146,48 @@ def _si_so_tables(form: dict) -> list[Table]:
     t.footnotes = [
         "Hiện có = Đầu năm + lũy kế tăng (chuyển đến + đi học lại + khác + chuyển lớp đến) "
         "− lũy kế giảm (chuyển đi + bỏ học + khác + chuyển lớp đi).",
-        "Tỷ lệ bỏ học = (Bỏ học lũy kế − Đi học lại lũy kế) ÷ Sĩ số đầu năm × 100.",
-        "Tỷ lệ duy trì = Hiện có ÷ (Đầu năm + Chuyển đến + Tăng khác + Chuyển lớp đến − Chuyển đi "
-        "− Chuyển lớp đi − Giảm khác) × 100, các số lũy kế từ đầu năm.",
-        "Trong hai tỷ lệ, «đi học lại» chỉ trừ đi lần bỏ học sau ngày chốt đầu năm mà nó đưa trở "
-        "lại lớp (tính cho lớp học sinh đã bỏ học); học sinh bỏ học từ trước ngày chốt được vận "
-        "động ra lớp được tính như học sinh mới đến.",
+        RATE_FOOTNOTE,
+        f"{STILL_OUT_LABEL}: số lần bỏ học sau ngày chốt sĩ số đầu năm đến ngày báo cáo mà học sinh "
+        "chưa đi học lại trong năm học, tính cho lớp học sinh đã bỏ học.",
         "Tăng khác: nhập học sau ngày chốt sĩ số đầu năm. Giảm khác: chết, giảm khác. "
         "Tỷ lệ làm tròn một chữ số thập phân; để trống khi mẫu số bằng 0 hoặc âm.",
     ]
+    if provisional:
+        t.footnotes.append(f"Số liệu {PROVISIONAL}: chưa đến ngày chốt sĩ số đầu năm, cột Đầu năm là "
+                           f"sĩ số đến hết ngày {count_day}.")
     return [t]
+
+
+def compact_si_so(form: dict) -> Table:
+    """F1 in a few columns for a narrow screen: Lớp, Đầu năm, Tăng, Giảm (cumulative since
+    the start of the year), Hiện có, Bỏ học chưa ra lớp and the two rates, on the same rows
+    as the full table. ``note`` says what the short labels stand for."""
+    cols = [Col("Lớp", kind="text", width=9, key=True), Col("Đầu năm"), Col("Tăng"), Col("Giảm"), Col("Hiện có"),
+            Col("Chưa ra lớp"), Col("Bỏ học %", kind="pct"), Col("Duy trì %", kind="pct")]
+    t = Table("Si so", FORMS["si-so"], cols)
+    t.note = ("Tăng, Giảm: lũy kế từ đầu năm; Chưa ra lớp = " + STILL_OUT_LABEL
+              + "; Bỏ học % = Chưa ra lớp ÷ Đầu năm; Duy trì % = Hiện có ÷ (Hiện có + Chưa ra lớp)")
+
+    def values(row: dict) -> list:
+        lk = row["luy_ke"]
+        return [row["dau_nam"]["ts"], sum(lk[k] for k in INCREASES), sum(lk[k] for k in DECREASES),
+                row["hien_co"]["ts"], row[STILL_OUT], row["ty_le_bo_hoc"], row["ty_le_duy_tri"]]
+
+    grades = {g["khoi"]: g for g in form["khoi"]}
+    rows = form["lop"]
+    for i, row in enumerate(rows):
+        t.add([row["lop"], *values(row)])
+        if i + 1 == len(rows) or rows[i + 1]["khoi"] != row["khoi"]:
+            t.add([f"Cộng khối {row['khoi']}", *values(grades[row["khoi"]])], "sub")
+    t.add(["Toàn trường", *values(form["toan_truong"])], "total")
+    return t
 
 
 # ---- F2 --------------------------------------------------------------------------------------
 
 def _person_cols() -> list[Col]:
-    return [Col("STT", kind="text", width=4.5), Col("Mã HS", kind="text", width=11),
-            Col("Họ và tên", kind="text", width=22), Col("Ngày sinh", kind="date", width=11),
+    return [Col("STT", kind="text", width=4.5, key=True), Col("Mã HS", kind="text", width=11),
+            Col("Họ và tên", kind="text", width=22, key=True), Col("Ngày sinh", kind="date", width=11),
             Col("Nữ", kind="mark", width=4)]
 
 
@@ -170,7 +209,7 @@ def _bo_hoc_tables(form: dict) -> list[Table]:
         t.add(["", f"Cộng khối {g['khoi']}: {g['so_luong']} học sinh"] + [""] * (len(cols) - 2), "sub")
     t.add(["", f"Tổng cộng: {form['tong']} học sinh"] + [""] * (len(cols) - 2), "total")
     summary = Table("Theo ly do", "Tổng hợp theo lý do bỏ học",
-                    [Col("Mã lý do", kind="text", width=8), Col("Lý do", kind="text", width=40),
+                    [Col("Mã lý do", kind="text", width=8, key=True), Col("Lý do", kind="text", width=40),
                      Col("Số học sinh", kind="int", width=10)], numbered=True)
     for r in form["theo_ly_do"]:
         summary.add([r["ma"], r["ten"], r["so_luong"]])
@@ -205,6 +244,8 @@ def _chuyen_truong_tables(form: dict) -> list[Table]:
 
 # ---- F4 --------------------------------------------------------------------------------------
 
+NO_OUTCOME = "Chưa có kết quả"
+
 def completion_label(grades) -> str:
     grades = set(grades)
     parts = []
@@ -219,10 +260,11 @@ def completion_label(grades) -> str:
 
 def _len_lop_tables(form: dict) -> list[Table]:
     done = completion_label(g["khoi"] for g in form["khoi"])
-    cols = [Col("STT", kind="text", width=4.5), Col("Lớp", kind="text", width=9),
-            Col("GVCN", kind="text", width=18), Col("Tổng số", width=8)]
+    cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
+            Col("GVCN", kind="text", width=14), Col("Tổng số", width=8)]
     for group in ("Lên lớp", "Thi lại / rèn luyện hè", "Lưu ban", done):
         cols += [Col("SL", group, width=6), Col("%", group, kind="pct", width=7)]
+    cols.append(Col("SL", NO_OUTCOME, width=6))
     t = Table("Len lop", FORMS["len-lop"], cols,
               lines=[f"Năm học {form['nam_hoc']}", f"Tính đến ngày {fmt_date(_d(form['den_ngay']))}"])
 
@@ -232,7 +274,7 @@ def _len_lop_tables(form: dict) -> list[Table]:
         out = [row["tong_so"]]
         for k in ("len_lop", "thi_lai", "luu_ban", "hoan_thanh"):
             out += [row[k]["sl"], row[k]["ty_le"] if year_over else "chưa có"]
-        return out
+        return out + [row["chua_co_ket_qua"]]
 
     grades = {g["khoi"]: g for g in form["khoi"]}
     rows = form["lop"]
@@ -242,19 +284,12 @@ def _len_lop_tables(form: dict) -> list[Table]:
             t.add(["", f"Cộng khối {row['khoi']}", "", *values(grades[row["khoi"]])], "sub")
     t.add(["", "Toàn trường", "", *values(form["toan_truong"])], "total")
     end = fmt_date(_d(form["ngay_cuoi_nam"])) if form.get("ngay_cuoi_nam") else "kết thúc năm học"
-    missing = form["toan_truong"]["chua_co_ket_qua"]
     t.footnotes = ["Tổng số: học sinh đang học trong lớp đến ngày báo cáo (hoặc ngày kết thúc năm học).",
-                   "Mỗi học sinh tính theo kết quả cuối năm ghi sau cùng; tỷ lệ = SL ÷ Tổng số × 100."]
-    if year_over:
-        t.footnotes += [
-            f"Học sinh đang học đến ngày kết thúc năm học ({end}) mà chưa ghi kết quả được tính là lên lớp, "
-            "hoặc hoàn thành chương trình / tốt nghiệp ở khối cuối cấp của trường (khối 5, 9, 12), "
-            "đúng như khi chuyển sang năm học mới.",
-            f"Trong đó chưa ghi kết quả, tính theo mặc định: {missing} học sinh."]
-    else:
-        t.footnotes += [
-            f"Chưa đến ngày kết thúc năm học ({end}): tỷ lệ chưa có; SL là kết quả đã ghi.",
-            f"Học sinh chưa có kết quả: {missing}."]
+                   "Mỗi học sinh tính theo kết quả cuối năm ghi sau cùng; tỷ lệ = SL ÷ Tổng số × 100.",
+                   f"Học sinh chưa ghi kết quả cuối năm được tính ở cột «{NO_OUTCOME}», không coi là lên lớp "
+                   "hay hoàn thành; các cột SL cộng lại bằng Tổng số."]
+    if not year_over:
+        t.footnotes.append(f"Chưa đến ngày kết thúc năm học ({end}): tỷ lệ chưa có; SL là kết quả đã ghi.")
     lst = Table("Thi lai - luu ban", "DANH SÁCH HỌC SINH THI LẠI, LƯU BAN", _person_cols() + [
         Col("Lớp", kind="text", width=8), Col("Kết quả", kind="text", width=22),
         Col("Ngày ghi", kind="date", width=11)], lines=[f"Năm học {form['nam_hoc']}"], numbered=True)
@@ -270,7 +305,7 @@ def _len_lop_tables(form: dict) -> list[Table]:
 def _chi_tieu_tables(form: dict) -> list[Table]:
     from db.targets import BOUND_LABELS
 
-    cols = [Col("STT", kind="text", width=4.5), Col("Phạm vi", kind="text", width=11),
+    cols = [Col("STT", kind="text", width=4.5, key=True), Col("Phạm vi", kind="text", width=11, key=True),
             Col("Chỉ tiêu", kind="text", width=30), Col("Yêu cầu", kind="text", width=13),
             Col("Chỉ tiêu (%)", "Tỷ lệ", kind="pct", width=9), Col("Thực hiện (%)", "Tỷ lệ", kind="pct", width=9),
             Col("Chênh lệch (%)", "Tỷ lệ", kind="pct", width=9), Col("Đạt / Không đạt", kind="text", width=11),
@@ -285,19 +320,24 @@ def _chi_tieu_tables(form: dict) -> list[Table]:
         t.add([str(i), r["pham_vi"], r["nhan"], BOUND_LABELS[r["loai"]], r["chi_tieu"], r["thuc_hien"],
                r["chenh_lech"], verdict, r["them_de_khong_dat"]])
     t.footnotes = [
-        "Tỷ lệ bỏ học, lưu ban: chỉ tiêu tối đa (đạt khi thực hiện không vượt quá chỉ tiêu). "
-        "Tỷ lệ duy trì, đúng độ tuổi, hoàn thành: chỉ tiêu tối thiểu (đạt khi thực hiện ít nhất bằng chỉ tiêu).",
-        "Tỷ lệ bỏ học = (bỏ học − đi học lại) ÷ sĩ số đầu năm; lưu ban = số lưu ban ÷ sĩ số đầu năm; "
-        "duy trì như biểu sĩ số; đúng độ tuổi = HS có tuổi (năm bắt đầu năm học − năm sinh) bằng khối + 5 "
+        "Tỷ lệ bỏ học, lưu ban, bỏ học và lưu ban: chỉ tiêu tối đa (đạt khi thực hiện không vượt quá "
+        "chỉ tiêu). Tỷ lệ duy trì, đúng độ tuổi, hoàn thành, lên lớp: chỉ tiêu tối thiểu (đạt khi thực "
+        "hiện ít nhất bằng chỉ tiêu).",
+        "Tỷ lệ bỏ học và duy trì như biểu sĩ số: bỏ học = Bỏ học chưa ra lớp ÷ Đầu năm (TS); duy trì = "
+        "Hiện có (TS) ÷ (Hiện có (TS) + Bỏ học chưa ra lớp). Lưu ban = số lưu ban ÷ sĩ số đầu năm; "
+        "bỏ học và lưu ban = (Bỏ học chưa ra lớp + số lưu ban) ÷ sĩ số đầu năm; "
+        "lên lớp = (lên lớp + hoàn thành) ÷ Tổng số của biểu lên lớp (thi lại, chưa có kết quả tính là "
+        "chưa lên lớp); đúng độ tuổi = HS có tuổi (năm bắt đầu năm học − năm sinh) bằng khối + 5 "
         "÷ HS hiện có; hoàn thành = HS lớp cuối cấp hoàn thành chương trình (hoặc lên lớp) "
         "÷ HS lớp cuối cấp đến ngày kết thúc năm học; riêng tiểu học = HS hoàn thành chương trình "
         "tiểu học năm nay ÷ HS lớp 1 của năm học trước đó 4 năm (tại ngày chốt sĩ số), "
         "khi cơ sở dữ liệu có năm học đó.",
-        "Lưu ban, hoàn thành là kết quả cuối năm: trước ngày kết thúc năm học chưa có tỷ lệ "
-        "(«Chưa đến cuối năm»); từ ngày đó, học sinh chưa ghi kết quả được tính lên lớp, hoặc "
-        "hoàn thành ở khối cuối cấp của trường, như khi chuyển sang năm học mới.",
-        "Cột cuối: số học sinh bỏ học thêm (tỷ lệ bỏ học, duy trì), lưu ban thêm (lưu ban), "
-        "đúng độ tuổi nghỉ học (đúng độ tuổi), không hoàn thành (hoàn thành) thì không đạt chỉ tiêu.",
+        "Lưu ban, hoàn thành, lên lớp là kết quả cuối năm: trước ngày kết thúc năm học chưa có tỷ lệ "
+        "(«Chưa đến cuối năm»); từ ngày đó, tính theo kết quả đã ghi — học sinh chưa có kết quả "
+        "không được coi là lên lớp hay hoàn thành.",
+        "Cột cuối: số học sinh bỏ học thêm (tỷ lệ bỏ học, duy trì), lưu ban thêm (lưu ban), bỏ học "
+        "hoặc lưu ban thêm (bỏ học và lưu ban), không lên lớp (lên lớp), đúng độ tuổi nghỉ học "
+        "(đúng độ tuổi), không hoàn thành (hoàn thành) thì không đạt chỉ tiêu.",
         "Chênh lệch = Thực hiện − Chỉ tiêu. Tỷ lệ làm tròn một chữ số thập phân; "
         "để trống khi mẫu số bằng 0 hoặc âm.",
     ]
@@ -477,7 +517,7 @@ def build_workbook(form: dict, settings: dict, signed_on: date | None = None):
             line(row, "Ghi chú:", 1, n, Font(name=FONT, size=11, bold=True, italic=True), "left")
             row += 1
             for note in table.footnotes:
-                line(row, f"- {note}", 1, n, Font(name=FONT, size=11, italic=True), "left")
+                line(row, note, 1, n, Font(name=FONT, size=11, italic=True), "left")
                 ws.row_dimensions[row].height = 15
                 row += 1
         row += 1

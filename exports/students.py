@@ -186,11 +186,13 @@ def _sheet_name(name: str) -> str:
     return name.translate(_ESCAPE).replace('"', "&quot;")
 
 
-def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Danh sách") -> str:
-    """Write the list to ``path`` atomically (temp file in the same folder, then rename)."""
+def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Danh sách",
+                       overwrite: bool = False) -> str:
+    """Write the list to ``path`` atomically (temp file in the same folder, then rename); an
+    existing file only with ``overwrite`` (``exports.files.check_target``)."""
     path = os.fspath(path)
     keys = [k for k, _ in COLUMNS]
-    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+    with atomic_path(path, overwrite=overwrite) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
         zf.writestr("_rels/.rels", ROOT_RELS)
         zf.writestr("docProps/app.xml", APP)

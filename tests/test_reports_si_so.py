@@ -87,7 +87,7 @@ def test_end_of_november_return_and_transfer_in(year, school):
 
 
 def test_reference_date_itself(year, school):
-    f = report_si_so(year, date(2024, 9, 30), date(2024, 9, 1))
+    f = report_si_so(year, date(2024, 9, 30), date(2024, 9, 5))
     r = rows(f)
     for key in ("6A1", "6A2", "6A10", "7A1", "K6", "K7", "ALL"):
         assert r[key]["dau_nam"] == r[key]["hien_co"]
@@ -109,14 +109,52 @@ def test_first_day_of_month(year, school):
     check_balance(f)
 
 
-def test_before_any_event(year, school):
-    f = report_si_so(year, date(2024, 9, 1))
-    assert f["ngay_chot_dau_nam"] == "2024-09-01"
-    for r in [*f["lop"], *f["khoi"], f["toan_truong"]]:
-        assert r["dau_nam"] == h(0) and r["hien_co"] == h(0)
-        assert r["trong_ky"] == Z8 and r["luy_ke"] == Z8
-        assert r["ty_le_bo_hoc"] is None and r["ty_le_duy_tri"] is None
-    assert f["can_bang"]
+def test_before_the_reference_date_the_count_is_provisional(year, school):
+    """On the year's first day (05/09) the start-of-year count (30/09) is not taken yet:
+    dau_nam is counted at the end of 05/09 and the form says "tạm tính". Everyone admitted
+    on 05/09 is in: 6A1 s1–s6, 6A2 s7 s8, 6A10 s11, 7A1 s13 s14; s9 (20/09), s10 (15/10)
+    and s12 (05/11) are not yet."""
+    f = report_si_so(year, date(2024, 9, 5))
+    assert f["tam_tinh"] is True and f["ngay_chot_dau_nam"] == "2024-09-05"
+    assert f["tu_ngay"] == "2024-09-05"  # the month's first day is before the year: its first day
+    r = rows(f)
+    assert r["6A1"]["dau_nam"] == h(6, 3, 1, 1) and r["6A2"]["dau_nam"] == h(2, 1, 1, 0)
+    assert r["6A10"]["dau_nam"] == h(1) and r["7A1"]["dau_nam"] == h(2)
+    assert r["ALL"]["dau_nam"] == h(11, 4, 2, 1)
+    for row in r.values():
+        assert row["dau_nam"] == row["hien_co"]
+        assert row["trong_ky"] == Z8 and row["luy_ke"] == Z8  # admissions before the count
+        assert row["bo_hoc_chua_ra_lop"] == 0
+        assert (row["ty_le_bo_hoc"], row["ty_le_duy_tri"]) == ((0.0, 100.0) if row["dau_nam"]["ts"] else
+                                                               (None, None))
+    # 20/09: s9 has transferred into 6A2, still provisional
+    f = report_si_so(year, date(2024, 9, 20))
+    assert f["tam_tinh"] is True
+    assert rows(f)["6A2"]["dau_nam"] == h(3, 2, 1, 0) and rows(f)["6A2"]["trong_ky"] == m(chuyen_den=1)
+    check_balance(f)
+    # from the reference date on, the count is final
+    assert report_si_so(year, date(2024, 9, 30))["tam_tinh"] is False
+    assert report_si_so(year, date(2024, 10, 31))["tam_tinh"] is False
+
+
+@pytest.mark.parametrize("as_of, start, named", [
+    (date(2024, 9, 1), None, "Ngày báo cáo 01/09/2024"),  # before the year's first day
+    (date(2025, 9, 1), None, "Ngày báo cáo 01/09/2025"),  # after the end of its summer
+    (date(2024, 10, 31), date(2020, 10, 1), "Ngày bắt đầu kỳ báo cáo 01/10/2020"),
+])
+def test_report_days_outside_the_year_are_refused(year, school, as_of, start, named):
+    """2024-2025 runs from 05/09/2024; with no later year its summer ends on 31/08/2025."""
+    from db.errors import SisoError
+    from db.reports import build
+
+    for form in ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu"):
+        if start is not None and form in ("len-lop", "chi-tieu"):
+            continue  # these two take no period start
+        with pytest.raises(SisoError) as err:
+            build(form, year, as_of, start)
+        assert err.value.message == (f"{named} nằm ngoài năm học 2024-2025: cần từ ngày 05/09/2024 "
+                                     "đến ngày 31/08/2025 (hết hè).")
+    assert report_si_so(year, date(2025, 8, 31))["den_ngay"] == "2025-08-31"  # the summer's last day
 
 
 def test_corrupted_span_is_reported(year, school):

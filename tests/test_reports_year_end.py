@@ -65,7 +65,7 @@ def test_dropout_before_reference_date_returns_then_transfers_out(year):
     _ev(x, year, "dropout", D(2024, 9, 20), reason="01")
     _ev(x, year, "return", D(2024, 10, 15), klass=k)
     _ev(x, year, "transfer_out", D(2024, 11, 1), school="THCS Chư Sê")
-    f = report_si_so(year, D(2024, 11, 30), D(2024, 9, 1))
+    f = report_si_so(year, D(2024, 11, 30), D(2024, 9, 5))
     row = f["lop"][0]
     assert row["dau_nam"]["ts"] == 0 and row["hien_co"]["ts"] == 0
     assert row["luy_ke"]["di_hoc_lai"] == 1 and row["luy_ke"]["chuyen_di"] == 1
@@ -116,36 +116,69 @@ def test_before_year_end_outcome_rates_are_not_known(year, thcs):
     assert verdicts == ["Chưa đến cuối năm", "Chưa đến cuối năm"]
 
 
-def test_from_year_end_unrecorded_students_count_as_the_rollover_will_treat_them(year, thcs):
-    from db.yearend import rollover_preview
+def test_from_year_end_a_student_with_no_outcome_is_never_presumed_promoted(year, thcs):
+    """F4 used to count G2 as completed and P1 as promoted from the year's end date on;
+    forms.md F4 now puts them under «Chưa có kết quả» until an outcome is recorded —
+    which the rollover does for the outcome it gives them."""
+    from db.yearend import rollover, rollover_preview, undo_rollover
 
     f = report_len_lop(year, END)
     assert f["den_cuoi_nam"] is True
     by = {r["lop"]: r for r in f["lop"]}
-    # 9A: G1 completed + G2 by default (grade 9 is the top grade) = 2; G3 held back; G4 pending
-    assert _o(by["9A"]) == (4, 0, 1, 1, 2, 1)
-    assert _rates(by["9A"]) == (0.0, 25.0, 25.0, 50.0)
-    # 8A: P1 promoted by default
-    assert _o(by["8A"]) == (1, 1, 0, 0, 0, 1) and _rates(by["8A"])[0] == 100.0
-    # school: 1 promoted, 1 pending, 1 held back, 2 completed of 5; 2 of them defaulted
-    assert _o(f["toan_truong"]) == (5, 1, 1, 1, 2, 2)
-    assert _rates(f["toan_truong"]) == (20.0, 20.0, 20.0, 40.0)
+    # 9A: G1 completed, G3 held back, G4 pending, G2 nothing recorded; rates over the 4
+    assert _o(by["9A"]) == (4, 0, 1, 1, 1, 1)
+    assert _rates(by["9A"]) == (0.0, 25.0, 25.0, 25.0)
+    # 8A: P1 nothing recorded — no promotion rate the school does not have
+    assert _o(by["8A"]) == (1, 0, 0, 0, 0, 1) and _rates(by["8A"])[0] == 0.0
+    assert _o(f["toan_truong"]) == (5, 0, 1, 1, 1, 2)
+    assert _rates(f["toan_truong"]) == (0.0, 20.0, 20.0, 20.0)
     t = tables_of(f)[0]
-    assert any("Trong đó chưa ghi kết quả, tính theo mặc định: 2 học sinh." in n for n in t.footnotes)
-    # the rollover (pending treated as held back) lets the same two students complete
-    plan = rollover_preview(year, pending_as="held-back")
-    assert plan.completers == by["9A"]["hoan_thanh"]["sl"] == 2
-    assert plan.promoted == by["8A"]["len_lop"]["sl"] == 1
+    assert t.columns[-1].group == "Chưa có kết quả"
+    assert [row[-1] for row in t.rows] == [1, 1, 1, 1, 2]  # 8A, khối 8, 9A, khối 9, school
+    assert any("«Chưa có kết quả», không coi là lên lớp" in n for n in t.footnotes)
     chi = {r["ten"]: r for r in report_chi_tieu(year, END)["chi_tieu"]}
-    # graduation: 2 of the 4 grade-9 students at year end = 50 % < 75 %
+    # graduation: only G1 has completed: 1 of the 4 grade-9 students at year end = 25 % < 75 %
     c = chi["ty_le_hoan_thanh"]
-    assert (c["tu_so"], c["mau_so"], c["thuc_hien"], c["chenh_lech"], c["dat"]) == (2, 4, 50.0, -25.0, False)
+    assert (c["tu_so"], c["mau_so"], c["thuc_hien"], c["chenh_lech"], c["dat"]) == (1, 4, 25.0, -50.0, False)
     assert c["chua_co"] is None and c["ghi_chu"] is None
     # repetition: 1 held back of 5 at the start of the year = 20 % > 5 %
     r = chi["ty_le_luu_ban"]
     assert (r["tu_so"], r["mau_so"], r["thuc_hien"], r["dat"]) == (1, 5, 20.0, False)
     verdicts = [row[7] for row in tables_of(report_chi_tieu(year, END))[0].rows]
     assert verdicts == ["Không đạt", "Không đạt"]
+    # the rollover (pending treated as held back) gives G2 completion and P1 promotion, and
+    # records them: from then on F4 counts them like any other recorded outcome
+    plan = rollover_preview(year, pending_as="held-back")
+    assert (plan.completers, plan.promoted) == (2, 1)
+    rollover(year, pending_as="held-back")
+    after = report_len_lop(year, END)
+    by = {r["lop"]: r for r in after["lop"]}
+    assert _o(by["9A"]) == (4, 0, 1, 1, 2, 0) and _o(by["8A"]) == (1, 1, 0, 0, 0, 0)
+    c = {r["ten"]: r for r in report_chi_tieu(year, END)["chi_tieu"]}["ty_le_hoan_thanh"]
+    assert (c["tu_so"], c["mau_so"], c["thuc_hien"]) == (2, 4, 50.0)
+    assert report_si_so(year, END)["can_bang"] is True  # outcomes move nobody
+    # undoing the rollover removes the outcomes it recorded
+    undo_rollover("2025-2026")
+    assert _o(report_len_lop(year, END)["toan_truong"]) == (5, 0, 1, 1, 1, 2)
+
+
+def test_promotion_and_dropout_repetition_targets(year, thcs):
+    """forms.md F5: ty_le_len_lop = (promoted + completed) ÷ F4's total, pending and no
+    result counted as not promoted; ty_le_bo_hoc_luu_ban = (bo_hoc_chua_ra_lop + held
+    back) ÷ dau_nam."""
+    set_target(year, "ty_le_len_lop", 90, level="THCS")
+    set_target(year, "ty_le_bo_hoc_luu_ban", 25, level="THCS")
+    early = {r["ten"]: r for r in report_chi_tieu(year, D(2025, 5, 30))["chi_tieu"]}
+    for name in ("ty_le_len_lop", "ty_le_bo_hoc_luu_ban"):
+        assert (early[name]["thuc_hien"], early[name]["chua_co"]) == (None, "Chưa đến cuối năm")
+    chi = {r["ten"]: r for r in report_chi_tieu(year, END)["chi_tieu"]}
+    up = chi["ty_le_len_lop"]
+    # G1 completed; nobody recorded promoted; 5 students in F4: 1 ÷ 5 = 20 % < 90 %
+    assert (up["tu_so"], up["mau_so"], up["thuc_hien"], up["dat"], up["loai"]) == (1, 5, 20.0, False, "toi_thieu")
+    both = chi["ty_le_bo_hoc_luu_ban"]
+    # no dropout, G3 held back: 1 ÷ 5 = 20 % ≤ 25 %; one more (2 ÷ 5 = 40 %) misses it
+    assert (both["tu_so"], both["mau_so"], both["thuc_hien"], both["dat"], both["them_de_khong_dat"]) == (
+        1, 5, 20.0, True, 1)
 
 
 # ---- 3. primary completion: grade-5 completers ÷ grade-1 students four years earlier ---------
@@ -170,11 +203,11 @@ def test_primary_completion_over_grade_one_four_years_earlier(year):
     late = _student("A5", k1, old, day="15/10/2020", dob="01/03/2014")  # after the count: not in it
     assert late is not None
     f = report_len_lop(year, END)
-    # TH school: grade 5 is the top grade, so C2 completes by default → C1 + C2 = 2
-    assert _o(f["lop"][0]) == (3, 0, 0, 1, 2, 1)
+    # C2 has no recorded outcome: not presumed to complete
+    assert _o(f["lop"][0]) == (3, 0, 0, 1, 1, 1)
     row = report_chi_tieu(year, END)["chi_tieu"][0]
-    # 2 completers ÷ 4 grade-1 students at 30/09/2020 = 50 %
-    assert (row["tu_so"], row["mau_so"], row["thuc_hien"], row["dat"]) == (2, 4, 50.0, False)
+    # 1 completer (C1) ÷ 4 grade-1 students at 30/09/2020 = 25 %
+    assert (row["tu_so"], row["mau_so"], row["thuc_hien"], row["dat"]) == (1, 4, 25.0, False)
     assert row["ghi_chu"] == "mẫu số là học sinh lớp 1 năm học 2020-2021 (đến hết ngày 30/09/2020)"
     notes = tables_of(report_chi_tieu(year, END))[0].footnotes
     assert any(n.startswith("Dòng 1 (Cấp TH,") and "lớp 1 năm học 2020-2021" in n for n in notes)
@@ -183,12 +216,12 @@ def test_primary_completion_over_grade_one_four_years_earlier(year):
 def test_primary_completion_falls_back_to_grade_five_in_a_combined_school(year):
     _primary(year, "TH-THCS")
     f = report_len_lop(year, END)
-    # TH-THCS: grade 6 follows, so C2 is promoted by default (and goes on to grade 6)
-    assert _o(f["lop"][0]) == (3, 1, 0, 1, 1, 1)
+    # C2 has no recorded outcome: neither promoted nor completed
+    assert _o(f["lop"][0]) == (3, 0, 0, 1, 1, 1)
     row = report_chi_tieu(year, END)["chi_tieu"][0]
-    # no 2020-2021 in the database: (C1 completed + C2 promoted out of grade 5) ÷ 3 = 66.7 %
+    # no 2020-2021 in the database: C1 completed ÷ 3 grade-5 students = 33.3 %
     assert (row["tu_so"], row["mau_so"], row["thuc_hien"], row["chenh_lech"], row["dat"]) == (
-        2, 3, 66.7, -23.3, False)
+        1, 3, 33.3, -56.7, False)
     assert row["ghi_chu"].startswith("chưa có dữ liệu lớp 1 năm học 2020-2021")
     notes = tables_of(report_chi_tieu(year, END))[0].footnotes
     assert any("chưa có dữ liệu lớp 1 năm học 2020-2021, nên mẫu số là học sinh lớp 5" in n for n in notes)
@@ -225,3 +258,22 @@ def test_a_dropout_from_before_the_count_brought_back_lowers_no_rate(year):
     f5 = report_chi_tieu(year, D(2024, 11, 30))
     drop = next(r for r in f5["chi_tieu"] if r["ten"] == "ty_le_bo_hoc")
     assert (drop["tu_so"], drop["mau_so"], drop["thuc_hien"], drop["dat"]) == (1, 9, 11.1, False)
+
+
+def test_the_rollover_dates_a_given_outcome_so_the_history_stays_valid(year, thcs):
+    """P1 (nothing recorded) moves from 8A to 8B in the summer, on 15/06/2025. The outcome
+    the rollover gives him must name 8B on a day he is in it: 15/06, not the year's end
+    (31/05), when he was in 8A."""
+    from db.events import last_exit_before, replay, year_events
+    from db.models import Event
+    from db.yearend import rollover
+
+    k8b = add_class("8B", 8, year)
+    _ev(thcs["P1"], year, "class_change", D(2025, 6, 15), klass=k8b)
+    rollover(year, pending_as="held-back")
+    given = Event.get((Event.student == thcs["P1"]) & (Event.kind == "promoted"))
+    assert (given.date, given.klass_id, given.year_id) == (D(2025, 6, 15), k8b.id, year.id)
+    g2 = Event.get((Event.student == thcs["G2"]) & (Event.kind == "completed"))
+    assert g2.date == END
+    for s in thcs.values():  # every history still replays without a misfit
+        replay(year_events(s.id, year.id), last_exit_before(s.id, year))

@@ -106,7 +106,14 @@ def test_rollover_places_students_and_undo_restores_everything(school):
     assert {c.name: c.now for c in class_counts(new, new.start)} == {
         "7A1": 1, "7A5": 1, "8A1": 1, "9A1": 1}
     assert status_on(st["binh"].id, new.start, new)[1].name == "7A5"
-    assert Event.select().where(Event.batch == batch.id).count() == 4
+    # four enrolments in the new year, and the outcomes the rollover gave the students who had
+    # none recorded (An and Bình promoted, Em completed), recorded in the old year so that F4
+    # counts them like any other outcome
+    assert Event.select().where((Event.batch == batch.id) & (Event.year == new.id)).count() == 4
+    given = {(e.student_id, e.kind, e.date) for e in Event.select().where(
+        (Event.batch == batch.id) & (Event.year == year.id))}
+    assert given == {(st["an"].id, "promoted", year.end), (st["binh"].id, "promoted", year.end),
+                     (st["em"].id, "completed", year.end)}
     # spans equal a full rebuild
     spans = sorted(Span.select(Span.student, Span.klass, Span.start, Span.end).where(Span.year == new.id).tuples())
     for s in st.values():
@@ -323,8 +330,11 @@ def test_outcome_at_a_year_end_still_ahead_and_a_rollover_before_the_end(school,
     assert dump() == before
     batch = yearend.rollover(year, before_end=True)
     new = get_year("2025-2026")
-    # its enrolments are dated the new year's first day, months ahead of today
-    assert {e.date for e in Event.select().where(Event.batch == batch.id)} == {new.start}
+    # its enrolments are dated the new year's first day, months ahead of today, and the
+    # outcomes it gives students who had none the old year's end, also ahead of today
+    dates = {(e.kind in kinds.OUTCOMES, e.date) for e in Event.select().where(Event.batch == batch.id)}
+    assert {d for outcome, d in dates if not outcome} == {new.start}
+    assert {d for outcome, d in dates if outcome} <= {year.end}
 
 
 def test_new_year_dates_follow_the_old_year_unless_given(year):

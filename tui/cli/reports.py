@@ -3,18 +3,21 @@
 ``siso report si-so --year 2024-2025 --as-of 31/10/2024 [--from 01/10/2024]
 [--format table|csv|json|xlsx|ods] [-o FILE]``: a table or JSON on standard output when
 no file is given; with ``-o`` the file is written atomically (format from ``--format`` or
-the file's extension). ``--year`` defaults to the current school year; ``--as-of`` to
-today, clamped into the school year and its summer.
+the file's extension); an existing file is refused (exit 2) unless ``--overwrite`` is
+given. ``--year`` defaults to the current school year; ``--as-of`` to today, clamped into
+the school year and its summer (``db.clock.default_day``).
 """
 
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 from db.errors import SisoError
 
 REPORT_FORMS = ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu")
-TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh")
+TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh",
+                "ty_le_len_lop", "ty_le_bo_hoc_luu_ban")  # db.targets.TARGETS
 
 
 def _target_scope(p) -> None:
@@ -41,6 +44,7 @@ def register(groups):
         p.add_argument("--format", dest="fmt", choices=["table", "csv", "json", "xlsx", "ods"],
                        help="định dạng (mặc định: table, hoặc theo đuôi tệp khi có -o)")
         p.add_argument("-o", "--output", help="ghi ra tệp (xlsx, ods, csv, json)")
+        p.add_argument("--overwrite", action="store_true", help="ghi đè khi tệp đã có")
         p.set_defaults(func=_report, form=name)
 
     t = groups["target"]
@@ -64,35 +68,49 @@ def default_as_of(year):
     return clock.default_day(year)
 
 
+@contextmanager
+def refuse_existing():
+    """An existing target file without ``--overwrite``: the refusal says how to allow it."""
+    from exports.files import TargetExists
+
+    try:
+        yield
+    except TargetExists as err:
+        raise SisoError(f"{err.message} Thêm --overwrite để ghi đè.", err.field) from None
+
+
 def _report(args):
     from tui.cli import open_db
 
     open_db(args)
     from db import reports, school
-    from db.dates import parse_date
+    from db.clock import default_day
 
     year = school.get_year(args.year)
-    as_of = parse_date(args.as_of, "ngày báo cáo") if args.as_of else default_as_of(year)
-    form = reports.build(args.form, year, as_of, args.date_from)
+    as_of = args.as_of or default_day(year)
     fmt = args.fmt
     if args.output:
         from pathlib import Path
 
-        from exports.files import FORMATS, write_form
+        from exports.files import FORMATS, check_target, write_form
 
         fmt = fmt or Path(args.output).suffix.lstrip(".").lower()
         if fmt == "table" or fmt not in FORMATS:
             raise SisoError(f"Tệp «{args.output}»: chọn --format xlsx, ods, csv hoặc json "
                             "(hoặc đặt đuôi tệp tương ứng).", "format")
-        try:
-            path = write_form(form, args.output, fmt)
-        except SisoError as err:
-            if err.field != "can_bang":
-                raise
-            print(f"Lỗi: {err}", file=sys.stderr)  # the data has problems: exit status 1
-            return 1
+        with refuse_existing():
+            check_target(args.output, overwrite=args.overwrite)
+            form = reports.build(args.form, year, as_of, args.date_from)
+            try:
+                path = write_form(form, args.output, fmt, overwrite=args.overwrite)
+            except SisoError as err:
+                if err.field != "can_bang":
+                    raise
+                print(f"Lỗi: {err}", file=sys.stderr)  # the data has problems: exit status 1
+                return 1
         print(f"Đã ghi {path}")
         return 0
+    form = reports.build(args.form, year, as_of, args.date_from)
     fmt = fmt or "table"
     if fmt in ("xlsx", "ods"):
         raise SisoError(f"Định dạng {fmt} cần tên tệp: thêm -o TỆP.", "output")

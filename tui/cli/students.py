@@ -35,6 +35,7 @@ def register(groups):
                         "Mặc định: table, hoặc theo đuôi tệp khi có -o")
     p.add_argument("-o", "--output", metavar="TỆP",
                    help="ghi ra tệp (xlsx theo mẫu nhập lại được, ods, csv có BOM, json)")
+    p.add_argument("--overwrite", action="store_true", help="ghi đè khi tệp đã có")
     p.set_defaults(func=student_list)
 
     p = student.add_parser("show", help="xem một học sinh",
@@ -152,12 +153,18 @@ def student_list(args) -> int:
         return 0
     title = (f"DANH SÁCH HỌC SINH{' LỚP ' + klass.name if klass else ''} NĂM HỌC {year.name}"
              f" (tính đến ngày {fmt_date(day)})")
-    path = write_list_file(rows, args.output, fmt, title=title)
+    from exports.files import check_target
+
+    from .reports import refuse_existing
+
+    with refuse_existing():
+        check_target(args.output, overwrite=args.overwrite)
+        path = write_list_file(rows, args.output, fmt, title=title, overwrite=args.overwrite)
     print(f"Đã ghi {len(rows)} học sinh vào {path}")
     return 0
 
 
-def write_list_file(rows, path, fmt: str, *, title: str):
+def write_list_file(rows, path, fmt: str, *, title: str, overwrite: bool = False):
     """Write roster rows to ``path`` atomically: xlsx and ods in the export layout the
     importer reads back (``exports.students.COLUMNS``), csv (UTF-8 with BOM, text that
     could start a formula quoted), json and table with the columns of ``siso student list``."""
@@ -170,7 +177,7 @@ def write_list_file(rows, path, fmt: str, *, title: str):
     if fmt == "xlsx":
         from exports.students import roster_export_rows, write_student_list
 
-        return write_student_list(roster_export_rows(rows), path, title=title)
+        return write_student_list(roster_export_rows(rows), path, title=title, overwrite=overwrite)
     if fmt == "ods":
         import tablib
 
@@ -181,7 +188,7 @@ def write_list_file(rows, path, fmt: str, *, title: str):
         for i, row in enumerate(roster_export_rows(rows), 1):
             ds.append([_cell(_value(row, key, i)) if key not in ("stt", "grade") else _value(row, key, i)
                        for key, _ in EXPORT_COLUMNS])
-        return atomic_write(path, ds.export("ods"))
+        return atomic_write(path, ds.export("ods"), overwrite=overwrite)
     buf = io.StringIO()
     if fmt == "csv":
         import csv
@@ -193,7 +200,7 @@ def write_list_file(rows, path, fmt: str, *, title: str):
     else:
         emit(roster_dicts(rows), COLUMNS, fmt, out=buf)
         data = buf.getvalue()
-    return atomic_write(path, data.encode("utf-8"))
+    return atomic_write(path, data.encode("utf-8"), overwrite=overwrite)
 
 
 def student_show(args) -> int:

@@ -4,7 +4,8 @@ the retention and dropout rates, and the targets — a card turns red when a tar
 Push with ``app.push_screen(DashboardScreen())`` (optionally ``DashboardScreen(grades=[6, 7])``
 for the grades one vice-principal is responsible for). The year is ``app.year`` when the
 app has one, else ``db.school.current_year()``; the day is ``app.day`` (else
-``db.clock.default_day``). The figures come from ``db.targets.grade_dashboard`` in a worker.
+``db.clock.default_day``: today, clamped into the year and its summer). The figures come
+from ``db.targets.grade_dashboard`` in a worker.
 """
 
 from __future__ import annotations
@@ -89,9 +90,9 @@ class DashboardScreen(SisoScreen):
         day = getattr(self.app, "day", None)
         if isinstance(day, date):
             return day
-        from db import clock
+        from db.clock import default_day
 
-        return clock.default_day(year)
+        return default_day(year)
 
     def action_refresh(self) -> None:
         year = app_year(self.app)

@@ -2,15 +2,21 @@
 
 Push with ``app.push_screen(ReportsScreen())`` (optionally ``ReportsScreen(form="bo-hoc")``).
 The school year is ``app.year`` when the app has one, else ``db.school.current_year()``;
-"today" is ``db.clock.today()``. The numbers come from ``db.reports.build`` and the
-table from ``exports.forms.tables_of`` (the same tables as the xlsx file), computed in a
-thread worker. F4 (or Ctrl+E outside a text box) opens ``ExportDialog``; the file is written in a thread
-worker by ``exports.files.write_form``. An F1 form that does not balance is shown with
-the students who break it, and its export is refused.
+the default report day is ``db.clock.default_day(year)`` (today, clamped into the year and
+its summer). The numbers come from ``db.reports.build`` and the tables from
+``exports.forms.tables_of`` (the same tables as the xlsx file), computed in a thread worker.
+
+A form is shown one view at a time, each narrow enough for the terminal (80 columns and
+up): the row's key columns (STT, Lớp or Họ và tên) and as many column groups as fit;
+←/→ switch views. F1 opens on a compact view (``exports.forms.compact_si_so``). F4 (or
+Ctrl+E outside a text box) opens ``ExportDialog``, which asks before replacing a file; the
+file is written in a thread worker by ``exports.files.write_form``. An F1 form that does
+not balance is shown with the students who break it, and its export is refused.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from textual import on, work
@@ -41,9 +47,114 @@ def app_year(app):
 
 
 def app_today(app) -> date:
-    from db import clock
+    from db.clock import today
 
-    return clock.today()
+    return today()
+
+
+CELL_CAP = 40  # a text cell wider than this is cut on screen (the file keeps it whole)
+
+
+@dataclass
+class View:
+    """One screen's worth of a table: ``cols`` (indices into ``table.columns``), the first
+    ``keys`` of them being the row's key columns, kept in every view of the table."""
+
+    name: str
+    table: object
+    cols: list[int]
+    keys: int
+
+
+def _key_columns(table) -> list[int]:
+    """The columns that name a row (``Col.key``: STT, Lớp, Họ và tên …), else the first."""
+    return [i for i, c in enumerate(table.columns) if c.key] or [0]
+
+
+def _label_row(values, style) -> bool:
+    """A row whose only text is in its second cell (merged across the row in the xlsx)."""
+    return style in ("group", "sub", "total") and all(v in ("", None) for v in values[2:])
+
+
+def _col_widths(table) -> list[int]:
+    from rich.cells import cell_len
+
+    from exports.forms import display
+
+    widths = [cell_len(h) for h in table.short_headers]
+    for values, style in zip(table.rows, table.styles):
+        if _label_row(values, style):
+            continue
+        for i, (v, c) in enumerate(zip(values, table.columns)):
+            widths[i] = max(widths[i], min(CELL_CAP, cell_len(display(v, c.kind))))
+    return widths
+
+
+def table_views(table, room: int) -> list[View]:
+    """Split ``table`` into views that fit ``room`` cells: the key columns, then whole
+    column groups (columns sharing a top header) as long as they fit."""
+    widths = [w + 2 for w in _col_widths(table)]  # a DataTable cell pads one each side
+    keys = _key_columns(table)
+    base = sum(widths[i] for i in keys)
+    units: list[list[int]] = []
+    for i, col in enumerate(table.columns):
+        if i in keys:
+            continue
+        if units and col.group is not None and table.columns[units[-1][-1]].group == col.group:
+            units[-1].append(i)
+        else:
+            units.append([i])
+    views: list[list[int]] = []
+    used = room + 1
+    for unit in units:
+        w = sum(widths[i] for i in unit)
+        if views and used + w <= room:
+            views[-1].extend(unit)
+            used += w
+        else:
+            views.append(list(unit))
+            used = base + w
+    if not views:
+        views = [[]]
+    out = []
+    for cols in views:
+        groups = list(dict.fromkeys(table.columns[i].group or table.columns[i].label for i in cols))
+        if len(views) == 1:
+            name = table.title
+        elif len(groups) <= 3:
+            name = ", ".join(groups)
+        else:
+            name = f"{groups[0]} … {groups[-1]}"
+        out.append(View(name, table, keys + cols, len(keys)))
+    return out
+
+
+def form_views(form: dict, tables, room: int) -> list[View]:
+    """Every view of a form: F1's compact view first, then each table (and the tables
+    below it) split to fit ``room``."""
+    from exports.forms import compact_si_so
+
+    views = []
+    if form.get("form") == "si-so":
+        compact = compact_si_so(form)
+        views.append(View(N_("Tóm tắt"), compact, list(range(len(compact.columns))),
+                          len(_key_columns(compact))))
+    for t in tables:
+        for sub in (t, *t.below):
+            part = table_views(sub, room)
+            if sub is not tables[0]:  # a further table: say which
+                title = sub.title[:1] + sub.title[1:].lower()  # sentence case on the status line
+                for v in part:
+                    v.name = title if len(part) == 1 else f"{title}: {v.name}"
+            views.extend(part)
+    return views
+
+
+class ReportTable(DataTable):
+    """The report's table: ←/→ switch views (each view fits the screen's width)."""
+
+    BINDINGS = [Binding("left", "screen.view(-1)", N_("Bảng trước"), show=False),
+                Binding("right", "screen.view(1)", N_("Bảng sau"), show=False)]
 
 
 def _close_thread_connection() -> None:
@@ -63,6 +174,7 @@ class ReportsScreen(SisoScreen):
     ReportsScreen #report-controls Label { padding: 0 1 0 0; color: $text-muted; }
     ReportsScreen #report-status { height: auto; max-height: 8; padding: 0 1; }
     ReportsScreen #report-status.bad { color: $error; text-style: bold; }
+    ReportsScreen #report-view { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     ReportsScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
@@ -77,6 +189,8 @@ class ReportsScreen(SisoScreen):
         self.form_name = form
         self.form: dict | None = None
         self.tables = []
+        self.views: list[View] = []
+        self.view_index = 0
         self._filling = False
 
     # ---- layout ----------------------------------------------------------------------------
@@ -85,7 +199,7 @@ class ReportsScreen(SisoScreen):
         year = app_year(self.app)
         from db.reports import periods
 
-        self.period_list = periods(year, app_today(self.app)) if year else []
+        self.period_list = periods(year) if year else []
         current = self._current_period()
         yield Header()
         with Horizontal(id="report-controls"):
@@ -102,12 +216,15 @@ class ReportsScreen(SisoScreen):
             yield Input(current[3].strftime("%d/%m/%Y") if current else "", id="report-to",
                         compact=True)
         yield Static("", id="report-status")
-        yield DataTable(id="report-table", zebra_stripes=True, cursor_type="row",
-                        fixed_columns=2)  # STT and Lớp stay when scrolling right
+        yield Static("", id="report-view")
+        yield ReportTable(id="report-table", zebra_stripes=True, cursor_type="row")
         yield Footer()
 
     def _current_period(self):
-        today = app_today(self.app)
+        from db.clock import default_day
+
+        year = app_year(self.app)
+        today = default_day(year) if year is not None else app_today(self.app)
         months = [p for p in self.period_list if len(p[0]) == 7]
         for p in months:
             if p[2] <= today <= p[3]:
@@ -188,55 +305,83 @@ class ReportsScreen(SisoScreen):
 
     def show(self, form: dict, tables) -> None:
         from db.reports import describe_lech
-        from exports.forms import display
 
         self.form, self.tables = form, tables
-        table = self.query_one("#report-table", DataTable)
-        table.clear(columns=True)
-        rows = []
-        for t in tables:
-            rows.append((t, None))
-            for values, style in zip(t.rows, t.styles):
-                rows.append((t, (values, style)))
-            for extra in t.below:
-                rows.append((extra, None))
-                rows.extend((extra, (v, s)) for v, s in zip(extra.rows, extra.styles))
+        self.views = form_views(form, tables, self._room())
+        self.view_index = 0
+        self._draw()
         main = tables[0]
-        width = max(len(t.columns) for t, _ in rows)
-        headers = list(main.short_headers) + [""] * (width - len(main.columns))
-        lines_out = []
-        for t, item in rows:
-            if item is None:
-                if t is main:
-                    continue
-                lines_out.append([f"— {t.title} —"] + [""] * (width - 1))
-                lines_out.append(list(t.short_headers) + [""] * (width - len(t.columns)))
-                continue
-            values, style = item
-            cells = [display(v, c.kind) for v, c in zip(values, t.columns)]
-            if style in ("sub", "total", "group"):
-                from rich.text import Text
-
-                cells = [Text(c, style="bold") for c in cells]
-            lines_out.append(cells + [""] * (width - len(cells)))
-        # fixed widths from the content: auto-width columns of a refilled DataTable can keep
-        # the first frame's narrow rendering (Textual 8)
-        from rich.cells import cell_len
-
-        labels = [_(h) for h in headers]
-        widths = [cell_len(h) for h in labels]
-        for line in lines_out:
-            for i, cell in enumerate(line):
-                widths[i] = max(widths[i], min(40, cell_len(str(cell))))
-        for label, w in zip(labels, widths):
-            table.add_column(label, width=w)
-        for line in lines_out:
-            table.add_row(*line)
-        lines = [main.title, *main.lines, *([f"({main.legend})"] if main.legend else [])]
+        lines = [main.title, *main.lines]
         if form.get("form") == "si-so" and not form.get("can_bang", True):
             self._status(_("SỐ LIỆU KHÔNG CÂN ĐỐI — không xuất được:") + "\n" + describe_lech(form), bad=True)
         else:
             self._status(" · ".join(lines))
+
+    def _room(self) -> int:
+        return max(40, (self.size.width or self.app.size.width) - 4)  # less the scroll bar
+
+    def on_resize(self) -> None:
+        if self.form is not None and self.views:
+            index = self.view_index
+            self.views = form_views(self.form, self.tables, self._room())
+            self.view_index = min(index, len(self.views) - 1)
+            self._draw()
+
+    def action_view(self, step: int) -> None:
+        if not self.views:
+            return
+        self.view_index = (self.view_index + step) % len(self.views)
+        self._draw()
+
+    def _draw(self) -> None:
+        from rich.cells import cell_len
+        from rich.text import Text
+
+        from exports.forms import display
+
+        view = self.views[self.view_index]
+        t = view.table
+        table = self.query_one("#report-table", DataTable)
+        row_key = table.cursor_row
+        table.clear(columns=True)
+        headers = t.short_headers
+        lines_out = []
+        for values, style in zip(t.rows, t.styles):
+            cells = [display(values[i], t.columns[i].kind) for i in view.cols]
+            if _label_row(values, style):
+                # the label of a merged row goes in the last key column (Lớp or Họ và tên)
+                cells = [""] * len(view.cols)
+                cells[max(0, view.keys - 1)] = str(values[1])
+                right = [False] * len(view.cols)
+            else:
+                right = [t.columns[i].kind in ("int", "pct") for i in view.cols]
+            bold = "bold" if style in ("sub", "total", "group") else ""
+            lines_out.append([Text(c, style=bold, justify="right" if r else "left")
+                              for c, r in zip(cells, right)])
+        # fixed widths from the content: auto-width columns of a refilled DataTable can keep
+        # the first frame's narrow rendering (Textual 8)
+        widths = [cell_len(_(headers[i])) for i in view.cols]
+        for line in lines_out:
+            for j, cell in enumerate(line):
+                widths[j] = max(widths[j], min(CELL_CAP, cell_len(cell.plain)))
+        for i, w in zip(view.cols, widths):
+            table.add_column(_(headers[i]), width=w)
+        for line in lines_out:
+            table.add_row(*line)
+        table.fixed_columns = view.keys
+        if lines_out:
+            table.move_cursor(row=min(row_key, len(lines_out) - 1))
+        from exports.forms import GROUP_SHORT
+
+        groups = {t.columns[i].group for i in view.cols}
+        legend = t.note or "; ".join(f"{short} = {_(g)}" for g, short in GROUP_SHORT.items() if g in groups)
+        n = len(self.views)
+        text = _("Bảng {i}/{n}: {name}").format(i=self.view_index + 1, n=n, name=_(view.name))
+        if n > 1:
+            text += " — " + _("←/→: bảng khác")
+        if legend:
+            text += "\n" + _(legend)
+        self.query_one("#report-view", Static).update(text)
 
     def _status(self, message: str, bad: bool = False) -> None:
         box = self.query_one("#report-status", Static)
@@ -260,18 +405,18 @@ class ReportsScreen(SisoScreen):
 
         def chosen(result) -> None:
             if result:
-                path, fmt = result
+                path, fmt, overwrite = result
                 self.notify(_("Đang ghi {path}…").format(path=path), timeout=2)
-                self.export(form, path, fmt)
+                self.export(form, path, fmt, overwrite)
 
         self.app.push_screen(ExportDialog(default_filename(form, "xlsx")), chosen)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def export(self, form: dict, path: str, fmt: str) -> None:
+    def export(self, form: dict, path: str, fmt: str, overwrite: bool = False) -> None:
         from exports.files import write_form
 
         try:
-            written = write_form(form, path, fmt)
+            written = write_form(form, path, fmt, overwrite=overwrite)
         except SisoError as err:
             self.app.call_from_thread(self.notify, err.message, title=_("Không xuất được"),
                                       severity="error", timeout=10)
