@@ -354,3 +354,55 @@ def test_an_older_schema_is_migrated_after_restore(db, year, tmp_path, monkeypat
     backup.restore(plan)
     assert ran == [1]
     assert Meta.get(Meta.key == "schema_version").value == "2"
+
+
+# ---- the settings screen (F9) --------------------------------------------------------------
+
+async def test_settings_backs_up_and_restores(db, year):
+    from db.models import Student
+    from db.school import add_class
+    from db.students import add_student
+    from tui.app import make_app
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.event_chooser import ChoiceModal
+    from tui.screens.overview import OverviewScreen
+    from tui.screens.settings import SettingsScreen
+
+    async def wait_for(pilot, cond, tries=500):
+        for _ in range(tries):
+            if cond():
+                return
+            await pilot.pause(0.01)
+        assert cond()
+
+    klass = add_class("6A1", 6, year)
+    add_student({"name": "Nguyễn Văn An", "dob": "05/05/2013", "gender": "nam"}, year, klass)
+    live = Path(db.database)
+    app = make_app(db=db.database, today=date(2024, 11, 20))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: any(c.reason == "manual" for c in backup.copies(live)))
+        [made] = [c for c in backup.copies(live) if c.reason == "manual"]
+        info = app.screen.query_one("#backup-info")
+        await wait_for(pilot, lambda: made.path.name in str(info.content))
+        # a later write, then back to the copy
+        add_student({"name": "Lê Thị Cúc", "dob": "01/02/2013", "gender": "nữ"}, year, klass)
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoiceModal))
+        labels = [str(item[1]) for item in app.screen.items]
+        assert any("sao lưu tay" in label for label in labels)
+        index = [item[2] for item in app.screen.items].index(made.path)
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        [row] = [line.split() for line in app.screen.question.splitlines()
+                 if line.startswith("Học sinh")]
+        assert row == ["Học", "sinh", "2", "1"]  # now, after the restore
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        await wait_for(pilot, lambda: any(c.reason == "restore" for c in backup.copies(live)))
+    assert sorted(s.given for s in Student.select()) == ["An"]
