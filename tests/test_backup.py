@@ -406,3 +406,12 @@ async def test_settings_backs_up_and_restores(db, year):
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
         await wait_for(pilot, lambda: any(c.reason == "restore" for c in backup.copies(live)))
     assert sorted(s.given for s in Student.select()) == ["An"]
+
+
+def test_a_daily_copy_that_cannot_be_made_does_not_stop_writes(school):
+    folder = Path(school.path).parent / "backups"
+    folder.write_text("not a folder")
+    clock.set_today(date(2026, 12, 2))
+    add(school, "Lê Thị Cúc")
+    assert names(school.path) == ["An", "Cúc"]
+    assert backup.last_error and "backups" in backup.last_error
