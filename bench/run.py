@@ -228,6 +228,16 @@ elif what == "record":
         movements.record_transfer_out(sid, year, day, school="Trường THCS Ia Grai", scope="01")
         out.append(time.perf_counter() - t)
     res["record_ms"] = statistics.median(out) * 1000
+elif what == "backup":  # the day's copy (what the app does after its first screen) and `siso backup`
+    from pathlib import Path as P
+    from db import backup
+    t = time.perf_counter()
+    backup.copy_file(P(db), P(folder) / "daily.sqlite3", check="quick_check")
+    res["daily_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    made = backup.make_backup(P(db), backup.MANUAL, full_check=True)
+    res["checked_s"] = time.perf_counter() - t
+    res["mb"] = made.stat().st_size / 1e6
 print(json.dumps(res))
 '''
 
@@ -269,6 +279,7 @@ def main() -> int:
         r["cli_export_wall_s"] = time.perf_counter() - t  # the whole command: start, query, file
         r["cli_export"] = child("cli_export", big, folder)
         r["record"] = child("record", small, folder)
+        r["backup"] = child("backup", big, folder)
     r["bench_s"] = time.perf_counter() - started
 
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
@@ -299,6 +310,9 @@ def main() -> int:
         ("siso student list -o 60,000 rows .xlsx (whole command)", f"{r['cli_export_wall_s']:.1f} s",
          "", f"in-process: {r['cli_export']['cli_s']:.1f} s, peak {r['cli_export']['cli_peak_mb']:.0f} MB"),
         ("record one event (commit, synchronous FULL)", f"{r['record']['record_ms']:.1f} ms", "≤ 20 ms", ""),
+        ("daily backup, 60,000 (in a worker after the first screen)", f"{r['backup']['daily_s']:.1f} s",
+         "", f"{r['backup']['mb']:.0f} MB; siso backup (integrity + siso check): "
+             f"{r['backup']['checked_s']:.1f} s"),
         ("bytes per key, 80×24, 60,000: inside view / scrolling",
          f"{k60['bytes_inside_view']:.0f} / {k60['bytes_scrolling']:.0f} B", "≤ 1,536 / ≤ 12,288 B", ""),
     ]

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from peewee import OperationalError, SqliteDatabase
 
+from . import backup
 from .errors import SisoError
 
 from .models import Audit, database
@@ -44,6 +45,8 @@ def write(action: str, target: str = "", **detail):
     The body may add to ``detail`` through the yielded dict (e.g. the new id, before/after).
     """
     db = database.obj
+    if not db.in_transaction():
+        backup.before_write(action)  # the day's copy; a copy before an import or rollover
     ctx = db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
     try:
         with ctx:

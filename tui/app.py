@@ -216,6 +216,16 @@ class SisoApp(App[int]):
                 self._whole_list = ((year.id, self.day), Future())
             self.run_worker(partial(self._preload, year, self.day, self._whole_list),
                             thread=True, group="preload", exit_on_error=False)
+            # the day's backup (db.backup), after the first screen; a write waits for it
+            self.run_worker(self._daily_backup, thread=True, group="backup", exit_on_error=False)
+
+    def _daily_backup(self) -> None:
+        from db import backup
+
+        backup.ensure_daily()
+        if backup.last_error:
+            self.call_from_thread(self.notify, backup.last_error, title=_("Chưa sao lưu được"),
+                                  severity="warning", timeout=10)
 
     @staticmethod
     def _preload(year, day, whole_list) -> None:
@@ -250,6 +260,15 @@ class SisoApp(App[int]):
             return whole_list[1].result()
         except Exception:
             return None
+
+    def database_replaced(self) -> None:
+        """The whole database was replaced (a restore): the overview of the current year,
+        every section built afresh, every open screen reloaded."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self._reset_sections()
+        self.school_ready()
+        self.data_changed()
 
     def school_ready(self) -> None:
         """The welcome screen created the school (or the demo): show its current year."""

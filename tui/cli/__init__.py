@@ -29,7 +29,7 @@ GROUPS = {
     "settings": "Thông tin nhà trường",
 }
 # Modules that add commands, in tui/cli/
-MODULES = ["school", "students", "demo", "events", "reports", "imports"]
+MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup"]
 
 
 def _version() -> str:

@@ -1,4 +1,5 @@
-"""The school's details (``db.school.SETTINGS``): edit and save in one transaction."""
+"""The school's details (``db.school.SETTINGS``): edit and save in one transaction; make a
+backup now (F2) or restore one (F4, see ``db.backup``)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,16 @@ from tui.screens.base import SisoModal, clear_field_errors, db_work, show_field_
 class SettingsScreen(SisoModal[bool]):
     """Dismisses with True when something was saved."""
 
+    DEFAULT_CSS = """
+    SettingsScreen #backup-row { margin-top: 0; }
+    SettingsScreen #backup-info { padding: 0 1; color: $text-muted; height: auto; }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Lưu"), id="save"),
         Binding("escape", "cancel", N_("Hủy"), id="cancel"),
+        Binding("f2", "backup", N_("Sao lưu"), id="settings.backup"),
+        Binding("f4", "restore", N_("Khôi phục"), id="settings.restore"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -33,9 +41,13 @@ class SettingsScreen(SisoModal[bool]):
                         yield Input(values.get(key, ""), id=f"s-{key}", compact=True)
                     yield Static("", id=f"e-{key}", classes="field-error")
             yield Static("", id="e-form", classes="field-error")
+            yield Static("", id="backup-info")
             with Horizontal(classes="buttons"):
                 yield Button(_("Lưu (Ctrl+S)"), id="save", variant="primary", compact=True)
                 yield Button(_("Hủy (Esc)"), id="cancel", compact=True)
+            with Horizontal(classes="buttons", id="backup-row"):
+                yield Button(_("Sao lưu (F2)"), id="backup", compact=True)
+                yield Button(_("Khôi phục (F4)"), id="restore", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -70,3 +82,127 @@ class SettingsScreen(SisoModal[bool]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+    # ---- backups ----------------------------------------------------------------------
+
+    def _info(self, message: str) -> None:
+        self.query_one("#backup-info", Static).update(message)
+
+    @on(Button.Pressed, "#backup")
+    def action_backup(self) -> None:
+        self._info(_("Đang sao lưu…"))
+        self.make_backup()
+
+    @db_work(group="backup")
+    def make_backup(self) -> None:
+        from db import backup
+
+        live = backup.live_path()
+        if live is None:
+            self.app.call_from_thread(self._info, self._postgres())
+            return
+        try:
+            made = backup.make_backup(live, backup.MANUAL, full_check=True)
+        except SisoError as err:
+            self.app.call_from_thread(self._info, err.message)
+            return
+        self.app.call_from_thread(self._info, _("Đã sao lưu vào {path}").format(path=made))
+        self.app.call_from_thread(self.app.notify, str(made), title=_("Đã sao lưu"))
+
+    def _postgres(self) -> str:
+        from db.backup import pg_dump_command
+        from db.connection import resolve_target
+
+        return _("Với PostgreSQL, sao lưu và khôi phục bằng pg_dump / pg_restore: {cmd}").format(
+            cmd=pg_dump_command(resolve_target(getattr(self.app, "db_target", None))))
+
+    @on(Button.Pressed, "#restore")
+    def action_restore(self) -> None:
+        self.list_copies()
+
+    @db_work(group="restore")
+    def list_copies(self) -> None:
+        from db import backup
+
+        live = backup.live_path()
+        if live is None:
+            self.app.call_from_thread(self._info, self._postgres())
+            return
+        items = []
+        for c in reversed(backup.copies(live)):
+            students = c.students()
+            hint = _("{n} HS").format(n=students) if students is not None else _("không đọc được")
+            items.append(("", f"{c.at:%d/%m/%Y %H:%M}  {_(c.reason_label)}", c.path,
+                          f"{hint} · {_size(c.size)}"))
+        self.app.call_from_thread(self._choose_copy, items, backup.folder_for(live))
+
+    def _choose_copy(self, items, folder) -> None:
+        from tui.screens.event_chooser import ChoiceModal
+
+        if not items:
+            self._info(_("Chưa có bản sao nào trong {folder}.").format(folder=folder))
+            return
+        self.app.push_screen(ChoiceModal(_("Khôi phục từ bản sao"), str(folder), items=items),
+                             self._chosen)
+
+    def _chosen(self, path) -> None:
+        if path is not None:
+            self._info(_("Đang kiểm tra bản sao…"))
+            self.check_copy(path)
+
+    @db_work(group="restore")
+    def check_copy(self, path) -> None:
+        from db import backup
+
+        try:
+            plan = backup.plan_restore(path)
+        except SisoError as err:
+            self.app.call_from_thread(self._info, err.message)
+            return
+        self.app.call_from_thread(self._confirm, plan)
+
+    def _confirm(self, plan) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        def when(moment) -> str:
+            return f"{moment:%d/%m/%Y %H:%M}" if moment else "—"
+
+        rows = [("", _("Hiện tại"), _("Sau khi khôi phục")),
+                (_("Học sinh"), str(plan.live["students"]), str(plan.copy["students"])),
+                (_("Biến động"), str(plan.live["events"]), str(plan.copy["events"])),
+                (_("Lần ghi cuối"), when(plan.live["last_write"]), when(plan.copy["last_write"]))]
+        widths = [max(len(r[i]) for r in rows) for i in range(3)]
+        table = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
+        question = (_("Thay dữ liệu hiện tại bằng bản sao {name}?").format(name=plan.path.name)
+                    + "\n\n" + table + "\n\n"
+                    + _("Dữ liệu hiện tại được giữ thành một bản sao (trước khi khôi phục)."))
+        self._info("")
+        self.app.push_screen(ConfirmScreen(question, yes=_("Khôi phục (C)")),
+                             lambda yes: yes and self.do_restore(plan))
+
+    @db_work(group="restore")
+    def do_restore(self, plan) -> None:
+        from db import backup
+
+        self.app.call_from_thread(self._info, _("Đang khôi phục…"))
+        try:
+            before = backup.restore(plan)
+        except SisoError as err:
+            self.app.call_from_thread(self._info, err.message)
+            return
+        self.app.call_from_thread(self._restored, plan, before)
+
+    def _restored(self, plan, before) -> None:
+        self.app.notify(_("Đã khôi phục từ {name}. Dữ liệu trước đó ở {before}.")
+                        .format(name=plan.path.name, before=before),
+                        title=_("Khôi phục"), timeout=12)
+        self.dismiss(False)
+        replaced = getattr(self.app, "database_replaced", None)
+        if replaced is not None:
+            replaced()
+
+
+def _size(n: int) -> str:
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024))} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
