@@ -130,6 +130,25 @@ async def test_movements_screen_lists_filters_and_voids(school):
     assert {c.name: c.now for c in class_counts(year, year.end)} == {"6A1": 1, "6A2": 1}
 
 
+async def test_movements_home_and_end_go_to_the_first_and_last_event(school):
+    """README: Home/End go to the first/last row (a DataTable's own Home/End scroll sideways)."""
+    year, a, b, s1, s2 = school
+    movements.record_dropout(s1, year, "10/10/2024", "01")
+    movements.record_class_change(s2, year, "11/10/2024", b)
+    movements.record_return(s1, year, "12/10/2024")
+    app = Host()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = MovementsScreen(year.id)
+        app.push_screen(screen)
+        await _wait(pilot, lambda: len(screen.rows) == 3)
+        table = screen.query_one("#events")
+        await _wait(pilot, lambda: table.cursor_row == 2)  # opens on the latest event
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("end")
+        assert table.cursor_row == 2
+
+
 async def test_year_end_keys_mark_outcomes(school):
     year, a, b, s1, s2 = school
     app = Host()
