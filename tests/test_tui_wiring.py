@@ -315,3 +315,22 @@ async def test_command_palette_finds_sections_without_accents(school):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen))
         assert app.current_mode == "reports"
+
+
+def test_menu_letters_match_the_ctrl_shortcuts():
+    """F10's letter for an action with a Ctrl shortcut is that shortcut's letter (N is the
+    rollover, as Ctrl+N), every letter is used once, and the shown key is the app's binding."""
+    from tui.app import SisoApp
+    from tui.screens.menu import COMMANDS
+
+    ctrl = {b.action: b.key.split("+")[1] for b in SisoApp.BINDINGS + OverviewScreen.BINDINGS
+            if b.key.startswith("ctrl+") and len(b.key) == 6}
+    letters = {action: letter for letter, action, _label, _shown in COMMANDS}
+    assert len(set(letters.values())) == len(COMMANDS)
+    assert {action: letters[action] for action in ctrl if action in letters} == {
+        action: key for action, key in ctrl.items() if action in letters}
+    assert len(ctrl) >= 6  # Ctrl+R, G, O, Y, N, L …
+    assert letters["open_rollover"] == "n" and letters["open_import"] == "o"
+    for letter, action, _label, shown in COMMANDS:
+        if shown.startswith("Ctrl+"):
+            assert shown == f"Ctrl+{letter.upper()}"
