@@ -26,6 +26,7 @@ from db.models import SchoolYear, Student, database
 
 from tui.i18n import N_, _
 from tui.screens.base import FormModal
+from tui.widgets.tick import Tick
 
 # SisoError.field -> the form field that shows it
 FIELD_ALIASES = {
@@ -166,7 +167,7 @@ class EventForm(FormModal[int | None]):
                                    Select([(f"{k} {_(v)}", k) for k, v in kinds.SCOPES.items()],
                                           id="pham_vi", prompt=_("Chọn phạm vi"), compact=True))
                 if "hoc_nghe" in fields:
-                    yield from row("", Checkbox(_("Chuyển đi học nghề"), id="hoc_nghe", compact=True),
+                    yield from row("", Tick(_("Chuyển đi học nghề"), id="hoc_nghe", compact=True),
                                    error=False)
                 yield from row(_("Số văn bản / QĐ"), Input(id="so_van_ban", compact=True), error=False)
                 yield from row(_("Ghi chú"), Input(id="ghi_chu", compact=True), error=False)
