@@ -106,6 +106,11 @@ class SisoApp(App[int]):
     TITLE = "siso"
     ENABLE_COMMAND_PALETTE = True
 
+    # every screen gets the class "-short" below 30 rows and "-narrow" below 80 columns
+    # (tui/app.tcss: compact forms)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
+
     MODES = {"overview": _styled(OverviewScreen), "search": _styled(SearchScreen)}
     SECTIONS = ("movements", "reports", "dashboard")  # modes added per app (they need the year)
 
