@@ -151,7 +151,7 @@ class EventForm(FormModal[int | None]):
                                                  compact=True))
                 if "ly_do" in fields:
                     yield from row(_("Lý do bỏ học"),
-                                   Select([(f"{k} {v}", k) for k, v in codes.dropout_reasons().items()],
+                                   Select([(f"{k} {_(v)}", k) for k, v in codes.dropout_reasons().items()],
                                           id="ly_do", prompt=_("Chọn lý do"), compact=True))
                 if "ly_do_text" in fields:
                     yield from row(_("Lý do"), Input(id="ly_do", compact=True))

@@ -206,7 +206,7 @@ class MovementsScreen(SisoScreen):
         try:
             rows = movements.list_events(self.year_id, f["start"], f["end"], kind=f["kind"],
                                          klass=f["klass"])
-            texts = [movements.reason_text(r) for r in rows]
+            texts = [movements.reason_text(r, _) for r in rows]
         except SisoError as err:
             self.app.call_from_thread(self.query_one("#err", Static).update, err.message)
             return
