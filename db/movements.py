@@ -432,9 +432,11 @@ def list_events(year, start=None, end=None, kind=None, klass=None,
     return rows
 
 
-def reason_text(row_or_event) -> str:
-    """Human text of an event's reason: the dropout reason's name, else the free text."""
+def reason_text(row_or_event, tr=lambda name: name) -> str:
+    """Human text of an event's reason: the dropout reason's name (translated by ``tr`` on a
+    screen in another language), else the free text."""
     reason = row_or_event.reason or ""
     if row_or_event.kind == kinds.DROPOUT and reason:
-        return f"{reason} {codes.dropout_reasons().get(reason, '')}".strip()
+        name = codes.dropout_reasons().get(reason)
+        return f"{reason} {tr(name)}" if name else reason
     return reason

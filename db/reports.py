@@ -367,11 +367,12 @@ def _list_order(r):
     return (r[21], text.natural_key(r[20]), r[22], r[1])
 
 
-def reason_text(code: str | None) -> str:
+def reason_text(code: str | None, tr=lambda name: name) -> str:
+    """A dropout reason as «01 - name»; ``tr`` translates the name (a screen in English)."""
     if not code:
         return ""
     name = codes.dropout_reasons().get(code)
-    return f"{code} - {name}" if name else code
+    return f"{code} - {tr(name)}" if name else code
 
 
 def report_bo_hoc(year: SchoolYear, as_of, start=None) -> dict:

@@ -5,22 +5,33 @@
 tables feed the xlsx layout here, the ods/csv files (``exports.files``) and the TUI's
 table, so every door shows the same numbers. openpyxl is imported inside
 ``build_workbook`` only, so program start-up does not pay for it.
+
+``tables_of(form, tr)``: ``tr`` translates the words the program writes around the numbers
+(titles, period lines, row and column labels, reason names …) for a screen in another
+language (the TUI passes its ``_``). Exported files are official forms: they keep the
+default, the Vietnamese of the form.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from db import clock
 from db.dates import fmt_date, place_date_line
-from db.reports import DECREASES, FORMS, INCREASES, STILL_OUT, pct_text
+from db.reports import DECREASES, FORMS, INCREASES, STILL_OUT, pct_text, reason_text
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 FONT = "Times New Roman"
 UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 _ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+
+
+def same(text: str) -> str:
+    """No translation: the forms' own Vietnamese."""
+    return text
 
 
 @dataclass
@@ -44,6 +55,7 @@ class Table:
     below: list["Table"] = field(default_factory=list)  # further tables on the same sheet
     numbered: bool = False  # column labels (1), (2) … instead of A, B, 1, 2 …
     note: str = ""  # what a screen view's short labels stand for (compact views)
+    tr: Callable[[str], str] = field(default=same, repr=False, compare=False)  # see tables_of
 
     def add(self, values: list, style: str = "") -> None:
         self.rows.append(values)
@@ -52,19 +64,21 @@ class Table:
     @property
     def headers(self) -> list[str]:
         """One-line headers: ``group - label`` (ods, csv, TUI)."""
-        return [f"{c.group} - {c.label}" if c.group else c.label for c in self.columns]
+        tr = self.tr
+        return [f"{tr(c.group)} - {tr(c.label)}" if c.group else tr(c.label) for c in self.columns]
 
     @property
     def short_headers(self) -> list[str]:
         """Headers for a narrow screen: ``ĐN TS``, ``LK+ Bỏ học`` … (see ``legend``)."""
-        return [f"{GROUP_SHORT.get(c.group, c.group)} {c.label}" if c.group else c.label
+        tr = self.tr
+        return [f"{tr(GROUP_SHORT.get(c.group, c.group))} {tr(c.label)}" if c.group else tr(c.label)
                 for c in self.columns]
 
     @property
     def legend(self) -> str:
         """What the short group names stand for, or "" when the table has none."""
         groups = [g for g in GROUP_SHORT if any(c.group == g for c in self.columns)]
-        return "; ".join(f"{GROUP_SHORT[g]} = {g}" for g in groups)
+        return "; ".join(f"{self.tr(GROUP_SHORT[g])} = {self.tr(g)}" for g in groups)
 
     def column_codes(self) -> list[str]:
         if self.numbered:
@@ -86,8 +100,23 @@ def _d(iso: str | None):
     return date.fromisoformat(iso) if iso else None
 
 
-def _period_line(form: dict) -> str:
-    return f"Từ ngày {fmt_date(_d(form['tu_ngay']))} đến ngày {fmt_date(_d(form['den_ngay']))}"
+def _period_line(form: dict, tr=same) -> str:
+    return tr("Từ ngày {start} đến ngày {end}").format(start=fmt_date(_d(form["tu_ngay"])),
+                                                      end=fmt_date(_d(form["den_ngay"])))
+
+
+def _year_line(form: dict, tr=same) -> str:
+    return tr("Năm học {year}").format(year=form["nam_hoc"])
+
+
+def _as_of_line(form: dict, tr=same) -> str:
+    return tr("Tính đến ngày {day}").format(day=fmt_date(_d(form["den_ngay"])))
+
+
+def _count_line(label: str, n: int, tr=same, **values) -> str:
+    """«Tổng cộng: 3 học sinh», «Cộng khối 6: 2 học sinh» … (``label`` a msgid)."""
+    return tr(label).format(n=n, **values)
+
 
 
 MOVE_LABELS = {"chuyen_den": "Chuyển đến", "di_hoc_lai": "Đi học lại", "tang_khac": "Khác",
@@ -106,7 +135,8 @@ PROVISIONAL = "tạm tính"
 RATE_FOOTNOTE = ("Tỷ lệ bỏ học (%) = Bỏ học chưa ra lớp ÷ Đầu năm (TS) × 100. "
                  "Tỷ lệ duy trì (%) = Hiện có (TS) ÷ (Hiện có (TS) + Bỏ học chưa ra lớp) × 100.")
 
-def _si_so_tables(form: dict) -> list[Table]:
+
+def _si_so_tables(form: dict, tr=same) -> list[Table]:
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
             Col("GVCN", kind="text", width=20)]
     cols += [Col(HEAD_LABELS[k], "Đầu năm", width=5) for k in HEAD_LABELS]
@@ -120,12 +150,12 @@ def _si_so_tables(form: dict) -> list[Table]:
     provisional = bool(form.get("tam_tinh"))
     count_day = fmt_date(_d(form.get("ngay_chot_dau_nam")))
     if provisional:
-        count_line = (f"Sĩ số đầu năm tạm tính: chưa đến ngày chốt sĩ số đầu năm, "
-                      f"tính đến hết ngày {count_day}")
+        count_line = tr("Sĩ số đầu năm tạm tính: chưa đến ngày chốt sĩ số đầu năm, "
+                        "tính đến hết ngày {day}").format(day=count_day)
     else:
-        count_line = f"Sĩ số đầu năm tính đến hết ngày {count_day}"
-    t = Table("Si so", FORMS["si-so"] + (f" ({PROVISIONAL.upper()})" if provisional else ""), cols,
-              lines=[f"Năm học {form['nam_hoc']}", _period_line(form), count_line])
+        count_line = tr("Sĩ số đầu năm tính đến hết ngày {day}").format(day=count_day)
+    title = tr(FORMS["si-so"]) + (f" ({tr(PROVISIONAL).upper()})" if provisional else "")
+    t = Table("Si so", title, cols, lines=[_year_line(form, tr), _period_line(form, tr), count_line])
 
     def values(row: dict) -> list:
         out = [row["dau_nam"][k] for k in HEAD_LABELS]
@@ -141,8 +171,9 @@ def _si_so_tables(form: dict) -> list[Table]:
         stt += 1
         t.add([str(stt), row["lop"], row["gvcn"], *values(row), ""])
         if i + 1 == len(rows) or rows[i + 1]["khoi"] != row["khoi"]:
-            t.add(["", f"Cộng khối {row['khoi']}", "", *values(grades[row["khoi"]]), ""], "sub")
-    t.add(["", "Toàn trường", "", *values(form["toan_truong"]), ""], "total")
+            t.add(["", tr("Cộng khối {grade}").format(grade=row["khoi"]), "",
+                   *values(grades[row["khoi"]]), ""], "sub")
+    t.add(["", tr("Toàn trường"), "", *values(form["toan_truong"]), ""], "total")
     t.footnotes = [
         "Hiện có = Đầu năm + lũy kế tăng (chuyển đến + đi học lại + khác + chuyển lớp đến) "
         "− lũy kế giảm (chuyển đi + bỏ học + khác + chuyển lớp đi).",
@@ -158,15 +189,18 @@ def _si_so_tables(form: dict) -> list[Table]:
     return [t]
 
 
-def compact_si_so(form: dict) -> Table:
+COMPACT_NOTE = ("Tăng, Giảm: lũy kế từ đầu năm; Chưa ra lớp = Bỏ học chưa ra lớp; "
+                "Bỏ học % = Chưa ra lớp ÷ Đầu năm; Duy trì % = Hiện có ÷ (Hiện có + Chưa ra lớp)")
+
+
+def compact_si_so(form: dict, tr=same) -> Table:
     """F1 in a few columns for a narrow screen: Lớp, Đầu năm, Tăng, Giảm (cumulative since
     the start of the year), Hiện có, Bỏ học chưa ra lớp and the two rates, on the same rows
     as the full table. ``note`` says what the short labels stand for."""
     cols = [Col("Lớp", kind="text", width=9, key=True), Col("Đầu năm"), Col("Tăng"), Col("Giảm"), Col("Hiện có"),
             Col("Chưa ra lớp"), Col("Bỏ học %", kind="pct"), Col("Duy trì %", kind="pct")]
-    t = Table("Si so", FORMS["si-so"], cols)
-    t.note = ("Tăng, Giảm: lũy kế từ đầu năm; Chưa ra lớp = " + STILL_OUT_LABEL
-              + "; Bỏ học % = Chưa ra lớp ÷ Đầu năm; Duy trì % = Hiện có ÷ (Hiện có + Chưa ra lớp)")
+    t = Table("Si so", tr(FORMS["si-so"]), cols, tr=tr)
+    t.note = tr(COMPACT_NOTE)
 
     def values(row: dict) -> list:
         lk = row["luy_ke"]
@@ -178,8 +212,8 @@ def compact_si_so(form: dict) -> Table:
     for i, row in enumerate(rows):
         t.add([row["lop"], *values(row)])
         if i + 1 == len(rows) or rows[i + 1]["khoi"] != row["khoi"]:
-            t.add([f"Cộng khối {row['khoi']}", *values(grades[row["khoi"]])], "sub")
-    t.add(["Toàn trường", *values(form["toan_truong"])], "total")
+            t.add([tr("Cộng khối {grade}").format(grade=row["khoi"]), *values(grades[row["khoi"]])], "sub")
+    t.add([tr("Toàn trường"), *values(form["toan_truong"])], "total")
     return t
 
 
@@ -191,29 +225,30 @@ def _person_cols() -> list[Col]:
             Col("Nữ", kind="mark", width=4)]
 
 
-def _bo_hoc_tables(form: dict) -> list[Table]:
+def _bo_hoc_tables(form: dict, tr=same) -> list[Table]:
     cols = _person_cols() + [
         Col("Dân tộc", kind="text", width=8), Col("Lớp", kind="text", width=6),
         Col("Thôn/làng", kind="text", width=12), Col("Cha/mẹ/người giám hộ", kind="text", width=18),
         Col("Ngày bỏ học", kind="date", width=11), Col("Thời điểm", kind="text", width=8),
         Col("Lý do (mã và tên)", kind="text", width=24), Col("Số lần vận động", kind="int", width=8),
         Col("Kết quả", kind="text", width=11)]
-    t = Table("Bo hoc", FORMS["bo-hoc"], cols, lines=[f"Năm học {form['nam_hoc']}", _period_line(form)],
+    t = Table("Bo hoc", tr(FORMS["bo-hoc"]), cols, lines=[_year_line(form, tr), _period_line(form, tr)],
               numbered=True)
     for g in form["khoi"]:
-        t.add(["", f"Khối {g['khoi']}"] + [""] * (len(cols) - 2), "group")
+        t.add(["", tr("Khối {grade}").format(grade=g["khoi"])] + [""] * (len(cols) - 2), "group")
         for s in g["hoc_sinh"]:
             t.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["dan_toc"], s["lop"],
-                   s["thon"], s["giam_ho"], _d(s["ngay_bo_hoc"]), s["thoi_diem"], s["ly_do"],
-                   s["so_lan_van_dong"], s["ket_qua"]])
-        t.add(["", f"Cộng khối {g['khoi']}: {g['so_luong']} học sinh"] + [""] * (len(cols) - 2), "sub")
-    t.add(["", f"Tổng cộng: {form['tong']} học sinh"] + [""] * (len(cols) - 2), "total")
-    summary = Table("Theo ly do", "Tổng hợp theo lý do bỏ học",
+                   s["thon"], s["giam_ho"], _d(s["ngay_bo_hoc"]), tr(s["thoi_diem"]),
+                   reason_text(s["ly_do_ma"], tr), s["so_lan_van_dong"], tr(s["ket_qua"])])
+        t.add(["", _count_line("Cộng khối {grade}: {n} học sinh", g["so_luong"], tr, grade=g["khoi"])]
+              + [""] * (len(cols) - 2), "sub")
+    t.add(["", _count_line("Tổng cộng: {n} học sinh", form["tong"], tr)] + [""] * (len(cols) - 2), "total")
+    summary = Table("Theo ly do", tr("Tổng hợp theo lý do bỏ học"),
                     [Col("Mã lý do", kind="text", width=8, key=True), Col("Lý do", kind="text", width=40),
                      Col("Số học sinh", kind="int", width=10)], numbered=True)
     for r in form["theo_ly_do"]:
-        summary.add([r["ma"], r["ten"], r["so_luong"]])
-    summary.add(["", "Tổng cộng", sum(r["so_luong"] for r in form["theo_ly_do"])], "total")
+        summary.add([r["ma"], tr(r["ten"]), r["so_luong"]])
+    summary.add(["", tr("Tổng cộng"), sum(r["so_luong"] for r in form["theo_ly_do"])], "total")
     t.below = [summary]
     t.footnotes = ["Thời điểm: HK I, HK II hoặc Hè, theo ngày bỏ học.",
                    "Kết quả «Đã ra lớp»: học sinh có «Đi học lại» sau ngày bỏ học, đến ngày báo cáo."]
@@ -222,7 +257,7 @@ def _bo_hoc_tables(form: dict) -> list[Table]:
 
 # ---- F3 --------------------------------------------------------------------------------------
 
-def _chuyen_truong_tables(form: dict) -> list[Table]:
+def _chuyen_truong_tables(form: dict, tr=same) -> list[Table]:
     out = []
     for key, sheet, title, school_label in (
             ("chuyen_den", "Chuyen den", "DANH SÁCH HỌC SINH CHUYỂN ĐẾN", "Chuyển đến từ trường"),
@@ -232,11 +267,14 @@ def _chuyen_truong_tables(form: dict) -> list[Table]:
             Col(school_label, kind="text", width=22), Col("Tỉnh, xã/huyện", kind="text", width=18),
             Col("Phạm vi", kind="text", width=10), Col("Lý do", kind="text", width=18),
             Col("Số văn bản", kind="text", width=12)]
-        t = Table(sheet, title, cols, lines=[f"Năm học {form['nam_hoc']}", _period_line(form)], numbered=True)
+        t = Table(sheet, tr(title), cols, lines=[_year_line(form, tr), _period_line(form, tr)],
+                  numbered=True)
         for s in form[key]:
             t.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["lop"],
-                   _d(s["ngay_chuyen"]), s["truong"], s["dia_ban"], s["pham_vi"], s["ly_do"], s["so_van_ban"]])
-        t.add(["", f"Tổng cộng: {len(form[key])} học sinh"] + [""] * (len(cols) - 2), "total")
+                   _d(s["ngay_chuyen"]), s["truong"], s["dia_ban"], tr(s["pham_vi"]), s["ly_do"],
+                   s["so_van_ban"]])
+        t.add(["", _count_line("Tổng cộng: {n} học sinh", len(form[key]), tr)] + [""] * (len(cols) - 2),
+              "total")
         t.footnotes = ["Phạm vi: trong tỉnh, ngoài tỉnh hoặc nước ngoài (mã 01, 02, 03)."]
         out.append(t)
     return out
@@ -258,22 +296,21 @@ def completion_label(grades) -> str:
     return " / ".join(parts) or "Hoàn thành chương trình"
 
 
-def _len_lop_tables(form: dict) -> list[Table]:
+def _len_lop_tables(form: dict, tr=same) -> list[Table]:
     done = completion_label(g["khoi"] for g in form["khoi"])
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
             Col("GVCN", kind="text", width=14), Col("Tổng số", width=8)]
     for group in ("Lên lớp", "Thi lại / rèn luyện hè", "Lưu ban", done):
         cols += [Col("SL", group, width=6), Col("%", group, kind="pct", width=7)]
     cols.append(Col("SL", NO_OUTCOME, width=6))
-    t = Table("Len lop", FORMS["len-lop"], cols,
-              lines=[f"Năm học {form['nam_hoc']}", f"Tính đến ngày {fmt_date(_d(form['den_ngay']))}"])
+    t = Table("Len lop", tr(FORMS["len-lop"]), cols, lines=[_year_line(form, tr), _as_of_line(form, tr)])
 
     year_over = form.get("den_cuoi_nam", True)
 
     def values(row):
         out = [row["tong_so"]]
         for k in ("len_lop", "thi_lai", "luu_ban", "hoan_thanh"):
-            out += [row[k]["sl"], row[k]["ty_le"] if year_over else "chưa có"]
+            out += [row[k]["sl"], row[k]["ty_le"] if year_over else tr("chưa có")]
         return out + [row["chua_co_ket_qua"]]
 
     grades = {g["khoi"]: g for g in form["khoi"]}
@@ -281,8 +318,9 @@ def _len_lop_tables(form: dict) -> list[Table]:
     for i, row in enumerate(rows):
         t.add([str(i + 1), row["lop"], row["gvcn"], *values(row)])
         if i + 1 == len(rows) or rows[i + 1]["khoi"] != row["khoi"]:
-            t.add(["", f"Cộng khối {row['khoi']}", "", *values(grades[row["khoi"]])], "sub")
-    t.add(["", "Toàn trường", "", *values(form["toan_truong"])], "total")
+            t.add(["", tr("Cộng khối {grade}").format(grade=row["khoi"]), "",
+                   *values(grades[row["khoi"]])], "sub")
+    t.add(["", tr("Toàn trường"), "", *values(form["toan_truong"])], "total")
     end = fmt_date(_d(form["ngay_cuoi_nam"])) if form.get("ngay_cuoi_nam") else "kết thúc năm học"
     t.footnotes = ["Tổng số: học sinh đang học trong lớp đến ngày báo cáo (hoặc ngày kết thúc năm học).",
                    "Mỗi học sinh tính theo kết quả cuối năm ghi sau cùng; tỷ lệ = SL ÷ Tổng số × 100.",
@@ -290,19 +328,19 @@ def _len_lop_tables(form: dict) -> list[Table]:
                    "hay hoàn thành; các cột SL cộng lại bằng Tổng số."]
     if not year_over:
         t.footnotes.append(f"Chưa đến ngày kết thúc năm học ({end}): tỷ lệ chưa có; SL là kết quả đã ghi.")
-    lst = Table("Thi lai - luu ban", "DANH SÁCH HỌC SINH THI LẠI, LƯU BAN", _person_cols() + [
+    lst = Table("Thi lai - luu ban", tr("DANH SÁCH HỌC SINH THI LẠI, LƯU BAN"), _person_cols() + [
         Col("Lớp", kind="text", width=8), Col("Kết quả", kind="text", width=22),
-        Col("Ngày ghi", kind="date", width=11)], lines=[f"Năm học {form['nam_hoc']}"], numbered=True)
+        Col("Ngày ghi", kind="date", width=11)], lines=[_year_line(form, tr)], numbered=True)
     for s in form["danh_sach"]:
-        lst.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["lop"], s["ket_qua"],
-                 _d(s["ngay"])])
-    lst.add(["", f"Tổng cộng: {len(form['danh_sach'])} học sinh"] + [""] * 6, "total")
+        lst.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["lop"],
+                 tr(s["ket_qua"]), _d(s["ngay"])])
+    lst.add(["", _count_line("Tổng cộng: {n} học sinh", len(form["danh_sach"]), tr)] + [""] * 6, "total")
     return [t, lst]
 
 
 # ---- F5 --------------------------------------------------------------------------------------
 
-def _chi_tieu_tables(form: dict) -> list[Table]:
+def _chi_tieu_tables(form: dict, tr=same) -> list[Table]:
     from db.targets import BOUND_LABELS
 
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Phạm vi", kind="text", width=11, key=True),
@@ -310,14 +348,16 @@ def _chi_tieu_tables(form: dict) -> list[Table]:
             Col("Chỉ tiêu (%)", "Tỷ lệ", kind="pct", width=9), Col("Thực hiện (%)", "Tỷ lệ", kind="pct", width=9),
             Col("Chênh lệch (%)", "Tỷ lệ", kind="pct", width=9), Col("Đạt / Không đạt", kind="text", width=11),
             Col("Thêm bao nhiêu HS thì không đạt", kind="int", width=13)]
-    t = Table("Chi tieu", FORMS["chi-tieu"], cols,
-              lines=[f"Năm học {form['nam_hoc']}", f"Tính đến ngày {fmt_date(_d(form['den_ngay']))}"])
+    t = Table("Chi tieu", tr(FORMS["chi-tieu"]), cols, lines=[_year_line(form, tr), _as_of_line(form, tr)])
     for i, r in enumerate(form["chi_tieu"], 1):
         if r["dat"] is None:
-            verdict = r.get("chua_co") or ""
+            verdict = tr(r["chua_co"]) if r.get("chua_co") else ""
         else:
-            verdict = "Đạt" if r["dat"] else "Không đạt"
-        t.add([str(i), r["pham_vi"], r["nhan"], BOUND_LABELS[r["loai"]], r["chi_tieu"], r["thuc_hien"],
+            verdict = tr("Đạt") if r["dat"] else tr("Không đạt")
+        scope = r["pham_vi"] if tr is same else (
+            tr("Khối {grade}").format(grade=r["khoi"]) if r.get("khoi")
+            else tr("Cấp {level}").format(level=r.get("cap") or ""))
+        t.add([str(i), scope, tr(r["nhan"]), tr(BOUND_LABELS[r["loai"]]), r["chi_tieu"], r["thuc_hien"],
                r["chenh_lech"], verdict, r["them_de_khong_dat"]])
     t.footnotes = [
         "Tỷ lệ bỏ học, lưu ban, bỏ học và lưu ban: chỉ tiêu tối đa (đạt khi thực hiện không vượt quá "
@@ -350,9 +390,13 @@ BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _
             "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables}
 
 
-def tables_of(form: dict) -> list[Table]:
-    """The form laid out as tables (one per xlsx sheet)."""
-    return BUILDERS[form["form"]](form)
+def tables_of(form: dict, tr: Callable[[str], str] = same) -> list[Table]:
+    """The form laid out as tables (one per xlsx sheet); ``tr``: see the module's doc."""
+    tables = BUILDERS[form["form"]](form, tr)
+    for table in tables:
+        for t in (table, *table.below):
+            t.tr = tr
+    return tables
 
 
 def display(value, kind: str) -> str:

@@ -1,4 +1,5 @@
-"""Every command's --help prints (argparse expands % in help strings: a stray one crashes)."""
+"""Every command's --help prints (argparse expands % in help strings: a stray one crashes),
+in Vietnamese: none of argparse's English words."""
 
 import argparse
 
@@ -27,4 +28,7 @@ def test_help_prints(command, capsys):
     with pytest.raises(SystemExit) as done:
         build_parser().parse_args([*command, "--help"])
     assert done.value.code == 0
-    assert "usage" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith("Cách dùng: siso") and "-h, --help" in out
+    for english in ("usage:", "options:", "positional arguments", "show this help message"):
+        assert english not in out

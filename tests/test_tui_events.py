@@ -159,6 +159,25 @@ async def test_movements_screen_lists_filters_and_voids(school):
     assert {c.name: c.now for c in class_counts(year, year.end)} == {"6A1": 1, "6A2": 1}
 
 
+async def test_movements_home_and_end_go_to_the_first_and_last_event(school):
+    """README: Home/End go to the first/last row (a DataTable's own Home/End scroll sideways)."""
+    year, a, b, s1, s2 = school
+    movements.record_dropout(s1, year, "10/10/2024", "01")
+    movements.record_class_change(s2, year, "11/10/2024", b)
+    movements.record_return(s1, year, "12/10/2024")
+    app = Host()
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = MovementsScreen(year.id)
+        app.push_screen(screen)
+        await _wait(pilot, lambda: len(screen.rows) == 3)
+        table = screen.query_one("#events")
+        await _wait(pilot, lambda: table.cursor_row == 2)  # opens on the latest event
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("end")
+        assert table.cursor_row == 2
+
+
 async def test_year_end_keys_mark_outcomes(school):
     year, a, b, s1, s2 = school
     app = Host()
@@ -197,3 +216,33 @@ async def test_rollover_wizard_previews_edits_and_writes(school):
         await _wait(pilot, lambda: app.results)
     new = SchoolYear.get(SchoolYear.name == "2025-2026")
     assert {c.name: c.now for c in class_counts(new, new.start)} == {"6A1": 1, "7B": 1}
+
+
+async def test_a_tick_box_shows_its_state_by_its_glyph_not_only_its_colour():
+    """On 16 colours (TERM=xterm, PuTTY) Textual's X in two greys looked alike: unticked is
+    now blank, ticked an X."""
+    from tui.widgets.tick import Tick
+
+    class One(App):
+        def compose(self):
+            yield Tick("Chuyển đi học nghề", id="t")
+
+    app = One()
+    async with app.run_test(size=(40, 5)) as pilot:
+        tick = app.query_one(Tick)
+        assert tick.render().plain.startswith("▐ ▌")
+        tick.focus()
+        await pilot.press("space")
+        assert tick.value is True
+        assert tick.render().plain.startswith("▐X▌")
+
+
+async def test_the_vocational_tick_of_a_transfer_out_is_a_tick_box(school):
+    from tui.widgets.tick import Tick
+
+    year, a, b, s1, s2 = school
+    app = Host()
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.push_screen(EventForm(s1.id, "transfer-out", year.id), app.results.append)
+        await pilot.pause()
+        assert isinstance(app.screen.query_one("#hoc_nghe"), Tick)

@@ -319,3 +319,68 @@ async def test_command_palette_finds_sections_without_accents(school):
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen))
         assert app.current_mode == "reports"
+
+
+def test_menu_letters_match_the_ctrl_shortcuts():
+    """F10's letter for an action with a Ctrl shortcut is that shortcut's letter (N is the
+    rollover, as Ctrl+N), every letter is used once, and the shown key is the app's binding."""
+    from tui.app import SisoApp
+    from tui.screens.menu import COMMANDS
+
+    ctrl = {b.action: b.key.split("+")[1] for b in SisoApp.BINDINGS + OverviewScreen.BINDINGS
+            if b.key.startswith("ctrl+") and len(b.key) == 6}
+    letters = {action: letter for letter, action, _label, _shown in COMMANDS}
+    assert len(set(letters.values())) == len(COMMANDS)
+    assert {action: letters[action] for action in ctrl if action in letters} == {
+        action: key for action, key in ctrl.items() if action in letters}
+    assert len(ctrl) >= 6  # Ctrl+R, G, O, Y, N, L …
+    assert letters["open_rollover"] == "n" and letters["open_import"] == "o"
+    for letter, action, _label, shown in COMMANDS:
+        if shown.startswith("Ctrl+"):
+            assert shown == f"Ctrl+{letter.upper()}"
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_the_event_forms_fit_a_small_terminal(school, size):
+    """F7's chooser and forms (the longest: a new student transferring in) stay inside the
+    screen; the fields scroll, the buttons stay visible, and Tab reaches the last field."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import Button
+
+    year, (a1, a2), s = school
+    app = app_for(year)
+    width, height = size
+
+    def inside(widget, box) -> bool:
+        r = widget.region
+        return r.width > 0 and r.height > 0 and box.contains_region(r)
+
+    async with app.run_test(size=size) as pilot:
+        await open_roster_of_6a1(app, pilot)
+        await pilot.press("f7")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventChooser))
+        screen_box = app.screen.region
+        assert screen_box.size == size
+        assert inside(app.screen.query_one("#choices"), screen_box)
+        await pilot.press("escape")
+        for kind, student_id in (("transfer-out", s["an"].id), ("transfer-in", None)):
+            app.record_event(student_id, kind)
+            await wait_for(pilot, lambda: isinstance(app.screen, EventForm))
+            form = app.screen
+            await pilot.pause()
+            dialog = form.query_one("Vertical")
+            assert inside(dialog, screen_box)
+            for button in form.query(Button):
+                assert inside(button, dialog.region), (kind, button.id)
+            fields = form.query_one(VerticalScroll)
+            assert inside(fields, dialog.region)
+            last = form.query_one("#ghi_chu")
+            for _ in range(20):
+                if app.focused is last:
+                    break
+                await pilot.press("tab")
+            assert app.focused is last
+            await pilot.pause()
+            assert inside(last, fields.region), kind
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: not isinstance(app.screen, EventForm))

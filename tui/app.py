@@ -52,7 +52,7 @@ from db import clock, school
 from db.connection import open_database
 from db.errors import SisoError
 from db.models import SchoolYear, database
-from tui.i18n import N_, _, set_language, translate_bindings
+from tui.i18n import N_, _, describe, set_language, translate_bindings
 from tui.screens.overview import OverviewScreen
 
 
@@ -108,6 +108,11 @@ class SisoApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "siso"
     ENABLE_COMMAND_PALETTE = True
+
+    # every screen gets the class "-short" below 30 rows and "-narrow" below 80 columns
+    # (tui/app.tcss: compact forms)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
 
     MODES = {"overview": _styled(OverviewScreen), "search": _styled(SearchScreen)}
     SECTIONS = ("movements", "reports", "dashboard")  # modes added per app (they need the year)
@@ -347,15 +352,24 @@ class SisoApp(App[int]):
 
         from tui.widgets.vlist import VirtualList
 
-        # siso's own keys: the app's, the screen's and the lists' (not the stock widgets')
-        stock = {"focus_next": _("Sang ô sau"), "focus_previous": _("Về ô trước"),
-                 "app.focus_next": _("Sang ô sau"), "app.focus_previous": _("Về ô trước")}
+        # siso's own keys: the app's, the screen's and the lists' (not the stock widgets'),
+        # in the interface language; the Command key (super+…) never reaches a terminal
         keys = [(b.binding.key_display or self.get_key_display(b.binding),
-                 stock.get(b.binding.action, b.binding.description))
-                for b in self.screen.active_bindings.values()
-                if b.binding.description and b.enabled
+                 describe(b.binding.description))
+                for key, b in self.screen.active_bindings.items()
+                if b.binding.description and b.enabled and not key.startswith("super+")
                 and isinstance(b.node, (App, Screen, VirtualList))]
         self.push_screen(HelpScreen(keys))
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C outside a text selection: say how to quit (Textual says it in English)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                shown = "+".join(part.capitalize() if len(part) > 1 else part.upper()
+                                 for part in key.split("+"))
+                self.notify(_("Nhấn {key} để thoát chương trình.").format(key=shown),
+                            title=_("Muốn thoát?"))
+                return
 
     # ---- sections and movements (F7, F8, F10, Ctrl+…) -----------------------------------
 

@@ -54,16 +54,60 @@ class _VersionAction(argparse.Action):
         parser.exit(message=f"siso {_version()}\n")
 
 
+class _VietnameseUsage:
+    """A help formatter whose usage line starts «Cách dùng:» (argparse writes «usage:»)."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
+# argparse's own messages (Python 3.10–3.13) -> Vietnamese, applied to the message error() gets
+_ERRORS = [
+    (r"^argument (\S+): ", r"tham số \1: "),
+    (r"the following arguments are required: (.*)", r"thiếu tham số: \1"),
+    (r"unrecognized arguments: (.*)", r"tham số không nhận ra: \1"),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", r"lựa chọn không hợp lệ: \1 (chọn một trong: \2)"),
+    (r"invalid int value: (.*)", r"cần một số nguyên, không phải \1"),
+    (r"invalid float value: (.*)", r"cần một số, không phải \1"),
+    (r"invalid \S+ value: (.*)", r"giá trị không hợp lệ: \1"),
+    (r"expected one argument", "cần một giá trị"),
+    (r"expected at least one argument", "cần ít nhất một giá trị"),
+    (r"expected at most one argument", "cần nhiều nhất một giá trị"),
+    (r"expected (\d+) arguments?", r"cần \1 giá trị"),
+    (r"not allowed with argument (.*)", r"không dùng cùng với \1"),
+    (r"one of the arguments (.*) is required", r"cần một trong các tham số \1"),
+    (r"ambiguous option: (\S+) could match (.*)", r"tùy chọn \1 chưa rõ, có thể là: \2"),
+    (r"ignored explicit argument (.*)", r"tùy chọn này không nhận giá trị: \1"),
+    (r"can't open '(.*)': (.*)", r"không mở được «\1»: \2"),
+]
+
+
+def vietnamese_error(message: str) -> str:
+    """An argparse error message in Vietnamese (a message not listed stays as it is)."""
+    import re
+
+    for pattern, replacement in _ERRORS:
+        message = re.sub(pattern, replacement, message)
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with its errors as one Vietnamese line."""
+    """argparse speaking Vietnamese: «Cách dùng:», «tham số», «tùy chọn», -h/--help, and
+    its errors as one Vietnamese line (exit 2). Only this parser's text: the standard
+    library is left as it is."""
+
+    def __init__(self, *args, add_help: bool = True,
+                 formatter_class: type = argparse.HelpFormatter, **kwargs) -> None:
+        formatter = type(formatter_class.__name__, (_VietnameseUsage, formatter_class), {})
+        super().__init__(*args, add_help=False, formatter_class=formatter, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help="in trợ giúp này rồi thoát")
 
     def error(self, message: str):
-        message = (message.replace("the following arguments are required", "thiếu tham số")
-                   .replace("unrecognized arguments", "tham số không nhận ra")
-                   .replace("invalid choice", "lựa chọn không hợp lệ")
-                   .replace("choose from", "chọn một trong")
-                   .replace("expected one argument", "cần một giá trị"))
-        self.exit(2, f"Lỗi: {message} (xem «{self.prog} --help»)\n")
+        self.exit(2, f"Lỗi: {vietnamese_error(message)} (xem «{self.prog} --help»)\n")
 
 
 def _add_global_options(parser: argparse.ArgumentParser) -> None:

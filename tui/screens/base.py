@@ -10,7 +10,7 @@ from textual import work
 from textual.screen import ModalScreen, Screen
 
 from db.models import database
-from tui.i18n import translate_bindings
+from tui.i18n import describe, translate_bindings, translated_binding
 
 if TYPE_CHECKING:
     from tui.app import SisoApp
@@ -79,7 +79,21 @@ class WorkerErrors:
         """A worker of this screen failed (its message is shown by the app)."""
 
 
-class SisoScreen(WorkerErrors, Screen):
+class TranslatedBindings:
+    """The footer and the help read a screen's ``active_bindings``: here they come in the
+    interface language, those of Textual's stock widgets (a Select's menu, an Input …)
+    included, which no siso code translates when they are created."""
+
+    @property
+    def active_bindings(self):
+        out = {}
+        for key, active in super().active_bindings.items():
+            binding = translated_binding(active.binding)
+            out[key] = active._replace(binding=binding, tooltip=describe(active.tooltip))
+        return out
+
+
+class SisoScreen(WorkerErrors, TranslatedBindings, Screen):
     """A full screen of the app."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -99,7 +113,7 @@ class SisoScreen(WorkerErrors, Screen):
             self.app.open_overview()
 
 
-class SisoModal(WorkerErrors, ModalScreen[T]):
+class SisoModal(WorkerErrors, TranslatedBindings, ModalScreen[T]):
     """A modal (form, picker, confirmation) that returns a typed result with dismiss()."""
 
     def __init__(self, *args, **kwargs) -> None:

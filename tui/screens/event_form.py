@@ -27,6 +27,7 @@ from db.students import STUDENT_FIELDS
 
 from tui.i18n import N_, _
 from tui.screens.base import FormModal
+from tui.widgets.tick import Tick
 
 # SisoError.field -> the form field that shows it (a new student's fields: their own
 # ``StudentField.field`` names)
@@ -154,7 +155,7 @@ class EventForm(FormModal[int | None]):
                                                  compact=True))
                 if "ly_do" in fields:
                     yield from row(_("Lý do bỏ học"),
-                                   Select([(f"{k} {v}", k) for k, v in codes.dropout_reasons().items()],
+                                   Select([(f"{k} {_(v)}", k) for k, v in codes.dropout_reasons().items()],
                                           id="ly_do", prompt=_("Chọn lý do"), compact=True))
                 if "ly_do_text" in fields:
                     yield from row(_("Lý do"), Input(id="ly_do", compact=True))
@@ -170,7 +171,7 @@ class EventForm(FormModal[int | None]):
                                    Select([(f"{k} {_(v)}", k) for k, v in kinds.SCOPES.items()],
                                           id="pham_vi", prompt=_("Chọn phạm vi"), compact=True))
                 if "hoc_nghe" in fields:
-                    yield from row("", Checkbox(_("Chuyển đi học nghề"), id="hoc_nghe", compact=True),
+                    yield from row("", Tick(_("Chuyển đi học nghề"), id="hoc_nghe", compact=True),
                                    error=False)
                 yield from row(_("Số văn bản / QĐ"), Input(id="so_van_ban", compact=True), error=False)
                 yield from row(_("Ghi chú"), Input(id="ghi_chu", compact=True), error=False)

@@ -2,7 +2,8 @@
 the command palette, Ctrl+P).
 
 ``MainMenu()`` dismisses with the name of an app action (``"open_movements"`` …) or None;
-the app runs it. ``COMMANDS`` is the one list: (letter, action, label msgid, key shown).
+the app runs it. ``COMMANDS`` is the one list: (letter, action, label msgid, key shown); an
+action with a Ctrl shortcut has that shortcut's letter (Ctrl+N rollover: N in the menu).
 """
 
 from __future__ import annotations
@@ -14,17 +15,17 @@ from tui.i18n import N_
 from tui.screens.event_chooser import ChoiceModal, _lettered
 
 COMMANDS = [
-    ("l", "open_overview", N_("Danh sách lớp (tổng quan)"), "Esc"),
+    ("d", "open_overview", N_("Danh sách lớp (tổng quan)"), "Esc"),
     ("t", "open_search", N_("Tìm học sinh toàn trường"), "F3"),
     ("b", "open_movements", N_("Sổ theo dõi biến động"), "F8"),
-    ("d", "transfer_in", N_("Chuyển đến (học sinh mới)"), ""),
-    ("o", "add_class", N_("Thêm lớp"), "Ctrl+L"),
+    ("c", "transfer_in", N_("Chuyển đến (học sinh mới)"), ""),
+    ("l", "add_class", N_("Thêm lớp"), "Ctrl+L"),
     ("r", "open_reports", N_("Báo cáo, biểu mẫu"), "Ctrl+R"),
-    ("p", "open_dashboard", N_("Theo dõi khối (phó hiệu trưởng)"), "Ctrl+G"),
-    ("n", "open_import", N_("Nhập danh sách từ tệp"), "Ctrl+O"),
-    ("k", "open_year_end", N_("Kết quả cuối năm"), "Ctrl+Y"),
-    ("c", "open_rollover", N_("Chuyển sang năm học mới"), "Ctrl+N"),
-    ("y", "choose_year", N_("Chọn năm học"), "F6"),
+    ("g", "open_dashboard", N_("Theo dõi khối (phó hiệu trưởng)"), "Ctrl+G"),
+    ("o", "open_import", N_("Nhập danh sách từ tệp"), "Ctrl+O"),
+    ("y", "open_year_end", N_("Kết quả cuối năm"), "Ctrl+Y"),
+    ("n", "open_rollover", N_("Chuyển sang năm học mới"), "Ctrl+N"),
+    ("h", "choose_year", N_("Chọn năm học"), "F6"),
     ("s", "open_settings", N_("Cài đặt"), "F9"),
 ]
 

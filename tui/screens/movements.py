@@ -29,6 +29,16 @@ from tui.screens.event_form import close_thread_connection
 ALL_KINDS = "*"
 
 
+class EventTable(DataTable):
+    """The register's table: Home/End go to the first/last event (a DataTable's own Home/End
+    scroll sideways)."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", N_("Đầu danh sách"), show=False),
+        Binding("end", "scroll_bottom", N_("Cuối danh sách"), show=False),
+    ]
+
+
 class VoidForm(FormModal[bool | None]):
     """Ask the reason, then void event ``event_id`` (db.movements.void_event)."""
 
@@ -151,7 +161,7 @@ class MovementsScreen(SisoScreen):
             yield Select([(c.name, c.id) for c in classes], id="lop", prompt=_("Mọi lớp"),
                          value=self.klass_id if self.klass_id else Select.NULL, compact=True)
         yield Static("", id="err", classes="error")
-        table = DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        table = EventTable(id="events", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="status")
         yield Footer(compact=True)
@@ -196,7 +206,7 @@ class MovementsScreen(SisoScreen):
         try:
             rows = movements.list_events(self.year_id, f["start"], f["end"], kind=f["kind"],
                                          klass=f["klass"])
-            texts = [movements.reason_text(r) for r in rows]
+            texts = [movements.reason_text(r, _) for r in rows]
         except SisoError as err:
             self.app.call_from_thread(self.query_one("#err", Static).update, err.message)
             return

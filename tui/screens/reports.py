@@ -36,6 +36,14 @@ FORM_CHOICES = ((N_("F1 Sĩ số"), "si-so"), (N_("F2 Bỏ học"), "bo-hoc"),
 CUSTOM = "custom"
 
 
+def period_label(key: str, label: str) -> str:
+    """A period of ``db.reports.periods`` in the interface language (``2026-11`` → «Tháng
+    11/2026», "November 2026" …)."""
+    if len(key) == 7 and key[4] == "-":
+        return _("Tháng {month}/{year}").format(month=int(key[5:]), year=key[:4])
+    return _(label)
+
+
 def app_year(app):
     """The app's school year (``app.year``), else the current one from the database."""
     year = getattr(app, "year", None)
@@ -136,7 +144,7 @@ def form_views(form: dict, tables, room: int) -> list[View]:
 
     views = []
     if form.get("form") == "si-so":
-        compact = compact_si_so(form)
+        compact = compact_si_so(form, tr=_)
         views.append(View(N_("Tóm tắt"), compact, list(range(len(compact.columns))),
                           len(_key_columns(compact))))
     for t in tables:
@@ -205,7 +213,7 @@ class ReportsScreen(SisoScreen):
         with Horizontal(id="report-controls"):
             yield Select([(_(label), value) for label, value in FORM_CHOICES], value=self.form_name,
                          allow_blank=False, id="report-form", compact=True)
-            yield Select([(_(label), key) for key, label, *_rest in self.period_list]
+            yield Select([(period_label(key, label), key) for key, label, *_rest in self.period_list]
                          + [(_("Tùy chọn"), CUSTOM)],
                          value=current[0] if current else CUSTOM, allow_blank=False, id="report-period",
                          compact=True)
@@ -295,7 +303,7 @@ class ReportsScreen(SisoScreen):
         try:
             as_of = parse_date(end, "đến ngày")
             form = build(name, year, as_of, start or None)
-            tables = tables_of(form)
+            tables = tables_of(form, tr=_)  # on screen in the interface language
         except SisoError as err:
             self.app.call_from_thread(self._status, err.message, True)
             return

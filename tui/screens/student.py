@@ -34,7 +34,8 @@ def event_line(ev: Event, names: dict[int, str]) -> Text:
     if ev.scope:
         details.append(_(kinds.SCOPES.get(ev.scope, ev.scope)))
     if ev.reason:
-        details.append(codes.dropout_reasons().get(ev.reason, ev.reason))
+        name = codes.dropout_reasons().get(ev.reason)
+        details.append(_(name) if name else ev.reason)
     if ev.doc_no:
         details.append(_("số {doc}").format(doc=ev.doc_no))
     if ev.note:
