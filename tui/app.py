@@ -50,6 +50,7 @@ from db.connection import open_database
 from db.errors import SisoError
 from db.models import SchoolYear, database
 from tui.i18n import N_, _, set_language, translate_bindings
+from tui.keys import InOrderKeys
 from tui.screens.overview import OverviewScreen
 
 
@@ -101,7 +102,7 @@ def _styled(factory):
     return make
 
 
-class SisoApp(App[int]):
+class SisoApp(InOrderKeys, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "siso"
     ENABLE_COMMAND_PALETTE = True

@@ -1,0 +1,141 @@
+"""Keys take effect in the order they were typed, however fast they arrive.
+
+Textual hands a key to the focused widget's message queue and goes on with the next one at
+once. A key the widget does not take itself (Tab, Enter, an arrow, Backspace in an input,
+F7, Ctrl+S …) bubbles up through its ancestors' queues to the app, which only then runs the
+binding — by which time the characters typed after it have already been given to the old
+focused widget. Over SSH, on a slow PC, when pasting or with Unikey (which sends Backspace
+and a letter together), keys arrive in bursts, and ``Tên trường<Tab>UBND…`` ends up in one
+field.
+
+``InOrderKeys`` (mixed into the app before ``App``) delivers a key, then waits until it has
+settled before it delivers the next one:
+
+1. the key has been handled by every node on its way (the focused widget, its ancestors, the
+   screen, the app: the app runs the bindings there) — a callback queued behind the key in
+   each of those queues, in order, has run;
+2. the screen on top (a form or a chooser the key opened, the screen under a form the key
+   closed) is mounted and has handled what it was sent, and the app has run what was queued
+   for it (``widget.focus()`` is a callback queued on the app).
+
+The first key of a burst is delivered at once, so a key typed alone is not delayed. Pastes
+(bracketed paste) wait their turn the same way. A node that closes meanwhile no longer holds
+the key back, and no key waits more than ``LIMIT`` seconds for one node.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+
+from textual import events
+from textual.message_pump import MessagePump
+
+LIMIT = 5.0  # seconds a key waits at most for one node (a handler that blocks)
+POLL = 0.1  # how often a wait checks whether the node has closed
+
+
+class InOrderKeys:
+    """Mixin for a Textual ``App``: one key (or paste) is fully handled — bindings, focus
+    changes and screens it opens included — before the next one is delivered."""
+
+    _key_backlog: deque | None = None
+    _key_task: asyncio.Task | None = None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if self._key_backlog is None:
+                self._key_backlog = deque()
+            if self._key_task is not None:  # a key is still being handled: wait its turn
+                self._key_backlog.append(event)
+                return
+            path = await self._deliver_key(event)
+            self._key_task = asyncio.create_task(self._settle_keys(path))
+            return
+        await super().on_event(event)  # type: ignore[misc]
+
+    @property
+    def keys_pending(self) -> int:
+        """Keys received and not yet delivered (0 once the app has caught up)."""
+        return len(self._key_backlog or ()) + (self._key_task is not None)
+
+    async def _deliver_key(self, event: events.Event) -> list[MessagePump]:
+        """Hand ``event`` over as Textual does (priority bindings, then the focused widget or
+        the screen); returns the nodes it will pass through."""
+        try:
+            target = self.focused or self.screen  # type: ignore[attr-defined]
+            path = list(target.ancestors_with_self)
+        except Exception:  # no screen (starting or closing)
+            path = [self]
+        await super().on_event(event)  # type: ignore[misc]
+        return path
+
+    async def _settle_keys(self, path: list[MessagePump]) -> None:
+        """Runs beside the app: waits for each delivered key to settle, then asks the app to
+        deliver the next one in its own task."""
+        loop = asyncio.get_running_loop()
+        try:
+            while True:
+                await self._key_settled(path)
+                if not self._key_backlog:
+                    return
+                event = self._key_backlog.popleft()
+                delivered: asyncio.Future = loop.create_future()
+
+                async def deliver(event=event, delivered=delivered) -> None:
+                    try:
+                        delivered.set_result(await self._deliver_key(event))
+                    except BaseException as err:
+                        delivered.set_exception(err)
+                        raise
+
+                if not self.call_later(deliver):  # type: ignore[attr-defined]
+                    return  # the app is closing
+                path = await delivered
+        finally:
+            self._key_task = None
+            if self._key_backlog:  # stopped early (closing, an error): do not lose keys
+                pending, self._key_backlog = list(self._key_backlog), deque()
+                for event in pending:
+                    self.post_message(event)  # type: ignore[attr-defined]
+
+    async def _key_settled(self, path: list[MessagePump]) -> None:
+        for node in path:
+            await self._drained(node)
+        for _round in range(4):
+            try:
+                screen = self.screen  # type: ignore[attr-defined]
+            except Exception:
+                return
+            if not screen._is_mounted:
+                try:
+                    await asyncio.wait_for(screen._mounted_event.wait(), LIMIT)
+                except asyncio.TimeoutError:
+                    pass
+            await self._drained(screen)
+            await self._drained(self)  # type: ignore[arg-type]
+            try:
+                if self.screen is screen and screen._is_mounted:  # type: ignore[attr-defined]
+                    return
+            except Exception:
+                return
+
+    @staticmethod
+    async def _drained(node: MessagePump) -> None:
+        """Wait until ``node`` has handled every message queued to it so far."""
+        done = asyncio.get_running_loop().create_future()
+
+        def mark() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        if not node.call_later(mark):
+            return
+        waited = 0.0
+        while not done.done() and waited < LIMIT:
+            try:
+                await asyncio.wait_for(asyncio.shield(done), POLL)
+            except asyncio.TimeoutError:
+                waited += POLL
+                if node._closing or node._closed:
+                    return
