@@ -45,7 +45,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.worker import WorkerState
 
-from db import school
+from db import clock, school
 from db.connection import open_database
 from db.errors import SisoError
 from db.models import SchoolYear, database
@@ -109,6 +109,7 @@ class SisoApp(InOrderKeys, App[int]):
 
     MODES = {"overview": _styled(OverviewScreen), "search": _styled(SearchScreen)}
     SECTIONS = ("movements", "reports", "dashboard")  # modes added per app (they need the year)
+    KEYS_DO_NOT_WAIT_FOR = ("preload",)  # keys typed ahead wait for other work (tui/keys.py)
 
     BINDINGS = [
         Binding("f1", "show_help", N_("Trợ giúp"), id="help"),
@@ -133,7 +134,7 @@ class SisoApp(InOrderKeys, App[int]):
         super().__init__()
         self.db_target = db_target
         self.lang = lang
-        self.today = today or date.today()
+        self.today = today or clock.today()
         translate_bindings(self)
         current = school.current_year(self.today)
         self.year_id: int | None = current.id if current else None

@@ -14,9 +14,16 @@ settled before it delivers the next one:
 1. the key has been handled by every node on its way (the focused widget, its ancestors, the
    screen, the app: the app runs the bindings there) — a callback queued behind the key in
    each of those queues, in order, has run;
-2. the screen on top (a form or a chooser the key opened, the screen under a form the key
-   closed) is mounted and has handled what it was sent, and the app has run what was queued
-   for it (``widget.focus()`` is a callback queued on the app).
+2. what the key set off has settled: the screen on top (a form or a chooser the key opened,
+   the screen under a form it closed) is mounted, and no widget of it nor the app has a
+   message waiting (a list that closes tells its Select, which gives itself the focus back
+   through a callback queued on the app);
+3. the workers the key started on a screen have finished (a list being read, a form being
+   saved: the cursor's row and the field at fault decide where the next key goes), unless
+   the screen changes meanwhile (a worker may wait for an answer), at most
+   ``WORKER_LIMIT`` seconds. Not waited for: the groups in ``KEYS_DO_NOT_WAIT_FOR``
+   (background work of the app) and the workers of widgets (a directory tree's loader runs
+   as long as the tree).
 
 The first key of a burst is delivered at once, so a key typed alone is not delayed. Pastes
 (bracketed paste) wait their turn the same way. A node that closes meanwhile no longer holds
@@ -30,14 +37,21 @@ from collections import deque
 
 from textual import events
 from textual.message_pump import MessagePump
+from textual.screen import Screen
 
 LIMIT = 5.0  # seconds a key waits at most for one node (a handler that blocks)
 POLL = 0.1  # how often a wait checks whether the node has closed
+ROUNDS = 50  # rounds of waiting for the messages a key set off
+WORKER_LIMIT = 10.0  # seconds the next key waits at most for the work a key started
+WORKER_POLL = 0.01
 
 
 class InOrderKeys:
     """Mixin for a Textual ``App``: one key (or paste) is fully handled — bindings, focus
     changes and screens it opens included — before the next one is delivered."""
+
+    KEYS_DO_NOT_WAIT_FOR: tuple[str, ...] = ()
+    """Worker groups the next key does not wait for (work in the background)."""
 
     _key_backlog: deque | None = None
     _key_task: asyncio.Task | None = None
@@ -49,8 +63,8 @@ class InOrderKeys:
             if self._key_task is not None:  # a key is still being handled: wait its turn
                 self._key_backlog.append(event)
                 return
-            path = await self._deliver_key(event)
-            self._key_task = asyncio.create_task(self._settle_keys(path))
+            delivered = await self._deliver_key(event)
+            self._key_task = asyncio.create_task(self._settle_keys(delivered))
             return
         await super().on_event(event)  # type: ignore[misc]
 
@@ -59,24 +73,25 @@ class InOrderKeys:
         """Keys received and not yet delivered (0 once the app has caught up)."""
         return len(self._key_backlog or ()) + (self._key_task is not None)
 
-    async def _deliver_key(self, event: events.Event) -> list[MessagePump]:
+    async def _deliver_key(self, event: events.Event) -> tuple[list[MessagePump], set]:
         """Hand ``event`` over as Textual does (priority bindings, then the focused widget or
-        the screen); returns the nodes it will pass through."""
+        the screen); returns the nodes it will pass through and the workers running before."""
+        workers = set(self.workers)  # type: ignore[attr-defined]
         try:
             target = self.focused or self.screen  # type: ignore[attr-defined]
             path = list(target.ancestors_with_self)
         except Exception:  # no screen (starting or closing)
             path = [self]
         await super().on_event(event)  # type: ignore[misc]
-        return path
+        return path, workers
 
-    async def _settle_keys(self, path: list[MessagePump]) -> None:
+    async def _settle_keys(self, delivered_key: tuple[list[MessagePump], set]) -> None:
         """Runs beside the app: waits for each delivered key to settle, then asks the app to
         deliver the next one in its own task."""
         loop = asyncio.get_running_loop()
         try:
             while True:
-                await self._key_settled(path)
+                await self._key_settled(*delivered_key)
                 if not self._key_backlog:
                     return
                 event = self._key_backlog.popleft()
@@ -91,7 +106,7 @@ class InOrderKeys:
 
                 if not self.call_later(deliver):  # type: ignore[attr-defined]
                     return  # the app is closing
-                path = await delivered
+                delivered_key = await delivered
         finally:
             self._key_task = None
             if self._key_backlog:  # stopped early (closing, an error): do not lose keys
@@ -99,26 +114,41 @@ class InOrderKeys:
                 for event in pending:
                     self.post_message(event)  # type: ignore[attr-defined]
 
-    async def _key_settled(self, path: list[MessagePump]) -> None:
-        for node in path:
+    async def _key_settled(self, path: list[MessagePump], workers_before: set) -> None:
+        for node in path:  # the key itself, up to the bindings (run by the app)
             await self._drained(node)
-        for _round in range(4):
+        waited = 0.0
+        while True:
+            await self._quiet()
+            # the work the key started (a list being read, a form being saved): its result
+            # decides where the next key goes (a list's cursor, the field at fault)
+            screen = self.screen  # type: ignore[attr-defined]
+            started = [w for w in self.workers  # type: ignore[attr-defined]
+                       if w not in workers_before and not w.is_finished
+                       and isinstance(w.node, Screen)
+                       and w.group not in self.KEYS_DO_NOT_WAIT_FOR]
+            if not started or waited >= WORKER_LIMIT:
+                return
+            while (waited < WORKER_LIMIT and self.screen is screen  # type: ignore[attr-defined]
+                   and not all(w.is_finished for w in started)):
+                await asyncio.sleep(WORKER_POLL)
+                waited += WORKER_POLL
+
+    async def _quiet(self) -> None:
+        """Wait until the screen on top is mounted and neither it, its widgets nor the app
+        has a message waiting."""
+        for _round in range(ROUNDS):
             try:
                 screen = self.screen  # type: ignore[attr-defined]
-            except Exception:
-                return
-            if not screen._is_mounted:
-                try:
+                if not screen._is_mounted:
                     await asyncio.wait_for(screen._mounted_event.wait(), LIMIT)
-                except asyncio.TimeoutError:
-                    pass
-            await self._drained(screen)
-            await self._drained(self)  # type: ignore[arg-type]
-            try:
-                if self.screen is screen and screen._is_mounted:  # type: ignore[attr-defined]
-                    return
-            except Exception:
+                nodes = [self, *screen.walk_children(with_self=True)]
+            except Exception:  # no screen (closing), or a screen that never mounted
                 return
+            waiting = [node for node in nodes if node.message_queue_size]
+            if not waiting:
+                return
+            await asyncio.gather(*(self._drained(node) for node in waiting))
 
     @staticmethod
     async def _drained(node: MessagePump) -> None:
