@@ -14,3 +14,16 @@ class SisoError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def collect(*checks) -> list[tuple[str | None, str]]:
+    """Run every check (a callable that raises SisoError when it refuses) and return the
+    ``(field, message)`` of each refusal, in order: a form reports all its problems at once
+    instead of one per save."""
+    errors: list[tuple[str | None, str]] = []
+    for check in checks:
+        try:
+            check()
+        except SisoError as err:
+            errors.append((err.field, err.message))
+    return errors

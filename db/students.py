@@ -7,7 +7,7 @@ from datetime import date
 
 from . import audit, codes, kinds, text
 from .dates import fmt_date, parse_date
-from .errors import SisoError
+from .errors import SisoError, collect
 from .events import record_event
 from .models import Event, SchoolClass, SchoolYear, Student
 
@@ -42,6 +42,12 @@ def check_name(full: str) -> tuple[str, str, str]:
     if len(full) > 100:
         raise SisoError("Họ tên dài quá 100 ký tự.", "ho_ten")
     return family, middle, given
+
+
+def field_errors(data: dict, *, year: SchoolYear | None = None) -> list[tuple[str | None, str]]:
+    """Every field's problem at once, in the order of ``data`` (``check_fields`` stops at
+    the first)."""
+    return collect(*(lambda key=key: check_fields({key: data[key]}, year=year) for key in data))
 
 
 def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:

@@ -25,7 +25,7 @@ from db.errors import SisoError
 from db.models import SchoolYear, Student, database
 
 from tui.i18n import N_, _
-from tui.screens.base import FormModal
+from tui.screens.base import FormFields, FormModal
 
 # SisoError.field -> the form field that shows it
 FIELD_ALIASES = {
@@ -54,10 +54,14 @@ def close_thread_connection() -> None:
             database.close()
 
 
-class EventForm(FormModal[int | None]):
+class EventForm(FormFields, FormModal[int | None]):
     """Record an event of ``kind`` (db.kinds name or CLI spelling) for ``student_id`` in
     ``year_id``. For a transfer in, ``student_id`` may be None: the form then asks for the new
     student's name, date of birth and gender."""
+
+    ERROR_PREFIX = "err-"
+    FORM_ERROR = "err-chung"
+    ERROR_CLASS = "error"
 
     DEFAULT_CSS = """
     EventForm { align: center middle; }
@@ -222,26 +226,25 @@ class EventForm(FormModal[int | None]):
         self.focus_next()
 
     def submit(self) -> None:
-        self._clear_errors()
-        self._save(self.collect())
+        from db import movements
 
-    def _clear_errors(self) -> None:
-        for w in self.query(".error"):
-            w.update("")
-            w.remove_class("shown")
+        self.clear_errors()
+        values = self.collect()
+        fields = {k: v for k, v in values.items() if k != "day"}
+        errors = movements.form_errors(self.kind, self.student_id, values["day"], **fields)
+        if errors:  # all of them at once, the cursor on the first
+            self.busy = False
+            self.show_errors([(FIELD_ALIASES.get(field or "", field), message)
+                              for field, message in errors])
+            return
+        self._save(values)
 
     def show_error(self, message: str, field: str | None) -> None:
         self.busy = False
-        target = FIELD_ALIASES.get(field or "", field or "")
-        found = self.query(f"#err-{target}") if target else None
-        box = found.first() if found else self.query_one("#err-chung", Static)
-        box.update(message)
-        box.add_class("shown")  # (":empty" would hide it for good: a Static has no children)
-        box.scroll_visible()
-        if found:
-            widget = self.query(f"#{target}")
-            if widget:
-                widget.first().focus()
+        self.show_errors([(FIELD_ALIASES.get(field or "", field), message)])
+
+    def action_cancel(self) -> None:
+        self.discard(None)
 
     def _saved(self, event_id: int) -> None:
         self.event_id = event_id
