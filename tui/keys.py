@@ -41,7 +41,7 @@ from textual.screen import Screen
 
 LIMIT = 5.0  # seconds a key waits at most for one node (a handler that blocks)
 POLL = 0.1  # how often a wait checks whether the node has closed
-ROUNDS = 50  # rounds of waiting for the messages a key set off
+QUIET_LIMIT = 0.5  # seconds the next key waits at most for the messages a key set off
 WORKER_LIMIT = 10.0  # seconds the next key waits at most for the work a key started
 WORKER_POLL = 0.01
 
@@ -102,11 +102,15 @@ class InOrderKeys:
                         delivered.set_result(await self._deliver_key(event))
                     except BaseException as err:
                         delivered.set_exception(err)
-                        raise
+                        raise  # the app's own error handling, as for any key
 
                 if not self.call_later(deliver):  # type: ignore[attr-defined]
                     return  # the app is closing
-                delivered_key = await delivered
+                if not await self._wait(delivered, self, None):  # type: ignore[arg-type]
+                    return
+                delivered_key = delivered.result()
+        except Exception as err:  # never leave the keys stuck: the rest go as they come
+            self.log.error("keys in typed order:", err)  # type: ignore[attr-defined]
         finally:
             self._key_task = None
             if self._key_backlog:  # stopped early (closing, an error): do not lose keys
@@ -136,22 +140,28 @@ class InOrderKeys:
 
     async def _quiet(self) -> None:
         """Wait until the screen on top is mounted and neither it, its widgets nor the app
-        has a message waiting."""
-        for _round in range(ROUNDS):
+        has a message waiting (at most ``QUIET_LIMIT`` seconds: an animation never stops
+        sending messages)."""
+        loop = asyncio.get_running_loop()
+        end = None
+        while True:
             try:
                 screen = self.screen  # type: ignore[attr-defined]
-                if not screen._is_mounted:
+                if not screen._is_mounted:  # a screen the key opened: it is being built
                     await asyncio.wait_for(screen._mounted_event.wait(), LIMIT)
+                    end = None
                 nodes = [self, *screen.walk_children(with_self=True)]
             except Exception:  # no screen (closing), or a screen that never mounted
                 return
             waiting = [node for node in nodes if node.message_queue_size]
-            if not waiting:
+            if end is None:
+                end = loop.time() + QUIET_LIMIT
+            if not waiting or loop.time() >= end:
                 return
             await asyncio.gather(*(self._drained(node) for node in waiting))
 
-    @staticmethod
-    async def _drained(node: MessagePump) -> None:
+    @classmethod
+    async def _drained(cls, node: MessagePump) -> None:
         """Wait until ``node`` has handled every message queued to it so far."""
         done = asyncio.get_running_loop().create_future()
 
@@ -159,13 +169,18 @@ class InOrderKeys:
             if not done.done():
                 done.set_result(None)
 
-        if not node.call_later(mark):
-            return
+        if node.call_later(mark):
+            await cls._wait(done, node, LIMIT)
+
+    @staticmethod
+    async def _wait(future: asyncio.Future, node: MessagePump, limit: float | None) -> bool:
+        """Wait for ``future``; False when ``node`` closes or ``limit`` seconds pass first."""
         waited = 0.0
-        while not done.done() and waited < LIMIT:
+        while not future.done():
+            if node._closing or node._closed or (limit is not None and waited >= limit):
+                return False
             try:
-                await asyncio.wait_for(asyncio.shield(done), POLL)
+                await asyncio.wait_for(asyncio.shield(future), POLL)
             except asyncio.TimeoutError:
                 waited += POLL
-                if node._closing or node._closed:
-                    return
+        return True
