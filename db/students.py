@@ -25,6 +25,8 @@ def parse_gender(value) -> bool:
         return True
     if v in ("nam", "m", "male", "0", "trai", "con trai"):
         return False
+    if not v:
+        raise SisoError("Thiếu giới tính: cần «nam» hoặc «nữ».", "gioi_tinh")
     raise SisoError(f"Giới tính «{value}» không hợp lệ: cần «nam» hoặc «nữ».", "gioi_tinh")
 
 

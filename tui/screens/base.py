@@ -146,12 +146,16 @@ class FormFields:
         for label, messages in lines.items():
             label.update("\n".join(messages))
             label.add_class("shown")
-            label.scroll_visible(animate=False)
         keys = {key for key, _message in errors if key}
         first = next((w for w in self._fields() if self._key_of(w) in keys and not w.disabled),
                      None)
-        if first is not None:
+        if first is not None:  # (focus scrolls to the field; its message is just below)
             self.focus_field(first)
+            label = self._error_line(self._key_of(first))
+        else:
+            label = next(iter(lines), None)
+        if label is not None:
+            self.call_after_refresh(label.scroll_visible, animate=False)  # type: ignore[attr-defined]
 
     @staticmethod
     def focus_field(widget) -> None:
@@ -227,10 +231,11 @@ class SisoModal(ModalScreen[T]):
         return self.app  # type: ignore[return-value]
 
 
-class FormModal(SisoModal[T]):
+class FormModal(FormFields, SisoModal[T]):
     """A modal form: Ctrl+S (``action_submit``) or the button ``ok`` / ``ghi`` calls ``submit()``
     once at a time — ``busy`` stays set until the form calls ``failed()`` or is dismissed;
-    Esc (``action_cancel``) or the other button closes it with None."""
+    Esc (``action_cancel``) or the other button closes it with None (asking first when
+    something was typed). Messages and focus after a refusal: :class:`FormFields`."""
 
     busy = False
 
@@ -241,7 +246,7 @@ class FormModal(SisoModal[T]):
             self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.discard(None)
 
     def action_submit(self) -> None:
         if self.busy:

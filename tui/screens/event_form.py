@@ -25,7 +25,7 @@ from db.errors import SisoError
 from db.models import SchoolYear, Student, database
 
 from tui.i18n import N_, _
-from tui.screens.base import FormFields, FormModal
+from tui.screens.base import FormModal
 
 # SisoError.field -> the form field that shows it
 FIELD_ALIASES = {
@@ -54,7 +54,7 @@ def close_thread_connection() -> None:
             database.close()
 
 
-class EventForm(FormFields, FormModal[int | None]):
+class EventForm(FormModal[int | None]):
     """Record an event of ``kind`` (db.kinds name or CLI spelling) for ``student_id`` in
     ``year_id``. For a transfer in, ``student_id`` may be None: the form then asks for the new
     student's name, date of birth and gender."""
@@ -242,9 +242,6 @@ class EventForm(FormFields, FormModal[int | None]):
     def show_error(self, message: str, field: str | None) -> None:
         self.busy = False
         self.show_errors([(FIELD_ALIASES.get(field or "", field), message)])
-
-    def action_cancel(self) -> None:
-        self.discard(None)
 
     def _saved(self, event_id: int) -> None:
         self.event_id = event_id
