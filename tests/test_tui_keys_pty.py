@@ -4,6 +4,7 @@ Unikey), then what was saved is read back from the database."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -15,8 +16,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bench"))
-from pty_probe import PtyApp  # noqa: E402
+
+
+def _pty_probe():
+    """bench/pty_probe.py: how the project drives the program through a pseudo-terminal."""
+    spec = importlib.util.spec_from_file_location("pty_probe", ROOT / "bench" / "pty_probe.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminal")
 
@@ -49,7 +57,7 @@ class Terminal:
                "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_CACHE_HOME": str(tmp_path / "cache"),
                "PYTHONPATH": str(ROOT)}
         self.db_path = db_path
-        self.app = PtyApp([*siso_command(), "--db", str(db_path), "--lang", "vi"], env=env)
+        self.app = _pty_probe().PtyApp([*siso_command(), "--db", str(db_path), "--lang", "vi"], env=env)
 
     def __enter__(self) -> "Terminal":
         self.app.start()
