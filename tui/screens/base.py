@@ -154,6 +154,11 @@ class FormFields:
             label = self._error_line(self._key_of(first))
         else:
             label = next(iter(lines), None)
+            if self.focused is None:  # type: ignore[attr-defined]
+                # (e.g. it was on a part hidden while saving): keys must not be lost
+                fields = [w for w in self._fields() if not w.disabled]
+                if fields:
+                    self.focus_field(fields[0])
         if label is not None:
             self.call_after_refresh(label.scroll_visible, animate=False)  # type: ignore[attr-defined]
 
