@@ -30,6 +30,11 @@ Hooks for new screens (events, reports, import …):
   Movements: ``record_event(student_id, kind=None, klass_id=None)`` (F7 on a roster, the
   student and the search screens: a chooser, then the event form; no student = a new
   student transferring in) and ``void_events_of(student_id)``.
+* Keys take effect in typed order however fast they come (``tui.keys.InOrderKeys``): a key
+  is delivered once the previous one has settled, including the database work a screen
+  started for it; work that runs in the background goes in ``KEYS_DO_NOT_WAIT_FOR``.
+* Forms mix in ``tui.screens.base.FormFields`` (``FormModal`` does): every refusal at once,
+  the cursor on the first wrong field, messages cleared on change, Esc asks when filled in.
 * Modals return typed results: ``tui.screens.confirm.ConfirmScreen`` (typed confirmation),
   ``StudentForm`` (the student id or None), ``YearScreen`` (a year id or None).
 """
