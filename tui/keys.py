@@ -18,12 +18,12 @@ settled before it delivers the next one:
    the screen under a form it closed) is mounted, and no widget of it nor the app has a
    message waiting (a list that closes tells its Select, which gives itself the focus back
    through a callback queued on the app);
-3. the workers the key started on a screen have finished (a list being read, a form being
-   saved: the cursor's row and the field at fault decide where the next key goes), unless
-   the screen changes meanwhile (a worker may wait for an answer), at most
-   ``WORKER_LIMIT`` seconds. Not waited for: the groups in ``KEYS_DO_NOT_WAIT_FOR``
-   (background work of the app) and the workers of widgets (a directory tree's loader runs
-   as long as the tree).
+3. the workers the key started on the screen it went to, or on the screen now on top, have
+   finished (a list being read, a form being saved: the cursor's row and the field at fault
+   decide where the next key goes), unless the screen changes meanwhile (a worker may wait
+   for an answer), at most ``WORKER_LIMIT`` seconds. Not waited for: the screens underneath
+   (they reload after a write), the groups in ``KEYS_DO_NOT_WAIT_FOR`` (background work of
+   the app) and the workers of widgets (a directory tree's loader runs as long as the tree).
 
 The first key of a burst is delivered at once, so a key typed alone is not delayed. Pastes
 (bracketed paste) wait their turn the same way. A node that closes meanwhile no longer holds
@@ -67,11 +67,6 @@ class InOrderKeys:
             self._key_task = asyncio.create_task(self._settle_keys(delivered))
             return
         await super().on_event(event)  # type: ignore[misc]
-
-    @property
-    def keys_pending(self) -> int:
-        """Keys received and not yet delivered (0 once the app has caught up)."""
-        return len(self._key_backlog or ()) + (self._key_task is not None)
 
     async def _deliver_key(self, event: events.Event) -> tuple[list[MessagePump], set]:
         """Hand ``event`` over as Textual does (priority bindings, then the focused widget or
@@ -126,11 +121,16 @@ class InOrderKeys:
             await self._quiet()
             # the work the key started (a list being read, a form being saved): its result
             # decides where the next key goes (a list's cursor, the field at fault)
-            screen = self.screen  # type: ignore[attr-defined]
+            try:
+                screen = self.screen  # type: ignore[attr-defined]
+            except Exception:
+                return
+            # (the screens in sight: the one the key went to, the one on top now — not the
+            # screens underneath that reload after a write)
+            screens = {screen, *(node for node in path if isinstance(node, Screen))}
             started = [w for w in self.workers  # type: ignore[attr-defined]
                        if w not in workers_before and not w.is_finished
-                       and isinstance(w.node, Screen)
-                       and w.group not in self.KEYS_DO_NOT_WAIT_FOR]
+                       and w.node in screens and w.group not in self.KEYS_DO_NOT_WAIT_FOR]
             if not started or waited >= WORKER_LIMIT:
                 return
             while (waited < WORKER_LIMIT and self.screen is screen  # type: ignore[attr-defined]
