@@ -83,6 +83,25 @@ async def test_welcome_shows_every_error_and_the_cursor_goes_to_the_first(db):
     assert SchoolYear.get().name == "2024-2025"
 
 
+async def test_welcome_refused_while_saving_puts_the_cursor_back_on_the_field(db):
+    """Refused by the service (the form was hidden while it saved): the next keys go to the
+    field at fault, not to a button where they were lost."""
+    app = make_app(db=db.database, lang="vi", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        screen = app.screen
+        screen.query_one("#w-ten_truong", Input).value = "THCS Kim Đồng"
+        start = screen.query_one("#w-start", Input)
+        start.value = "05/09/2023"  # a real date, but not in 2024-2025
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: message(screen, "#e-start"))
+        await until(pilot, lambda: app.focused is start)
+        assert selected(start) == "05/09/2023"
+        await pilot.press(*"05/09/2024", "ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
+    assert SchoolYear.get().start == date(2024, 9, 5)
+
+
 async def test_a_corrected_date_replaces_the_wrong_one(school):
     """The database refuses the date (outside the year): the cursor goes back to it with
     the date selected, so the corrected one is not appended to it."""
