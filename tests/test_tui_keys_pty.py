@@ -34,6 +34,7 @@ TODAY = "2024-11-20"  # SISO_TODAY of the program under test
 TAB, BACKTAB, ENTER, DOWN = "\t", "\x1b[Z", "\r", "\x1b[B"
 BACKSPACE, CTRL_S, CTRL_L = "\x7f", "\x13", "\x0c"
 F2, F7 = "\x1bOQ", "\x1b[18~"
+PASTE = "\x1b[200~{}\x1b[201~"  # bracketed paste
 
 ANSI = re.compile(rb"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])")
 
@@ -195,3 +196,13 @@ def test_class_form_takes_a_burst(school_db, tmp_path):
         term.type(CTRL_L + "7A1" + TAB + "7" + TAB + "Nguyễn Thị Lan" + CTRL_S)
         row = term.wait_row("SELECT name, grade, homeroom FROM school_class WHERE name = '7A1'")
     assert row == ("7A1", 7, "Nguyễn Thị Lan")
+
+
+def test_pasted_text_waits_its_turn(school_db, tmp_path):
+    """A paste (bracketed, as terminals send it) after a Tab lands in the next field."""
+    with Terminal(school_db, tmp_path) as term:
+        term.wait_for("6A2")
+        term.type(CTRL_L + PASTE.format("8A2") + TAB + "8" + TAB + PASTE.format("Đinh Văn Hùng")
+                  + CTRL_S)
+        row = term.wait_row("SELECT name, grade, homeroom FROM school_class WHERE grade = 8")
+    assert row == ("8A2", 8, "Đinh Văn Hùng")
