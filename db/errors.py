@@ -32,3 +32,16 @@ def parse_id(value, what: str, field: str | None = None, hint: str = "") -> int:
     if not 1 <= number <= MAX_ID:
         raise SisoError(f"Không có {what} số {raw}{hint}.", field)
     return number
+
+
+def collect(*checks) -> list[tuple[str | None, str]]:
+    """Run every check (a callable that raises SisoError when it refuses) and return the
+    ``(field, message)`` of each refusal, in order: a form reports all its problems at once
+    instead of one per save."""
+    errors: list[tuple[str | None, str]] = []
+    for check in checks:
+        try:
+            check()
+        except SisoError as err:
+            errors.append((err.field, err.message))
+    return errors

@@ -14,7 +14,7 @@ from peewee import JOIN
 
 from . import audit, clock, codes, kinds, text
 from .dates import fmt_date, parse_date
-from .errors import SisoError, parse_id
+from .errors import SisoError, collect, parse_id
 from .events import (had_dropout_before, last_exit_before, rebuild_spans, record_event, replay, status_on,
                      year_events)
 from .models import Event, SchoolClass, SchoolYear, Student
@@ -185,6 +185,54 @@ def _record(st: Student, year: SchoolYear, kind: str, day, klass: SchoolClass | 
     return ev
 
 
+# ---- what each kind needs (the services and form_errors both ask) --------------------------
+
+def _need_class(kind: str, klass) -> None:
+    if klass in (None, ""):
+        raise SisoError("Chuyển lớp cần chọn lớp đến." if kind == kinds.CLASS_CHANGE
+                        else "Chuyển đến cần chọn lớp.", "lop")
+
+
+def _need_school(kind: str, school, vocational: bool = False) -> None:
+    if not _opt(school) and not vocational:
+        raise SisoError("Chuyển đi cần tên trường chuyển đến (hoặc đánh dấu học nghề)."
+                        if kind == kinds.TRANSFER_OUT
+                        else "Chuyển đến cần tên trường chuyển đi (trường cũ của học sinh).",
+                        "truong")
+
+
+def _need_decrease_reason(kind: str, reason, note) -> None:
+    if kind == kinds.OTHER_DECREASE and not _opt(reason) and not _opt(note):
+        raise SisoError("Giảm khác cần ghi lý do.", "ly_do")
+
+
+def form_errors(kind: str, student, day, **fields) -> list[tuple[str | None, str]]:
+    """Every problem of an event form's own fields at once (the date, a new student's
+    details, the class, school or reason the kind needs), in the form's order. ``record``
+    checks them again, and the event against the student's history."""
+    from .students import field_errors
+
+    kind = kinds.FROM_CLI.get(kind, kind)
+    errors: list[tuple[str | None, str]] = []
+    if kind == kinds.TRANSFER_IN and student is None:
+        data = fields.get("data") or {}
+        errors += field_errors({k: data.get(k, "") for k in ("name", "dob", "gender")})
+        errors += field_errors({k: v for k, v in data.items()
+                                if k not in ("name", "dob", "gender")})
+    checks = [lambda: parse_date(day, "ngày")]
+    if kind in (kinds.TRANSFER_IN, kinds.CLASS_CHANGE):
+        checks.append(lambda: _need_class(kind, fields.get("klass")))
+    if kind == kinds.DROPOUT:
+        checks.append(lambda: check_reason(fields.get("reason")))
+    if kind in (kinds.DEATH, kinds.OTHER_DECREASE):
+        checks.append(lambda: _need_decrease_reason(kind, fields.get("reason"), fields.get("note")))
+    if kind in (kinds.TRANSFER_IN, kinds.TRANSFER_OUT):
+        checks.append(lambda: _need_school(kind, fields.get("school"),
+                                           bool(fields.get("vocational"))))
+        checks.append(lambda: check_scope(fields.get("scope"), required=kind == kinds.TRANSFER_OUT))
+    return errors + collect(*checks)
+
+
 # ---- the services ----------------------------------------------------------------------------
 
 def record_transfer_in(year, day, klass, *, student=None, data: dict | None = None,
@@ -195,11 +243,9 @@ def record_transfer_in(year, day, klass, *, student=None, data: dict | None = No
     ``future``: the user confirmed a date after today (refused otherwise, as every service here)."""
     year = _year(year)
     klass = _klass(klass, year)
-    if klass is None:
-        raise SisoError("Chuyển đến cần chọn lớp.", "lop")
+    _need_class(kinds.TRANSFER_IN, klass)
     school = _opt(school)
-    if not school:
-        raise SisoError("Chuyển đến cần tên trường chuyển đi (trường cũ của học sinh).", "truong")
+    _need_school(kinds.TRANSFER_IN, school)
     fields = dict(school=school, province=_opt(province), district=_opt(district),
                   scope=check_scope(scope), doc_no=_opt(doc_no), note=_opt(note))
     if student is not None:
@@ -229,8 +275,7 @@ def record_transfer_out(student, year, day, *, school: str | None = None,
                         note: str | None = None, future: bool = False) -> Event:
     year = _year(year)
     school = _opt(school)
-    if not school and not vocational:
-        raise SisoError("Chuyển đi cần tên trường chuyển đến (hoặc đánh dấu học nghề).", "truong")
+    _need_school(kinds.TRANSFER_OUT, school, vocational)
     return _record(_student(student), year, kinds.TRANSFER_OUT, day, None, school=school,
                    province=_opt(province), district=_opt(district),
                    scope=check_scope(scope, required=True), vocational=bool(vocational),
@@ -256,8 +301,7 @@ def record_class_change(student, year, day, klass, *, doc_no: str | None = None,
                         note: str | None = None, future: bool = False) -> Event:
     year = _year(year)
     k = _klass(klass, year)
-    if k is None:
-        raise SisoError("Chuyển lớp cần chọn lớp đến.", "lop")
+    _need_class(kinds.CLASS_CHANGE, k)
     return _record(_student(student), year, kinds.CLASS_CHANGE, day, k,
                    doc_no=_opt(doc_no), note=_opt(note), future=future)
 
@@ -269,8 +313,7 @@ def record_decrease(student, year, day, kind: str = kinds.DEATH, *, reason: str 
     if kind not in (kinds.DEATH, kinds.OTHER_DECREASE):
         raise SisoError("Giảm cần là «Chết / mất» hoặc «Giảm khác».", "loai")
     year = _year(year)
-    if kind == kinds.OTHER_DECREASE and not _opt(reason) and not _opt(note):
-        raise SisoError("Giảm khác cần ghi lý do.", "ly_do")
+    _need_decrease_reason(kind, reason, note)
     return _record(_student(student), year, kind, day, None, reason=_opt(reason),
                    doc_no=_opt(doc_no), note=_opt(note), future=future)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 
 from . import audit, clock, text
 from .dates import fmt_date, parse_date
-from .errors import SisoError
+from .errors import SisoError, collect
 from .models import SchoolClass, SchoolYear, Setting
 
 # key -> (Vietnamese label, default)
@@ -98,6 +99,11 @@ def _check_setting(key: str, value: str) -> str:
     return value
 
 
+def settings_errors(values: dict[str, str]) -> list[tuple[str | None, str]]:
+    """Every refused setting at once (``set_settings`` stops at the first)."""
+    return collect(*(partial(_check_setting, k, v) for k, v in values.items()))
+
+
 def set_settings(values: dict[str, str]) -> dict[str, str]:
     """Save several settings in one transaction; nothing is written if one is invalid."""
     clean = {k: _check_setting(k, v) for k, v in values.items()}
@@ -136,6 +142,19 @@ def set_setting(key: str, value: str) -> str:
     return set_settings({key: value})[key]
 
 
+def setup_errors(settings: dict[str, str], year_name: str, start, end,
+                 ref=None) -> list[tuple[str | None, str]]:
+    """Every problem of the first-run form at once, each field checked on its own
+    (``setup_school`` checks everything again, and how the dates fit together)."""
+    settings = {"ten_truong": "", **settings}
+    checks = [partial(_check_setting, k, v) for k, v in settings.items()]
+    checks.append(partial(_check_year_name, year_name))
+    for key, value in (("start", start), ("end", end), ("ref", ref)):
+        if key != "ref" or value not in (None, ""):
+            checks.append(partial(parse_date, value, _YEAR_DATES[key]))
+    return collect(*checks)
+
+
 def setup_school(settings: dict[str, str], year_name: str, start, end, ref=None,
                  hk2=None) -> "SchoolYear":
     """First run: the school's details and its first school year, in one transaction
@@ -152,6 +171,9 @@ def setup_school(settings: dict[str, str], year_name: str, start, end, ref=None,
 
 _YEAR_NAME = re.compile(r"^(\d{4})\s*-\s*(\d{4})$")
 FIRST_YEARS = (1900, 2999)  # the first calendar year of a school year
+# the name a year's date goes by in messages
+_YEAR_DATES = {"start": "ngày bắt đầu", "end": "ngày kết thúc", "ref": "ngày chốt sĩ số đầu năm",
+               "hk2": "ngày bắt đầu học kỳ II"}
 
 
 def _check_year_name(name: str) -> tuple[str, int]:
@@ -168,10 +190,10 @@ def _check_year_name(name: str) -> tuple[str, int]:
 
 def add_year(name: str, start, end, ref=None, hk2=None) -> SchoolYear:
     name, first = _check_year_name(name)
-    start = parse_date(start, "ngày bắt đầu")
-    end = parse_date(end, "ngày kết thúc")
-    ref = parse_date(ref, "ngày chốt sĩ số đầu năm") if ref not in (None, "") else start
-    hk2 = parse_date(hk2, "ngày bắt đầu học kỳ II") if hk2 not in (None, "") else date(first + 1, 1, 15)
+    start = parse_date(start, _YEAR_DATES["start"])
+    end = parse_date(end, _YEAR_DATES["end"])
+    ref = parse_date(ref, _YEAR_DATES["ref"]) if ref not in (None, "") else start
+    hk2 = parse_date(hk2, _YEAR_DATES["hk2"]) if hk2 not in (None, "") else date(first + 1, 1, 15)
     if start.year != first:
         raise SisoError(f"Ngày bắt đầu {fmt_date(start)} phải thuộc năm {first} của năm học {name}.", "start")
     if not start < end:
@@ -264,10 +286,22 @@ def check_class_grade(grade) -> int:
     return check_grade(grade, school_level())
 
 
-def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "") -> SchoolClass:
+def check_class_name(name: str) -> str:
+    """A class name as stored (6a1 → 6A1); a Vietnamese error when it cannot be one."""
     name = text.clean(name).upper().replace(" ", "")
     if not _CLASS_NAME.match(name):
         raise SisoError(f"Tên lớp «{name}» không hợp lệ: ví dụ 6A1, 6/2, 9C.", "lop")
+    return name
+
+
+def class_errors(name: str, grade) -> list[tuple[str | None, str]]:
+    """The problems of a new class's name and grade, both at once (``add_class`` checks
+    them again, and that the class fits the grade and the year)."""
+    return collect(partial(check_class_name, name), partial(check_class_grade, grade))
+
+
+def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "") -> SchoolClass:
+    name = check_class_name(name)
     grade = check_class_grade(grade)
     lead = re.match(r"\d+", name)
     if lead and int(lead.group()) != grade:

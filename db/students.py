@@ -10,7 +10,7 @@ from peewee import IntegrityError
 
 from . import audit, clock, codes, kinds, text
 from .dates import fmt_date, parse_date
-from .errors import SisoError
+from .errors import SisoError, collect
 from .events import check_date, record_event
 from .models import Event, SchoolClass, SchoolYear, Student, database
 
@@ -80,6 +80,8 @@ def parse_gender(value) -> bool:
         return True
     if v in ("nam", "m", "male", "0", "trai", "con trai"):
         return False
+    if not v:
+        raise SisoError("Thiếu giới tính: cần «nam» hoặc «nữ».", "gioi_tinh")
     raise SisoError(f"Giới tính «{value}» không hợp lệ: cần «nam» hoặc «nữ».", "gioi_tinh")
 
 
@@ -97,6 +99,12 @@ def check_name(full: str) -> tuple[str, str, str]:
     if len(full) > 100:
         raise SisoError("Họ tên dài quá 100 ký tự.", "ho_ten")
     return family, middle, given
+
+
+def field_errors(data: dict, *, year: SchoolYear | None = None) -> list[tuple[str | None, str]]:
+    """Every field's problem at once, in the order of ``data`` (``check_fields`` stops at
+    the first)."""
+    return collect(*(lambda key=key: check_fields({key: data[key]}, year=year) for key in data))
 
 
 def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:

@@ -12,6 +12,7 @@ from db.models import Event, SchoolYear
 from db.roster import class_counts
 from db.school import add_class
 from db.students import add_student
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.event_form import EventForm
 from tui.screens.movements import MovementsScreen, VoidForm
 from tui.screens.rollover import RolloverScreen
@@ -109,7 +110,9 @@ async def test_refusal_shows_the_message_beside_the_field_and_writes_nothing(sch
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: "ngoài năm học" in str(form.query_one("#err-ngay").render()))
         assert app.screen is form
-        await pilot.press("escape")
+        await pilot.press("escape")  # the form was filled in: Esc asks before closing it
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("c")
         await pilot.pause()
     assert app.results == [None]
     assert Event.select().where(Event.kind == kinds.DROPOUT).count() == 0

@@ -33,6 +33,11 @@ Hooks for new screens (events, reports, import …):
   Movements: ``record_event(student_id, kind=None, klass_id=None)`` (F7 on a roster, the
   student and the search screens: a chooser, then the event form; no student = a new
   student transferring in) and ``void_events_of(student_id)``.
+* Keys take effect in typed order however fast they come (``tui.keys.InOrderKeys``): a key
+  is delivered once the previous one has settled, including the database work a screen
+  started for it; work that runs in the background goes in ``KEYS_DO_NOT_WAIT_FOR``.
+* Forms mix in ``tui.screens.base.FormFields`` (``FormModal`` does): every refusal at once,
+  the cursor on the first wrong field, messages cleared on change, Esc asks when filled in.
 * Modals return typed results: ``tui.screens.confirm.ConfirmScreen`` (typed confirmation),
   ``StudentForm`` (the student id or None), ``YearScreen`` (a year id or None).
 """
@@ -53,6 +58,7 @@ from db.connection import open_database
 from db.errors import SisoError
 from db.models import SchoolYear, database
 from tui.i18n import N_, _, describe, set_language, translate_bindings
+from tui.keys import InOrderKeys
 from tui.screens.overview import OverviewScreen
 
 
@@ -104,7 +110,7 @@ def _styled(factory):
     return make
 
 
-class SisoApp(App[int]):
+class SisoApp(InOrderKeys, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "siso"
     ENABLE_COMMAND_PALETTE = True
@@ -116,6 +122,10 @@ class SisoApp(App[int]):
 
     MODES = {"overview": _styled(OverviewScreen), "search": _styled(SearchScreen)}
     SECTIONS = ("movements", "reports", "dashboard")  # modes added per app (they need the year)
+    # keys typed ahead wait for other work (tui/keys.py), but not for the background preload
+    # nor for the year-end screen's mark loop (it lives as long as the screen and writes the
+    # marks in key order itself)
+    KEYS_DO_NOT_WAIT_FOR = ("preload", "year_end_mark")
 
     BINDINGS = [
         Binding("f1", "show_help", N_("Trợ giúp"), id="help"),

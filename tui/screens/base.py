@@ -59,6 +59,151 @@ def clear_field_errors(screen) -> None:
         label.remove_class("shown")
 
 
+class FormFields:
+    """What every form does with its fields (mixed into a form's screen class, before the
+    Textual class):
+
+    * ``show_errors([(key, message), …])`` shows every message at once, each on the line
+      under its field (``#{ERROR_PREFIX}{key}``; a message naming no field, or a field the
+      form does not show, goes on the form's line ``#{FORM_ERROR}``), and puts the cursor on
+      the first field at fault in the form's order, its text selected so that typing
+      replaces it;
+    * a field's message goes away as soon as the field is changed;
+    * ``discard(result)`` (Esc) closes the form at once when nothing was changed since it
+      opened, and asks first when something was typed.
+
+    A field ``key`` is the widget ``#{FIELD_PREFIX}{key}``."""
+
+    FIELD_PREFIX = ""
+    ERROR_PREFIX = "e-"
+    FORM_ERROR = "e-form"
+    ERROR_CLASS = "field-error"
+
+    _initial_values: dict | None = None
+
+    # ---- the fields ------------------------------------------------------------------------
+
+    def _fields(self) -> list:
+        from textual.widgets import Checkbox, Input, Select
+
+        return [w for w in self.query("Input, Select, Checkbox")  # type: ignore[attr-defined]
+                if isinstance(w, (Input, Select, Checkbox)) and w.id]
+
+    def _key_of(self, widget) -> str | None:
+        wid = widget.id or ""
+        return wid[len(self.FIELD_PREFIX):] if wid.startswith(self.FIELD_PREFIX) else None
+
+    def field_values(self) -> dict:
+        return {w.id: w.value for w in self._fields()}
+
+    def on_mount(self) -> None:  # (Textual calls it after the form's own on_mount)
+        self._initial_values = self.field_values()
+
+    @property
+    def changed(self) -> bool:
+        """Something was typed or chosen since the form opened."""
+        return self._initial_values is not None and self.field_values() != self._initial_values
+
+    # ---- messages --------------------------------------------------------------------------
+
+    def _error_line(self, key: str | None):
+        from textual.widgets import Static
+
+        found = self.query(f"#{self.ERROR_PREFIX}{key}") if key else None  # type: ignore[attr-defined]
+        if not found:
+            found = self.query(f"#{self.FORM_ERROR}")  # type: ignore[attr-defined]
+        return found.first(Static) if found else None
+
+    def clear_errors(self) -> None:
+        from textual.widgets import Static
+
+        for label in self.query(f".{self.ERROR_CLASS}").results(Static):  # type: ignore[attr-defined]
+            if label.has_class("shown"):
+                label.update("")
+                label.remove_class("shown")
+
+    def clear_error(self, key: str) -> None:
+        label = self._error_line(key)
+        if label is not None and label.id != self.FORM_ERROR and label.has_class("shown"):
+            label.update("")
+            label.remove_class("shown")
+
+    def set_error(self, key: str | None, message: str) -> None:
+        """One message under its field (the others stay; the cursor does not move)."""
+        label = self._error_line(key)
+        if label is not None:
+            label.update(message)
+            label.add_class("shown")
+
+    def show_errors(self, errors) -> None:
+        """Every (key, message) at once; the cursor on the first field at fault."""
+        self.clear_errors()
+        lines: dict = {}
+        for key, message in errors:
+            label = self._error_line(key)
+            if label is not None:
+                lines.setdefault(label, []).append(message)
+        for label, messages in lines.items():
+            label.update("\n".join(messages))
+            label.add_class("shown")
+        keys = {key for key, _message in errors if key}
+        first = next((w for w in self._fields() if self._key_of(w) in keys and not w.disabled),
+                     None)
+        if first is not None:  # (focus scrolls to the field; its message is just below)
+            self.focus_field(first)
+            label = self._error_line(self._key_of(first))
+        else:
+            label = next(iter(lines), None)
+            if self.focused is None:  # type: ignore[attr-defined]
+                # (e.g. it was on a part hidden while saving): keys must not be lost
+                fields = [w for w in self._fields() if not w.disabled]
+                if fields:
+                    self.focus_field(fields[0])
+        if label is not None:
+            self.call_after_refresh(label.scroll_visible, animate=False)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def focus_field(widget) -> None:
+        """The cursor on ``widget``, its text selected (typing replaces it)."""
+        from textual.widgets import Input
+
+        widget.focus()
+        if isinstance(widget, Input):
+            widget.select_all()
+
+    def _field_changed(self, widget) -> None:
+        key = self._key_of(widget)
+        if key:
+            self.clear_error(key)
+
+    def on_input_changed(self, event) -> None:
+        self._field_changed(event.input)
+
+    def on_select_changed(self, event) -> None:
+        self._field_changed(event.select)
+
+    def on_checkbox_changed(self, event) -> None:
+        self._field_changed(event.checkbox)
+
+    # ---- closing ---------------------------------------------------------------------------
+
+    def discard(self, result=None) -> None:
+        """Esc: close with ``result``; ask first when something was typed."""
+        if not self.changed:
+            self.dismiss(result)  # type: ignore[attr-defined]
+            return
+        from tui.i18n import _
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(result)  # type: ignore[attr-defined]
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ConfirmScreen(_("Bỏ các thông tin đã nhập trong biểu mẫu này?"),
+                          yes=_("Bỏ (C)"), no=_("Nhập tiếp (N)")), answered)
+
+
 class WorkerErrors:
     """A worker's state messages stop at the screen that ran it (they do not bubble): a
     failed worker of a screen goes to the app's one handler (``SisoApp.worker_failed``: a
@@ -125,10 +270,11 @@ class SisoModal(WorkerErrors, TranslatedBindings, ModalScreen[T]):
         return self.app  # type: ignore[return-value]
 
 
-class FormModal(SisoModal[T]):
+class FormModal(FormFields, SisoModal[T]):
     """A modal form: Ctrl+S (``action_submit``) or the button ``ok`` / ``ghi`` calls ``submit()``
     once at a time — ``busy`` stays set until the form calls ``failed()`` or is dismissed;
-    Esc (``action_cancel``) or the other button closes it with None."""
+    Esc (``action_cancel``) or the other button closes it with None (asking first when
+    something was typed). Messages and focus after a refusal: :class:`FormFields`."""
 
     busy = False
 
@@ -139,7 +285,7 @@ class FormModal(SisoModal[T]):
             self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.discard(None)
 
     def action_submit(self) -> None:
         if self.busy:

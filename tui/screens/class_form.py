@@ -12,13 +12,13 @@ from db import school
 from db.errors import SisoError
 from db.models import SchoolClass
 from tui.i18n import N_, _
-from tui.screens.base import SisoModal, clear_field_errors, db_work, show_field_error
+from tui.screens.base import FormFields, SisoModal, db_work
 
 # SisoError.field of db.school.add_class / update_class -> the input that shows it
 FIELDS = {"lop": "c-name", "khoi": "c-grade", "gvcn": "c-homeroom"}
 
 
-class ClassForm(SisoModal[int | None]):
+class ClassForm(FormFields, SisoModal[int | None]):
     """``ClassForm()`` adds a class to the app's year; ``ClassForm(klass_id)`` edits its GVCN.
     Dismisses with the class id, or None."""
 
@@ -71,12 +71,17 @@ class ClassForm(SisoModal[int | None]):
         self.focus_next()
 
     def show_error(self, field: str | None, message: str) -> None:
-        show_field_error(self, FIELDS.get(field or ""), message)
+        self.show_errors([(FIELDS.get(field or ""), message)])
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        clear_field_errors(self)
+        self.clear_errors()
         values = {key: self.query_one(f"#{key}", Input).value for key in FIELDS.values()}
+        if not self.klass_id:
+            errors = school.class_errors(values["c-name"], values["c-grade"])
+            if errors:  # both at once, the cursor on the first
+                self.show_errors([(FIELDS.get(field or ""), message) for field, message in errors])
+                return
         self.save(values)
 
     @db_work(group="save")
@@ -98,4 +103,4 @@ class ClassForm(SisoModal[int | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.discard(None)

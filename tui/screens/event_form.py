@@ -62,6 +62,10 @@ class EventForm(FormModal[int | None]):
     ``year_id``. For a transfer in, ``student_id`` may be None: the form then asks for the new
     student's name, date of birth and gender."""
 
+    ERROR_PREFIX = "err-"
+    FORM_ERROR = "err-chung"
+    ERROR_CLASS = "error"
+
     DEFAULT_CSS = """
     EventForm { align: center middle; }
     EventForm > Vertical { width: 76; max-height: 90%; height: auto; border: thick $primary;
@@ -226,26 +230,22 @@ class EventForm(FormModal[int | None]):
         self.focus_next()
 
     def submit(self) -> None:
-        self._clear_errors()
-        self._save(self.collect())
+        from db import movements
 
-    def _clear_errors(self) -> None:
-        for w in self.query(".error"):
-            w.update("")
-            w.remove_class("shown")
+        self.clear_errors()
+        values = self.collect()
+        fields = {k: v for k, v in values.items() if k != "day"}
+        errors = movements.form_errors(self.kind, self.student_id, values["day"], **fields)
+        if errors:  # all of them at once, the cursor on the first
+            self.busy = False
+            self.show_errors([(FIELD_ALIASES.get(field or "", field), message)
+                              for field, message in errors])
+            return
+        self._save(values)
 
     def show_error(self, message: str, field: str | None) -> None:
         self.busy = False
-        target = FIELD_ALIASES.get(field or "", field or "")
-        found = self.query(f"#err-{target}") if target else None
-        box = found.first() if found else self.query_one("#err-chung", Static)
-        box.update(message)
-        box.add_class("shown")  # (":empty" would hide it for good: a Static has no children)
-        box.scroll_visible()
-        if found:
-            widget = self.query(f"#{target}")
-            if widget:
-                widget.first().focus()
+        self.show_errors([(FIELD_ALIASES.get(field or "", field), message)])
 
     def _saved(self, event_id: int) -> None:
         self.event_id = event_id

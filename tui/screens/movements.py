@@ -50,6 +50,9 @@ class VoidForm(FormModal[bool | None]):
     VoidForm #buttons { height: auto; align: right middle; margin-top: 1; }
     VoidForm Button { margin-left: 1; }
     """
+    ERROR_PREFIX = "err-"
+    FORM_ERROR = "err"
+    ERROR_CLASS = "error"
     BINDINGS = [
         Binding("ctrl+s", "submit", N_("Hủy sự kiện"), id="void.submit"),
         Binding("escape", "cancel", N_("Thôi"), id="void.cancel"),
@@ -82,12 +85,12 @@ class VoidForm(FormModal[bool | None]):
         self.action_submit()
 
     def submit(self) -> None:
-        self.query_one("#err", Static).update("")
+        self.clear_errors()
         self._void(self.query_one("#ly_do_huy", Input).value)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, field: str | None = None) -> None:
         self.busy = False
-        self.query_one("#err", Static).update(message)
+        self.show_errors([(field, message)])
 
     def _done(self) -> None:
         refresh = getattr(self.app, "data_changed", None)
@@ -102,7 +105,7 @@ class VoidForm(FormModal[bool | None]):
         try:
             void_event(self.event_id, reason)
         except SisoError as err:
-            self.app.call_from_thread(self._failed, err.message)
+            self.app.call_from_thread(self._failed, err.message, err.field)
             return
         finally:
             close_thread_connection()

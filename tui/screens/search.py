@@ -64,6 +64,12 @@ class SearchScreen(ListNavigation, SisoScreen):
         self.watch(search, "value", self.run_search, init=False)
         self.reload()
 
+    def on_screen_resume(self) -> None:
+        """F3 again: the previous search is selected, so that typing starts a new one."""
+        search = self.query_one("#search", Input)
+        if search.value:
+            search.select_all()
+
     def reload(self) -> None:
         year = self.siso.year
         if year is not None:

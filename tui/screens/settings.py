@@ -12,16 +12,17 @@ from textual.widgets import Button, Input, Label, Static
 from db import school
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import SisoModal, clear_field_errors, db_work, show_field_error
+from tui.screens.base import FormFields, SisoModal, db_work
 
 
-class SettingsScreen(SisoModal[bool]):
+class SettingsScreen(FormFields, SisoModal[bool]):
     """Dismisses with True when something was saved."""
 
     DEFAULT_CSS = """
     SettingsScreen #backup-row { margin-top: 0; }
     SettingsScreen #backup-info { padding: 0 1; color: $text-muted; height: auto; }
     """
+    FIELD_PREFIX = "s-"
 
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Lưu"), id="save"),
@@ -53,16 +54,20 @@ class SettingsScreen(SisoModal[bool]):
         self.query_one(Input).focus()
 
     def show_error(self, field: str | None, message: str) -> None:
-        show_field_error(self, field, message)
+        self.show_errors([(field, message)])
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        clear_field_errors(self)
+        self.clear_errors()
         old = school.get_settings()
         values = {key: self.query_one(f"#s-{key}", Input).value for key in school.SETTINGS}
         changed = {k: v for k, v in values.items() if v != old.get(k)}
         if not changed:
             self.dismiss(False)
+            return
+        errors = school.settings_errors(changed)
+        if errors:
+            self.show_errors(errors)
             return
         self.save(changed)
 
@@ -81,7 +86,7 @@ class SettingsScreen(SisoModal[bool]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        self.discard(False)
 
     # ---- backups ----------------------------------------------------------------------
 

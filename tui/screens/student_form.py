@@ -12,9 +12,9 @@ from db import clock, codes, kinds, school, text
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolClass, Student
-from db.students import STUDENT_FIELDS, add_student, check_fields, start_count_warning, update_student
+from db.students import STUDENT_FIELDS, add_student, check_fields, field_errors, start_count_warning, update_student
 from tui.i18n import N_, _
-from tui.screens.base import SisoModal, db_work
+from tui.screens.base import FormFields, SisoModal, db_work
 
 # form field -> label (msgid); the order on screen: the fields every door takes for a new
 # student (db.students.STUDENT_FIELDS)
@@ -41,9 +41,12 @@ def form_field(err_field: str | None) -> str | None:
     return FIELD_ALIASES.get(text.fold(err_field).replace(" ", "_"))
 
 
-class StudentForm(SisoModal[int | None]):
+class StudentForm(FormFields, SisoModal[int | None]):
     """``StudentForm(klass_id=…)`` adds a student to the app's year; ``StudentForm(student_id=…)``
     edits one. Dismisses with the student's id, or None when cancelled."""
+
+    FIELD_PREFIX = "f-"
+    FORM_ERROR = "form-error"
 
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Lưu"), id="save"),
@@ -137,28 +140,9 @@ class StudentForm(SisoModal[int | None]):
         return {key: self.value(key) for key, _label in TEXT_FIELDS}
 
     def show_error(self, key: str | None, message: str) -> None:
-        """The message beside the field (or under the form when no field is named)."""
-        target = self.query(f"#e-{key}") if key else None
-        if target:
-            label = target.first(Static)
-            label.update(message)
-            label.add_class("shown")
-            self.query_one(f"#f-{key}").scroll_visible(animate=False)
-            self.call_after_refresh(label.scroll_visible, animate=False)
-        else:
-            box = self.query_one("#form-error", Static)
-            box.update(message)
-            box.add_class("shown")
-
-    def clear_error(self, key: str) -> None:
-        for label in self.query(f"#e-{key}").results(Static):
-            label.update("")
-            label.remove_class("shown")
-
-    def clear_errors(self) -> None:
-        for label in self.query(".field-error").results(Static):
-            label.update("")
-            label.remove_class("shown")
+        """The message beside the field (or under the form when no field is named), the
+        cursor on that field."""
+        self.show_errors([(key, message)])
 
     @property
     def errors(self) -> dict[str, str]:
@@ -176,7 +160,7 @@ class StudentForm(SisoModal[int | None]):
         try:
             check_fields({key: event.value}, year=self.siso.year)
         except SisoError as err:
-            self.show_error(form_field(err.field) or key, err.message)
+            self.set_error(form_field(err.field) or key, err.message)
         else:
             self.clear_error(key)
 
@@ -188,18 +172,20 @@ class StudentForm(SisoModal[int | None]):
         data = self.data()
         if self.adding:  # empty fields take the service's defaults
             data = {k: v for k, v in data.items() if v.strip()}
-        try:  # the fields first (no database needed), then the class
-            check_fields(data, year=self.siso.year)
-        except SisoError as err:
-            self.show_error(form_field(err.field), err.message)
+        # every field at once (no database needed; name, date of birth and gender even
+        # empty), and the class
+        shown = {**{k: self.value(k) for k in ("name", "dob", "gender")}, **data}
+        errors = [(form_field(field) or field, message)
+                  for field, message in field_errors(shown, year=self.siso.year)]
+        if self.adding and not self.value("klass"):
+            errors.append(("klass", _("Chọn lớp cho học sinh.")))
+        if errors:
+            self.show_errors(errors)
             return
         if not self.adding:
             self.save(data)
             return
         klass_id = self.value("klass")
-        if not klass_id:
-            self.show_error("klass", _("Chọn lớp cho học sinh."))
-            return
         entry = dict(klass_id=klass_id, entry=self.value("entry"),
                      day=self.value("day").strip() or None, from_school=self.value("from_school"))
         try:  # a date that changes the start-of-year count already taken: ask first
@@ -252,4 +238,4 @@ class StudentForm(SisoModal[int | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.discard(None)

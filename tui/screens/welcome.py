@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Sele
 from db import school, text
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen, clear_field_errors, db_work, show_field_error
+from tui.screens.base import FormFields, SisoScreen, db_work
 
 SCHOOL_FIELDS = [
     ("ten_truong", N_("Tên trường")),
@@ -46,8 +46,10 @@ def default_year(today: date) -> tuple[str, str, str, str]:
     return (f"{first}-{first + 1}", f"05/09/{first}", f"31/05/{first + 1}", f"30/09/{first}")
 
 
-class WelcomeScreen(SisoScreen):
+class WelcomeScreen(FormFields, SisoScreen):
     """Shown instead of the overview while the database has no school year."""
+
+    FIELD_PREFIX = "w-"
 
     BINDINGS = [
         Binding("ctrl+s", "create", N_("Tạo trường"), id="create"),
@@ -89,14 +91,15 @@ class WelcomeScreen(SisoScreen):
         widget = self.query_one(f"#w-{key}")
         return str(widget.value) if not isinstance(widget, Select) else str(widget.value)
 
-    def show_error(self, field: str | None, message: str) -> None:
+    @staticmethod
+    def field_key(field: str | None) -> str:
+        """The form field a SisoError names (``ngày bắt đầu`` → ``start``)."""
         key = text.fold(field or "").replace(" ", "_")
-        key = ALIASES.get(key, key)
-        show_field_error(self, key, message)
-        self.set_busy(False)
+        return ALIASES.get(key, key)
 
-    def clear_errors(self) -> None:
-        clear_field_errors(self)
+    def show_error(self, field: str | None, message: str) -> None:
+        self.set_busy(False)
+        self.show_errors([(self.field_key(field), message)])
 
     def work_failed(self, error: BaseException) -> None:
         self.set_busy(False)  # the app says what went wrong; the form is back
@@ -110,6 +113,11 @@ class WelcomeScreen(SisoScreen):
         self.clear_errors()
         settings = {key: self.value(key) for key, _label in SCHOOL_FIELDS}
         year = {key: self.value(key) for key, _label in YEAR_FIELDS}
+        errors = school.setup_errors(settings, year["nam_hoc"], year["start"], year["end"],
+                                     ref=year["ref"])
+        if errors:  # all of them at once, the cursor on the first
+            self.show_errors([(self.field_key(field), message) for field, message in errors])
+            return
         self.set_busy(True)
         self.create(settings, year)
 
