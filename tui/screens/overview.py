@@ -39,7 +39,7 @@ class OverviewScreen(SisoScreen):
         yield Header()
         yield Static(id="overview-info", classes="info")
         yield VirtualList([
-            Column(_("Lớp"), 10),
+            Column(_("Lớp"), 12),  # «Toàn trường» / «Whole school» in full
             Column(_("GVCN"), 12, flex=True, drop=1),
             Column(_("Đầu năm"), 8, align="right"),
             Column(_("Hiện có"), 8, align="right"),
