@@ -278,3 +278,35 @@ def test_a_v1_database_gains_cases_visits_and_keeps_every_event(tmp_path):
         assert Visit.get_by_id(v.id).number == 1
     finally:
         close_database()
+
+
+# ---- the demo school -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("today, n", [(date(2026, 11, 22), 600), (date(2027, 7, 20), 200),
+                                      (date(2026, 9, 8), 60)])
+def test_the_demo_has_cases_and_visits_and_its_dropouts_keep_the_rule(db, today, n):
+    from collections import Counter
+
+    from db.demo import build_demo
+
+    year = build_demo(n, seed=1, today=today)
+    drops = list(Event.select().where((Event.kind == "dropout") & Event.voided_at.is_null()))
+    for ev in drops:  # each dropout: 3 visits that year on or before it, and its case closed
+        assert risk.visit_count(ev.student_id, year.id, ev.date) >= 3, ev.student_id
+        case = RiskCase.get(RiskCase.student == ev.student_id)
+        assert (case.closed, case.result) == (ev.date, "dropped")
+    for v in Visit.select():
+        assert v.date <= today
+        first = Event.select().where(Event.student == v.student_id).order_by(Event.date).first()
+        assert v.date >= first.date
+        earlier = Visit.select().where((Visit.student == v.student_id) & (Visit.date <= v.date)).count()
+        assert v.number <= earlier
+    results = Counter(c.result for c in RiskCase.select())
+    if n >= 200:
+        assert results["dropped"] >= 1 and results["returned"] >= 1 and results[None] >= 1
+        per_case = Counter(v.case_id for v in Visit.select() if v.case.result != "dropped")
+        assert set(per_case.values()) <= {1, 2, 3} and len(set(per_case.values())) >= 2
+        assert Visit.select().where(Visit.result == "returned").count() >= 1
+    form = reports.report_bo_hoc(year, min(today, year.end), year.start)
+    assert all(s["so_lan_van_dong"] >= 3 and s["ghi_chu"] == ""
+               for g in form["khoi"] for s in g["hoc_sinh"])
