@@ -333,6 +333,7 @@ def dropout_visits(st: Student, year: SchoolYear, day: date, without_visits) -> 
         return reason
     raise SisoError(f"Chưa ghi được «Bỏ học» ngày {fmt_date(day)} của học sinh {_who(st)}: mới có "
                     f"{n} lần vận động được ghi trong năm học {year.name} (đến ngày đó); cần ít nhất "
-                    f"{MIN_VISITS} lần, mỗi lần có biên bản. Hãy ghi các lần vận động, hoặc ghi rõ lý "
-                    "do bỏ học khi chưa đủ 3 lần vận động (dòng lệnh: --without-visits «lý do»).",
+                    f"{MIN_VISITS} lần, mỗi lần có biên bản. Hãy ghi các lần vận động, hoặc ghi rõ vì "
+                    "sao ghi bỏ học khi chưa đủ 3 lần vào ô «Chưa đủ 3 lần vận động» (dòng lệnh: "
+                    "--without-visits «lý do»).",
                     "khong_van_dong")
