@@ -342,6 +342,7 @@ def void_event(event_id: int, reason: str) -> Event:
         ev.voided_by = audit.current_user()
         ev.void_reason = reason
         ev.save()
+        risk.reopen_on_void(st, ev)  # the case a dropout / transfer-out / death closed
         for y in years:
             evs = year_events(st.id, y.id)
             if y.id != this_year.id and not evs:

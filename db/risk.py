@@ -161,6 +161,20 @@ def close_on_event(st: Student, kind: str, day: date) -> RiskCase | None:
     return case
 
 
+def reopen_on_void(st: Student, ev: Event) -> RiskCase | None:
+    """Inside the caller's transaction: voiding the dropout, transfer-out or death that
+    closed a case opens it again (when the student has no other open case)."""
+    result = _CLOSED_BY.get(ev.kind)
+    if result is None or open_case_of(st) is not None:
+        return None
+    case = (RiskCase.select().where((RiskCase.student == st.id) & (RiskCase.closed == ev.date)
+                                    & (RiskCase.result == result))
+            .order_by(RiskCase.id.desc()).first())
+    if case is not None:
+        RiskCase.update(closed=None, result=None).where(RiskCase.id == case.id).execute()
+    return case
+
+
 def _class_names(student_ids, day: date | None = None) -> dict[int, str]:
     """The class each student was last in (on or before ``day``), by student id."""
     if not student_ids:

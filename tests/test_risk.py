@@ -310,3 +310,13 @@ def test_the_demo_has_cases_and_visits_and_its_dropouts_keep_the_rule(db, today,
     form = reports.report_bo_hoc(year, min(today, year.end), year.start)
     assert all(s["so_lan_van_dong"] >= 3 and s["ghi_chu"] == ""
                for g in form["khoi"] for s in g["hoc_sinh"])
+
+
+def test_voiding_the_dropout_that_closed_a_case_opens_it_again(school):
+    year, a, s1, s2 = school
+    risk.open_case(s2, ["02"], day="01/10/2024")
+    ev = movements.record_dropout(s2, year, "05/11/2024", "02", without_visits="gia đình đi xa")
+    assert risk.open_case_of(s2) is None
+    movements.void_event(ev.id, "ghi nhầm học sinh")
+    case = risk.open_case_of(s2)
+    assert case is not None and (case.closed, case.result) == (None, None)
