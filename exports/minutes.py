@@ -61,7 +61,7 @@ def _lines(form: dict, settings: dict) -> dict:
         "signers": [("ĐẠI DIỆN GIA ĐÌNH", "(Cha, mẹ, người giám hộ hoặc hàng xóm)",
                      form["nguoi_ky"]),
                     ("GIÁO VIÊN CHỦ NHIỆM", "(Ký, ghi rõ họ tên)", _homeroom(form)),
-                    ("ĐẠI DIỆN NHÀ TRƯỜNG", "(Ký, ghi rõ họ tên, đóng dấu)",
+                    ("ĐẠI DIỆN NHÀ TRƯỜNG", "(Ký tên, đóng dấu)",
                      settings.get("hieu_truong") or "")],
     }
 
@@ -128,8 +128,17 @@ def minutes_docx(form: dict, settings: dict) -> bytes:
         for text, bold, italic in lines:
             para(text, bold=bold, italic=italic, align="center", container=cell)
 
+    def widths(table, mm):
+        table.autofit = False
+        for column, w in zip(table.columns, mm):
+            column.width = Mm(w)
+        for row in table.rows:
+            for cell, w in zip(row.cells, mm):
+                cell.width = Mm(w)
+
     head = doc.add_table(rows=1, cols=2)
     head.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths(head, (62, 103))  # the motto on one line (165 mm between the margins)
     cell_lines(head.cell(0, 0), [(p["body"], False, False), (p["school"], True, False)])
     cell_lines(head.cell(0, 1), [("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", True, False),
                                  ("Độc lập - Tự do - Hạnh phúc", True, False)])
@@ -153,11 +162,13 @@ def minutes_docx(form: dict, settings: dict) -> bytes:
          italic=True, align="justify")
     par = para(p["footer"], italic=True)
     par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    sign = doc.add_table(rows=1, cols=3)
+    sign = doc.add_table(rows=2, cols=3)  # titles, then the names on one line under the space
     sign.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths(sign, (55, 55, 55))
     for i, (title, hint, name) in enumerate(p["signers"]):
-        cell_lines(sign.cell(0, i), [(title, True, False), (hint, False, True), ("", False, False),
-                                     ("", False, False), ("", False, False), (name, True, False)])
+        cell_lines(sign.cell(0, i), [(title, True, False), (hint, False, True)])
+        cell_lines(sign.cell(1, i), [("", False, False), ("", False, False), ("", False, False),
+                                     (name, True, False)])
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
