@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import chunked
 
+from .demo_visits import add_cases_and_visits
 from . import audit, clock, kinds, text
 from .errors import SisoError
 from .events import semester_of
@@ -389,6 +390,8 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
         event_ids = _insert_events(event_rows)
         spans = _spans(plans, student_ids, klass_id, event_ids, year.id)
         _bulk_insert(Span, spans)
+        info.update(zip(("risk_cases", "visits"), add_cases_and_visits(
+            plans, student_ids, teachers, year, today, seed, SETTINGS["hieu_truong"])))
         Target.insert_many([{"year": year.id, "level": "THCS", "grade": None, "name": n, "value": v}
                             for n, v in TARGETS.items()]).execute()
         Meta.put(DEMO_KEY, json.dumps({"seed": seed, "students": students,

@@ -152,6 +152,8 @@ class Event(BaseModel):
     voided_at = DateTimeField(null=True)
     voided_by = CharField(null=True, max_length=100)
     void_reason = TextField(null=True)
+    # a dropout recorded with fewer than 3 home visits: the written reason (F2's note)
+    without_visits = TextField(null=True)
 
     class Meta:
         indexes = ((("student", "date"), False), (("year", "kind", "date"), False))
@@ -200,4 +202,53 @@ class Audit(BaseModel):
     detail = TextField(default="")  # JSON: what changed, before → after
 
 
-MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Student, Event, Span, Target, Audit]
+# ---- keeping every student in school: at-risk cases and home visits (db.risk) ----------------
+
+class RiskCase(BaseModel):
+    """A student at risk of dropping out (nguy cơ bỏ học): at most one open (``closed`` NULL)
+    per student. ``causes``: dropout reason codes, comma-separated (``01,03``)."""
+
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    causes = CharField(default="", max_length=200)
+    sponsor = CharField(default="", max_length=100)  # the staff member who sponsors the student
+    opened = DateField()
+    closed = DateField(null=True)
+    result = CharField(null=True, max_length=20)  # returned | dropped | transferred (| died)
+    recorded_by = CharField(max_length=100)
+    recorded_at = DateTimeField(default=datetime.now)
+
+    class Meta:
+        table_name = "risk_case"
+        indexes = ((("student", "closed"), False),)
+
+
+class Visit(BaseModel):
+    """A home visit (vận động) and its signed minutes (F9). ``number`` («lần thứ N») is fixed
+    when recorded; a visit recorded in error is voided, never deleted. ``visitors``: JSON list
+    of ``{"ho_ten", "vai_tro"}``."""
+
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    case = ForeignKeyField(RiskCase, null=True, on_delete="RESTRICT")
+    date = DateField()
+    number = IntegerField()
+    place = CharField(default="", max_length=200)
+    visitors = TextField(default="[]")
+    met = TextField(default="")
+    found = TextField(default="")
+    commitment = TextField(default="")
+    result = CharField(max_length=20)  # returned | promised | refused | nobody
+    signed_by = CharField(default="", max_length=200)
+    recorded_by = CharField(max_length=100)
+    recorded_at = DateTimeField(default=datetime.now)
+    voided_at = DateTimeField(null=True)
+    voided_by = CharField(null=True, max_length=100)
+    void_reason = TextField(null=True)
+
+    class Meta:
+        indexes = ((("student", "year", "date"), False),)
+
+
+MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Student, Event, Span, Target, Audit,
+          RiskCase, Visit]

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from peewee import JOIN
 
-from . import audit, clock, codes, kinds, text
+from . import audit, clock, codes, kinds, risk, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect, parse_id
 from .events import (had_dropout_before, last_exit_before, rebuild_spans, record_event, replay, status_on,
@@ -168,10 +168,13 @@ def _record(st: Student, year: SchoolYear, kind: str, day, klass: SchoolClass | 
     check_date(year, day, st, kind)
     clock.refuse_future(day, f"«{kinds.LABELS[kind]}»", future)
     _prechecks(st, year, kind, day)
+    if kind == kinds.DROPOUT:  # the dropout rule: 3 home visits, or a written reason (db.risk)
+        fields["without_visits"] = risk.dropout_visits(st, year, day, fields.get("without_visits"))
     fields = {k: v for k, v in fields.items() if v not in (None, "")}
     with audit.write(f"event.{kind}", f"student:{st.code}") as info:
         try:
             ev = record_event(st, year, kind, day, klass=klass, **fields)
+            risk.close_on_event(st, kind, day)  # a dropout, transfer-out or death closes the case
         except SisoError as err:
             later = [e for e in year_events(st.id, year.id) if e.date > day]
             if later:
@@ -283,10 +286,14 @@ def record_transfer_out(student, year, day, *, school: str | None = None,
 
 
 def record_dropout(student, year, day, reason, *, doc_no: str | None = None,
-                   note: str | None = None, future: bool = False) -> Event:
+                   note: str | None = None, future: bool = False,
+                   without_visits: str | None = None) -> Event:
+    """``without_visits``: the written reason for a dropout with fewer than 3 home visits
+    (``db.risk.dropout_visits``; refused without it)."""
     year = _year(year)
     return _record(_student(student), year, kinds.DROPOUT, day, None, reason=check_reason(reason),
-                   doc_no=_opt(doc_no), note=_opt(note), future=future)
+                   doc_no=_opt(doc_no), note=_opt(note), future=future,
+                   without_visits=_opt(without_visits))
 
 
 def record_return(student, year, day, klass=None, *, doc_no: str | None = None,
@@ -321,8 +328,8 @@ def record_decrease(student, year, day, kind: str = kinds.DEATH, *, reason: str 
 def record(kind: str, student, year, day, *, future: bool = False, **fields) -> Event:
     """Dispatch to the service of ``kind`` (used by the event form and the CLI).
 
-    ``fields``: klass, school, province, district, scope, reason, vocational, doc_no, note
-    (and ``data`` for a new student transferring in). Fields a kind does not use are ignored.
+    ``fields``: klass, school, province, district, scope, reason, vocational, doc_no, note,
+    without_visits (and ``data`` for a new student transferring in). Fields a kind does not use are ignored.
     ``future``: the user confirmed a date after today (else ``clock.FutureDate`` is raised).
     """
     kind = kinds.FROM_CLI.get(kind, kind)
@@ -342,7 +349,8 @@ def record(kind: str, student, year, day, *, future: bool = False, **fields) -> 
                                    scope=fields.get("scope"), vocational=bool(fields.get("vocational")),
                                    **common)
     if kind == kinds.DROPOUT:
-        return record_dropout(student, year, day, fields.get("reason"), **common)
+        return record_dropout(student, year, day, fields.get("reason"),
+                              without_visits=fields.get("without_visits"), **common)
     if kind == kinds.RETURN:
         return record_return(student, year, day, fields.get("klass"), **common)
     if kind == kinds.CLASS_CHANGE:
@@ -377,6 +385,7 @@ def void_event(event_id: int, reason: str) -> Event:
         ev.voided_by = audit.current_user()
         ev.void_reason = reason
         ev.save()
+        risk.reopen_on_void(st, ev)  # the case a dropout / transfer-out / death closed
         for y in years:
             evs = year_events(st.id, y.id)
             if y.id != this_year.id and not evs:

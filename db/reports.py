@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from peewee import Case, fn
 
-from . import codes, kinds, text
+from . import codes, kinds, risk, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import Event, SchoolClass, SchoolYear, Span, Student
@@ -379,23 +379,27 @@ def report_bo_hoc(year: SchoolYear, as_of, start=None) -> dict:
     """F2 ``bo-hoc``: dropouts dated in the period, grouped by grade, and counts per reason.
 
     ``ket_qua`` is «Đã ra lớp» when a later «Đi học lại» (any school year) is dated on or
-    before ``as_of``. ``so_lan_van_dong`` counts recorded home visits; the program does not
-    keep visit minutes yet (F9), so it is ``None``.
+    before ``as_of``. ``so_lan_van_dong`` counts the student's non-voided home visits of the
+    year up to ``as_of`` (0 when none); ``ghi_chu`` is the written reason of a dropout
+    recorded without 3 visits (``db.risk``).
     """
     start, as_of = resolve_period(year, as_of, start)
     Ret = Event.alias("ret")
     returned = (Ret.select(fn.COUNT(Ret.id))
                 .where((Ret.student == Event.student) & (Ret.kind == kinds.RETURN)
                        & Ret.voided_at.is_null() & (Ret.date > Event.date) & (Ret.date <= as_of)))
-    q = _event_list(year, kinds.DROPOUT, start, as_of).select_extend(returned.alias("returned"))
+    q = (_event_list(year, kinds.DROPOUT, start, as_of)
+         .select_extend(returned.alias("returned"), Event.without_visits))
     rows = sorted(q.tuples(), key=_list_order)
+    visits = risk.visit_counts(year.id, {r[10] for r in rows}, as_of)
     groups: dict[int, list] = {}
     for r in rows:
         item = {"stt": 0, **_student_cells(r), "dan_toc": codes.ethnic_name(r[17]), "lop": r[20],
                 "thon": r[18] or "", "giam_ho": r[19] or "", "ngay_bo_hoc": r[1].isoformat(),
                 "thoi_diem": SEMESTER_SHORT.get(r[2] or "", r[2] or ""),
                 "ly_do_ma": r[3] or "", "ly_do": reason_text(r[3]),
-                "so_lan_van_dong": None, "ket_qua": "Đã ra lớp" if r[23] else "Chưa ra lớp"}
+                "so_lan_van_dong": visits.get(r[10], 0),
+                "ket_qua": "Đã ra lớp" if r[23] else "Chưa ra lớp", "ghi_chu": r[24] or ""}
         groups.setdefault(r[21], []).append(item)
     khoi = []
     stt = 0

@@ -231,7 +231,7 @@ def _bo_hoc_tables(form: dict, tr=same) -> list[Table]:
         Col("Thôn/làng", kind="text", width=12), Col("Cha/mẹ/người giám hộ", kind="text", width=18),
         Col("Ngày bỏ học", kind="date", width=11), Col("Thời điểm", kind="text", width=8),
         Col("Lý do (mã và tên)", kind="text", width=24), Col("Số lần vận động", kind="int", width=8),
-        Col("Kết quả", kind="text", width=11)]
+        Col("Kết quả", kind="text", width=11), Col("Ghi chú", kind="text", width=20)]
     t = Table("Bo hoc", tr(FORMS["bo-hoc"]), cols, lines=[_year_line(form, tr), _period_line(form, tr)],
               numbered=True)
     for g in form["khoi"]:
@@ -239,7 +239,8 @@ def _bo_hoc_tables(form: dict, tr=same) -> list[Table]:
         for s in g["hoc_sinh"]:
             t.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["dan_toc"], s["lop"],
                    s["thon"], s["giam_ho"], _d(s["ngay_bo_hoc"]), tr(s["thoi_diem"]),
-                   reason_text(s["ly_do_ma"], tr), s["so_lan_van_dong"], tr(s["ket_qua"])])
+                   reason_text(s["ly_do_ma"], tr), s["so_lan_van_dong"], tr(s["ket_qua"]),
+                   s.get("ghi_chu", "")])
         t.add(["", _count_line("Cộng khối {grade}: {n} học sinh", g["so_luong"], tr, grade=g["khoi"])]
               + [""] * (len(cols) - 2), "sub")
     t.add(["", _count_line("Tổng cộng: {n} học sinh", form["tong"], tr)] + [""] * (len(cols) - 2), "total")
@@ -251,7 +252,9 @@ def _bo_hoc_tables(form: dict, tr=same) -> list[Table]:
     summary.add(["", tr("Tổng cộng"), sum(r["so_luong"] for r in form["theo_ly_do"])], "total")
     t.below = [summary]
     t.footnotes = ["Thời điểm: HK I, HK II hoặc Hè, theo ngày bỏ học.",
-                   "Kết quả «Đã ra lớp»: học sinh có «Đi học lại» sau ngày bỏ học, đến ngày báo cáo."]
+                   "Kết quả «Đã ra lớp»: học sinh có «Đi học lại» sau ngày bỏ học, đến ngày báo cáo.",
+                   "Số lần vận động: số buổi vận động (có biên bản) trong năm học, đến ngày báo cáo; "
+                   "Ghi chú: lý do ghi bỏ học khi chưa đủ 3 lần vận động."]
     return [t]
 
 

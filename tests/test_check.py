@@ -77,7 +77,7 @@ def test_voided_events_count_nowhere(demo):
     klass = SchoolClass.get(SchoolClass.name == "6A1")
     from db.movements import record_dropout
 
-    ev = record_dropout(st, demo, date(2026, 11, 2), "02")
+    ev = record_dropout(st, demo, date(2026, 11, 2), "02", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     assert check_database() == []
     void_event(ev.id, "Ghi nhầm")
     assert check_database() == []

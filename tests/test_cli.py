@@ -98,7 +98,7 @@ def test_student_show_lists_events_and_marks_voided_ones(school):
     year = school_db.get_year("2024-2025")
     from db.students import get_student
 
-    ev = movements.record_dropout(get_student(code), year, "10/10/2024", "01")
+    ev = movements.record_dropout(get_student(code), year, "10/10/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     movements.void_event(ev.id, "Ghi nhầm học sinh")
     rc, out, _ = school("student", "show", code)
     assert rc == 0

@@ -44,7 +44,7 @@ def dump(path, skip=(Batch, Audit)):
 
 def test_add_prints_only_the_new_id_and_list_shows_it(cli):
     rc, out, err = cli("event", "add", "--student", "HS1", "--kind", "dropout", "--date", "10/10/2024",
-                       "--reason", "01", "--doc", "12/BB", "--note", "gia đình khó khăn")
+                       "--reason", "01", "--without-visits", "gia đình đi làm ăn xa, chưa gặp được", "--doc", "12/BB", "--note", "gia đình khó khăn")
     assert (rc, err) == (0, "")
     eid = int(out.strip())
     rc, out, _ = cli("event", "add", "--student", "HS2", "--kind", "class-change", "--date",
@@ -79,7 +79,7 @@ def test_errors_are_one_vietnamese_line_and_write_nothing(cli):
         (("event", "add", "--student", "HS1", "--kind", "class-change", "--date", "10/10/2024",
           "--class", "9A1"), "cùng khối"),
         (("event", "add", "--student", "HS1", "--kind", "dropout", "--date", "10/13/2024",
-          "--reason", "1"), "không có trên lịch"),
+          "--reason", "1", "--without-visits", "gia đình đi làm ăn xa, chưa gặp được"), "không có trên lịch"),
         (("event", "void", "999", "--reason", "x"), "Không có sự kiện"),
         (("year", "outcome", "--student", "HS1", "--result", "completed", "--year", "2024-2025"), "khối cuối cấp (khối 9"),
         (("year", "undo-rollover", "2024-2025"), "không có đợt chuyển năm"),
@@ -92,7 +92,7 @@ def test_errors_are_one_vietnamese_line_and_write_nothing(cli):
 
 def test_void_then_list(cli):
     _, out, _ = cli("event", "add", "--student", "HS1", "--kind", "dropout", "--date", "10/10/2024",
-                    "--reason", "02")
+                    "--reason", "02", "--without-visits", "gia đình đi làm ăn xa, chưa gặp được")
     eid = int(out)
     _, out, _ = cli("event", "add", "--student", "HS1", "--kind", "return", "--date", "10/12/2024")
     back = int(out)

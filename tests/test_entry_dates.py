@@ -87,7 +87,7 @@ def school(year):
 
 
 @pytest.mark.parametrize("kind, fields", [
-    ("dropout", {"reason": "01"}),
+    ("dropout", {"reason": "01", "without_visits": "gia đình đi làm ăn xa, chưa gặp được"}),
     ("transfer-out", {"school": "THCS Kim Đồng", "scope": "01"}),
     ("class-change", {"klass": "6A2"}),
     ("death", {}),
@@ -110,7 +110,7 @@ def test_an_event_after_today_is_refused_unless_confirmed(school, kind, fields):
 
 def test_returns_and_transfers_in_after_today_need_confirming_too(school):
     year, a, b, s1, s2 = school
-    movements.record_dropout(s1, year, "01/11/2024", "01")
+    movements.record_dropout(s1, year, "01/11/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     with pytest.raises(FutureDate):
         movements.record_return(s1, year, "25/11/2024")
     movements.record_return(s1, year, "25/11/2024", future=True)
@@ -128,7 +128,7 @@ def test_returns_and_transfers_in_after_today_need_confirming_too(school):
 def test_a_date_outside_the_year_says_so_before_it_says_future(school):
     year, a, b, s1, s2 = school
     with pytest.raises(SisoError) as exc:
-        movements.record_dropout(s1, year, "01/10/2025", "01")
+        movements.record_dropout(s1, year, "01/10/2025", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     assert not isinstance(exc.value, FutureDate) and "ngoài năm học" in exc.value.message
 
 
@@ -185,13 +185,13 @@ def test_cli_event_add_refuses_a_future_date_without_future(cli_school):
     clock.set_today(date(2024, 11, 20))
     n = Event.select().count()
     rc, out, err = cli("event", "add", "--student", "HS1", "--kind", "dropout",
-                       "--date", "03/12/2024", "--reason", "01")
+                       "--date", "03/12/2024", "--reason", "01", "--without-visits", "gia đình đi làm ăn xa, chưa gặp được")
     assert (rc, out) == (2, "")
     assert err == ("Lỗi: Ngày 03/12/2024 sau hôm nay (20/11/2024): «Bỏ học» chỉ ghi khi đã xảy "
                    "ra. Nếu đúng là ngày đó, ghi lại với --future.\n")
     assert Event.select().count() == n
     rc, out, err = cli("event", "add", "--student", "HS1", "--kind", "dropout",
-                       "--date", "03/12/2024", "--reason", "01", "--future")
+                       "--date", "03/12/2024", "--reason", "01", "--without-visits", "gia đình đi làm ăn xa, chưa gặp được", "--future")
     assert rc == 0, err
     assert Event.get_by_id(int(out)).date == date(2024, 12, 3)
 

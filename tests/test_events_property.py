@@ -43,7 +43,7 @@ def apply(op, year, classes, students, s, day, p):
     """Record one operation through the services (raises SisoError when refused)."""
     stu = students[s]
     if op == "dropout":
-        return movements.record_dropout(stu, year, day, f"{p + 1:02d}")
+        return movements.record_dropout(stu, year, day, f"{p + 1:02d}", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     if op == "return":
         return movements.record_return(stu, year, day)
     if op == "transfer_out":

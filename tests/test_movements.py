@@ -51,7 +51,7 @@ def test_each_kind_is_recorded_with_its_fields(school):
     back = movements.record_transfer_in(year, "01/03/2025", b, student=s2, school="THCS Lê Lợi",
                                         scope="01")
     assert (back.kind, back.klass_id, back.scope) == (kinds.TRANSFER_IN, b.id, "01")
-    d = movements.record_dropout(s1, year, "10/06/2025", "3")
+    d = movements.record_dropout(s1, year, "10/06/2025", "3", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     assert (d.reason, d.semester) == ("03", "HE")  # after 31/05: summer
     r = movements.record_return(s1, year, "20/06/2025")
     assert r.klass_id == a.id  # back to the old class
@@ -76,9 +76,9 @@ def test_each_kind_is_recorded_with_its_fields(school):
 
 def test_validation_rules_refuse_with_a_message_and_write_nothing(school):
     year, a, b, c, s1, s2 = school
-    movements.record_dropout(s2, year, "10/10/2024", "01")
+    movements.record_dropout(s2, year, "10/10/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     # not enrolled on that date
-    refused(lambda: movements.record_dropout(s2, year, "11/10/2024", "01"), "không đang học", "Bỏ học")
+    refused(lambda: movements.record_dropout(s2, year, "11/10/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được"), "không đang học", "Bỏ học")
     refused(lambda: movements.record_transfer_out(s2, year, "11/10/2024", school="X", scope="01"),
             "không đang học")
     refused(lambda: movements.record_class_change(s2, year, "11/10/2024", b), "không đang học")
@@ -90,11 +90,11 @@ def test_validation_rules_refuse_with_a_message_and_write_nothing(school):
     movements.record_transfer_out(s1, year, "12/10/2024", school="THCS Y", scope="03")
     refused(lambda: movements.record_return(s1, year, "13/10/2024"), "chỉ ghi cho học sinh đã bỏ học")
     # dates inside the school year and not before the admission
-    refused(lambda: movements.record_dropout(s2, year, "01/09/2024", "01"), "ngoài năm học 2024-2025")
-    refused(lambda: movements.record_dropout(s2, year, "05/09/2025", "01"), "ngoài năm học")
-    refused(lambda: movements.record_dropout(s1, year, "07/09/2024", "01"), "trước ngày học sinh",
+    refused(lambda: movements.record_dropout(s2, year, "01/09/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được"), "ngoài năm học 2024-2025")
+    refused(lambda: movements.record_dropout(s2, year, "05/09/2025", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được"), "ngoài năm học")
+    refused(lambda: movements.record_dropout(s1, year, "07/09/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được"), "trước ngày học sinh",
             "10/09/2024")
-    refused(lambda: movements.record_dropout(s1, year, "31/02/2025", "01"), "không có trên lịch")
+    refused(lambda: movements.record_dropout(s1, year, "31/02/2025", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được"), "không có trên lịch")
     # class change only inside the grade and the year
     y2 = add_year("2025-2026", "05/09/2025", "31/05/2026")
     other_year = add_class("6A1", 6, y2)
@@ -104,24 +104,24 @@ def test_validation_rules_refuse_with_a_message_and_write_nothing(school):
             "không thuộc năm học 2024-2025")
     refused(lambda: movements.record_class_change(s2, year, "02/11/2024", a), "đã ở lớp này")
     # a dropout needs a reason from the national list
-    refused(lambda: movements.record_dropout(s2, year, "02/11/2024", ""), "cần có lý do")
-    refused(lambda: movements.record_dropout(s2, year, "02/11/2024", "99"), "không có trong danh mục")
+    refused(lambda: movements.record_dropout(s2, year, "02/11/2024", "", without_visits="gia đình đi làm ăn xa, chưa gặp được"), "cần có lý do")
+    refused(lambda: movements.record_dropout(s2, year, "02/11/2024", "99", without_visits="gia đình đi làm ăn xa, chưa gặp được"), "không có trong danh mục")
     # no two contradicting events on one date
-    refused(lambda: movements.record_dropout(s2, year, "01/11/2024", "01"), "cùng ngày", "Đi học lại")
+    refused(lambda: movements.record_dropout(s2, year, "01/11/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được"), "cùng ngày", "Đi học lại")
     # a transfer names the school and the scope
     refused(lambda: movements.record_transfer_out(s2, year, "02/11/2024", scope="01"), "tên trường")
     refused(lambda: movements.record_transfer_out(s2, year, "02/11/2024", school="X"), "phạm vi")
     refused(lambda: movements.record_transfer_out(s2, year, "02/11/2024", school="X", scope="xa"),
             "không hợp lệ")
     # an event earlier than later ones it would break
-    refused(lambda: movements.record_dropout(s2, year, "05/10/2024", "01"), "sẽ không còn đúng",
+    refused(lambda: movements.record_dropout(s2, year, "05/10/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được"), "sẽ không còn đúng",
             "«Bỏ học» ngày 10/10/2024")
     refused(lambda: movements.record_decrease(s2, year, "02/11/2024", kinds.OTHER_DECREASE), "lý do")
 
 
 def test_void_keeps_the_event_counts_it_nowhere_and_refuses_when_others_depend(school):
     year, a, b, c, s1, s2 = school
-    drop = movements.record_dropout(s1, year, "10/10/2024", "01")
+    drop = movements.record_dropout(s1, year, "10/10/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     back = movements.record_return(s1, year, "03/12/2024")
     err = refused(lambda: movements.void_event(drop.id, "ghi nhầm"), "Không hủy được",
                   f"«Đi học lại» ngày 03/12/2024 (số {back.id})")
@@ -152,14 +152,14 @@ def test_void_is_refused_when_a_later_year_depends_on_it(school):
     year, a, b, c, s1, s2 = school
     y2 = add_year("2025-2026", "05/09/2025", "31/05/2026")
     k2 = add_class("7A1", 7, y2)
-    drop = movements.record_dropout(s1, year, "10/03/2025", "02")
+    drop = movements.record_dropout(s1, year, "10/03/2025", "02", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     back = movements.record_return(s1, y2, "15/09/2025", k2)
     refused(lambda: movements.void_event(drop.id, "nhầm"), f"(số {back.id})", "dựa trên")
 
 
 def test_list_events_filters_by_period_kind_and_class(school):
     year, a, b, c, s1, s2 = school
-    d = movements.record_dropout(s1, year, "10/10/2024", "01")
+    d = movements.record_dropout(s1, year, "10/10/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     cc = movements.record_class_change(s2, year, "11/11/2024", b)
     assert [r.id for r in movements.list_events(year)] == [d.id, cc.id]
     assert [r.id for r in movements.list_events(year, start="01/11/2024")] == [cc.id]

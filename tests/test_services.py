@@ -177,7 +177,7 @@ def test_roster_as_of_a_date_and_class_counts(year, classes):
     b = student(year, classes["6A1"], name="Lê Thị Hoa", gender="nữ")
     c = student(year, classes["6A2"], name="Nguyễn Văn An")
     record_class_change(b, year, "15/10/2024", classes["6A2"])
-    record_dropout(c, year, "20/11/2024", "03")
+    record_dropout(c, year, "20/11/2024", "03", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     assert Event.select().count() == 5
 
     on = date(2024, 12, 1)

@@ -18,6 +18,8 @@ from tui.screens.movements import MovementsScreen, VoidForm
 from tui.screens.rollover import RolloverScreen
 from tui.screens.year_end import YearEndScreen
 
+from home_visits import THREE, visits
+
 
 class Host(App):
     def __init__(self):
@@ -52,6 +54,7 @@ async def _wait(pilot, cond, tries=100):
 async def test_dropout_in_a_handful_of_keystrokes(school):
     year, a, b, s1, s2 = school
     app = Host()
+    visits(s1, *THREE)  # the dropout rule: 3 home visits before the dropout
     async with app.run_test(size=(100, 40)) as pilot:
         app.push_screen(EventForm(s1.id, "dropout", year.id), app.results.append)
         await pilot.pause()
@@ -80,6 +83,7 @@ async def test_a_date_after_today_is_recorded_only_when_confirmed(school):
         form = app.screen
         form.query_one("#ngay", Input).value = "03/12/2024"
         form.query_one("#ly_do", Select).value = "01"
+        form.query_one("#khong_van_dong", Input).value = "gia đình đi làm ăn xa"  # no visits
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert "Ngày 03/12/2024 sau hôm nay (20/11/2024)" in app.screen.question
@@ -141,7 +145,7 @@ async def test_transfer_in_of_a_new_student_from_the_form(school):
 
 async def test_movements_screen_lists_filters_and_voids(school):
     year, a, b, s1, s2 = school
-    drop = movements.record_dropout(s1, year, "10/10/2024", "01")
+    drop = movements.record_dropout(s1, year, "10/10/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     movements.record_class_change(s2, year, "11/10/2024", b)
     app = Host()
     async with app.run_test(size=(140, 40)) as pilot:
@@ -165,7 +169,7 @@ async def test_movements_screen_lists_filters_and_voids(school):
 async def test_movements_home_and_end_go_to_the_first_and_last_event(school):
     """README: Home/End go to the first/last row (a DataTable's own Home/End scroll sideways)."""
     year, a, b, s1, s2 = school
-    movements.record_dropout(s1, year, "10/10/2024", "01")
+    movements.record_dropout(s1, year, "10/10/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     movements.record_class_change(s2, year, "11/10/2024", b)
     movements.record_return(s1, year, "12/10/2024")
     app = Host()

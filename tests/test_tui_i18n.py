@@ -369,7 +369,7 @@ async def test_dropout_reasons_in_english_on_the_event_form_and_the_register(yea
     clock.set_today(date(2024, 11, 20))
     student = add_student({"name": "Nguyễn Văn An", "dob": "01/01/2013", "gender": "nam"},
                           year, klass, day=year.start)
-    movements.record_dropout(student, year, "10/10/2024", "02")
+    movements.record_dropout(student, year, "10/10/2024", "02", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     i18n.set_language("en")
 
     app = App()

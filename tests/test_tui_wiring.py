@@ -27,6 +27,8 @@ from tui.screens.student import StudentScreen
 from tui.screens.year_end import YearEndScreen
 from tui.widgets.vlist import VirtualList
 
+from home_visits import THREE, visits
+
 TODAY = date(2024, 11, 20)
 
 
@@ -77,6 +79,7 @@ def status_of(roster: RosterScreen, code: str) -> str:
 
 async def test_dropout_from_the_roster_in_a_handful_of_keystrokes(school):
     year, (a1, a2), s = school
+    visits(s["dung"], *THREE)  # the dropout rule: 3 home visits before the dropout
     app = app_for(year)
     async with app.run_test(size=(80, 24)) as pilot:
         roster = await open_roster_of_6a1(app, pilot)
@@ -127,7 +130,7 @@ async def test_event_form_error_is_visible_and_nothing_is_written(school):
 
 async def test_return_and_class_change_from_the_student_screen_then_void_there(school):
     year, (a1, a2), s = school
-    movements.record_dropout(s["duc"], year, "04/11/2024", "01")
+    movements.record_dropout(s["duc"], year, "04/11/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     app = app_for(year)
     async with app.run_test(size=(80, 24)) as pilot:
         roster = await open_roster_of_6a1(app, pilot)
@@ -172,7 +175,7 @@ async def test_return_and_class_change_from_the_student_screen_then_void_there(s
 async def test_movements_section_voids_with_confirmation(school):
     year, (a1, a2), s = school
     movements.record_transfer_out(s["an"], year, "01/10/2024", school="THCS Kim Đồng", scope="01")
-    drop = movements.record_dropout(s["dung"], year, "05/11/2024", "03")
+    drop = movements.record_dropout(s["dung"], year, "05/11/2024", "03", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     app = app_for(year)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))

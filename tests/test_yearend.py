@@ -78,7 +78,7 @@ def test_outcome_rules(school):
             yearend.set_outcome(*args)
     with pytest.raises(SisoError, match="không phải lớp 6A2"):
         yearend.set_outcome(st["an"], year, "promoted", klass="6A2")
-    movements.record_dropout(st["binh"], year, "10/10/2024", "01")
+    movements.record_dropout(st["binh"], year, "10/10/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     with pytest.raises(SisoError, match="không đang học"):
         yearend.set_outcome(st["binh"], year, "promoted")
     assert (Event.select().count(), Audit.select().count()) == (before[0] + 1, before[1] + 1)
@@ -88,7 +88,7 @@ def test_outcome_rules(school):
 def test_rollover_places_students_and_undo_restores_everything(school):
     year, k, st = school
     movements.record_class_change(st["binh"], year, "01/12/2024", k["6A2"])
-    movements.record_dropout(st["cuong"], year, "10/03/2025", "02")
+    movements.record_dropout(st["cuong"], year, "10/03/2025", "02", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     yearend.set_outcome(st["dung"], year, "held-back")
     yearend.set_outcome(st["giang"], year, "held-back")
     before = dump()
@@ -132,7 +132,7 @@ def test_undo_is_refused_once_the_new_year_has_events(school):
     year, k, st = school
     yearend.rollover(year)
     new = get_year("2025-2026")
-    d = movements.record_dropout(st["an"], new, "01/10/2025", "01")
+    d = movements.record_dropout(st["an"], new, "01/10/2025", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     before = dump()
     with pytest.raises(SisoError, match=f"số {d.id}"):
         yearend.undo_rollover(new)

@@ -27,9 +27,11 @@ GROUPS = {
     "target": "Chỉ tiêu năm học",
     "import": "Nhập danh sách từ tệp",
     "settings": "Thông tin nhà trường",
+    "risk": "Hồ sơ học sinh có nguy cơ bỏ học: mở, đóng, danh sách",
+    "visit": "Vận động học sinh ra lớp: ghi buổi vận động (biên bản), danh sách, hủy",
 }
 # Modules that add commands, in tui/cli/
-MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup"]
+MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk"]
 
 
 def _version() -> str:

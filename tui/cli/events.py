@@ -51,7 +51,8 @@ def _event_add(args):
         ev = movements.record(kind, student, year, day, klass=args.klass, school=args.school,
                               province=args.province, district=args.district, scope=args.scope,
                               reason=args.reason, vocational=args.vocational, doc_no=args.doc,
-                              note=args.note, data=data, future=args.future)
+                              note=args.note, data=data, future=args.future,
+                              without_visits=args.without_visits)
     except FutureDate as err:
         raise future_refused(err) from None
     print(ev.id)
@@ -186,6 +187,8 @@ def register(groups):
     p.add_argument("--vocational", action="store_true", help="chuyển đi học nghề")
     p.add_argument("--doc", help="số văn bản / quyết định")
     p.add_argument("--note", help="ghi chú")
+    p.add_argument("--without-visits", dest="without_visits", metavar="LÝ_DO",
+                   help="bỏ học khi chưa đủ 3 lần vận động: lý do (in ở cột Ghi chú của F2)")
     add_student_options(p, new_student_note=" — chuyển đến, học sinh mới")
     p.add_argument("--future", action="store_true",
                    help="ghi cả khi ngày sau hôm nay (mặc định: từ chối ngày chưa tới)")

@@ -42,7 +42,7 @@ FIELD_ALIASES = {
 KIND_FIELDS = {
     kinds.TRANSFER_IN: ("lop", "truong", "tinh", "xa", "pham_vi"),
     kinds.TRANSFER_OUT: ("truong", "tinh", "xa", "pham_vi", "hoc_nghe"),
-    kinds.DROPOUT: ("ly_do",),
+    kinds.DROPOUT: ("ly_do", "khong_van_dong"),
     kinds.RETURN: ("lop",),
     kinds.CLASS_CHANGE: ("lop",),
     kinds.DEATH: ("ly_do_text",),
@@ -161,6 +161,10 @@ class EventForm(FormModal[int | None]):
                     yield from row(_("Lý do bỏ học"),
                                    Select([(f"{k} {_(v)}", k) for k, v in codes.dropout_reasons().items()],
                                           id="ly_do", prompt=_("Chọn lý do"), compact=True))
+                if "khong_van_dong" in fields:  # the dropout rule (db.risk.dropout_visits)
+                    yield from row(_("Chưa đủ 3 lần vận động"),
+                                   Input(id="khong_van_dong", compact=True,
+                                         placeholder=_("lý do (chỉ khi chưa đủ 3 biên bản)")))
                 if "ly_do_text" in fields:
                     yield from row(_("Lý do"), Input(id="ly_do", compact=True))
                 if "truong" in fields:
@@ -218,7 +222,7 @@ class EventForm(FormModal[int | None]):
             "school": self._value("truong"), "province": self._value("tinh"),
             "district": self._value("xa"), "scope": self._value("pham_vi"),
             "vocational": bool(self._value("hoc_nghe")), "doc_no": self._value("so_van_ban"),
-            "note": self._value("ghi_chu"),
+            "note": self._value("ghi_chu"), "without_visits": self._value("khong_van_dong"),
         }
         if self.student_id is None:
             values["data"] = {spec.key: self._value(spec.field) or "" for spec in STUDENT_FIELDS}

@@ -40,6 +40,8 @@ def event_line(ev: Event, names: dict[int, str]) -> Text:
         details.append(_("số {doc}").format(doc=ev.doc_no))
     if ev.note:
         details.append(ev.note)
+    if getattr(ev, "without_visits", None):
+        details.append(_("chưa đủ 3 lần vận động: {why}").format(why=ev.without_visits))
     if details:
         line.append("  (" + "; ".join(details) + ")")
     if ev.voided_at:
@@ -58,6 +60,10 @@ class StudentScreen(SisoScreen):
         Binding("f4", "edit_student", N_("Sửa HS"), id="edit_student"),
         Binding("f7", "record_event", N_("Ghi biến động"), id="record_event"),
         Binding("v", "void_event", N_("Hủy sự kiện"), id="void_event"),
+        Binding("o", "open_case", N_("Nguy cơ"), id="open_case"),
+        Binding("c", "close_case", N_("Đóng hồ sơ"), id="close_case"),
+        Binding("a", "add_visit", N_("Vận động"), id="add_visit"),
+        Binding("b", "minutes", N_("Biên bản"), id="minutes"),
         Binding("f5", "reload", N_("Tải lại"), id="reload", show=False),
     ]
 
@@ -66,6 +72,7 @@ class StudentScreen(SisoScreen):
         self.student_id = student_id
         self.student: Student | None = None
         self.events: list[Event] = []
+        self.risk: tuple = ([], [], "")  # (cases, visits, homeroom teacher of the class)
 
     @property
     def selected_student_id(self) -> int:
@@ -78,6 +85,9 @@ class StudentScreen(SisoScreen):
             yield Grid(id="student-fields")
             yield Static(_("Quá trình học tập"), classes="section")
             yield Static(id="timeline")
+            yield Static(_("Vận động ra lớp (O: nguy cơ, C: đóng, A: ghi vận động, B: biên bản)"),
+                         classes="section")
+            yield Static(id="risk")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -99,6 +109,10 @@ class StudentScreen(SisoScreen):
 
             names = dict(SchoolClass.select(SchoolClass.id, SchoolClass.name)
                          .where(SchoolClass.id.in_(ids - {None})).tuples())
+        from db import risk
+
+        self.risk = (risk.list_cases(student=student), risk.list_visits(student),
+                     klass.homeroom if klass else "")
         self.app.call_from_thread(self.show, student, events, status,
                                   klass.name if klass else "", names)
 
@@ -138,6 +152,9 @@ class StudentScreen(SisoScreen):
         if not events:
             timeline = Text(_("Chưa có biến động nào."), style="dim")
         self.query_one("#timeline", Static).update(timeline)
+        from tui.screens.visits import risk_lines
+
+        self.query_one("#risk", Static).update(risk_lines(*self.risk[:2]))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -153,3 +170,96 @@ class StudentScreen(SisoScreen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    # ---- keeping the student in school (tui/screens/visits.py) ------------------------------
+
+    def _after(self, message: str):
+        def done(result) -> None:
+            if result is not None:
+                self.notify(message)
+                self.reload()
+        return done
+
+    def action_open_case(self) -> None:
+        from db.dates import fmt_date
+        from tui.screens.visits import CaseForm
+
+        if self.student is not None:
+            self.app.push_screen(CaseForm(self.student, {"ngay": fmt_date(self.siso.day)}),
+                                 self._after(_("Đã mở hồ sơ nguy cơ bỏ học.")))
+
+    def action_close_case(self) -> None:
+        from tui.screens.event_chooser import ChoiceModal
+        from tui.screens.visits import close_choices
+
+        if self.student is None:
+            return
+
+        def chosen(result) -> None:
+            if result is not None:
+                self._close_case(result)
+
+        self.app.push_screen(ChoiceModal(_("Đóng hồ sơ nguy cơ bỏ học"), self.student.full_name,
+                                         close_choices()), chosen)
+
+    @db_work
+    def _close_case(self, result: str) -> None:
+        from db import risk
+
+        risk.close_case(self.student, result, day=min(self.siso.day, self._today()))
+        self.app.call_from_thread(self._after(_("Đã đóng hồ sơ nguy cơ bỏ học.")), result)
+
+    def _today(self):
+        from db import clock
+
+        return clock.today()
+
+    def action_add_visit(self) -> None:
+        from tui.screens.visits import VisitForm, visit_defaults
+
+        if self.student is not None:
+            defaults = visit_defaults(self.student, self.risk[2], min(self.siso.day, self._today()))
+            self.app.push_screen(VisitForm(self.student, defaults),
+                                 self._after(_("Đã ghi buổi vận động.")))
+
+    def action_minutes(self) -> None:
+        from tui.screens.event_chooser import ChoiceModal
+        from tui.screens.visits import visit_choices
+
+        items = visit_choices(self.risk[1]) if self.student is not None else []
+        if not items:
+            self.notify(_("Học sinh chưa có buổi vận động nào."), severity="warning")
+            return
+
+        def chosen(visit_id) -> None:
+            if visit_id is not None:
+                self._write_minutes(visit_id, False)
+
+        self.app.push_screen(ChoiceModal(_("Xuất biên bản vận động (.docx)"), self.student.full_name,
+                                         items), chosen)
+
+    @db_work
+    def _write_minutes(self, visit_id: int, overwrite: bool) -> None:
+        from db import risk, school
+        from exports import minutes
+        from exports.files import TargetExists
+        from tui.screens.export_dialog import documents_dir
+
+        form = risk.minutes(risk.get_visit(visit_id))
+        path = documents_dir() / minutes.default_filename(form)
+        try:
+            minutes.write_minutes(form, school.get_settings(), path, overwrite=overwrite)
+        except TargetExists:
+            self.app.call_from_thread(self._ask_overwrite, visit_id, path)
+            return
+        self.app.call_from_thread(self.notify, _("Đã ghi biên bản: {path}").format(path=path))
+
+    def _ask_overwrite(self, visit_id: int, path) -> None:
+        from tui.screens.confirm import ConfirmScreen
+
+        def answered(yes) -> None:
+            if yes:
+                self._write_minutes(visit_id, True)
+
+        self.app.push_screen(ConfirmScreen(_("Tệp «{path}» đã có. Ghi đè tệp này?").format(path=path),
+                                           yes=_("Ghi đè (C)"), no=_("Không (N)")), answered)
