@@ -6,6 +6,8 @@ away what was typed. F3 comes back with the previous search selected."""
 from datetime import date
 
 import pytest
+
+from db import clock
 from textual.widgets import Input, Select, Static
 
 from db.models import Event, SchoolClass, SchoolYear, Student
@@ -106,8 +108,12 @@ async def test_welcome_refused_while_saving_puts_the_cursor_back_on_the_field(db
 async def test_a_corrected_date_replaces_the_wrong_one(school):
     """The database refuses the date (outside the year): the cursor goes back to it with
     the date selected, so the corrected one is not appended to it."""
+    from home_visits import THREE, visits
+
     year, a1 = school
     st = Student.get(Student.given == "An")
+    clock.set_today(TODAY)
+    visits(st, *THREE)  # the dropout rule's three home visits, before the dropout
     app = make_app(db=year._meta.database.obj.database, lang="vi", today=TODAY)
     async with app.run_test(size=(100, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, OverviewScreen))

@@ -120,8 +120,11 @@ def school_db(tmp_path):
     year = SchoolYear.get()
     klass = school.add_class("6A1", 6, year)
     school.add_class("6A2", 6, year)
-    add_student({"name": "Nguyễn Văn An", "dob": "01/01/2013", "gender": "nam"}, year, klass,
-                day=year.start)  # (an admission with no date is dated today)
+    from home_visits import THREE, visits
+
+    an = add_student({"name": "Nguyễn Văn An", "dob": "01/01/2013", "gender": "nam"}, year, klass,
+                     day=year.start)  # (an admission with no date is dated today)
+    visits(an, *THREE)  # the dropout rule's three home visits
     close_database()
     return path
 
@@ -185,8 +188,9 @@ def test_dropout_from_the_event_chooser(school_db, tmp_path):
         term.type(ENTER)
         term.wait_for("Nguyễn Văn An")
         # F7, B: the date is selected (typing replaces it), Tab to the reason list, Enter,
-        # Down to the first reason, Enter, Tab to the document number, Ctrl+S
-        term.type(F7 + "b" + "15/11/2024" + TAB + ENTER + DOWN + ENTER + TAB + "QĐ 5" + CTRL_S)
+        # Down to the first reason, Enter, Tab over "Chưa đủ 3 lần vận động" (the student has
+        # three visits) to the document number, Ctrl+S
+        term.type(F7 + "b" + "15/11/2024" + TAB + ENTER + DOWN + ENTER + TAB + TAB + "QĐ 5" + CTRL_S)
         row = term.wait_row("SELECT kind, date, reason, doc_no FROM event WHERE kind = 'dropout'")
     assert row == ("dropout", "2024-11-15", first_reason, "QĐ 5")
 
