@@ -9,10 +9,11 @@ from pathlib import Path
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
+from . import migrations_villages
 from .errors import SisoError
 from .models import MODELS, Meta, database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -28,6 +29,7 @@ SQLITE_PRAGMAS = {
 # program before the change, e.g. ``siso demo --students 60`` then sqlite3's iterdump), so
 # tests/test_migrations.py opens every earlier version.
 MIGRATIONS: dict[int, callable] = {}
+MIGRATIONS[1] = migrations_villages.migrate  # villages as records
 
 
 def shown(target: str) -> str:

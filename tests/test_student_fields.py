@@ -14,6 +14,7 @@ from db import imports, kinds
 from db.models import Event, Student
 from db.school import add_class
 from db.students import STUDENT_FIELDS
+from db.villages import add_village
 from tui.locale import build_mo
 
 TODAY = date(2024, 11, 20)
@@ -88,6 +89,7 @@ async def test_transfer_in_form_f7_d_saves_ethnic_village_guardian(year):
     from tui.screens.event_form import EventForm
 
     b = add_class("6A2", 6, year)
+    add_village(BA_NA["village"])  # a student is put in a village the school has
     app = Host()
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(EventForm(None, "transfer-in", year.id), app.results.append)
@@ -140,6 +142,7 @@ async def test_add_student_form_f2_saves_a_transfer_in_with_its_fields(year):
     from tui.screens.student_form import StudentForm
 
     b = add_class("6A2", 6, year)
+    add_village(BA_NA["village"])  # a student is put in a village the school has
 
     class Year(Host):
         @property
@@ -175,6 +178,7 @@ async def test_add_student_form_f2_saves_a_transfer_in_with_its_fields(year):
 def cli_school(cli):
     assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
     assert cli("class", "add", "6A2", "--grade", "6", "--year", "2024-2025")[0] == 0
+    assert cli("village", "add", BA_NA["village"], "--commune", "Xã Tơ Tung")[0] == 0
     return cli
 
 

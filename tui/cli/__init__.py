@@ -27,9 +27,10 @@ GROUPS = {
     "target": "Chỉ tiêu năm học",
     "import": "Nhập danh sách từ tệp",
     "settings": "Thông tin nhà trường",
+    "village": "Thôn/làng: thêm, danh sách, gộp tên trùng",
 }
 # Modules that add commands, in tui/cli/
-MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup"]
+MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "villages"]
 
 
 def _version() -> str:
