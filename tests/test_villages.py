@@ -199,3 +199,60 @@ def test_cli_similar_names_are_listed_and_merged_only_when_asked(cli_villages):
     rc, out, err = cli_villages("student", "list", "--year", "2024-2025", "--village", "Thôn 1",
                                 "--format", "json")
     assert [r["thon"] for r in json.loads(out)] == ["Thôn 1"]
+
+
+# ---- the import --------------------------------------------------------------------------------
+
+def _sheet(path, rows):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Ngày sinh", "Giới tính", "Thôn/xóm", "Xã/phường", "Lớp"])
+    for r in rows:
+        ws.append(list(r))
+    wb.save(path)
+    return str(path)
+
+
+def test_import_creates_new_villages_and_lists_them_in_its_dry_run(place, tmp_path):
+    from db import imports
+    from exports.importer import read_students
+
+    year, _klass = place
+    path = _sheet(tmp_path / "ds.xlsx", [
+        ("Y Sa", "01/01/2013", "nam", "Làng Kon Lanh", "", "6A1"),  # one commune has it
+        ("Y Bé", "01/01/2013", "nữ", "Thôn 1", "Xã Ia Ka", "6A1"),
+        ("Y Ca", "01/01/2013", "nam", "Buôn Mới", "Xã Ia Ka", "6A1"),
+        ("Y Da", "01/01/2013", "nữ", "Buôn Mới", "Xã Ia Ka", "6A1")])
+    plan = read_students(path, ref_date=year.start)
+    rv = imports.review(plan, year)
+    assert rv.errors == [] and rv.new_villages == [("Buôn Mới", "Xã Ia Ka")]
+    assert "Thôn/làng sẽ tạo mới: Buôn Mới (Xã Ia Ka)." in rv.report()
+    imports.run_import(plan, year)
+    got = {s.given: (s.village_ref.name, s.village_ref.commune, s.commune) for s in Student.select()}
+    assert got == {"Sa": ("Làng Kon Lanh", "Xã Tơ Tung", "Xã Tơ Tung"),
+                   "Bé": ("Thôn 1", "Xã Ia Ka", "Xã Ia Ka"),
+                   "Ca": ("Buôn Mới", "Xã Ia Ka", "Xã Ia Ka"),
+                   "Da": ("Buôn Mới", "Xã Ia Ka", "Xã Ia Ka")}
+    assert Village.select().count() == 4
+
+
+def test_import_reports_a_spelling_of_an_existing_village_as_a_problem(place, tmp_path):
+    from db import imports
+    from exports.importer import read_students
+
+    year, _klass = place
+    path = _sheet(tmp_path / "ds.xlsx", [
+        ("Y Sa", "01/01/2013", "nam", "lang kon  lanh", "Xã Tơ Tung", "6A1"),
+        ("Y Ca", "01/01/2013", "nam", "Buôn Mới", "Xã Ia Ka", "6A1"),
+        ("Y Da", "01/01/2013", "nữ", "buôn mới", "Xã Ia Ka", "6A1")])
+    plan = read_students(path, ref_date=year.start)
+    rv = imports.review(plan, year)
+    lines = [p.line() for p in rv.errors]
+    assert len(lines) == 2
+    assert "Thôn/xóm" in lines[0] and "«lang kon lanh»" in lines[0] and "Làng Kon Lanh (Xã Tơ Tung)" in lines[0]
+    assert "«buôn mới»" in lines[1] and "«Buôn Mới» (dòng" in lines[1]
+    with pytest.raises(SisoError):
+        imports.run_import(plan, year)
+    assert Village.select().count() == 3 and Student.select().count() == 0
