@@ -256,3 +256,17 @@ def test_import_reports_a_spelling_of_an_existing_village_as_a_problem(place, tm
     with pytest.raises(SisoError):
         imports.run_import(plan, year)
     assert Village.select().count() == 3 and Student.select().count() == 0
+
+
+def test_demo_villages_have_heads_staff_and_every_student_is_linked(db):
+    from datetime import date
+
+    from db.demo import build_demo
+
+    build_demo(students=120, seed=3, today=date(2024, 11, 20))
+    vs = villages.all_villages()
+    assert len(vs) >= 10
+    assert all(v.head and v.head_phone and villages.staff_list(v) for v in vs)
+    assert Student.select().where(Student.village_ref.is_null()).count() == 0
+    for st in Student.select().limit(30):
+        assert (st.village_ref.name, st.village_ref.commune) == (st.village, st.commune)
