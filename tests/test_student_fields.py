@@ -248,3 +248,45 @@ def test_import_saves_ethnic_village_guardian(tmp_path, year):
     plan = read_students(str(tmp_path / "ds.xlsx"), ref_date=year.start)
     imports.run_import(plan, year)
     assert stored(Student.get()) == STORED
+
+
+async def test_a_new_village_on_the_form_is_created_only_when_confirmed(year):
+    from textual.widgets import Static
+
+    from db.models import Village
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.student_form import StudentForm
+
+    b = add_class("6A2", 6, year)
+    add_village(BA_NA["village"])
+
+    class Year(Host):
+        @property
+        def year(self):
+            return year
+
+    app = Year()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(StudentForm(klass_id=b.id), app.results.append)
+        await pilot.pause()
+        form = app.screen
+        village = form.query_one("#f-village", Input)
+        village.focus()
+        await pilot.press("L", "à", "n", "g", " ", "K", "u")  # the existing name is suggested
+        await _wait(pilot, lambda: village._suggestion == BA_NA["village"])
+        form.query_one("#f-name", Input).value = "Đinh Thị Hiên"
+        form.query_one("#f-dob", Input).value = "03/03/2013"
+        form.query_one("#f-gender", Select).value = "nu"
+        village.value = "Làng Hway"  # not a village of the school
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # refused: nothing written, the message beside the field
+        await _wait(pilot, lambda: form.errors.get("village"))
+        assert "Làng Hway" in form.errors["village"]
+        assert Student.select().count() == 0 and Village.select().count() == 1
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await _wait(pilot, lambda: app.results)
+    st = Student.get_by_id(app.results[0])
+    assert st.village_ref.name == "Làng Hway" and Village.select().count() == 2
