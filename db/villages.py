@@ -28,12 +28,14 @@ FIELD = "thon"  # the name SisoError gives the village field (STUDENT_FIELDS' ``
 
 
 class UnknownVillage(SisoError):
-    """The village named is not a record; a form may ask the user to confirm a new one."""
+    """The village named is not a record; a form may ask the user to confirm a new one
+    (``plain``: the message without the command line's hint)."""
 
-    def __init__(self, message: str, name: str, commune: str):
+    def __init__(self, message: str, name: str, commune: str, plain: str = ""):
         super().__init__(message, FIELD)
         self.name = name
         self.commune = commune
+        self.plain = plain or message
 
 
 def similar_key(value: str | None) -> str:
@@ -132,9 +134,10 @@ def _unknown(name: str, commune: str, new_hint: bool = True) -> UnknownVillage:
     msg = f"Chưa có thôn/làng {_where(name, commune)}."
     if near:
         msg += f" Gần giống: {', '.join(label(v) for v in near)}."
+    plain = msg
     if new_hint:
-        msg += " Nếu đây là thôn mới, thêm --new-village (trên màn hình: xác nhận tạo mới)."
-    return UnknownVillage(msg, name, commune)
+        msg += " Nếu đây là thôn mới, thêm --new-village."
+    return UnknownVillage(msg, name, commune, plain)
 
 
 def _refuse_similar(name: str, commune: str) -> None:

@@ -290,3 +290,36 @@ async def test_a_new_village_on_the_form_is_created_only_when_confirmed(year):
         await _wait(pilot, lambda: app.results)
     st = Student.get_by_id(app.results[0])
     assert st.village_ref.name == "Làng Hway" and Village.select().count() == 2
+
+
+async def test_transfer_in_form_f7_d_asks_before_creating_a_village(year):
+    from db.models import Village
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.event_form import EventForm
+
+    b = add_class("6A2", 6, year)
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(EventForm(None, "transfer-in", year.id), app.results.append)
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#ho_ten", Input).value = "Đinh Thị Hiên"
+        form.query_one("#ngay_sinh", Input).value = "03/03/2013"
+        form.query_one("#gioi_tinh", Select).value = "nu"
+        form.query_one("#thon", Input).value = "Làng Hway"
+        form.query_one("#ngay", Input).value = "12/11/2024"
+        form.query_one("#lop", Select).value = b.id
+        form.query_one("#truong", Input).value = "THCS Lê Lợi"
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = app.screen.question
+        assert "Chưa có thôn/làng «Làng Hway»" in question and "--new-village" not in question
+        await pilot.press("n")
+        error = form.query_one("#err-thon")
+        await _wait(pilot, lambda: error.has_class("shown"))
+        assert Student.select().count() == 0 and Village.select().count() == 0
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await _wait(pilot, lambda: app.results)
+    assert Event.get_by_id(app.results[0]).student.village_ref.name == "Làng Hway"

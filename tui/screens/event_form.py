@@ -299,7 +299,7 @@ class EventForm(FormModal[int | None]):
             return
         except UnknownVillage as err:
             self.app.call_from_thread(self._ask_new_village, {**values, "day": day}, future,
-                                      err.message)
+                                      err.plain)
             return
         except SisoError as err:
             self.app.call_from_thread(self.show_error, err.message, err.field)

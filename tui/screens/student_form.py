@@ -239,6 +239,7 @@ class StudentForm(SisoModal[int | None]):
                 go()
             else:
                 self.show_error(field, message)
+                self.query_one(f"#f-{field}").focus()  # to correct it at once
 
         self.app.push_screen(ConfirmScreen(question or f"{message}\n{_('Vẫn lưu với ngày này?')}"),
                              answer)
@@ -263,9 +264,9 @@ class StudentForm(SisoModal[int | None]):
             again = dict(klass_id=klass_id, entry=entry, day=day, from_school=from_school,
                          future=future)
             self.app.call_from_thread(
-                self._confirm, err.message,
+                self._confirm, err.plain,
                 lambda: self.save({**data, "new_village": True}, **again),
-                "village", new_village_question(err.message))
+                "village", new_village_question(err.plain))
             return
         except SisoError as err:
             self.app.call_from_thread(self.show_error, form_field(err.field), err.message)
