@@ -268,3 +268,14 @@ def merge(source: Village, into: Village) -> int:
         into.save()
         source.delete_instance()
     return len(moved_codes)
+
+
+def problems() -> list[str]:
+    """``siso check``: a student whose village text differs from their village record
+    (name or commune), in Vietnamese, one line each."""
+    q = (Student.select(Student.code, Student.village, Student.commune, Village.name, Village.commune)
+         .join(Village, on=(Village.id == Student.village_ref))
+         .where((Student.village != Village.name) | (Student.commune != Village.commune))
+         .order_by(Student.code).tuples())
+    return [f"Học sinh {code}: thôn/xã ghi «{v}», «{c}» khác bản ghi thôn «{vn}», «{vc}»."
+            for code, v, c, vn, vc in q]

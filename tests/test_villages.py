@@ -270,3 +270,14 @@ def test_demo_villages_have_heads_staff_and_every_student_is_linked(db):
     assert Student.select().where(Student.village_ref.is_null()).count() == 0
     for st in Student.select().limit(30):
         assert (st.village_ref.name, st.village_ref.commune) == (st.village, st.commune)
+
+
+def test_check_names_a_student_whose_village_text_differs_from_the_record(place):
+    from db import check
+
+    year, klass = place
+    st = new(year, klass, village="Làng Kon Lanh")
+    assert check.check_database() == []
+    Student.update(village="Làng Kon Lan").where(Student.id == st.id).execute()
+    assert check.check_database() == [f"Học sinh {st.code}: thôn/xã ghi «Làng Kon Lan», «Xã Tơ Tung» "
+                                      "khác bản ghi thôn «Làng Kon Lanh», «Xã Tơ Tung»."]
