@@ -266,6 +266,8 @@ def student_show(args) -> int:
         ("Khuyết tật", codes.disability_types().get(st.disability or "", "")),
         ("Thôn / làng", st.village),
         ("Xã / phường", st.commune),
+        ("Trưởng thôn", " – ".join(x for x in (st.village_ref.head, st.village_ref.head_phone) if x)
+         if st.village_ref else ""),
         ("Nơi sinh", st.birthplace),
         ("Cha mẹ / người giám hộ", st.guardian),
         ("Điện thoại", st.phone),
