@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import groupby
 
-from . import kinds, text
+from . import kinds, text, villages
 from .connection import storage_problems
 from .dates import fmt_date
 from .errors import SisoError
@@ -33,6 +33,7 @@ def check_database() -> list[str]:
     problems = storage_problems()
     problems += check_students()
     problems += check_spans()
+    problems += villages.problems()
     return problems
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
-from . import migrations_visits
+from . import migrations_villages, migrations_visits
 from .errors import SisoError
 from .models import MODELS, Meta, database
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -30,6 +30,7 @@ SQLITE_PRAGMAS = {
 # tests/test_migrations.py opens every earlier version.
 MIGRATIONS: dict[int, callable] = {}
 MIGRATIONS[1] = migrations_visits.migrate  # risk cases, home visits, event.without_visits
+MIGRATIONS[2] = migrations_villages.migrate  # villages as records
 
 
 def shown(target: str) -> str:

@@ -25,7 +25,7 @@ from . import audit, clock, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .events import check_date, semester_of
-from .models import Audit, Batch, Event, SchoolClass, SchoolYear, Span, Student
+from .models import Audit, Batch, Event, SchoolClass, SchoolYear, Span, Student, Village
 from .school import check_grade, school_level
 
 ACTION = "import.students"
@@ -70,6 +70,7 @@ class Review:
     problems: list = field(default_factory=list)  # exports.importer.Problem
     duplicates: list[Duplicate] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # rows left out (possible duplicates skipped)
+    new_villages: list[tuple[str, str]] = field(default_factory=list)  # (name, commune) to create
 
     @property
     def errors(self) -> list:
@@ -106,6 +107,9 @@ class Review:
                         if self.rows else "") + ".")
         if self.new_classes:
             lines.append("Lớp sẽ tạo mới: " + ", ".join(f"{n} (khối {g})" for n, g in self.new_classes) + ".")
+        if self.new_villages:
+            lines.append("Thôn/làng sẽ tạo mới: " + ", ".join(
+                f"{n} ({c})" if c else n for n, c in self.new_villages) + ".")
         if self.skipped:
             lines.append(f"Bỏ qua {len(self.skipped)} dòng có thể trùng học sinh đã có: "
                          + ", ".join(str(r) for r in self.skipped) + ".")
@@ -214,6 +218,7 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
             continue
         rows.append(r)
     rv.new_classes = sorted(new.items(), key=lambda kv: (kv[1], text.natural_key(kv[0])))
+    _review_villages(plan, rows, rv)
     # the same code / national ID already in the database
     for key, label, fld in (("code", "Mã học sinh", "code"), ("national_id", "Mã định danh", "national_id")):
         wanted = {r.values[key]: r for r in rows if r.values.get(key)}
@@ -253,6 +258,61 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
         used = {r.klass for r in rv.rows}
         rv.new_classes = [(n, g) for n, g in rv.new_classes if n in used]
     return rv
+
+
+def _review_villages(plan, rows, rv: Review) -> None:
+    """The file's villages (db.villages): a (name, commune) the database has is taken; a
+    name without a commune is the one village of that name; a name that differs from an
+    existing village (or from another spelling in the file) only in accents, case or
+    spaces is an error to map, naming row, column and the village; any other is created."""
+    from .villages import label, similar_key
+
+    known = list(Village.select())
+    exact = {(v.name, v.commune) for v in known}
+    by_name: dict[str, list] = {}
+    for v in known:
+        by_name.setdefault(similar_key(v.name), []).append(v)
+    first: dict[tuple[str, str], tuple[str, str, int]] = {}  # similar key -> spelling, row
+    col = _col(plan, "village")
+    for r in rows:
+        name, commune = r.values.get("village") or "", r.values.get("commune") or ""
+        if not name or (name, commune) in exact:
+            continue
+        if not commune:
+            same = [v for v in known if v.name == name]
+            if len(same) == 1:
+                continue
+            if same:
+                rv.problems.append(_problem(r.row, col, f"Thôn «{name}» có ở nhiều xã "
+                                            f"({', '.join(v.commune for v in same)}): thêm cột «Xã»."))
+                continue
+        near = [v for v in by_name.get(similar_key(name), [])
+                if not commune or similar_key(v.commune) == similar_key(commune)]
+        if near:
+            rv.problems.append(_problem(
+                r.row, col, f"Thôn «{name}» chỉ khác thôn đã có {label(near[0])} ở dấu, chữ hoa "
+                f"hoặc khoảng trắng: sửa tệp thành «{near[0].name}» (thôn không được tạo)."))
+            continue
+        key = (similar_key(commune), similar_key(name))
+        seen = first.setdefault(key, (name, commune, r.row))
+        if seen[:2] != (name, commune):
+            rv.problems.append(_problem(
+                r.row, col, f"Thôn «{name}» chỉ khác «{seen[0]}» (dòng {seen[2]}) ở dấu, chữ hoa "
+                "hoặc khoảng trắng: ghi một cách cho cả hai dòng."))
+        elif seen[2] == r.row:
+            rv.new_villages.append((name, commune))
+
+
+def _village_ids(rv: Review) -> dict[tuple[str, str], tuple[int, str]]:
+    """Inside the import's write: create the new villages; (name, commune as in the file)
+    -> (village id, commune) for every village the rows name."""
+    for name, commune in rv.new_villages:
+        Village.create(name=name, commune=commune)
+    out = {}
+    for v in Village.select():
+        out[(v.name, v.commune)] = (v.id, v.commune)
+        out.setdefault((v.name, ""), (v.id, v.commune))  # a name in one commune only
+    return out
 
 
 def _new_codes(count: int, taken: set[str]) -> list[str]:
@@ -305,9 +365,12 @@ def run_import(plan, year: SchoolYear, *, klass: str | None = None, day=None, du
             created.append(c.id)
         file_codes = {r.values["code"] for r in rv.rows if r.values.get("code")}
         fresh = iter(_new_codes(sum(1 for r in rv.rows if not r.values.get("code")), file_codes))
+        places = _village_ids(rv)
         students = []
         for r in rv.rows:
             v = dict(r.values)
+            if v.get("village"):
+                v["village_ref"], v["commune"] = places[(v["village"], v.get("commune") or "")]
             v.setdefault("code", None)
             if not v["code"]:
                 v["code"] = next(fresh)

@@ -97,6 +97,21 @@ class Batch(BaseModel):
     undone_by = CharField(null=True, max_length=100)
 
 
+class Village(BaseModel):
+    """A village (thôn, làng, buôn, ấp, tổ dân phố) of a commune, known by (name, commune):
+    "Thôn 1" exists in many communes. ``staff``: the names of the staff the school assigned
+    to it, one per line (``db.villages.staff_list``)."""
+
+    name = CharField(max_length=100)
+    commune = CharField(default="", max_length=100)
+    head = CharField(default="", max_length=100)  # trưởng thôn / làng
+    head_phone = CharField(default="", max_length=20)
+    staff = TextField(default="")
+
+    class Meta:
+        indexes = ((("name", "commune"), True),)
+
+
 class Student(BaseModel):
     code = CharField(unique=True, max_length=32)
     national_id = CharField(null=True, unique=True, max_length=12)
@@ -107,8 +122,9 @@ class Student(BaseModel):
     dob = DateField()
     ethnic = CharField(default="01", max_length=2)
     disability = CharField(null=True, max_length=2)
-    village = CharField(default="", max_length=100)
-    commune = CharField(default="", max_length=100)
+    village = CharField(default="", max_length=100)  # = village_ref.name when set
+    commune = CharField(default="", max_length=100)  # = village_ref.commune when set
+    village_ref = ForeignKeyField(Village, null=True, on_delete="RESTRICT", column_name="village_id")
     birthplace = CharField(default="", max_length=200)
     guardian = CharField(default="", max_length=100)
     phone = CharField(default="", max_length=20)
@@ -250,5 +266,5 @@ class Visit(BaseModel):
         indexes = ((("student", "year", "date"), False),)
 
 
-MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Student, Event, Span, Target, Audit,
+MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Village, Student, Event, Span, Target, Audit,
           RiskCase, Visit]

@@ -202,7 +202,7 @@ def _movements(year: SchoolYear, ref: date, start: date, as_of: date) -> dict[in
     return out
 
 
-def _dropouts_still_out(year: SchoolYear, ref: date, as_of: date) -> dict[int, int]:
+def _dropouts_still_out(year: SchoolYear, ref: date, as_of: date, by=None) -> dict[int, int]:
     """{class id: dropouts dated after ``ref`` up to ``as_of`` that no later return of the
     same student in the same year undid} — F1's ``bo_hoc_chua_ra_lop``, credited to the
     class the student left. A student who left before the start-of-year count (last year,
@@ -214,10 +214,13 @@ def _dropouts_still_out(year: SchoolYear, ref: date, as_of: date) -> dict[int, i
                 .where((back.student == Event.student) & (back.year == Event.year)
                        & (back.kind == kinds.RETURN) & back.voided_at.is_null()
                        & (back.date > Event.date) & (back.date <= as_of)))
-    q = (Event.select(Event.klass, fn.COUNT(Event.id))
+    group = Event.klass if by is None else by  # by: a Student column (F11: the village)
+    q = (Event.select(group, fn.COUNT(Event.id))
          .where((Event.year == year.id) & Event.voided_at.is_null() & (Event.kind == kinds.DROPOUT)
                 & (Event.date > ref) & (Event.date <= as_of) & ~fn.EXISTS(returned))
-         .group_by(Event.klass))
+         .group_by(group))
+    if by is not None:
+        q = q.join(Student, on=(Student.id == Event.student))
     return {k: int(n) for k, n in q.tuples()}
 
 
@@ -531,13 +534,105 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
             "lop": class_rows, "khoi": grade_rows, "toan_truong": school, "danh_sach": danh_sach}
 
 
+# ---- F11 theo-lang ---------------------------------------------------------------------------
+
+def flagged_by_village(year: SchoolYear, as_of: date) -> dict | None:
+    """{village id: students flagged "nghỉ học quá 3 ngày" on ``as_of``}; None while the
+    program does not record attendance (F11 then prints the column empty, "chưa theo dõi")."""
+    return None
+
+
+def open_cases_by_village(year: SchoolYear, as_of: date) -> dict | None:
+    """{village id: students with an at-risk case of the year open at the end of ``as_of``}."""
+    from .models import RiskCase
+
+    q = (RiskCase.select(Student.village_ref, fn.COUNT(fn.DISTINCT(RiskCase.student)))
+         .join(Student, on=(Student.id == RiskCase.student))
+         .where((RiskCase.year == year.id) & (RiskCase.opened <= as_of)
+                & (RiskCase.closed.is_null() | (RiskCase.closed > as_of)))
+         .group_by(Student.village_ref))
+    return {vid: int(n) for vid, n in q.tuples()}
+
+
+def visits_by_village(year: SchoolYear, as_of: date) -> dict | None:
+    """{village id: home visits (not voided) of this school year up to ``as_of``}."""
+    from .models import Visit
+
+    q = (Visit.select(Student.village_ref, fn.COUNT(Visit.id))
+         .join(Student, on=(Student.id == Visit.student))
+         .where((Visit.year == year.id) & Visit.voided_at.is_null() & (Visit.date <= as_of))
+         .group_by(Student.village_ref))
+    return {vid: int(n) for vid, n in q.tuples()}
+
+
+THEO_LANG_COUNTS = ("ts", "nu", "dtts", "so_hs_canh_bao", "so_hs_nguy_co", "bo_hoc",
+                    "bo_hoc_chua_ra_lop", "van_dong", "chuyen_den", "chuyen_di")
+NOT_TRACKED = "chưa theo dõi"
+
+
+def report_theo_lang(year: SchoolYear, as_of) -> dict:
+    """F11 ``theo-lang``: per village (and a row for students with no village), as of a day.
+
+    ``ts``/``nu``/``dtts``: students enrolled at the end of ``as_of`` (a span of the year open);
+    ``bo_hoc``, ``chuyen_den``, ``chuyen_di``: events dated after the reference date up to
+    ``as_of``; ``bo_hoc_chua_ra_lop``: those dropouts no later return undid (as F1). Each
+    student is counted in the village they belong to now. A count the program does not
+    track yet is None for every row (``chua_theo_doi`` names it).
+    """
+    as_of = check_report_day(year, as_of)
+    ref = year.ref_date
+    v_col = Student.village_ref
+    enrolled = (Span.select(v_col, fn.COUNT(fn.DISTINCT(Span.student)),
+                            fn.COUNT(fn.DISTINCT(Case(None, [(Student.female == True, Span.student)]))),  # noqa: E712
+                            fn.COUNT(fn.DISTINCT(Case(None, [(_MINORITY, Span.student)]))))
+                .join(Student, on=(Student.id == Span.student))
+                .where((Span.year == year.id) & _open_on(as_of)).group_by(v_col))
+    counts: dict = {}
+    for vid, ts, nu, dtts in enrolled.tuples():
+        counts.setdefault(vid, {}).update(ts=int(ts), nu=int(nu or 0), dtts=int(dtts or 0))
+    events = (Event.select(v_col, Event.kind, fn.COUNT(Event.id))
+              .join(Student, on=(Student.id == Event.student))
+              .where((Event.year == year.id) & Event.voided_at.is_null() & (Event.date > ref)
+                     & (Event.date <= as_of)
+                     & Event.kind.in_([kinds.DROPOUT, kinds.TRANSFER_IN, kinds.TRANSFER_OUT]))
+              .group_by(v_col, Event.kind))
+    key = {kinds.DROPOUT: "bo_hoc", kinds.TRANSFER_IN: "chuyen_den", kinds.TRANSFER_OUT: "chuyen_di"}
+    for vid, kind, n in events.tuples():
+        counts.setdefault(vid, {})[key[kind]] = int(n)
+    for vid, n in _dropouts_still_out(year, ref, as_of, by=v_col).items():
+        counts.setdefault(vid, {})["bo_hoc_chua_ra_lop"] = n
+    later = {"so_hs_canh_bao": flagged_by_village(year, as_of),
+             "so_hs_nguy_co": open_cases_by_village(year, as_of),
+             "van_dong": visits_by_village(year, as_of)}
+
+    def row(vid, **head) -> dict:
+        c = counts.get(vid, {})
+        out = {**head}
+        for k in THEO_LANG_COUNTS:
+            out[k] = (None if later[k] is None else later[k].get(vid, 0)) if k in later else c.get(k, 0)
+        return out
+
+    from .villages import all_villages, staff_list
+
+    rows = [row(v.id, thon=v.name, xa=v.commune or None, truong_thon=v.head or None,
+                dien_thoai=v.head_phone or None, phu_trach=staff_list(v)) for v in all_villages()]
+    if counts.get(None):
+        rows.append(row(None, thon=None, xa=None, truong_thon=None, dien_thoai=None, phu_trach=[]))
+    total = {k: (None if later.get(k, 0) is None else sum(r[k] for r in rows)) for k in THEO_LANG_COUNTS}
+    return {"form": "theo-lang", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
+            "ngay_chot_dau_nam": ref.isoformat(), "thon": rows, "tong": total,
+            "chua_theo_doi": [k for k, v in later.items() if v is None]}
+
+
 FORMS = {
     "si-so": "BÁO CÁO TÌNH HÌNH SĨ SỐ HỌC SINH",
     "bo-hoc": "DANH SÁCH HỌC SINH BỎ HỌC",
     "chuyen-truong": "DANH SÁCH HỌC SINH CHUYỂN ĐẾN / CHUYỂN ĐI",
     "len-lop": "THỐNG KÊ LÊN LỚP, THI LẠI / RÈN LUYỆN HÈ, LƯU BAN",
     "chi-tieu": "ĐĂNG KÝ CHỈ TIÊU VÀ KẾT QUẢ THỰC HIỆN",
+    "theo-lang": "SĨ SỐ VÀ VẬN ĐỘNG THEO THÔN/LÀNG",
 }
+AS_OF_ONLY = ("theo-lang",)  # forms of one day: a period start (--from) is refused
 
 
 def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
@@ -550,6 +645,11 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
         return report_chuyen_truong(year, as_of, start)
     if form == "len-lop":
         return report_len_lop(year, as_of)
+    if form in AS_OF_ONLY and start not in (None, ""):
+        raise SisoError(f"Biểu «{form}» tính đến một ngày, không theo kỳ: bỏ --from "
+                        "(chỉ dùng --as-of).", "tu_ngay")
+    if form == "theo-lang":
+        return report_theo_lang(year, as_of)
     if form == "chi-tieu":
         from .targets import report_chi_tieu
 

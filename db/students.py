@@ -8,7 +8,7 @@ from datetime import date
 
 from peewee import IntegrityError
 
-from . import audit, clock, codes, kinds, text
+from . import audit, clock, codes, kinds, text, villages
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect
 from .events import check_date, record_event
@@ -64,7 +64,9 @@ STUDENT_FIELDS: tuple[StudentField, ...] = (
     StudentField("disability", "Khuyết tật (mã)", "--disability", "loại khuyết tật: mã 01–06",
                  "khuyet_tat", hint="01–06, để trống nếu không"),
     StudentField("birthplace", "Nơi sinh", "--birthplace", "nơi sinh", "noi_sinh"),
-    StudentField("village", "Thôn/xóm", "--village", "thôn / làng / buôn", "thon"),
+    StudentField("village", "Thôn/xóm", "--village",
+                 "thôn / làng / buôn đã có (db.villages; thôn mới: thêm --new-village)", "thon",
+                 hint="chọn thôn đã có"),
     StudentField("commune", "Xã/phường", "--commune", "xã / phường", "xa_phuong"),
     StudentField("address", "Địa chỉ", "--address", "địa chỉ", "dia_chi"),
     StudentField("guardian", "Người giám hộ", "--guardian", "cha mẹ / người giám hộ",
@@ -245,8 +247,11 @@ def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str 
             check_date(year, day, None, entry)
             clock.refuse_future(day, f"«{kinds.LABELS[entry]}»", future)
     _check_unique(values)
+    place = villages.place_values(data, values)
     ctx = audit.write("student.add") if audit_it else _null()
     with ctx as info:
+        if place is not None:
+            villages.settle(place, values)
         values.setdefault("code", next_code())
         st = Student(**values, batch=batch)
         st.refresh_derived()
@@ -270,8 +275,11 @@ def update_student(student: Student, data: dict) -> Student:
     """Edit a student's fields (not the class: that is an event). One transaction."""
     values = check_fields(data)
     _check_unique(values, exclude_id=student.id)
+    place = villages.place_values(data, values, student)
     before = {k: getattr(student, k) for k in values}
     with audit.write("student.edit", f"student:{student.code}", before=before, after=values):
+        if place is not None:
+            villages.settle(place, values)
         for k, v in values.items():
             setattr(student, k, v)
         student.refresh_derived()

@@ -389,8 +389,40 @@ def _chi_tieu_tables(form: dict, tr=same) -> list[Table]:
     return [t]
 
 
+# ---- F11 -------------------------------------------------------------------------------------
+
+def _theo_lang_tables(form: dict, tr=same) -> list[Table]:
+    cols = [Col("STT", kind="text", width=4.5, key=True), Col("Thôn/làng", kind="text", width=16, key=True),
+            Col("Xã", kind="text", width=12), Col("Trưởng thôn", kind="text", width=18),
+            Col("Cán bộ phụ trách", kind="text", width=18)]
+    cols += [Col(label, "Học sinh đang học", width=6) for label in ("TS", "Nữ", "DTTS")]
+    cols += [Col("Cảnh báo nghỉ quá 3 ngày", width=9), Col("Nguy cơ bỏ học", width=8),
+             Col("Bỏ học", "Bỏ học từ ngày chốt", width=7), Col("Chưa ra lớp", "Bỏ học từ ngày chốt", width=7),
+             Col("Lượt vận động", width=8), Col("Chuyển đến", "Chuyển trường", width=8),
+             Col("Chuyển đi", "Chuyển trường", width=8)]
+    keys = ("ts", "nu", "dtts", "so_hs_canh_bao", "so_hs_nguy_co", "bo_hoc", "bo_hoc_chua_ra_lop",
+            "van_dong", "chuyen_den", "chuyen_di")
+    t = Table("Theo thon", tr(FORMS["theo-lang"]), cols, lines=[_year_line(form, tr), _as_of_line(form, tr)])
+    for i, r in enumerate(form["thon"], 1):
+        head = " – ".join(x for x in (r.get("truong_thon"), r.get("dien_thoai")) if x)
+        t.add([str(i), r["thon"] if r["thon"] is not None else tr("(Chưa ghi thôn)"), r.get("xa") or "",
+               head, ", ".join(r.get("phu_trach") or []), *[r[k] for k in keys]])
+    t.add(["", tr("Tổng cộng"), "", "", "", *[form["tong"][k] for k in keys]], "total")
+    ref = fmt_date(_d(form["ngay_chot_dau_nam"]))
+    t.footnotes = [f"Học sinh đang học: có tên trong một lớp đến hết ngày báo cáo; mỗi học sinh tính ở "
+                   f"thôn/làng đang ghi của học sinh. Bỏ học, chuyển đến, chuyển đi: ghi sau ngày chốt "
+                   f"sĩ số đầu năm ({ref}) đến ngày báo cáo; chưa ra lớp = bỏ học chưa có «Đi học lại» "
+                   "sau đó (như biểu sĩ số)."]
+    names = {"so_hs_canh_bao": "Cảnh báo nghỉ quá 3 ngày", "so_hs_nguy_co": "Nguy cơ bỏ học",
+             "van_dong": "Lượt vận động"}
+    missing = [names[k] for k in form.get("chua_theo_doi", [])]
+    if missing:
+        t.footnotes.append(f"{', '.join(missing)}: chưa theo dõi (để trống).")
+    return [t]
+
+
 BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _chuyen_truong_tables,
-            "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables}
+            "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables, "theo-lang": _theo_lang_tables}
 
 
 def tables_of(form: dict, tr: Callable[[str], str] = same) -> list[Table]:

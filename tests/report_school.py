@@ -70,7 +70,7 @@ def _build_school(year) -> dict:
     st("s2", "Trần Thị Bình", "6A1", "nữ", ethnic="02")
     st("s3", "Lê Thị Chi", "6A1", "nữ", dob="15/08/2012", disability="01")
     st("s4", "Phạm Văn Dũng", "6A1")
-    st("s5", "Hoàng Văn Em", "6A1", village="=1+1", guardian="Hoàng Văn Ba")
+    st("s5", "Hoàng Văn Em", "6A1", village="=1+1", new_village=True, guardian="Hoàng Văn Ba")
     st("s6", "Vũ Thị Giang", "6A1", "nữ")
     st("s7", "Đỗ Thị Hà", "6A2", "nữ", ethnic="03")
     st("s8", "Bùi Văn Khoa", "6A2")

@@ -47,7 +47,7 @@ def test_student_add_prints_only_the_code(school):
     # changes no start-of-year count yet, so nothing is printed on stderr
     clock.set_today(date(2024, 9, 20))
     rc, out, err = add(school, "--ethnic", "01", "--code", "HS0001", "--national-id",
-                       "064213000001", "--village", "Làng Kuk Kôn", "--commune", "Tơ Tung",
+                       "064213000001", "--village", "Làng Kuk Kôn", "--commune", "Tơ Tung", "--new-village",
                        "--guardian", "nguyễn văn hùng", "--phone", "0905 123 456")
     assert (rc, out, err) == (0, "HS0001\n", "")
     rc, out, _ = add(school, name="Ksor H'Hen", dob="2013-03-01", gender="nu")

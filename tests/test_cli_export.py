@@ -19,7 +19,7 @@ def school(cli):
     assert run("class", "add", "7A1", "--grade", "7", "--year", "2024-2025")[0] == 0
     for name, dob, gender, klass, extra in (
             ("Nguyễn Văn An", "05/09/2013", "nam", "6A1",
-             ("--code", "HS0001", "--national-id", "064213000001", "--village", "=Làng 1+1",
+             ("--code", "HS0001", "--national-id", "064213000001", "--village", "=Làng 1+1", "--new-village",
               "--commune", "Tơ Tung", "--phone", "0905123456", "--ethnic", "10")),
             ("Ksor H'Hen", "01/03/2012", "nu", "7A1", ("--code", "HS0002")),
             ("Trần Thị Bình", "20/11/2013", "nu", "6A1", ("--code", "HS0003"))):

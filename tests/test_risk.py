@@ -22,7 +22,8 @@ def school(year):
     clock.set_today(date(2024, 11, 20))
     a = add_class("6A1", 6, year, homeroom="Lò Thị Mai")
     s1 = add_student({"name": "Nguyễn Văn An", "dob": "01/01/2013", "gender": "nam", "code": "HS1",
-                      "village": "Làng Kon Lanh"}, year, a, day="10/09/2024")
+                      "village": "Làng Kon Lanh", "new_village": True},  # a new village
+                     year, a, day="10/09/2024")
     s2 = add_student({"name": "Trần Thị Bình", "dob": "02/02/2013", "gender": "nữ", "code": "HS2"},
                      year, a, day=year.start)
     return year, a, s1, s2

@@ -98,7 +98,8 @@ def test_classes(year):
 
 def test_add_student_is_one_transaction_with_its_event_and_span(year, classes):
     st = student(year, classes["6A1"], ethnic="Ba Na", national_id="064 213 000 001",
-                 phone="+84 905 123 456", guardian="đinh văn glơ", village="Làng Kuk Kôn")
+                 phone="+84 905 123 456", guardian="đinh văn glơ", village="Làng Kuk Kôn",
+                 new_village=True)
     assert st.code == "HS000001"
     st = get_student("hs000001")
     assert (st.ethnic, st.national_id, st.phone, st.guardian) == (

@@ -14,6 +14,7 @@ from db import imports, kinds
 from db.models import Event, Student
 from db.school import add_class
 from db.students import STUDENT_FIELDS
+from db.villages import add_village
 from tui.locale import build_mo
 
 TODAY = date(2024, 11, 20)
@@ -88,6 +89,7 @@ async def test_transfer_in_form_f7_d_saves_ethnic_village_guardian(year):
     from tui.screens.event_form import EventForm
 
     b = add_class("6A2", 6, year)
+    add_village(BA_NA["village"])  # a student is put in a village the school has
     app = Host()
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(EventForm(None, "transfer-in", year.id), app.results.append)
@@ -140,6 +142,7 @@ async def test_add_student_form_f2_saves_a_transfer_in_with_its_fields(year):
     from tui.screens.student_form import StudentForm
 
     b = add_class("6A2", 6, year)
+    add_village(BA_NA["village"])  # a student is put in a village the school has
 
     class Year(Host):
         @property
@@ -175,6 +178,7 @@ async def test_add_student_form_f2_saves_a_transfer_in_with_its_fields(year):
 def cli_school(cli):
     assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
     assert cli("class", "add", "6A2", "--grade", "6", "--year", "2024-2025")[0] == 0
+    assert cli("village", "add", BA_NA["village"], "--commune", "Xã Tơ Tung")[0] == 0
     return cli
 
 
@@ -244,3 +248,78 @@ def test_import_saves_ethnic_village_guardian(tmp_path, year):
     plan = read_students(str(tmp_path / "ds.xlsx"), ref_date=year.start)
     imports.run_import(plan, year)
     assert stored(Student.get()) == STORED
+
+
+async def test_a_new_village_on_the_form_is_created_only_when_confirmed(year):
+    from textual.widgets import Static
+
+    from db.models import Village
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.student_form import StudentForm
+
+    b = add_class("6A2", 6, year)
+    add_village(BA_NA["village"])
+
+    class Year(Host):
+        @property
+        def year(self):
+            return year
+
+    app = Year()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(StudentForm(klass_id=b.id), app.results.append)
+        await pilot.pause()
+        form = app.screen
+        village = form.query_one("#f-village", Input)
+        village.focus()
+        await pilot.press("L", "à", "n", "g", " ", "K", "u")  # the existing name is suggested
+        await _wait(pilot, lambda: village._suggestion == BA_NA["village"])
+        form.query_one("#f-name", Input).value = "Đinh Thị Hiên"
+        form.query_one("#f-dob", Input).value = "03/03/2013"
+        form.query_one("#f-gender", Select).value = "nu"
+        village.value = "Làng Hway"  # not a village of the school
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # refused: nothing written, the message beside the field
+        await _wait(pilot, lambda: form.errors.get("village"))
+        assert "Làng Hway" in form.errors["village"]
+        assert Student.select().count() == 0 and Village.select().count() == 1
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await _wait(pilot, lambda: app.results)
+    st = Student.get_by_id(app.results[0])
+    assert st.village_ref.name == "Làng Hway" and Village.select().count() == 2
+
+
+async def test_transfer_in_form_f7_d_asks_before_creating_a_village(year):
+    from db.models import Village
+    from tui.screens.confirm import ConfirmScreen
+    from tui.screens.event_form import EventForm
+
+    b = add_class("6A2", 6, year)
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(EventForm(None, "transfer-in", year.id), app.results.append)
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#ho_ten", Input).value = "Đinh Thị Hiên"
+        form.query_one("#ngay_sinh", Input).value = "03/03/2013"
+        form.query_one("#gioi_tinh", Select).value = "nu"
+        form.query_one("#thon", Input).value = "Làng Hway"
+        form.query_one("#ngay", Input).value = "12/11/2024"
+        form.query_one("#lop", Select).value = b.id
+        form.query_one("#truong", Input).value = "THCS Lê Lợi"
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = app.screen.question
+        assert "Chưa có thôn/làng «Làng Hway»" in question and "--new-village" not in question
+        await pilot.press("n")
+        error = form.query_one("#err-thon")
+        await _wait(pilot, lambda: error.has_class("shown"))
+        assert Student.select().count() == 0 and Village.select().count() == 0
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await _wait(pilot, lambda: app.results)
+    assert Event.get_by_id(app.results[0]).student.village_ref.name == "Làng Hway"

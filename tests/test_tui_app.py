@@ -8,6 +8,7 @@ from textual.widgets import Input, Select, Static
 from db import movements
 from db.models import SchoolYear, Setting, Student
 from db.school import add_class
+from db.villages import add_village
 from db.students import add_student
 from tui import i18n
 from tui.app import make_app
@@ -309,6 +310,7 @@ async def test_edit_student_from_the_student_screen(school):
         form = app.screen
         assert form.query_one("#f-name", Input).value == "Hoàng Văn Bình"
         assert form.query_one("#f-dob", Input).value == "06/06/2013"
+        add_village("Làng Kon Mahar")  # a student is put in a village the school has
         form.query_one("#f-village", Input).value = "Làng Kon Mahar"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is student)

@@ -233,3 +233,19 @@ async def test_dashboard_and_reports_default_to_today_clamped_into_the_summer(ye
         await settle(app, pilot)
         assert reports.query_one("#report-to", Input).value == "15/07/2025"
         assert reports.form["den_ngay"] == "2025-07-15"
+
+
+async def test_f11_theo_lang_is_a_form_choice_of_one_day(year):
+    build_school(year)
+    screen = ReportsScreen()
+    app = TinyApp(year, screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen.query_one("#report-form", Select).value = "theo-lang"
+        await settle(app, pilot)
+        assert screen.form["form"] == "theo-lang"
+        assert screen.query_one("#report-from", Input).disabled  # a form of one day
+        table = screen.query_one(DataTable)
+        names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert names == ["=1+1", "(Chưa ghi thôn)", "Tổng cộng"]
+        assert sum(w + 2 for w in _widths(table)) <= 80 - 2

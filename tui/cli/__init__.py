@@ -29,9 +29,10 @@ GROUPS = {
     "settings": "Thông tin nhà trường",
     "risk": "Hồ sơ học sinh có nguy cơ bỏ học: mở, đóng, danh sách",
     "visit": "Vận động học sinh ra lớp: ghi buổi vận động (biên bản), danh sách, hủy",
+    "village": "Thôn/làng: thêm, danh sách, gộp tên trùng",
 }
 # Modules that add commands, in tui/cli/
-MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk"]
+MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk", "villages"]
 
 
 def _version() -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from db import text
 from db.dates import fmt_date
 from db.errors import SisoError
 
@@ -30,6 +31,8 @@ def register(groups):
     p.add_argument("--search", help="tìm theo tên (không cần dấu) hoặc mã")
     p.add_argument("--as-of", dest="as_of", help="tính đến ngày (mặc định: hôm nay)")
     p.add_argument("--current", action="store_true", help="chỉ học sinh đang học")
+    p.add_argument("--village", help="chỉ học sinh của một thôn/làng")
+    p.add_argument("--commune", help="xã của thôn (khi tên thôn có ở nhiều xã)")
     p.add_argument("--format", choices=LIST_FORMATS,
                    help="định dạng: table, csv, json (màn hình hoặc tệp); xlsx, ods (cần -o). "
                         "Mặc định: table, hoặc theo đuôi tệp khi có -o")
@@ -37,6 +40,18 @@ def register(groups):
                    help="ghi ra tệp (xlsx theo mẫu nhập lại được, ods, csv có BOM, json)")
     p.add_argument("--overwrite", action="store_true", help="ghi đè khi tệp đã có")
     p.set_defaults(func=student_list)
+
+    p = student.add_parser("edit", help="sửa thông tin học sinh",
+                           description="Sửa các thông tin của một học sinh (lớp đổi bằng biến động).")
+    p.add_argument("code", metavar="MÃ", help="mã học sinh hoặc mã định danh")
+    from db.students import STUDENT_FIELDS
+
+    for spec in STUDENT_FIELDS:
+        if spec.key != "code":
+            p.add_argument(spec.option, dest=spec.key, help=spec.help)
+    p.add_argument("--new-village", dest="new_village", action="store_true",
+                   help="--village là thôn mới: tạo thôn (mặc định: thôn chưa có bị từ chối)")
+    p.set_defaults(func=student_edit)
 
     p = student.add_parser("show", help="xem một học sinh",
                            description="Thông tin và lịch sử biến động của một học sinh.")
@@ -54,6 +69,9 @@ def add_student_options(parser, *, new_student_note: str = "") -> None:
         parser.add_argument(spec.option, dest=spec.key,
                             required=spec.required and not new_student_note,
                             help=spec.help + new_student_note)
+    parser.add_argument("--new-village", dest="new_village", action="store_true",
+                        help="--village là thôn mới: tạo thôn (mặc định: thôn chưa có bị từ chối, "
+                             "kèm các tên gần giống)")
 
 
 def student_data(args) -> tuple[dict, list[str]]:
@@ -70,6 +88,8 @@ def student_data(args) -> tuple[dict, list[str]]:
         elif spec.default is not None:
             data[spec.key] = spec.default
             notices.append(f"{spec.label}: {spec.default} (mặc định, vì không có {spec.option}).")
+    if getattr(args, "new_village", False):
+        data["new_village"] = True
     return data, notices
 
 
@@ -148,6 +168,15 @@ def student_list(args) -> int:
         raise SisoError(f"Định dạng {fmt} cần tên tệp: thêm -o TỆP, ví dụ -o danh-sach.{fmt}.", "output")
     rows = roster.roster_rows(year, day, klass=klass, search=args.search,
                               include_left=not args.current)
+    if args.village or args.commune:
+        from db import villages
+        from db.models import Student
+
+        place = villages.get(args.village, args.commune) if args.village else None
+        q = (Student.select(Student.id).where(Student.village_ref == place.id) if place
+             else Student.select(Student.id).where(Student.commune == text.clean(args.commune)))
+        ids = {s.id for s in q}
+        rows = [r for r in rows if r.id in ids]
     if not args.output:
         emit(roster_dicts(rows), COLUMNS, fmt)
         return 0
@@ -203,6 +232,22 @@ def write_list_file(rows, path, fmt: str, *, title: str, overwrite: bool = False
     return atomic_write(path, data.encode("utf-8"), overwrite=overwrite)
 
 
+def student_edit(args) -> int:
+    from db.students import STUDENT_FIELDS, get_student, update_student
+    from tui.cli import open_db
+
+    open_db(args)
+    st = get_student(args.code)
+    data = {spec.key: getattr(args, spec.key) for spec in STUDENT_FIELDS
+            if spec.key != "code" and getattr(args, spec.key) is not None}
+    if not data:
+        raise SisoError("Không có gì để sửa: ghi ít nhất một thông tin, ví dụ --village TÊN.", "ma")
+    data["new_village"] = args.new_village
+    update_student(st, data)
+    print(st.code)
+    return 0
+
+
 def student_show(args) -> int:
     from db import codes, kinds
     from db.models import SchoolClass
@@ -221,6 +266,8 @@ def student_show(args) -> int:
         ("Khuyết tật", codes.disability_types().get(st.disability or "", "")),
         ("Thôn / làng", st.village),
         ("Xã / phường", st.commune),
+        ("Trưởng thôn", " – ".join(x for x in (st.village_ref.head, st.village_ref.head_phone) if x)
+         if st.village_ref else ""),
         ("Nơi sinh", st.birthplace),
         ("Cha mẹ / người giám hộ", st.guardian),
         ("Điện thoại", st.phone),

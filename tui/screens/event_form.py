@@ -24,6 +24,8 @@ from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear, Student, database
 from db.students import STUDENT_FIELDS
+from db.villages import UnknownVillage
+from tui.screens.student_form import new_village_question, village_suggester
 
 from tui.i18n import N_, _
 from tui.screens.base import FormModal
@@ -144,7 +146,8 @@ class EventForm(FormModal[int | None]):
                                             id=spec.field, prompt=_("Chọn"), compact=True)
                         else:
                             widget = Input(spec.default or "", id=spec.field, compact=True,
-                                           placeholder=_(spec.hint) if spec.hint else "")
+                                           placeholder=_(spec.hint) if spec.hint else "",
+                                           suggester=village_suggester(spec.key))
                         yield from row(_(spec.label), widget)
                 yield from row(_("Ngày (dd/mm/yyyy)"),
                                Input(fmt_date(self._default_day(year)), id="ngay",
@@ -270,6 +273,18 @@ class EventForm(FormModal[int | None]):
 
         self.app.push_screen(ConfirmScreen(f"{message}\n{_('Vẫn ghi với ngày này?')}"), answer)
 
+    def _ask_new_village(self, values: dict, future: bool, message: str) -> None:
+        """A village the school does not have: created only when the user confirms it."""
+        from tui.screens.confirm import ConfirmScreen
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self._save({**values, "data": {**values["data"], "new_village": True}}, future=future)
+            else:
+                self.show_error(message, "thon")
+
+        self.app.push_screen(ConfirmScreen(new_village_question(message)), answer)
+
     @work(thread=True, exclusive=True, group="event_form", exit_on_error=False)
     def _save(self, values: dict, future: bool = False) -> None:
         from db import movements
@@ -285,6 +300,10 @@ class EventForm(FormModal[int | None]):
             event_id = ev.id
         except FutureDate as err:
             self.app.call_from_thread(self._ask_future, {**values, "day": day}, err.message)
+            return
+        except UnknownVillage as err:
+            self.app.call_from_thread(self._ask_new_village, {**values, "day": day}, future,
+                                      err.plain)
             return
         except SisoError as err:
             self.app.call_from_thread(self.show_error, err.message, err.field)

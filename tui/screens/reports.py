@@ -32,7 +32,7 @@ from tui.screens.export_dialog import ExportDialog
 
 FORM_CHOICES = ((N_("F1 Sĩ số"), "si-so"), (N_("F2 Bỏ học"), "bo-hoc"),
                 (N_("F3 Chuyển trường"), "chuyen-truong"), (N_("F4 Lên lớp, lưu ban"), "len-lop"),
-                (N_("F5 Chỉ tiêu"), "chi-tieu"))
+                (N_("F5 Chỉ tiêu"), "chi-tieu"), (N_("F11 Theo thôn/làng"), "theo-lang"))
 CUSTOM = "custom"
 
 
@@ -245,6 +245,9 @@ class ReportsScreen(SisoScreen):
         if app_year(self.app) is None:
             self._status(_("Chưa có năm học nào."), bad=True)
             return
+        from db.reports import AS_OF_ONLY
+
+        self.query_one("#report-from", Input).disabled = self.form_name in AS_OF_ONLY
         self.query_one("#report-table", DataTable).focus()
         self.action_refresh()
 
@@ -252,7 +255,10 @@ class ReportsScreen(SisoScreen):
 
     @on(Select.Changed, "#report-form")
     def form_changed(self, event: Select.Changed) -> None:
+        from db.reports import AS_OF_ONLY
+
         self.form_name = str(event.value)
+        self.query_one("#report-from", Input).disabled = self.form_name in AS_OF_ONLY  # one day
         self.action_refresh()
 
     @on(Select.Changed, "#report-period")
@@ -297,12 +303,12 @@ class ReportsScreen(SisoScreen):
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
     def compute(self, name: str, year, start: str, end: str) -> None:
         from db.dates import parse_date
-        from db.reports import build
+        from db.reports import AS_OF_ONLY, build
         from exports.forms import tables_of
 
         try:
             as_of = parse_date(end, "đến ngày")
-            form = build(name, year, as_of, start or None)
+            form = build(name, year, as_of, None if name in AS_OF_ONLY else start or None)
             tables = tables_of(form, tr=_)  # on screen in the interface language
         except SisoError as err:
             self.app.call_from_thread(self._status, err.message, True)

@@ -13,6 +13,7 @@ from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolClass, Student
 from db.students import STUDENT_FIELDS, add_student, check_fields, field_errors, start_count_warning, update_student
+from db.villages import UnknownVillage
 from tui.i18n import N_, _
 from tui.screens.base import FormFields, SisoModal, db_work
 
@@ -33,6 +34,22 @@ FIELD_ALIASES = {
     **{spec.field: spec.key for spec in STUDENT_FIELDS},
     "lop": "klass", "klass": "klass", "entry": "entry", "ngay_vao": "day", "day": "day",
 }
+
+
+def village_suggester(key: str):
+    """For the village field: completes the name from the villages the school has."""
+    if key != "village":
+        return None
+    from textual.suggester import SuggestFromList
+
+    from db import villages
+
+    return SuggestFromList(villages.names(), case_sensitive=False)
+
+
+def new_village_question(message: str) -> str:
+    """Asked before a village the school does not have is created."""
+    return f"{message}\n{_('Tạo thôn/làng mới với tên này?')}"
 
 
 def form_field(err_field: str | None) -> str | None:
@@ -91,7 +108,8 @@ class StudentForm(FormFields, SisoModal[int | None]):
                                          prompt=_("Chọn"), compact=True)
                         else:
                             yield Input(initial.get(key, ""), id=f"f-{key}", compact=True,
-                                        placeholder=self._placeholder(key))
+                                        placeholder=self._placeholder(key),
+                                        suggester=village_suggester(key))
                     yield Static("", id=f"e-{key}", classes="field-error")
                 if self.adding:
                     yield from self._entry_fields()
@@ -198,17 +216,19 @@ class StudentForm(FormFields, SisoModal[int | None]):
         else:
             self.save(data, **entry)
 
-    def _confirm(self, message: str, go) -> None:
-        """Ask before saving; when refused, the message stays beside the date."""
+    def _confirm(self, message: str, go, field: str = "day", question: str | None = None) -> None:
+        """Ask before saving; when refused, the message stays beside the field."""
         from tui.screens.confirm import ConfirmScreen
 
         def answer(yes: bool | None) -> None:
             if yes:
                 go()
             else:
-                self.show_error("day", message)
+                self.show_error(field, message)
+                self.query_one(f"#f-{field}").focus()  # to correct it at once
 
-        self.app.push_screen(ConfirmScreen(f"{message}\n{_('Vẫn lưu với ngày này?')}"), answer)
+        self.app.push_screen(ConfirmScreen(question or f"{message}\n{_('Vẫn lưu với ngày này?')}"),
+                             answer)
 
     @db_work(group="save")
     def save(self, data: dict, klass_id: int | None = None, entry: str | None = None,
@@ -225,6 +245,14 @@ class StudentForm(FormFields, SisoModal[int | None]):
             again = dict(klass_id=klass_id, entry=entry, day=day, from_school=from_school,
                          future=True)
             self.app.call_from_thread(self._confirm, err.message, lambda: self.save(data, **again))
+            return
+        except UnknownVillage as err:  # a new village only when the user confirms it
+            again = dict(klass_id=klass_id, entry=entry, day=day, from_school=from_school,
+                         future=future)
+            self.app.call_from_thread(
+                self._confirm, err.plain,
+                lambda: self.save({**data, "new_village": True}, **again),
+                "village", new_village_question(err.plain))
             return
         except SisoError as err:
             self.app.call_from_thread(self.show_error, form_field(err.field), err.message)
