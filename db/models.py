@@ -110,7 +110,10 @@ class Student(BaseModel):
     village = CharField(default="", max_length=100)
     commune = CharField(default="", max_length=100)
     birthplace = CharField(default="", max_length=200)
-    guardian = CharField(default="", max_length=100)
+    guardian = CharField(default="", max_length=100)  # người giám hộ
+    father = CharField(default="", max_length=100)  # họ tên cha
+    mother = CharField(default="", max_length=100)  # họ tên mẹ
+    so_dang_bo = IntegerField(null=True, unique=True)  # register number (db.register)
     phone = CharField(default="", max_length=20)
     address = CharField(default="", max_length=200)
     sort_key = CharField(index=True, max_length=255)
@@ -200,4 +203,13 @@ class Audit(BaseModel):
     detail = TextField(default="")  # JSON: what changed, before → after
 
 
-MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Student, Event, Span, Target, Audit]
+class Counter(BaseModel):
+    """A named counter that only goes up (``so_dang_bo``: the next register number).
+    Taken with ``UPDATE … SET value = value + n`` inside the caller's transaction, so two
+    writers never get the same number (``db.register``)."""
+
+    name = CharField(primary_key=True, max_length=40)
+    value = IntegerField()
+
+
+MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Student, Event, Span, Target, Audit, Counter]
