@@ -21,7 +21,7 @@ from datetime import date, datetime, time, timedelta
 
 from peewee import chunked
 
-from . import audit, clock, kinds, text
+from . import audit, clock, kinds, register, text
 from .errors import SisoError
 from .events import semester_of
 from .models import Event, Meta, SchoolClass, SchoolYear, Setting, Span, Student, Target, database
@@ -389,6 +389,7 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
         event_ids = _insert_events(event_rows)
         spans = _spans(plans, student_ids, klass_id, event_ids, year.id)
         _bulk_insert(Span, spans)
+        register.number_unnumbered()  # register numbers by first entry (db.register)
         Target.insert_many([{"year": year.id, "level": "THCS", "grade": None, "name": n, "value": v}
                             for n, v in TARGETS.items()]).execute()
         Meta.put(DEMO_KEY, json.dumps({"seed": seed, "students": students,
@@ -453,6 +454,7 @@ def _insert_students(plans: list[_Plan], maker: _Maker, start: date, today: date
             "name_folded": text.fold(full), "batch": None,
             "created_at": datetime.combine(start - timedelta(days=20), time(8, 0)),
         })
+    _parents(rows, plans)
     _bulk_insert(Student, rows)
     ids = dict(Student.select(Student.code, Student.id).tuples())
     return [ids[r["code"]] for r in rows]
@@ -460,6 +462,27 @@ def _insert_students(plans: list[_Plan], maker: _Maker, start: date, today: date
 
 _EVENT_KEYS = ("klass", "from_klass", "reason", "school", "province", "district", "scope",
                "vocational", "doc_no", "note")
+
+
+def _parents(rows: list[dict], plans: list[_Plan]) -> None:
+    """Father and mother for the register (F8), from their own random stream (the rest of
+    the school stays as the seed made it): the parent already drawn as «guardian» becomes
+    the father or the mother, the other parent is drawn beside them; about one student in
+    twelve keeps a guardian (grandparents, an uncle) as well."""
+    rng = random.Random(sum(r["dob"].toordinal() for r in rows))  # from the seed's data
+    other = _Maker(rng)
+    for row, st in zip(rows, plans):
+        first = row["guardian"]
+        female_first = " Thị " in f" {first} " or first.startswith("H'")
+        fam, mid, giv = other.name(st.ethnic, not female_first,
+                                   family=None if not female_first else st.surname)
+        second = text.join_name(fam, mid, giv)
+        row["mother"], row["father"] = (first, second) if female_first else (second, first)
+        if rng.random() < 0.08:
+            fam, mid, giv = other.name(st.ethnic, rng.random() < 0.5, family=st.surname)
+            row["guardian"] = text.join_name(fam, mid, giv)
+        else:
+            row["guardian"] = ""
 
 
 def _event_rows(plans, student_ids, klass_id, year, rng) -> list[dict]:

@@ -208,6 +208,10 @@ def write_form(form: dict, path, fmt: str | None = None, *, settings: dict | Non
 
 def default_filename(form: dict, fmt: str = "xlsx") -> str:
     """``bao-cao-si-so-2024-10.xlsx`` — the form's name and the month of its report date."""
+    if "den_ngay" not in form:  # all years (F8)
+        from db import clock
+
+        return f"{form['form']}-{clock.today():%Y-%m-%d}.{fmt}"
     day = date.fromisoformat(form["den_ngay"])
     return f"bao-cao-{form['form']}-{day:%Y-%m}.{fmt}"
 
