@@ -264,7 +264,7 @@ class _null:
 
 def update_student(student: Student, data: dict) -> Student:
     """Edit a student's fields (not the class: that is an event). One transaction, audited
-    with each changed field before → after. A required field cannot be emptied."""
+    with the fields given, before → after. A required field cannot be emptied."""
     for spec in STUDENT_FIELDS:
         if spec.required and spec.key in data and not text.clean(str(data[spec.key] or "")):
             raise SisoError(f"Thiếu {spec.label.lower()}.", spec.key)

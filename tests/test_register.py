@@ -306,3 +306,51 @@ def test_imported_register_numbers_are_kept_checked_and_the_counter_continues(tm
     imports.undo_import(result.batch.id)
     st = _add(year, get_class("6A1", year), "X", "Hà Văn Xuân", "nam", "01/01/2013")
     assert st.so_dang_bo == 502
+
+
+@pytest.fixture
+def cli_school(cli):
+    clock.set_today(date(2024, 10, 1))
+    assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025",
+               "--ref", "30/09/2024")[0] == 0
+    assert cli("class", "add", "6A2", "--grade", "6", "--year", "2024-2025")[0] == 0
+    rc, out, err = cli("student", "add", "--date", "05/09/2024", "--class", "6A2", "--name", "Đinh Thị Hiên", "--dob", "03/03/2013",
+                       "--gender", "nu", "--ethnic", "Ba Na", "--guardian", "Đinh Văn Hmok", "--code", "HS1",
+                       "--father", "đinh văn núi", "--birthplace", "Gia Lai")
+    assert rc == 0, err
+    return cli
+
+
+def test_cli_student_edit_changes_any_field_add_sets(cli_school):
+    cli = cli_school
+    rc, out, err = cli("student", "edit", "HS1", "--mother", "rơ châm thị yuih", "--guardian", "",
+                       "--village", "Làng Kuk Kôn", "--name", "Đinh Thị Hiền")
+    assert (rc, err) == (0, "") and "Đã sửa học sinh Đinh Thị Hiền (HS1)" in out
+    rc, out, err = cli("student", "show", "HS1")
+    assert "Họ tên cha" in out and "Đinh Văn Núi" in out and "Rơ Châm Thị Yuih" in out
+    assert "Người giám hộ" not in out and "Số đăng bộ" in out and "Gia Lai" in out
+    rc, out, err = cli("report", "dang-bo", "--format", "json")
+    import json
+
+    (row,) = json.loads(out)["hoc_sinh"]
+    assert (row["so_dang_bo"], row["cha"], row["me"], row["giam_ho"], row["ho_ten"]) == (
+        1, "Đinh Văn Núi", "Rơ Châm Thị Yuih", "", "Đinh Thị Hiền")
+    # bad input: one clear message, nothing changed
+    rc, out, err = cli("student", "edit", "HS1", "--gender", "x y", "--mother", "Lê Thị Cúc")
+    assert rc == 2 and "Giới tính «x y» không hợp lệ" in err
+    rc, out, err = cli("student", "edit", "HS1")
+    assert rc == 2 and "Không có gì để sửa" in err
+    rc, out, err = cli("student", "show", "HS1")
+    assert "Rơ Châm Thị Yuih" in out and "Lê Thị Cúc" not in out
+
+
+def test_cli_dang_bo_refuses_a_year_and_do_tuoi_defaults_to_the_reference_date(cli_school):
+    cli = cli_school
+    rc, out, err = cli("report", "dang-bo", "--year", "2024-2025")
+    assert rc == 2 and "không nhận --year" in err
+    rc, out, err = cli("report", "do-tuoi", "--format", "json")
+    import json
+
+    form = json.loads(out)
+    assert (rc, form["den_ngay"], form["tong"]["ts"]) == (0, "2024-09-30", 1)
+    assert form["tong"] == {"ts": 1, "nu": 1, "dtts": 1, "dtts_nu": 1}

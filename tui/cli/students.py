@@ -1,4 +1,4 @@
-"""CLI commands: add, list and show students."""
+"""CLI commands: add, edit, list and show students."""
 
 from __future__ import annotations
 
@@ -23,6 +23,14 @@ def register(groups):
     p.add_argument("--from-school", dest="from_school", help="trường chuyển đến từ")
     p.set_defaults(func=student_add)
 
+    p = student.add_parser("edit", help="sửa thông tin học sinh",
+                           description="Sửa thông tin một học sinh (không đổi lớp: lớp là biến động). "
+                                       "Chỉ các trường được ghi mới thay đổi; ghi \"\" để xóa một trường "
+                                       "không bắt buộc. Một giao dịch, ghi nhật ký trước → sau.")
+    p.add_argument("student", metavar="MÃ", help="mã học sinh hoặc mã định danh")
+    add_student_options(p, editing=True)
+    p.set_defaults(func=student_edit)
+
     p = student.add_parser("list", help="danh sách học sinh",
                            description="Danh sách học sinh theo thứ tự tên, tính đến một ngày.")
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
@@ -44,16 +52,39 @@ def register(groups):
     p.set_defaults(func=student_show)
 
 
-def add_student_options(parser, *, new_student_note: str = "") -> None:
+def add_student_options(parser, *, new_student_note: str = "", editing: bool = False) -> None:
     """The new student's fields as options, from ``db.students.STUDENT_FIELDS`` (the same in
-    ``student add`` and ``event add --kind transfer-in``). With ``new_student_note`` none is
-    required by the parser (the command checks them when it adds a student)."""
+    ``student add``, ``student edit`` and ``event add --kind transfer-in``). With
+    ``new_student_note`` or ``editing`` none is required by the parser (the command checks
+    them when it adds a student; an edit changes only the fields given)."""
     from db.students import STUDENT_FIELDS
 
     for spec in STUDENT_FIELDS:
+        help_text = spec.help + new_student_note
+        if editing and spec.option == "--code":
+            help_text = "mã học sinh mới"
         parser.add_argument(spec.option, dest=spec.key,
-                            required=spec.required and not new_student_note,
-                            help=spec.help + new_student_note)
+                            required=spec.required and not new_student_note and not editing,
+                            help=help_text)
+
+
+def student_edit(args) -> int:
+    """``siso student edit MÃ --father … --mother …``: the fields given, one transaction."""
+    from db.students import STUDENT_FIELDS, get_student, update_student
+    from tui.cli import open_db
+
+    open_db(args)
+    st = get_student(args.student)
+    data = {spec.key: getattr(args, spec.key) for spec in STUDENT_FIELDS
+            if getattr(args, spec.key, None) is not None}
+    if not data:
+        options = ", ".join(spec.option for spec in STUDENT_FIELDS)
+        raise SisoError(f"Không có gì để sửa: ghi ít nhất một trường ({options}).", "student")
+    before = {k: getattr(st, k) for k in ("code",)}
+    update_student(st, data)
+    print(f"Đã sửa học sinh {st.full_name} ({before['code']}"
+          + (f" → {st.code}" if st.code != before["code"] else "") + ").")
+    return 0
 
 
 def student_data(args) -> tuple[dict, list[str]]:
@@ -222,7 +253,10 @@ def student_show(args) -> int:
         ("Thôn / làng", st.village),
         ("Xã / phường", st.commune),
         ("Nơi sinh", st.birthplace),
-        ("Cha mẹ / người giám hộ", st.guardian),
+        ("Họ tên cha", st.father),
+        ("Họ tên mẹ", st.mother),
+        ("Người giám hộ", st.guardian),
+        ("Số đăng bộ", str(st.so_dang_bo or "")),
         ("Điện thoại", st.phone),
         ("Địa chỉ", st.address),
     ]
