@@ -24,6 +24,7 @@ from db.reports import describe_lech
 from .forms import UNSAFE_START, Table, display, tables_of
 
 FORMATS = ("xlsx", "ods", "csv", "json")
+STREAMED = ("dang-bo",)  # one long table: xlsx streamed row by row (exports.stream_form)
 BOM = "\ufeff"
 
 
@@ -169,6 +170,10 @@ def form_bytes(form: dict, fmt: str, *, settings: dict | None = None, signed_on:
             from db.school import get_settings
 
             settings = get_settings()
+        if form["form"] in STREAMED:
+            from .stream_form import form_xlsx_bytes
+
+            return form_xlsx_bytes(tables_of(form)[0], settings, signed_on)
         wb = build_workbook(form, settings, signed_on)
         buf = io.BytesIO()
         wb.save(buf)
