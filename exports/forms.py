@@ -393,7 +393,7 @@ COUNT_COLS = (("ts", "Tổng số"), ("nu", "Nữ"), ("dtts", "DTTS"), ("dtts_nu
 
 def _do_tuoi_tables(form: dict, tr=same) -> list[Table]:
     cols = [Col("STT", kind="text", width=5, key=True), Col("Nội dung", kind="text", width=40, key=True)]
-    cols += [Col(label, width=9) for _, label in COUNT_COLS]
+    cols += [Col(label, width=15) for _, label in COUNT_COLS]  # wide enough for the motto above
     t = Table("Do tuoi", tr(FORMS["do-tuoi"]), cols, lines=[_year_line(form, tr), _as_of_line(form, tr)])
     blank = [""] * len(COUNT_COLS)
 
@@ -419,12 +419,12 @@ def _do_tuoi_tables(form: dict, tr=same) -> list[Table]:
     for k in form["khuyet_tat"]:
         t.add(["", f"{k['ma']} - {tr(k['ten'])}", *counts(k)])
     t.footnotes = [
-        "Học sinh: đang học tại trường đến hết ngày báo cáo. Tuổi = năm bắt đầu năm học − năm sinh; "
-        "đúng độ tuổi: tuổi bằng khối + 5.",
-        "DTTS: học sinh dân tộc thiểu số (mã dân tộc 02–54). Các dòng chia theo khối và theo độ tuổi "
-        "đều cộng lại bằng tổng số.",
-        "Tuyển mới: học sinh lớp đầu cấp (lớp 1, 6, 10) không học lại lớp đó. Lưu ban năm trước: "
-        "lớp cuối cùng năm học trước cùng khối với lớp năm nay.",
+        "Học sinh: đang học tại trường đến hết ngày báo cáo.",
+        "Tuổi = năm bắt đầu năm học − năm sinh; đúng độ tuổi: tuổi bằng khối + 5.",
+        "DTTS: học sinh dân tộc thiểu số (mã dân tộc 02–54).",
+        "Các dòng chia theo khối và chia theo độ tuổi đều cộng lại bằng tổng số.",
+        "Tuyển mới: học sinh lớp đầu cấp (lớp 1, 6, 10) không học lại lớp đó.",
+        "Lưu ban năm trước: lớp cuối cùng của năm học trước cùng khối với lớp năm nay.",
     ]
     return [t]
 
@@ -447,7 +447,7 @@ def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
             Col("Ngày sinh", kind="date", width=11), Col("Nơi sinh", kind="text", width=14),
             Col("Giới tính", kind="text", width=6), Col("Dân tộc", kind="text", width=8),
             Col("Họ tên cha", kind="text", width=18), Col("Họ tên mẹ (hoặc người giám hộ)", kind="text", width=18),
-            Col("Chỗ ở", kind="text", width=22), Col("Ngày vào trường", kind="date", width=11)]
+            Col("Chỗ ở", kind="text", width=26), Col("Ngày vào trường", kind="date", width=11)]
     cols += [Col(y, "Lớp từng năm học", kind="text", width=9) for y in years]
     cols += [Col("Ngày rời trường", kind="date", width=11), Col("Lý do rời trường", kind="text", width=20),
              Col("Ghi chú", kind="text", width=14)]
@@ -459,8 +459,8 @@ def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
                s["cho_o"], _d(s["ngay_vao"]), *[s["lop_theo_nam"].get(y, "") for y in years],
                _d(s["ngay_roi"]), s["ly_do_roi"], tr(VOIDED_NOTE) if s["da_huy"] else ""])
     t.footnotes = [
-        "Số đăng bộ cấp khi học sinh nhập học hoặc chuyển đến lần đầu, không cấp lại, không dùng lại; "
-        "số bị bỏ trống là lần nhập đã hoàn tác.",
+        "Số đăng bộ cấp khi học sinh nhập học hoặc chuyển đến lần đầu, không cấp lại, không dùng lại.",
+        "Số bị bỏ trống là của lần nhập danh sách đã hoàn tác.",
         "Lớp từng năm học: lớp cuối cùng học sinh học trong năm học đó.",
     ]
     return [t]

@@ -180,6 +180,13 @@ def form_xlsx_bytes(table: Table, settings: dict, signed_on: date | None = None)
     head = "".join(rows)
     rows = []
     kinds = [c.kind for c in table.columns]
+    # a text longer than its column wraps: the row is made tall enough for it (a spreadsheet
+    # does not measure rows it reads, so a wrapped text would spill over the next row)
+    texts = [(j, c.width * 1.1) for j, c in enumerate(table.columns) if c.kind == "text"]
+
+    def height(values) -> str:
+        lines = max([-(-len(values[j]) // int(room)) for j, room in texts if isinstance(values[j], str)] or [1])
+        return f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
 
     def body():
         r = label_row
@@ -187,7 +194,7 @@ def form_xlsx_bytes(table: Table, settings: dict, signed_on: date | None = None)
         for values, style in zip(table.rows, table.styles):
             r += 1
             bold = style in ("sub", "total", "group")
-            chunk.append(f'<row r="{r}">' + "".join(
+            chunk.append(f'<row r="{r}"{height(values)}>' + "".join(
                 _cell(f"{ref}{r}", v, k, bold) for ref, v, k in zip(refs, values, kinds)) + "</row>")
             if len(chunk) == 1000:
                 yield "".join(chunk)
