@@ -239,7 +239,8 @@ def report_dang_bo() -> dict:
         left = leaving.get(sid)
         voided = sid not in entry_live
         out.append({
-            "so_dang_bo": number, "ma": code, "ho_ten": text.join_name(family, middle, given),
+            "so_dang_bo": number, "ma": code,
+            "ho_ten": " ".join(p for p in (family, middle, given) if p),  # stored clean (NFC)
             "ngay_sinh": iso(dob), "noi_sinh": birthplace or "", "nu": bool(female),
             "dan_toc": names.get(ethnic or "", ethnic or ""), "cha": father or "", "me": mother or "",
             "giam_ho": guardian or "",
