@@ -354,3 +354,40 @@ def test_cli_dang_bo_refuses_a_year_and_do_tuoi_defaults_to_the_reference_date(c
     form = json.loads(out)
     assert (rc, form["den_ngay"], form["tong"]["ts"]) == (0, "2024-09-30", 1)
     assert form["tong"] == {"ts": 1, "nu": 1, "dtts": 1, "dtts_nu": 1}
+
+
+PG = __import__("os").environ.get("SISO_TEST_PG")
+
+
+@pytest.mark.skipif(not PG, reason="set SISO_TEST_PG=postgresql://… (.ci/run does)")
+def test_register_migration_f6_and_f8_on_postgresql():
+    """On PostgreSQL: the demo school numbered, F6 and F8 built; then a version-1 schema (the
+    new columns and the counter dropped) is migrated and numbered again in first-entry order."""
+    from db.connection import close_database, open_database
+    from db.demo import build_demo
+    from db.models import MODELS, Meta
+
+    db = open_database(PG)
+    db.drop_tables(MODELS, cascade=True)
+    close_database()
+    db = open_database(PG)
+    try:
+        year = build_demo(students=60, today=date(2026, 11, 30))
+        assert sorted(s.so_dang_bo for s in Student.select()) == list(range(1, 61))
+        f8 = reports.build("dang-bo", None, None)
+        assert [r["so_dang_bo"] for r in f8["hoc_sinh"]] == list(range(1, 61))
+        f6 = reports.build("do-tuoi", year, None)
+        assert sum(g["ts"] for g in f6["tuoi"]) == f6["tong"]["ts"] > 0
+        expected = {s.code: s.so_dang_bo for s in Student.select()}
+        for sql in ("DROP TABLE counter", "ALTER TABLE student DROP COLUMN so_dang_bo",
+                    "ALTER TABLE student DROP COLUMN father", "ALTER TABLE student DROP COLUMN mother"):
+            db.execute_sql(sql)
+        Meta.put("schema_version", "1")
+    finally:
+        close_database()
+    open_database(PG)
+    try:
+        assert {s.code: s.so_dang_bo for s in Student.select()} == expected
+        assert register.next_number() == 61
+    finally:
+        close_database()
