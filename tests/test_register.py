@@ -391,3 +391,31 @@ def test_register_migration_f6_and_f8_on_postgresql():
         assert register.next_number() == 61
     finally:
         close_database()
+
+
+async def test_the_edit_form_f4_shows_and_saves_father_and_mother(year):
+    from textual.widgets import Input
+
+    from test_student_fields import Host, _wait
+    from tui.screens.student_form import StudentForm
+
+    klass = add_class("6A1", 6, year)
+    st = _add(year, klass, "A1", "Nguyễn Văn An", "nam", "01/03/2013", father="Nguyễn Văn Ba")
+
+    class Year(Host):
+        @property
+        def year(self):
+            return year
+
+    app = Year()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(StudentForm(student_id=st.id), app.results.append)
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#f-father", Input).value == "Nguyễn Văn Ba"
+        assert form.query_one("#f-mother", Input).value == ""
+        form.query_one("#f-mother", Input).value = "lê thị cúc"
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: app.results)
+    st = get_student("A1")
+    assert (st.father, st.mother, st.so_dang_bo) == ("Nguyễn Văn Ba", "Lê Thị Cúc", 1)
