@@ -9,11 +9,11 @@ from pathlib import Path
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
-from . import migrations_villages, migrations_visits
+from . import migrations_register, migrations_villages, migrations_visits
 from .errors import SisoError
 from .models import MODELS, Meta, database
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -31,6 +31,7 @@ SQLITE_PRAGMAS = {
 MIGRATIONS: dict[int, callable] = {}
 MIGRATIONS[1] = migrations_visits.migrate  # risk cases, home visits, event.without_visits
 MIGRATIONS[2] = migrations_villages.migrate  # villages as records
+MIGRATIONS[3] = migrations_register.migrate  # register numbers, father / mother
 
 
 def shown(target: str) -> str:

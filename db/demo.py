@@ -22,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from peewee import chunked
 
 from .demo_visits import add_cases_and_visits
-from . import audit, clock, kinds, text
+from . import audit, clock, kinds, register, text
 from .errors import SisoError
 from .events import semester_of
 from .models import Event, Meta, SchoolClass, SchoolYear, Setting, Span, Student, Target, database
@@ -158,6 +158,7 @@ class _Maker:
         self.rng = rng
         self.ethnic_codes = [c for c, _ in _ETHNIC_WEIGHTS]
         self.ethnic_weights = [w for _, w in _ETHNIC_WEIGHTS]
+        self.guardian_female: list[bool] = []
 
     def pick(self, seq):
         return seq[self.rng.randrange(len(seq))]
@@ -198,11 +199,13 @@ class _Maker:
     def guardian(self, st: _Plan) -> str:
         e = st.ethnic
         if e in ("10", "12"):  # matrilineal: the child carries the mother's family name
-            fam, mid, giv = self.name(e, True, family=st.surname)
+            female, family = True, st.surname
         elif self.rng.random() < 0.75:  # the father
-            fam, mid, giv = self.name(e, False, family=st.surname)
+            female, family = False, st.surname
         else:
-            fam, mid, giv = self.name(e, True)
+            female, family = True, None
+        fam, mid, giv = self.name(e, female, family=family)
+        self.guardian_female.append(female)  # the register's father / mother (_parents)
         return text.join_name(fam, mid, giv)
 
     def phone(self) -> str:
@@ -391,6 +394,7 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
         event_ids = _insert_events(event_rows)
         spans = _spans(plans, student_ids, klass_id, event_ids, year.id)
         _bulk_insert(Span, spans)
+        register.number_unnumbered()  # register numbers by first entry (db.register)
         info.update(zip(("risk_cases", "visits"), add_cases_and_visits(
             plans, student_ids, teachers, year, today, seed, SETTINGS["hieu_truong"])))
         Target.insert_many([{"year": year.id, "level": "THCS", "grade": None, "name": n, "value": v}
@@ -457,6 +461,7 @@ def _insert_students(plans: list[_Plan], maker: _Maker, start: date, today: date
             "name_folded": text.fold(full), "batch": None,
             "created_at": datetime.combine(start - timedelta(days=20), time(8, 0)),
         })
+    _parents(rows, plans, maker.guardian_female)
     _bulk_insert(Student, rows)
     ids = dict(Student.select(Student.code, Student.id).tuples())
     return [ids[r["code"]] for r in rows]
@@ -481,6 +486,26 @@ def _demo_villages(maker: _Maker, teachers: list[str]) -> None:
 
 _EVENT_KEYS = ("klass", "from_klass", "reason", "school", "province", "district", "scope",
                "vocational", "doc_no", "note")
+
+
+def _parents(rows: list[dict], plans: list[_Plan], mothers: list[bool]) -> None:
+    """Father and mother for the register (F8), from their own random stream (the rest of
+    the school stays as the seed made it): the parent already drawn as «guardian» (a
+    mother where ``mothers`` says so) becomes the father or the mother, the other parent is
+    drawn beside them; about one student in twelve keeps a guardian (grandparents, an
+    uncle) as well."""
+    rng = random.Random(sum(r["dob"].toordinal() for r in rows))  # from the seed's data
+    other = _Maker(rng)
+    for row, st, is_mother in zip(rows, plans, mothers):
+        first = row["guardian"]
+        fam, mid, giv = other.name(st.ethnic, not is_mother, family=st.surname if is_mother else None)
+        second = text.join_name(fam, mid, giv)
+        row["mother"], row["father"] = (first, second) if is_mother else (second, first)
+        if rng.random() < 0.08:
+            fam, mid, giv = other.name(st.ethnic, rng.random() < 0.5, family=st.surname)
+            row["guardian"] = text.join_name(fam, mid, giv)
+        else:
+            row["guardian"] = ""
 
 
 def _event_rows(plans, student_ids, klass_id, year, rng) -> list[dict]:

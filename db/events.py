@@ -283,6 +283,10 @@ def record_event(student: Student, year: SchoolYear, kind: str, day: date, *,
     replay(year_events(student.id, year.id, extra=ev), last_exit_before(student.id, year))
     ev.save()
     rebuild_spans(student.id, year.id)
+    if kind in (kinds.ADMIT, kinds.TRANSFER_IN):
+        from .register import number_student
+
+        number_student(student)  # a student who has none gets a register number
     return ev
 
 

@@ -220,12 +220,13 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
     rv.new_classes = sorted(new.items(), key=lambda kv: (kv[1], text.natural_key(kv[0])))
     _review_villages(plan, rows, rv)
     # the same code / national ID already in the database
-    for key, label, fld in (("code", "Mã học sinh", "code"), ("national_id", "Mã định danh", "national_id")):
+    for key, label, fld in (("code", "Mã học sinh", "code"), ("national_id", "Mã định danh", "national_id"),
+                            ("so_dang_bo", "Số đăng bộ", "so_dang_bo")):
         wanted = {r.values[key]: r for r in rows if r.values.get(key)}
         column = getattr(Student, key)
         for part in _chunks(wanted):
             for st in Student.select(Student.code, Student.national_id, Student.family, Student.middle,
-                                     Student.given).where(column.in_(part)):
+                                     Student.given, Student.so_dang_bo).where(column.in_(part)):
                 r = wanted[getattr(st, key)]
                 rv.problems.append(_problem(r.row, _col(plan, fld), f"{label} {getattr(st, key)} đã là của học "
                                             f"sinh {st.full_name} ({st.code}) trong cơ sở dữ liệu."))
@@ -366,6 +367,12 @@ def run_import(plan, year: SchoolYear, *, klass: str | None = None, day=None, du
         file_codes = {r.values["code"] for r in rv.rows if r.values.get("code")}
         fresh = iter(_new_codes(sum(1 for r in rv.rows if not r.values.get("code")), file_codes))
         places = _village_ids(rv)
+        from .register import raise_above, take
+
+        given = [r.values["so_dang_bo"] for r in rv.rows if r.values.get("so_dang_bo")]
+        if given:
+            raise_above(max(given))  # the counter continues above the file's numbers
+        numbers = iter(range(take(total - len(given)), 1 << 62))  # one block, same transaction
         students = []
         for r in rv.rows:
             v = dict(r.values)
@@ -376,7 +383,10 @@ def run_import(plan, year: SchoolYear, *, klass: str | None = None, day=None, du
                 v["code"] = next(fresh)
             v.setdefault("national_id", None)
             v.setdefault("disability", None)
-            for k in ("family", "middle", "village", "commune", "birthplace", "guardian", "phone", "address"):
+            if not v.get("so_dang_bo"):
+                v["so_dang_bo"] = next(numbers)
+            for k in ("family", "middle", "village", "commune", "birthplace", "father", "mother", "guardian",
+                      "phone", "address"):
                 v.setdefault(k, "")
             v["sort_key"] = text.sort_key(v["family"], v["middle"], v["given"], v["dob"])
             v["name_folded"] = text.fold(text.join_name(v["family"], v["middle"], v["given"]))

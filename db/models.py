@@ -126,7 +126,10 @@ class Student(BaseModel):
     commune = CharField(default="", max_length=100)  # = village_ref.commune when set
     village_ref = ForeignKeyField(Village, null=True, on_delete="RESTRICT", column_name="village_id")
     birthplace = CharField(default="", max_length=200)
-    guardian = CharField(default="", max_length=100)
+    guardian = CharField(default="", max_length=100)  # người giám hộ
+    father = CharField(default="", max_length=100)  # họ tên cha
+    mother = CharField(default="", max_length=100)  # họ tên mẹ
+    so_dang_bo = IntegerField(null=True, unique=True)  # register number (db.register)
     phone = CharField(default="", max_length=20)
     address = CharField(default="", max_length=200)
     sort_key = CharField(index=True, max_length=255)
@@ -266,5 +269,14 @@ class Visit(BaseModel):
         indexes = ((("student", "year", "date"), False),)
 
 
+class Counter(BaseModel):
+    """A named counter that only goes up (``so_dang_bo``: the next register number).
+    Taken with ``UPDATE … SET value = value + n`` inside the caller's transaction, so two
+    writers never get the same number (``db.register``)."""
+
+    name = CharField(primary_key=True, max_length=40)
+    value = IntegerField()
+
+
 MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Village, Student, Event, Span, Target, Audit,
-          RiskCase, Visit]
+          RiskCase, Visit, Counter]

@@ -347,13 +347,18 @@ def describe_lech(form: dict) -> str:
 
 # ---- F2 bo-hoc -------------------------------------------------------------------------------
 
+# F2's one parent column: the guardian, else the mother, else the father
+_PARENT = Case(None, [(Student.guardian != "", Student.guardian), (Student.mother != "", Student.mother)],
+               Student.father)
+
+
 def _event_list(year: SchoolYear, kind: str, start: date, as_of: date):
     """The non-voided events of one kind in the period, with student and class, as tuples."""
     return (Event.select(Event.id, Event.date, Event.semester, Event.reason, Event.school,
                          Event.province, Event.district, Event.scope, Event.doc_no, Event.note,
                          Student.id, Student.code, Student.family, Student.middle, Student.given,
                          Student.dob, Student.female, Student.ethnic, Student.village,
-                         Student.guardian, SchoolClass.name, SchoolClass.grade, Student.sort_key)
+                         _PARENT, SchoolClass.name, SchoolClass.grade, Student.sort_key)
             .join(Student, on=(Student.id == Event.student))
             .switch(Event)
             .join(SchoolClass, on=(SchoolClass.id == Event.klass))
@@ -631,12 +636,16 @@ FORMS = {
     "len-lop": "THỐNG KÊ LÊN LỚP, THI LẠI / RÈN LUYỆN HÈ, LƯU BAN",
     "chi-tieu": "ĐĂNG KÝ CHỈ TIÊU VÀ KẾT QUẢ THỰC HIỆN",
     "theo-lang": "SĨ SỐ VÀ VẬN ĐỘNG THEO THÔN/LÀNG",
+    "do-tuoi": "THỐNG KÊ HỌC SINH THEO ĐỘ TUỔI",
+    "dang-bo": "SỔ ĐĂNG BỘ",
 }
 AS_OF_ONLY = ("theo-lang",)  # forms of one day: a period start (--from) is refused
+ALL_YEARS = ("dang-bo",)  # forms over every school year: no year, no date
 
 
 def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
-    """Any of the five forms by its ``forms.md`` name (``si-so``, ``bo-hoc`` …)."""
+    """Any form by its ``forms.md`` name (``si-so``, ``bo-hoc`` …); ``dang-bo`` ignores the
+    year and the dates (all years), ``do-tuoi`` the period start."""
     if form == "si-so":
         return report_si_so(year, as_of, start)
     if form == "bo-hoc":
@@ -654,6 +663,14 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
         from .targets import report_chi_tieu
 
         return report_chi_tieu(year, as_of)
+    if form == "do-tuoi":
+        from .do_tuoi import report_do_tuoi
+
+        return report_do_tuoi(year, as_of)
+    if form == "dang-bo":
+        from .register import report_dang_bo
+
+        return report_dang_bo()
     raise SisoError(f"Không có biểu mẫu «{form}». Các biểu mẫu: {', '.join(FORMS)}.", "form")
 
 

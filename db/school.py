@@ -23,6 +23,7 @@ SETTINGS = {
     "nguoi_lap_bieu": ("Người lập biểu", ""),
     "ngon_ngu": ("Ngôn ngữ giao diện (vi, en)", "vi"),
     "ky_tu_don_gian": ("Ký tự đơn giản, không biểu tượng (có, không)", "không"),
+    "so_dang_bo_bat_dau": ("Số đăng bộ bắt đầu (tiếp nối sổ giấy)", "1"),  # db.register
 }
 _YES = ("co", "c", "yes", "y", "1", "true")
 _NO = ("khong", "k", "no", "n", "0", "false", "")
@@ -94,6 +95,10 @@ def _check_setting(key: str, value: str) -> str:
         if folded not in _YES + _NO:
             raise SisoError(f"«{value}» không hợp lệ cho «{SETTINGS[key][0]}»: cần «có» hoặc «không».", key)
         value = "có" if folded in _YES else "không"
+    if key == "so_dang_bo_bat_dau":
+        from .register import check_start_setting
+
+        value = check_start_setting(value)
     if key == "ten_truong" and not value:
         raise SisoError("Tên trường không được để trống.", key)
     return value
@@ -114,6 +119,10 @@ def set_settings(values: dict[str, str]) -> dict[str, str]:
                      before={k: old.get(k) for k in clean}, after=clean):
         for k, v in clean.items():
             Setting.put(k, v)
+        if "so_dang_bo_bat_dau" in clean:
+            from .register import apply_start_setting
+
+            apply_start_setting(clean["so_dang_bo_bat_dau"])
     return clean
 
 

@@ -18,7 +18,7 @@ _NAME_OK = re.compile(r"^[^\W\d_]+(?:['’\-.][^\W\d_]*)*$")
 _CODE_OK = re.compile(r"^[A-Za-z0-9_\-./]{1,32}$")
 
 FIELDS = ("family", "middle", "given", "female", "dob", "ethnic", "disability", "national_id",
-          "village", "commune", "birthplace", "guardian", "phone", "address")
+          "village", "commune", "birthplace", "father", "mother", "guardian", "phone", "address")
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,9 @@ STUDENT_FIELDS: tuple[StudentField, ...] = (
                  hint="chọn thôn đã có"),
     StudentField("commune", "Xã/phường", "--commune", "xã / phường", "xa_phuong"),
     StudentField("address", "Địa chỉ", "--address", "địa chỉ", "dia_chi"),
-    StudentField("guardian", "Người giám hộ", "--guardian", "cha mẹ / người giám hộ",
+    StudentField("father", "Họ tên cha", "--father", "họ tên cha", "ho_ten_cha"),
+    StudentField("mother", "Họ tên mẹ", "--mother", "họ tên mẹ", "ho_ten_me"),
+    StudentField("guardian", "Người giám hộ", "--guardian", "người giám hộ (khi không phải cha, mẹ)",
                  "nguoi_giam_ho"),
     StudentField("phone", "Điện thoại", "--phone", "số điện thoại", "dien_thoai"),
 )
@@ -159,8 +161,9 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
                        ("address", "dia_chi")):
         if key in data:
             out[key] = text.clean(data[key])
-    if "guardian" in data:
-        out["guardian"] = text.title_name(data["guardian"]) if text.clean(data["guardian"]) else ""
+    for key in ("father", "mother", "guardian"):
+        if key in data:
+            out[key] = text.title_name(data[key]) if text.clean(data[key]) else ""
     if "code" in data and data["code"] not in (None, ""):
         code = text.clean(data["code"]).upper()
         if not _CODE_OK.match(code):
@@ -224,7 +227,8 @@ def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str 
     """Create a student and the event that brings them into ``klass`` — one transaction.
 
     ``data`` keys: name, dob, gender, ethnic and optionally code, national_id, disability,
-    village, commune, birthplace, guardian, phone, address. ``day`` defaults to
+    village, commune, birthplace, father, mother, guardian, phone, address. The student
+    gets the next register number (``db.register``) in the same transaction. ``day`` defaults to
     ``clock.admission_day`` (today, clamped to the school year: never back-dated to the
     first day). A transfer in dated after today is refused (``clock.FutureDate``) unless
     ``future``; an admission is not (a class list is entered before the year starts).
@@ -272,7 +276,11 @@ class _null:
 
 
 def update_student(student: Student, data: dict) -> Student:
-    """Edit a student's fields (not the class: that is an event). One transaction."""
+    """Edit a student's fields (not the class: that is an event). One transaction, audited
+    with the fields given, before → after. A required field cannot be emptied."""
+    for spec in STUDENT_FIELDS:
+        if spec.required and spec.key in data and not text.clean(str(data[spec.key] or "")):
+            raise SisoError(f"Thiếu {spec.label.lower()}.", spec.key)
     values = check_fields(data)
     _check_unique(values, exclude_id=student.id)
     place = villages.place_values(data, values, student)

@@ -24,6 +24,7 @@ from db.reports import describe_lech
 from .forms import UNSAFE_START, Table, display, tables_of
 
 FORMATS = ("xlsx", "ods", "csv", "json")
+STREAMED = ("dang-bo",)  # one long table: xlsx streamed row by row (exports.stream_form)
 BOM = "\ufeff"
 
 
@@ -169,6 +170,10 @@ def form_bytes(form: dict, fmt: str, *, settings: dict | None = None, signed_on:
             from db.school import get_settings
 
             settings = get_settings()
+        if form["form"] in STREAMED:
+            from .stream_form import form_xlsx_bytes
+
+            return form_xlsx_bytes(tables_of(form)[0], settings, signed_on)
         wb = build_workbook(form, settings, signed_on)
         buf = io.BytesIO()
         wb.save(buf)
@@ -208,6 +213,10 @@ def write_form(form: dict, path, fmt: str | None = None, *, settings: dict | Non
 
 def default_filename(form: dict, fmt: str = "xlsx") -> str:
     """``bao-cao-si-so-2024-10.xlsx`` — the form's name and the month of its report date."""
+    if "den_ngay" not in form:  # all years (F8)
+        from db import clock
+
+        return f"{form['form']}-{clock.today():%Y-%m-%d}.{fmt}"
     day = date.fromisoformat(form["den_ngay"])
     return f"bao-cao-{form['form']}-{day:%Y-%m}.{fmt}"
 

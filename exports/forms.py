@@ -421,8 +421,89 @@ def _theo_lang_tables(form: dict, tr=same) -> list[Table]:
     return [t]
 
 
+# ---- F6 --------------------------------------------------------------------------------------
+
+COUNT_COLS = (("ts", "Tổng số"), ("nu", "Nữ"), ("dtts", "DTTS"), ("dtts_nu", "DTTS nữ"))
+
+
+def _do_tuoi_tables(form: dict, tr=same) -> list[Table]:
+    cols = [Col("STT", kind="text", width=5, key=True), Col("Nội dung", kind="text", width=40, key=True)]
+    cols += [Col(label, width=15) for _, label in COUNT_COLS]  # wide enough for the motto above
+    t = Table("Do tuoi", tr(FORMS["do-tuoi"]), cols, lines=[_year_line(form, tr), _as_of_line(form, tr)])
+    blank = [""] * len(COUNT_COLS)
+
+    def counts(c: dict) -> list:
+        return [c[k] for k, _ in COUNT_COLS]
+
+    def group(number: str, label: str) -> None:
+        t.add([number, tr(label), *blank], "group")
+
+    t.add(["1", tr("Tổng số học sinh"), *counts(form["tong"])], "total")
+    group("2", "Chia theo khối")
+    for g in form["khoi"]:
+        t.add(["", tr("Khối {grade}").format(grade=g["khoi"]), *counts(g)])
+    group("3", "Chia theo độ tuổi")
+    for a in form["tuoi"]:
+        t.add(["", tr("{age} tuổi (sinh năm {born})").format(age=a["tuoi"], born=a["nam_sinh"]), *counts(a)])
+    group("4", "Học đúng độ tuổi")
+    for d in form["dung_do_tuoi"]:
+        t.add(["", tr("{age} tuổi học lớp {grade}").format(age=d["tuoi"], grade=d["khoi"]), *counts(d)])
+    t.add(["5", tr("Tuyển mới vào lớp đầu cấp"), *counts(form["tuyen_moi"])])
+    t.add(["6", tr("Lưu ban năm trước, học lại cùng lớp"), *counts(form["luu_ban_hoc_lai"])])
+    group("7", "Học sinh khuyết tật chia theo dạng tật")
+    for k in form["khuyet_tat"]:
+        t.add(["", f"{k['ma']} - {tr(k['ten'])}", *counts(k)])
+    t.footnotes = [
+        "Học sinh: đang học tại trường đến hết ngày báo cáo.",
+        "Tuổi = năm bắt đầu năm học − năm sinh; đúng độ tuổi: tuổi bằng khối + 5.",
+        "DTTS: học sinh dân tộc thiểu số (mã dân tộc 02–54).",
+        "Các dòng chia theo khối và chia theo độ tuổi đều cộng lại bằng tổng số.",
+        "Tuyển mới: học sinh lớp đầu cấp (lớp 1, 6, 10) không học lại lớp đó.",
+        "Lưu ban năm trước: lớp cuối cùng của năm học trước cùng khối với lớp năm nay.",
+    ]
+    return [t]
+
+
+# ---- F8 --------------------------------------------------------------------------------------
+
+VOIDED_NOTE = "Nhập học đã hủy (số đăng bộ giữ nguyên, không cấp lại)"
+
+
+def mother_or_guardian(s: dict) -> str:
+    """F8's column «Họ tên mẹ (hoặc người giám hộ)»."""
+    if s["me"] and s["giam_ho"]:
+        return f"{s['me']}; người giám hộ: {s['giam_ho']}"
+    return s["me"] or s["giam_ho"]
+
+
+def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
+    years = sorted({y for s in form["hoc_sinh"] for y in s["lop_theo_nam"]})
+    cols = [Col("Số đăng bộ", width=7, key=True), Col("Họ và tên", kind="text", width=22, key=True),
+            Col("Ngày sinh", kind="date", width=11), Col("Nơi sinh", kind="text", width=14),
+            Col("Giới tính", kind="text", width=6), Col("Dân tộc", kind="text", width=8),
+            Col("Họ tên cha", kind="text", width=18), Col("Họ tên mẹ (hoặc người giám hộ)", kind="text", width=18),
+            Col("Chỗ ở", kind="text", width=26), Col("Ngày vào trường", kind="date", width=11)]
+    cols += [Col(y, "Lớp từng năm học", kind="text", width=9) for y in years]
+    cols += [Col("Ngày rời trường", kind="date", width=11), Col("Lý do rời trường", kind="text", width=20),
+             Col("Ghi chú", kind="text", width=14)]
+    t = Table("So dang bo", tr(FORMS["dang-bo"]), cols,
+              lines=[tr("Học sinh đã vào trường, mọi năm học, theo số đăng bộ")], numbered=True)
+    for s in form["hoc_sinh"]:
+        t.add([s["so_dang_bo"], s["ho_ten"], _d(s["ngay_sinh"]), s["noi_sinh"],
+               tr("Nữ") if s["nu"] else tr("Nam"), s["dan_toc"], s["cha"], mother_or_guardian(s),
+               s["cho_o"], _d(s["ngay_vao"]), *[s["lop_theo_nam"].get(y, "") for y in years],
+               _d(s["ngay_roi"]), s["ly_do_roi"], tr(VOIDED_NOTE) if s["da_huy"] else ""])
+    t.footnotes = [
+        "Số đăng bộ cấp khi học sinh nhập học hoặc chuyển đến lần đầu, không cấp lại, không dùng lại.",
+        "Số bị bỏ trống là của lần nhập danh sách đã hoàn tác.",
+        "Lớp từng năm học: lớp cuối cùng học sinh học trong năm học đó.",
+    ]
+    return [t]
+
+
 BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _chuyen_truong_tables,
-            "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables, "theo-lang": _theo_lang_tables}
+            "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables, "theo-lang": _theo_lang_tables,
+            "do-tuoi": _do_tuoi_tables, "dang-bo": _dang_bo_tables}
 
 
 def tables_of(form: dict, tr: Callable[[str], str] = same) -> list[Table]:

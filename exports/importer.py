@@ -48,6 +48,7 @@ WARNING = "warning"
 FIELDS: dict[str, str] = {
     "stt": "STT",
     "code": "Mã học sinh",
+    "so_dang_bo": "Số đăng bộ",
     "national_id": "Mã định danh cá nhân (12 số)",
     "name": "Họ và tên",
     "family_middle": "Họ đệm",
@@ -82,6 +83,7 @@ UNUSED = ("father_year", "mother_year")
 _EXACT: dict[str, str] = {}
 for _field, _names in {
     "stt": ["stt", "tt", "so tt", "so thu tu"],
+    "so_dang_bo": ["so dang bo", "so db", "sdb", "so so dang bo"],
     "code": ["ma hoc sinh", "ma hs", "ma so hoc sinh", "ma so hs", "ma dinh danh bo gd dt",
              "ma dinh danh bo gddt", "ma dinh danh bo giao duc", "ma dinh danh hoc sinh",
              "ma dinh danh hs", "ma hoc sinh bo gd dt", "ma"],
@@ -126,7 +128,7 @@ for _field, _names in {
         _EXACT[_n] = _field
 # Prefixes, tried in this order when no exact spelling matched.
 _PREFIX: list[tuple[str, str]] = [
-    ("ma dinh danh bo", "code"), ("ma hoc sinh", "code"), ("ma hs", "code"),
+    ("so dang bo", "so_dang_bo"), ("ma dinh danh bo", "code"), ("ma hoc sinh", "code"), ("ma hs", "code"),
     ("ma dinh danh", "national_id"), ("so dinh danh", "national_id"), ("cccd", "national_id"),
     ("so ddcn", "national_id"),
     ("nam sinh cha", "father_year"), ("nam sinh me", "mother_year"), ("quoc tich", "nationality"),
@@ -801,9 +803,6 @@ def _check_columns(plan: ImportPlan, guessed: dict[int, str]) -> None:
         plan.problems.append(Problem(None, "", "Tệp không có cột «Dân tộc»: học sinh quốc tịch Việt Nam "
                                      "được ghi dân tộc Kinh, quốc tịch khác là người nước ngoài (55).",
                                      WARNING))
-    if "guardian" not in fields and {"father", "mother"} <= fields:
-        plan.problems.append(Problem(None, "", "siso có một trường «Người giám hộ»: ghi họ tên cha, "
-                                     "hoặc họ tên mẹ khi dòng không có họ tên cha.", WARNING))
 
 
 def _cell_text(value) -> str:
@@ -1019,17 +1018,23 @@ def _parse_row(plan: ImportPlan, number: int, cells: list, ref) -> None:
         if isinstance(raw, (int, float)) and phone.isdigit() and len(phone) in (9, 10) and phone[0] != "0":
             phone = "0" + phone
         data["phone"] = phone
-    guardian = texts.get("guardian") or texts.get("father") or texts.get("mother") or ""
-    if guardian:
-        data["guardian"] = guardian
+    for f in ("father", "mother", "guardian"):
+        if texts.get(f):
+            data[f] = texts[f]
+    if texts.get("so_dang_bo"):
+        from db.register import check_start
+
+        try:
+            values["so_dang_bo"] = check_start(by_field["so_dang_bo"][1])
+        except SisoError as e:
+            bad("so_dang_bo", str(e))
     if texts.get("disability"):
         try:
             data["disability"] = _disability(texts["disability"])
         except SisoError as e:
             bad("disability", str(e))
     field_of = {"name": "name" if "name" in by_field else "given", "dob": "dob",
-                "gender": "gender" if "gender" in by_field else "female_mark",
-                "guardian": next((f for f in ("guardian", "father", "mother") if texts.get(f)), "guardian")}
+                "gender": "gender" if "gender" in by_field else "female_mark"}
     for key, value in data.items():
         try:
             values.update(check_fields({key: value}, year=ref))
@@ -1076,6 +1081,20 @@ def _file_duplicates(plan: ImportPlan) -> None:
                 seen[v] = row
         if dups:
             plan.rows = [r for r in plan.rows if r.row not in dups]
+    seen_no: dict[int, int] = {}
+    dup_no: set[int] = set()
+    for r in plan.rows:
+        n = r.values.get("so_dang_bo")
+        if n is None:
+            continue
+        if n in seen_no:
+            col = next((plan.column_title(i) for i, f in plan.mapping.items() if f == "so_dang_bo"), "")
+            plan.problems.append(Problem(r.row, col, f"Số đăng bộ {n} trùng với dòng {seen_no[n]} trong tệp."))
+            dup_no |= {r.row, seen_no[n]}
+        else:
+            seen_no[n] = r.row
+    if dup_no:
+        plan.rows = [r for r in plan.rows if r.row not in dup_no]
     seen_name: dict[tuple, int] = {}
     for r in plan.rows:
         k = (text.fold(r.full_name), r.values.get("dob"))

@@ -2,7 +2,7 @@
 
 ``rows`` are plain dicts (from ``db``): code, national_id, family, middle, given (or
 full_name), dob, female, ethnic (code), klass, grade, village, commune, birthplace,
-guardian, phone, disability (code), address. Missing keys are written empty.
+father, mother, guardian, phone, disability (code), address. Missing keys are written empty.
 
 The sheet's XML is written directly into the zip, row by row (about 1 MB of memory at a
 time): openpyxl's write-only writer took 12–15 s for 60,000 rows and XlsxWriter's
@@ -35,6 +35,8 @@ COLUMNS = [
     ("village", "Thôn/Xóm"),
     ("commune", "Xã/Phường"),
     ("birthplace", "Nơi sinh"),
+    ("father", "Họ tên cha"),
+    ("mother", "Họ tên mẹ"),
     ("guardian", "Họ tên người giám hộ"),
     ("phone", "Số điện thoại"),
     ("disability", "Khuyết tật"),
@@ -42,7 +44,7 @@ COLUMNS = [
 ]
 
 # the extra fields a roster row (``db.roster.Row``) does not carry
-EXTRA_FIELDS = ("commune", "birthplace", "address")
+EXTRA_FIELDS = ("commune", "birthplace", "address", "father", "mother")
 
 
 def _value(row: dict, key: str, index: int):
@@ -78,7 +80,7 @@ def roster_export_rows(rows: list):
     for r in rows:
         d = r._asdict()
         d["full_name"] = r.full_name
-        d.update(zip(EXTRA_FIELDS, extra.get(r.id, ("", "", ""))))
+        d.update(zip(EXTRA_FIELDS, extra.get(r.id, ("",) * len(EXTRA_FIELDS))))
         yield d
 
 

@@ -67,7 +67,11 @@ def test_names_villages_and_ethnic_groups_are_realistic(demo):
     families = {s.family for s in students}
     assert {"Ksor", "Siu", "Đinh", "Nguyễn"} <= families
     assert any(s.given.startswith("H'") for s in students)
-    assert sum(1 for s in students if s.guardian) == 600
+    # every student has a father and a mother; a few also a guardian (grandparents …)
+    assert all(s.father and s.mother for s in students)
+    assert 0 < sum(1 for s in students if s.guardian) < 120
+    # the register: 1 … 600 in the order the students first entered the school
+    assert sorted(s.so_dang_bo for s in students) == list(range(1, 601))
     for s in students:
         # every name is exactly what the add-student form would store
         assert check_name(s.full_name) == (s.family, s.middle, s.given)

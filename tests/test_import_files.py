@@ -135,7 +135,7 @@ def test_title_rows_merged_cells_two_row_header_x_marked_nu_and_totals(tmp_path)
     assert 12 in plan.skipped and 13 in plan.skipped
 
 
-def test_split_name_columns_and_guardian(tmp_path):
+def test_split_name_columns_and_parents(tmp_path):
     path = xlsx(tmp_path / "ds.xlsx", [
         ["Họ và tên đệm", "Tên", "Ngày sinh", "Giới tính", "Lớp", "Khối", "Họ tên cha", "Họ tên mẹ",
          "Số điện thoại", "Xã/Phường", "Thôn/Xóm/Làng/Tổ dân phố", "Khuyết tật"],
@@ -146,12 +146,13 @@ def test_split_name_columns_and_guardian(tmp_path):
     assert plan.errors == []
     a, b = plan.rows
     assert (a.values["family"], a.values["middle"], a.values["given"]) == ("Lê", "Thị", "Hoa")
-    assert a.values["guardian"] == "Phạm Thị Lụa"
+    # father and mother are fields of their own (no longer folded into the guardian)
+    assert (a.values.get("father"), a.values["mother"], a.values.get("guardian")) == (None, "Phạm Thị Lụa", None)
     assert a.values["phone"] == "0912345678"  # Excel dropped the leading zero
     assert a.values["disability"] == "01"
     assert a.values["commune"] == "Xã Ia Dom" and a.values["village"] == "Làng Tơ Tung"
     assert (b.values["family"], b.values["middle"], b.values["given"]) == ("Đinh", "", "Văn")
-    assert b.values["guardian"] == "Đinh Văn Núi" and b.values["phone"] == "0987654321"
+    assert b.values["father"] == "Đinh Văn Núi" and b.values["phone"] == "0987654321"
     assert b.values["disability"] == "02"
     assert a.grade == 7 and a.klass == "7A"
 

@@ -33,6 +33,8 @@ student = st.fixed_dictionaries({
     "village": st.sampled_from(PLACES),
     "commune": st.sampled_from(["", "Xã Tơ Tung", "Phường 1"]),
     "birthplace": st.sampled_from(["", "Gia Lai", "Hà Nội"]),
+    "father": st.sampled_from(["", "Nguyễn Văn Bố"]),
+    "mother": st.sampled_from(["", "Rơ Châm Thị Mẹ"]),
     "guardian": st.sampled_from(["", "Nguyễn Văn Bố", "Rơ Châm Thị Mẹ"]),
     "phone": st.sampled_from(["", "0905123456", "0334567890"]),
     "disability": st.sampled_from([None, *sorted(codes.disability_types())]),
@@ -42,7 +44,7 @@ student = st.fixed_dictionaries({
 })
 
 FIELDS = ("code", "national_id", "family", "middle", "given", "female", "dob", "ethnic", "disability",
-          "village", "commune", "birthplace", "guardian", "phone", "address")
+          "village", "commune", "birthplace", "father", "mother", "guardian", "phone", "address")
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -86,20 +86,21 @@ def test_every_field_of_the_template_is_stored(tmp_path, year, today):
     imports.run_import(read_students(path, ref_date=year.start), year)
 
     fields = ("code", "national_id", "family", "middle", "given", "female", "dob", "ethnic", "disability",
-              "village", "commune", "birthplace", "guardian", "phone", "address")
+              "village", "commune", "birthplace", "father", "mother", "guardian", "phone", "address")
     stored = {s.code: tuple(getattr(s, f) for f in fields) for s in Student.select()}
+    # the father's and the mother's names go to their own fields; no guardian column, no guardian
     assert stored == {
         "6200123451": ("6200123451", "062212000123", "Nguyễn", "Văn", "An", False, date(2012, 9, 5), "01",
-                       None, "", "Xã Ia Dom", "", "Nguyễn Văn Ba", "",
+                       None, "", "Xã Ia Dom", "", "Nguyễn Văn Ba", "Lê Thị Cúc", "", "",
                        "Xã Ia Dom, Huyện Ia H'Drai, Tỉnh Kon Tum"),
-        # no father's name: the mother is the guardian
         "6200123452": ("6200123452", "062312000124", "Ksor", "", "H'Hen", True, date(2012, 11, 7), "10",
-                       None, "", "Xã Ia Tơi", "", "Rơ Châm Yuih", "",
+                       None, "", "Xã Ia Tơi", "", "", "Rơ Châm Yuih", "", "",
                        "Xã Ia Tơi, Huyện Ia H'Drai, Tỉnh Kon Tum"),
         "6200123453": ("6200123453", None, "Sổm", "", "Phết", True, date(2012, 10, 6), "55",
-                       None, "", "Xã Mô Rai", "", "Sổm Ma", "", "Xã Mô Rai, Huyện Sa Thầy, Tỉnh Kon Tum"),
+                       None, "", "Xã Mô Rai", "", "", "Sổm Ma", "", "", "Xã Mô Rai, Huyện Sa Thầy, Tỉnh Kon Tum"),
         "6200123454": ("6200123454", "062211000125", "Đinh", "Văn", "Blưn", False, date(2011, 3, 12), "13",
-                       None, "", "Xã Mô Rai", "", "Đinh Văn Núi", "", "Xã Mô Rai, Huyện Sa Thầy, Tỉnh Kon Tum"),
+                       None, "", "Xã Mô Rai", "", "Đinh Văn Núi", "", "", "",
+                       "Xã Mô Rai, Huyện Sa Thầy, Tỉnh Kon Tum"),
     }
     classes = {(e.student.code, e.klass.name, e.klass.grade, e.kind, e.date) for e in Event.select()}
     assert classes == {("6200123451", "6A1", 6, kinds.ADMIT, date(2024, 9, 5)),

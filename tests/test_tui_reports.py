@@ -249,3 +249,27 @@ async def test_f11_theo_lang_is_a_form_choice_of_one_day(year):
         names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
         assert names == ["=1+1", "(Chưa ghi thôn)", "Tổng cộng"]
         assert sum(w + 2 for w in _widths(table)) <= 80 - 2
+
+
+async def test_f6_and_f8_are_form_choices_that_fit_80_columns(year):
+    build_school(year)
+    screen = ReportsScreen(form="do-tuoi")
+    app = TinyApp(year, screen)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = screen.query_one(DataTable)
+        # F6 as of the "to" date (20/10/2024)
+        assert screen.form["form"] == "do-tuoi" and screen.form["den_ngay"] == "2024-10-20"
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[1] == "Tổng số học sinh" and first[2] == str(screen.form["tong"]["ts"])
+        assert sum(w + 2 for w in _widths(table)) <= 78
+        screen.query_one("#report-form", Select).value = "dang-bo"
+        await settle(app, pilot)
+        assert screen.form["form"] == "dang-bo"
+        labels = [str(c.label) for c in table.ordered_columns]
+        assert labels[:2] == ["Số đăng bộ", "Họ và tên"]
+        assert [str(c) for c in table.get_row_at(0)][:2] == ["1", "Nguyễn Văn An"]
+        assert sum(w + 2 for w in _widths(table)) <= 78
+        await pilot.press("f4")
+        await pilot.pause()
+        assert app.screen.query_one("#export-path", Input).value.endswith("dang-bo-2024-10-20.xlsx")

@@ -378,7 +378,7 @@ async def test_the_event_forms_fit_a_small_terminal(school, size):
             fields = form.query_one(VerticalScroll)
             assert inside(fields, dialog.region)
             last = form.query_one("#ghi_chu")
-            for _ in range(20):
+            for _ in range(40):  # every field of a new student, then the movement's
                 if app.focused is last:
                     break
                 await pilot.press("tab")

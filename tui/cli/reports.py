@@ -1,4 +1,4 @@
-"""CLI commands: ``siso report FORM …`` (F1–F5) and ``siso target set|list|delete``.
+"""CLI commands: ``siso report FORM …`` (F1–F6, F8) and ``siso target set|list|delete``.
 
 ``siso report si-so --year 2024-2025 --as-of 31/10/2024 [--from 01/10/2024]
 [--format table|csv|json|xlsx|ods] [-o FILE]``: a table or JSON on standard output when
@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from db.errors import SisoError
 
-REPORT_FORMS = ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu", "theo-lang")
+REPORT_FORMS = ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu", "do-tuoi", "dang-bo", "theo-lang")
 TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh",
                 "ty_le_len_lop", "ty_le_bo_hoc_luu_ban")  # db.targets.TARGETS
 
@@ -36,10 +36,14 @@ def register(groups):
             ("chuyen-truong", "F3 Danh sách học sinh chuyển đến / chuyển đi"),
             ("len-lop", "F4 Thống kê lên lớp, thi lại, lưu ban"),
             ("chi-tieu", "F5 Chỉ tiêu và kết quả thực hiện"),
+            ("do-tuoi", "F6 Thống kê học sinh theo độ tuổi (mặc định: tính đến ngày chốt sĩ số đầu năm)"),
+            ("dang-bo", "F8 Sổ đăng bộ: mọi học sinh đã vào trường, mọi năm học, theo số đăng bộ"),
             ("theo-lang", "F11 Sĩ số và vận động theo thôn/làng (tính đến một ngày)")):
         p = groups["report"].add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--year", help="năm học, ví dụ 2024-2025 (mặc định: năm học hiện tại)")
-        p.add_argument("--as-of", dest="as_of", help="tính đến ngày dd/mm/yyyy (mặc định: hôm nay)")
+        p.add_argument("--year", help="năm học, ví dụ 2024-2025 (mặc định: năm học hiện tại)"
+                       + ("; sổ đăng bộ gồm mọi năm học, không nhận --year" if name == "dang-bo" else ""))
+        p.add_argument("--as-of", dest="as_of", help="tính đến ngày dd/mm/yyyy (mặc định: "
+                       + ("ngày chốt sĩ số đầu năm)" if name == "do-tuoi" else "hôm nay)"))
         p.add_argument("--from", dest="date_from",
                        help="đầu kỳ báo cáo dd/mm/yyyy (mặc định: ngày 1 của tháng báo cáo)")
         p.add_argument("--format", dest="fmt", choices=["table", "csv", "json", "xlsx", "ods"],
@@ -87,8 +91,16 @@ def _report(args):
     from db import reports, school
     from db.clock import default_day
 
-    year = school.get_year(args.year)
-    as_of = args.as_of or default_day(year)
+    if args.form in reports.ALL_YEARS:  # F8: every school year, no date
+        for value, option in ((args.year, "--year"), (args.as_of, "--as-of"), (args.date_from, "--from")):
+            if value:
+                raise SisoError(f"Sổ đăng bộ gồm mọi học sinh của mọi năm học: không nhận {option}.", "form")
+        year, as_of = None, None
+    elif args.form == "do-tuoi" and args.date_from:
+        raise SisoError("Thống kê theo độ tuổi tính đến một ngày (--as-of), không nhận --from.", "form")
+    else:
+        year = school.get_year(args.year)
+        as_of = args.as_of or (None if args.form == "do-tuoi" else default_day(year))
     fmt = args.fmt
     if args.output:
         from pathlib import Path
@@ -118,8 +130,7 @@ def _report(args):
     if fmt == "json":
         import json
 
-        json.dump(form, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps(form, ensure_ascii=False, indent=2) + "\n")  # one write: 60,000 rows
     elif fmt == "csv":
         from exports.files import form_bytes
 

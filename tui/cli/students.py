@@ -1,4 +1,4 @@
-"""CLI commands: add, list and show students."""
+"""CLI commands: add, edit, list and show students."""
 
 from __future__ import annotations
 
@@ -24,6 +24,14 @@ def register(groups):
     p.add_argument("--from-school", dest="from_school", help="trường chuyển đến từ")
     p.set_defaults(func=student_add)
 
+    p = student.add_parser("edit", help="sửa thông tin học sinh",
+                           description="Sửa thông tin một học sinh (không đổi lớp: lớp là biến động). "
+                                       "Chỉ các trường được ghi mới thay đổi; ghi \"\" để xóa một trường "
+                                       "không bắt buộc. Một giao dịch, ghi nhật ký trước → sau.")
+    p.add_argument("student", metavar="MÃ", help="mã học sinh hoặc mã định danh")
+    add_student_options(p, editing=True)
+    p.set_defaults(func=student_edit)
+
     p = student.add_parser("list", help="danh sách học sinh",
                            description="Danh sách học sinh theo thứ tự tên, tính đến một ngày.")
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
@@ -41,37 +49,48 @@ def register(groups):
     p.add_argument("--overwrite", action="store_true", help="ghi đè khi tệp đã có")
     p.set_defaults(func=student_list)
 
-    p = student.add_parser("edit", help="sửa thông tin học sinh",
-                           description="Sửa các thông tin của một học sinh (lớp đổi bằng biến động).")
-    p.add_argument("code", metavar="MÃ", help="mã học sinh hoặc mã định danh")
-    from db.students import STUDENT_FIELDS
-
-    for spec in STUDENT_FIELDS:
-        if spec.key != "code":
-            p.add_argument(spec.option, dest=spec.key, help=spec.help)
-    p.add_argument("--new-village", dest="new_village", action="store_true",
-                   help="--village là thôn mới: tạo thôn (mặc định: thôn chưa có bị từ chối)")
-    p.set_defaults(func=student_edit)
-
     p = student.add_parser("show", help="xem một học sinh",
                            description="Thông tin và lịch sử biến động của một học sinh.")
     p.add_argument("code", metavar="MÃ", help="mã học sinh hoặc mã định danh")
     p.set_defaults(func=student_show)
 
 
-def add_student_options(parser, *, new_student_note: str = "") -> None:
+def add_student_options(parser, *, new_student_note: str = "", editing: bool = False) -> None:
     """The new student's fields as options, from ``db.students.STUDENT_FIELDS`` (the same in
-    ``student add`` and ``event add --kind transfer-in``). With ``new_student_note`` none is
-    required by the parser (the command checks them when it adds a student)."""
+    ``student add``, ``student edit`` and ``event add --kind transfer-in``). With
+    ``new_student_note`` or ``editing`` none is required by the parser (the command checks
+    them when it adds a student; an edit changes only the fields given)."""
     from db.students import STUDENT_FIELDS
 
     for spec in STUDENT_FIELDS:
+        help_text = spec.help + new_student_note
+        if editing and spec.option == "--code":
+            help_text = "mã học sinh mới"
         parser.add_argument(spec.option, dest=spec.key,
-                            required=spec.required and not new_student_note,
-                            help=spec.help + new_student_note)
+                            required=spec.required and not new_student_note and not editing,
+                            help=help_text)
     parser.add_argument("--new-village", dest="new_village", action="store_true",
                         help="--village là thôn mới: tạo thôn (mặc định: thôn chưa có bị từ chối, "
                              "kèm các tên gần giống)")
+
+
+def student_edit(args) -> int:
+    """``siso student edit MÃ --father … --village …``: the fields given, one transaction."""
+    from db.students import STUDENT_FIELDS, get_student, update_student
+    from tui.cli import open_db
+
+    open_db(args)
+    st = get_student(args.student)
+    data = {spec.key: getattr(args, spec.key) for spec in STUDENT_FIELDS
+            if getattr(args, spec.key, None) is not None}
+    if not data:
+        options = ", ".join(spec.option for spec in STUDENT_FIELDS)
+        raise SisoError(f"Không có gì để sửa: ghi ít nhất một trường ({options}).", "student")
+    data["new_village"] = args.new_village
+    before = st.code
+    update_student(st, data)
+    print(f"Đã sửa học sinh {st.full_name} ({before}" + (f" → {st.code}" if st.code != before else "") + ").")
+    return 0
 
 
 def student_data(args) -> tuple[dict, list[str]]:
@@ -232,22 +251,6 @@ def write_list_file(rows, path, fmt: str, *, title: str, overwrite: bool = False
     return atomic_write(path, data.encode("utf-8"), overwrite=overwrite)
 
 
-def student_edit(args) -> int:
-    from db.students import STUDENT_FIELDS, get_student, update_student
-    from tui.cli import open_db
-
-    open_db(args)
-    st = get_student(args.code)
-    data = {spec.key: getattr(args, spec.key) for spec in STUDENT_FIELDS
-            if spec.key != "code" and getattr(args, spec.key) is not None}
-    if not data:
-        raise SisoError("Không có gì để sửa: ghi ít nhất một thông tin, ví dụ --village TÊN.", "ma")
-    data["new_village"] = args.new_village
-    update_student(st, data)
-    print(st.code)
-    return 0
-
-
 def student_show(args) -> int:
     from db import codes, kinds
     from db.models import SchoolClass
@@ -269,7 +272,10 @@ def student_show(args) -> int:
         ("Trưởng thôn", " – ".join(x for x in (st.village_ref.head, st.village_ref.head_phone) if x)
          if st.village_ref else ""),
         ("Nơi sinh", st.birthplace),
-        ("Cha mẹ / người giám hộ", st.guardian),
+        ("Họ tên cha", st.father),
+        ("Họ tên mẹ", st.mother),
+        ("Người giám hộ", st.guardian),
+        ("Số đăng bộ", str(st.so_dang_bo or "")),
         ("Điện thoại", st.phone),
         ("Địa chỉ", st.address),
     ]

@@ -137,7 +137,10 @@ class StudentScreen(SisoScreen):
             (_("Thôn/xóm"), student.village),
             (_("Xã/phường"), student.commune),
             (_("Địa chỉ"), student.address),
-            (_("Cha mẹ/giám hộ"), student.guardian),
+            (_("Họ tên cha"), student.father),
+            (_("Họ tên mẹ"), student.mother),
+            (_("Người giám hộ"), student.guardian),
+            (_("Số đăng bộ"), str(student.so_dang_bo or "")),
             (_("Điện thoại"), student.phone),
         ]
         grid = self.query_one("#student-fields", Grid)

@@ -89,7 +89,8 @@ class StudentForm(FormFields, SisoModal[int | None]):
             "name": st.full_name, "dob": fmt_date(st.dob), "ethnic": codes.ethnic_name(st.ethnic),
             "code": st.code, "national_id": st.national_id or "", "disability": st.disability or "",
             "birthplace": st.birthplace, "village": st.village, "commune": st.commune,
-            "address": st.address, "guardian": st.guardian, "phone": st.phone,
+            "address": st.address, "father": st.father, "mother": st.mother, "guardian": st.guardian,
+            "phone": st.phone,
             "gender": "nu" if st.female else "nam",
         }
 

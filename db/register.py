@@ -1,0 +1,253 @@
+"""The student register (sổ đăng bộ, ``forms.md`` F8): register numbers and the F8 form.
+
+Register numbers (``Student.so_dang_bo``) come from a counter kept in the database
+(``Counter`` row ``so_dang_bo`` holds the next number), never from ``max() + 1``:
+
+- a number is given in the same transaction as the admission or transfer-in of a student
+  who has none (``db.events.record_event`` calls :func:`number_student`; the importer takes
+  a block with :func:`take`); a rollover (``enroll``) or a return never gives one, and a
+  student who leaves and is readmitted keeps theirs;
+- the counter only goes up, so a number is never given twice: a voided admission keeps its
+  number (F8 marks the row ``da_huy``), a batch undone by ``import undo`` leaves its numbers
+  as gaps;
+- the counter starts at the setting ``so_dang_bo_bat_dau`` (default 1), so a school can
+  continue its paper register. **Decision:** the setting can be changed only while no
+  number has been given (it then moves the counter); once numbers exist it is refused,
+  naming the last number given — a register is never renumbered;
+- an imported «Số đăng bộ» column is kept (a positive integer, unique); the counter then
+  continues above the largest number given (:func:`raise_above`).
+
+Existing students (a database from before register numbers, the demo school) are numbered
+by :func:`number_unnumbered`: by the date of their first entry (voided entries included —
+the number was given when they were admitted), then that event's id.
+"""
+
+from __future__ import annotations
+
+from peewee import fn
+
+from . import kinds, text
+from .errors import SisoError
+from .models import Counter, Event, SchoolClass, SchoolYear, Setting, Span, Student
+
+COUNTER = "so_dang_bo"
+START_SETTING = "so_dang_bo_bat_dau"
+
+
+def check_start(value) -> int:
+    """A register number as the setting or an imported column gives it: a positive integer."""
+    raw = text.clean(str(value if value is not None else ""))
+    if isinstance(value, float) and value.is_integer():
+        raw = str(int(value))
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        raise SisoError(f"Số đăng bộ «{raw}» không hợp lệ: cần một số nguyên dương (1, 2, 3 …).",
+                        "so_dang_bo")
+    return int(raw)
+
+
+def _start_value() -> int:
+    row = Setting.get_or_none(Setting.key == START_SETTING)
+    return check_start(row.value) if row and text.clean(row.value) else 1
+
+
+def _ensure_counter() -> None:
+    """Create the counter when missing: at the start setting, and above any number already
+    held (a database whose counter row was lost never gives a number twice)."""
+    if Counter.select().where(Counter.name == COUNTER).exists():
+        return
+    top = Student.select(fn.MAX(Student.so_dang_bo)).scalar() or 0
+    Counter.insert(name=COUNTER, value=max(_start_value(), top + 1)).on_conflict_ignore().execute()
+
+
+def take(n: int = 1) -> int:
+    """Reserve ``n`` consecutive numbers inside the caller's transaction; returns the first.
+    The ``UPDATE`` comes first, so the row is locked before it is read (two writers wait
+    for each other instead of reading the same value)."""
+    _ensure_counter()
+    Counter.update(value=Counter.value + n).where(Counter.name == COUNTER).execute()
+    return Counter.get_by_id(COUNTER).value - n
+
+
+def next_number() -> int:
+    """The number the next admission will get (nothing is reserved)."""
+    row = Counter.get_or_none(Counter.name == COUNTER)
+    if row is None:
+        top = Student.select(fn.MAX(Student.so_dang_bo)).scalar() or 0
+        return max(_start_value(), top + 1)
+    return row.value
+
+
+def raise_above(highest: int) -> None:
+    """After numbers were given from a file: the counter continues above ``highest``."""
+    _ensure_counter()
+    (Counter.update(value=highest + 1)
+     .where((Counter.name == COUNTER) & (Counter.value <= highest)).execute())
+
+
+def number_student(student: Student) -> int | None:
+    """Give ``student`` the next number when they have none (inside the caller's
+    transaction). Returns the number given, or None when they had one."""
+    if student.so_dang_bo is not None:
+        return None
+    number = take(1)
+    Student.update(so_dang_bo=number).where(Student.id == student.id).execute()
+    student.so_dang_bo = number
+    return number
+
+
+def given_count() -> int:
+    return Student.select().where(Student.so_dang_bo.is_null(False)).count()
+
+
+def check_start_setting(value: str) -> str:
+    """The setting ``so_dang_bo_bat_dau``: a positive integer, changed only while no number
+    has been given (see the module's doc)."""
+    number = check_start(value)
+    if given_count():
+        last = Student.select(fn.MAX(Student.so_dang_bo)).scalar()
+        if number != _start_value():
+            raise SisoError(f"Đã cấp số đăng bộ cho học sinh (số lớn nhất {last}): không đổi số "
+                            "bắt đầu được nữa, sổ đăng bộ không đánh số lại.", START_SETTING)
+    return str(number)
+
+
+def apply_start_setting(value: str) -> None:
+    """Move the counter to the new start while no number has been given."""
+    if given_count():
+        return
+    _ensure_counter()
+    Counter.update(value=int(value)).where(Counter.name == COUNTER).execute()
+
+
+def number_unnumbered() -> int:
+    """Number every student who has none, by the date of their first entry (voided ones
+    included), then that event's id, then the student's id; returns how many were numbered.
+    Used by the migration to register numbers and by the demo school. Selects only the
+    columns it needs, so it runs on any later schema."""
+    first = {}
+    q = (Event.select(Event.student, Event.date, Event.id)
+         .where(Event.kind.in_(kinds.ENTRIES))
+         .order_by(Event.date, Event.id).tuples())
+    for student_id, day, event_id in q.iterator():
+        first.setdefault(student_id, (day, event_id))
+    todo = [sid for (sid,) in Student.select(Student.id).where(Student.so_dang_bo.is_null()).tuples()]
+    if not todo:
+        return 0
+    far = (None, None)
+    todo.sort(key=lambda sid: (first.get(sid, far)[0] is None, first.get(sid, far)[0] or 0,
+                               first.get(sid, far)[1] or 0, sid))
+    start = take(len(todo))
+    db = Student._meta.database
+    # one UPDATE from a temporary table of (student, number): fast for a whole school
+    db.execute_sql("CREATE TEMPORARY TABLE register_numbers (sid INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+    try:
+        pairs = [(sid, start + i) for i, sid in enumerate(todo)]
+        for k in range(0, len(pairs), 400):
+            part = pairs[k:k + 400]
+            db.execute_sql("INSERT INTO register_numbers (sid, n) VALUES "
+                           + ", ".join(f"({int(a)}, {int(b)})" for a, b in part))  # integers only
+        db.execute_sql("UPDATE student SET so_dang_bo = (SELECT n FROM register_numbers "
+                       "WHERE register_numbers.sid = student.id) "
+                       "WHERE id IN (SELECT sid FROM register_numbers)")
+    finally:
+        db.execute_sql("DROP TABLE register_numbers")
+    return len(todo)
+
+
+# ---- F8 dang-bo ------------------------------------------------------------------------------
+
+def _leaving_text(kind: str, reason: str | None, school: str | None, grade: int | None) -> str:
+    from . import codes
+
+    if kind == kinds.TRANSFER_OUT:
+        return "Chuyển đi" + (f": {school}" if school else "")
+    if kind == kinds.DROPOUT:
+        name = codes.dropout_reasons().get(reason or "", reason or "")
+        return "Bỏ học" + (f": {name}" if name else "")
+    if kind == kinds.COMPLETED:
+        return {5: "Hoàn thành chương trình tiểu học", 9: "Tốt nghiệp THCS",
+                12: "Tốt nghiệp THPT"}.get(grade or 0, kinds.LABELS[kind])
+    label = kinds.LABELS.get(kind, kind)
+    return label + (f": {reason}" if reason and kind == kinds.OTHER_DECREASE else "")
+
+
+def report_dang_bo() -> dict:
+    """F8 ``dang-bo``: every student ever admitted, all years, in register-number order.
+
+    ``ngay_vao``: the first entry into the school (admission, transfer in, start-of-year
+    enrolment), not voided — or, for a student whose every entry was voided (``da_huy``),
+    the voided one. ``lop_theo_nam``: the last class held in each school year.
+    ``ngay_roi`` / ``ly_do_roi``: the last exit (transfer out, dropout, death, other) when it
+    is the student's last move, or the completion of the school's last grade when nothing
+    followed it; null / "" for a student still in the school. A fixed number of grouped
+    queries, whatever the number of students."""
+    from .school import level_grades
+
+    db = Student._meta.database
+
+    def raw(query):
+        """Rows as the driver gives them (no per-value conversion: 60,000 students)."""
+        return db.execute(query).fetchall()
+
+    live = Event.voided_at.is_null()
+    entry_live = dict(raw(Event.select(Event.student, fn.MIN(Event.date))
+                          .where(Event.kind.in_(kinds.ENTRIES) & live).group_by(Event.student)))
+    entry_any = dict(raw(Event.select(Event.student, fn.MIN(Event.date))
+                         .where(Event.kind.in_(kinds.ENTRIES)).group_by(Event.student)))
+    rn = fn.ROW_NUMBER().over(partition_by=[Span.student, Span.year],
+                              order_by=[Span.start.desc(), Span.id.desc()])
+    last_span = Span.select(Span.student, Span.year, Span.klass, rn.alias("rn")).alias("ls")
+    classes: dict[int, dict[str, str]] = {}
+    q = (SchoolYear.select(last_span.c.student_id, SchoolYear.name, SchoolClass.name)
+         .join(last_span, on=(last_span.c.year_id == SchoolYear.id))
+         .join(SchoolClass, on=(SchoolClass.id == last_span.c.klass_id))
+         .where(last_span.c.rn == 1)
+         .order_by(SchoolYear.start))
+    for sid, year_name, klass in raw(q):
+        classes.setdefault(sid, {})[year_name] = klass
+    last_grade = level_grades()[-1]
+    moves = kinds.ENTRIES + kinds.EXITS + (kinds.COMPLETED,)
+    rn2 = fn.ROW_NUMBER().over(partition_by=[Event.student], order_by=[Event.date.desc(), Event.id.desc()])
+    last_move = (Event.select(Event.student, Event.kind, Event.date, Event.reason, Event.school,
+                              Event.klass, rn2.alias("rn"))
+                 .where(live & Event.kind.in_(moves)).alias("lm"))
+    leaving = {}
+    q = (SchoolClass.select(last_move.c.student_id, last_move.c.kind, last_move.c.date,
+                            last_move.c.reason, last_move.c.school, SchoolClass.grade)
+         .join(last_move, on=(last_move.c.klass_id == SchoolClass.id))
+         .where((last_move.c.rn == 1) & last_move.c.kind.in_(kinds.EXITS + (kinds.COMPLETED,))))
+    for sid, kind, day, reason, school, grade in raw(q):
+        if kind in kinds.EXITS or grade == last_grade:
+            leaving[sid] = (day, _leaving_text(kind, reason, school, grade))
+    rows = (Student.select(Student.id, Student.so_dang_bo, Student.code, Student.family, Student.middle,
+                           Student.given, Student.dob, Student.birthplace, Student.female,
+                           Student.ethnic, Student.father, Student.mother, Student.guardian,
+                           Student.address, Student.village, Student.commune)
+            .order_by(Student.so_dang_bo.is_null(), Student.so_dang_bo, Student.id))
+    from .codes import ethnic_groups
+
+    names = ethnic_groups()
+
+    def iso(value):
+        if value is None:
+            return None
+        return value if isinstance(value, str) else value.isoformat()
+
+    out = []
+    for (sid, number, code, family, middle, given, dob, birthplace, female, ethnic, father,
+         mother, guardian, address, village, commune) in raw(rows):
+        left = leaving.get(sid)
+        voided = sid not in entry_live
+        out.append({
+            "so_dang_bo": number, "ma": code,
+            "ho_ten": " ".join(p for p in (family, middle, given) if p),  # stored clean (NFC)
+            "ngay_sinh": iso(dob), "noi_sinh": birthplace or "", "nu": bool(female),
+            "dan_toc": names.get(ethnic or "", ethnic or ""), "cha": father or "", "me": mother or "",
+            "giam_ho": guardian or "",
+            "cho_o": address or ", ".join(x for x in (village, commune) if x),
+            "ngay_vao": iso(entry_any.get(sid) if voided else entry_live.get(sid)),
+            "lop_theo_nam": classes.get(sid, {}),
+            "ngay_roi": iso(left[0]) if left else None, "ly_do_roi": left[1] if left else "",
+            "da_huy": voided,
+        })
+    return {"form": "dang-bo", "hoc_sinh": out}
