@@ -12,7 +12,7 @@ from peewee import Database, PostgresqlDatabase, SqliteDatabase
 from .errors import SisoError
 from .models import MODELS, Meta, database
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -28,6 +28,8 @@ SQLITE_PRAGMAS = {
 # program before the change, e.g. ``siso demo --students 60`` then sqlite3's iterdump), so
 # tests/test_migrations.py opens every earlier version.
 MIGRATIONS: dict[int, callable] = {}
+from .migrations_attendance import migrate as _migrate_attendance  # noqa: E402
+MIGRATIONS[1] = _migrate_attendance
 
 
 def shown(target: str) -> str:

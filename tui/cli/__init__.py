@@ -27,9 +27,11 @@ GROUPS = {
     "target": "Chỉ tiêu năm học",
     "import": "Nhập danh sách từ tệp",
     "settings": "Thông tin nhà trường",
+    "absence": "Điểm danh: học sinh vắng, ngày đã điểm danh",
+    "holiday": "Ngày nghỉ của năm học",
 }
 # Modules that add commands, in tui/cli/
-MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup"]
+MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "attendance"]
 
 
 def _version() -> str:
