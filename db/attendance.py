@@ -500,42 +500,78 @@ def flagged_students(year: SchoolYear, day: date, klass_ids=None) -> set[int]:
         return set()
     n, m = thresholds()
     days = school_days(year, last=d)
-    enrolled = _enrolled(year, d, klass_ids)
-    out: set[int] = set()
+    # a few classes: only their students' absences are read; the whole school: the
+    # absences are grouped first, and only the students they name are checked for enrolment
+    among = None
+    if klass_ids is not None:
+        klass_ids = list(klass_ids)
+        if len(klass_ids) <= 10:
+            among = [sid for (sid,) in database.execute(_enrolled(year, d, klass_ids))]
+            if not among:
+                return set()
+
+    def scope(q):
+        # the dates are the year's school days: with a list of students, no year filter,
+        # so that SQLite reads them through the (student, date) index
+        if among is not None:
+            return q.where(_active() & Absence.student.in_(among))
+        return q.where((Absence.year == year.id) & _active())
+
+    found: set[int] = set()
     run = days[-(n + 1):]
     if len(run) == n + 1:
-        whole = (Absence.select(Absence.student)
-                 .where((Absence.year == year.id) & _active() & Absence.date.in_(run)
-                        & Absence.student.in_(enrolled))
+        whole = (scope(Absence.select(Absence.student).where(Absence.date.in_(run)))
                  .group_by(Absence.student, Absence.date).having(_weight() >= 2))
         sub = whole.alias("w")
         q = (Absence.select(sub.c.student_id).from_(sub).group_by(sub.c.student_id)
              .having(fn.COUNT(1) == n + 1))
-        out.update(r[0] for r in database.execute(q))
+        found.update(r[0] for r in database.execute(q))
     window = [x for x in days if x >= d - timedelta(days=29)]
-    q = (Absence.select(Absence.student)
-         .where((Absence.year == year.id) & _active() & (Absence.excused == False)  # noqa: E712
-                & Absence.date.in_(window) & Absence.student.in_(enrolled))
+    q = (scope(Absence.select(Absence.student)
+               .where((Absence.excused == False) & Absence.date.in_(window)))  # noqa: E712
          .group_by(Absence.student).having(_weight() > 2 * m))
-    out.update(r[0] for r in database.execute(q))
+    found.update(r[0] for r in database.execute(q))
+    if among is not None or not found:
+        return found
+    return {sid for (sid,) in database.execute(
+        _enrolled(year, d, klass_ids).where(Span.student.in_(list(found))))}
+
+
+def taken_days(year: SchoolYear, today: date | None = None, klass_ids=None) -> dict[int, date]:
+    """Per class of ``year`` (of ``klass_ids``): the last day on or before ``today`` its
+    attendance was taken. Index seeks only: the last day any class took, the classes that
+    took it, then the last day of each class left (usually none)."""
+    today = today or clock.today()
+    last = min(today, year.end)
+    in_year = (AttendanceTaken.date >= year.start) & (AttendanceTaken.date <= last)
+    if klass_ids is None:
+        klass_ids = [c for (c,) in SchoolClass.select(SchoolClass.id)
+                     .where(SchoolClass.year == year.id).tuples()]
+    wanted = set(klass_ids)
+    if not wanted:
+        return {}
+    latest = AttendanceTaken.select(fn.MAX(AttendanceTaken.date)).where(in_year).scalar()
+    if latest is None:
+        return {}
+    latest = latest if isinstance(latest, date) else date.fromisoformat(str(latest)[:10])
+    out = {k: latest for (k,) in AttendanceTaken.select(AttendanceTaken.klass)
+           .where(AttendanceTaken.date == latest).tuples() if k in wanted}
+    rest = [k for k in wanted if k not in out]
+    for chunk in (rest[i:i + 500] for i in range(0, len(rest), 500)):
+        for k, d in (AttendanceTaken.select(AttendanceTaken.klass, fn.MAX(AttendanceTaken.date))
+                     .where(in_year & AttendanceTaken.klass.in_(chunk))
+                     .group_by(AttendanceTaken.klass).tuples()):
+            out[k] = d if isinstance(d, date) else date.fromisoformat(str(d)[:10])
     return out
 
 
-def taken_days(year: SchoolYear, today: date | None = None) -> dict[int, date]:
-    """Per class of ``year``: the last day on or before ``today`` its attendance was taken."""
-    today = today or clock.today()
-    q = (AttendanceTaken.select(AttendanceTaken.klass, fn.MAX(AttendanceTaken.date))
-         .join(SchoolClass).where((SchoolClass.year == year.id) & (AttendanceTaken.date <= today))
-         .group_by(AttendanceTaken.klass).tuples())
-    return {k: d if isinstance(d, date) else date.fromisoformat(str(d)[:10]) for k, d in q}
-
-
-def attention(year: SchoolYear, today: date | None = None) -> dict[int, set[int]]:
+def attention(year: SchoolYear, today: date | None = None,
+              klass_ids=None) -> dict[int, set[int]]:
     """«Cần chú ý hôm nay»: per class, the students flagged on the last school day on or
     before ``today`` whose attendance that class took (classes never taken: none). One
     pair of queries per distinct such day (a handful), whatever the number of classes."""
     by_day: dict[date, list[int]] = {}
-    for klass_id, d in taken_days(year, today).items():
+    for klass_id, d in taken_days(year, today, klass_ids).items():
         by_day.setdefault(d, []).append(klass_id)
     out: dict[int, set[int]] = {}
     for d, klass_ids in by_day.items():
@@ -549,9 +585,10 @@ def attention(year: SchoolYear, today: date | None = None) -> dict[int, set[int]
     return out
 
 
-def attention_students(year: SchoolYear, today: date | None = None) -> set[int]:
-    """Every student of :func:`attention`, whatever the class."""
-    return set().union(*attention(year, today).values())
+def attention_students(year: SchoolYear, today: date | None = None, klass_ids=None) -> set[int]:
+    """Every student of :func:`attention`, whatever the class: the students flagged today
+    (for the lists of students flagged without an at-risk case, and the roster's «!»)."""
+    return set().union(*attention(year, today, klass_ids).values())
 
 
 # ---- chronic absence (ty_le_vang) ----------------------------------------------------------

@@ -23,6 +23,7 @@ from peewee import chunked
 
 from . import audit, clock, kinds, text
 from .errors import SisoError
+from .demo_attendance import build_attendance
 from .events import semester_of
 from .models import Event, Meta, SchoolClass, SchoolYear, Setting, Span, Student, Target, database
 
@@ -389,6 +390,7 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
         event_ids = _insert_events(event_rows)
         spans = _spans(plans, student_ids, klass_id, event_ids, year.id)
         _bulk_insert(Span, spans)
+        info["absences"] = build_attendance(year, spans, seed, today, audit.current_user())
         Target.insert_many([{"year": year.id, "level": "THCS", "grade": None, "name": n, "value": v}
                             for n, v in TARGETS.items()]).execute()
         Meta.put(DEMO_KEY, json.dumps({"seed": seed, "students": students,

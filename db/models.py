@@ -247,7 +247,7 @@ class AttendanceTaken(BaseModel):
 
     class Meta:
         table_name = "attendance_taken"
-        indexes = ((("klass", "date"), True),)
+        indexes = ((("klass", "date"), True), (("date", "klass"), False))
 
 
 MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Student, Event, Span, Target, Audit,
