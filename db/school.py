@@ -22,8 +22,8 @@ SETTINGS = {
     "nguoi_lap_bieu": ("Người lập biểu", ""),
     "ngon_ngu": ("Ngôn ngữ giao diện (vi, en)", "vi"),
     "ky_tu_don_gian": ("Ký tự đơn giản, không biểu tượng (có, không)", "không"),
-    "nghi_lien_tiep_toi_da": ("Cảnh báo khi nghỉ cả ngày liên tiếp quá (số ngày học)", "3"),
-    "khong_phep_30_ngay_toi_da": ("Cảnh báo khi nghỉ không phép trong 30 ngày quá (số ngày)", "3"),
+    "nghi_lien_tiep_toi_da": ("Nghỉ liên tiếp tối đa", "3"),
+    "khong_phep_30_ngay_toi_da": ("Không phép 30 ngày tối đa", "3"),
 }
 COUNT_SETTINGS = ("nghi_lien_tiep_toi_da", "khong_phep_30_ngay_toi_da")  # whole numbers ≥ 0
 _YES = ("co", "c", "yes", "y", "1", "true")

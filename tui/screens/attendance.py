@@ -45,10 +45,14 @@ class AttendanceScreen(SisoScreen):
         Binding("p", "mark('P')", N_("Có phép"), id="mark_p"),
         Binding("n", "mark('half')", N_("Nửa buổi"), id="mark_half"),
         Binding("x,delete", "mark('clear')", N_("Xóa"), id="mark_clear"),
-        Binding("left", "day(-1)", N_("Ngày trước"), id="day_before", show=False),
-        Binding("right", "day(1)", N_("Ngày sau"), id="day_after", show=False),
+        # priority: the list would take ← → (horizontal scrolling) and the help would say so
+        Binding("left", "day(-1)", N_("Ngày học trước"), id="day_before", show=False,
+                priority=True),
+        Binding("right", "day(1)", N_("Ngày học sau"), id="day_after", show=False,
+                priority=True),
         Binding("ctrl+s", "taken", N_("Đã điểm danh"), id="taken"),
-        *[Binding(str(d), f"digit({d})", N_("Đến số thứ tự"), show=False) for d in range(10)],
+        *[Binding(str(d), f"digit({d})", N_("Đến học sinh có số thứ tự đó"), show=False,
+                  key_display="0–9") for d in range(10)],
     ]
 
     def __init__(self, klass_id: int, day: date | None = None) -> None:
