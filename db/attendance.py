@@ -647,3 +647,169 @@ __all__ = ["school_days", "not_school_day", "last_school_day", "set_school_days"
            "list_holidays", "add_absences", "void_absence", "edit_absence", "mark_taken",
            "is_taken", "day_marks", "set_mark", "list_absences", "flagged_students", "attention",
            "attention_students", "absence_rates", "ty_le_vang", "chronic_level"]
+
+
+# ---- F10 chuyen-can -----------------------------------------------------------------------------
+
+def _days_value(halves: int) -> int | float:
+    """Half-days as days: 7 -> 3.5, 6 -> 3."""
+    return halves // 2 if halves % 2 == 0 else halves / 2
+
+
+def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
+    """F10 ``chuyen-can`` (forms.md) for the period ``start`` … ``as_of``: per class and for
+    the school, the school days, the student-days expected and absent (P, K; a session 0.5),
+    the attendance rate, the students flagged on at least one school day of the period, the
+    chronic and approaching absentees at ``as_of``; then the students flagged or chronic.
+
+    A class row covers every student enrolled in it on at least one school day of the period,
+    credited to the last such class. ``nguy_co`` and ``so_lan_van_dong`` come from the at-risk
+    register and the home visits, which this database does not hold: null."""
+    from .reports import _classes, rate, resolve_period
+
+    tu, den = resolve_period(year, as_of, start)
+    period = school_days(year, tu, den)
+    upto = school_days(year, last=den)
+    n_max, m_max = thresholds()
+    fromiso = date.fromisoformat
+
+    def as_date(v):
+        return v if isinstance(v, date) or v is None else fromiso(str(v)[:10])
+
+    # spans -> each student's enrolled school days in the period and their last class
+    spans: dict[int, list[tuple[date, date | None, int]]] = {}
+    for sid, kid, s, e in database.execute(
+            Span.select(Span.student, Span.klass, Span.start, Span.end)
+            .where((Span.year == year.id) & (Span.start <= den))):
+        spans.setdefault(sid, []).append((as_date(s), as_date(e), kid))
+    expected: dict[int, int] = {}
+    credited: dict[int, int] = {}
+    for sid, rows in spans.items():
+        total, last = 0, None
+        for s, e, kid in rows:
+            lo = bisect_left(period, s)
+            hi = len(period) if e is None else bisect_left(period, e)
+            if hi > lo:
+                total += hi - lo
+                if last is None or period[hi - 1] > last[0]:
+                    last = (period[hi - 1], kid)
+        if last is not None:
+            expected[sid], credited[sid] = total, last[1]
+
+    absent_p: dict[int, int] = {}
+    absent_k: dict[int, int] = {}
+    if period:
+        for sid, excused, halves in database.execute(
+                Absence.select(Absence.student, Absence.excused, _weight())
+                .where((Absence.year == year.id) & _active() & (Absence.date >= tu)
+                       & (Absence.date <= den))
+                .group_by(Absence.student, Absence.excused)):
+            if sid in credited:
+                (absent_p if excused else absent_k)[sid] = int(halves)
+
+    rates = absence_rates(year, den, list(credited)) if credited else {}
+    levels = {sid: chronic_level(r) for sid, r in rates.items()}
+
+    # the flag over the period: the students who could be flagged on some day of it (enough
+    # whole days, or enough unexcused half-days, near it), and the chronic, read in full
+    candidates = {sid for sid, lv in levels.items() if lv == "chronic"}
+    if period:
+        first = bisect_left(upto, period[0])
+        run_from = upto[max(0, first - n_max)]
+        whole = (Absence.select(Absence.student)
+                 .where((Absence.year == year.id) & _active() & (Absence.date >= run_from)
+                        & (Absence.date <= den))
+                 .group_by(Absence.student, Absence.date).having(_weight() >= 2).alias("w"))
+        candidates.update(r[0] for r in database.execute(
+            Absence.select(whole.c.student_id).from_(whole).group_by(whole.c.student_id)
+            .having(fn.COUNT(1) >= n_max + 1)))
+        candidates.update(r[0] for r in database.execute(
+            Absence.select(Absence.student)
+            .where((Absence.year == year.id) & _active() & (Absence.excused == False)  # noqa: E712
+                   & (Absence.date >= tu - timedelta(days=29)) & (Absence.date <= den))
+            .group_by(Absence.student).having(_weight() > 2 * m_max)))
+    candidates &= set(credited)
+    records: dict[int, list[tuple[date, str | None, bool]]] = {}
+    ids = list(candidates)
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        for sid, d, session, excused in database.execute(
+                Absence.select(Absence.student, Absence.date, Absence.session, Absence.excused)
+                .where((Absence.year == year.id) & _active() & (Absence.date <= den)
+                       & Absence.student.in_(chunk))):
+            records.setdefault(sid, []).append((as_date(d), session, bool(excused)))
+    detail: dict[int, tuple[int, int | float, bool]] = {}
+    in_period = set(period)
+    for sid in ids:
+        halves: dict[date, int] = {}
+        unexcused: list[tuple[date, int]] = []
+        for d, session, excused in records.get(sid, []):
+            w = 2 if session is None else 1
+            halves[d] = halves.get(d, 0) + w
+            if not excused:
+                unexcused.append((d, w))
+        run = longest = worst = 0
+        flagged = False
+        for d in upto:
+            run = run + 1 if halves.get(d, 0) >= 2 else 0
+            if d not in in_period:
+                continue
+            k30 = sum(w for x, w in unexcused if d - timedelta(days=29) <= x <= d)
+            longest, worst = max(longest, run), max(worst, k30)
+            if (run > n_max or k30 > 2 * m_max) and any(
+                    s <= d and (e is None or e > d) for s, e, _k in spans[sid]):
+                flagged = True
+        detail[sid] = (longest, _days_value(worst), flagged)
+
+    # rows per class, then the school
+    def blank() -> dict:
+        return {"ngay_hs_du_kien": 0, "p": 0, "k": 0, "so_hs_canh_bao": 0,
+                "so_hs_vang_nhieu": 0, "so_hs_sap_vang_nhieu": 0}
+
+    sums: dict[int, dict] = {}
+    for sid, kid in credited.items():
+        row = sums.setdefault(kid, blank())
+        row["ngay_hs_du_kien"] += expected[sid]
+        row["p"] += absent_p.get(sid, 0)
+        row["k"] += absent_k.get(sid, 0)
+        row["so_hs_canh_bao"] += bool(detail.get(sid, (0, 0, False))[2])
+        row["so_hs_vang_nhieu"] += levels.get(sid) == "chronic"
+        row["so_hs_sap_vang_nhieu"] += levels.get(sid) == "approaching"
+
+    def finish(row: dict) -> dict:
+        exp, p, k = row["ngay_hs_du_kien"], row["p"], row["k"]
+        return {"ngay_hs_du_kien": exp, "co_phep": _days_value(p), "khong_phep": _days_value(k),
+                "ty_le_chuyen_can": rate(2 * exp - p - k, 2 * exp),
+                "so_hs_canh_bao": row["so_hs_canh_bao"], "so_hs_vang_nhieu": row["so_hs_vang_nhieu"],
+                "so_hs_sap_vang_nhieu": row["so_hs_sap_vang_nhieu"]}
+
+    classes = _classes(year)
+    lop, total = [], blank()
+    for c in classes:
+        row = sums.get(c.id, blank())
+        for key in total:
+            total[key] += row[key]
+        lop.append({"lop": c.name, "khoi": c.grade, **finish(row)})
+
+    order = {c.id: i for i, c in enumerate(classes)}
+    listed = [sid for sid in credited
+              if detail.get(sid, (0, 0, False))[2] or levels.get(sid) == "chronic"]
+    people = {}
+    for chunk in (listed[i:i + 500] for i in range(0, len(listed), 500)):
+        people.update((sid, (code, f, m, g, village, key)) for sid, code, f, m, g, village, key in
+                      database.execute(Student.select(Student.id, Student.code, Student.family,
+                                                      Student.middle, Student.given,
+                                                      Student.village, Student.sort_key)
+                                       .where(Student.id.in_(chunk))))
+    name_of = {c.id: c.name for c in classes}
+    listed.sort(key=lambda sid: (order.get(credited[sid], 0), people[sid][5], sid))
+    canh_bao = []
+    for sid in listed:
+        code, f, m, g, village, _key = people[sid]
+        longest, worst, _flag = detail.get(sid, (0, 0, False))
+        canh_bao.append({"ma": code, "ho_ten": text.join_name(f, m, g), "lop": name_of[credited[sid]],
+                         "thon": village or None, "nghi_lien_tiep": longest,
+                         "khong_phep_30_ngay": worst, "ty_le_vang": rates.get(sid),
+                         "vang_nhieu": levels.get(sid), "nguy_co": None, "so_lan_van_dong": None})
+    return {"form": "chuyen-can", "nam_hoc": year.name, "tu_ngay": tu.isoformat(),
+            "den_ngay": den.isoformat(), "so_ngay_hoc": len(period), "lop": lop,
+            "toan_truong": finish(total), "canh_bao": canh_bao}

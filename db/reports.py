@@ -533,6 +533,7 @@ FORMS = {
     "chuyen-truong": "DANH SÁCH HỌC SINH CHUYỂN ĐẾN / CHUYỂN ĐI",
     "len-lop": "THỐNG KÊ LÊN LỚP, THI LẠI / RÈN LUYỆN HÈ, LƯU BAN",
     "chi-tieu": "ĐĂNG KÝ CHỈ TIÊU VÀ KẾT QUẢ THỰC HIỆN",
+    "chuyen-can": "THEO DÕI CHUYÊN CẦN",
 }
 
 
@@ -550,6 +551,10 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
         from .targets import report_chi_tieu
 
         return report_chi_tieu(year, as_of)
+    if form == "chuyen-can":
+        from .attendance import report_chuyen_can
+
+        return report_chuyen_can(year, as_of, start)
     raise SisoError(f"Không có biểu mẫu «{form}». Các biểu mẫu: {', '.join(FORMS)}.", "form")
 
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from db.errors import SisoError
 
-REPORT_FORMS = ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu")
+REPORT_FORMS = ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu", "chuyen-can")
 TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh",
                 "ty_le_len_lop", "ty_le_bo_hoc_luu_ban")  # db.targets.TARGETS
 
@@ -35,7 +35,8 @@ def register(groups):
             ("bo-hoc", "F2 Danh sách học sinh bỏ học"),
             ("chuyen-truong", "F3 Danh sách học sinh chuyển đến / chuyển đi"),
             ("len-lop", "F4 Thống kê lên lớp, thi lại, lưu ban"),
-            ("chi-tieu", "F5 Chỉ tiêu và kết quả thực hiện")):
+            ("chi-tieu", "F5 Chỉ tiêu và kết quả thực hiện"),
+            ("chuyen-can", "F10 Theo dõi chuyên cần")):
         p = groups["report"].add_parser(name, help=help_text, description=help_text)
         p.add_argument("--year", help="năm học, ví dụ 2024-2025 (mặc định: năm học hiện tại)")
         p.add_argument("--as-of", dest="as_of", help="tính đến ngày dd/mm/yyyy (mặc định: hôm nay)")
