@@ -235,6 +235,7 @@ elif what == "attendance":  # «Cần chú ý» (overview), the flag, the rates;
     res["attention_ms"] = median_ms(lambda: att.attention(year, day), 5)
     res["flagged_ms"] = median_ms(lambda: att.flagged_students(year, day), 5)
     res["rates_ms"] = median_ms(lambda: att.absence_rates(year, day), 3)
+    res["f10_year_ms"] = median_ms(lambda: att.report_chuyen_can(year, day, year.start), 3)
     klass = SchoolClass.select().where(SchoolClass.year == year.id).first()
     mark_day = att.last_school_day(year, day)
     ids = [r.id for r in roster.roster_rows(year, mark_day, klass=klass, include_left=False)][:10]
@@ -339,6 +340,9 @@ def main() -> int:
          "≤ 300 ms", f"{r['attendance_60k']['rows']:,} absences; flag of the whole school "
                      f"{r['attendance_60k']['flagged_ms']:.0f} ms; ty_le_vang of all "
                      f"{r['attendance_60k']['rates_ms']:.0f} ms"),
+        ("F10 chuyen-can over the year so far, 600 / 60,000",
+         f"{r['attendance_600']['f10_year_ms']:.0f} / {r['attendance_60k']['f10_year_ms']:.0f} ms",
+         "≤ 100 ms / ≤ 1.5 s", ""),
         ("attendance key (write + re-read), 600: typical / worst",
          f"{r['attendance_600']['mark_typical_ms']:.0f} / {r['attendance_600']['mark_worst_ms']:.0f} ms",
          "≤ 16 / ≤ 50 ms", "one transaction per key (synchronous FULL)"),

@@ -707,56 +707,86 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
             if sid in credited:
                 (absent_p if excused else absent_k)[sid] = int(halves)
 
-    rates = absence_rates(year, den, list(credited)) if credited else {}
+    rates = absence_rates(year, den) if credited else {}
     levels = {sid: chronic_level(r) for sid, r in rates.items()}
 
-    # the flag over the period: the students who could be flagged on some day of it (enough
-    # whole days, or enough unexcused half-days, near it), and the chronic, read in full
+    # the flag over the period. Who could be flagged on a day of it: enough absence near it
+    # (a superset, one grouped query), and the chronic (listed anyway); their records are then
+    # read and the rules applied in Python, per student in the number of their records.
     candidates = {sid for sid, lv in levels.items() if lv == "chronic"}
+    index = {d: i for i, d in enumerate(upto)}
     if period:
-        first = bisect_left(upto, period[0])
-        run_from = upto[max(0, first - n_max)]
-        whole = (Absence.select(Absence.student)
-                 .where((Absence.year == year.id) & _active() & (Absence.date >= run_from)
-                        & (Absence.date <= den))
-                 .group_by(Absence.student, Absence.date).having(_weight() >= 2).alias("w"))
-        candidates.update(r[0] for r in database.execute(
-            Absence.select(whole.c.student_id).from_(whole).group_by(whole.c.student_id)
-            .having(fn.COUNT(1) >= n_max + 1)))
-        candidates.update(r[0] for r in database.execute(
-            Absence.select(Absence.student)
-            .where((Absence.year == year.id) & _active() & (Absence.excused == False)  # noqa: E712
-                   & (Absence.date >= tu - timedelta(days=29)) & (Absence.date <= den))
-            .group_by(Absence.student).having(_weight() > 2 * m_max)))
+        p_lo, p_hi = index[period[0]], index[period[-1]]
+        run_from = upto[max(0, p_lo - n_max)]
+        for sid, halves, unexcused in database.execute(
+                Absence.select(Absence.student, _weight(),
+                               fn.SUM(Case(None, [((Absence.excused == False)  # noqa: E712
+                                                   & (Absence.date >= tu - timedelta(days=29)),
+                                                   Case(None, [(Absence.session.is_null(), 2)], 1))],
+                                           0)))
+                .where((Absence.year == year.id) & _active()
+                       & (Absence.date >= min(run_from, tu - timedelta(days=29)))
+                       & (Absence.date <= den))
+                .group_by(Absence.student)):
+            if halves >= 2 * (n_max + 1) or (unexcused or 0) > 2 * m_max:
+                candidates.add(sid)
     candidates &= set(credited)
     records: dict[int, list[tuple[date, str | None, bool]]] = {}
     ids = list(candidates)
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        # by student only (the (student, date) index); the year's days are kept below
         for sid, d, session, excused in database.execute(
                 Absence.select(Absence.student, Absence.date, Absence.session, Absence.excused)
-                .where((Absence.year == year.id) & _active() & (Absence.date <= den)
-                       & Absence.student.in_(chunk))):
-            records.setdefault(sid, []).append((as_date(d), session, bool(excused)))
+                .where(_active() & Absence.student.in_(chunk))):
+            d = as_date(d)
+            if d in index:
+                records.setdefault(sid, []).append((d, session, bool(excused)))
+
+    def enrolled_on(sid: int, d: date) -> bool:
+        return any(s <= d and (e is None or e > d) for s, e, _k in spans[sid])
+
     detail: dict[int, tuple[int, int | float, bool]] = {}
-    in_period = set(period)
+    month = timedelta(days=29)
     for sid in ids:
-        halves: dict[date, int] = {}
+        if not period:
+            break
+        halves: dict[int, int] = {}
         unexcused: list[tuple[date, int]] = []
         for d, session, excused in records.get(sid, []):
             w = 2 if session is None else 1
-            halves[d] = halves.get(d, 0) + w
+            halves[index[d]] = halves.get(index[d], 0) + w
             if not excused:
                 unexcused.append((d, w))
-        run = longest = worst = 0
         flagged = False
-        for d in upto:
-            run = run + 1 if halves.get(d, 0) >= 2 else 0
-            if d not in in_period:
-                continue
-            k30 = sum(w for x, w in unexcused if d - timedelta(days=29) <= x <= d)
-            longest, worst = max(longest, run), max(worst, k30)
-            if (run > n_max or k30 > 2 * m_max) and any(
-                    s <= d and (e is None or e > d) for s, e, _k in spans[sid]):
+        # (a) runs: blocks of consecutive school days of whole-day absence
+        longest = 0
+        whole = sorted(i for i, h in halves.items() if h >= 2)
+        k = 0
+        while k < len(whole):
+            j = k
+            while j + 1 < len(whole) and whole[j + 1] == whole[j] + 1:
+                j += 1
+            first, last = whole[k], whole[j]
+            end = min(last, p_hi)
+            if end >= max(first, p_lo):
+                longest = max(longest, end - first + 1)
+                if not flagged:
+                    flagged = any(enrolled_on(sid, upto[t])
+                                  for t in range(max(first + n_max, p_lo), end + 1))
+            k = j + 1
+        # (b) unexcused in 30 days: the largest window ends on the first day of the period,
+        # on a day with an unexcused record, or on the first day of a span in the period
+        unexcused.sort()
+        checks = {period[0]} | {d for d, _w in unexcused if tu <= d <= den}
+        for s, _e, _k in spans[sid]:
+            lo = bisect_left(period, s)
+            if lo < len(period):
+                checks.add(period[lo])
+        worst = 0
+        for d in checks:
+            k30 = sum(w for x, w in unexcused if d - month <= x <= d)
+            worst = max(worst, k30)
+            if k30 > 2 * m_max and not flagged and enrolled_on(sid, d):
                 flagged = True
         detail[sid] = (longest, _days_value(worst), flagged)
 

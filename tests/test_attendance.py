@@ -358,6 +358,10 @@ def test_flags_equal_the_rules_and_void_then_readd_changes_nothing(tmp_path_fact
         expected = {x: reference_flags(year, days, records, n, m, x) for x in check_days}
         got = {x: att.flagged_students(year, x) for x in check_days}
         assert got == expected
+        # F10 over 04/11 … 29/11: the students flagged on at least one of its school days
+        form = att.report_chuyen_can(year, D(29), D(4))
+        ever = set().union(*(expected[x] for x in att.school_days(year, D(4), D(29))))
+        assert form["toan_truong"]["so_hs_canh_bao"] == len(ever)
         # void one absence and record it again: every flag as it was
         if ids:
             a = Absence.get_by_id(rng.choice(ids))
