@@ -76,6 +76,11 @@ async def test_three_absences_in_a_class_of_45_under_15_keys(year):
         await pilot.press("right", "right", "right", "right")  # never after today
         await wait_for(pilot, lambda: screen.day == TODAY)
         assert AttendanceTaken.select().count() == 2
+        # keys typed quickly are handled in order: row 3 is marked on this day, then → moves
+        await pilot.press("left", "3", "k", "right")
+        await wait_for(pilot, lambda: screen.day == TODAY)
+        assert [a.date for a in Absence.select().where(
+            Absence.student == Student.get(Student.given == NAMES[2]).id)] == [date(2024, 11, 19)]
 
 
 async def test_flag_on_overview_and_roster(year):

@@ -79,11 +79,12 @@ def year_list(args) -> int:
     _open(args)
     current = school.current_year()
     rows = [{"nam_hoc": y.name, "bat_dau": y.start, "ket_thuc": y.end, "hk2": y.hk2_start,
-             "chot_dau_nam": y.ref_date, "hien_tai": current is not None and y.id == current.id}
+             "chot_dau_nam": y.ref_date, "ngay_hoc": y.ngay_hoc,
+             "hien_tai": current is not None and y.id == current.id}
             for y in school.list_years()]
     emit(rows, [("nam_hoc", "Năm học"), ("bat_dau", "Bắt đầu"), ("ket_thuc", "Kết thúc"),
                 ("hk2", "Bắt đầu HK II"), ("chot_dau_nam", "Chốt sĩ số đầu năm"),
-                ("hien_tai", "Hiện tại")], args.format)
+                ("ngay_hoc", "Ngày học"), ("hien_tai", "Hiện tại")], args.format)
     return 0
 
 

@@ -35,6 +35,17 @@ def mark_text(records: list[tuple[int, bool, str | None]]) -> str:
     return ", ".join(parts)
 
 
+class DayList(VirtualList):
+    """The roster of the day: ← → go to the previous / next school day instead of scrolling
+    sideways. Bound on the list itself (not as the screen's priority keys), so that keys typed
+    quickly are handled in order: «3 K →» marks row 3 on this day, then moves."""
+
+    BINDINGS = [
+        Binding("left", "screen.day(-1)", N_("Ngày học trước"), id="day_before", show=False),
+        Binding("right", "screen.day(1)", N_("Ngày học sau"), id="day_after", show=False),
+    ]
+
+
 class AttendanceScreen(SisoScreen):
     """The roster of ``klass_id`` on a school day (``day``: the last school day on or before
     it; by default the app's day), with each student's absence of that day."""
@@ -45,11 +56,6 @@ class AttendanceScreen(SisoScreen):
         Binding("p", "mark('P')", N_("Có phép"), id="mark_p"),
         Binding("n", "mark('half')", N_("Nửa buổi"), id="mark_half"),
         Binding("x,delete", "mark('clear')", N_("Xóa"), id="mark_clear"),
-        # priority: the list would take ← → (horizontal scrolling) and the help would say so
-        Binding("left", "day(-1)", N_("Ngày học trước"), id="day_before", show=False,
-                priority=True),
-        Binding("right", "day(1)", N_("Ngày học sau"), id="day_after", show=False,
-                priority=True),
         Binding("ctrl+s", "taken", N_("Đã điểm danh"), id="taken"),
         *[Binding(str(d), f"digit({d})", N_("Đến học sinh có số thứ tự đó"), show=False,
                   key_display="0–9") for d in range(10)],
@@ -71,7 +77,7 @@ class AttendanceScreen(SisoScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="attendance-info", classes="info")
-        yield VirtualList([
+        yield DayList([
             Column(_("STT"), 4, align="right"),
             Column(_("Họ và tên"), 18, flex=True),
             Column(_("Vắng"), 16),
