@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import on
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
@@ -70,8 +71,11 @@ class OverviewScreen(SisoScreen):
         from db import attendance
 
         counts = roster.class_counts(year, day)
+        # the counts first (start-up waits for them), then the column «Cần chú ý»
+        self.app.call_from_thread(self.show_counts, counts, self.attention)
         flagged = attendance.attention(year, day)
-        self.app.call_from_thread(self.show_counts, counts, flagged)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_counts, counts, flagged)
 
     def show_counts(self, counts: list[roster.ClassCount],
                     flagged: dict[int, set[int]] | None = None) -> None:
