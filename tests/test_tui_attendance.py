@@ -95,7 +95,10 @@ async def test_flag_on_overview_and_roster(year):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
                        and app.screen.query_one(VirtualList).row_count > 0)
-        rows = app.screen.query_one(VirtualList).rows
+        vlist = app.screen.query_one(VirtualList)
+        # the counts come first, the «Cần chú ý» column when it is computed
+        await wait_for(pilot, lambda: vlist.rows[0][-1] != "")
+        rows = vlist.rows
         assert rows[0][0] == "6A1" and rows[0][-1] == "1"  # Thu, Fri, Mon, Tue: 4 > 3
         assert rows[1][0] == "6A2" and rows[1][-1] == ""
         assert rows[-1][-1] == "1"  # the school

@@ -12,7 +12,8 @@ Hooks for new screens (events, reports, import …):
 * Navigation goes through the app's methods, so any screen can reach any other:
   ``open_overview()``, ``open_roster(klass_id=None, grade=None)``, ``open_student(id)``,
   ``open_search()``, ``add_student(klass_id=None)``, ``edit_student(id)``,
-  ``choose_year()``, ``open_settings()``, ``show_help()``. After a write, call
+  ``choose_year()``, ``open_settings()``, ``show_help()``, ``open_attendance(klass_id)``
+  (F12 «Điểm danh»). After a write, call
   ``app.data_changed()``: every open screen that has a ``reload()`` reloads.
 * The selected student: ``RosterScreen.selected_student_id``,
   ``StudentScreen.selected_student_id`` and ``SearchScreen.selected_student_id``
