@@ -238,6 +238,27 @@ elif what == "record":
         movements.record_transfer_out(sid, year, day, school="Trường THCS Ia Grai", scope="01")
         out.append(time.perf_counter() - t)
     res["record_ms"] = statistics.median(out) * 1000
+elif what == "attendance":  # «Cần chú ý» (overview), the flag, the rates; one mark per key
+    from db import attendance as att
+    from db.models import Absence, SchoolClass
+    res["rows"] = Absence.select().count()
+    res["attention_ms"] = median_ms(lambda: att.attention(year, day), 5)
+    res["flagged_ms"] = median_ms(lambda: att.flagged_students(year, day), 5)
+    res["rates_ms"] = median_ms(lambda: att.absence_rates(year, day), 3)
+    res["f10_year_ms"] = median_ms(lambda: att.report_chuyen_can(year, day, year.start), 3)
+    klass = SchoolClass.select().where(SchoolClass.year == year.id).first()
+    mark_day = att.last_school_day(year, day)
+    ids = [r.id for r in roster.roster_rows(year, mark_day, klass=klass, include_left=False)][:10]
+    out = []
+    for sid in ids:  # what one key of the attendance screen does: the write, then the re-read
+        t = time.perf_counter()
+        att.set_mark(sid, mark_day, "clear")
+        att.set_mark(sid, mark_day, "K")
+        att.day_marks(klass.id, mark_day)
+        att.flagged_students(year, mark_day, [klass.id])
+        out.append((time.perf_counter() - t) / 2)
+    res["mark_typical_ms"] = statistics.median(out) * 1000
+    res["mark_worst_ms"] = max(out) * 1000
 elif what == "backup":  # the day's copy (what the app does after its first screen) and `siso backup`
     from pathlib import Path as P
     from db import backup
@@ -291,6 +312,8 @@ def main() -> int:
         r["record"] = child("record", small, folder)
         r["register"] = child("register", big, folder)
         r["backup"] = child("backup", big, folder)
+        r["attendance_600"] = child("attendance", small, folder)
+        r["attendance_60k"] = child("attendance", big, folder)
     r["bench_s"] = time.perf_counter() - started
 
     ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
@@ -328,6 +351,16 @@ def main() -> int:
         ("daily backup, 60,000 (in a worker after the first screen)", f"{r['backup']['daily_s']:.1f} s",
          "", f"{r['backup']['mb']:.0f} MB; siso backup (integrity + siso check): "
              f"{r['backup']['checked_s']:.1f} s"),
+        ("«Cần chú ý» on the overview, 60,000", f"{r['attendance_60k']['attention_ms']:.0f} ms",
+         "≤ 300 ms", f"{r['attendance_60k']['rows']:,} absences; flag of the whole school "
+                     f"{r['attendance_60k']['flagged_ms']:.0f} ms; ty_le_vang of all "
+                     f"{r['attendance_60k']['rates_ms']:.0f} ms"),
+        ("F10 chuyen-can over the year so far, 600 / 60,000",
+         f"{r['attendance_600']['f10_year_ms']:.0f} / {r['attendance_60k']['f10_year_ms']:.0f} ms",
+         "≤ 100 ms / ≤ 1.5 s", ""),
+        ("attendance key (write + re-read), 600: typical / worst",
+         f"{r['attendance_600']['mark_typical_ms']:.0f} / {r['attendance_600']['mark_worst_ms']:.0f} ms",
+         "≤ 16 / ≤ 50 ms", "one transaction per key (synchronous FULL)"),
         ("bytes per key, 80×24, 60,000: inside view / scrolling",
          f"{k60['bytes_inside_view']:.0f} / {k60['bytes_scrolling']:.0f} B", "≤ 1,536 / ≤ 12,288 B", ""),
     ]

@@ -13,7 +13,7 @@ from . import migrations_register, migrations_villages, migrations_visits
 from .errors import SisoError
 from .models import MODELS, Meta, database
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -32,6 +32,8 @@ MIGRATIONS: dict[int, callable] = {}
 MIGRATIONS[1] = migrations_visits.migrate  # risk cases, home visits, event.without_visits
 MIGRATIONS[2] = migrations_villages.migrate  # villages as records
 MIGRATIONS[3] = migrations_register.migrate  # register numbers, father / mother
+from .migrations_attendance import migrate as _migrate_attendance  # noqa: E402
+MIGRATIONS[4] = _migrate_attendance  # school days, holidays, absences, attendance taken
 
 
 def shown(target: str) -> str:

@@ -63,6 +63,7 @@ class SchoolYear(BaseModel):
     end = DateField()
     hk2_start = DateField()
     ref_date = DateField()  # start-of-year count is taken at the end of this day
+    ngay_hoc = CharField(default="2-6", max_length=3)  # teaching weekdays: 2-6 Mon–Fri, 2-7 Mon–Sat
 
     class Meta:
         table_name = "school_year"
@@ -278,5 +279,54 @@ class Counter(BaseModel):
     value = IntegerField()
 
 
+# ---- attendance (db.attendance) ----------------------------------------------------------
+
+class Holiday(BaseModel):
+    """Days ``start`` … ``end`` (inclusive) of a school year on which the school does not teach."""
+
+    year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    start = DateField()
+    end = DateField()
+    name = CharField(max_length=200)
+
+    class Meta:
+        indexes = ((("year", "start"), False),)
+
+
+class Absence(BaseModel):
+    """A student's absence on one school day: the whole day (``session`` NULL) or one session
+    (``sang`` / ``chieu``), excused (P) or not (K). Voided with a reason, never deleted."""
+
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    klass = ForeignKeyField(SchoolClass, on_delete="RESTRICT")  # the class on that day
+    date = DateField()
+    session = CharField(null=True, max_length=5)
+    excused = BooleanField(default=False)
+    note = TextField(default="")
+    recorded_by = CharField(max_length=100)
+    recorded_at = DateTimeField(default=datetime.now)
+    voided_at = DateTimeField(null=True)
+    voided_by = CharField(null=True, max_length=100)
+    void_reason = TextField(null=True)
+
+    class Meta:
+        indexes = ((("student", "date"), False), (("year", "date"), False),
+                   (("klass", "date"), False))
+
+
+class AttendanceTaken(BaseModel):
+    """The class's attendance of ``date`` was taken ("nobody absent" differs from "not yet")."""
+
+    klass = ForeignKeyField(SchoolClass, on_delete="RESTRICT")
+    date = DateField()
+    taken_by = CharField(max_length=100)
+    taken_at = DateTimeField(default=datetime.now)
+
+    class Meta:
+        table_name = "attendance_taken"
+        indexes = ((("klass", "date"), True), (("date", "klass"), False))
+
+
 MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Village, Student, Event, Span, Target, Audit,
-          RiskCase, Visit, Counter]
+          RiskCase, Visit, Counter, Holiday, Absence, AttendanceTaken]

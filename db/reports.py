@@ -542,9 +542,17 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
 # ---- F11 theo-lang ---------------------------------------------------------------------------
 
 def flagged_by_village(year: SchoolYear, as_of: date) -> dict | None:
-    """{village id: students flagged "nghỉ học quá 3 ngày" on ``as_of``}; None while the
-    program does not record attendance (F11 then prints the column empty, "chưa theo dõi")."""
-    return None
+    """{village id: students flagged "nghỉ học quá 3 ngày" on ``as_of``} (db.attendance)."""
+    from .attendance import flagged_students
+
+    ids = list(flagged_students(year, as_of))
+    out: dict = {}
+    for i in range(0, len(ids), 500):
+        q = (Student.select(Student.village_ref, fn.COUNT(Student.id))
+             .where(Student.id.in_(ids[i:i + 500])).group_by(Student.village_ref))
+        for vid, n in q.tuples():
+            out[vid] = out.get(vid, 0) + int(n)
+    return out
 
 
 def open_cases_by_village(year: SchoolYear, as_of: date) -> dict | None:
@@ -638,6 +646,7 @@ FORMS = {
     "theo-lang": "SĨ SỐ VÀ VẬN ĐỘNG THEO THÔN/LÀNG",
     "do-tuoi": "THỐNG KÊ HỌC SINH THEO ĐỘ TUỔI",
     "dang-bo": "SỔ ĐĂNG BỘ",
+    "chuyen-can": "THEO DÕI CHUYÊN CẦN",
 }
 AS_OF_ONLY = ("theo-lang",)  # forms of one day: a period start (--from) is refused
 ALL_YEARS = ("dang-bo",)  # forms over every school year: no year, no date
@@ -671,6 +680,10 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
         from .register import report_dang_bo
 
         return report_dang_bo()
+    if form == "chuyen-can":
+        from .attendance import report_chuyen_can
+
+        return report_chuyen_can(year, as_of, start)
     raise SisoError(f"Không có biểu mẫu «{form}». Các biểu mẫu: {', '.join(FORMS)}.", "form")
 
 

@@ -351,3 +351,21 @@ def dropout_visits(st: Student, year: SchoolYear, day: date, without_visits) -> 
                     "sao ghi bỏ học khi chưa đủ 3 lần vào ô «Chưa đủ 3 lần vận động» (dòng lệnh: "
                     "--without-visits «lý do»).",
                     "khong_van_dong")
+
+
+def cases_and_visits(year, day, student_ids) -> tuple[set[int], dict[int, int]]:
+    """For the students ``student_ids``: those with an at-risk case of ``year`` open at the end
+    of ``day``, and {student: visits (not voided) of the year up to ``day``}. Grouped queries,
+    500 students at a time."""
+    ids = list(student_ids)
+    open_ids: set[int] = set()
+    counts: dict[int, int] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        open_ids.update(sid for (sid,) in RiskCase.select(RiskCase.student).where(
+            RiskCase.student.in_(chunk) & (RiskCase.year == year.id) & (RiskCase.opened <= day)
+            & (RiskCase.closed.is_null() | (RiskCase.closed > day))).tuples())
+        counts.update((sid, int(n)) for sid, n in Visit.select(Visit.student, fn.COUNT(Visit.id)).where(
+            Visit.student.in_(chunk) & (Visit.year == year.id) & Visit.voided_at.is_null()
+            & (Visit.date <= day)).group_by(Visit.student).tuples())
+    return open_ids, counts

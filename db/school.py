@@ -24,7 +24,10 @@ SETTINGS = {
     "ngon_ngu": ("Ngôn ngữ giao diện (vi, en)", "vi"),
     "ky_tu_don_gian": ("Ký tự đơn giản, không biểu tượng (có, không)", "không"),
     "so_dang_bo_bat_dau": ("Số đăng bộ bắt đầu (tiếp nối sổ giấy)", "1"),  # db.register
+    "nghi_lien_tiep_toi_da": ("Nghỉ liên tiếp tối đa", "3"),
+    "khong_phep_30_ngay_toi_da": ("Không phép 30 ngày tối đa", "3"),
 }
+COUNT_SETTINGS = ("nghi_lien_tiep_toi_da", "khong_phep_30_ngay_toi_da")  # whole numbers ≥ 0
 _YES = ("co", "c", "yes", "y", "1", "true")
 _NO = ("khong", "k", "no", "n", "0", "false", "")
 
@@ -99,6 +102,11 @@ def _check_setting(key: str, value: str) -> str:
         from .register import check_start_setting
 
         value = check_start_setting(value)
+    if key in COUNT_SETTINGS:
+        if not re.fullmatch(r"[0-9]{1,3}", value):
+            raise SisoError(f"«{value}» không hợp lệ cho «{SETTINGS[key][0]}»: cần một số nguyên "
+                            "từ 0 đến 999.", key)
+        value = str(int(value))
     if key == "ten_truong" and not value:
         raise SisoError("Tên trường không được để trống.", key)
     return value
@@ -197,8 +205,12 @@ def _check_year_name(name: str) -> tuple[str, int]:
     return f"{m.group(1)}-{m.group(2)}", first
 
 
-def add_year(name: str, start, end, ref=None, hk2=None) -> SchoolYear:
+def add_year(name: str, start, end, ref=None, hk2=None, school_days=None) -> SchoolYear:
+    """``school_days``: the teaching weekdays (``ngay_hoc``), ``2-6`` (default) or ``2-7``."""
+    from .attendance import check_school_days
+
     name, first = _check_year_name(name)
+    ngay_hoc = check_school_days(school_days) if school_days not in (None, "") else "2-6"
     start = parse_date(start, _YEAR_DATES["start"])
     end = parse_date(end, _YEAR_DATES["end"])
     ref = parse_date(ref, _YEAR_DATES["ref"]) if ref not in (None, "") else start
@@ -222,8 +234,10 @@ def add_year(name: str, start, end, ref=None, hk2=None) -> SchoolYear:
         raise SisoError(f"Năm học {name} ({fmt_date(start)} – {fmt_date(end)}) trùng thời gian với "
                         f"năm học {overlap.name} ({fmt_date(overlap.start)} – {fmt_date(overlap.end)}).",
                         "start")
-    with audit.write("year.add", f"year:{name}", name=name, start=start, end=end, ref=ref, hk2=hk2):
-        return SchoolYear.create(name=name, start=start, end=end, ref_date=ref, hk2_start=hk2)
+    with audit.write("year.add", f"year:{name}", name=name, start=start, end=end, ref=ref, hk2=hk2,
+                     ngay_hoc=ngay_hoc):
+        return SchoolYear.create(name=name, start=start, end=end, ref_date=ref, hk2_start=hk2,
+                                 ngay_hoc=ngay_hoc)
 
 
 def list_years() -> list[SchoolYear]:

@@ -501,9 +501,50 @@ def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
     return [t]
 
 
+# ---- F10 -------------------------------------------------------------------------------------
+
+def _chuyen_can_tables(form: dict, tr=same) -> list[Table]:
+    cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
+            Col("Ngày học sinh dự kiến", width=10), Col("Có phép (P)", "Số ngày vắng", width=8),
+            Col("Không phép (K)", "Số ngày vắng", width=8),
+            Col("Tỷ lệ chuyên cần (%)", kind="pct", width=10),
+            Col("Cần chú ý (nghỉ quá 3 ngày)", width=10), Col("Vắng nhiều", width=8),
+            Col("Sắp vắng nhiều", width=8)]
+    t = Table("Chuyen can", tr(FORMS["chuyen-can"]), cols,
+              lines=[_year_line(form, tr), _period_line(form, tr),
+                     tr("Số ngày học: {n}").format(n=form["so_ngay_hoc"])])
+
+    def values(row):
+        return [row["ngay_hs_du_kien"], row["co_phep"], row["khong_phep"], row["ty_le_chuyen_can"],
+                row["so_hs_canh_bao"], row["so_hs_vang_nhieu"], row["so_hs_sap_vang_nhieu"]]
+
+    for i, row in enumerate(form["lop"]):
+        t.add([str(i + 1), row["lop"], *values(row)])
+    t.add(["", tr("Toàn trường"), *values(form["toan_truong"])], "total")
+    t.footnotes = [
+        "Ngày học sinh dự kiến: mỗi học sinh, số ngày học trong kỳ em đang học; vắng một buổi "
+        "tính 0,5 ngày. Tỷ lệ chuyên cần (%) = (dự kiến − vắng) ÷ dự kiến × 100.",
+        "Cần chú ý: nghỉ cả ngày liên tiếp quá số ngày cài đặt, hoặc nghỉ không phép trong 30 "
+        "ngày quá số ngày cài đặt, vào ít nhất một ngày học của kỳ.",
+        "Tỷ lệ vắng (%) = số ngày vắng từ đầu năm ÷ số ngày học đang học × 100; vắng nhiều: "
+        "từ 10%, sắp vắng nhiều: 5% đến dưới 10% (cần ít nhất 10 ngày học)."]
+    lst = Table("Can chu y", tr("DANH SÁCH HỌC SINH CẦN CHÚ Ý"), [
+        Col("STT", kind="text", width=4.5, key=True), Col("Mã HS", kind="text", width=11),
+        Col("Họ và tên", kind="text", width=22, key=True), Col("Lớp", kind="text", width=6),
+        Col("Thôn/làng", kind="text", width=12), Col("Nghỉ liên tiếp dài nhất", width=9),
+        Col("Không phép trong 30 ngày", width=9), Col("Tỷ lệ vắng (%)", kind="pct", width=8),
+        Col("Vắng nhiều", kind="mark", width=7)], lines=[_year_line(form, tr)], numbered=True)
+    for i, s in enumerate(form["canh_bao"], 1):
+        lst.add([str(i), s["ma"], s["ho_ten"], s["lop"], s["thon"] or "", s["nghi_lien_tiep"],
+                 s["khong_phep_30_ngay"], s["ty_le_vang"], s["vang_nhieu"] == "chronic"])
+    lst.add(["", "", _count_line("Tổng cộng: {n} học sinh", len(form["canh_bao"]), tr)] + [""] * 6,
+            "total")
+    return [t, lst]
+
+
 BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _chuyen_truong_tables,
             "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables, "theo-lang": _theo_lang_tables,
-            "do-tuoi": _do_tuoi_tables, "dang-bo": _dang_bo_tables}
+            "do-tuoi": _do_tuoi_tables, "dang-bo": _dang_bo_tables, "chuyen-can": _chuyen_can_tables}
 
 
 def tables_of(form: dict, tr: Callable[[str], str] = same) -> list[Table]:

@@ -39,7 +39,8 @@ def test_year_add_and_list(school):
     assert rc == 0
     rows = json.loads(out)
     assert rows == [{"nam_hoc": "2024-2025", "bat_dau": "2024-09-05", "ket_thuc": "2025-05-31",
-                     "hk2": "2025-01-13", "chot_dau_nam": "2024-09-30", "hien_tai": True}]
+                     "hk2": "2025-01-13", "chot_dau_nam": "2024-09-30", "ngay_hoc": "2-6",
+                     "hien_tai": True}]
 
 
 def test_student_add_prints_only_the_code(school):

@@ -16,9 +16,10 @@ are counted by hand from the small school below (ref date 30/09/2024):
 
 At the end of 30/11/2024: Làng Kon ts 1 (g) nu 1 dtts 0, bo_hoc 1 (d) still out 1, in 1 (g),
 out 1 (e); Thôn 1 ts 3 nu 2 (a, c) dtts 2 (b, c), bo_hoc 1 (c) still out 0; no village ts 1
-(h) nu 1. Open cases: Thôn 1 1 (b); visits: Thôn 1 3 (c); the others 0. At the end of
-15/11/2024 c is still out: Thôn 1 ts 2 nu 1 dtts 1, still out 1. Attendance is not recorded
-by this program yet, so the flagged column stays empty ("chưa theo dõi").
+(h) nu 1. Open cases: Thôn 1 1 (b); visits: Thôn 1 3 (c); flagged "nghỉ học quá 3 ngày" on
+30/11/2024 (a Saturday: the flag of Friday 29/11): Thôn 1 1 (a, absent the whole day Tue 26 –
+Fri 29/11, a run of 4); the others 0. At the end of 15/11/2024 c is still out: Thôn 1 ts 2 nu
+1 dtts 1, still out 1.
 """
 
 import json
@@ -27,7 +28,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from db import clock, movements, reports, risk, villages
+from db import attendance, clock, movements, reports, risk, villages
 from home_visits import visits
 from db.school import add_class
 from db.students import add_student
@@ -35,7 +36,7 @@ from exports.files import write_form
 
 ZERO = {"ts": 0, "nu": 0, "dtts": 0, "bo_hoc": 0, "bo_hoc_chua_ra_lop": 0, "chuyen_den": 0,
         "chuyen_di": 0}
-UNTRACKED = {"so_hs_canh_bao": None, "so_hs_nguy_co": 0, "van_dong": 0}
+UNTRACKED = {"so_hs_canh_bao": 0, "so_hs_nguy_co": 0, "van_dong": 0}
 
 
 @pytest.fixture
@@ -58,6 +59,7 @@ def school(year):
         s[key] = add_student({"name": f"Nguyễn Văn {key.upper()}", "dob": "01/01/2013", "gender": gender,
                               "ethnic": ethnic, "village": village}, year, klass, entry=entry, day=day)
     visits(s["c"], "01/10/2024", "05/10/2024", "08/10/2024")
+    attendance.add_absences(s["a"].code, date(2024, 11, 26), date(2024, 11, 29))
     risk.open_case(s["b"], ["01"], day="01/11/2024")
     movements.record_dropout(s["c"], year, "10/10/2024", "01")
     movements.record_return(s["c"], year, "20/11/2024")
@@ -77,14 +79,15 @@ def test_f11_counts_per_village_by_hand(school):
          "chuyen_di": 1, **UNTRACKED},
         {"thon": "Thôn 1", "xa": "Xã Ia Ka", "truong_thon": "Y Hmok", "dien_thoai": "0905111222",
          "phu_trach": ["Lê Thị Hoa", "Trần Văn Bảo"],
-         **ZERO, "ts": 3, "nu": 2, "dtts": 2, "bo_hoc": 1, **UNTRACKED, "so_hs_nguy_co": 1, "van_dong": 3},
+         **ZERO, "ts": 3, "nu": 2, "dtts": 2, "bo_hoc": 1, **UNTRACKED, "so_hs_nguy_co": 1, "van_dong": 3,
+         "so_hs_canh_bao": 1},
         {"thon": None, "xa": None, "truong_thon": None, "dien_thoai": None, "phu_trach": [],
          **ZERO, "ts": 1, "nu": 1, **UNTRACKED},
     ]
     assert form["tong"] == {**ZERO, "ts": 5, "nu": 4, "dtts": 2, "bo_hoc": 2, "bo_hoc_chua_ra_lop": 1,
                             "chuyen_den": 1, "chuyen_di": 1, **UNTRACKED, "so_hs_nguy_co": 1,
-                            "van_dong": 3}
-    assert form["chua_theo_doi"] == ["so_hs_canh_bao"]
+                            "van_dong": 3, "so_hs_canh_bao": 1}
+    assert form["chua_theo_doi"] == []
 
 
 def test_f11_before_the_return(school):
@@ -113,8 +116,8 @@ def test_f11_in_every_format_and_the_xlsx_layout(school, tmp_path):
     assert "SĨ SỐ VÀ VẬN ĐỘNG THEO THÔN/LÀNG" in flat
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in flat
     total = next(row for row in cells if "Tổng cộng" in row)
-    assert [v for v in total if isinstance(v, int)] == [5, 4, 2, 1, 2, 1, 3, 1, 1]
-    assert any("chưa theo dõi" in str(v) for v in flat)
+    assert [v for v in total if isinstance(v, int)] == [5, 4, 2, 1, 1, 2, 1, 3, 1, 1]
+    assert not any("chưa theo dõi" in str(v) for v in flat)  # every column is counted
     assert ws.page_setup.orientation == "landscape"
 
 

@@ -108,15 +108,16 @@ async def test_overview_shows_classes_and_counts(school):
         assert isinstance(app.screen, OverviewScreen)
         vlist = app.screen.query_one(VirtualList)
         await wait_for(pilot, lambda: vlist.row_count > 0)
-        # class, GVCN, start of year, now, female, minority, change — counted by hand:
+        # class, GVCN, start of year, now, female, minority, change, «cần chú ý» (no
+        # attendance taken: none) — counted by hand:
         # 6A1 had 4 on 30/09, Ân left on 01/11 → 3 now, Dung is female and Thái.
         assert vlist.rows == [
-            ("6A1", "Hà Thị Lan", "4", "3", "1", "1", "-1"),
-            ("6A2", "", "1", "1", "0", "0", "0"),
-            ("Khối 6", "2 lớp", "5", "4", "1", "1", "-1"),
-            ("7A1", "", "1", "1", "1", "0", "0"),
-            ("Khối 7", "1 lớp", "1", "1", "1", "0", "0"),
-            ("Toàn trường", "3 lớp", "6", "5", "2", "1", "-1"),
+            ("6A1", "Hà Thị Lan", "4", "3", "1", "1", "-1", ""),
+            ("6A2", "", "1", "1", "0", "0", "0", ""),
+            ("Khối 6", "2 lớp", "5", "4", "1", "1", "-1", ""),
+            ("7A1", "", "1", "1", "1", "0", "0", ""),
+            ("Khối 7", "1 lớp", "1", "1", "1", "0", "0", ""),
+            ("Toàn trường", "3 lớp", "6", "5", "2", "1", "-1", ""),
         ]
 
 

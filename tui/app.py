@@ -12,7 +12,8 @@ Hooks for new screens (events, reports, import …):
 * Navigation goes through the app's methods, so any screen can reach any other:
   ``open_overview()``, ``open_roster(klass_id=None, grade=None)``, ``open_student(id)``,
   ``open_search()``, ``add_student(klass_id=None)``, ``edit_student(id)``,
-  ``choose_year()``, ``open_settings()``, ``show_help()``. After a write, call
+  ``choose_year()``, ``open_settings()``, ``show_help()``, ``open_attendance(klass_id)``
+  (F12 «Điểm danh»). After a write, call
   ``app.data_changed()``: every open screen that has a ``reload()`` reloads.
 * The selected student: ``RosterScreen.selected_student_id``,
   ``StudentScreen.selected_student_id`` and ``SearchScreen.selected_student_id``
@@ -319,6 +320,20 @@ class SisoApp(InOrderKeys, App[int]):
     def open_student(self, student_id: int) -> None:
         self.push_screen(StudentScreen(student_id))
 
+    def open_attendance(self, klass_id: int | None = None) -> None:
+        """F12 «Điểm danh» of a class (the roster's, or the overview's class under the cursor)."""
+        from tui.screens.attendance import AttendanceScreen
+
+        if klass_id is None:
+            klass_id = getattr(self.screen, "klass_id", None)
+        if klass_id is None and hasattr(self.screen, "class_under_cursor"):
+            klass_id = self.screen.class_under_cursor()
+        if klass_id is None:
+            self.notify(_("Chọn một lớp (trong danh sách lớp hoặc danh sách học sinh của lớp) "
+                          "rồi nhấn F12 để điểm danh."), title=_("Điểm danh"))
+            return
+        self.push_screen(AttendanceScreen(klass_id))
+
     def add_student(self, klass_id: int | None = None) -> None:
         if self.year_id is not None:
             self.push_screen(StudentForm(klass_id=klass_id), self._student_saved)
@@ -481,7 +496,8 @@ class SisoApp(InOrderKeys, App[int]):
 
     YEAR_ACTIONS = ("open_search", "choose_year", "open_movements", "open_reports",
                     "open_dashboard", "open_import", "open_year_end", "open_rollover",
-                    "transfer_in", "add_class", "show_menu", "command_palette")
+                    "transfer_in", "add_class", "show_menu", "command_palette",
+                    "open_attendance")
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Year-bound actions are hidden until the school has a school year, and the
@@ -529,6 +545,9 @@ class SisoApp(InOrderKeys, App[int]):
 
     def action_open_rollover(self) -> None:
         self.open_rollover()
+
+    def action_open_attendance(self) -> None:
+        self.open_attendance()
 
     def action_transfer_in(self) -> None:
         self.record_event(None, klass_id=getattr(self.screen, "klass_id", None))

@@ -30,9 +30,11 @@ GROUPS = {
     "risk": "Hồ sơ học sinh có nguy cơ bỏ học: mở, đóng, danh sách",
     "visit": "Vận động học sinh ra lớp: ghi buổi vận động (biên bản), danh sách, hủy",
     "village": "Thôn/làng: thêm, danh sách, gộp tên trùng",
+    "absence": "Điểm danh: học sinh vắng, ngày đã điểm danh",
+    "holiday": "Ngày nghỉ của năm học",
 }
 # Modules that add commands, in tui/cli/
-MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk", "villages"]
+MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk", "villages", "attendance"]
 
 
 def _version() -> str:

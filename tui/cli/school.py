@@ -19,6 +19,8 @@ def register(groups):
     p.add_argument("--end", required=True, help="ngày kết thúc (dd/mm/yyyy)")
     p.add_argument("--ref", help="ngày chốt sĩ số đầu năm (mặc định: ngày bắt đầu)")
     p.add_argument("--hk2", help="ngày bắt đầu học kỳ II (mặc định: 15/01)")
+    p.add_argument("--school-days", dest="school_days", choices=["2-6", "2-7"],
+                   help="ngày học trong tuần: 2-6 thứ Hai–thứ Sáu (mặc định), 2-7 thứ Hai–thứ Bảy")
     p.set_defaults(func=year_add)
     p = year.add_parser("list", help="các năm học", description="Liệt kê các năm học.")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -63,7 +65,8 @@ def year_add(args) -> int:
     from db import school
 
     _open(args)
-    y = school.add_year(args.name, args.start, args.end, ref=args.ref, hk2=args.hk2)
+    y = school.add_year(args.name, args.start, args.end, ref=args.ref, hk2=args.hk2,
+                        school_days=args.school_days)
     print(f"Đã tạo năm học {y.name} ({fmt_date(y.start)} – {fmt_date(y.end)}).")
     return 0
 
@@ -76,11 +79,12 @@ def year_list(args) -> int:
     _open(args)
     current = school.current_year()
     rows = [{"nam_hoc": y.name, "bat_dau": y.start, "ket_thuc": y.end, "hk2": y.hk2_start,
-             "chot_dau_nam": y.ref_date, "hien_tai": current is not None and y.id == current.id}
+             "chot_dau_nam": y.ref_date, "ngay_hoc": y.ngay_hoc,
+             "hien_tai": current is not None and y.id == current.id}
             for y in school.list_years()]
     emit(rows, [("nam_hoc", "Năm học"), ("bat_dau", "Bắt đầu"), ("ket_thuc", "Kết thúc"),
                 ("hk2", "Bắt đầu HK II"), ("chot_dau_nam", "Chốt sĩ số đầu năm"),
-                ("hien_tai", "Hiện tại")], args.format)
+                ("ngay_hoc", "Ngày học"), ("hien_tai", "Hiện tại")], args.format)
     return 0
 
 

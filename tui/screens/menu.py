@@ -19,6 +19,7 @@ COMMANDS = [
     ("t", "open_search", N_("Tìm học sinh toàn trường"), "F3"),
     ("b", "open_movements", N_("Sổ theo dõi biến động"), "F8"),
     ("c", "transfer_in", N_("Chuyển đến (học sinh mới)"), ""),
+    ("a", "open_attendance", N_("Điểm danh lớp"), "F12"),
     ("l", "add_class", N_("Thêm lớp"), "Ctrl+L"),
     ("r", "open_reports", N_("Báo cáo, biểu mẫu"), "Ctrl+R"),
     ("g", "open_dashboard", N_("Theo dõi khối (phó hiệu trưởng)"), "Ctrl+G"),

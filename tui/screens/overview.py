@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import on
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
@@ -29,11 +30,13 @@ class OverviewScreen(SisoScreen):
         Binding("f3", "open_search", N_("Tìm HS"), id="show_search"),
         Binding("f8", "open_movements", N_("Sổ biến động"), id="show_movements", show=False),
         Binding("f5", "reload", N_("Tải lại"), id="reload", show=False),
+        Binding("f12", "attendance", N_("Điểm danh"), id="attendance", show=False),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.counts: list[roster.ClassCount] = []
+        self.attention: dict[int, set[int]] = {}  # class id -> students «cần chú ý»
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -46,6 +49,7 @@ class OverviewScreen(SisoScreen):
             Column(_("Nữ"), 6, align="right"),
             Column(_("DTTS"), 8, align="right"),
             Column(_("Tăng/giảm"), 9, align="right", drop=2),
+            Column(_("Cần chú ý"), 9, align="right", drop=3),
         ], empty=_("Chưa có lớp: Ctrl+L thêm lớp, Ctrl+O nhập danh sách từ tệp."), id="classes")
         yield Footer(compact=True)
 
@@ -64,26 +68,38 @@ class OverviewScreen(SisoScreen):
 
     @db_work
     def load(self, year, day) -> None:
-        counts = roster.class_counts(year, day)
-        self.app.call_from_thread(self.show_counts, counts)
+        from db import attendance
 
-    def show_counts(self, counts: list[roster.ClassCount]) -> None:
+        counts = roster.class_counts(year, day)
+        # the counts first (start-up waits for them), then the column «Cần chú ý»
+        self.app.call_from_thread(self.show_counts, counts, self.attention)
+        flagged = attendance.attention(year, day)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_counts, counts, flagged)
+
+    def show_counts(self, counts: list[roster.ClassCount],
+                    flagged: dict[int, set[int]] | None = None) -> None:
         self.counts = counts
+        self.attention = flagged = flagged or {}
         rows, keys, dim = [], [], []
 
         def change(start, now):
             return f"{now - start:+d}" if now != start else "0"
 
         total = [0, 0, 0, 0]
+        total_flagged = 0
         i = 0
         while i < len(counts):
             grade = counts[i].grade
             sums = [0, 0, 0, 0]
+            grade_flagged = 0
             n_classes = 0
             while i < len(counts) and counts[i].grade == grade:
                 c = counts[i]
+                n_flagged = len(flagged.get(c.klass_id, ()))
+                grade_flagged += n_flagged
                 rows.append((c.name, c.homeroom, str(c.start), str(c.now), str(c.female),
-                             str(c.minority), change(c.start, c.now)))
+                             str(c.minority), change(c.start, c.now), str(n_flagged or "")))
                 keys.append(("class", c.klass_id))
                 dim.append(False)
                 for k, v in enumerate((c.start, c.now, c.female, c.minority)):
@@ -92,13 +108,14 @@ class OverviewScreen(SisoScreen):
                 i += 1
             rows.append((_("Khối {grade}").format(grade=grade),
                          _("{n} lớp").format(n=n_classes), *map(str, sums),
-                         change(sums[0], sums[1])))
+                         change(sums[0], sums[1]), str(grade_flagged or "")))
+            total_flagged += grade_flagged
             keys.append(("grade", grade))
             dim.append(True)
             total = [a + b for a, b in zip(total, sums)]
         if counts:
             rows.append((_("Toàn trường"), _("{n} lớp").format(n=len(counts)), *map(str, total),
-                         change(total[0], total[1])))
+                         change(total[0], total[1]), str(total_flagged or "")))
             keys.append(("school", None))
             dim.append(True)
         self.query_one(VirtualList).set_rows(rows, keys=keys, dim=dim)
@@ -139,3 +156,11 @@ class OverviewScreen(SisoScreen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def class_under_cursor(self) -> int | None:
+        key = self.query_one(VirtualList).cursor_key
+        return key[1] if key and key[0] == "class" else None
+
+    def action_attendance(self) -> None:
+        """F12: «Điểm danh» of the class under the cursor."""
+        self.siso.open_attendance(self.class_under_cursor())

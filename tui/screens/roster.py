@@ -33,8 +33,9 @@ def student_columns(with_class: bool = False) -> list[Column]:
     return cols
 
 
-def student_cells(n: int, r: roster.Row, with_class: bool = False) -> tuple:
-    cells = [str(n), r.code, r.full_name, fmt_date(r.dob), "x" if r.female else "",
+def student_cells(n: int, r: roster.Row, with_class: bool = False, flagged: bool = False) -> tuple:
+    """``flagged``: «Cần chú ý» (db.attendance.attention), a «!» before the name."""
+    cells = [str(n), r.code, f"! {r.full_name}" if flagged else r.full_name, fmt_date(r.dob), "x" if r.female else "",
              r.ethnic_name, r.village, _(roster.STATUS_TEXT.get(r.status, r.status))]
     if with_class:
         cells.insert(4, r.klass)
@@ -70,6 +71,7 @@ class RosterScreen(ListNavigation, SisoScreen):
         Binding("f2", "add_student", N_("Thêm HS"), id="add_student"),
         Binding("f4", "edit_student", N_("Sửa HS"), id="edit_student"),
         Binding("f7", "record_event", N_("Ghi biến động"), id="record_event"),
+        Binding("f12", "attendance", N_("Điểm danh"), id="attendance"),
         Binding("f5", "reload", N_("Tải lại"), id="reload", show=False),
         *ListNavigation.NAV_BINDINGS,
     ]
@@ -115,15 +117,21 @@ class RosterScreen(ListNavigation, SisoScreen):
 
     @db_work
     def load(self, year, day, klass) -> None:
+        from db import attendance
+
         rows = roster.roster_rows(year, day, klass=klass,
                                   grades=[self.grade] if self.grade else None)
-        self.app.call_from_thread(self.show_rows, rows, klass)
+        flagged = attendance.attention_students(
+            year, day, [klass.id] if klass is not None else None)
+        self.app.call_from_thread(self.show_rows, rows, klass, flagged)
 
-    def show_rows(self, rows: list[roster.Row], klass: SchoolClass | None) -> None:
+    def show_rows(self, rows: list[roster.Row], klass: SchoolClass | None,
+                  flagged: set[int] = frozenset()) -> None:
         self.all_rows = rows
         with_class = klass is None
         # cells are made only for the rows on screen; the stored folded name is searched
-        self._cells = LazyRows(rows, lambda i, r: student_cells(i + 1, r, with_class))
+        self._cells = LazyRows(rows, lambda i, r: student_cells(i + 1, r, with_class,
+                                                                r.id in flagged))
         self._folded = [f"{r.name_folded} {r.code.lower()}" for r in rows]
         self._ids = [r.id for r in rows]
         self._dim = bytes(r.status != "dang_hoc" for r in rows)
@@ -182,3 +190,11 @@ class RosterScreen(ListNavigation, SisoScreen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_attendance(self) -> None:
+        """F12: «Điểm danh» of this class."""
+        if self.klass_id is not None:
+            self.siso.open_attendance(self.klass_id)
+        else:
+            self.notify(_("Điểm danh theo từng lớp: mở danh sách một lớp rồi nhấn F12."),
+                        title=_("Điểm danh"))

@@ -1,0 +1,849 @@
+"""School days, absences, "attendance taken", the flag «nghỉ học quá 3 ngày» and chronic
+absence (``domain.md``, "Keeping every student in school").
+
+School days of a year: its teaching weekdays (``SchoolYear.ngay_hoc``: ``2-6`` Monday to
+Friday, ``2-7`` Monday to Saturday) from its first to its last day, minus its holidays.
+An absence is one record per student, school day and session (the whole day, or ``sang`` /
+``chieu``); the other session of the same day is not an overlap, a whole day overlaps both.
+
+The flag and the rates are computed with a few grouped queries whatever the number of
+students (no query per student): :func:`flagged_students`, :func:`attention`,
+:func:`absence_rates`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from datetime import date, timedelta
+
+from peewee import Case, fn
+
+from . import audit, clock, text
+from .dates import fmt_date, parse_date
+from .errors import SisoError, parse_id
+from .models import (Absence, AttendanceTaken, Holiday, SchoolClass, SchoolYear, Span, Student,
+                     database)
+
+SCHOOL_DAYS = {"2-6": 5, "2-7": 6}  # ngay_hoc -> number of teaching weekdays from Monday
+SCHOOL_DAYS_LABEL = {"2-6": "thứ Hai đến thứ Sáu", "2-7": "thứ Hai đến thứ Bảy"}
+SESSIONS = {"sang": "sáng", "chieu": "chiều"}
+WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+SETTING_RUN = "nghi_lien_tiep_toi_da"  # N: a run of whole-day absences longer than N
+SETTING_UNEXCUSED = "khong_phep_30_ngay_toi_da"  # M: unexcused days in 30 days above M
+CHRONIC, APPROACHING = 10.0, 5.0  # ty_le_vang thresholds (%)
+MIN_RATE_DAYS = 10  # no rate below this many enrolled school days
+
+
+# ---- school days ---------------------------------------------------------------------------
+
+def check_school_days(value) -> str:
+    """``2-6`` or ``2-7`` (also written ``2–6``, ``T2-T6``); a Vietnamese error otherwise."""
+    raw = text.clean(str(value or ""))
+    norm = raw.upper().replace("T", "").replace("–", "-").replace(" ", "")
+    if norm not in SCHOOL_DAYS:
+        raise SisoError(f"Ngày học trong tuần «{raw}» không hợp lệ: cần 2-6 (thứ Hai đến thứ Sáu) "
+                        "hoặc 2-7 (thứ Hai đến thứ Bảy).", "ngay_hoc")
+    return norm
+
+
+def weekday_name(day: date) -> str:
+    return WEEKDAY_NAMES[day.weekday()]
+
+
+def _holidays(year: SchoolYear) -> dict[date, str]:
+    out: dict[date, str] = {}
+    for start, end, name in (Holiday.select(Holiday.start, Holiday.end, Holiday.name)
+                             .where(Holiday.year == year.id).order_by(Holiday.start).tuples()):
+        d = start
+        while d <= end:
+            out.setdefault(d, name)
+            d += timedelta(days=1)
+    return out
+
+
+def school_days(year: SchoolYear, first: date | None = None, last: date | None = None,
+                weekdays: str | None = None) -> list[date]:
+    """The school days of ``year`` from ``first`` to ``last`` (the year's bounds by default),
+    in order. ``weekdays``: another ``ngay_hoc`` than the year's (to test a change)."""
+    first = max(first or year.start, year.start)
+    last = min(last or year.end, year.end)
+    teach = SCHOOL_DAYS.get(weekdays or year.ngay_hoc or "2-6", 5)
+    off = _holidays(year)
+    out = []
+    d = first
+    while d <= last:
+        if d.weekday() < teach and d not in off:
+            out.append(d)
+        d += timedelta(days=1)
+    return out
+
+
+def not_school_day(year: SchoolYear, day: date) -> str | None:
+    """Why ``day`` is not a school day of ``year`` (None when it is one), e.g.
+    «Chủ nhật 06/10/2024», «01/01/2025 là ngày nghỉ Tết Dương lịch»."""
+    if not year.start <= day <= year.end:
+        return (f"ngày {fmt_date(day)} ngoài năm học {year.name} "
+                f"({fmt_date(year.start)} – {fmt_date(year.end)})")
+    if day.weekday() >= SCHOOL_DAYS.get(year.ngay_hoc or "2-6", 5):
+        return f"{weekday_name(day)} {fmt_date(day)} không phải ngày học"
+    name = _holidays(year).get(day)
+    if name is not None:
+        return f"{fmt_date(day)} là ngày nghỉ «{name}»"
+    return None
+
+
+def last_school_day(year: SchoolYear, day: date) -> date | None:
+    """The last school day of ``year`` on or before ``day`` (None before the first)."""
+    days = school_days(year, last=day)
+    return days[-1] if days else None
+
+
+def year_of_day(day: date) -> SchoolYear:
+    """The school year whose first … last day holds ``day`` (absences are on school days)."""
+    year = (SchoolYear.select().where((SchoolYear.start <= day) & (SchoolYear.end >= day))
+            .first())
+    if year is None:
+        raise SisoError(f"Ngày {fmt_date(day)} không thuộc năm học nào (ngoài các ngày từ khai "
+                        "giảng đến kết thúc năm học).", "ngay")
+    return year
+
+
+def _period(start: date, end: date) -> str:
+    return fmt_date(start) if start == end else f"{fmt_date(start)} – {fmt_date(end)}"
+
+
+def _active():
+    return Absence.voided_at.is_null()
+
+
+def _absence_days_text(rows, limit: int = 8) -> str:
+    """«07/10/2024 (HS001 Nguyễn Văn An), …» for rows (date, code, name parts)."""
+    items = [f"{fmt_date(d)} ({code} {text.join_name(f, m, g)})" for d, code, f, m, g in rows]
+    more = f" và {len(items) - limit} ngày khác" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
+def _absences_on(year: SchoolYear, days) -> list[tuple]:
+    days = list(days)
+    if not days:
+        return []
+    return list(Absence.select(Absence.date, Student.code, Student.family, Student.middle,
+                               Student.given)
+                .join(Student).where((Absence.year == year.id) & _active()
+                                     & Absence.date.in_(days))
+                .order_by(Absence.date, Student.sort_key).tuples())
+
+
+def set_school_days(year: SchoolYear, value) -> SchoolYear:
+    """Change the teaching weekdays of ``year``; refused (listing them) when a day that would
+    stop being a school day holds an absence."""
+    value = check_school_days(value)
+    before = year.ngay_hoc or "2-6"
+    if value == before:
+        return year
+    kept = set(school_days(year, weekdays=value))
+    dropped = [d for d in school_days(year) if d not in kept]
+    found = _absences_on(year, dropped)
+    if found:
+        raise SisoError(f"Không đổi ngày học của năm học {year.name} thành {value} "
+                        f"({SCHOOL_DAYS_LABEL[value]}): đã có học sinh vắng vào những ngày sẽ "
+                        f"không còn là ngày học: {_absence_days_text(found)}. Hủy các lượt vắng đó "
+                        "trước.", "ngay_hoc")
+    with audit.write("year.school_days", f"year:{year.name}", before=before, after=value):
+        SchoolYear.update(ngay_hoc=value).where(SchoolYear.id == year.id).execute()
+        year.ngay_hoc = value
+    return year
+
+
+def add_holiday(start, name: str, end=None, year: SchoolYear | None = None) -> Holiday:
+    """A holiday (one day, or ``start`` … ``end``) of ``year`` (the year holding ``start`` by
+    default). Refused when a day of it already holds an absence (listed)."""
+    start = parse_date(start, "ngày nghỉ")
+    end = parse_date(end, "ngày nghỉ cuối") if end not in (None, "") else start
+    name = text.clean(name or "")
+    if not name:
+        raise SisoError("Thiếu tên ngày nghỉ (ví dụ «Tết Nguyên đán»).", "ten")
+    if len(name) > 200:
+        raise SisoError("Tên ngày nghỉ dài quá 200 ký tự.", "ten")
+    if end < start:
+        raise SisoError(f"Ngày nghỉ cuối {fmt_date(end)} trước ngày đầu {fmt_date(start)}.", "den")
+    if year is None:
+        year = year_of_day(start)
+    if not (year.start <= start and end <= year.end):
+        raise SisoError(f"Ngày nghỉ {fmt_date(start)} – {fmt_date(end)} phải nằm trong năm học "
+                        f"{year.name} ({fmt_date(year.start)} – {fmt_date(year.end)}).", "ngay")
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    found = _absences_on(year, days)
+    if found:
+        raise SisoError(f"Không ghi ngày nghỉ «{name}» ({_period(start, end)}): đã có "
+                        f"học sinh vắng vào những ngày đó: {_absence_days_text(found)}. Hủy các "
+                        "lượt vắng đó trước.", "ngay")
+    with audit.write("holiday.add", f"year:{year.name}", name=name, start=start, end=end) as info:
+        h = Holiday.create(year=year.id, start=start, end=end, name=name)
+        info["id"] = h.id
+    return h
+
+
+def list_holidays(year: SchoolYear) -> list[Holiday]:
+    return list(Holiday.select().where(Holiday.year == year.id).order_by(Holiday.start, Holiday.id))
+
+
+# ---- absences ------------------------------------------------------------------------------
+
+def check_session(value) -> str | None:
+    """None (the whole day), ``sang`` or ``chieu`` (accents and case ignored)."""
+    if value in (None, ""):
+        return None
+    folded = text.fold(str(value)).strip()
+    if folded in ("ca ngay", "cangay", "ngay"):
+        return None
+    if folded not in SESSIONS:
+        raise SisoError(f"Buổi «{value}» không hợp lệ: cần sang (buổi sáng) hoặc chieu (buổi chiều); "
+                        "bỏ trống là nghỉ cả ngày.", "buoi")
+    return folded
+
+
+def _student(student) -> Student:
+    if isinstance(student, Student):
+        return student
+    if isinstance(student, int):
+        found = Student.get_or_none(Student.id == student)
+    else:
+        code = text.clean(str(student or ""))
+        if not code:
+            raise SisoError("Thiếu mã học sinh.", "ma")
+        found = Student.get_or_none(fn.LOWER(Student.code) == code.lower())
+    if found is None:
+        raise SisoError(f"Không có học sinh mã «{student}».", "ma")
+    return found
+
+
+def enrolled_class(student_id: int, year: SchoolYear, day: date) -> int | None:
+    """The class ``student_id`` is enrolled in on ``day`` (None when not enrolled)."""
+    row = (Span.select(Span.klass).where((Span.student == student_id) & (Span.year == year.id)
+                                         & (Span.start <= day)
+                                         & (Span.end.is_null() | (Span.end > day)))
+           .order_by(Span.start.desc(), Span.id.desc()).tuples().first())
+    return row[0] if row else None
+
+
+def _overlaps(student_id: int, day: date, session: str | None) -> list[Absence]:
+    q = Absence.select().where((Absence.student == student_id) & (Absence.date == day) & _active())
+    if session is not None:
+        q = q.where(Absence.session.is_null() | (Absence.session == session))
+    return list(q)
+
+
+def _kind_text(excused: bool, session: str | None) -> str:
+    return ("có phép" if excused else "không phép") + (f", buổi {SESSIONS[session]}" if session else "")
+
+
+def add_absences(student, start, end=None, excused: bool = False, session=None,
+                 note: str = "") -> tuple[list[int], list[tuple[date, str]]]:
+    """Record the student's absence on ``start`` (or on each school day ``start`` … ``end``),
+    in one transaction. Returns (the new ids, the days of the range skipped with why).
+
+    Refused, nothing written: a single day that is not a school day, a range without one,
+    a day the student is not enrolled, a day (and session) already recorded, a future day."""
+    st = _student(student)
+    start = parse_date(start, "ngày nghỉ")
+    end = parse_date(end, "ngày nghỉ cuối") if end not in (None, "") else None
+    session = check_session(session)
+    note = text.clean(note or "")
+    if end is not None and end < start:
+        raise SisoError(f"Ngày cuối {fmt_date(end)} trước ngày đầu {fmt_date(start)}.", "den")
+    last = end or start
+    clock.refuse_future(last, "lượt vắng")
+    year = year_of_day(start)
+    if last > year.end:
+        raise SisoError(f"Khoảng ngày {fmt_date(start)} – {fmt_date(last)} vượt quá năm học "
+                        f"{year.name} (kết thúc {fmt_date(year.end)}).", "den")
+    if end is None:
+        why = not_school_day(year, start)
+        if why:
+            raise SisoError(f"Không ghi vắng: {why}.", "ngay")
+        days, skipped = [start], []
+    else:
+        days = school_days(year, start, last)
+        skipped = []
+        d = start
+        while d <= last:
+            if d not in days:
+                skipped.append((d, not_school_day(year, d)))
+            d += timedelta(days=1)
+        if not days:
+            raise SisoError(f"Không ghi vắng: từ {fmt_date(start)} đến {fmt_date(last)} không có ngày "
+                            "học nào.", "ngay")
+    classes = {d: enrolled_class(st.id, year, d) for d in days}
+    missing = [d for d, k in classes.items() if k is None]
+    if missing:
+        shown = ", ".join(fmt_date(d) for d in missing[:8])
+        raise SisoError(f"Không ghi vắng: học sinh {st.code} {st.full_name} không đang học ở trường "
+                        f"ngày {shown}.", "ngay")
+    clash = [(d, a) for d in days for a in _overlaps(st.id, d, session)]
+    if clash:
+        shown = ", ".join(f"{fmt_date(d)} ({_kind_text(a.excused, a.session)}, số {a.id})"
+                          for d, a in clash[:8])
+        raise SisoError(f"Không ghi vắng: học sinh {st.code} {st.full_name} đã có lượt vắng "
+                        f"ngày {shown}.", "ngay")
+    with audit.write("absence.add", f"student:{st.code}", start=start, end=last,
+                     excused=excused, session=session, note=note) as info:
+        ids = [Absence.create(student=st.id, year=year.id, klass=classes[d], date=d,
+                              session=session, excused=bool(excused), note=note,
+                              recorded_by=audit.current_user()).id for d in days]
+        for d in days:
+            _mark_taken(classes[d], d)
+        info["ids"] = ids
+    return ids, skipped
+
+
+def _get_absence(absence_id) -> Absence:
+    number = parse_id(absence_id, "lượt vắng", "id")
+    found = Absence.get_or_none(Absence.id == number)
+    if found is None:
+        raise SisoError(f"Không có lượt vắng số {number}.", "id")
+    return found
+
+
+def void_absence(absence_id, reason: str) -> Absence:
+    """Void an absence with a reason (audited); it stays in the database, counted nowhere."""
+    a = _get_absence(absence_id)
+    reason = text.clean(reason or "")
+    if not reason:
+        raise SisoError("Thiếu lý do hủy lượt vắng.", "ly_do")
+    if a.voided_at is not None:
+        raise SisoError(f"Lượt vắng số {a.id} đã bị hủy ngày {fmt_date(a.voided_at.date())}.", "id")
+    with audit.write("absence.void", f"absence:{a.id}", reason=reason, date=a.date,
+                     student=a.student_id):
+        a.voided_at = clock.now()
+        a.voided_by = audit.current_user()
+        a.void_reason = reason
+        a.save()
+    return a
+
+
+def edit_absence(absence_id, excused: bool | None = None, session="keep") -> Absence:
+    """Change whether an absence is excused, or its session (``None`` = whole day); audited
+    with before → after. A session that would overlap another record is refused."""
+    a = _get_absence(absence_id)
+    if a.voided_at is not None:
+        raise SisoError(f"Lượt vắng số {a.id} đã bị hủy: không sửa được.", "id")
+    new_excused = a.excused if excused is None else bool(excused)
+    new_session = a.session if session == "keep" else check_session(session)
+    if (new_excused, new_session) == (a.excused, a.session):
+        return a
+    if new_session != a.session:
+        clash = [o for o in _overlaps(a.student_id, a.date, new_session) if o.id != a.id]
+        if clash:
+            raise SisoError(f"Không sửa được lượt vắng số {a.id}: ngày {fmt_date(a.date)} đã có "
+                            f"lượt vắng số {clash[0].id} ({_kind_text(clash[0].excused, clash[0].session)}).",
+                            "buoi")
+    with audit.write("absence.edit", f"absence:{a.id}",
+                     before={"excused": a.excused, "session": a.session},
+                     after={"excused": new_excused, "session": new_session}):
+        a.excused, a.session = new_excused, new_session
+        a.save()
+    return a
+
+
+def _mark_taken(klass_id: int, day: date) -> None:
+    """Inside a write: the class's attendance of ``day`` was taken (kept once)."""
+    if not AttendanceTaken.select().where((AttendanceTaken.klass == klass_id)
+                                          & (AttendanceTaken.date == day)).exists():
+        AttendanceTaken.create(klass=klass_id, date=day, taken_by=audit.current_user())
+
+
+def mark_taken(klass: SchoolClass, start, end=None) -> list[date]:
+    """Record that the class's attendance was taken on ``start`` (or on each school day of
+    ``start`` … ``end``). A single day that is not a school day is refused. Returns the days."""
+    start = parse_date(start, "ngày")
+    end = parse_date(end, "ngày cuối") if end not in (None, "") else None
+    year = SchoolYear.get_by_id(klass.year_id)
+    last = end or start
+    if last < start:
+        raise SisoError(f"Ngày cuối {fmt_date(last)} trước ngày đầu {fmt_date(start)}.", "den")
+    clock.refuse_future(last, "việc điểm danh")
+    if end is None:
+        why = not_school_day(year, start)
+        if why:
+            raise SisoError(f"Không ghi điểm danh: {why}.", "ngay")
+        days = [start]
+    else:
+        days = school_days(year, start, last)
+        if not days:
+            raise SisoError(f"Từ {fmt_date(start)} đến {fmt_date(last)} không có ngày học nào.", "ngay")
+    with audit.write("attendance.taken", f"class:{klass.id}", days=days):
+        for d in days:
+            _mark_taken(klass.id, d)
+    return days
+
+
+def is_taken(klass_id: int, day: date) -> bool:
+    return AttendanceTaken.select().where((AttendanceTaken.klass == klass_id)
+                                          & (AttendanceTaken.date == day)).exists()
+
+
+def day_marks(klass_id: int, day: date) -> dict[int, list[tuple[int, bool, str | None]]]:
+    """The active absences of one class on one day: student id -> [(id, excused, session)]."""
+    out: dict[int, list] = {}
+    for aid, sid, excused, session in (Absence.select(Absence.id, Absence.student, Absence.excused,
+                                                      Absence.session)
+                                       .where((Absence.klass == klass_id) & (Absence.date == day)
+                                              & _active())
+                                       .order_by(Absence.session, Absence.id).tuples()):
+        out.setdefault(sid, []).append((aid, bool(excused), session))
+    return out
+
+
+CLEAR_REASON = "Xóa khi điểm danh lại"
+
+
+def set_mark(student_id: int, day: date, action: str) -> None:
+    """One key of the attendance screen, one transaction: ``P`` / ``K`` (a whole-day absence,
+    or the day's records made excused / unexcused), ``half`` (the session cycles whole day
+    → sáng → chiều → whole day; a new record is an unexcused morning), ``clear`` (voided)."""
+    records = _overlaps(student_id, day, None)
+    if action in ("P", "K"):
+        excused = action == "P"
+        if not records:
+            add_absences(student_id, day, excused=excused)
+            return
+        with audit.write("attendance.mark", f"student:{student_id}", day=day, mark=action):
+            for a in records:
+                edit_absence(a.id, excused=excused)
+        return
+    if action == "half":
+        if not records:
+            add_absences(student_id, day, excused=False, session="sang")
+            return
+        if len(records) > 1:
+            raise SisoError("Học sinh vắng cả hai buổi: xóa rồi ghi lại nếu cần đổi.", "buoi")
+        nxt = {None: "sang", "sang": "chieu", "chieu": None}[records[0].session]
+        edit_absence(records[0].id, session=nxt)
+        return
+    if action == "clear":
+        if not records:
+            return
+        with audit.write("attendance.clear", f"student:{student_id}", day=day):
+            for a in records:
+                void_absence(a.id, CLEAR_REASON)
+        return
+    raise ValueError(action)
+
+
+def list_absences(year: SchoolYear, klass: SchoolClass | None = None, first=None, last=None,
+                  include_voided: bool = True) -> list[dict]:
+    """Absences of ``year`` (one class, a period) with the keys of forms.md "absence list",
+    by date, class, then Vietnamese name."""
+    q = (Absence.select(Absence.id, Student.code, Student.family, Student.middle, Student.given,
+                        SchoolClass.name, Absence.date, Absence.excused, Absence.session,
+                        Absence.note, Absence.voided_at)
+         .join(Student, on=(Student.id == Absence.student)).switch(Absence)
+         .join(SchoolClass, on=(SchoolClass.id == Absence.klass))
+         .where(Absence.year == year.id))
+    if klass is not None:
+        q = q.where(Absence.klass == klass.id)
+    if first is not None:
+        q = q.where(Absence.date >= first)
+    if last is not None:
+        q = q.where(Absence.date <= last)
+    if not include_voided:
+        q = q.where(_active())
+    rows = []
+    for aid, code, f, m, g, kname, d, excused, session, note, voided in q.tuples():
+        d = d if isinstance(d, date) else date.fromisoformat(str(d)[:10])
+        rows.append({"id": aid, "ma": code, "ho_ten": text.join_name(f, m, g), "lop": kname,
+                     "ngay": d, "loai": "P" if excused else "K", "buoi": session,
+                     "ghi_chu": note or "", "da_huy": voided is not None})
+    rows.sort(key=lambda r: (r["ngay"], text.natural_key(r["lop"]), r["id"]))
+    return rows
+
+
+# ---- the flag «nghỉ học quá 3 ngày» ----------------------------------------------------------
+
+def thresholds() -> tuple[int, int]:
+    """(N, M): ``nghi_lien_tiep_toi_da`` and ``khong_phep_30_ngay_toi_da`` (settings)."""
+    from .school import get_settings
+
+    values = get_settings()
+
+    def num(key: str) -> int:
+        try:
+            return max(0, int(values.get(key) or 3))
+        except ValueError:
+            return 3
+
+    return num(SETTING_RUN), num(SETTING_UNEXCUSED)
+
+
+def _weight():
+    """Half-days of a record: a whole day 2, a session 1."""
+    return fn.SUM(Case(None, [(Absence.session.is_null(), 2)], 1))
+
+
+def _enrolled(year: SchoolYear, day: date, klass_ids=None):
+    q = Span.select(Span.student).where((Span.year == year.id) & (Span.start <= day)
+                                        & (Span.end.is_null() | (Span.end > day)))
+    if klass_ids is not None:
+        q = q.where(Span.klass.in_(list(klass_ids)))
+    return q
+
+
+def flagged_students(year: SchoolYear, day: date, klass_ids=None) -> set[int]:
+    """The students enrolled on ``day`` (in ``klass_ids``, when given) flagged «nghỉ học quá
+    3 ngày» on ``day`` — on a day that is not a school day, on the last school day before it:
+    (a) their run of consecutive school days of whole-day absence ending on that day is
+    longer than N, or (b) their unexcused absences on the school days of the 30 calendar
+    days ending on it total more than M (a session counting 0.5). Two grouped queries."""
+    d = last_school_day(year, day)
+    if d is None:
+        return set()
+    n, m = thresholds()
+    days = school_days(year, last=d)
+    # a few classes: only their students' absences are read; the whole school: the
+    # absences are grouped first, and only the students they name are checked for enrolment
+    among = None
+    if klass_ids is not None:
+        klass_ids = list(klass_ids)
+        if len(klass_ids) <= 10:
+            among = [sid for (sid,) in database.execute(_enrolled(year, d, klass_ids))]
+            if not among:
+                return set()
+
+    def scope(q):
+        # the dates are the year's school days: with a list of students, no year filter,
+        # so that SQLite reads them through the (student, date) index
+        if among is not None:
+            return q.where(_active() & Absence.student.in_(among))
+        return q.where((Absence.year == year.id) & _active())
+
+    found: set[int] = set()
+    run = days[-(n + 1):]
+    if len(run) == n + 1:
+        whole = (scope(Absence.select(Absence.student).where(Absence.date.in_(run)))
+                 .group_by(Absence.student, Absence.date).having(_weight() >= 2))
+        sub = whole.alias("w")
+        q = (Absence.select(sub.c.student_id).from_(sub).group_by(sub.c.student_id)
+             .having(fn.COUNT(1) == n + 1))
+        found.update(r[0] for r in database.execute(q))
+    window = [x for x in days if x >= d - timedelta(days=29)]
+    q = (scope(Absence.select(Absence.student)
+               .where((Absence.excused == False) & Absence.date.in_(window)))  # noqa: E712
+         .group_by(Absence.student).having(_weight() > 2 * m))
+    found.update(r[0] for r in database.execute(q))
+    if among is not None or not found:
+        return found
+    return {sid for (sid,) in database.execute(
+        _enrolled(year, d, klass_ids).where(Span.student.in_(list(found))))}
+
+
+def taken_days(year: SchoolYear, today: date | None = None, klass_ids=None) -> dict[int, date]:
+    """Per class of ``year`` (of ``klass_ids``): the last day on or before ``today`` its
+    attendance was taken. Index seeks only: the last day any class took, the classes that
+    took it, then the last day of each class left (usually none)."""
+    today = today or clock.today()
+    last = min(today, year.end)
+    in_year = (AttendanceTaken.date >= year.start) & (AttendanceTaken.date <= last)
+    if klass_ids is None:
+        klass_ids = [c for (c,) in SchoolClass.select(SchoolClass.id)
+                     .where(SchoolClass.year == year.id).tuples()]
+    wanted = set(klass_ids)
+    if not wanted:
+        return {}
+    latest = AttendanceTaken.select(fn.MAX(AttendanceTaken.date)).where(in_year).scalar()
+    if latest is None:
+        return {}
+    latest = latest if isinstance(latest, date) else date.fromisoformat(str(latest)[:10])
+    out = {k: latest for (k,) in AttendanceTaken.select(AttendanceTaken.klass)
+           .where(AttendanceTaken.date == latest).tuples() if k in wanted}
+    rest = [k for k in wanted if k not in out]
+    for chunk in (rest[i:i + 500] for i in range(0, len(rest), 500)):
+        for k, d in (AttendanceTaken.select(AttendanceTaken.klass, fn.MAX(AttendanceTaken.date))
+                     .where(in_year & AttendanceTaken.klass.in_(chunk))
+                     .group_by(AttendanceTaken.klass).tuples()):
+            out[k] = d if isinstance(d, date) else date.fromisoformat(str(d)[:10])
+    return out
+
+
+def attention(year: SchoolYear, today: date | None = None,
+              klass_ids=None) -> dict[int, set[int]]:
+    """«Cần chú ý hôm nay»: per class, the students flagged on the last school day on or
+    before ``today`` whose attendance that class took (classes never taken: none). One
+    pair of queries per distinct such day (a handful), whatever the number of classes."""
+    by_day: dict[date, list[int]] = {}
+    for klass_id, d in taken_days(year, today, klass_ids).items():
+        by_day.setdefault(d, []).append(klass_id)
+    out: dict[int, set[int]] = {}
+    for d, klass_ids in by_day.items():
+        flagged = flagged_students(year, d, klass_ids)
+        if not flagged:
+            continue
+        day = last_school_day(year, d) or d
+        for sid, kid in (_enrolled(year, day, klass_ids).select(Span.student, Span.klass)
+                         .where(Span.student.in_(list(flagged))).tuples()):
+            out.setdefault(kid, set()).add(sid)
+    return out
+
+
+def attention_students(year: SchoolYear, today: date | None = None, klass_ids=None) -> set[int]:
+    """Every student of :func:`attention`, whatever the class: the students flagged today
+    (for the lists of students flagged without an at-risk case, and the roster's «!»)."""
+    return set().union(*attention(year, today, klass_ids).values())
+
+
+# ---- chronic absence (ty_le_vang) ----------------------------------------------------------
+
+def absence_rates(year: SchoolYear, day: date, student_ids=None) -> dict[int, float | None]:
+    """``ty_le_vang`` of each student of ``year`` with a span started by ``day``: days absent
+    (a session 0.5, excused or not) on the school days from the year's start to ``day`` on
+    which they were enrolled ÷ those enrolled school days × 100, rounded half up to one
+    decimal; None below 10 enrolled school days. Two queries."""
+    from .reports import rate
+
+    days = school_days(year, last=day)
+    spans = Span.select(Span.student, Span.start, Span.end).where((Span.year == year.id)
+                                                                  & (Span.start <= day))
+    absent = (Absence.select(Absence.student, _weight())
+              .where((Absence.year == year.id) & _active() & (Absence.date <= day))
+              .group_by(Absence.student))
+    if student_ids is not None:
+        ids = list(student_ids)
+        spans = spans.where(Span.student.in_(ids))
+        absent = absent.where(Absence.student.in_(ids))
+    enrolled: dict[int, int] = {}
+    fromiso = date.fromisoformat
+    for sid, start, end in database.execute(spans):
+        start = start if isinstance(start, date) else fromiso(str(start)[:10])
+        lo = bisect_left(days, start)
+        if end is None:
+            hi = len(days)
+        else:
+            end = end if isinstance(end, date) else fromiso(str(end)[:10])
+            hi = bisect_left(days, end)
+        enrolled[sid] = enrolled.get(sid, 0) + max(0, hi - lo)
+    halves = {sid: int(h) for sid, h in database.execute(absent)}
+    return {sid: (rate(halves.get(sid, 0), 2 * n) if n >= MIN_RATE_DAYS else None)
+            for sid, n in enrolled.items()}
+
+
+def ty_le_vang(student, year: SchoolYear, day: date) -> float | None:
+    """The chronic-absence rate of one student (see :func:`absence_rates`)."""
+    st = _student(student)
+    return absence_rates(year, day, [st.id]).get(st.id)
+
+
+def chronic_level(rate: float | None) -> str | None:
+    """``"chronic"`` (≥ 10.0), ``"approaching"`` (5.0–9.9) or None."""
+    if rate is None:
+        return None
+    if rate >= CHRONIC:
+        return "chronic"
+    if rate >= APPROACHING:
+        return "approaching"
+    return None
+
+
+__all__ = ["school_days", "not_school_day", "last_school_day", "set_school_days", "add_holiday",
+           "list_holidays", "add_absences", "void_absence", "edit_absence", "mark_taken",
+           "is_taken", "day_marks", "set_mark", "list_absences", "flagged_students", "attention",
+           "attention_students", "absence_rates", "ty_le_vang", "chronic_level"]
+
+
+# ---- F10 chuyen-can -----------------------------------------------------------------------------
+
+def _days_value(halves: int) -> int | float:
+    """Half-days as days: 7 -> 3.5, 6 -> 3."""
+    return halves // 2 if halves % 2 == 0 else halves / 2
+
+
+def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
+    """F10 ``chuyen-can`` (forms.md) for the period ``start`` … ``as_of``: per class and for
+    the school, the school days, the student-days expected and absent (P, K; a session 0.5),
+    the attendance rate, the students flagged on at least one school day of the period, the
+    chronic and approaching absentees at ``as_of``; then the students flagged or chronic.
+
+    A class row covers every student enrolled in it on at least one school day of the period,
+    credited to the last such class. ``nguy_co`` and ``so_lan_van_dong`` come from the at-risk
+    register and the home visits, which this database does not hold: null."""
+    from .reports import _classes, rate, resolve_period
+
+    tu, den = resolve_period(year, as_of, start)
+    period = school_days(year, tu, den)
+    upto = school_days(year, last=den)
+    n_max, m_max = thresholds()
+    fromiso = date.fromisoformat
+
+    def as_date(v):
+        return v if isinstance(v, date) or v is None else fromiso(str(v)[:10])
+
+    # spans -> each student's enrolled school days in the period and their last class
+    spans: dict[int, list[tuple[date, date | None, int]]] = {}
+    for sid, kid, s, e in database.execute(
+            Span.select(Span.student, Span.klass, Span.start, Span.end)
+            .where((Span.year == year.id) & (Span.start <= den))):
+        spans.setdefault(sid, []).append((as_date(s), as_date(e), kid))
+    expected: dict[int, int] = {}
+    credited: dict[int, int] = {}
+    for sid, rows in spans.items():
+        total, last = 0, None
+        for s, e, kid in rows:
+            lo = bisect_left(period, s)
+            hi = len(period) if e is None else bisect_left(period, e)
+            if hi > lo:
+                total += hi - lo
+                if last is None or period[hi - 1] > last[0]:
+                    last = (period[hi - 1], kid)
+        if last is not None:
+            expected[sid], credited[sid] = total, last[1]
+
+    absent_p: dict[int, int] = {}
+    absent_k: dict[int, int] = {}
+    if period:
+        for sid, excused, halves in database.execute(
+                Absence.select(Absence.student, Absence.excused, _weight())
+                .where((Absence.year == year.id) & _active() & (Absence.date >= tu)
+                       & (Absence.date <= den))
+                .group_by(Absence.student, Absence.excused)):
+            if sid in credited:
+                (absent_p if excused else absent_k)[sid] = int(halves)
+
+    rates = absence_rates(year, den) if credited else {}
+    levels = {sid: chronic_level(r) for sid, r in rates.items()}
+
+    # the flag over the period. Who could be flagged on a day of it: enough absence near it
+    # (a superset, one grouped query), and the chronic (listed anyway); their records are then
+    # read and the rules applied in Python, per student in the number of their records.
+    candidates = {sid for sid, lv in levels.items() if lv == "chronic"}
+    index = {d: i for i, d in enumerate(upto)}
+    if period:
+        p_lo, p_hi = index[period[0]], index[period[-1]]
+        run_from = upto[max(0, p_lo - n_max)]
+        for sid, halves, unexcused in database.execute(
+                Absence.select(Absence.student, _weight(),
+                               fn.SUM(Case(None, [((Absence.excused == False)  # noqa: E712
+                                                   & (Absence.date >= tu - timedelta(days=29)),
+                                                   Case(None, [(Absence.session.is_null(), 2)], 1))],
+                                           0)))
+                .where((Absence.year == year.id) & _active()
+                       & (Absence.date >= min(run_from, tu - timedelta(days=29)))
+                       & (Absence.date <= den))
+                .group_by(Absence.student)):
+            if halves >= 2 * (n_max + 1) or (unexcused or 0) > 2 * m_max:
+                candidates.add(sid)
+    candidates &= set(credited)
+    records: dict[int, list[tuple[date, str | None, bool]]] = {}
+    ids = list(candidates)
+    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+        # by student only (the (student, date) index); the year's days are kept below
+        for sid, d, session, excused in database.execute(
+                Absence.select(Absence.student, Absence.date, Absence.session, Absence.excused)
+                .where(_active() & Absence.student.in_(chunk))):
+            d = as_date(d)
+            if d in index:
+                records.setdefault(sid, []).append((d, session, bool(excused)))
+
+    def enrolled_on(sid: int, d: date) -> bool:
+        return any(s <= d and (e is None or e > d) for s, e, _k in spans[sid])
+
+    detail: dict[int, tuple[int, int | float, bool]] = {}
+    month = timedelta(days=29)
+    for sid in ids:
+        if not period:
+            break
+        halves: dict[int, int] = {}
+        unexcused: list[tuple[date, int]] = []
+        for d, session, excused in records.get(sid, []):
+            w = 2 if session is None else 1
+            halves[index[d]] = halves.get(index[d], 0) + w
+            if not excused:
+                unexcused.append((d, w))
+        flagged = False
+        # (a) runs: blocks of consecutive school days of whole-day absence
+        longest = 0
+        whole = sorted(i for i, h in halves.items() if h >= 2)
+        k = 0
+        while k < len(whole):
+            j = k
+            while j + 1 < len(whole) and whole[j + 1] == whole[j] + 1:
+                j += 1
+            first, last = whole[k], whole[j]
+            end = min(last, p_hi)
+            if end >= max(first, p_lo):
+                longest = max(longest, end - first + 1)
+                if not flagged:
+                    flagged = any(enrolled_on(sid, upto[t])
+                                  for t in range(max(first + n_max, p_lo), end + 1))
+            k = j + 1
+        # (b) unexcused in 30 days: the largest window ends on the first day of the period,
+        # on a day with an unexcused record, or on the first day of a span in the period
+        unexcused.sort()
+        checks = {period[0]} | {d for d, _w in unexcused if tu <= d <= den}
+        for s, _e, _k in spans[sid]:
+            lo = bisect_left(period, s)
+            if lo < len(period):
+                checks.add(period[lo])
+        worst = 0
+        for d in checks:
+            k30 = sum(w for x, w in unexcused if d - month <= x <= d)
+            worst = max(worst, k30)
+            if k30 > 2 * m_max and not flagged and enrolled_on(sid, d):
+                flagged = True
+        detail[sid] = (longest, _days_value(worst), flagged)
+
+    # rows per class, then the school
+    def blank() -> dict:
+        return {"ngay_hs_du_kien": 0, "p": 0, "k": 0, "so_hs_canh_bao": 0,
+                "so_hs_vang_nhieu": 0, "so_hs_sap_vang_nhieu": 0}
+
+    sums: dict[int, dict] = {}
+    for sid, kid in credited.items():
+        row = sums.setdefault(kid, blank())
+        row["ngay_hs_du_kien"] += expected[sid]
+        row["p"] += absent_p.get(sid, 0)
+        row["k"] += absent_k.get(sid, 0)
+        row["so_hs_canh_bao"] += bool(detail.get(sid, (0, 0, False))[2])
+        row["so_hs_vang_nhieu"] += levels.get(sid) == "chronic"
+        row["so_hs_sap_vang_nhieu"] += levels.get(sid) == "approaching"
+
+    def finish(row: dict) -> dict:
+        exp, p, k = row["ngay_hs_du_kien"], row["p"], row["k"]
+        return {"ngay_hs_du_kien": exp, "co_phep": _days_value(p), "khong_phep": _days_value(k),
+                "ty_le_chuyen_can": rate(2 * exp - p - k, 2 * exp),
+                "so_hs_canh_bao": row["so_hs_canh_bao"], "so_hs_vang_nhieu": row["so_hs_vang_nhieu"],
+                "so_hs_sap_vang_nhieu": row["so_hs_sap_vang_nhieu"]}
+
+    classes = _classes(year)
+    lop, total = [], blank()
+    for c in classes:
+        row = sums.get(c.id, blank())
+        for key in total:
+            total[key] += row[key]
+        lop.append({"lop": c.name, "khoi": c.grade, **finish(row)})
+
+    order = {c.id: i for i, c in enumerate(classes)}
+    listed = [sid for sid in credited
+              if detail.get(sid, (0, 0, False))[2] or levels.get(sid) == "chronic"]
+    people = {}
+    for chunk in (listed[i:i + 500] for i in range(0, len(listed), 500)):
+        people.update((sid, (code, f, m, g, village, key)) for sid, code, f, m, g, village, key in
+                      database.execute(Student.select(Student.id, Student.code, Student.family,
+                                                      Student.middle, Student.given,
+                                                      Student.village, Student.sort_key)
+                                       .where(Student.id.in_(chunk))))
+    name_of = {c.id: c.name for c in classes}
+    listed.sort(key=lambda sid: (order.get(credited[sid], 0), people[sid][5], sid))
+    from .risk import cases_and_visits
+
+    open_case, visits = cases_and_visits(year, den, listed)
+    canh_bao = []
+    for sid in listed:
+        code, f, m, g, village, _key = people[sid]
+        longest, worst, _flag = detail.get(sid, (0, 0, False))
+        canh_bao.append({"ma": code, "ho_ten": text.join_name(f, m, g), "lop": name_of[credited[sid]],
+                         "thon": village or None, "nghi_lien_tiep": longest,
+                         "khong_phep_30_ngay": worst, "ty_le_vang": rates.get(sid),
+                         "vang_nhieu": levels.get(sid), "nguy_co": sid in open_case,
+                         "so_lan_van_dong": visits.get(sid, 0)})
+    return {"form": "chuyen-can", "nam_hoc": year.name, "tu_ngay": tu.isoformat(),
+            "den_ngay": den.isoformat(), "so_ngay_hoc": len(period), "lop": lop,
+            "toan_truong": finish(total), "canh_bao": canh_bao}

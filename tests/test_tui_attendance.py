@@ -1,0 +1,110 @@
+"""Pilot: the «Điểm danh» screen (F12 from a class roster), keys counted; the flag on the
+overview («Cần chú ý») and on the roster («!» before the name)."""
+
+from datetime import date
+
+from db import attendance as att
+from db.models import Absence, AttendanceTaken, Student
+from db.school import add_class
+from db.students import add_student
+from tui.app import make_app
+from tui.screens.attendance import AttendanceScreen
+from tui.screens.overview import OverviewScreen
+from tui.screens.roster import RosterScreen
+from tui.widgets.vlist import VirtualList
+
+TODAY = date(2024, 11, 20)  # a Wednesday
+
+
+async def wait_for(pilot, cond, tries=300):
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause(0.01)
+    assert cond()
+
+
+# 45 given names in Vietnamese order: row n of the class is NAMES[n - 1]
+NAMES = [c.upper() + v for c in "bcdghklmn" for v in "aeiou"]
+
+
+def class_of_45(year):
+    klass = add_class("6A1", 6, year, homeroom="Hà Thị Lan")
+    for given in NAMES:
+        add_student({"name": f"Học Sinh {given}", "dob": "05/09/2013", "gender": "nam"},
+                    year, klass, day=year.start)
+    return klass
+
+
+async def test_three_absences_in_a_class_of_45_under_15_keys(year):
+    klass = class_of_45(year)
+    app = make_app(db=year._meta.database.database, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
+                       and app.screen.query_one(VirtualList).row_count > 0)
+        keys = ["enter", "f12",  # the roster of 6A1 (cursor on it), then «Điểm danh»
+                "7", "k",  # row 7: unexcused, whole day
+                "2", "3", "p",  # row 23: excused
+                "4", "1", "n"]  # row 41: half a day (morning, unexcused)
+        await pilot.press(*keys[:2])
+        await wait_for(pilot, lambda: isinstance(app.screen, AttendanceScreen)
+                       and app.screen.query_one(VirtualList).row_count == 45)
+        await pilot.press(*keys[2:])
+        await wait_for(pilot, lambda: Absence.select().count() == 3)
+        assert len(keys) < 15
+        rows = {Student.get_by_id(a.student_id).given: (a.excused, a.session, a.date)
+                for a in Absence.select()}
+        assert rows == {NAMES[6]: (False, None, TODAY), NAMES[22]: (True, None, TODAY),
+                        NAMES[40]: (False, "sang", TODAY)}
+        assert att.is_taken(klass.id, TODAY)
+        # the row shows it; N again: the afternoon; X clears (voided, kept)
+        screen = app.screen
+        assert screen.query_one(VirtualList).rows[40][2] == "K sáng"
+        await pilot.press("n")
+        await wait_for(pilot, lambda: screen.query_one(VirtualList).rows[40][2] == "K chiều")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: screen.query_one(VirtualList).rows[40][2] == "")
+        assert Absence.select().count() == 3
+        assert Absence.select().where(Absence.voided_at.is_null()).count() == 2
+        # ← the school day before (Tuesday 19), Ctrl+S: taken with nobody absent
+        await pilot.press("left")
+        await wait_for(pilot, lambda: screen.day == date(2024, 11, 19))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: att.is_taken(klass.id, date(2024, 11, 19)))
+        await pilot.press("left", "left")  # Monday 18, then Friday 15 (the weekend skipped)
+        await wait_for(pilot, lambda: screen.day == date(2024, 11, 15))
+        await pilot.press("right", "right", "right", "right")  # never after today
+        await wait_for(pilot, lambda: screen.day == TODAY)
+        assert AttendanceTaken.select().count() == 2
+        # keys typed quickly are handled in order: row 3 is marked on this day, then → moves
+        await pilot.press("left", "3", "k", "right")
+        await wait_for(pilot, lambda: screen.day == TODAY)
+        assert [a.date for a in Absence.select().where(
+            Absence.student == Student.get(Student.given == NAMES[2]).id)] == [date(2024, 11, 19)]
+
+
+async def test_flag_on_overview_and_roster(year):
+    klass = class_of_45(year)
+    other = add_class("6A2", 6, year)
+    st = Student.get(Student.given == NAMES[4])
+    from db import clock
+
+    with clock.fixed(TODAY):
+        att.add_absences(st.code, date(2024, 11, 14), date(2024, 11, 19), excused=True)  # Thu–Tue
+    app = make_app(db=year._meta.database.database, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
+                       and app.screen.query_one(VirtualList).row_count > 0)
+        vlist = app.screen.query_one(VirtualList)
+        # the counts come first, the «Cần chú ý» column when it is computed
+        await wait_for(pilot, lambda: vlist.rows[0][-1] != "")
+        rows = vlist.rows
+        assert rows[0][0] == "6A1" and rows[0][-1] == "1"  # Thu, Fri, Mon, Tue: 4 > 3
+        assert rows[1][0] == "6A2" and rows[1][-1] == ""
+        assert rows[-1][-1] == "1"  # the school
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen)
+                       and app.screen.query_one(VirtualList).row_count == 45)
+        names = [r[2] for r in app.screen.query_one(VirtualList).rows]
+        assert names[4] == f"! Học Sinh {NAMES[4]}" and names[5] == f"Học Sinh {NAMES[5]}"
+    assert other.id
