@@ -409,6 +409,20 @@ def mark_daily_done(db_path: Path) -> None:
     _done.add((str(db_path), clock.today()))
 
 
+def restore_hint(db_path: Path | None = None) -> str:
+    """« The last backup: … ; restore with siso restore … » for a database whose writes are
+    off (empty when it has no copy)."""
+    from . import connection
+
+    db_path = db_path or connection.state.path
+    found = [c for c in copies(db_path)] if db_path else []
+    if not found:
+        return " Chưa có bản sao lưu nào của tệp này."
+    last = found[-1]
+    return (f" Bản sao lưu gần nhất: {last.path.name} ({last.at:%d/%m/%Y %H:%M}); khôi phục bằng "
+            f"«siso restore {last.path.name}».")
+
+
 # ---- what a copy holds -----------------------------------------------------------------------
 
 def summary(path: Path) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 
 from peewee import DatabaseError
@@ -157,7 +158,15 @@ def open_db(args):
     from db.connection import open_database
 
     set_user(getattr(args, "user", None))
-    return open_database(getattr(args, "db", None))
+    db = open_database(getattr(args, "db", None))
+    from db.connection import state
+
+    if state.read_only:  # a damaged file, a read-only folder: say so before any output
+        from db.backup import restore_hint
+
+        print(f"Chú ý: {state.read_only} Chỉ đọc: mọi việc ghi đều bị từ chối."
+              + (restore_hint() if state.damage else ""), file=sys.stderr)
+    return db
 
 
 # Exit status, the same for every command (README, "Mã thoát")
@@ -192,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     except SisoError as err:
         print(f"Lỗi: {err}", file=sys.stderr)
         return REFUSED
-    except DatabaseError as err:  # the engine refused outside a write (e.g. a damaged file)
+    except (DatabaseError, sqlite3.DatabaseError) as err:  # the engine refused outside a write
         from db.audit import storage_error
 
         print(f"Lỗi: {storage_error(err)}", file=sys.stderr)
