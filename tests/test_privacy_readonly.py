@@ -1,0 +1,89 @@
+"""A new data folder and database are their owner's alone; a folder siso may not write to
+is read; CSV on standard output is protected like the CSV files."""
+
+import os
+import stat
+
+import pytest
+
+from db import connection
+from db.connection import close_database, open_database
+
+
+def _mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_new_folder_0700_new_database_0600(tmp_path):
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "data" / "siso.sqlite3"
+        open_database(str(path))
+        close_database()
+    finally:
+        os.umask(old)
+    assert _mode(path.parent) == 0o700
+    assert _mode(path) == 0o600
+
+
+def test_existing_folder_and_database_never_tightened(tmp_path):
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    os.chmod(folder, 0o2770)
+    path = folder / "siso.sqlite3"
+    open_database(str(path))
+    close_database()
+    os.chmod(path, 0o660)
+    open_database(str(path))
+    close_database()
+    assert _mode(folder) == 0o2770 and _mode(path) == 0o660
+
+
+def _as_the_mode_bits_say(monkeypatch):
+    """Root may write anywhere: let os.access answer from the mode bits, as for a user."""
+    if os.geteuid() != 0:
+        return
+
+    def access(path, mode):
+        st = os.stat(path)
+        if mode & os.W_OK and not st.st_mode & stat.S_IWUSR:
+            return False
+        return True
+
+    monkeypatch.setattr(connection.os, "access", access)
+
+
+def test_read_only_folder_reads_and_refuses_writes(tmp_path, monkeypatch, cli):
+    assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
+    assert cli("class", "add", "6A", "--grade", "6")[0] == 0
+    close_database()
+    folder = tmp_path
+    before = (folder / "cli.sqlite3").read_bytes()
+    os.chmod(folder, 0o555)
+    _as_the_mode_bits_say(monkeypatch)
+    try:
+        rc, out, err = cli("class", "list")
+        assert rc == 0 and "6A" in out and "Chỉ đọc" in err
+        rc, out, err = cli("check")
+        assert rc == 0
+        rc, out, err = cli("class", "add", "6B", "--grade", "6")
+        assert rc == 2 and "không ghi được" in err.lower() and "Chưa ghi gì" in err
+    finally:
+        os.chmod(folder, 0o755)
+    assert (folder / "cli.sqlite3").read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [("class", "list"), ("student", "list"), ("event", "list")])
+def test_csv_on_standard_output_is_protected(cli, command):
+    assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
+    assert cli("class", "add", "6A", "--grade", "6", "--gvcn=+cmd|' /C calc'!A0")[0] == 0
+    rc, out, err = cli("student", "add", "--name", "Lò Văn An", "--dob", "01/02/2013",
+                       "--class", "6A", "--gender", "nam", "--village=@SUM(1+1)", "--entry", "transfer-in",
+                       "--from-school==HYPERLINK(\"http://x\")")
+    assert rc == 0, err
+    rc, out, err = cli(*command, "--format", "csv")
+    assert rc == 0, err
+    assert "'" in out
+    for line in out.splitlines():
+        for cell in line.split(","):
+            assert not cell.lstrip('"').startswith(("=", "+", "@")), line
