@@ -40,6 +40,7 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all members of an xlsx / ods together
 MAX_MEMBER_RATIO = 200  # uncompressed ÷ compressed, per member of more than 1 MB
 MAX_ROWS = 20_000  # non-empty rows of a sheet
 MAX_COLUMNS = 100  # columns read from a sheet
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_CELLS = 2_000_000  # cells of a sheet once repeats are expanded (an ods row repeated …)
 MAX_SHARED_STRINGS_BYTES = 50 * 1024 * 1024  # an xlsx's sharedStrings.xml, unzipped
 HEADER_SCAN = 30  # the header must be within the first rows
@@ -972,6 +973,20 @@ def _parse_row(plan: ImportPlan, number: int, cells: list, ref) -> None:
 
     def bad(f: str, msg: str, severity: str = ERROR) -> None:
         row_problems.append(Problem(number, col(f), msg, severity))
+
+    for f, (_, raw) in by_field.items():  # what the file holds that no register may
+        if not isinstance(raw, str):
+            continue
+        if "\x00" in raw:
+            bad(f, "Ô có ký tự NUL (\\0) — tệp hỏng: sửa ô này rồi nhập lại.")
+        elif text.has_controls(raw):
+            bad(f, "Đã bỏ ký tự điều khiển hoặc ký tự đảo chiều chữ (ESC, BEL, U+202E…) trong ô: "
+                   f"còn «{texts[f][:40]}».", WARNING)
+        if len(raw) > MAX_CELL_CHARS:
+            bad(f, f"Ô dài {len(raw):,} ký tự".replace(",", ".") + f" — quá {MAX_CELL_CHARS:,}"
+                   .replace(",", ".") + " (giới hạn một ô của Excel): tệp hỏng hoặc dán nhầm.")
+        if any(ch.isdigit() and not ch.isascii() for ch in raw):
+            bad(f, f"Ô có chữ số không phải 0–9 («{texts[f][:20]}»): hãy gõ lại bằng chữ số 0–9.")
 
     values: dict = {}
     data: dict = {}

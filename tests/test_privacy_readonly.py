@@ -87,3 +87,49 @@ def test_csv_on_standard_output_is_protected(cli, command):
     for line in out.splitlines():
         for cell in line.split(","):
             assert not cell.lstrip('"').startswith(("=", "+", "@")), line
+
+
+def test_terminal_escapes_removed_on_input_and_escaped_on_output(cli):
+    from db.models import Student
+
+    assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
+    assert cli("class", "add", "6A", "--grade", "6")[0] == 0
+    hostile = "\x1b]0;owned\x07\x1b[2JBản \u202eLa"
+    rc, out, err = cli("student", "add", "--name", "Lò Văn An", "--dob", "01/02/2013",
+                       "--class", "6A", "--gender", "nam", f"--village={hostile}")
+    assert rc == 0, err
+    code = out.split()[-1] if out.split() else ""
+    open_database(cli.path)
+    try:
+        village = Student.get().village
+        # a value stored before the input was cleaned: still harmless on screen
+        Student.update(guardian="Lò \x1b[2J\u202eThị").execute()
+    finally:
+        close_database()
+    assert "\x1b" not in village and "\x07" not in village and "\u202e" not in village
+    for command in (("student", "list"), ("student", "show", Student and "HS000001")):
+        rc, out, err = cli(*command)
+        assert rc == 0, err
+        assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+    assert "\\x1b" in out and "\\u202e" in out
+
+
+def test_import_reports_control_characters_refuses_nul_long_text_and_foreign_digits(cli, tmp_path):
+    import csv as csvmod
+
+    assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
+    path = tmp_path / "ds.csv"
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csvmod.writer(fh)
+        w.writerow(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Lớp", "Thôn"])
+        w.writerow([1, "Lò Văn An", "01/02/2013", "Nam", "6A", "Bản\x1b[2J Na"])
+        w.writerow([2, "Lò Văn Bình", "01/02/2013", "Nam", "6A", "Bản\x00Na"])
+        w.writerow([3, "Lò Văn Cường", "٠١/٠٢/٢٠١٣", "Nam", "6A", "Bản Na"])
+        w.writerow([4, "Lò Văn Dũng", "01/02/2013", "Nam", "6A", "x" * 40_000])
+    rc, out, err = cli("import", "students", str(path), "--year", "2024-2025", "--dry-run")
+    text = out + err
+    assert rc == 2
+    assert "ký tự điều khiển" in text and "NUL" in text
+    assert "chữ số không phải 0–9" in text and "32.767" in text
+    for row, column in (("2", "Thôn"), ("3", "Thôn"), ("4", "Ngày sinh"), ("5", "Thôn")):
+        assert f"(dòng {row}, cột «{column}»)" in text, text  # the header is row 1

@@ -15,7 +15,9 @@ def _cell(value) -> str:
         return "x" if value else ""
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    from db.text import visible
+
+    return visible(str(value))  # no escape sequence reaches the terminal
 
 
 def emit(rows: list[dict], columns: list[tuple[str, str]], fmt: str = "table", out=None) -> None:

@@ -207,6 +207,7 @@ def student_show(args) -> int:
     from db import codes, kinds
     from db.models import SchoolClass
     from db.students import get_student, history
+    from db.text import visible
     from tui.cli import open_db
 
     open_db(args)
@@ -230,7 +231,7 @@ def student_show(args) -> int:
     for label, value in fields:
         if not value:
             continue
-        print(f"{label.ljust(width)}  {value}")
+        print(f"{label.ljust(width)}  {visible(str(value))}")
     events = history(st)
     print()
     print("Lịch sử biến động:" if events else "Chưa có biến động nào.")
@@ -262,5 +263,5 @@ def student_show(args) -> int:
         if ev.voided_at:
             line += f"  [ĐÃ HỦY {fmt_date(ev.voided_at.date())} bởi {ev.voided_by or '?'}"
             line += f": {ev.void_reason}]" if ev.void_reason else "]"
-        print(line)
+        print(visible(line))
     return 0
