@@ -369,8 +369,14 @@ def ensure_daily(db_path: Path | None = None) -> Path | None:
     a write arriving while it is being made waits for it. A failure does not stop writes:
     it is kept in ``last_error``."""
     global last_error
+    from . import connection
+
     db_path = db_path or live_path()
     if db_path is None:
+        return None
+    if not connection.state.checked.is_set():
+        connection.run_open_check()
+    if connection.state.read_only:  # a damaged file is not copied over the good copies
         return None
     key = (str(db_path), clock.today())
     if key in _done:

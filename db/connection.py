@@ -177,35 +177,43 @@ def quick_check(path: Path, seconds: float = QUICK_CHECK_SECONDS) -> str | None:
         con.close()
     if rows == ["ok"]:
         return None
-    return f"Tệp cơ sở dữ liệu bị hỏng (SQLite: {'; '.join(str(r) for r in rows[:2])})."
+    lines = [ln.strip() for r in rows for ln in str(r).splitlines()
+             if ln.strip() and not ln.startswith("*** in database")]
+    return f"Tệp cơ sở dữ liệu bị hỏng (SQLite: {'; '.join(lines[:2])})."
+
+
+_check_lock = threading.Lock()
 
 
 def run_open_check() -> str | None:
     """The open-time check of the open SQLite file (in a worker in the app, at once in the
-    CLI): a damaged file turns writes off. Returns what was found."""
-    try:
-        if state.path is not None and state.damage is None:
-            found = quick_check(state.path)
-            if found:
-                state.damage = found
-                state.read_only = found
-        return state.damage
-    finally:
-        state.checked.set()
+    CLI; a write that comes first runs it, or waits for the one under way): a damaged file
+    turns writes off. Returns what was found."""
+    with _check_lock:
+        current = state
+        if current.checked.is_set() and getattr(current, "_ran", False):
+            return current.damage
+        try:
+            if current.path is not None and current.damage is None:
+                found = quick_check(current.path)
+                if found:
+                    current.damage = found
+                    current.read_only = found
+            current._ran = True
+            return current.damage
+        finally:
+            current.checked.set()
 
 
 def refuse_write() -> None:
-    """Called before every write: wait for the open-time check, then refuse when writes
-    are off (a damaged file, a read-only folder)."""
-    state.checked.wait(QUICK_CHECK_SECONDS + 30)
+    """Called before every write: the open-time check first (done once), then a refusal
+    when writes are off (a damaged file, a read-only folder)."""
+    if not state.checked.is_set():
+        run_open_check()
     if state.read_only:
         from .backup import restore_hint
 
         raise SisoError(f"Không ghi được: {state.read_only} Chưa ghi gì.{restore_hint()}", "db")
-
-
-def is_sqlite() -> bool:
-    return isinstance(database.obj, SqliteDatabase)
 
 
 def open_database(target: str | None = None, *, create: bool = True, check: bool = True) -> Database:

@@ -133,3 +133,27 @@ def test_import_reports_control_characters_refuses_nul_long_text_and_foreign_dig
     assert "chữ số không phải 0–9" in text and "32.767" in text
     for row, column in (("2", "Thôn"), ("3", "Thôn"), ("4", "Ngày sinh"), ("5", "Thôn")):
         assert f"(dòng {row}, cột «{column}»)" in text, text  # the header is row 1
+
+
+def test_same_name_and_birth_date_needs_accept_duplicates(cli):
+    from db.models import Student
+
+    assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
+    assert cli("class", "add", "6A", "--grade", "6")[0] == 0
+    args = ("--name", "Lò Văn An", "--dob", "01/02/2013", "--gender", "nam", "--class", "6A")
+    assert cli("student", "add", *args)[0] == 0
+    expected = 1
+    for command in (("student", "add", *args),
+                    ("event", "add", "--kind", "transfer-in", "--date", "10/10/2024",
+                     "--school", "THCS Kim Đồng", "--scope", "trong-tinh", "--name", "lò văn an",
+                     "--dob", "01/02/2013", "--gender", "nam", "--class", "6A")):
+        rc, out, err = cli(*command)
+        assert rc == 2 and "Có thể trùng" in err and "--accept-duplicates" in err, err
+        open_database(cli.path)
+        try:
+            assert Student.select().count() == expected
+        finally:
+            close_database()
+        rc, out, err = cli(*command, "--accept-duplicates")
+        assert rc == 0, err
+        expected += 1

@@ -10,6 +10,7 @@ other error is the program's own: one Vietnamese line, the traceback in the log
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import sqlite3
 import sys
@@ -177,6 +178,37 @@ INTERRUPTED = 130  # interrupted (Ctrl+C)
 # 70: an error of the program itself (tui.crashlog.INTERNAL_ERROR), its traceback in the log
 
 
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP (the terminal closed): raised so that every ``finally`` runs — a
+    transaction rolls back, a temporary export file is removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stopped_by_signals():
+    import signal
+
+    def stop(signum, _frame):
+        raise Stopped(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                previous[sig] = signal.signal(sig, stop)
+            except ValueError:  # not the main thread
+                pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -197,7 +229,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_app(args)
         if not hasattr(args, "func"):
             parser.parse_args([args.command, "--help"])
-        return int(args.func(args) or DONE)
+        with _stopped_by_signals():
+            return int(args.func(args) or DONE)
     except SisoError as err:
         print(f"Lỗi: {err}", file=sys.stderr)
         return REFUSED
@@ -209,6 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng (Ctrl+C); việc đang làm dở không được ghi.", file=sys.stderr)
         return INTERRUPTED
+    except Stopped as stop:
+        print("Đã dừng (tín hiệu kết thúc); việc đang làm dở không được ghi.", file=sys.stderr)
+        return 128 + stop.signum
     except BrokenPipeError:
         return DONE
     except Exception as err:  # the last resort: an error of the program, never a traceback

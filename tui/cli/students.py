@@ -54,6 +54,8 @@ def add_student_options(parser, *, new_student_note: str = "") -> None:
         parser.add_argument(spec.option, dest=spec.key,
                             required=spec.required and not new_student_note,
                             help=spec.help + new_student_note)
+    parser.add_argument("--accept-duplicates", action="store_true",
+                        help="vẫn thêm khi đã có học sinh cùng họ tên và ngày sinh (như khi nhập)")
 
 
 def student_data(args) -> tuple[dict, list[str]]:
@@ -70,6 +72,16 @@ def student_data(args) -> tuple[dict, list[str]]:
         elif spec.default is not None:
             data[spec.key] = spec.default
             notices.append(f"{spec.label}: {spec.default} (mặc định, vì không có {spec.option}).")
+    from db.students import possible_duplicates
+
+    same = possible_duplicates(data.get("name") or "", data.get("dob"))
+    if same and not getattr(args, "accept_duplicates", False):
+        who = ", ".join(f"{st.full_name} ({st.code})" for st in same[:3])
+        raise SisoError(f"Có thể trùng học sinh đã có {who}: cùng họ tên và ngày sinh. Chưa ghi gì; "
+                        "nếu đúng là học sinh khác, thêm --accept-duplicates.", "name")
+    if same:
+        notices.append(f"Lưu ý: cùng họ tên và ngày sinh với {same[0].full_name} ({same[0].code}); "
+                       "vẫn thêm (--accept-duplicates).")
     return data, notices
 
 
