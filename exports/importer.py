@@ -248,12 +248,34 @@ def _check_zip(path: str, kind: str) -> None:
                               f"{info.file_size:,} byte (nén {ratio:,.0f} lần) — có thể là «bom nén». "
                               "Hãy mở tệp bằng Excel và lưu lại.".replace(",", "."))
         for info in infos:
+            if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                _refuse_bad_row_numbers(zf, info, name)
             if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
                 with zf.open(info) as fh:
                     head = fh.read(4096)
                 if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
                     raise _refuse(f"Tệp «{name}» bị từ chối: phần «{info.filename}» khai báo DOCTYPE/"
                                   "ENTITY (có thể là «bom XML»). Hãy mở tệp bằng Excel và lưu lại.")
+
+
+_BAD_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(-\d+|0+)"')
+
+
+def _refuse_bad_row_numbers(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """A row numbered 0 or below (``<row r="-5">``, written by hand or by a broken program)
+    would be dropped without a word by the reader: refuse the file, naming it."""
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return
+            m = _BAD_ROW.search(tail + chunk)
+            if m:
+                raise _refuse(f"Tệp «{name}» có dòng đánh số {m.group(1).decode()} (số dòng phải từ "
+                              "1): tệp bị sửa tay hoặc hỏng, có thể mất học sinh ở dòng đó. Hãy mở "
+                              "tệp bằng Excel, lưu lại rồi nhập lại.")
+            tail = chunk[-200:]
 
 
 def _too_many_rows(name: str) -> SisoError:

@@ -191,3 +191,49 @@ def test_sigterm_during_an_export_removes_the_temporary_file(tmp_path, monkeypat
     assert rc == 128 + signal.SIGTERM and "Đã dừng" in err
     assert list(out.iterdir()) == []
     close_database()
+
+
+def _demo(path: Path, students: int, seed: int = 1) -> None:
+    assert run("demo", "--db", path, "--students", students, "--seed", seed, "--no-open")[0] == 0
+
+
+def test_kill_during_a_rollover_is_all_or_nothing(tmp_path):
+    base = tmp_path / "base.sqlite3"
+    _demo(base, 1500)
+    rollover = ("--user", "thu.ky", "year", "rollover", "--from", "2026-2027", "--before-end",
+                "--pending-as", "promoted")
+    whole = tmp_path / "whole.sqlite3"
+    whole.write_bytes(base.read_bytes())
+    rc, out, err = run("--db", whole, *rollover)
+    assert rc == 0, err
+    events = {count(base, "SELECT count(*) FROM event"), count(whole, "SELECT count(*) FROM event")}
+    assert len(events) == 2
+    rnd = random.Random(3)
+    seen = set()
+    for i in range(TRIES):
+        db = tmp_path / f"r{i}.sqlite3"
+        db.write_bytes(base.read_bytes())
+        killed_after(rnd.uniform(0.25, 0.9), "--db", db, *rollover)
+        n = count(db, "SELECT count(*) FROM event")
+        assert n in events, (n, events)
+        seen.add(n)
+        sound(db)
+
+
+def test_kill_during_a_restore_leaves_one_database_or_the_other(tmp_path):
+    live = tmp_path / "live.sqlite3"
+    _demo(live, 800, seed=1)
+    other = tmp_path / "other.sqlite3"
+    _demo(other, 300, seed=2)
+    counts = {800, 300}
+    rnd = random.Random(9)
+    for _ in range(TRIES):
+        killed_after(rnd.uniform(0.3, 3.0), "--db", live, "--user", "thu.ky", "restore",
+                     other, "--yes")
+        assert count(live, "SELECT count(*) FROM student") in counts
+        sound(live)
+        if count(live, "SELECT count(*) FROM student") == 300:  # restored: back to the first
+            live.unlink()
+            for extra in ("-wal", "-shm"):
+                Path(str(live) + extra).unlink(missing_ok=True)
+            _demo(live, 800, seed=1)

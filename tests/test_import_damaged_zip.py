@@ -111,6 +111,9 @@ def _corpus(tmp_path):
     big = ("<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
            + "".join(f"<si><t>{i:08d}{'ab' * 20}</t></si>" for i in range(1_100_000)) + "</sst>")
     files["sst.xlsx"] = _rezip(good, replace={"xl/sharedStrings.xml": big})
+    # a row numbered below 1, which a reader would drop without a word
+    xml = zipfile.ZipFile(io.BytesIO(good)).read(sheet).decode()
+    files["negative.xlsx"] = _rezip(good, replace={sheet: xml.replace('<row r="3"', '<row r="-5"', 1)})
     paths = {}
     for name, data in files.items():
         p = tmp_path / name
@@ -130,3 +133,31 @@ def test_damaged_and_hostile_spreadsheets_get_one_line(cli, tmp_path):
         assert err.startswith("Lỗi: ") and len(err.strip().splitlines()) == 1, (name, err)
         assert took < 10, (name, took)
         assert counts(cli.path) == before, name
+
+
+def test_hostile_files_are_refused_in_bounded_time_and_memory(tmp_path):
+    """Each file read in a process of its own: refused in under 2 s, peak memory under 200 MB
+    above the interpreter's own."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        "import json, resource, sys, time\n"
+        "from exports.importer import read_students\n"
+        "from db.errors import SisoError\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "t = time.perf_counter()\n"
+        "try:\n    read_students(sys.argv[1]); refused = False\n"
+        "except SisoError:\n    refused = True\n"
+        "print(json.dumps({'s': time.perf_counter() - t, 'refused': refused,\n"
+        "  'mb': (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024}))\n")
+    root = Path(__file__).resolve().parent.parent
+    for name, path in _corpus(tmp_path).items():
+        done = subprocess.run([sys.executable, "-c", probe, str(path)], cwd=root,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (name, done.stderr)
+        result = json.loads(done.stdout)
+        assert result["refused"], name
+        assert result["s"] < 2 and result["mb"] < 200, (name, result)
