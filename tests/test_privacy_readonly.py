@@ -98,6 +98,7 @@ def test_terminal_escapes_removed_on_input_and_escaped_on_output(cli):
     rc, out, err = cli("student", "add", "--name", "Lò Văn An", "--dob", "01/02/2013",
                        "--class", "6A", "--gender", "nam", f"--village={hostile}")
     assert rc == 0, err
+    assert "đã bỏ ký tự điều khiển" in err
     code = out.split()[-1] if out.split() else ""
     open_database(cli.path)
     try:

@@ -63,12 +63,16 @@ def student_data(args) -> tuple[dict, list[str]]:
     student is saved: a field left out that has a default takes it, and the command says so
     on standard error (the default is never silent)."""
     from db.students import STUDENT_FIELDS
+    from db.text import has_controls
 
     data, notices = {}, []
     for spec in STUDENT_FIELDS:
         value = getattr(args, spec.key, None)
         if value is not None:
             data[spec.key] = value
+            if has_controls(str(value)):
+                notices.append(f"{spec.label}: đã bỏ ký tự điều khiển hoặc ký tự đảo chiều chữ "
+                               "(ESC, BEL, U+202E…).")
         elif spec.default is not None:
             data[spec.key] = spec.default
             notices.append(f"{spec.label}: {spec.default} (mặc định, vì không có {spec.option}).")
