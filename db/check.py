@@ -36,20 +36,20 @@ def check_database() -> list[str]:
     cannot be read is itself a problem, and the checks after it still run."""
     problems: list[str] = []
     stored_values_sound = True
-    for part in (storage_problems, check_stored_values, check_students, check_spans):
+    parts = [(storage_problems, "tệp SQLite"), (check_stored_values, "các giá trị đã lưu"),
+             (check_students, "bảng học sinh"), (check_spans, "sĩ số và biến động")]
+    for part, label in parts:
         if part is check_spans and not stored_values_sound:
-            problems.append("Chưa đối chiếu sĩ số với biến động: sửa các ngày hỏng ở trên trước "
-                            "(hoặc khôi phục bằng «siso restore»).")
+            problems.append("Chưa đối chiếu sĩ số với biến động vì dữ liệu ở trên bị hỏng (khôi "
+                            "phục bằng «siso restore», hoặc sửa các ô đã nêu).")
             continue
         before = len(problems)
         try:
             problems += part()
         except (DatabaseError, sqlite3.DatabaseError) as exc:
-            from .audit import storage_error
-
-            problems.append(f"Không đọc hết được dữ liệu: {storage_error(exc)}")
+            problems.append(f"Không kiểm tra hết được {label}: tệp bị hỏng (SQLite: {exc}).")
         except (AttributeError, TypeError, ValueError, KeyError) as exc:  # a value of the wrong type
-            problems.append(f"Dữ liệu hỏng, không kiểm tra tiếp được phần này ({type(exc).__name__}).")
+            problems.append(f"Không kiểm tra được {label}: có giá trị hỏng ({type(exc).__name__}).")
         if part is check_stored_values and len(problems) > before:
             stored_values_sound = False
     return problems

@@ -184,3 +184,33 @@ def test_malformed_database_urls_give_one_line_without_the_password(capsys):
         rc, out, err = _run(capsys, "--db", url, "student", "list")
         assert rc == 2 and "secret" not in out + err and len(err.strip().splitlines()) == 1, err
         assert connection.shown(url).count("***") == 1
+
+
+@pytest.mark.parametrize("damage", ["zeroed index page", "header"])
+def test_restore_over_a_damaged_file_keeps_it_and_brings_the_copy_back(corpus, tmp_path, capsys,
+                                                                        damage):
+    from db import backup
+
+    path = tmp_path / "live.sqlite3"
+    path.write_bytes(corpus[0].read_bytes())
+    copy = backup.make_backup(path, "manual")
+    data = bytearray(path.read_bytes())
+    if damage == "header":
+        data[0] = ord("X")
+    else:
+        con = sqlite3.connect(str(path))
+        root = con.execute("SELECT rootpage FROM sqlite_master WHERE name='event_date'").fetchone()[0]
+        con.close()
+        data[(root - 1) * 4096:root * 4096] = bytes(4096)
+    path.write_bytes(bytes(data))
+    damaged = bytes(data)
+    rc, out, err = _run(capsys, "--db", str(path), "--user", "thu.ky", "restore", copy.name, "--yes")
+    assert rc == 0, err
+    assert "Đã khôi phục" in out
+    kept = [c for c in backup.copies(path) if c.reason == "damaged"]
+    assert len(kept) == 1 and kept[0].path.read_bytes() == damaged
+    rc, out, err = _run(capsys, "--db", str(path), "check")
+    assert rc == 0, err
+    rc, out, err = _run(capsys, "--db", str(path), "--user", "thu.ky", "class", "add", "9Z",
+                        "--grade", "9")
+    assert rc == 0, err

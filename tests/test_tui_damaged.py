@@ -66,3 +66,31 @@ async def test_search_survives_a_name_that_is_not_utf8(tmp_path):
             assert app.crashed is None
     finally:
         close_database()
+
+
+async def test_restoring_a_damaged_file_in_the_app_lifts_read_only(tmp_path):
+    from db import backup
+
+    base = base_school(tmp_path)
+    copy = backup.make_backup(base, "manual")
+    con = sqlite3.connect(str(base))
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name='event_date'").fetchone()[0]
+    con.close()
+    data = bytearray(base.read_bytes())
+    data[(root - 1) * 4096:root * 4096] = bytes(4096)
+    base.write_bytes(bytes(data))
+    app = make_app(db=str(base), lang="vi", today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: "CHỈ ĐỌC" in app.sub_title)
+            plan = backup.plan_restore(copy)
+            before = backup.restore(plan)
+            app.database_replaced()
+            await pilot.pause()
+            assert before.name.endswith("-damaged.sqlite3")
+            assert "CHỈ ĐỌC" not in app.sub_title
+            assert not any(n.title == "Cơ sở dữ liệu chỉ đọc" for n in app._notifications)
+            with audit.write("class.add"):
+                pass
+    finally:
+        close_database()

@@ -299,6 +299,8 @@ class SisoApp(App[int]):
     def database_replaced(self) -> None:
         """The whole database was replaced (a restore): the overview of the current year,
         every section built afresh, every open screen reloaded."""
+        for note in [n for n in self._notifications if n.title == _("Cơ sở dữ liệu chỉ đọc")]:
+            self._unnotify(note)  # a damaged file's red message no longer applies
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._reset_sections()
