@@ -166,6 +166,10 @@ def quick_check(path: Path, seconds: float = QUICK_CHECK_SECONDS) -> str | None:
     try:
         con.set_progress_handler(lambda: time.monotonic() > deadline, 10000)
         rows = [r[0] for r in con.execute("PRAGMA quick_check(3)")]
+        if rows == ["ok"]:
+            bad_year = _bad_year_dates(con)
+            if bad_year:
+                return bad_year
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
             return None
@@ -183,6 +187,21 @@ def quick_check(path: Path, seconds: float = QUICK_CHECK_SECONDS) -> str | None:
 
 
 _check_lock = threading.Lock()
+
+
+def _bad_year_dates(con: sqlite3.Connection) -> str | None:
+    """A school year whose dates are not days (a file edited by hand): every screen and
+    every rule depends on them, so the file is treated as damaged."""
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'school_year'").fetchone():
+        return None
+    cols = ("start", "end", "hk2_start", "ref_date")
+    row = con.execute('SELECT id, name FROM school_year WHERE NOT ('
+                      + " AND ".join(f'ifnull(date("{c}") = "{c}", 0)' for c in cols)
+                      + ") LIMIT 1").fetchone()
+    if row is None:
+        return None
+    return (f"Năm học {row[1]} (bảng school_year, dòng {row[0]}) có ngày không hợp lệ: tệp đã bị "
+            "sửa tay hoặc hỏng.")
 
 
 def run_open_check() -> str | None:
@@ -390,8 +409,10 @@ def storage_problems() -> list[str]:
 
 
 def close_database() -> None:
+    global state
     if database.obj is not None and not database.is_closed():
         database.close()
+    state = OpenState()  # what was found belongs to the file just closed
 
 
 __all__ = ["open_database", "close_database", "resolve_target", "default_db_path", "backup"]

@@ -252,8 +252,20 @@ def main(argv: list[str] | None = None) -> int:
 
         command = " ".join(filter(None, (getattr(args, "command", None),
                                          getattr(args, "action", None))))
-        print(crashlog.message(crashlog.write(err, f"siso {command}".strip())), file=sys.stderr)
+        log = crashlog.write(err, f"siso {command}".strip())
+        damage = _damage()
+        if damage:  # a value the damaged file holds: that, not the program, is the cause
+            print(f"Lỗi: không làm được vì {damage[0].lower()}{damage[1:]} Chưa ghi gì "
+                  f"(chi tiết: {log}).", file=sys.stderr)
+            return REFUSED
+        print(crashlog.message(log), file=sys.stderr)
         return crashlog.INTERNAL_ERROR
+
+
+def _damage() -> str | None:
+    """What the open-time check found wrong with the open database (None: nothing)."""
+    connection = sys.modules.get("db.connection")
+    return getattr(getattr(connection, "state", None), "damage", None)
 
 
 if __name__ == "__main__":
