@@ -94,3 +94,25 @@ async def test_restoring_a_damaged_file_in_the_app_lifts_read_only(tmp_path):
                 pass
     finally:
         close_database()
+
+
+async def test_an_error_on_a_damaged_file_is_blamed_on_the_file(tmp_path):
+    base = base_school(tmp_path)
+    con = sqlite3.connect(str(base))
+    con.execute("UPDATE school_year SET hk2_start = 'ngày 1/1'")
+    con.commit()
+    con.close()
+    app = make_app(db=str(base), lang="vi", today=TODAY)
+
+    def boom():
+        raise AttributeError("'str' object has no attribute 'year'")
+
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: "CHỈ ĐỌC" in app.sub_title)
+            app.run_worker(boom, thread=True, exit_on_error=False)
+            await wait_for(pilot, lambda: any("tệp cơ sở dữ liệu bị hỏng" in n.message
+                                              for n in app._notifications))
+            assert app.crashed is None
+    finally:
+        close_database()

@@ -577,6 +577,13 @@ class SisoApp(App[int]):
 
             path = crashlog.write(err, f"siso worker {worker.name}")
             self.log.error(err)
+            from db import connection
+
+            if connection.state.damage:  # a value of the damaged file, not the program
+                self.notify(_("Việc này không làm được vì tệp cơ sở dữ liệu bị hỏng; chưa ghi gì. "
+                              "Chi tiết đã ghi vào {path}.").format(path=path or "?"),
+                            title=_("Cơ sở dữ liệu chỉ đọc"), severity="error", timeout=20)
+                return
             self.notify(_("Việc này không làm được do lỗi của chương trình; chưa ghi gì. "
                           "Chi tiết đã ghi vào {path}.").format(path=path or "?"),
                         title=_("Lỗi chương trình"), severity="error", timeout=20)
