@@ -51,6 +51,7 @@ REASONS = {
     "rollover": "trước khi chuyển năm học",
     "undo": "trước khi hoàn tác",
     "restore": "trước khi khôi phục",
+    "damaged": "tệp hỏng, giữ nguyên trước khi khôi phục",
 }
 EVENT_REASONS = ("import", "rollover", "undo", "restore")
 # audit actions that make a copy first, whatever the day
@@ -95,6 +96,8 @@ def live_path() -> Path | None:
     from .models import database
 
     db = database.obj
+    if getattr(db, "siso_path", None) is not None:  # opened read only (damaged, read-only folder)
+        return Path(db.siso_path)
     if not isinstance(db, SqliteDatabase) or db.database in ("", ":memory:") \
             or str(db.database).startswith("file:"):
         return None
@@ -369,8 +372,14 @@ def ensure_daily(db_path: Path | None = None) -> Path | None:
     a write arriving while it is being made waits for it. A failure does not stop writes:
     it is kept in ``last_error``."""
     global last_error
+    from . import connection
+
     db_path = db_path or live_path()
     if db_path is None:
+        return None
+    if not connection.state.checked.is_set():
+        connection.run_open_check()
+    if connection.state.read_only:  # a damaged file is not copied over the good copies
         return None
     key = (str(db_path), clock.today())
     if key in _done:
@@ -407,6 +416,20 @@ def before_write(action: str) -> None:
 
 def mark_daily_done(db_path: Path) -> None:
     _done.add((str(db_path), clock.today()))
+
+
+def restore_hint(db_path: Path | None = None) -> str:
+    """« The last backup: … ; restore with siso restore … » for a database whose writes are
+    off (empty when it has no copy)."""
+    from . import connection
+
+    db_path = db_path or connection.state.path
+    found = [c for c in copies(db_path)] if db_path else []
+    if not found:
+        return " Chưa có bản sao lưu nào của tệp này."
+    last = found[-1]
+    return (f" Bản sao lưu gần nhất: {last.path.name} ({last.at:%d/%m/%Y %H:%M}); khôi phục bằng "
+            f"«siso restore {last.path.name}».")
 
 
 # ---- what a copy holds -----------------------------------------------------------------------
@@ -566,7 +589,53 @@ def plan_restore(path: Path) -> RestorePlan:
         raise SisoError(f"Tệp «{path.name}» không qua được siso check ({problems[0]}"
                         + (f", và {len(problems) - 1} lỗi khác" if len(problems) > 1 else "")
                         + "): không khôi phục, chưa thay đổi gì.", "file")
-    return RestorePlan(path, report["version"], summary(path), summary(live))
+    try:
+        now = summary(live)
+    except SisoError:  # the live file is damaged: nothing of it can be counted
+        now = {"students": "?", "events": "?", "last_write": None}
+    return RestorePlan(path, report["version"], summary(path), now)
+
+
+def restore_damaged(path: Path, live: Path) -> Path:
+    """Restore the checked copy ``path`` over a live file that is damaged (it opened read
+    only, or not at all). The damaged file is first kept as it is, byte for byte, in the
+    ``backups/`` folder (reason ``damaged``, never removed by siso); the copy then goes in
+    through SQLite's backup API, or, when SQLite cannot even write to the damaged file, as a
+    checked copy renamed over it once its ``-wal`` and ``-shm`` are removed (nobody writes
+    to a damaged file: siso refuses every write to it). Returns the kept damaged file."""
+    import shutil
+
+    live = Path(live)
+    folder = _make_folder(live)
+    kept = folder / f"{stem_of(live)}-{clock.now():%Y%m%d-%H%M%S}-damaged.sqlite3"
+    try:
+        shutil.copy2(live, kept)
+        if Path(f"{live}-wal").exists():
+            shutil.copy2(f"{live}-wal", f"{kept}-wal")
+    except OSError as exc:
+        raise SisoError(f"Không giữ lại được tệp hỏng trước khi khôi phục ({exc.strerror}): chưa "
+                        "thay đổi gì.", "backup") from None
+    try:
+        source, out = _connect_ro(path), sqlite3.connect(str(live), timeout=10)
+        try:
+            source.backup(out)
+            ok = out.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+        finally:
+            source.close()
+            out.close()
+        if ok:
+            return kept
+    except sqlite3.Error:
+        pass
+    fresh = live.with_name(f".{live.name}.restore-{os.getpid()}")
+    copy_file(path, fresh, check="integrity_check")
+    for extra in ("-wal", "-shm"):
+        try:
+            os.unlink(f"{live}{extra}")
+        except FileNotFoundError:
+            pass
+    os.replace(fresh, live)
+    return kept
 
 
 def restore(plan: RestorePlan) -> Path:
@@ -579,10 +648,19 @@ def restore(plan: RestorePlan) -> Path:
     from .connection import ensure_schema
     from .models import database
 
+    from . import connection
+
     live = live_path()
     db = database.obj
     if live is None:
         raise SisoError("Khôi phục chỉ dùng cho cơ sở dữ liệu SQLite.", "db")
+    if connection.state.damage:
+        db.close()
+        before = restore_damaged(plan.path, live)
+        connection.open_database(str(live))
+        with audit.write("restore", plan.path.name, before=before.name):
+            pass
+        return before
     if db.in_transaction():
         raise SisoError("Không khôi phục giữa một lần ghi khác.", "db")
     before = make_backup(live, "restore")

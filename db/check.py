@@ -6,8 +6,11 @@ Reads everything in a handful of queries and never writes.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from itertools import groupby
+
+from peewee import DatabaseError, SqliteDatabase
 
 from . import kinds, text, villages
 from .connection import storage_problems
@@ -29,12 +32,67 @@ def _who(students: dict[int, tuple[str, str]], student_id: int) -> str:
 
 
 def check_database() -> list[str]:
-    """Every problem found, one Vietnamese line each."""
-    problems = storage_problems()
-    problems += check_students()
-    problems += check_spans()
-    problems += villages.problems()
+    """Every problem found, one Vietnamese line each. Never fails on a damaged file: what
+    cannot be read is itself a problem, and the checks after it still run."""
+    problems: list[str] = []
+    stored_values_sound = True
+    parts = [(storage_problems, "tệp SQLite"), (check_stored_values, "các giá trị đã lưu"),
+             (check_students, "bảng học sinh"), (check_spans, "sĩ số và biến động"),
+             (villages.problems, "thôn/làng của học sinh")]
+    for part, label in parts:
+        if part is check_spans and not stored_values_sound:
+            problems.append("Chưa đối chiếu sĩ số với biến động vì dữ liệu ở trên bị hỏng (khôi "
+                            "phục bằng «siso restore», hoặc sửa các ô đã nêu).")
+            continue
+        before = len(problems)
+        try:
+            problems += part()
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            problems.append(f"Không kiểm tra hết được {label}: tệp bị hỏng (SQLite: {exc}).")
+        except (AttributeError, TypeError, ValueError, KeyError) as exc:  # a value of the wrong type
+            problems.append(f"Không kiểm tra được {label}: có giá trị hỏng ({type(exc).__name__}).")
+        if part is check_stored_values and len(problems) > before:
+            stored_values_sound = False
     return problems
+
+
+def check_stored_values() -> list[str]:
+    """Every stored text is UTF-8 and every stored date is a real day written as siso writes
+    it (a file edited by hand or damaged): one line per table, row and column."""
+    from peewee import CharField, DateField, DateTimeField, TextField
+
+    from .models import MODELS, database
+
+    db = database.obj
+    out: list[str] = []
+    if not isinstance(db, SqliteDatabase):
+        return out
+    con = db.connection()
+    for model in MODELS:
+        table = model._meta.table_name
+        pk = model._meta.primary_key.column_name
+        for f in model._meta.sorted_fields:
+            col = f.column_name
+            if isinstance(f, (CharField, TextField)):
+                rows = con.execute(f'SELECT "{pk}", CAST("{col}" AS BLOB) FROM "{table}" '
+                                   f'WHERE typeof("{col}") = \'text\'')
+                for key, raw in rows:
+                    try:
+                        bytes(raw).decode("utf-8")
+                    except UnicodeDecodeError:
+                        out.append(f"Bảng {table}, dòng {key}, cột {col}: chữ không phải UTF-8 "
+                                   f"(«{bytes(raw).decode('utf-8', 'replace')}»).")
+            elif isinstance(f, (DateField, DateTimeField)):
+                width = 19 if isinstance(f, DateTimeField) else 10
+                rows = con.execute(
+                    f'SELECT "{pk}", CAST("{col}" AS TEXT) FROM "{table}" WHERE "{col}" IS NOT NULL '
+                    f'AND NOT (typeof("{col}") = \'text\' AND ifnull(date(substr("{col}", 1, 10)) '
+                    f'= substr("{col}", 1, 10), 0) AND length("{col}") >= 10 '
+                    f'AND length("{col}") <= {26 if width == 19 else 10})')
+                for key, value in rows:
+                    out.append(f"Bảng {table}, dòng {key}, cột {col}: ngày «{value}» không hợp lệ "
+                               "(cần năm-tháng-ngày, ví dụ 2013-05-31).")
+    return out
 
 
 def check_students() -> list[str]:

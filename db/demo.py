@@ -19,7 +19,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from peewee import chunked
+from peewee import SqliteDatabase, chunked
 
 from .demo_visits import add_cases_and_visits
 from . import audit, clock, kinds, register, text
@@ -603,5 +603,39 @@ def open_demo(target: str | None = None, *, students: int = 600, seed: int = 1,
                             "chọn tệp khác bằng --db.", "db")
         if not reset:
             return None
+        if isinstance(database.obj, SqliteDatabase):
+            return _rebuild_beside(target, students=students, seed=seed, today=today)
         reset_database()
     return build_demo(students=students, seed=seed, today=today)
+
+
+def _rebuild_beside(target: str, **build) -> SchoolYear:
+    """``--reset`` of a demo file: the new school is built in a hidden file beside it, then
+    copied in by SQLite's backup API (one transaction under the database's write lock): a
+    kill at any moment leaves the old demo or the new one, never an empty file."""
+    import os
+    import sqlite3
+    from pathlib import Path
+
+    from .connection import close_database, open_database
+
+    live = Path(database.obj.database)
+    close_database()
+    for stale in live.parent.glob(f".{live.name}.new-*"):  # left by a build that was killed
+        stale.unlink(missing_ok=True)
+    fresh = live.with_name(f".{live.name}.new-{os.getpid()}")
+    try:
+        open_database(str(fresh))
+        year_id = build_demo(**build).id
+        close_database()
+        open_database(str(live))
+        source = sqlite3.connect(str(fresh))
+        try:
+            source.backup(database.obj.connection())
+        finally:
+            source.close()
+    finally:
+        for leftover in (fresh, fresh.with_name(fresh.name + "-wal"),
+                         fresh.with_name(fresh.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    return SchoolYear.get_by_id(year_id)

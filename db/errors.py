@@ -16,6 +16,10 @@ class SisoError(Exception):
         return self.message
 
 
+class DamagedDatabase(SisoError):
+    """The database file cannot be read: damaged, or not a database (``siso check`` exits 1)."""
+
+
 MAX_ID = 2 ** 63 - 1  # the largest integer key SQLite and PostgreSQL (bigint) store
 
 

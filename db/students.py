@@ -181,6 +181,19 @@ def next_code() -> str:
     return f"HS{n:06d}"
 
 
+def possible_duplicates(name: str, dob) -> list[Student]:
+    """Students who may be this one: the import's rule, the same name (letters compared
+    without tones or case) and the same date of birth."""
+    from .dates import parse_date
+
+    try:
+        day = parse_date(dob, "ngày sinh")
+    except SisoError:
+        return []  # the add itself says what is wrong with the date
+    return list(Student.select().where(Student.name_folded == text.fold(text.clean(name)),
+                                       Student.dob == day))
+
+
 def _check_unique(values: dict, exclude_id: int | None = None) -> None:
     if values.get("code"):
         q = Student.select().where(Student.code == values["code"])

@@ -27,13 +27,31 @@ _CODE = {ch: f"{i + 20:02d}" for i, ch in enumerate(_ALPHABET)}
 _DIGIT_CODE = {str(d): f"{d + 10:02d}" for d in range(10)}  # digits before letters
 
 _SPACES = re.compile(r"\s+")
+# control characters (C0 but tab/newline, DEL, C1) and the marks that reverse text direction:
+# they change a terminal (title, clearing the screen) or disguise what is shown
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                       "\u202a-\u202e\u2066-\u2069]")
+_SHOWN_CONTROLS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                             "\u202a-\u202e\u2066-\u2069]")
+
+
+def has_controls(value: str) -> bool:
+    return bool(_CONTROLS.search(value))
+
+
+def visible(value: str) -> str:
+    """Text for a terminal: every control or direction character written as ``\\x1b``,
+    ``\\u202e`` (a value stored before siso removed them never acts on the screen)."""
+    if not _SHOWN_CONTROLS.search(value):
+        return value
+    return _SHOWN_CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), value)
 
 
 def clean(value: str | None) -> str:
     """NFC, ``Ð``→``Đ`` (and ``ð``→``đ``), stray spaces removed. ``None`` → ``""``."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value))
+    text = _CONTROLS.sub("", unicodedata.normalize("NFC", str(value)))
     text = text.replace("\u00d0", "\u0110").replace("\u00f0", "\u0111")
     return _SPACES.sub(" ", text).strip()
 

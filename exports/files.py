@@ -94,7 +94,11 @@ def atomic_path(path, *, overwrite: bool = False):
     except FileExistsError:
         raise TargetExists(f"Tệp «{path}» đã có; không ghi đè.", "tep") from None
     except OSError as exc:
-        raise SisoError(f"Không ghi được tệp «{path}»: {exc.strerror}.", "tep") from None
+        import errno
+
+        why = ("ổ đĩa đã đầy (giải phóng chỗ trống rồi thử lại)" if exc.errno in (errno.ENOSPC, errno.EDQUOT)
+               else exc.strerror)
+        raise SisoError(f"Không ghi được tệp «{path}»: {why}; không để lại tệp dở dang.", "tep") from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

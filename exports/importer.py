@@ -23,7 +23,9 @@ import codecs
 import csv
 import os
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -38,6 +40,9 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all members of an xlsx / ods together
 MAX_MEMBER_RATIO = 200  # uncompressed ÷ compressed, per member of more than 1 MB
 MAX_ROWS = 20_000  # non-empty rows of a sheet
 MAX_COLUMNS = 100  # columns read from a sheet
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_CELLS = 2_000_000  # cells of a sheet once repeats are expanded (an ods row repeated …)
+MAX_SHARED_STRINGS_BYTES = 50 * 1024 * 1024  # an xlsx's sharedStrings.xml, unzipped
 HEADER_SCAN = 30  # the header must be within the first rows
 END_AFTER_EMPTY = 500  # that many empty rows in a row end the sheet
 
@@ -231,6 +236,12 @@ def _check_zip(path: str, kind: str) -> None:
         if len(infos) > 10_000:
             raise _refuse(f"Tệp «{name}» chứa quá nhiều thành phần ({len(infos)}): từ chối vì không an toàn.")
         for info in infos:
+            if info.filename.lower().endswith("sharedstrings.xml") \
+                    and info.file_size > MAX_SHARED_STRINGS_BYTES:
+                raise _refuse(f"Tệp «{name}» bị từ chối: bảng chữ dùng chung giải nén ra "
+                              f"{info.file_size // (1024 * 1024)} MB, quá "
+                              f"{MAX_SHARED_STRINGS_BYTES // (1024 * 1024)} MB — quá lớn với một "
+                              "danh sách học sinh. Hãy mở tệp bằng Excel và lưu lại.")
             total += info.file_size
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > MAX_UNZIPPED_BYTES or total > MAX_UNZIPPED_BYTES or (
@@ -239,12 +250,34 @@ def _check_zip(path: str, kind: str) -> None:
                               f"{info.file_size:,} byte (nén {ratio:,.0f} lần) — có thể là «bom nén». "
                               "Hãy mở tệp bằng Excel và lưu lại.".replace(",", "."))
         for info in infos:
+            if re.fullmatch(r"xl/worksheets/[^/]+\.xml", info.filename):
+                _refuse_bad_row_numbers(zf, info, name)
             if info.filename.endswith(".xml") or info.filename.endswith(".rels"):
                 with zf.open(info) as fh:
                     head = fh.read(4096)
                 if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
                     raise _refuse(f"Tệp «{name}» bị từ chối: phần «{info.filename}» khai báo DOCTYPE/"
                                   "ENTITY (có thể là «bom XML»). Hãy mở tệp bằng Excel và lưu lại.")
+
+
+_BAD_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(-\d+|0+)"')
+
+
+def _refuse_bad_row_numbers(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
+    """A row numbered 0 or below (``<row r="-5">``, written by hand or by a broken program)
+    would be dropped without a word by the reader: refuse the file, naming it."""
+    tail = b""
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                return
+            m = _BAD_ROW.search(tail + chunk)
+            if m:
+                raise _refuse(f"Tệp «{name}» có dòng đánh số {m.group(1).decode()} (số dòng phải từ "
+                              "1): tệp bị sửa tay hoặc hỏng, có thể mất học sinh ở dòng đó. Hãy mở "
+                              "tệp bằng Excel, lưu lại rồi nhập lại.")
+            tail = chunk[-200:]
 
 
 def _too_many_rows(name: str) -> SisoError:
@@ -379,19 +412,19 @@ def _read_ods(path: str, sheet: str | None) -> Table:
                 if event == "start" and elem.tag == _q("table", "table"):
                     current = elem.get(_q("table", "name"), "")
                     names.append(current)
-                    row_no, rows, empty_run = 0, [], 0
+                    row_no, rows, empty_run, expanded = 0, [], 0, 0
                 elif event == "end" and elem.tag == _q("table", "table-row") and current is not None:
                     repeat = int(elem.get(_q("table", "number-rows-repeated"), "1"))
                     cells: list = []
                     for c in elem:
                         if c.tag not in (_q("table", "table-cell"), _q("table", "covered-table-cell")):
                             continue
-                        n = int(c.get(_q("table", "number-columns-repeated"), "1"))
+                        if len(cells) >= MAX_COLUMNS:  # the columns read, as from an xlsx
+                            break
+                        n = min(int(c.get(_q("table", "number-columns-repeated"), "1")),
+                                MAX_COLUMNS - len(cells))
                         v = _ods_cell(c)
-                        if v is None or v == "":
-                            cells.extend([None] * min(n, 1024))
-                        else:
-                            cells.extend([v] * min(n, 1024))
+                        cells.extend([None if v is None or v == "" else v] * max(n, 0))
                     elem.clear()
                     empty = all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
                     if empty:
@@ -403,6 +436,11 @@ def _read_ods(path: str, sheet: str | None) -> Table:
                         continue
                     while cells and cells[-1] is None:
                         cells.pop()
+                    expanded += len(cells) * min(repeat, MAX_ROWS + HEADER_SCAN + 1)
+                    if expanded > MAX_CELLS:
+                        raise _refuse(f"Trang «{current}» của tệp «{name}» có hơn "
+                                      f"{MAX_CELLS:,} ô khi mở các dòng lặp lại: quá lớn với "
+                                      "một danh sách học sinh.".replace(",", "."))
                     for _ in range(min(repeat, MAX_ROWS + HEADER_SCAN + 1)):
                         row_no += 1
                         rows.append((row_no, list(cells)))
@@ -532,10 +570,20 @@ def read_table(path: str, sheet: str | None = None) -> Table:
     path = os.fspath(path)
     _check_size(path)
     ext = os.path.splitext(path)[1].lower()
-    if ext in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    if ext == ".ods":
-        return _read_ods(path, sheet)
+    if ext in (".xlsx", ".xlsm", ".ods"):
+        try:
+            table = _read_xlsx(path, sheet) if ext != ".ods" else _read_ods(path, sheet)
+            if table is None:  # the workbook names sheets whose parts are missing
+                raise AttributeError("no sheet")
+            return table
+        except SisoError:
+            raise
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError,
+                OSError, KeyError, AttributeError, ValueError, TypeError, struct.error) as err:
+            # a damaged archive (bad CRC, cut short), an encrypted or unknown compression
+            raise _refuse(f"Tệp «{os.path.basename(path)}» bị hỏng hoặc được đặt mật khẩu: không "
+                          f"đọc được ({type(err).__name__}). Hãy mở tệp bằng Excel hoặc LibreOffice, "
+                          "lưu lại (không đặt mật khẩu) rồi nhập lại.") from None
     if ext in (".csv", ".txt"):
         return _read_csv(path)
     if ext == ".xls":
@@ -946,6 +994,20 @@ def _parse_row(plan: ImportPlan, number: int, cells: list, ref) -> None:
 
     def bad(f: str, msg: str, severity: str = ERROR) -> None:
         row_problems.append(Problem(number, col(f), msg, severity))
+
+    for f, (_, raw) in by_field.items():  # what the file holds that no register may
+        if not isinstance(raw, str):
+            continue
+        if "\x00" in raw:
+            bad(f, "Ô có ký tự NUL (\\0) — tệp hỏng: sửa ô này rồi nhập lại.")
+        elif text.has_controls(raw):
+            bad(f, "Đã bỏ ký tự điều khiển hoặc ký tự đảo chiều chữ (ESC, BEL, U+202E…) trong ô: "
+                   f"còn «{texts[f][:40]}».", WARNING)
+        if len(raw) > MAX_CELL_CHARS:
+            bad(f, f"Ô dài {len(raw):,} ký tự".replace(",", ".") + f" — quá {MAX_CELL_CHARS:,}"
+                   .replace(",", ".") + " (giới hạn một ô của Excel): tệp hỏng hoặc dán nhầm.")
+        if any(ch.isdigit() and not ch.isascii() for ch in raw):
+            bad(f, f"Ô có chữ số không phải 0–9 («{texts[f][:20]}»): hãy gõ lại bằng chữ số 0–9.")
 
     values: dict = {}
     data: dict = {}

@@ -161,8 +161,11 @@ def cli_school(cli):
     return cli
 
 
+_GIVEN = {"HS1": "An", "HS2": "Bình", "HS9": "Chín"}  # one student per code (not duplicates)
+
+
 def _add(cli, code, *extra):
-    return cli("student", "add", "--class", "6A1", "--name", "Nguyễn Văn An", "--dob",
+    return cli("student", "add", "--class", "6A1", "--name", f"Nguyễn Văn {_GIVEN[code]}", "--dob",
                "01/01/2013", "--gender", "nam", "--ethnic", "01", "--code", code, *extra)
 
 

@@ -301,3 +301,40 @@ async def test_the_import_just_made_is_undone_from_the_last_step(db, year, tmp_p
         await _wait(pilot, lambda: steps.current == "step-file")
         wizard.query_one("#close", Button).press()
         await _wait(pilot, lambda: app.screen is not wizard)
+
+
+async def test_wizard_is_usable_after_a_damaged_archive_and_an_unexpected_error(year, tmp_path,
+                                                                               monkeypatch):
+    """A damaged xlsx gets its one line; an error of the program while reading leaves the
+    wizard ready for the next file (not stuck on «Đang đọc tệp…»)."""
+    from exports import importer
+
+    good = _file(tmp_path)
+    broken = tmp_path / "hong.xlsx"
+    data = bytearray(good.read_bytes())
+    i = data.index(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")
+    data[i:i + 8] = b"\xff" * 8
+    broken.write_bytes(bytes(data))
+    app = Host(year)
+    async with app.run_test(size=(120, 40)) as pilot:
+        wizard = ImportWizard(start=tmp_path)
+        app.push_screen(wizard)
+        await pilot.pause()
+        status = wizard.query_one("#status", Static)
+        wizard.query_one("#path", Input).value = str(broken)
+        await pilot.press("enter")
+        await _wait(pilot, lambda: "bị hỏng" in str(status.render()))
+        assert not wizard.busy
+        real = importer.read_table
+
+        def boom(*a, **k):
+            raise IndexError("unexpected")
+
+        monkeypatch.setattr(importer, "read_table", boom)
+        await pilot.press("enter")
+        await _wait(pilot, lambda: "lỗi của chương trình" in str(status.render()))
+        assert not wizard.busy
+        monkeypatch.setattr(importer, "read_table", real)
+        wizard.query_one("#path", Input).value = str(good)
+        await pilot.press("enter")
+        await _wait(pilot, lambda: wizard.query_one("#steps", ContentSwitcher).current == "step-map")

@@ -201,6 +201,10 @@ class SisoApp(InOrderKeys, App[int]):
         self.title = school.get_settings().get("ten_truong") or "siso"
         year = self.year
         self.sub_title = f"{_('Năm học')} {year.name}" if year else ""
+        from db import connection
+
+        if connection.state.read_only:
+            self.sub_title = " — ".join(filter(None, (self.sub_title, _("CHỈ ĐỌC"))))
 
     def data_changed(self) -> None:
         """Something was written: every open screen with a ``reload()`` reloads."""
@@ -215,6 +219,8 @@ class SisoApp(InOrderKeys, App[int]):
     # ---- start ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        # SQLite's quick check of the file, in the background (a write waits for it)
+        self.run_worker(self._open_check, thread=True, group="open-check", exit_on_error=False)
         self.refresh_title()
         if self.year_id is None:
             self.push_screen(WelcomeScreen())
@@ -234,6 +240,30 @@ class SisoApp(InOrderKeys, App[int]):
                             thread=True, group="preload", exit_on_error=False)
             # the day's backup (db.backup), after the first screen; a write waits for it
             self.run_worker(self._daily_backup, thread=True, group="backup", exit_on_error=False)
+
+    def _open_check(self) -> None:
+        from db import connection
+
+        connection.run_open_check()
+        if connection.state.read_only:
+            self.call_from_thread(self.show_read_only)
+
+    def show_read_only(self) -> None:
+        """A damaged file or a folder siso may not write to: a red banner (an error message
+        that stays) naming the problem, the last backup and ``siso restore``; the title
+        says «chỉ đọc»."""
+        from db import backup, connection
+
+        self.refresh_title()
+        state = connection.state
+        found = backup.copies(state.path) if state.path else []
+        lines = [_(state.read_only or ""), _("Mọi việc ghi đều bị từ chối.")]
+        if state.damage:
+            lines.append(_("Bản sao lưu gần nhất: {name}. Khôi phục: F9 → Khôi phục, hoặc "
+                           "«siso restore {name}».").format(name=found[-1].path.name)
+                         if found else _("Chưa có bản sao lưu nào của tệp này."))
+        self.notify("\n".join(lines), title=_("Cơ sở dữ liệu chỉ đọc"), severity="error",
+                    timeout=60)
 
     def _daily_backup(self) -> None:
         from db import backup
@@ -280,6 +310,8 @@ class SisoApp(InOrderKeys, App[int]):
     def database_replaced(self) -> None:
         """The whole database was replaced (a restore): the overview of the current year,
         every section built afresh, every open screen reloaded."""
+        for note in [n for n in self._notifications if n.title == _("Cơ sở dữ liệu chỉ đọc")]:
+            self._unnotify(note)  # a damaged file's red message no longer applies
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._reset_sections()
@@ -574,6 +606,13 @@ class SisoApp(InOrderKeys, App[int]):
 
             path = crashlog.write(err, f"siso worker {worker.name}")
             self.log.error(err)
+            from db import connection
+
+            if connection.state.damage:  # a value of the damaged file, not the program
+                self.notify(_("Việc này không làm được vì tệp cơ sở dữ liệu bị hỏng; chưa ghi gì. "
+                              "Chi tiết đã ghi vào {path}.").format(path=path or "?"),
+                            title=_("Cơ sở dữ liệu chỉ đọc"), severity="error", timeout=20)
+                return
             self.notify(_("Việc này không làm được do lỗi của chương trình; chưa ghi gì. "
                           "Chi tiết đã ghi vào {path}.").format(path=path or "?"),
                         title=_("Lỗi chương trình"), severity="error", timeout=20)
@@ -605,7 +644,7 @@ def make_app(db: str | None = None, lang: str | None = None, today: date | None 
     ``today``: fixes ``db.clock.today()`` (tests); None leaves the calendar's.
     Raises SisoError when the database cannot be opened (the CLI prints it).
     """
-    open_database(db)
+    open_database(db, check=False)  # the quick check runs in a worker once the app is up
     if lang is None:
         lang = school.get_settings().get("ngon_ngu") or "vi"
     lang = set_language(lang)

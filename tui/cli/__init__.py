@@ -10,7 +10,9 @@ other error is the program's own: one Vietnamese line, the traceback in the log
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import sqlite3
 import sys
 
 from peewee import DatabaseError
@@ -162,7 +164,15 @@ def open_db(args):
     from db.connection import open_database
 
     set_user(getattr(args, "user", None))
-    return open_database(getattr(args, "db", None))
+    db = open_database(getattr(args, "db", None))
+    from db.connection import state
+
+    if state.read_only:  # a damaged file, a read-only folder: say so before any output
+        from db.backup import restore_hint
+
+        print(f"Chú ý: {state.read_only} Chỉ đọc: mọi việc ghi đều bị từ chối."
+              + (restore_hint() if state.damage else ""), file=sys.stderr)
+    return db
 
 
 # Exit status, the same for every command (README, "Mã thoát")
@@ -171,6 +181,37 @@ DATA_PROBLEM = 1  # the data has problems (`check`, a form that does not balance
 REFUSED = 2  # refused and nothing written (bad input, a dry run with errors, a role refused…)
 INTERRUPTED = 130  # interrupted (Ctrl+C)
 # 70: an error of the program itself (tui.crashlog.INTERNAL_ERROR), its traceback in the log
+
+
+class Stopped(BaseException):
+    """SIGTERM or SIGHUP (the terminal closed): raised so that every ``finally`` runs — a
+    transaction rolls back, a temporary export file is removed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stopped_by_signals():
+    import signal
+
+    def stop(signum, _frame):
+        raise Stopped(signum)
+
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                previous[sig] = signal.signal(sig, stop)
+            except ValueError:  # not the main thread
+                pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -193,11 +234,12 @@ def main(argv: list[str] | None = None) -> int:
             return run_app(args)
         if not hasattr(args, "func"):
             parser.parse_args([args.command, "--help"])
-        return int(args.func(args) or DONE)
+        with _stopped_by_signals():
+            return int(args.func(args) or DONE)
     except SisoError as err:
         print(f"Lỗi: {err}", file=sys.stderr)
         return REFUSED
-    except DatabaseError as err:  # the engine refused outside a write (e.g. a damaged file)
+    except (DatabaseError, sqlite3.DatabaseError) as err:  # the engine refused outside a write
         from db.audit import storage_error
 
         print(f"Lỗi: {storage_error(err)}", file=sys.stderr)
@@ -205,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã dừng (Ctrl+C); việc đang làm dở không được ghi.", file=sys.stderr)
         return INTERRUPTED
+    except Stopped as stop:
+        print("Đã dừng (tín hiệu kết thúc); việc đang làm dở không được ghi.", file=sys.stderr)
+        return 128 + stop.signum
     except BrokenPipeError:
         return DONE
     except Exception as err:  # the last resort: an error of the program, never a traceback
@@ -212,8 +257,20 @@ def main(argv: list[str] | None = None) -> int:
 
         command = " ".join(filter(None, (getattr(args, "command", None),
                                          getattr(args, "action", None))))
-        print(crashlog.message(crashlog.write(err, f"siso {command}".strip())), file=sys.stderr)
+        log = crashlog.write(err, f"siso {command}".strip())
+        damage = _damage()
+        if damage:  # a value the damaged file holds: that, not the program, is the cause
+            print(f"Lỗi: không làm được vì {damage[0].lower()}{damage[1:]} Chưa ghi gì "
+                  f"(chi tiết: {log}).", file=sys.stderr)
+            return REFUSED
+        print(crashlog.message(log), file=sys.stderr)
         return crashlog.INTERNAL_ERROR
+
+
+def _damage() -> str | None:
+    """What the open-time check found wrong with the open database (None: nothing)."""
+    connection = sys.modules.get("db.connection")
+    return getattr(getattr(connection, "state", None), "damage", None)
 
 
 if __name__ == "__main__":

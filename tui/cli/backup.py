@@ -132,32 +132,70 @@ def describe(plan) -> list[str]:
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
 
 
+def _confirmed(args, question: str) -> bool:
+    from db.errors import SisoError
+
+    if args.yes:
+        return True
+    if not sys.stdin.isatty():
+        raise SisoError("Không có terminal để hỏi lại: thêm --yes để khôi phục (chưa thay "
+                        "đổi gì).", "yes")
+    try:
+        answer = input(f"{question} Gõ c để đồng ý [c/K]: ")
+    except EOFError:
+        answer = ""
+    return answer.strip().lower() in ("c", "co", "có", "y", "yes")
+
+
+def _restore_unreadable(args, err) -> int:
+    """``siso restore`` over a file that cannot be opened at all (its header, a truncation)."""
+    from pathlib import Path
+
+    from db import audit, backup
+    from db.connection import close_database, open_database, resolve_target
+    from db.errors import SisoError
+
+    live = Path(resolve_target(getattr(args, "db", None))).expanduser().resolve()
+    path = backup.resolve_copy(args.file, live)
+    report = backup.inspect(path)
+    problems = ([report["refusal"]] if report.get("refusal") else []) + report.get("problems", [])
+    if problems:
+        raise SisoError(f"Tệp «{path.name}» không dùng để khôi phục được: {problems[0]}", "file")
+    print(f"Tệp {live} không đọc được ({err}).")
+    print(f"Khôi phục từ {path}: {backup.summary(path)['students']} học sinh.")
+    if not _confirmed(args, "Thay tệp hỏng bằng bản sao này?"):
+        print("Đã thôi, chưa thay đổi gì.")
+        return 1
+    kept = backup.restore_damaged(path, live)
+    open_database(str(live))
+    with audit.write("restore", path.name, before=kept.name):
+        pass
+    close_database()
+    print(f"Đã khôi phục. Tệp hỏng được giữ nguyên ở {kept}.")
+    return 0
+
+
 def restore(args) -> int:
     from db import backup
     from db.connection import close_database, resolve_target
-    from db.errors import SisoError
+    from db.errors import DamagedDatabase, SisoError
     from tui.cli import open_db
 
     pg = _postgres(args, "restore")
     if pg is not None:
         return pg
-    open_db(args)
+    try:
+        open_db(args)
+    except DamagedDatabase as err:  # not even readable: restoring is what it needs
+        return _restore_unreadable(args, err)
     path = backup.resolve_copy(args.file, backup.live_path())
     plan = backup.plan_restore(path)
     print(f"Khôi phục {resolve_target(getattr(args, 'db', None))} từ {path}:")
     for line in describe(plan):
         print("  " + line)
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise SisoError("Không có terminal để hỏi lại: thêm --yes để khôi phục (chưa thay "
-                            "đổi gì).", "yes")
-        try:
-            answer = input("Thay dữ liệu hiện tại bằng bản sao này? Gõ c để đồng ý [c/K]: ")
-        except EOFError:
-            answer = ""
-        if answer.strip().lower() not in ("c", "co", "có", "y", "yes"):
-            print("Đã thôi, chưa thay đổi gì.")
-            return 1
+    if not _confirmed(args, "Thay dữ liệu hiện tại bằng bản sao này?"):
+        print("Đã thôi, chưa thay đổi gì.")
+        return 1
     before = backup.restore(plan)
     close_database()
     print(f"Đã khôi phục. Dữ liệu trước khi khôi phục được giữ ở {before}.")

@@ -15,7 +15,9 @@ def _cell(value) -> str:
         return "x" if value else ""
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    from db.text import visible
+
+    return visible(str(value))  # no escape sequence reaches the terminal
 
 
 def emit(rows: list[dict], columns: list[tuple[str, str]], fmt: str = "table", out=None) -> None:
@@ -28,10 +30,12 @@ def emit(rows: list[dict], columns: list[tuple[str, str]], fmt: str = "table", o
         return
     table = [[_cell(r.get(k)) for k, _ in columns] for r in rows]
     headers = [h for _, h in columns]
-    if fmt == "csv":
+    if fmt == "csv":  # as the CSV files: a cell a spreadsheet would run as a formula gets a '
+        from exports.files import csv_safe
+
         w = csv.writer(out, lineterminator="\n")
         w.writerow(headers)
-        w.writerows(table)
+        w.writerows([csv_safe(c) for c in row] for row in table)
         return
     widths = [max([len(h)] + [len(row[i]) for row in table]) for i, h in enumerate(headers)]
     out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip() + "\n")

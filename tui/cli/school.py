@@ -149,10 +149,19 @@ def settings_set(args) -> int:
 
 
 def check(args) -> int:
+    from db import connection
     from db.check import check_database
+    from db.errors import DamagedDatabase
 
-    _open(args)
+    try:
+        _open(args)
+    except DamagedDatabase as err:  # not even readable: that is what check reports
+        print(f"Lỗi: {err}", file=sys.stderr)
+        return 1
     problems = check_database()
+    damage = connection.state.damage
+    if damage and not any(damage in p for p in problems):
+        problems.insert(0, damage)
     if not problems:
         print("Cơ sở dữ liệu không có lỗi.")
         return 0

@@ -72,6 +72,9 @@ def add_student_options(parser, *, new_student_note: str = "", editing: bool = F
     parser.add_argument("--new-village", dest="new_village", action="store_true",
                         help="--village là thôn mới: tạo thôn (mặc định: thôn chưa có bị từ chối, "
                              "kèm các tên gần giống)")
+    if not editing:
+        parser.add_argument("--accept-duplicates", action="store_true",
+                            help="vẫn thêm khi đã có học sinh cùng họ tên và ngày sinh (như khi nhập)")
 
 
 def student_edit(args) -> int:
@@ -98,17 +101,31 @@ def student_data(args) -> tuple[dict, list[str]]:
     student is saved: a field left out that has a default takes it, and the command says so
     on standard error (the default is never silent)."""
     from db.students import STUDENT_FIELDS
+    from db.text import has_controls
 
     data, notices = {}, []
     for spec in STUDENT_FIELDS:
         value = getattr(args, spec.key, None)
         if value is not None:
             data[spec.key] = value
+            if has_controls(str(value)):
+                notices.append(f"{spec.label}: đã bỏ ký tự điều khiển hoặc ký tự đảo chiều chữ "
+                               "(ESC, BEL, U+202E…).")
         elif spec.default is not None:
             data[spec.key] = spec.default
             notices.append(f"{spec.label}: {spec.default} (mặc định, vì không có {spec.option}).")
     if getattr(args, "new_village", False):
         data["new_village"] = True
+    from db.students import possible_duplicates
+
+    same = possible_duplicates(data.get("name") or "", data.get("dob"))
+    if same and not getattr(args, "accept_duplicates", False):
+        who = ", ".join(f"{st.full_name} ({st.code})" for st in same[:3])
+        raise SisoError(f"Có thể trùng học sinh đã có {who}: cùng họ tên và ngày sinh. Chưa ghi gì; "
+                        "nếu đúng là học sinh khác, thêm --accept-duplicates.", "name")
+    if same:
+        notices.append(f"Lưu ý: cùng họ tên và ngày sinh với {same[0].full_name} ({same[0].code}); "
+                       "vẫn thêm (--accept-duplicates).")
     return data, notices
 
 
@@ -255,6 +272,7 @@ def student_show(args) -> int:
     from db import codes, kinds
     from db.models import SchoolClass
     from db.students import get_student, history
+    from db.text import visible
     from tui.cli import open_db
 
     open_db(args)
@@ -283,7 +301,7 @@ def student_show(args) -> int:
     for label, value in fields:
         if not value:
             continue
-        print(f"{label.ljust(width)}  {value}")
+        print(f"{label.ljust(width)}  {visible(str(value))}")
     events = history(st)
     print()
     print("Lịch sử biến động:" if events else "Chưa có biến động nào.")
@@ -315,5 +333,5 @@ def student_show(args) -> int:
         if ev.voided_at:
             line += f"  [ĐÃ HỦY {fmt_date(ev.voided_at.date())} bởi {ev.voided_by or '?'}"
             line += f": {ev.void_reason}]" if ev.void_reason else "]"
-        print(line)
+        print(visible(line))
     return 0

@@ -217,6 +217,15 @@ class ImportWizard(SisoScreen):
         except SisoError as err:
             self.app.call_from_thread(self._fail, err)
             return
+        except Exception as err:  # noqa: BLE001 - an error of the program: the wizard goes on
+            from tui import crashlog
+
+            log = crashlog.write(err, "siso import (đọc tệp)")
+            self.app.call_from_thread(self._fail, SisoError(_(
+                "Không đọc được tệp do lỗi của chương trình; chưa ghi gì. Chi tiết đã ghi vào "
+                "{path}. Chọn tệp khác hoặc lưu lại tệp bằng Excel rồi thử lại.").format(
+                    path=log or "?")))
+            return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._file_read, table, plan)
 

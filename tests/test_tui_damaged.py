@@ -1,0 +1,118 @@
+"""The app on a damaged file: the first screen, then a red banner and «CHỈ ĐỌC» in the
+title, writes refused; a name that is not UTF-8 is searched without a crash."""
+
+import sqlite3
+from datetime import date
+
+import pytest
+
+from damaged_corpus import base_school
+from db import audit, connection
+from db.connection import close_database
+from db.errors import SisoError
+from tui.app import make_app
+from tui.screens.search import SearchScreen
+from tui.widgets.vlist import VirtualList
+
+TODAY = date(2026, 11, 22)
+
+
+async def wait_for(pilot, cond, tries=300):
+    for _ in range(tries):
+        if cond():
+            return
+        await pilot.pause(0.01)
+    assert cond()
+
+
+async def test_damaged_file_opens_read_only_with_a_banner(tmp_path):
+    base = base_school(tmp_path)
+    con = sqlite3.connect(str(base))
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name='event_date'").fetchone()[0]
+    con.close()
+    data = bytearray(base.read_bytes())
+    data[(root - 1) * 4096:root * 4096] = bytes(4096)
+    base.write_bytes(bytes(data))
+    app = make_app(db=str(base), lang="vi", today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: "CHỈ ĐỌC" in app.sub_title)
+            notes = [n.message for n in app._notifications]
+            assert any("bị hỏng" in m and "từ chối" in m for m in notes), notes
+            with pytest.raises(SisoError, match="Chưa ghi gì"):
+                with audit.write("class.add"):
+                    pass
+            assert connection.state.damage
+    finally:
+        close_database()
+
+
+async def test_search_survives_a_name_that_is_not_utf8(tmp_path):
+    base = base_school(tmp_path)
+    con = sqlite3.connect(str(base))
+    con.execute("UPDATE student SET given = CAST(X'48C3FF6E67' AS TEXT) WHERE id = 3")
+    con.commit()
+    con.close()
+    app = make_app(db=str(base), lang="vi", today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("f3")
+            await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+            vlist = app.screen.query_one(VirtualList)
+            await wait_for(pilot, lambda: vlist.row_count >= 50)
+            assert any("\ufffd" in str(cell) for row in vlist.rows for cell in row)
+            await pilot.press(*"h")
+            await pilot.pause(0.3)
+            assert app.crashed is None
+    finally:
+        close_database()
+
+
+async def test_restoring_a_damaged_file_in_the_app_lifts_read_only(tmp_path):
+    from db import backup
+
+    base = base_school(tmp_path)
+    copy = backup.make_backup(base, "manual")
+    con = sqlite3.connect(str(base))
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name='event_date'").fetchone()[0]
+    con.close()
+    data = bytearray(base.read_bytes())
+    data[(root - 1) * 4096:root * 4096] = bytes(4096)
+    base.write_bytes(bytes(data))
+    app = make_app(db=str(base), lang="vi", today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: "CHỈ ĐỌC" in app.sub_title)
+            plan = backup.plan_restore(copy)
+            before = backup.restore(plan)
+            app.database_replaced()
+            await pilot.pause()
+            assert before.name.endswith("-damaged.sqlite3")
+            assert "CHỈ ĐỌC" not in app.sub_title
+            assert not any(n.title == "Cơ sở dữ liệu chỉ đọc" for n in app._notifications)
+            with audit.write("class.add"):
+                pass
+    finally:
+        close_database()
+
+
+async def test_an_error_on_a_damaged_file_is_blamed_on_the_file(tmp_path):
+    base = base_school(tmp_path)
+    con = sqlite3.connect(str(base))
+    con.execute("UPDATE school_year SET hk2_start = 'ngày 1/1'")
+    con.commit()
+    con.close()
+    app = make_app(db=str(base), lang="vi", today=TODAY)
+
+    def boom():
+        raise AttributeError("'str' object has no attribute 'year'")
+
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: "CHỈ ĐỌC" in app.sub_title)
+            app.run_worker(boom, thread=True, exit_on_error=False)
+            await wait_for(pilot, lambda: any("tệp cơ sở dữ liệu bị hỏng" in n.message
+                                              for n in app._notifications))
+            assert app.crashed is None
+    finally:
+        close_database()
