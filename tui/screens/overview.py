@@ -43,13 +43,15 @@ class OverviewScreen(SisoScreen):
         yield Static(id="overview-info", classes="info")
         yield VirtualList([
             Column(_("Lớp"), 12),  # «Toàn trường» / «Whole school» in full
-            Column(_("GVCN"), 12, flex=True, drop=1),
+            Column(_("GVCN"), 12, flex=True, drop=2),
             Column(_("Đầu năm"), 8, align="right"),
             Column(_("Hiện có"), 8, align="right"),
             Column(_("Nữ"), 6, align="right"),
-            Column(_("DTTS"), 8, align="right"),
-            Column(_("Tăng/giảm"), 9, align="right", drop=2),
-            Column(_("Cần chú ý"), 9, align="right", drop=3),
+            Column(_("DTTS"), 6, align="right"),
+            # on a narrow screen «Tăng/giảm» goes first, then the homeroom teacher; the
+            # students to watch («nghỉ học quá 3 ngày») stay longest
+            Column(_("Tăng/giảm"), 9, align="right", drop=3),
+            Column(_("Cần chú ý"), 9, align="right", drop=1),
         ], empty=_("Chưa có lớp: Ctrl+L thêm lớp, Ctrl+O nhập danh sách từ tệp."), id="classes")
         yield Footer(compact=True)
 
