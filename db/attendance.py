@@ -643,10 +643,76 @@ def chronic_level(rate: float | None) -> str | None:
     return None
 
 
+
+def weekly_attendance(year: SchoolYear, day: date) -> dict[int, list[tuple[date, float | None]]]:
+    """Per grade, week by week (the Monday of each week with school days, from the year's
+    start to ``day``): the attendance rate — (enrolled student-days − days absent) ÷ enrolled
+    student-days × 100, a session counting 0.5, excused or not, one decimal half up, as F10's
+    ``ty_le_chuyen_can``. A student-day is a school day of the week, up to ``day``, on which
+    the student was enrolled in a class of the grade. None for a week in which no class of
+    the grade took attendance (nothing known, rather than 100 %).
+
+    Three grouped queries (spans by grade, start and end; absences by grade and day; days
+    taken by grade), whatever the number of students."""
+    from .reports import rate
+
+    days = school_days(year, last=day)
+    mondays = sorted({d - timedelta(days=d.weekday()) for d in days})
+    week_of = {m: i for i, m in enumerate(mondays)}
+    pos_week = [week_of[d - timedelta(days=d.weekday())] for d in days]
+    fromiso = date.fromisoformat
+
+    def as_date(v):
+        return v if isinstance(v, date) or v is None else fromiso(str(v)[:10])
+
+    grades = {g for (g,) in SchoolClass.select(SchoolClass.grade)
+              .where(SchoolClass.year == year.id).distinct().tuples()}
+    expected = {g: [0] * len(mondays) for g in grades}
+    absent = {g: [0] * len(mondays) for g in grades}
+    taken = {g: [False] * len(mondays) for g in grades}
+    if days:
+        for grade, start, end, n in database.execute(
+                Span.select(SchoolClass.grade, Span.start, Span.end, fn.COUNT(Span.id))
+                .join(SchoolClass, on=(SchoolClass.id == Span.klass))
+                .where((Span.year == year.id) & (Span.start <= days[-1]))
+                .group_by(SchoolClass.grade, Span.start, Span.end)):
+            start, end = as_date(start), as_date(end)
+            lo = bisect_left(days, start)
+            hi = len(days) if end is None else bisect_left(days, end)
+            row = expected.setdefault(grade, [0] * len(mondays))
+            for p in range(lo, hi):
+                row[pos_week[p]] += int(n)
+        for grade, d, halves in database.execute(
+                Absence.select(SchoolClass.grade, Absence.date, _weight())
+                .join(SchoolClass, on=(SchoolClass.id == Absence.klass))
+                .where((Absence.year == year.id) & _active() & (Absence.date <= days[-1]))
+                .group_by(SchoolClass.grade, Absence.date)):
+            d = as_date(d)
+            w = week_of.get(d - timedelta(days=d.weekday()))
+            if w is not None:
+                absent.setdefault(grade, [0] * len(mondays))[w] += int(halves)
+        for grade, d in database.execute(
+                AttendanceTaken.select(SchoolClass.grade, AttendanceTaken.date)
+                .join(SchoolClass, on=(SchoolClass.id == AttendanceTaken.klass))
+                .where((SchoolClass.year == year.id) & (AttendanceTaken.date >= year.start)
+                       & (AttendanceTaken.date <= days[-1]))
+                .group_by(SchoolClass.grade, AttendanceTaken.date)):
+            d = as_date(d)
+            w = week_of.get(d - timedelta(days=d.weekday()))
+            if w is not None:
+                taken.setdefault(grade, [False] * len(mondays))[w] = True
+    out = {}
+    for g in sorted(expected):
+        exp, abs_, tk = expected[g], absent.get(g, [0] * len(mondays)), taken.get(g, [])
+        out[g] = [(m, rate(2 * exp[i] - abs_[i], 2 * exp[i]) if exp[i] and tk and tk[i] else None)
+                  for i, m in enumerate(mondays)]
+    return out
+
+
 __all__ = ["school_days", "not_school_day", "last_school_day", "set_school_days", "add_holiday",
            "list_holidays", "add_absences", "void_absence", "edit_absence", "mark_taken",
            "is_taken", "day_marks", "set_mark", "list_absences", "flagged_students", "attention",
-           "attention_students", "absence_rates", "ty_le_vang", "chronic_level"]
+           "attention_students", "weekly_attendance", "absence_rates", "ty_le_vang", "chronic_level"]
 
 
 # ---- F10 chuyen-can -----------------------------------------------------------------------------

@@ -369,3 +369,50 @@ def cases_and_visits(year, day, student_ids) -> tuple[set[int], dict[int, int]]:
             Visit.student.in_(chunk) & (Visit.year == year.id) & Visit.voided_at.is_null()
             & (Visit.date <= day)).group_by(Visit.student).tuples())
     return open_ids, counts
+
+
+def grade_watch(year, day: date) -> dict[int, dict]:
+    """Per grade, for the vice-principal's cards, at the end of ``day``:
+
+    - ``canh_bao``: students flagged «nghỉ học quá 3 ngày» today — «Cần chú ý hôm nay» of
+      the overview (``db.attendance.attention``: the last school day on or before ``day``
+      whose attendance the class took), in the grade of that class;
+    - ``nguy_co``: students with an at-risk case of ``year`` open at the end of ``day``;
+    - ``can_tham`` («visits due», domain.md): students with an open case and fewer than
+      ``MIN_VISITS`` visits (not voided) this school year up to ``day``, plus flagged students
+      with no open case.
+
+    A student with a case counts in the grade of the class they were last in by ``day``.
+    Grades with no class are absent; every grade of the year is present, zeros included."""
+    from .attendance import attention
+
+    grade_of_class = dict(SchoolClass.select(SchoolClass.id, SchoolClass.grade)
+                          .where(SchoolClass.year == year.id).tuples())
+    out = {g: {"canh_bao": 0, "nguy_co": 0, "can_tham": 0} for g in sorted(set(grade_of_class.values()))}
+    flagged: dict[int, int] = {}  # student -> grade
+    for klass_id, students in attention(year, day).items():
+        for sid in students:
+            flagged[sid] = grade_of_class[klass_id]
+    cased = [sid for (sid,) in RiskCase.select(RiskCase.student).where(
+        (RiskCase.year == year.id) & (RiskCase.opened <= day)
+        & (RiskCase.closed.is_null() | (RiskCase.closed > day))).distinct().tuples()]
+    open_ids, visits = cases_and_visits(year, day, set(cased) | set(flagged))
+    grade_of: dict[int, int] = {}
+    for i in range(0, len(cased), 500):
+        for sid, klass_id in (Span.select(Span.student, Span.klass)
+                              .where(Span.student.in_(cased[i:i + 500]) & (Span.year == year.id)
+                                     & (Span.start <= day))
+                              .order_by(Span.start, Span.id).tuples()):
+            grade_of[sid] = grade_of_class.get(klass_id)
+    for sid in open_ids:
+        g = grade_of.get(sid, flagged.get(sid))
+        if g not in out:
+            continue
+        out[g]["nguy_co"] += 1
+        if visits.get(sid, 0) < MIN_VISITS:
+            out[g]["can_tham"] += 1
+    for sid, g in flagged.items():
+        out[g]["canh_bao"] += 1
+        if sid not in open_ids:
+            out[g]["can_tham"] += 1
+    return out

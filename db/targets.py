@@ -308,16 +308,35 @@ def grade_dashboard(year: SchoolYear, as_of) -> list[dict]:
     targets that apply (the grade's own, else its level's), with ``dat`` False when missed.
 
     ``[{"khoi": 6, "dau_nam": 160, "hien_co": 158, "ty_le_duy_tri": 98.8, "ty_le_bo_hoc": 1.3,
-    "chi_tieu": {"ty_le_duy_tri": {"gia_tri": 98.0, "loai": "toi_thieu", "dat": True}, …}}]``
+    "chi_tieu": {"ty_le_duy_tri": {"gia_tri": 98.0, "loai": "toi_thieu", "dat": True}, …},
+    "canh_bao": 2, "nguy_co": 1, "can_tham": 2,
+    "si_so_thang": [{"ngay": "2024-09-30", "ts": 160}, …, {"ngay": <as_of>, "ts": 158}],
+    "chuyen_can_tuan": [{"tuan": "2024-09-02", "ty_le": 97.5}, {"tuan": …, "ty_le": None}, …]}]``
+
+    ``canh_bao`` / ``nguy_co`` / ``can_tham``: flagged today, open at-risk cases, visits due
+    (``db.risk.grade_watch``); ``si_so_thang``: the grade's students at the end of every month
+    since the start of the year (``db.roster.month_end_counts``); ``chuyen_can_tuan``: its
+    attendance rate in each school week, None when no class took attendance that week
+    (``db.attendance.weekly_attendance``).
     """
     as_of = check_report_day(year, as_of)
     form = report_si_so(year, as_of)
+    from .attendance import weekly_attendance
+    from .risk import grade_watch
+    from .roster import month_end_counts
+
+    watch = grade_watch(year, as_of)
+    sizes = month_end_counts(year, as_of)
+    weeks = weekly_attendance(year, as_of)
     targets = {(t.level, t.grade, t.name): t.value for t in Target.select().where(Target.year == year.id)}
     out = []
     for g in form["khoi"]:
         grade = g["khoi"]
         card = {"khoi": grade, "dau_nam": g["dau_nam"]["ts"], "hien_co": g["hien_co"]["ts"],
-                "ty_le_duy_tri": g["ty_le_duy_tri"], "ty_le_bo_hoc": g["ty_le_bo_hoc"], "chi_tieu": {}}
+                "ty_le_duy_tri": g["ty_le_duy_tri"], "ty_le_bo_hoc": g["ty_le_bo_hoc"], "chi_tieu": {},
+                **watch.get(grade, {"canh_bao": 0, "nguy_co": 0, "can_tham": 0}),
+                "si_so_thang": [{"ngay": d.isoformat(), "ts": n} for d, n in sizes.get(grade, [])],
+                "chuyen_can_tuan": [{"tuan": d.isoformat(), "ty_le": r} for d, r in weeks.get(grade, [])]}
         for name in ("ty_le_duy_tri", "ty_le_bo_hoc"):
             value = targets.get((None, grade, name), targets.get((level_of_grade(grade), None, name)))
             if value is None:

@@ -1,5 +1,9 @@
 """A vice-principal's view: one card per grade with the start-of-year and current counts,
-the retention and dropout rates, and the targets — a card turns red when a target is missed.
+the retention and dropout rates, and the targets — a card turns red when a target is missed;
+the students flagged today, the open at-risk cases and the visits due; and two sparklines
+(Textual's ``Sparkline``): the grade's class size at the end of every month and its
+attendance rate week by week, each with its lowest and highest value written beside it,
+so the picture reads without colour (16-colour terminals).
 
 Push with ``app.push_screen(DashboardScreen())`` (optionally ``DashboardScreen(grades=[6, 7])``
 for the grades one vice-principal is responsible for). The year is ``app.year`` when the
@@ -15,8 +19,8 @@ from datetime import date
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid
-from textual.widgets import Footer, Header, Static
+from textual.containers import Grid, Horizontal, Vertical
+from textual.widgets import Footer, Header, Sparkline, Static
 
 from db.errors import SisoError
 from tui.i18n import N_, _
@@ -30,18 +34,64 @@ def _pct(value) -> str:
     return fmt_rate(value) or "—"
 
 
-class GradeCard(Static):
+SPARK_WIDTH = 14  # columns of a sparkline at most (more points are summarised per column)
+
+
+def _num(value: float) -> str:
+    from db.reports import fmt_rate
+
+    return fmt_rate(value).rstrip("%")
+
+
+def size_series(card: dict) -> list[int]:
+    return [m["ts"] for m in card.get("si_so_thang", [])]
+
+
+def attendance_series(card: dict) -> list[float]:
+    """The weeks whose attendance was taken (a week without is left out)."""
+    return [w["ty_le"] for w in card.get("chuyen_can_tuan", []) if w["ty_le"] is not None]
+
+
+def range_text(values, percent: bool = False) -> str:
+    """«145–149», «94,0–98,4%» (lowest–highest), one value once, «—» without any."""
+    if not values:
+        return "—"
+    lo, hi = min(values), max(values)
+    fmt = _num if percent else str
+    text = fmt(lo) if lo == hi else f"{fmt(lo)}–{fmt(hi)}"
+    return text + ("%" if percent else "")
+
+
+class GradeCard(Vertical):
     """One grade. Class ``missed`` (red) when a target is missed."""
 
     DEFAULT_CSS = """
-    GradeCard { border: round $primary; padding: 0 1; height: auto; min-height: 8; }
+    GradeCard { border: round $primary; padding: 0 1; height: auto; }
     GradeCard.missed { border: heavy $error; color: $error; }
+    GradeCard > .card-text { height: auto; }
+    GradeCard > Horizontal { height: 1; }
+    GradeCard .spark-label { width: 8; }
+    GradeCard Sparkline { height: 1; margin-right: 1; }
+    GradeCard .spark-range { width: 1fr; }
     """
 
     def __init__(self, card: dict) -> None:
-        super().__init__(self.render_card(card), id=f"grade-{card['khoi']}")
+        super().__init__(id=f"grade-{card['khoi']}")
         self.card = card
         self.set_class(any(t["dat"] is False for t in card["chi_tieu"].values()), "missed")
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.render_card(self.card), classes="card-text")
+        for name, label, values, percent, summary in (
+                ("size", _("Sĩ số"), size_series(self.card), False, max),
+                ("attendance", _("Đi học"), attendance_series(self.card), True, min)):
+            with Horizontal(id=f"{name}-{self.card['khoi']}"):
+                yield Static(label, classes="spark-label")
+                if values:
+                    spark = Sparkline(values, summary_function=summary, classes=f"spark-{name}")
+                    spark.styles.width = min(len(values), SPARK_WIDTH)
+                    yield spark
+                yield Static(range_text(values, percent), classes="spark-range")
 
     @staticmethod
     def render_card(card: dict) -> str:
@@ -55,17 +105,20 @@ class GradeCard(Static):
             if target:
                 sign = "≤" if target["loai"] == UPPER else "≥"
                 verdict = {True: _("đạt"), False: _("KHÔNG ĐẠT"), None: "—"}[target["dat"]]
-                text += f"  ({_('chỉ tiêu')} {sign} {_pct(target['gia_tri'])}: {verdict})"
+                text += f" ({sign} {_pct(target['gia_tri'])} {verdict})"
             else:
-                text += f"  ({_('chưa có chỉ tiêu')})"
+                text += f" ({_('chưa có chỉ tiêu')})"
             lines.append(text)
+        lines.append(_("Chú ý {flagged}  Nguy cơ {cases}  Cần thăm {due}").format(
+            flagged=card.get("canh_bao", 0), cases=card.get("nguy_co", 0),
+            due=card.get("can_tham", 0)))
         return "\n".join(lines)
 
 
 class DashboardScreen(SisoScreen):
     DEFAULT_CSS = """
     DashboardScreen #dash-info { height: auto; padding: 0 1; }
-    DashboardScreen #dash-grid { grid-size: 2; grid-gutter: 1 2; padding: 1 2; height: auto; }
+    DashboardScreen #dash-grid { grid-size: 2; grid-gutter: 1 2; padding: 0 1; height: auto; }
     """
     BINDINGS = [
         Binding("f5", "refresh", N_("Tải lại"), id="dash_refresh"),
