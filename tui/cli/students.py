@@ -41,6 +41,10 @@ def register(groups):
     p.add_argument("--current", action="store_true", help="chỉ học sinh đang học")
     p.add_argument("--village", help="chỉ học sinh của một thôn/làng")
     p.add_argument("--commune", help="xã của thôn (khi tên thôn có ở nhiều xã)")
+    p.add_argument("--flagged", action="store_true",
+                   help="chỉ học sinh «cần chú ý» (nghỉ học quá 3 ngày) ngày tính")
+    p.add_argument("--at-risk", dest="at_risk", action="store_true",
+                   help="chỉ học sinh đang có hồ sơ nguy cơ bỏ học ngày tính")
     p.add_argument("--format", choices=LIST_FORMATS,
                    help="định dạng: table, csv, json (màn hình hoặc tệp); xlsx, ods (cần -o). "
                         "Mặc định: table, hoặc theo đuôi tệp khi có -o")
@@ -213,6 +217,16 @@ def student_list(args) -> int:
              else Student.select(Student.id).where(Student.commune == text.clean(args.commune)))
         ids = {s.id for s in q}
         rows = [r for r in rows if r.id in ids]
+    if args.flagged:  # «nghỉ học quá 3 ngày» on the day (db.attendance)
+        from db.attendance import flagged_students
+
+        flagged = flagged_students(year, day)
+        rows = [r for r in rows if r.id in flagged]
+    if args.at_risk:  # an at-risk case open at the end of the day (db.risk)
+        from db.risk import cases_and_visits
+
+        open_ids, _visits = cases_and_visits(year, day, [r.id for r in rows])
+        rows = [r for r in rows if r.id in open_ids]
     if not args.output:
         emit(roster_dicts(rows), COLUMNS, fmt)
         return 0
