@@ -24,6 +24,7 @@ from datetime import date, datetime
 from . import audit, clock, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, parse_id
+from .import_plan import FIELDS, IGNORE, UNUSED, Problem
 from .events import check_date, semester_of
 from .models import Audit, Batch, Event, SchoolClass, SchoolYear, Span, Student, Village
 from .school import check_grade, school_level
@@ -93,8 +94,6 @@ class Review:
         sheet = f", trang «{self.plan.table.sheet}»" if self.plan.table.sheet else ""
         hdr = self.plan.header
         lines.append(f"Tệp {src}{sheet}: dòng tiêu đề {self.plan.table.rows[hdr.index][0] if hdr else '?'}.")
-        from exports.importer import FIELDS, IGNORE, UNUSED
-
         cols = [f"«{self.plan.column_title(i)}» → {FIELDS[f]}" for i, f in sorted(self.plan.mapping.items())
                 if f != IGNORE and f not in UNUSED]
         lines.append("Cột nhận ra: " + "; ".join(cols) + ".")
@@ -132,8 +131,6 @@ def _chunks(seq, n=_CHUNK):
 
 
 def _problem(row, column, message, severity="error"):
-    from exports.importer import Problem
-
     return Problem(row, column, message, severity)
 
 

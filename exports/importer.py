@@ -33,6 +33,7 @@ from types import SimpleNamespace
 from db import codes, text
 from db.dates import fmt_date
 from db.errors import SisoError
+from db.import_plan import ERROR, FIELDS, IGNORE, UNUSED, WARNING, Problem  # the plan's vocabulary, re-exported
 from db.students import check_fields
 
 MAX_FILE_BYTES = 30 * 1024 * 1024  # the file on disk
@@ -45,44 +46,6 @@ MAX_CELLS = 2_000_000  # cells of a sheet once repeats are expanded (an ods row 
 MAX_SHARED_STRINGS_BYTES = 50 * 1024 * 1024  # an xlsx's sharedStrings.xml, unzipped
 HEADER_SCAN = 30  # the header must be within the first rows
 END_AFTER_EMPTY = 500  # that many empty rows in a row end the sheet
-
-ERROR = "error"
-WARNING = "warning"
-
-# field key -> Vietnamese label (what the user sees in the mapping)
-FIELDS: dict[str, str] = {
-    "stt": "STT",
-    "code": "Mã học sinh",
-    "so_dang_bo": "Số đăng bộ",
-    "national_id": "Mã định danh cá nhân (12 số)",
-    "name": "Họ và tên",
-    "family_middle": "Họ đệm",
-    "given": "Tên",
-    "dob": "Ngày sinh",
-    "gender": "Giới tính",
-    "female_mark": "Nữ (đánh dấu x)",
-    "male_mark": "Nam (đánh dấu x)",
-    "ethnic": "Dân tộc",
-    "klass": "Lớp",
-    "grade": "Khối",
-    "nationality": "Quốc tịch",
-    "village": "Thôn / xóm / tổ dân phố",
-    "commune": "Xã / phường",
-    "district": "Huyện / quận",
-    "province": "Tỉnh / thành phố",
-    "birthplace": "Nơi sinh",
-    "father": "Họ tên cha",
-    "mother": "Họ tên mẹ",
-    "guardian": "Họ tên người giám hộ",
-    "phone": "Số điện thoại",
-    "disability": "Khuyết tật",
-    "address": "Địa chỉ",
-    "father_year": "Năm sinh cha (không lưu)",
-    "mother_year": "Năm sinh mẹ (không lưu)",
-}
-IGNORE = "ignore"
-# Columns siso knows but does not store: recognised (never reported as unknown), not read.
-UNUSED = ("father_year", "mother_year")
 
 # Header spellings, already normalised with _norm (folded, punctuation → spaces).
 _EXACT: dict[str, str] = {}
@@ -668,23 +631,6 @@ def guess_mapping(titles: list[str]) -> dict[int, str]:
 
 
 # ---- the plan -------------------------------------------------------------------------------
-
-
-@dataclass
-class Problem:
-    row: int | None  # row number in the file (1-based), None for the whole file
-    column: str  # the column's title in the file, or ""
-    message: str
-    severity: str = ERROR
-
-    def line(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"dòng {self.row}")
-        if self.column:
-            where.append(f"cột «{self.column}»")
-        label = "Lỗi" if self.severity == ERROR else "Lưu ý"
-        return f"{label}{' (' + ', '.join(where) + ')' if where else ''}: {self.message}"
 
 
 @dataclass
