@@ -37,6 +37,8 @@ async def test_damaged_file_opens_read_only_with_a_banner(tmp_path):
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, lambda: "CHỈ ĐỌC" in app.sub_title)
+            # the banner (a notification) is posted just after the title changes
+            await wait_for(pilot, lambda: any("bị hỏng" in n.message for n in app._notifications))
             notes = [n.message for n in app._notifications]
             assert any("bị hỏng" in m and "từ chối" in m for m in notes), notes
             with pytest.raises(SisoError, match="Chưa ghi gì"):
