@@ -142,7 +142,7 @@ def default_day(year: SchoolYear) -> date:
     """The admission date of an import given none: today, clamped to the school year itself
     (its first day … its end date), so an import in August for the coming year is dated the
     year's first day and a late import does not back-date its students."""
-    return min(max(clock.today(), year.start), year.end)
+    return clock.admission_day(year)
 def _grade_problem(grade, level: str) -> str | None:
     """Why a new class's grade is refused (the rule of ``db.school.check_grade``), or None."""
     try:
