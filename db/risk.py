@@ -353,6 +353,12 @@ def dropout_visits(st: Student, year: SchoolYear, day: date, without_visits) -> 
                     "khong_van_dong")
 
 
+def case_open_on(year, day: date):
+    """The condition "an at-risk case of ``year`` open at the end of ``day``"."""
+    return ((RiskCase.year == year.id) & (RiskCase.opened <= day)
+            & (RiskCase.closed.is_null() | (RiskCase.closed > day)))
+
+
 def cases_and_visits(year, day, student_ids) -> tuple[set[int], dict[int, int]]:
     """For the students ``student_ids``: those with an at-risk case of ``year`` open at the end
     of ``day``, and {student: visits (not voided) of the year up to ``day``}. Grouped queries,
@@ -363,8 +369,7 @@ def cases_and_visits(year, day, student_ids) -> tuple[set[int], dict[int, int]]:
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
         open_ids.update(sid for (sid,) in RiskCase.select(RiskCase.student).where(
-            RiskCase.student.in_(chunk) & (RiskCase.year == year.id) & (RiskCase.opened <= day)
-            & (RiskCase.closed.is_null() | (RiskCase.closed > day))).tuples())
+            RiskCase.student.in_(chunk) & case_open_on(year, day)).tuples())
         counts.update((sid, int(n)) for sid, n in Visit.select(Visit.student, fn.COUNT(Visit.id)).where(
             Visit.student.in_(chunk) & (Visit.year == year.id) & Visit.voided_at.is_null()
             & (Visit.date <= day)).group_by(Visit.student).tuples())
@@ -394,8 +399,7 @@ def grade_watch(year, day: date) -> dict[int, dict]:
         for sid in students:
             flagged[sid] = grade_of_class[klass_id]
     cased = [sid for (sid,) in RiskCase.select(RiskCase.student).where(
-        (RiskCase.year == year.id) & (RiskCase.opened <= day)
-        & (RiskCase.closed.is_null() | (RiskCase.closed > day))).distinct().tuples()]
+        case_open_on(year, day)).distinct().tuples()]
     open_ids, visits = cases_and_visits(year, day, set(cased) | set(flagged))
     grade_of: dict[int, int] = {}
     for i in range(0, len(cased), 500):
