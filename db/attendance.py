@@ -16,7 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from datetime import date, timedelta
 
-from peewee import Case, fn
+from peewee import Case, chunked, fn
 
 from . import audit, clock, text
 from .dates import fmt_date, parse_date
@@ -557,7 +557,7 @@ def taken_days(year: SchoolYear, today: date | None = None, klass_ids=None) -> d
     out = {k: latest for (k,) in AttendanceTaken.select(AttendanceTaken.klass)
            .where(AttendanceTaken.date == latest).tuples() if k in wanted}
     rest = [k for k in wanted if k not in out]
-    for chunk in (rest[i:i + 500] for i in range(0, len(rest), 500)):
+    for chunk in chunked(rest, 500):
         for k, d in (AttendanceTaken.select(AttendanceTaken.klass, fn.MAX(AttendanceTaken.date))
                      .where(in_year & AttendanceTaken.klass.in_(chunk))
                      .group_by(AttendanceTaken.klass).tuples()):
@@ -799,7 +799,7 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
     candidates &= set(credited)
     records: dict[int, list[tuple[date, str | None, bool]]] = {}
     ids = list(candidates)
-    for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
+    for chunk in chunked(ids, 500):
         # by student only (the (student, date) index); the year's days are kept below
         for sid, d, session, excused in database.execute(
                 Absence.select(Absence.student, Absence.date, Absence.session, Absence.excused)
@@ -890,7 +890,7 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
     listed = [sid for sid in credited
               if detail.get(sid, (0, 0, False))[2] or levels.get(sid) == "chronic"]
     people = {}
-    for chunk in (listed[i:i + 500] for i in range(0, len(listed), 500)):
+    for chunk in chunked(listed, 500):
         people.update((sid, (code, f, m, g, village, key)) for sid, code, f, m, g, village, key in
                       database.execute(Student.select(Student.id, Student.code, Student.family,
                                                       Student.middle, Student.given,

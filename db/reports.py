@@ -30,7 +30,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from peewee import Case, fn
+from peewee import Case, chunked, fn
 
 from . import codes, kinds, risk, text
 from .dates import fmt_date, parse_date
@@ -547,9 +547,9 @@ def flagged_by_village(year: SchoolYear, as_of: date) -> dict | None:
 
     ids = list(flagged_students(year, as_of))
     out: dict = {}
-    for i in range(0, len(ids), 500):
+    for chunk in chunked(ids, 500):
         q = (Student.select(Student.village_ref, fn.COUNT(Student.id))
-             .where(Student.id.in_(ids[i:i + 500])).group_by(Student.village_ref))
+             .where(Student.id.in_(chunk)).group_by(Student.village_ref))
         for vid, n in q.tuples():
             out[vid] = out.get(vid, 0) + int(n)
     return out

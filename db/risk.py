@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from peewee import fn
+from peewee import chunked, fn
 
 from . import audit, clock, kinds, text
 from .dates import fmt_date, parse_date
@@ -366,8 +366,7 @@ def cases_and_visits(year, day, student_ids) -> tuple[set[int], dict[int, int]]:
     ids = list(student_ids)
     open_ids: set[int] = set()
     counts: dict[int, int] = {}
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
+    for chunk in chunked(ids, 500):
         open_ids.update(sid for (sid,) in RiskCase.select(RiskCase.student).where(
             RiskCase.student.in_(chunk) & case_open_on(year, day)).tuples())
         counts.update((sid, int(n)) for sid, n in Visit.select(Visit.student, fn.COUNT(Visit.id)).where(
@@ -402,9 +401,9 @@ def grade_watch(year, day: date) -> dict[int, dict]:
         case_open_on(year, day)).distinct().tuples()]
     open_ids, visits = cases_and_visits(year, day, set(cased) | set(flagged))
     grade_of: dict[int, int] = {}
-    for i in range(0, len(cased), 500):
+    for chunk in chunked(cased, 500):
         for sid, klass_id in (Span.select(Span.student, Span.klass)
-                              .where(Span.student.in_(cased[i:i + 500]) & (Span.year == year.id)
+                              .where(Span.student.in_(chunk) & (Span.year == year.id)
                                      & (Span.start <= day))
                               .order_by(Span.start, Span.id).tuples()):
             grade_of[sid] = grade_of_class.get(klass_id)
