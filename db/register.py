@@ -24,7 +24,7 @@ the number was given when they were admitted), then that event's id.
 
 from __future__ import annotations
 
-from peewee import fn
+from peewee import chunked, fn
 
 from . import kinds, text
 from .errors import SisoError
@@ -142,8 +142,7 @@ def number_unnumbered() -> int:
     db.execute_sql("CREATE TEMPORARY TABLE register_numbers (sid INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
     try:
         pairs = [(sid, start + i) for i, sid in enumerate(todo)]
-        for k in range(0, len(pairs), 400):
-            part = pairs[k:k + 400]
+        for part in chunked(pairs, 400):
             db.execute_sql("INSERT INTO register_numbers (sid, n) VALUES "
                            + ", ".join(f"({int(a)}, {int(b)})" for a, b in part))  # integers only
         db.execute_sql("UPDATE student SET so_dang_bo = (SELECT n FROM register_numbers "
