@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from peewee import Case, chunked, fn
 
 from . import audit, clock, text
-from .dates import fmt_date, parse_date
+from .dates import as_date, fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .models import (Absence, AttendanceTaken, Holiday, SchoolClass, SchoolYear, Span, Student,
                      database)
@@ -451,7 +451,7 @@ def list_absences(year: SchoolYear, klass: SchoolClass | None = None, first=None
         q = q.where(_active())
     rows = []
     for aid, code, f, m, g, kname, d, excused, session, note, voided in q.tuples():
-        d = d if isinstance(d, date) else date.fromisoformat(str(d)[:10])
+        d = as_date(d)
         rows.append({"id": aid, "ma": code, "ho_ten": text.join_name(f, m, g), "lop": kname,
                      "ngay": d, "loai": "P" if excused else "K", "buoi": session,
                      "ghi_chu": note or "", "da_huy": voided is not None})
@@ -553,7 +553,7 @@ def taken_days(year: SchoolYear, today: date | None = None, klass_ids=None) -> d
     latest = AttendanceTaken.select(fn.MAX(AttendanceTaken.date)).where(in_year).scalar()
     if latest is None:
         return {}
-    latest = latest if isinstance(latest, date) else date.fromisoformat(str(latest)[:10])
+    latest = as_date(latest)
     out = {k: latest for (k,) in AttendanceTaken.select(AttendanceTaken.klass)
            .where(AttendanceTaken.date == latest).tuples() if k in wanted}
     rest = [k for k in wanted if k not in out]
@@ -561,7 +561,7 @@ def taken_days(year: SchoolYear, today: date | None = None, klass_ids=None) -> d
         for k, d in (AttendanceTaken.select(AttendanceTaken.klass, fn.MAX(AttendanceTaken.date))
                      .where(in_year & AttendanceTaken.klass.in_(chunk))
                      .group_by(AttendanceTaken.klass).tuples()):
-            out[k] = d if isinstance(d, date) else date.fromisoformat(str(d)[:10])
+            out[k] = as_date(d)
     return out
 
 
@@ -611,14 +611,13 @@ def absence_rates(year: SchoolYear, day: date, student_ids=None) -> dict[int, fl
         spans = spans.where(Span.student.in_(ids))
         absent = absent.where(Absence.student.in_(ids))
     enrolled: dict[int, int] = {}
-    fromiso = date.fromisoformat
     for sid, start, end in database.execute(spans):
-        start = start if isinstance(start, date) else fromiso(str(start)[:10])
+        start = as_date(start)
         lo = bisect_left(days, start)
         if end is None:
             hi = len(days)
         else:
-            end = end if isinstance(end, date) else fromiso(str(end)[:10])
+            end = as_date(end)
             hi = bisect_left(days, end)
         enrolled[sid] = enrolled.get(sid, 0) + max(0, hi - lo)
     halves = {sid: int(h) for sid, h in database.execute(absent)}
@@ -660,11 +659,6 @@ def weekly_attendance(year: SchoolYear, day: date) -> dict[int, list[tuple[date,
     mondays = sorted({d - timedelta(days=d.weekday()) for d in days})
     week_of = {m: i for i, m in enumerate(mondays)}
     pos_week = [week_of[d - timedelta(days=d.weekday())] for d in days]
-    fromiso = date.fromisoformat
-
-    def as_date(v):
-        return v if isinstance(v, date) or v is None else fromiso(str(v)[:10])
-
     grades = {g for (g,) in SchoolClass.select(SchoolClass.grade)
               .where(SchoolClass.year == year.id).distinct().tuples()}
     expected = {g: [0] * len(mondays) for g in grades}
@@ -737,11 +731,6 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
     period = school_days(year, tu, den)
     upto = school_days(year, last=den)
     n_max, m_max = thresholds()
-    fromiso = date.fromisoformat
-
-    def as_date(v):
-        return v if isinstance(v, date) or v is None else fromiso(str(v)[:10])
-
     # spans -> each student's enrolled school days in the period and their last class
     spans: dict[int, list[tuple[date, date | None, int]]] = {}
     for sid, kid, s, e in database.execute(

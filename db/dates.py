@@ -44,6 +44,12 @@ def parse_date(value, field: str = "ngày") -> date:
         ) from None
 
 
+def as_date(value) -> date | None:
+    """A date column as a ``date``: raw queries (``database.execute``, ``.tuples()`` of an
+    aggregate) give SQLite's text, ``yyyy-mm-dd…``; None stays None."""
+    return value if isinstance(value, date) or value is None else date.fromisoformat(str(value)[:10])
+
+
 def fmt_date(value: date | None) -> str:
     """``05/09/2024``; empty for None."""
     return value.strftime("%d/%m/%Y") if value else ""

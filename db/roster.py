@@ -9,6 +9,7 @@ from typing import Iterable, NamedTuple, Sequence
 from peewee import JOIN, Case, fn
 
 from . import codes, kinds, text
+from .dates import as_date
 from .models import Event, SchoolClass, SchoolYear, Span, Student, database
 
 
@@ -298,11 +299,6 @@ def month_end_counts(year: SchoolYear, day: date) -> dict[int, list[tuple[date, 
         nxt = date(y + (m == 12), m % 12 + 1, 1)
         ends.append(min(nxt - timedelta(days=1), day))
         y, m = nxt.year, nxt.month
-    fromiso = date.fromisoformat
-
-    def as_date(v):
-        return v if isinstance(v, date) or v is None else fromiso(str(v)[:10])
-
     out: dict[int, list[int]] = {}
     grades = {g for (g,) in SchoolClass.select(SchoolClass.grade)
               .where(SchoolClass.year == year.id).distinct().tuples()}
