@@ -558,11 +558,10 @@ def flagged_by_village(year: SchoolYear, as_of: date) -> dict | None:
 def open_cases_by_village(year: SchoolYear, as_of: date) -> dict | None:
     """{village id: students with an at-risk case of the year open at the end of ``as_of``}."""
     from .models import RiskCase
-    from .risk import case_open_on
 
     q = (RiskCase.select(Student.village_ref, fn.COUNT(fn.DISTINCT(RiskCase.student)))
          .join(Student, on=(Student.id == RiskCase.student))
-         .where(case_open_on(year, as_of))
+         .where(risk.case_open_on(year, as_of))
          .group_by(Student.village_ref))
     return {vid: int(n) for vid, n in q.tuples()}
 
