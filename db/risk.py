@@ -369,9 +369,7 @@ def cases_and_visits(year, day, student_ids) -> tuple[set[int], dict[int, int]]:
     for chunk in chunked(ids, 500):
         open_ids.update(sid for (sid,) in RiskCase.select(RiskCase.student).where(
             RiskCase.student.in_(chunk) & case_open_on(year, day)).tuples())
-        counts.update((sid, int(n)) for sid, n in Visit.select(Visit.student, fn.COUNT(Visit.id)).where(
-            Visit.student.in_(chunk) & (Visit.year == year.id) & Visit.voided_at.is_null()
-            & (Visit.date <= day)).group_by(Visit.student).tuples())
+        counts.update(visit_counts(year.id, chunk, day))
     return open_ids, counts
 
 
