@@ -397,9 +397,11 @@ def grade_watch(year, day: date) -> dict[int, dict]:
             flagged[sid] = grade_of_class[klass_id]
     cased = [sid for (sid,) in RiskCase.select(RiskCase.student).where(
         case_open_on(year, day)).distinct().tuples()]
-    open_ids, visits = cases_and_visits(year, day, set(cased) | set(flagged))
+    open_ids = set(cased)  # visits matter only for these
+    visits: dict[int, int] = {}
     grade_of: dict[int, int] = {}
     for chunk in chunked(cased, 500):
+        visits.update(visit_counts(year.id, chunk, day))
         for sid, klass_id in (Span.select(Span.student, Span.klass)
                               .where(Span.student.in_(chunk) & (Span.year == year.id)
                                      & (Span.start <= day))
