@@ -228,6 +228,15 @@ def enrolled_class(student_id: int, year: SchoolYear, day: date) -> int | None:
     return row[0] if row else None
 
 
+def _enrolled_classes(student_id: int, year: SchoolYear, days) -> dict[date, int | None]:
+    """``enrolled_class`` on each of ``days``, from one query of the student's spans of the year."""
+    spans = [(as_date(s), as_date(e), k) for k, s, e in
+             Span.select(Span.klass, Span.start, Span.end)
+             .where((Span.student == student_id) & (Span.year == year.id))
+             .order_by(Span.start.desc(), Span.id.desc()).tuples()]
+    return {d: next((k for s, e, k in spans if s <= d and (e is None or e > d)), None) for d in days}
+
+
 def _overlaps(student_id: int, day: date, session: str | None) -> list[Absence]:
     q = Absence.select().where((Absence.student == student_id) & (Absence.date == day) & _active())
     if session is not None:
@@ -275,7 +284,7 @@ def add_absences(student, start, end=None, excused: bool = False, session=None,
         if not days:
             raise SisoError(f"Không ghi vắng: từ {fmt_date(start)} đến {fmt_date(last)} không có ngày "
                             "học nào.", "ngay")
-    classes = {d: enrolled_class(st.id, year, d) for d in days}
+    classes = _enrolled_classes(st.id, year, days)
     missing = [d for d, k in classes.items() if k is None]
     if missing:
         shown = ", ".join(fmt_date(d) for d in missing[:8])
