@@ -244,6 +244,18 @@ def _overlaps(student_id: int, day: date, session: str | None) -> list[Absence]:
     return list(q)
 
 
+def _overlaps_on(student_id: int, days: list[date], session: str | None) -> list[tuple[date, Absence]]:
+    """``_overlaps`` of each of ``days``, by day then id, in one query per 500 days."""
+    by_day: dict[date, list[Absence]] = {}
+    for chunk in chunked(days, 500):
+        q = Absence.select().where((Absence.student == student_id) & Absence.date.in_(chunk) & _active())
+        if session is not None:
+            q = q.where(Absence.session.is_null() | (Absence.session == session))
+        for a in q.order_by(Absence.id):
+            by_day.setdefault(as_date(a.date), []).append(a)
+    return [(d, a) for d in days for a in by_day.get(d, [])]
+
+
 def _kind_text(excused: bool, session: str | None) -> str:
     return ("có phép" if excused else "không phép") + (f", buổi {SESSIONS[session]}" if session else "")
 
@@ -290,7 +302,7 @@ def add_absences(student, start, end=None, excused: bool = False, session=None,
         shown = ", ".join(fmt_date(d) for d in missing[:8])
         raise SisoError(f"Không ghi vắng: học sinh {st.code} {st.full_name} không đang học ở trường "
                         f"ngày {shown}.", "ngay")
-    clash = [(d, a) for d in days for a in _overlaps(st.id, d, session)]
+    clash = _overlaps_on(st.id, days, session)
     if clash:
         shown = ", ".join(f"{fmt_date(d)} ({_kind_text(a.excused, a.session)}, số {a.id})"
                           for d, a in clash[:8])
