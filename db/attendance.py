@@ -313,8 +313,7 @@ def add_absences(student, start, end=None, excused: bool = False, session=None,
         ids = [Absence.create(student=st.id, year=year.id, klass=classes[d], date=d,
                               session=session, excused=bool(excused), note=note,
                               recorded_by=audit.current_user()).id for d in days]
-        for d in days:
-            _mark_taken(classes[d], d)
+        _mark_taken((classes[d], d) for d in days)
         info["ids"] = ids
     return ids, skipped
 
@@ -368,11 +367,21 @@ def edit_absence(absence_id, excused: bool | None = None, session="keep") -> Abs
     return a
 
 
-def _mark_taken(klass_id: int, day: date) -> None:
-    """Inside a write: the class's attendance of ``day`` was taken (kept once)."""
-    if not AttendanceTaken.select().where((AttendanceTaken.klass == klass_id)
-                                          & (AttendanceTaken.date == day)).exists():
-        AttendanceTaken.create(klass=klass_id, date=day, taken_by=audit.current_user())
+def _mark_taken(pairs) -> None:
+    """Inside a write: each (class, day) of ``pairs`` had its attendance taken (kept once).
+    One query for those already kept, one insert for the rest (per 500 days)."""
+    wanted = list(dict.fromkeys(pairs))
+    if not wanted:
+        return
+    klasses = sorted({k for k, _d in wanted})
+    have: set[tuple[int, date]] = set()
+    for chunk in chunked(sorted({d for _k, d in wanted}), 500):
+        have.update((k, as_date(d)) for k, d in AttendanceTaken.select(AttendanceTaken.klass, AttendanceTaken.date)
+                    .where(AttendanceTaken.klass.in_(klasses) & AttendanceTaken.date.in_(chunk)).tuples())
+    user = audit.current_user()
+    rows = [{"klass": k, "date": d, "taken_by": user} for k, d in wanted if (k, d) not in have]
+    for chunk in chunked(rows, 200):
+        AttendanceTaken.insert_many(chunk).execute()
 
 
 def mark_taken(klass: SchoolClass, start, end=None) -> list[date]:
@@ -395,8 +404,7 @@ def mark_taken(klass: SchoolClass, start, end=None) -> list[date]:
         if not days:
             raise SisoError(f"Từ {fmt_date(start)} đến {fmt_date(last)} không có ngày học nào.", "ngay")
     with audit.write("attendance.taken", f"class:{klass.id}", days=days):
-        for d in days:
-            _mark_taken(klass.id, d)
+        _mark_taken((klass.id, d) for d in days)
     return days
 
 
