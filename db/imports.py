@@ -268,8 +268,10 @@ def _review_villages(plan, rows, rv: Review) -> None:
     known = list(Village.select())
     exact = {(v.name, v.commune) for v in known}
     by_name: dict[str, list] = {}
+    named: dict[str, list] = {}  # exact name -> villages (in every commune)
     for v in known:
         by_name.setdefault(similar_key(v.name), []).append(v)
+        named.setdefault(v.name, []).append(v)
     first: dict[tuple[str, str], tuple[str, str, int]] = {}  # similar key -> spelling, row
     col = _col(plan, "village")
     for r in rows:
@@ -277,7 +279,7 @@ def _review_villages(plan, rows, rv: Review) -> None:
         if not name or (name, commune) in exact:
             continue
         if not commune:
-            same = [v for v in known if v.name == name]
+            same = named.get(name, [])
             if len(same) == 1:
                 continue
             if same:
