@@ -13,7 +13,6 @@ shows the service's message under the form and writes nothing.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,8 +22,7 @@ from db import risk
 from db.dates import fmt_date
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import FormModal
-from tui.screens.event_form import close_thread_connection
+from tui.screens.base import FormModal, db_work
 
 CASE_RESULT_LABELS = {"returned": N_("Đã trở lại lớp"), "dropped": N_("Bỏ học"),
                       "transferred": N_("Chuyển trường"), "died": N_("Chết / mất")}
@@ -107,16 +105,13 @@ class _Form(FormModal[object]):
     def record(self, values: dict):
         raise NotImplementedError
 
-    @work(thread=True, exclusive=True, group="visit_form", exit_on_error=False)
+    @db_work(group="visit_form")
     def _save(self, values: dict) -> None:
         try:
-            saved = self.record(values)
-            result = saved.id
+            result = self.record(values).id
         except SisoError as err:
             self.app.call_from_thread(self._refused, err.message)
             return
-        finally:
-            close_thread_connection()
         self.app.call_from_thread(self._saved, result)
 
     def _refused(self, message: str) -> None:
