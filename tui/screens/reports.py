@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen
+from tui.screens.base import SisoScreen, db_work
 from tui.screens.export_dialog import ExportDialog
 
 FORM_CHOICES = ((N_("F1 Sĩ số"), "si-so"), (N_("F2 Bỏ học"), "bo-hoc"),
@@ -301,7 +301,7 @@ class ReportsScreen(SisoScreen):
         self._status(_("Đang tính…"))
         self.compute(self.form_name, year, start, end)
 
-    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    @db_work(group="report")
     def compute(self, name: str, year, start: str, end: str) -> None:
         from db.dates import parse_date
         from db.reports import AS_OF_ONLY, build
@@ -314,8 +314,6 @@ class ReportsScreen(SisoScreen):
         except SisoError as err:
             self.app.call_from_thread(self._status, err.message, True)
             return
-        finally:
-            _close_thread_connection()
         self.app.call_from_thread(self.show, form, tables)
 
     def show(self, form: dict, tables) -> None:
