@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen, db_work
+from tui.screens.base import SisoScreen, close_thread_connection, db_work
 from tui.screens.export_dialog import ExportDialog
 
 FORM_CHOICES = ((N_("F1 Sĩ số"), "si-so"), (N_("F2 Bỏ học"), "bo-hoc"),
@@ -164,13 +164,6 @@ class ReportTable(DataTable):
 
     BINDINGS = [Binding("left", "screen.view(-1)", N_("Bảng trước"), show=False),
                 Binding("right", "screen.view(1)", N_("Bảng sau"), show=False)]
-
-
-def _close_thread_connection() -> None:
-    from db.models import database
-
-    if database.obj is not None and not database.is_closed() and not database.in_transaction():
-        database.close()
 
 
 class ReportsScreen(SisoScreen):
@@ -439,7 +432,7 @@ class ReportsScreen(SisoScreen):
                                       title=_("Lỗi chương trình"), severity="error", timeout=10)
             return
         finally:
-            _close_thread_connection()
+            close_thread_connection()
         self.last_export = str(written)
         self.app.call_from_thread(self.notify, _("Đã ghi {path}").format(path=written),
                                   title=_("Xuất tệp"), timeout=6)
