@@ -125,8 +125,9 @@ class SisoApp(InOrderKeys, App[int]):
     SECTIONS = ("movements", "reports", "dashboard")  # modes added per app (they need the year)
     # keys typed ahead wait for other work (tui/keys.py), but not for the background preload
     # nor for the year-end screen's mark loop (it lives as long as the screen and writes the
-    # marks in key order itself)
-    KEYS_DO_NOT_WAIT_FOR = ("preload", "year_end_mark")
+    # marks in key order itself), nor for a backup made from the settings (F2: a full copy
+    # and its check, reported by a notification)
+    KEYS_DO_NOT_WAIT_FOR = ("preload", "year_end_mark", "backup")
 
     BINDINGS = [
         Binding("f1", "show_help", N_("Trợ giúp"), id="help"),

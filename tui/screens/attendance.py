@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from textual.app import ComposeResult
+from textual.worker import get_current_worker
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
@@ -18,7 +19,7 @@ from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolClass
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen
+from tui.screens.base import SisoScreen, db_work
 from tui.widgets.vlist import Column, VirtualList
 
 WEEKDAYS = (N_("Thứ Hai"), N_("Thứ Ba"), N_("Thứ Tư"), N_("Thứ Năm"), N_("Thứ Sáu"),
@@ -64,10 +65,11 @@ class AttendanceScreen(SisoScreen):
     def __init__(self, klass_id: int, day: date | None = None) -> None:
         super().__init__()
         self.klass_id = klass_id
-        self.klass = SchoolClass.get_by_id(klass_id)
-        self.year = self.klass.year
+        self.klass: SchoolClass | None = None  # read by ``load``, with the year
+        self.year = None
         self.days: list[date] = []
-        self.day: date | None = day
+        self.day: date | None = None
+        self._wanted = day
         self.rows: list[roster.Row] = []
         self.marks: dict[int, list] = {}
         self.flagged: set[int] = set()
@@ -86,28 +88,46 @@ class AttendanceScreen(SisoScreen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        today = self.siso.today
-        self.days = [d for d in att.school_days(self.year) if d <= today]
-        wanted = self.day or self.siso.day
-        before = [d for d in self.days if d <= wanted]
-        self.day = before[-1] if before else (self.days[0] if self.days else None)
         self.query_one(VirtualList).focus()
-        self.reload()
+        self.load(self._wanted or self.siso.day, self.siso.today)
 
     # ---- reading -------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        if self.day is None:
+    @db_work(group="attendance")
+    def load(self, wanted: date, today: date | None = None) -> None:
+        """Read (once) the class and its school days up to ``today``, then the roster and the
+        marks of the last school day on or before ``wanted``; show them on the UI thread."""
+        klass, days = self.klass, self.days
+        if klass is None:
+            klass = SchoolClass.get_by_id(self.klass_id)
+            days = [d for d in att.school_days(klass.year) if d <= today]
+        before = [d for d in days if d <= wanted]
+        day = before[-1] if before else (days[0] if days else None)
+        rows = (roster.roster_rows(klass.year, day, klass=klass, include_left=False)
+                if day is not None else [])
+        marks = self._read_marks(klass.year, day) if day is not None else None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, klass, days, day, rows, marks)
+
+    def _loaded(self, klass, days, day, rows, marks) -> None:
+        self.klass, self.year, self.days, self.day, self.rows = klass, klass.year, days, day, rows
+        if day is None:
             self.query_one("#attendance-info", Static).update(
-                _("Lớp {name}: năm học chưa có ngày học nào đến hôm nay.").format(name=self.klass.name))
+                _("Lớp {name}: năm học chưa có ngày học nào đến hôm nay.").format(name=klass.name))
             return
-        self.rows = roster.roster_rows(self.year, self.day, klass=self.klass, include_left=False)
-        self.refresh_marks()
+        self._show_marks(*marks)
+
+    def _read_marks(self, year, day: date):
+        return (att.day_marks(self.klass_id, day),
+                att.flagged_students(year, day, [self.klass_id]),
+                att.is_taken(self.klass_id, day))
 
     def refresh_marks(self) -> None:
+        self._show_marks(*self._read_marks(self.year, self.day))
+
+    def _show_marks(self, marks: dict, flagged: set, taken: bool) -> None:
         day = self.day
-        self.marks = att.day_marks(self.klass_id, day)
-        self.flagged = att.flagged_students(self.year, day, [self.klass_id])
+        self.marks, self.flagged = marks, flagged
         vlist = self.query_one(VirtualList)
         cursor = vlist.cursor
         rows = [(str(i + 1), r.full_name, mark_text(self.marks.get(r.id, [])),
@@ -117,7 +137,6 @@ class AttendanceScreen(SisoScreen):
         if rows:
             vlist.cursor = min(cursor, len(rows) - 1)
         absent = sum(1 for r in self.rows if r.id in self.marks)
-        taken = att.is_taken(self.klass_id, day)
         state = _("đã điểm danh") if taken else _("chưa điểm danh")
         self.query_one("#attendance-info", Static).update(
             _("Lớp {name} — {weekday} {day} — {state} — vắng {n}/{total}").format(
@@ -159,8 +178,7 @@ class AttendanceScreen(SisoScreen):
 
         i = bisect_left(self.days, self.day) + step
         if 0 <= i < len(self.days):
-            self.day = self.days[i]
-            self.reload()
+            self.load(self.days[i])
 
     def action_digit(self, digit: int) -> None:
         """Type the row number (STT): 4 then 1 goes to row 41 (to 4 on the way)."""

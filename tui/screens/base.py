@@ -18,6 +18,14 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def close_thread_connection() -> None:
+    """Close a worker thread's own database connection when the worker ends (not the UI
+    thread's, nor one in a transaction)."""
+    if threading.current_thread() is not threading.main_thread():
+        if database.obj is not None and not database.is_closed() and not database.in_transaction():
+            database.close()
+
+
 def db_work(method=None, *, group: str = "db"):
     """A thread worker for database work: ``exclusive`` (the latest call wins), errors go
     to the app's one worker-error handler instead of closing the app, and the worker
@@ -33,9 +41,7 @@ def db_work(method=None, *, group: str = "db"):
             try:
                 return fn(*args, **kwargs)
             finally:
-                if threading.current_thread() is not threading.main_thread():
-                    if database.obj is not None and not database.is_closed() and not database.in_transaction():
-                        database.close()
+                close_thread_connection()
         return work(thread=True, exclusive=True, exit_on_error=False, group=group)(run)
 
     return decorate(method) if method is not None else decorate

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
@@ -24,8 +23,8 @@ from textual.widgets import Footer, Header, Sparkline, Static
 
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen
-from tui.screens.reports import _close_thread_connection, app_year
+from tui.screens.base import SisoScreen, db_work
+from tui.screens.reports import app_year
 
 
 def _pct(value) -> str:
@@ -157,7 +156,7 @@ class DashboardScreen(SisoScreen):
             _("Năm học {year} — số liệu đến hết ngày {day}").format(year=year.name, day=day.strftime("%d/%m/%Y")))
         self.load(year, day)
 
-    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    @db_work(group="dashboard")
     def load(self, year, day) -> None:
         from db.targets import grade_dashboard
 
@@ -166,8 +165,6 @@ class DashboardScreen(SisoScreen):
         except SisoError as err:
             self.app.call_from_thread(self.query_one("#dash-info", Static).update, err.message)
             return
-        finally:
-            _close_thread_connection()
         self.app.call_from_thread(self.show, cards)
 
     async def show(self, cards: list[dict]) -> None:

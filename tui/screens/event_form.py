@@ -10,7 +10,6 @@ the field it names and writes nothing. Ctrl+S records, Escape cancels.
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 from textual import work
@@ -22,13 +21,13 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from db import codes, kinds
 from db.dates import fmt_date
 from db.errors import SisoError
-from db.models import SchoolYear, Student, database
+from db.models import SchoolYear, Student
 from db.students import STUDENT_FIELDS
 from db.villages import UnknownVillage
 from tui.screens.student_form import new_village_question, village_suggester
 
 from tui.i18n import N_, _
-from tui.screens.base import FormModal
+from tui.screens.base import FormModal, close_thread_connection
 from tui.widgets.tick import Tick
 
 # SisoError.field -> the form field that shows it (a new student's fields: their own
@@ -50,13 +49,6 @@ KIND_FIELDS = {
     kinds.DEATH: ("ly_do_text",),
     kinds.OTHER_DECREASE: ("ly_do_text",),
 }
-
-
-def close_thread_connection() -> None:
-    """Close the worker thread's own database connection when the worker ends."""
-    if threading.current_thread() is not threading.main_thread():
-        if database.obj is not None and not database.is_closed() and not database.in_transaction():
-            database.close()
 
 
 class EventForm(FormModal[int | None]):

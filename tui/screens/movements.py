@@ -23,8 +23,7 @@ from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import Event, SchoolYear
 from tui.i18n import N_, _
-from tui.screens.base import FormModal, SisoScreen
-from tui.screens.event_form import close_thread_connection
+from tui.screens.base import FormModal, SisoScreen, close_thread_connection
 
 ALL_KINDS = "*"
 

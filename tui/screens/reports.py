@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen
+from tui.screens.base import SisoScreen, close_thread_connection, db_work
 from tui.screens.export_dialog import ExportDialog
 
 FORM_CHOICES = ((N_("F1 Sĩ số"), "si-so"), (N_("F2 Bỏ học"), "bo-hoc"),
@@ -166,13 +166,6 @@ class ReportTable(DataTable):
                 Binding("right", "screen.view(1)", N_("Bảng sau"), show=False)]
 
 
-def _close_thread_connection() -> None:
-    from db.models import database
-
-    if database.obj is not None and not database.is_closed() and not database.in_transaction():
-        database.close()
-
-
 class ReportsScreen(SisoScreen):
     DEFAULT_CSS = """
     ReportsScreen #report-controls { height: 1; padding: 0 1; margin-bottom: 1; }
@@ -301,7 +294,7 @@ class ReportsScreen(SisoScreen):
         self._status(_("Đang tính…"))
         self.compute(self.form_name, year, start, end)
 
-    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    @db_work(group="report")
     def compute(self, name: str, year, start: str, end: str) -> None:
         from db.dates import parse_date
         from db.reports import AS_OF_ONLY, build
@@ -314,8 +307,6 @@ class ReportsScreen(SisoScreen):
         except SisoError as err:
             self.app.call_from_thread(self._status, err.message, True)
             return
-        finally:
-            _close_thread_connection()
         self.app.call_from_thread(self.show, form, tables)
 
     def show(self, form: dict, tables) -> None:
@@ -441,7 +432,7 @@ class ReportsScreen(SisoScreen):
                                       title=_("Lỗi chương trình"), severity="error", timeout=10)
             return
         finally:
-            _close_thread_connection()
+            close_thread_connection()
         self.last_export = str(written)
         self.app.call_from_thread(self.notify, _("Đã ghi {path}").format(path=written),
                                   title=_("Xuất tệp"), timeout=6)

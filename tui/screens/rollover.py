@@ -23,8 +23,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from db.errors import SisoError
 from db.models import SchoolYear
-from tui.screens.event_form import close_thread_connection
-from tui.screens.base import FormModal
+from tui.screens.base import FormModal, close_thread_connection
 
 from tui.i18n import N_, _, translate_bindings
 

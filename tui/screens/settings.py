@@ -32,7 +32,7 @@ class SettingsScreen(FormFields, SisoModal[bool]):
     ]
 
     def compose(self) -> ComposeResult:
-        values = school.get_settings()
+        values = self.loaded = school.get_settings()
         with Vertical(id="settings-box", classes="form"):
             yield Static(_("Thông tin nhà trường"), classes="form-title")
             with VerticalScroll():
@@ -59,7 +59,7 @@ class SettingsScreen(FormFields, SisoModal[bool]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         self.clear_errors()
-        old = school.get_settings()
+        old = self.loaded  # read when the form was built: no query on the key
         values = {key: self.query_one(f"#s-{key}", Input).value for key in school.SETTINGS}
         changed = {k: v for k, v in values.items() if v != old.get(k)}
         if not changed:

@@ -13,7 +13,6 @@ shows the service's message under the form and writes nothing.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,8 +22,7 @@ from db import risk
 from db.dates import fmt_date
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import FormModal
-from tui.screens.event_form import close_thread_connection
+from tui.screens.base import FormModal, db_work
 
 CASE_RESULT_LABELS = {"returned": N_("Đã trở lại lớp"), "dropped": N_("Bỏ học"),
                       "transferred": N_("Chuyển trường"), "died": N_("Chết / mất")}
@@ -57,6 +55,8 @@ class _Form(FormModal[object]):
                 Binding("escape", "cancel", N_("Hủy bỏ"), id="visit_form.cancel")]
     FIELDS: list[tuple[str, str]] = []
     PLACEHOLDERS: dict[str, str] = {}
+    ERROR_FIELDS: dict[str, str] = {}  # the service's field name -> the form's field id
+    FORM_ERROR = "vf-error"  # one message line under the form (FormFields.show_errors)
     TITLE = ""
 
     def __init__(self, student, defaults: dict[str, str]) -> None:
@@ -107,21 +107,19 @@ class _Form(FormModal[object]):
     def record(self, values: dict):
         raise NotImplementedError
 
-    @work(thread=True, exclusive=True, group="visit_form", exit_on_error=False)
+    @db_work(group="visit_form")
     def _save(self, values: dict) -> None:
         try:
-            saved = self.record(values)
-            result = saved.id
+            result = self.record(values).id
         except SisoError as err:
-            self.app.call_from_thread(self._refused, err.message)
+            self.app.call_from_thread(self._refused, err)
             return
-        finally:
-            close_thread_connection()
         self.app.call_from_thread(self._saved, result)
 
-    def _refused(self, message: str) -> None:
+    def _refused(self, err: SisoError) -> None:
+        """The message under the form, the cursor on the field at fault (``show_errors``)."""
         self.failed()
-        self.query_one("#vf-error", Static).update(message)
+        self.show_errors([(self.ERROR_FIELDS.get(err.field, err.field), err.message)])
 
     def _saved(self, result) -> None:
         refresh = getattr(self.app, "data_changed", None)
@@ -154,6 +152,8 @@ class VisitForm(_Form):
               ("nguoi_ky", N_("Người ký biên bản"))]
     PLACEHOLDERS = {"nguoi_di": N_("Họ tên:vai trò; Họ tên:vai trò"),
                     "nguoi_ky": N_("cha, mẹ, người giám hộ hoặc hàng xóm")}
+    ERROR_FIELDS = {"met": "nguoi_gap", "found": "tinh_hinh", "commitment": "cam_ket",
+                    "signed_by": "nguoi_ky"}
 
     def select_options(self, field_id: str):
         if field_id == "ket_qua":

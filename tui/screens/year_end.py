@@ -26,8 +26,7 @@ from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen
-from tui.screens.event_form import close_thread_connection
+from tui.screens.base import SisoScreen, close_thread_connection
 
 
 class YearEndScreen(SisoScreen):
