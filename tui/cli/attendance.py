@@ -6,6 +6,8 @@ import sys
 
 from db.dates import fmt_date
 
+from .output import add_format_option
+
 
 def register(groups):
     year = groups["year"]
@@ -27,7 +29,7 @@ def register(groups):
     p.set_defaults(func=holiday_add)
     p = holiday.add_parser("list", help="các ngày nghỉ", description="Các ngày nghỉ của năm học.")
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(p)
     p.set_defaults(func=holiday_list)
 
     absence = groups["absence"]
@@ -48,7 +50,7 @@ def register(groups):
     p.add_argument("--from", dest="first", help="từ ngày")
     p.add_argument("--to", dest="last", help="đến ngày")
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(p)
     p.set_defaults(func=absence_list)
     p = absence.add_parser("void", help="hủy một lượt vắng",
                            description="Hủy một lượt vắng ghi nhầm (giữ lại, có lý do).")
