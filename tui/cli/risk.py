@@ -58,7 +58,9 @@ def _list(args):
 def _dmy(iso: str | None) -> str:
     from datetime import date
 
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+    from db.dates import fmt_date
+
+    return fmt_date(date.fromisoformat(iso) if iso else None)
 
 
 def _visit_add(args):
