@@ -463,6 +463,9 @@ def _facts(path: Path) -> dict:
 
     name = Path(path).name
     facts = {"refusal": None, "version": None, "problems": []}
+    if Path(path).is_dir():
+        facts["refusal"] = f"«{path}» là một thư mục: cần tệp bản sao."
+        return facts
     if not Path(path).is_file():
         facts["refusal"] = f"Không có tệp «{path}»."
         return facts
@@ -565,6 +568,8 @@ class RestorePlan:
 
 def resolve_copy(name: str, db_path: Path | None = None) -> Path:
     """A path as given, or a file name in the database's ``backups/`` folder."""
+    if not name.strip():
+        raise SisoError("Thiếu tên tệp bản sao (xem «siso backup list»).", "file")
     path = Path(name).expanduser()
     if not path.exists() and db_path is not None and (folder_for(db_path) / name).exists():
         return folder_for(db_path) / name

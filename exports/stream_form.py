@@ -19,7 +19,7 @@ from db import clock
 from db.dates import place_date_line
 
 from .forms import MOTTO, Table, landscape
-from .students import _EPOCH, _ESCAPE, _ILLEGAL, _letters
+from .students import _EPOCH, WORKBOOK_RELS, _esc, _letters
 
 # cellXfs: 0 plain, 1 header (bold, border, centred, wrapped), 2 number cell, 3 text cell,
 # 4 date cell, 5 title, 6 managing body, 7 bold line (school, motto, signatures),
@@ -88,16 +88,6 @@ ROOT_RELS = (
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
     '</Relationships>')
-WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-    '</Relationships>')
-
-
-def _esc(value: str) -> str:
-    return _ILLEGAL.sub("", value).translate(_ESCAPE)
 
 
 def _text(ref: str, value: str, style: int) -> str:

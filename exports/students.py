@@ -157,8 +157,13 @@ def _letters(n: int) -> str:
 _REFS = [_letters(j + 1) for j in range(len(COLUMNS))]
 
 
+def _esc(value: str) -> str:
+    """A text for the sheet's XML: the characters XML forbids dropped, ``& < >`` escaped."""
+    return _ILLEGAL.sub("", value).translate(_ESCAPE)
+
+
 def _text(ref: str, value: str, style: int = 0) -> str:
-    value = _ILLEGAL.sub("", value).translate(_ESCAPE)
+    value = _esc(value)
     space = ' xml:space="preserve"' if value != value.strip() else ""
     s = f' s="{style}"' if style else ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{value}</t></is></c>'

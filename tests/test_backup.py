@@ -416,3 +416,13 @@ def test_a_daily_copy_that_cannot_be_made_does_not_stop_writes(school):
     add(school, "Lê Thị Cúc")
     assert names(school.path) == ["An", "Cúc"]
     assert backup.last_error and "backups" in backup.last_error
+
+
+@pytest.mark.parametrize("name, says", [("", "Thiếu tên tệp bản sao"), ("   ", "Thiếu tên tệp bản sao"),
+                                        ("folder", "là một thư mục")])
+def test_restore_of_no_name_or_a_folder_says_so(school, tmp_path, name, says):
+    (tmp_path / "folder").mkdir()
+    before = dump(school.path)
+    rc, out, err = school("restore", str(tmp_path / name) if name == "folder" else name, "--yes")
+    assert rc == 2 and says in err and err.count("\n") == 1
+    assert dump(school.path) == before

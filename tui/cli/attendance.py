@@ -6,6 +6,9 @@ import sys
 
 from db.dates import fmt_date
 
+from . import open_db
+from .output import add_format_option
+
 
 def register(groups):
     year = groups["year"]
@@ -27,7 +30,7 @@ def register(groups):
     p.set_defaults(func=holiday_add)
     p = holiday.add_parser("list", help="các ngày nghỉ", description="Các ngày nghỉ của năm học.")
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(p)
     p.set_defaults(func=holiday_list)
 
     absence = groups["absence"]
@@ -48,7 +51,7 @@ def register(groups):
     p.add_argument("--from", dest="first", help="từ ngày")
     p.add_argument("--to", dest="last", help="đến ngày")
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(p)
     p.set_defaults(func=absence_list)
     p = absence.add_parser("void", help="hủy một lượt vắng",
                            description="Hủy một lượt vắng ghi nhầm (giữ lại, có lý do).")
@@ -64,16 +67,10 @@ def register(groups):
     p.set_defaults(func=absence_taken)
 
 
-def _open(args):
-    from tui.cli import open_db
-
-    return open_db(args)
-
-
 def year_edit(args) -> int:
     from db import attendance, school
 
-    _open(args)
+    open_db(args)
     y = attendance.set_school_days(school.get_year(args.name), args.school_days)
     print(f"Năm học {y.name}: học {attendance.SCHOOL_DAYS_LABEL[y.ngay_hoc]} ({y.ngay_hoc}).")
     return 0
@@ -82,7 +79,7 @@ def year_edit(args) -> int:
 def holiday_add(args) -> int:
     from db import attendance, school
 
-    _open(args)
+    open_db(args)
     year = school.get_year(args.year) if args.year else None
     h = attendance.add_holiday(args.date, args.name, end=args.to, year=year)
     span = fmt_date(h.start) if h.start == h.end else f"{fmt_date(h.start)} – {fmt_date(h.end)}"
@@ -95,7 +92,7 @@ def holiday_list(args) -> int:
 
     from .output import emit
 
-    _open(args)
+    open_db(args)
     y = school.get_year(args.year)
     rows = [{"id": h.id, "ten": h.name, "tu_ngay": h.start, "den_ngay": h.end}
             for h in attendance.list_holidays(y)]
@@ -107,7 +104,7 @@ def holiday_list(args) -> int:
 def absence_add(args) -> int:
     from db import attendance
 
-    _open(args)
+    open_db(args)
     ids, skipped = attendance.add_absences(args.student, args.date, end=args.to,
                                            excused=args.excused, session=args.session,
                                            note=args.note)
@@ -125,7 +122,7 @@ def absence_list(args) -> int:
 
     from .output import emit
 
-    _open(args)
+    open_db(args)
     y = school.get_year(args.year)
     klass = school.get_class(args.klass, y) if args.klass else None
     first = parse_date(args.first, "ngày đầu") if args.first else None
@@ -143,7 +140,7 @@ def absence_list(args) -> int:
 def absence_void(args) -> int:
     from db import attendance
 
-    _open(args)
+    open_db(args)
     a = attendance.void_absence(args.id, args.reason)
     print(f"Đã hủy lượt vắng số {a.id} (ngày {fmt_date(a.date)}).")
     return 0
@@ -153,7 +150,7 @@ def absence_taken(args) -> int:
     from db import attendance, school
     from db.dates import parse_date
 
-    _open(args)
+    open_db(args)
     if args.year:
         y = school.get_year(args.year)
     else:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from db.clock import FutureDate
 from db.errors import SisoError
 
+from .output import add_format_option
+
 
 def future_refused(err: FutureDate) -> SisoError:
     """A date after today, refused: the service's message and how to confirm it here."""
@@ -207,7 +209,7 @@ def register(groups):
                    help="chỉ loại này (lặp lại được)")
     p.add_argument("--class", dest="klass", help="chỉ lớp này")
     p.add_argument("--valid-only", action="store_true", help="bỏ các sự kiện đã hủy")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(p)
     p.set_defaults(func=_event_list)
 
     yr = groups["year"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from .output import add_format_option
+
 
 def register(groups):
     g = groups["import"]
@@ -29,7 +31,7 @@ def register(groups):
 
     p = g.add_parser("list", help="các lần nhập", description="Các lần nhập danh sách, mới nhất trước.")
     p.add_argument("--year", help="chỉ năm học này")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(p)
     p.set_defaults(func=import_list)
 
     p = g.add_parser("undo", help="hoàn tác một lần nhập",

@@ -42,3 +42,11 @@ def emit(rows: list[dict], columns: list[tuple[str, str]], fmt: str = "table", o
     out.write("  ".join("-" * w for w in widths) + "\n")
     for row in table:
         out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+
+
+LIST_OUTPUT = ("table", "csv", "json")
+
+
+def add_format_option(parser, choices=LIST_OUTPUT) -> None:
+    """The ``--format`` option of a listing command (what ``emit`` writes; default: table)."""
+    parser.add_argument("--format", choices=list(choices), default="table")

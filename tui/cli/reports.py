@@ -15,8 +15,6 @@ from contextlib import contextmanager
 
 from db.errors import SisoError
 
-REPORT_FORMS = ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu", "do-tuoi", "dang-bo",
-                "chuyen-can", "theo-lang")
 TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh",
                 "ty_le_len_lop", "ty_le_bo_hoc_luu_ban")  # db.targets.TARGETS
 
@@ -66,13 +64,6 @@ def register(groups):
     p = t.add_parser("delete", help="xóa một chỉ tiêu")
     _target_scope(p)
     p.set_defaults(func=_target_delete)
-
-
-def default_as_of(year):
-    """Today, clamped into the school year and its summer (``db.clock.default_day``)."""
-    from db import clock
-
-    return clock.default_day(year)
 
 
 @contextmanager

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from .output import add_format_option
+
 
 def _open(args):
     from tui.cli import open_db
@@ -56,7 +58,9 @@ def _list(args):
 def _dmy(iso: str | None) -> str:
     from datetime import date
 
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
+    from db.dates import fmt_date
+
+    return fmt_date(date.fromisoformat(iso) if iso else None)
 
 
 def _visit_add(args):
@@ -160,7 +164,7 @@ def register(groups):
 
     p = r.add_parser("list", help="danh sách hồ sơ nguy cơ bỏ học")
     p.add_argument("--open", action="store_true", help="chỉ hồ sơ đang mở")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(p)
     p.set_defaults(func=_list)
 
     v = groups["visit"]
@@ -181,7 +185,7 @@ def register(groups):
 
     p = v.add_parser("list", help="danh sách buổi vận động")
     p.add_argument("--student", help="chỉ học sinh này")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(p)
     p.set_defaults(func=_visit_list)
 
     p = v.add_parser("void", help="hủy một buổi vận động ghi nhầm (vẫn giữ, không đánh số lại)")

@@ -6,6 +6,8 @@ import sys
 
 from db.dates import fmt_date
 
+from .output import add_format_option
+
 
 def _year_arg(parser) -> None:
     parser.add_argument("--year", help="năm học, ví dụ 2024-2025 (mặc định: năm học hiện tại)")
@@ -23,7 +25,7 @@ def register(groups):
                    help="ngày học trong tuần: 2-6 thứ Hai–thứ Sáu (mặc định), 2-7 thứ Hai–thứ Bảy")
     p.set_defaults(func=year_add)
     p = year.add_parser("list", help="các năm học", description="Liệt kê các năm học.")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(p)
     p.set_defaults(func=year_list)
 
     klass = groups["class"]
@@ -36,12 +38,12 @@ def register(groups):
     p = klass.add_parser("list", help="các lớp và sĩ số", description="Các lớp của năm học và sĩ số.")
     _year_arg(p)
     p.add_argument("--as-of", dest="as_of", help="tính đến ngày (mặc định: hôm nay)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(p)
     p.set_defaults(func=class_list)
 
     settings = groups["settings"]
     settings._parent.set_defaults(func=settings_show)
-    settings._parent.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_format_option(settings._parent)
     p = settings.add_parser("set", help="đặt một mục", description="Đặt một mục thông tin nhà trường.")
     p.add_argument("key", metavar="MỤC")
     p.add_argument("value", metavar="GIÁ_TRỊ")

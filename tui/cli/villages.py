@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .output import add_format_option
+
 COLUMNS = [("thon", "Thôn/làng"), ("xa", "Xã"), ("truong_thon", "Trưởng thôn"),
            ("dien_thoai", "Điện thoại"), ("phu_trach", "Cán bộ phụ trách"), ("so_hs", "Số HS")]
 
@@ -23,13 +25,13 @@ def register(groups):
                            description="Các thôn/làng, trưởng thôn, cán bộ phụ trách và số học sinh. "
                                        "Các tên chỉ khác dấu, chữ hoa hoặc khoảng trắng được nêu "
                                        "để gộp (siso village merge).")
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    add_format_option(p, ("table", "json"))
     p.set_defaults(func=village_list)
 
     p = village.add_parser("similar", help="các tên thôn gần trùng",
                            description="Các nhóm thôn cùng xã chỉ khác nhau ở dấu, chữ hoa hoặc "
                                        "khoảng trắng: gộp bằng siso village merge khi đúng là một.")
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    add_format_option(p, ("table", "json"))
     p.set_defaults(func=village_similar)
 
     p = village.add_parser("merge", help="gộp hai thôn",
