@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from array import array
 from datetime import date
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
+from collections.abc import Iterable, Sequence
 
 from peewee import JOIN, Case, fn
 

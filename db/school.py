@@ -173,7 +173,7 @@ def setup_errors(settings: dict[str, str], year_name: str, start, end,
 
 
 def setup_school(settings: dict[str, str], year_name: str, start, end, ref=None,
-                 hk2=None) -> "SchoolYear":
+                 hk2=None) -> SchoolYear:
     """First run: the school's details and its first school year, in one transaction
     (nothing is written when either is refused). ``settings`` must name the school."""
     settings = {"ten_truong": "", **settings}

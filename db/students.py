@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
 from peewee import IntegrityError
 
@@ -157,8 +156,7 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
             raise SisoError(f"Số điện thoại «{data['phone']}» không hợp lệ: cần 10 chữ số, "
                             "bắt đầu bằng 0.", "dien_thoai")
         out["phone"] = phone
-    for key, field in (("village", "thon"), ("commune", "xa"), ("birthplace", "noi_sinh"),
-                       ("address", "dia_chi")):
+    for key in ("village", "commune", "birthplace", "address"):
         if key in data:
             out[key] = text.clean(data[key])
     for key in ("father", "mother", "guardian"):

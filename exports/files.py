@@ -189,7 +189,7 @@ def form_bytes(form: dict, fmt: str, *, settings: dict | None = None, signed_on:
         return book.export("ods")
     parts = []
     sets = _datasets(form, for_csv=True)
-    for i, (table, ds) in enumerate(sets):
+    for table, ds in sets:
         text = ds.export("csv", lineterminator="\r\n")
         if len(sets) > 1:
             text = f"{table.title}\r\n{text}"

@@ -52,7 +52,7 @@ class Table:
     styles: list[str] = field(default_factory=list)  # "" | "group" | "sub" | "total"
     lines: list[str] = field(default_factory=list)  # school year, period … under the title
     footnotes: list[str] = field(default_factory=list)
-    below: list["Table"] = field(default_factory=list)  # further tables on the same sheet
+    below: list[Table] = field(default_factory=list)  # further tables on the same sheet
     numbered: bool = False  # column labels (1), (2) … instead of A, B, 1, 2 …
     note: str = ""  # what a screen view's short labels stand for (compact views)
     tr: Callable[[str], str] = field(default=same, repr=False, compare=False)  # see tables_of
@@ -140,7 +140,7 @@ def _si_so_tables(form: dict, tr=same) -> list[Table]:
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
             Col("GVCN", kind="text", width=20)]
     cols += [Col(HEAD_LABELS[k], "Đầu năm", width=5) for k in HEAD_LABELS]
-    for part, group in (("trong_ky", "Trong kỳ"), ("luy_ke", "Lũy kế từ đầu năm")):
+    for group in ("Trong kỳ", "Lũy kế từ đầu năm"):
         cols += [Col(MOVE_LABELS[k], f"{group}: tăng", width=6.5) for k in INCREASES]
         cols += [Col(MOVE_LABELS[k], f"{group}: giảm", width=6.5) for k in DECREASES]
     cols += [Col(HEAD_LABELS[k], "Hiện có", width=5) for k in HEAD_LABELS]
@@ -689,7 +689,7 @@ def build_workbook(form: dict, settings: dict, signed_on: date | None = None):
         half = max(2, n // 2 - 1)
         right = half + 2
 
-        def line(row, text, first, last, font, align="center"):
+        def line(row, text, first, last, font, align="center", ws=ws):
             set_text(ws.cell(row, first), text)
             if last > first:
                 ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)

@@ -33,7 +33,7 @@ from types import SimpleNamespace
 from db import codes, text
 from db.dates import fmt_date
 from db.errors import SisoError
-from db.import_plan import ERROR, FIELDS, IGNORE, UNUSED, WARNING, Problem  # the plan's vocabulary, re-exported
+from db.import_plan import ERROR, FIELDS, IGNORE, WARNING, Problem  # the plan's vocabulary, re-exported
 from db.students import check_fields
 
 MAX_FILE_BYTES = 30 * 1024 * 1024  # the file on disk

@@ -101,10 +101,10 @@ def test_a_holiday_neither_breaks_nor_extends_a_run(school_6a1):
 
 def test_a_half_day_breaks_a_run_and_both_sessions_make_a_whole_day(school_6a1):
     year, _k, (an, binh, _c) = school_6a1
-    for st in (an, binh):
-        att.add_absences(st.code, D(7), D(8), excused=True)
-        att.add_absences(st.code, D(11), excused=True, session="sang")
-        att.add_absences(st.code, D(12), D(13), excused=True)
+    for who in (an, binh):
+        att.add_absences(who.code, D(7), D(8), excused=True)
+        att.add_absences(who.code, D(11), excused=True, session="sang")
+        att.add_absences(who.code, D(12), D(13), excused=True)
     att.add_absences(binh.code, D(11), excused=True, session="chieu")  # not an overlap
     assert not flagged(year, D(13), an)  # Monday was half a day: the run is Tue–Wed
     assert flagged(year, D(13), binh)  # both sessions: a whole day, 5 in a row

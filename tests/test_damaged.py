@@ -134,7 +134,7 @@ def test_sqlite_result_codes_have_their_own_messages():
         try:
             raise err(13, "database or disk is full")
         except sqlite3.DatabaseError:
-            raise err(1, "cannot rollback - no transaction is active")
+            raise err(1, "cannot rollback - no transaction is active") from None
     except sqlite3.DatabaseError as exc:
         assert "đầy" in str(audit.storage_error(exc))
 

@@ -169,11 +169,11 @@ def test_eight_concurrent_writers_lose_nothing_and_never_say_locked(tmp_path):
                "--end", "31/05/2025")[0] == 0
     assert run("--db", db, "class", "add", "6A", "--grade", "6")[0] == 0
     each = 6
-    loop = ("import sys\nfrom tui.cli import main\nfor i in range(%d):\n"
+    loop = ("import sys\nfrom tui.cli import main\nfor i in range(EACH):\n"
             "    rc = main(['--db', sys.argv[1], '--user', 'u' + sys.argv[2], 'student', 'add',"
             " '--name', 'Lò Văn ' + WORD(int(sys.argv[2]) * 100 + i), '--dob', '01/02/2013',"
             " '--gender', 'nam', '--class', '6A', '--accept-duplicates'])\n"
-            "    print(rc, flush=True)\n" % each).replace("WORD", WORD)
+            "    print(rc, flush=True)\n").replace("EACH", str(each)).replace("WORD", WORD)
     procs = [subprocess.Popen([sys.executable, "-c", loop, str(db), str(n)], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for n in range(8)]

@@ -122,7 +122,7 @@ def test_xlsx_with_too_many_rows(cli, tmp_path):
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("DS")
     ws.append(["Họ và tên", "Ngày sinh", "Giới tính", "Lớp"])
-    for i in range(20_100):
+    for _ in range(20_100):
         ws.append(["Nguyễn Văn An", "01/01/2012", "Nam", "6A1"])
     path = tmp_path / "many.xlsx"
     wb.save(path)

@@ -22,7 +22,7 @@ from datetime import date
 
 import pytest
 
-from db import audit, clock, movements, register, reports, yearend
+from db import clock, movements, register, reports, yearend
 from db.errors import SisoError
 from db.models import Counter, Event, Student
 from db.school import add_class, get_class, get_year, set_setting
@@ -38,7 +38,7 @@ def _add(year, klass, code, name, gender, dob, ethnic="Kinh", day=None, entry="a
 def two_years(year):
     clock.set_today(date(2026, 8, 1))
     c6, c9 = add_class("6A1", 6, year), add_class("9A1", 9, year)
-    an = _add(year, c6, "AN", "Nguyễn Văn An", "nam", "01/03/2013", day="05/09/2024",
+    _add(year, c6, "AN", "Nguyễn Văn An", "nam", "01/03/2013", day="05/09/2024",
               father="nguyễn văn ba", mother="Lê Thị Cúc", birthplace="Gia Lai")
     binh = _add(year, c6, "BINH", "Trần Văn Bình", "nam", "01/04/2013", day="05/09/2024")
     chi = _add(year, c6, "CHI", "Đinh Thị Chi", "nữ", "01/05/2013", ethnic="Ba Na", day="05/09/2024",
@@ -46,7 +46,7 @@ def two_years(year):
     dung = _add(year, c9, "DUNG", "Phạm Văn Dũng", "nam", "01/06/2010", day="05/09/2024")
     em = _add(year, c6, "EM", "Đinh Văn Em", "nam", "01/07/2012", ethnic="Ba Na", day="01/11/2024",
               entry="transfer_in", disability="02", mother="Đinh Thị Lan", guardian="Đinh Văn Hyun")
-    giang = _add(year, c6, "GIANG", "Vũ Thị Giang", "nữ", "01/08/2013", day="15/10/2024")
+    _add(year, c6, "GIANG", "Vũ Thị Giang", "nữ", "01/08/2013", day="15/10/2024")
     admission = Event.get((Event.student == binh.id) & (Event.kind == "admit"))
     movements.void_event(admission.id, "ghi nhầm học sinh")
     movements.record_dropout(em, year, "01/12/2024", "01", without_visits="Gia đình chuyển đi xa")
@@ -58,9 +58,9 @@ def two_years(year):
     new = get_year("2025-2026")
     movements.record_return(em, new, "10/09/2025", get_class("6A1", new))
     assert Counter.get_by_id("so_dang_bo").value == counter_before  # nor does a return
-    hoa = _add(new, get_class("6A1", new), "HOA", "Lò Thị Hoa", "nữ", "01/02/2014", ethnic="Tày",
+    _add(new, get_class("6A1", new), "HOA", "Lò Thị Hoa", "nữ", "01/02/2014", ethnic="Tày",
                day="05/09/2025")
-    khang = _add(new, get_class("7A1", new), "KHANG", "Hà Văn Khang", "nam", "01/09/2012",
+    _add(new, get_class("7A1", new), "KHANG", "Hà Văn Khang", "nam", "01/09/2012",
                  day="20/09/2025", entry="transfer_in", disability="01")
     return year, new
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from db import clock, kinds, movements, reports, risk
+from db import clock, movements, reports, risk
 from db.errors import SisoError
 from db.models import Audit, Event, RiskCase, Visit
 from db.school import add_class

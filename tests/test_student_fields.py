@@ -251,7 +251,6 @@ def test_import_saves_ethnic_village_guardian(tmp_path, year):
 
 
 async def test_a_new_village_on_the_form_is_created_only_when_confirmed(year):
-    from textual.widgets import Static
 
     from db.models import Village
     from tui.screens.confirm import ConfirmScreen

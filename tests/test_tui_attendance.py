@@ -84,7 +84,7 @@ async def test_three_absences_in_a_class_of_45_under_15_keys(year):
 
 
 async def test_flag_on_overview_and_roster(year):
-    klass = class_of_45(year)
+    class_of_45(year)
     other = add_class("6A2", 6, year)
     st = Student.get(Student.given == NAMES[4])
     from db import clock

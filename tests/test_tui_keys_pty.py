@@ -60,7 +60,7 @@ class Terminal:
         self.db_path = db_path
         self.app = _pty_probe().PtyApp([*siso_command(), "--db", str(db_path), "--lang", "vi"], env=env)
 
-    def __enter__(self) -> "Terminal":
+    def __enter__(self) -> Terminal:
         self.app.start()
         return self
 

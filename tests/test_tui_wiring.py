@@ -209,14 +209,14 @@ async def test_sections_and_wizards_open_from_their_keys(school, tmp_path):
                                 ("ctrl+g", DashboardScreen, "dashboard"),
                                 ("f8", MovementsScreen, "movements")):
             await pilot.press(key)
-            await wait_for(pilot, lambda: isinstance(app.screen, kind))
+            await wait_for(pilot, lambda kind=kind: isinstance(app.screen, kind))
             assert app.current_mode == mode
             await pilot.press("escape")
             await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
         for key, kind in (("ctrl+o", ImportWizard), ("ctrl+y", YearEndScreen),
                           ("ctrl+n", RolloverScreen)):
             await pilot.press(key)
-            await wait_for(pilot, lambda: isinstance(app.screen, kind))
+            await wait_for(pilot, lambda kind=kind: isinstance(app.screen, kind))
             await pilot.pause()
             await pilot.press("escape")
             await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
@@ -338,7 +338,7 @@ def test_menu_letters_match_the_ctrl_shortcuts():
         action: key for action, key in ctrl.items() if action in letters}
     assert len(ctrl) >= 6  # Ctrl+R, G, O, Y, N, L …
     assert letters["open_rollover"] == "n" and letters["open_import"] == "o"
-    for letter, action, _label, shown in COMMANDS:
+    for letter, _action, _label, shown in COMMANDS:
         if shown.startswith("Ctrl+"):
             assert shown == f"Ctrl+{letter.upper()}"
 

@@ -105,7 +105,7 @@ class InOrderKeys:
                     return
                 delivered_key = delivered.result()
         except Exception as err:  # never leave the keys stuck: the rest go as they come
-            self.log.error("keys in typed order:", err)  # type: ignore[attr-defined]
+            self.log.error("keys in typed order:", err)  # type: ignore[attr-defined]  # noqa: PLE1205 - Textual's log, not logging: it takes several values
         finally:
             self._key_task = None
             if self._key_backlog:  # stopped early (closing, an error): do not lose keys

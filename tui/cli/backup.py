@@ -178,7 +178,7 @@ def _restore_unreadable(args, err) -> int:
 def restore(args) -> int:
     from db import backup
     from db.connection import close_database, resolve_target
-    from db.errors import DamagedDatabase, SisoError
+    from db.errors import DamagedDatabase
     from tui.cli import open_db
 
     pg = _postgres(args, "restore")

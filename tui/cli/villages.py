@@ -94,8 +94,8 @@ def village_list(args) -> int:
     emit(rows, COLUMNS, "table")
     groups = villages.similar_groups()
     if groups:
-        print(f"\nTên gần trùng (chỉ khác dấu, chữ hoa hoặc khoảng trắng), gộp bằng "
-              f"«siso village merge TỪ VÀO --commune XÃ» khi đúng là một thôn:")
+        print("\nTên gần trùng (chỉ khác dấu, chữ hoa hoặc khoảng trắng), gộp bằng "
+              "«siso village merge TỪ VÀO --commune XÃ» khi đúng là một thôn:")
         for g in groups:
             print("  " + " | ".join(villages.label(v) for v in g))
     return 0

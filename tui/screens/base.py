@@ -252,7 +252,7 @@ class SisoScreen(WorkerErrors, TranslatedBindings, Screen):
         translate_bindings(self)
 
     @property
-    def siso(self) -> "SisoApp":
+    def siso(self) -> SisoApp:
         return self.app  # type: ignore[return-value]
 
     def go_back(self, result=None) -> None:
@@ -272,7 +272,7 @@ class SisoModal(WorkerErrors, TranslatedBindings, ModalScreen[T]):
         translate_bindings(self)
 
     @property
-    def siso(self) -> "SisoApp":
+    def siso(self) -> SisoApp:
         return self.app  # type: ignore[return-value]
 
 

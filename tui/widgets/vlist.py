@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, NamedTuple
+from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -144,7 +145,7 @@ class VirtualList(ScrollView, can_focus=True):
     class Highlighted(Message):
         """The cursor moved to another row (``index`` -1 when the list is empty)."""
 
-        def __init__(self, vlist: "VirtualList", index: int, key: Any, row: tuple | None) -> None:
+        def __init__(self, vlist: VirtualList, index: int, key: Any, row: tuple | None) -> None:
             super().__init__()
             self.vlist = vlist
             self.index = index
@@ -152,7 +153,7 @@ class VirtualList(ScrollView, can_focus=True):
             self.row = row
 
         @property
-        def control(self) -> "VirtualList":
+        def control(self) -> VirtualList:
             return self.vlist
 
     class Selected(Highlighted):
@@ -326,7 +327,7 @@ class VirtualList(ScrollView, can_focus=True):
         spare = max(width - need(shown), 0)
         flex = [i for i in shown if self.columns[i].flex]
         layout = []
-        for n, i in enumerate(shown):
+        for i in shown:
             w = self.columns[i].width
             if flex and i in flex:
                 share = spare // len(flex) + (1 if flex.index(i) < spare % len(flex) else 0)
