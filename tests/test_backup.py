@@ -13,6 +13,7 @@ import pytest
 
 from db import backup, clock
 from db.connection import close_database, open_database
+from tui_wait import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -369,12 +370,6 @@ async def test_settings_backs_up_and_restores(db, year):
     from tui.screens.overview import OverviewScreen
     from tui.screens.settings import SettingsScreen
 
-    async def wait_for(pilot, cond, tries=500):
-        for _ in range(tries):
-            if cond():
-                return
-            await pilot.pause(0.01)
-        assert cond()
 
     klass = add_class("6A1", 6, year)
     add_student({"name": "Nguyễn Văn An", "dob": "05/05/2013", "gender": "nam"}, year, klass)

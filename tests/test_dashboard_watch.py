@@ -31,7 +31,8 @@ from db.school import add_class
 from db.students import add_student
 from db.targets import grade_dashboard
 from home_visits import visits
-from test_tui_reports import TinyApp, settle
+from test_tui_reports import TinyApp
+from tui_wait import settle
 from tui.screens.dashboard import DashboardScreen, GradeCard
 
 D = lambda d, m=11, y=2024: date(y, m, d)  # noqa: E731 - a day of November 2024 by default
@@ -135,7 +136,7 @@ async def test_the_cards_show_them_and_fit_80x24(small):
     screen = DashboardScreen()
     app = TinyApp(year, screen, today=D(29))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         six, seven = screen.query(GradeCard)
         assert "Chú ý 1  Nguy cơ 2  Cần thăm 2" in six.render_card(six.card)
         assert "Chú ý 1  Nguy cơ 1  Cần thăm 1" in seven.render_card(seven.card)
@@ -170,7 +171,7 @@ async def test_the_cards_fit_80x24_with_four_grades_and_a_missed_target(small):
     screen = DashboardScreen()
     app = TinyApp(year, screen, today=D(29))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         cards = list(screen.query(GradeCard))
         assert [c.card["khoi"] for c in cards] == [6, 7, 8, 9]
         assert [c.has_class("missed") for c in cards] == [False, False, True, False]

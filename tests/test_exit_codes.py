@@ -10,6 +10,7 @@ from db.connection import close_database, open_database
 from db.errors import SisoError
 from db.models import Event, SchoolYear, Span, Student
 from tui import crashlog
+from tui_wait import wait_for as _wait
 
 
 @pytest.fixture
@@ -214,13 +215,6 @@ def test_a_race_on_a_personal_id_in_a_transfer_in(year, monkeypatch):
 
 
 # ---- the app's last resort -----------------------------------------------------------------
-
-async def _wait(pilot, cond, tries=300):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.01)
-    assert cond()
 
 
 async def test_app_error_in_a_worker_is_a_message_and_the_log(db, log_dir, monkeypatch):

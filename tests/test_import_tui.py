@@ -23,14 +23,6 @@ class Host(App):
         self.changed += 1
 
 
-async def _wait(pilot, cond, tries=200):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.02)
-    assert cond()
-
-
 def _file(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -104,6 +96,7 @@ from db.models import Audit  # noqa: E402
 from tui.app import make_app  # noqa: E402
 from tui.glyphs import wants_plain  # noqa: E402
 from tui.screens.import_wizard import ListFileTree  # noqa: E402
+from tui_wait import wait_for as _wait
 
 
 def _sector_file(tmp_path):

@@ -16,6 +16,7 @@ from db.school import add_class
 from db.students import STUDENT_FIELDS
 from db.villages import add_village
 from tui.locale import build_mo
+from tui_wait import wait_for as _wait
 
 TODAY = date(2024, 11, 20)
 # what the clerk types, and what must be stored
@@ -35,14 +36,6 @@ class Host(App):
 
     def data_changed(self):
         pass
-
-
-async def _wait(pilot, cond, tries=300):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.02)
-    assert cond()
 
 
 # ---- the definition ------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from tui.screens.student import StudentScreen
 from tui.screens.student_form import StudentForm
 from tui.screens.welcome import WelcomeScreen
 from tui.widgets.vlist import VirtualList
+from tui_wait import wait_for
 
 TODAY = date(2024, 11, 20)
 
@@ -50,14 +51,6 @@ def school(year):
 
 def app_for(db, lang="vi"):
     return make_app(db=db.database, lang=lang, today=TODAY)
-
-
-async def wait_for(pilot, cond, tries=200):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.01)
-    assert cond()
 
 
 def names(vlist: VirtualList, col: int) -> list[str]:
@@ -356,7 +349,7 @@ async def test_welcome_f8_opens_the_demo_in_its_own_file(tmp_path, monkeypatch):
             await pilot.pause()
             assert isinstance(app.screen, WelcomeScreen)
             await pilot.press("f8")
-            await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen), tries=3000)
+            await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen), timeout=30)
             demo = tmp_path / "data" / "demo.sqlite3"
             assert app.db_target == str(demo)
             assert database.obj.database == str(demo)

@@ -12,16 +12,9 @@ from tui.screens.attendance import AttendanceScreen
 from tui.screens.overview import OverviewScreen
 from tui.screens.roster import RosterScreen
 from tui.widgets.vlist import VirtualList
+from tui_wait import wait_for
 
 TODAY = date(2024, 11, 20)  # a Wednesday
-
-
-async def wait_for(pilot, cond, tries=300):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.01)
-    assert cond()
 
 
 # 45 given names in Vietnamese order: row n of the class is NAMES[n - 1]

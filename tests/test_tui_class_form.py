@@ -10,14 +10,7 @@ from tui.app import make_app
 from tui.screens.class_form import ClassForm
 from tui.screens.overview import OverviewScreen
 from tui.widgets.vlist import VirtualList
-
-
-async def settle(pilot, cond, tries=200):
-    for _ in range(tries):
-        await pilot.pause(0.02)
-        if cond():
-            return True
-    return False
+from tui_wait import wait_for as settle
 
 
 async def test_add_a_class_then_change_its_homeroom_teacher(db, year):

@@ -13,16 +13,9 @@ from db.errors import SisoError
 from tui.app import make_app
 from tui.screens.search import SearchScreen
 from tui.widgets.vlist import VirtualList
+from tui_wait import wait_for
 
 TODAY = date(2026, 11, 22)
-
-
-async def wait_for(pilot, cond, tries=300):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.01)
-    assert cond()
 
 
 async def test_damaged_file_opens_read_only_with_a_banner(tmp_path):

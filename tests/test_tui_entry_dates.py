@@ -13,16 +13,9 @@ from db.students import add_student
 from tui.app import make_app
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.student_form import StudentForm
+from tui_wait import wait_for
 
 TODAY = date(2024, 11, 30)  # the reference date (30/09/2024) has passed
-
-
-async def wait_for(pilot, cond, tries=300):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.01)
-    assert cond()
 
 
 def entry_date(given):

@@ -19,6 +19,7 @@ from tui.screens.rollover import RolloverScreen
 from tui.screens.year_end import YearEndScreen
 
 from home_visits import THREE, visits
+from tui_wait import wait_for as _wait
 
 
 class Host(App):
@@ -41,14 +42,6 @@ def school(year):
     s2 = add_student({"name": "Trần Thị Bình", "dob": "02/02/2013", "gender": "nữ", "code": "HS2"}, year, a,
                      day=year.start)
     return year, a, b, s1, s2
-
-
-async def _wait(pilot, cond, tries=100):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.02)
-    assert cond()
 
 
 async def test_dropout_in_a_handful_of_keystrokes(school):

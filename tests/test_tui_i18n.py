@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tui import i18n
 from tui.locale import build_mo
+from tui_wait import settle
 
 TUI = Path(i18n.__file__).parent
 PO = TUI / "locale" / "en" / "LC_MESSAGES" / "siso.po"
@@ -273,25 +274,21 @@ async def test_report_screen_in_english_has_no_vietnamese_left(year):
         def on_mount(self):
             self.push_screen(ReportsScreen())
 
-    async def settle(app, pilot):
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
 
     app = Host()
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen = app.screen
         period = screen.query_one("#report-period", Select)
         options = [str(label) for label, _value in period._options]
         assert "Month 10/2024" in options and "Semester I" in options
         assert [o for o in options if _vietnamese(o)] == []
         period.value = "nam"  # the whole year: every kind of row
-        await settle(app, pilot)
+        await settle(pilot)
         seen = set()
         for form in ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu"):
             screen.query_one("#report-form", Select).value = form
-            await settle(app, pilot)
+            await settle(pilot)
             assert screen.form["form"] == form
             left = []
             for table in screen.tables:

@@ -12,6 +12,7 @@ from report_school import build_school
 from tui.screens.dashboard import DashboardScreen, GradeCard
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.reports import ReportsScreen
+from tui_wait import settle
 
 
 @pytest.fixture(autouse=True)
@@ -34,18 +35,12 @@ class TinyApp(App):
         self.push_screen(self._first)
 
 
-async def settle(app, pilot):
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def test_reports_screen_shows_and_exports(year, tmp_path):
     build_school(year)
     screen = ReportsScreen()
     app = TinyApp(year, screen)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         table = screen.query_one(DataTable)
         # October 2024 (the month of "today"), 4 classes + 2 grade lines + school
         assert screen.query_one("#report-from", Input).value == "01/10/2024"
@@ -61,13 +56,13 @@ async def test_reports_screen_shows_and_exports(year, tmp_path):
         screen.query_one("#report-to", Input).value = "31/10/2024"
         screen.query_one("#report-to", Input).focus()
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.form["den_ngay"] == "2024-10-31"
         assert screen.form["toan_truong"]["hien_co"]["ts"] == 9
         assert screen.query_one("#report-period", Select).value == "custom"
         # another form
         screen.query_one("#report-form", Select).value = "bo-hoc"
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.form["form"] == "bo-hoc" and screen.form["tong"] == 1
         # export: the dialog proposes a file in the documents folder
         await pilot.press("f4")
@@ -82,7 +77,7 @@ async def test_reports_screen_shows_and_exports(year, tmp_path):
         box.value = str(tmp_path / "out" / "bo-hoc.csv")
         box.focus()
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is screen
         written = tmp_path / "out" / "bo-hoc.csv"
         assert written.exists() and "Hoàng Văn Em" in written.read_text("utf-8-sig")
@@ -99,7 +94,7 @@ async def test_export_asks_before_replacing_a_file_and_refuses_a_read_only_folde
     screen = ReportsScreen()
     app = TinyApp(year, screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f4")
         await pilot.pause()
         dialog = app.screen
@@ -120,7 +115,7 @@ async def test_export_asks_before_replacing_a_file_and_refuses_a_read_only_folde
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("c")  # yes: replaced
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is screen
         assert "Toàn trường" in target.read_text("utf-8-sig")
         locked = tmp_path / "locked"
@@ -151,7 +146,7 @@ async def test_every_view_fits_80_columns_and_arrows_switch_views(year):
     screen = ReportsScreen()
     app = TinyApp(year, screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         table = screen.query_one(DataTable)
         room = 80 - 2  # less the vertical scroll bar
         seen = set()
@@ -173,9 +168,9 @@ async def test_every_view_fits_80_columns_and_arrows_switch_views(year):
         assert screen.view_index == len(screen.views) - 1
         # F2 over the first semester: STT is narrow, the names are whole
         screen.query_one("#report-period", Select).value = "hk1"
-        await settle(app, pilot)
+        await settle(pilot)
         screen.query_one("#report-form", Select).value = "bo-hoc"
-        await settle(app, pilot)
+        await settle(pilot)
         labels = [str(c.label) for c in table.ordered_columns]
         assert labels[:2] == ["STT", "Họ và tên"]
         assert _widths(table)[0] <= 4 and _widths(table)[1] >= len("Hoàng Văn Em")
@@ -189,14 +184,14 @@ async def test_reports_screen_period_choice_and_bad_date(year):
     screen = ReportsScreen(form="chuyen-truong")
     app = TinyApp(year, screen)
     async with app.run_test(size=(160, 45)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen.query_one("#report-period", Select).value = "hk1"
-        await settle(app, pilot)
+        await settle(pilot)
         assert (screen.form["tu_ngay"], screen.form["den_ngay"]) == ("2024-09-05", "2024-10-20")
         assert [x["ma"] for x in screen.form["chuyen_den"]] == ["S9"]
         screen.query_one("#report-to", Input).value = "31/02/2025"
         await pilot.press("f5")
-        await settle(app, pilot)
+        await settle(pilot)
         status = screen.query_one("#report-status", Static)
         assert status.has_class("bad") and "không có trên lịch" in str(status.render())
 
@@ -208,7 +203,7 @@ async def test_dashboard_cards_turn_red(year):
     screen = DashboardScreen()
     app = TinyApp(year, screen, today=date(2024, 10, 31))
     async with app.run_test(size=(140, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         cards = list(screen.query(GradeCard))
         assert [c.card["khoi"] for c in cards] == [6, 7]
         six, seven = cards
@@ -226,11 +221,11 @@ async def test_dashboard_and_reports_default_to_today_clamped_into_the_summer(ye
     screen = DashboardScreen()
     app = TinyApp(year, screen, today=date(2025, 7, 15))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert "đến hết ngày 15/07/2025" in str(screen.query_one("#dash-info", Static).render())
         reports = ReportsScreen()
         app.push_screen(reports)
-        await settle(app, pilot)
+        await settle(pilot)
         assert reports.query_one("#report-to", Input).value == "15/07/2025"
         assert reports.form["den_ngay"] == "2025-07-15"
 
@@ -240,9 +235,9 @@ async def test_f11_theo_lang_is_a_form_choice_of_one_day(year):
     screen = ReportsScreen()
     app = TinyApp(year, screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         screen.query_one("#report-form", Select).value = "theo-lang"
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.form["form"] == "theo-lang"
         assert screen.query_one("#report-from", Input).disabled  # a form of one day
         table = screen.query_one(DataTable)
@@ -256,7 +251,7 @@ async def test_f6_and_f8_are_form_choices_that_fit_80_columns(year):
     screen = ReportsScreen(form="do-tuoi")
     app = TinyApp(year, screen)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         table = screen.query_one(DataTable)
         # F6 as of the "to" date (20/10/2024)
         assert screen.form["form"] == "do-tuoi" and screen.form["den_ngay"] == "2024-10-20"
@@ -264,7 +259,7 @@ async def test_f6_and_f8_are_form_choices_that_fit_80_columns(year):
         assert first[1] == "Tổng số học sinh" and first[2] == str(screen.form["tong"]["ts"])
         assert sum(w + 2 for w in _widths(table)) <= 78
         screen.query_one("#report-form", Select).value = "dang-bo"
-        await settle(app, pilot)
+        await settle(pilot)
         assert screen.form["form"] == "dang-bo"
         labels = [str(c.label) for c in table.ordered_columns]
         assert labels[:2] == ["Số đăng bộ", "Họ và tên"]

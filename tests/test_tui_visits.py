@@ -14,16 +14,9 @@ from tui.app import make_app
 from tui.screens.event_chooser import ChoiceModal
 from tui.screens.student import StudentScreen
 from tui.screens.visits import CaseForm, VisitForm
+from tui_wait import wait_for
 
 TODAY = date(2024, 11, 20)
-
-
-async def wait_for(pilot, cond, tries=300):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.01)
-    assert cond()
 
 
 @pytest.fixture

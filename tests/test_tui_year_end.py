@@ -15,6 +15,7 @@ from db.students import add_student
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.rollover import RolloverScreen
 from tui.screens.year_end import YearEndScreen
+from tui_wait import wait_for as _wait
 
 
 class Host(App):
@@ -44,14 +45,6 @@ def school(year):
         ("Nguyễn Văn An", "Trần Văn Bình", "Lê Văn Cường", "Phạm Văn Dũng"), 1)]
     nine = _add("Hồ Văn Em", "HS9", year, k9, dob="01/01/2010")
     return year, a, k9, six, nine
-
-
-async def _wait(pilot, cond, tries=150):
-    for _ in range(tries):
-        if cond():
-            return
-        await pilot.pause(0.02)
-    assert cond()
 
 
 def _text(screen, sel):

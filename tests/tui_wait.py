@@ -1,0 +1,28 @@
+"""Waiting in Textual pilot tests: for the app's workers, then for what the test expects.
+
+The wait is bounded by wall-clock time, not by a number of pauses, so a loaded machine (CI,
+several test runs at once) slows a test down instead of failing it.
+"""
+
+from __future__ import annotations
+
+import time
+
+
+async def settle(pilot) -> None:
+    """Let every running worker finish, then let the messages they posted be handled (three
+    rounds: a message handled may start another worker)."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def wait_for(pilot, cond, timeout: float = 15.0) -> bool:
+    """Wait until ``cond()`` is true (asserting it in the end); True, for ``assert await …``."""
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            assert cond()
+            break
+        await pilot.pause(0.01)
+    return True
