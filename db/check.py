@@ -131,13 +131,13 @@ def check_spans() -> list[str]:
     seen: set[tuple[int, int]] = set()
     for sid, evs in by_student.items():
         evs.sort(key=lambda e: (year_order[e.year_id], e.date, e.id))
-        dropped_out = None  # how the student left in an earlier year (an exit kind)
+        exit_before = None  # how the student left in an earlier year (an exit kind)
         for yid, group in groupby(evs, key=lambda e: e.year_id):
             group = list(group)
             seen.add((sid, yid))
             label = f"{_who(students, sid)}, năm học {years[yid].name}"
             try:
-                steps = replay(group, dropped_out)
+                steps = replay(group, exit_before)
             except SisoError as err:
                 problems.append(f"{label}: biến động không hợp lệ — {err}")
                 steps = None
@@ -149,7 +149,7 @@ def check_spans() -> list[str]:
                                     f"({_describe(have)} ≠ tính lại {_describe(expected)}).")
             moves = [e.kind for e in group if e.kind in kinds.EXITS + kinds.ENTRIES]
             if moves:
-                dropped_out = moves[-1] if moves[-1] in kinds.EXITS else None
+                exit_before = moves[-1] if moves[-1] in kinds.EXITS else None
     for (sid, yid), spans in stored.items():
         if (sid, yid) not in seen:
             name = years[yid].name if yid in years else f"#{yid}"

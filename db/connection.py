@@ -12,7 +12,7 @@ from peewee import Database, DatabaseError, PostgresqlDatabase, SqliteDatabase
 
 from . import migrations_register, migrations_villages, migrations_visits
 from .errors import DamagedDatabase, SisoError
-from .models import MODELS, Meta, database
+from .models import MODELS, DatabaseFact, database
 
 SCHEMA_VERSION = 5
 
@@ -311,7 +311,7 @@ def schema_version(db: Database) -> int | None:
     (hand-edited, damaged) is refused before anything is written."""
     if not db.table_exists("meta"):
         return None
-    row = Meta.get_or_none(Meta.key == "schema_version")
+    row = DatabaseFact.get_or_none(DatabaseFact.key == "schema_version")
     if row is None:
         return None
     try:
@@ -341,7 +341,7 @@ def ensure_schema(db: Database, target: str = "") -> None:
             raise SisoError(f"«{shown(target)}» chưa có dữ liệu của siso và {state.read_only}", "db")
         with db.atomic():
             db.create_tables(MODELS)
-            Meta.put("schema_version", str(SCHEMA_VERSION))
+            DatabaseFact.put("schema_version", str(SCHEMA_VERSION))
         return
     if version > SCHEMA_VERSION:
         raise SisoError(
@@ -357,7 +357,7 @@ def ensure_schema(db: Database, target: str = "") -> None:
         with db.atomic():
             for v in range(version, SCHEMA_VERSION):
                 MIGRATIONS[v](db)
-            Meta.put("schema_version", str(SCHEMA_VERSION))
+            DatabaseFact.put("schema_version", str(SCHEMA_VERSION))
     ensure_indexes(db)
 
 

@@ -26,12 +26,12 @@ from . import audit, clock, kinds, register, text
 from .errors import SisoError
 from .demo_attendance import build_attendance
 from .events import semester_of
-from .models import Event, Meta, SchoolClass, SchoolYear, Setting, Span, Student, Target, database
+from .models import Event, DatabaseFact, SchoolClass, SchoolYear, Setting, Span, Student, Target, database
 
 # The targets a THCS school of the seeds registers (seed 001, 003, 004).
 TARGETS = {"ty_le_bo_hoc": 2.0, "ty_le_duy_tri": 98.0, "ty_le_luu_ban": 1.0,
            "ty_le_dung_do_tuoi": 95.0, "ty_le_hoan_thanh": 100.0}
-DEMO_KEY = "demo"  # Meta key marking a database built by build_demo
+DEMO_KEY = "demo"  # DatabaseFact key marking a database built by build_demo
 
 SETTINGS = {
     "ten_truong": "Trường THCS Tơ Tung",
@@ -244,7 +244,7 @@ def has_school() -> bool:
 
 
 def is_demo() -> bool:
-    return Meta.get_or_none(Meta.key == DEMO_KEY) is not None
+    return DatabaseFact.get_or_none(DatabaseFact.key == DEMO_KEY) is not None
 
 
 def build_demo(students: int = 600, seed: int = 1, today: date | None = None) -> SchoolYear:
@@ -401,7 +401,7 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
         info["absences"] = build_attendance(year, spans, seed, today, audit.current_user())
         Target.insert_many([{"year": year.id, "level": "THCS", "grade": None, "name": n, "value": v}
                             for n, v in TARGETS.items()]).execute()
-        Meta.put(DEMO_KEY, json.dumps({"seed": seed, "students": students,
+        DatabaseFact.put(DEMO_KEY, json.dumps({"seed": seed, "students": students,
                                        "today": today.isoformat()}))
         info.update(classes=len(class_keys), events=len(event_rows))
     return year
@@ -572,7 +572,7 @@ def reset_database() -> None:
         db.create_tables(MODELS)
         from .connection import SCHEMA_VERSION
 
-        Meta.put("schema_version", str(SCHEMA_VERSION))
+        DatabaseFact.put("schema_version", str(SCHEMA_VERSION))
 
 
 def demo_path() -> str:

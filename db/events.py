@@ -55,21 +55,18 @@ def _describe(ev: Event) -> str:
     )
 
 
-def replay(events: list[Event], had_dropout_before: bool | str | None = False) -> list[tuple[Event, Step]]:
+def replay(events: list[Event], exit_before: str | None = None) -> list[tuple[Event, Step]]:
     """Walk one student's events of one year in order; raise SisoError at the first misfit.
 
-    ``had_dropout_before``: the student's last exit before this year — a kind from
-    ``kinds.EXITS`` (``last_exit_before``), or True for a dropout. An exit, an outcome and
+    ``exit_before``: how the student left in an earlier year — a kind of ``kinds.EXITS``
+    (``last_exit_before``), or None. An exit, an outcome and
     the "from" class of a class change must name the class the student is in on that day,
     so a change earlier in the history can never leave a later event counted in the wrong
     class. Returns each event with the state after it. Voided events must be left out by
     the caller.
     """
     state = Step(False, None, None, None)
-    if had_dropout_before is True:
-        last_exit: str | None = kinds.DROPOUT
-    else:
-        last_exit = had_dropout_before or None
+    last_exit = exit_before
     started = False
     out: list[tuple[Event, Step]] = []
     for ev in events:

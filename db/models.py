@@ -49,8 +49,12 @@ class KeyValue(BaseModel):
          .execute())
 
 
-class Meta(KeyValue):
-    """Internal key/value facts about the database itself (schema version)."""
+class DatabaseFact(KeyValue):
+    """Internal key/value facts about the database itself (schema version, the demo's mark).
+    Its table is ``meta``: that table is how a siso database is recognised."""
+
+    class Meta:
+        table_name = "meta"
 
 
 class Setting(KeyValue):
@@ -328,5 +332,5 @@ class AttendanceTaken(BaseModel):
         indexes = ((("klass", "date"), True), (("date", "klass"), False))
 
 
-MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Village, Student, Event, Span, Target, Audit,
+MODELS = [DatabaseFact, Setting, SchoolYear, SchoolClass, Batch, Village, Student, Event, Span, Target, Audit,
           RiskCase, Visit, Counter, Holiday, Absence, AttendanceTaken]

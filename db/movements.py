@@ -110,16 +110,16 @@ def check_scope(scope, required: bool = False) -> str | None:
                     "hoặc nuoc-ngoai (03).", "pham_vi")
 
 
-def _first_misfit(events: list[Event], had_dropout: bool | str | None) -> Event | None:
+def _first_misfit(events: list[Event], exit_before: str | None) -> Event | None:
     """The first event at which the replay of ``events`` fails (None when it passes)."""
     try:
-        replay(events, had_dropout)
+        replay(events, exit_before)
         return None
     except SisoError:
         pass
     for i in range(len(events)):
         try:
-            replay(events[: i + 1], had_dropout)
+            replay(events[: i + 1], exit_before)
         except SisoError:
             return events[i]
     return events[-1] if events else None
@@ -390,8 +390,7 @@ def void_event(event_id: int, reason: str) -> Event:
             evs = year_events(st.id, y.id)
             if y.id != this_year.id and not evs:
                 continue
-            hdb = last_exit_before(st.id, y)
-            bad = _first_misfit(evs, hdb)
+            bad = _first_misfit(evs, last_exit_before(st.id, y))
             if bad is not None:
                 raise SisoError(f"Không hủy được: sự kiện {describe(bad)} dựa trên sự kiện này; "
                                 "hủy sự kiện đó trước.", "so")

@@ -342,7 +342,7 @@ def test_restore_into_a_database_another_connection_has_open(school, tmp_path):
 
 def test_an_older_schema_is_migrated_after_restore(db, year, tmp_path, monkeypatch):
     from db import connection
-    from db.models import Meta
+    from db.models import DatabaseFact
 
     copy = tmp_path / "old.sqlite3"
     backup.copy_file(Path(db.database), copy)
@@ -350,12 +350,12 @@ def test_an_older_schema_is_migrated_after_restore(db, year, tmp_path, monkeypat
     monkeypatch.setattr(connection, "SCHEMA_VERSION", current + 1)
     ran = []
     monkeypatch.setitem(connection.MIGRATIONS, current, lambda database: ran.append(current))
-    Meta.put("schema_version", str(current + 1))
+    DatabaseFact.put("schema_version", str(current + 1))
     plan = backup.plan_restore(copy)
     assert plan.version == current
     backup.restore(plan)
     assert ran == [current]
-    assert Meta.get(Meta.key == "schema_version").value == str(current + 1)
+    assert DatabaseFact.get(DatabaseFact.key == "schema_version").value == str(current + 1)
 
 
 # ---- the settings screen (F9) --------------------------------------------------------------

@@ -32,3 +32,4 @@ def test_help_prints(command, capsys):
     assert out.startswith("Cách dùng: siso") and "-h, --help" in out
     for english in ("usage:", "options:", "positional arguments", "show this help message"):
         assert english not in out
+    assert "KLASS" not in out  # an option's placeholder is a Vietnamese word: «--class LỚP»

@@ -366,7 +366,7 @@ def test_register_migration_f6_and_f8_on_postgresql():
     again in first-entry order."""
     from db.connection import close_database, open_database
     from db.demo import build_demo
-    from db.models import MODELS, Meta
+    from db.models import MODELS, DatabaseFact
 
     db = open_database(PG)
     db.drop_tables(MODELS, cascade=True)
@@ -387,7 +387,7 @@ def test_register_migration_f6_and_f8_on_postgresql():
                     "DROP TABLE attendance_taken", "DROP TABLE absence", "DROP TABLE holiday",
                     "ALTER TABLE school_year DROP COLUMN ngay_hoc"):
             db.execute_sql(sql)
-        Meta.put("schema_version", "3")
+        DatabaseFact.put("schema_version", "3")
     finally:
         close_database()
     open_database(PG)

@@ -113,8 +113,17 @@ class _Parser(argparse.ArgumentParser):
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
                               help="in trợ giúp này rồi thoát")
 
+    def add_argument(self, *args, **kwargs):
+        # an option without a metavar shows its dest in --help: «--class LỚP», never KLASS
+        if kwargs.get("dest") in _METAVARS and "metavar" not in kwargs:
+            kwargs["metavar"] = _METAVARS[kwargs["dest"]]
+        return super().add_argument(*args, **kwargs)
+
     def error(self, message: str):
         self.exit(2, f"Lỗi: {vietnamese_error(message)} (xem «{self.prog} --help»)\n")
+
+
+_METAVARS = {"klass": "LỚP"}
 
 
 def _add_global_options(parser: argparse.ArgumentParser) -> None:
