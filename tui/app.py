@@ -60,6 +60,7 @@ from db.errors import SisoError
 from db.models import SchoolYear, database
 from tui.i18n import N_, _, describe, set_language, translate_bindings
 from tui.keys import InOrderKeys
+from tui.textual_private import adopt_app_css, mode_is_open, open_screens
 from tui.screens.overview import OverviewScreen
 
 
@@ -105,7 +106,7 @@ def _styled(factory):
 
     def make():
         screen = factory()
-        screen._css_update_count = screen.app._css_update_count
+        adopt_app_css(screen)
         return screen
 
     return make
@@ -211,11 +212,10 @@ class SisoApp(InOrderKeys, App[int]):
         """Something was written: every open screen with a ``reload()`` reloads."""
         self._whole_list = None  # read before the write: not used
         self._day = None  # a year added or changed may move the end of a summer
-        for stack in self._screen_stacks.values():
-            for screen in stack:
-                reload = getattr(screen, "reload", None)
-                if reload is not None:
-                    reload()
+        for screen in open_screens(self):
+            reload = getattr(screen, "reload", None)
+            if reload is not None:
+                reload()
 
     # ---- start ---------------------------------------------------------------------------
 
@@ -448,7 +448,7 @@ class SisoApp(InOrderKeys, App[int]):
         if self.current_mode in self.SECTIONS:
             self.switch_mode("overview")
         for mode in self.SECTIONS:
-            if mode in self._screen_stacks:
+            if mode_is_open(self, mode):
                 self.remove_mode(mode)
                 self.add_mode(mode, _styled(self._section_factory(mode)))
 

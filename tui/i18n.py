@@ -153,5 +153,8 @@ def translate_bindings(node) -> None:
     """Replace the binding descriptions of a DOM node (App, Screen, Widget), the inherited
     ones of Textual included, by their translation. Called from ``__init__``; the class
     BINDINGS keep the Vietnamese msgids."""
-    for key, bindings in node._bindings.key_to_bindings.items():
-        node._bindings.key_to_bindings[key] = [translated_binding(b) for b in bindings]
+    from .textual_private import key_bindings
+
+    by_key = key_bindings(node)
+    for key, bindings in by_key.items():
+        by_key[key] = [translated_binding(b) for b in bindings]

@@ -1,0 +1,41 @@
+"""Each private attribute of Textual that siso uses (tui/textual_private.py) still exists and
+still does what siso relies on. A Textual upgrade that changes one fails here, by name."""
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+
+from tui import textual_private as tp
+
+
+class Plain(Screen):
+    BINDINGS = [Binding("x", "noop", "Việc thử")]
+
+    def compose(self):
+        yield Static("x")
+
+
+class Host(App):
+    MODES = {"a": Plain, "b": Plain}
+
+
+async def test_css_count_stacks_modes_and_bindings():
+    app = Host()
+    async with app.run_test() as pilot:
+        await app.switch_mode("a")
+        await pilot.pause()
+        assert tp.mode_is_open(app, "a") and not tp.mode_is_open(app, "b")
+        screens = list(tp.open_screens(app))
+        assert app.screen in screens
+        extra = Plain()
+        await app.push_screen(extra)
+        await pilot.pause()
+        assert extra in list(tp.open_screens(app))
+        extra._css_update_count = -1  # what Textual gives a new mode screen: "out of date"
+        tp.adopt_app_css(extra)
+        assert extra._css_update_count == app._css_update_count
+        by_key = tp.key_bindings(extra)
+        assert [b.description for b in by_key["x"]] == ["Việc thử"]
+        by_key["x"] = [Binding("x", "noop", "Changed")]
+        assert [b.description for b in tp.key_bindings(extra)["x"]] == ["Changed"]
