@@ -10,7 +10,7 @@ from db.connection import close_database, open_database
 from db.errors import SisoError
 from db.models import Event, SchoolYear, Span, Student
 from tui import crashlog
-from tui_wait import wait_for as _wait
+from tui_wait import record_notes, wait_for as _wait
 
 
 @pytest.fixture
@@ -228,13 +228,14 @@ async def test_app_error_in_a_worker_is_a_message_and_the_log(db, log_dir, monke
 
     monkeypatch.setattr(school_service, "setup_school", broken)
     app = make_app(db=db.database, today=date(2024, 11, 20))
+    notes = record_notes(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         # a form that passes its own checks (they run before the service is called)
         app.screen.query_one("#w-ten_truong").value = "Trường THCS Thử"
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: app._notifications)
-        note = list(app._notifications)[-1]
+        await _wait(pilot, lambda: notes)
+        note = notes[-1]
         path = log_dir / crashlog.LOG_NAME
         assert note.title == "Lỗi chương trình" and str(path) in note.message
         assert "ZeroDivisionError: lỗi giả" in path.read_text(encoding="utf-8")

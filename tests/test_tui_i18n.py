@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tui import i18n
 from tui.locale import build_mo
-from tui_wait import settle
+from tui_wait import record_notes, settle
 
 TUI = Path(i18n.__file__).parent
 PO = TUI / "locale" / "en" / "LC_MESSAGES" / "siso.po"
@@ -188,21 +188,23 @@ async def test_footer_of_an_open_select_menu_is_vietnamese(demo_app):
 
 async def test_ctrl_c_says_how_to_quit_in_vietnamese(demo_app):
     app = demo_app()
+    seen = record_notes(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+c")
         await pilot.pause()
-        notes = [(n.title, n.message) for n in app._notifications]
+        notes = [(n.title, n.message) for n in seen]
         assert notes == [("Muốn thoát?", "Nhấn Ctrl+Q để thoát chương trình.")]
 
 
 async def test_ctrl_c_in_english(demo_app):
     app = demo_app("en")
+    seen = record_notes(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+c")
         await pilot.pause()
-        notes = [(n.title, n.message) for n in app._notifications]
+        notes = [(n.title, n.message) for n in seen]
         assert notes == [("Quit?", "Press Ctrl+Q to quit the program.")]
 
 

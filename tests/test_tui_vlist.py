@@ -66,7 +66,7 @@ async def test_only_visible_lines_are_rendered():
         vlist = app.query_one(VirtualList)
         await pilot.pause()
         # the cache holds the rendered rows: one screenful, not ten thousand
-        assert 0 < len(vlist._cache) <= vlist.size.height
+        assert 0 < vlist.rendered_lines <= vlist.size.height
         await pilot.press("end")
         await pilot.pause()
         assert vlist.render_line(1).text.strip().startswith(str(N - vlist.size.height + 2))

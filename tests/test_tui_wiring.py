@@ -28,7 +28,7 @@ from tui.screens.year_end import YearEndScreen
 from tui.widgets.vlist import VirtualList
 
 from home_visits import THREE, visits
-from tui_wait import wait_for
+from tui_wait import record_notes, wait_for
 
 TODAY = date(2024, 11, 20)
 
@@ -74,6 +74,7 @@ async def test_dropout_from_the_roster_in_a_handful_of_keystrokes(school):
     year, (a1, a2), s = school
     visits(s["dung"], *THREE)  # the dropout rule: 3 home visits before the dropout
     app = app_for(year)
+    notes = record_notes(app)
     async with app.run_test(size=(80, 24)) as pilot:
         roster = await open_roster_of_6a1(app, pilot)
         await pilot.press("down")  # An, then Dung (Vietnamese order by given name)
@@ -99,7 +100,7 @@ async def test_dropout_from_the_roster_in_a_handful_of_keystrokes(school):
     ev = Event.get((Event.student == s["dung"].id) & (Event.kind == kinds.DROPOUT))
     assert (ev.date, ev.reason, ev.voided_at) == (TODAY, "02", None)
     assert any("Đã ghi «Bỏ học» ngày 20/11/2024 cho Trần Thị Dung" in str(n.message)
-               for n in app._notifications)
+               for n in notes)
 
 
 async def test_event_form_error_is_visible_and_nothing_is_written(school):

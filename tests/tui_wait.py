@@ -26,3 +26,27 @@ async def wait_for(pilot, cond, timeout: float = 15.0) -> bool:
             break
         await pilot.pause(0.01)
     return True
+
+
+class Note:
+    """One notification the app showed: its title, message and severity, as plain text."""
+
+    def __init__(self, message, title, severity):
+        self.message, self.title, self.severity = str(message), str(title), severity
+
+    def __repr__(self):
+        return f"Note({self.title!r}, {self.message!r}, {self.severity!r})"
+
+
+def record_notes(app) -> list[Note]:
+    """Every notification ``app`` shows from now on (screens' and widgets' ``notify`` go
+    through the app's), in order, through the public ``notify``."""
+    seen: list[Note] = []
+    shown = app.notify
+
+    def notify(message, *args, **kwargs):
+        seen.append(Note(message, kwargs.get("title", ""), kwargs.get("severity", "information")))
+        return shown(message, *args, **kwargs)
+
+    app.notify = notify
+    return seen

@@ -179,6 +179,11 @@ class VirtualList(ScrollView, can_focus=True):
         return self._rows
 
     @property
+    def rendered_lines(self) -> int:
+        """How many lines are held rendered (the visible ones, not the whole list)."""
+        return len(self._cache)
+
+    @property
     def row_count(self) -> int:
         return len(self._rows)
 
