@@ -15,7 +15,7 @@ MO = PO.with_suffix(".mo")
 
 
 def test_mo_is_up_to_date_with_po():
-    assert MO.read_bytes() == build_mo.build(PO), "run: python -m tui.locale.build_mo"
+    assert build_mo.up_to_date(PO), "run: python -m tui.locale.build_mo"
 
 
 def test_mo_reads_back_with_gettext():
@@ -23,7 +23,7 @@ def test_mo_reads_back_with_gettext():
         catalogue = gettext.GNUTranslations(fh)
     assert catalogue.gettext("Lớp") == "Class"
     assert catalogue.gettext("Khối {grade}").format(grade=6) == "Grade 6"
-    assert catalogue.info()["content-type"] == "text/plain; charset=UTF-8"
+    assert catalogue.info()["content-type"].lower() == "text/plain; charset=utf-8"
 
 
 def test_po_parser_handles_multiline_escapes_and_fuzzy():
@@ -43,7 +43,7 @@ msgid "Chưa dịch"
 msgstr ""
 '''
     messages = build_mo.parse_po(text)
-    assert messages == {"": "Content-Type: text/plain; charset=UTF-8\n", "Hai dòng": 'Two lines "q"'}
+    assert messages == {"Hai dòng": 'Two lines "q"'}  # the header is not a message
 
 
 def test_every_string_of_every_screen_is_translated():

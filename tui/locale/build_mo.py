@@ -1,90 +1,48 @@
-"""Compile the ``.po`` catalogues in this folder into ``.mo`` files (standard library only).
+"""Compile the ``.po`` catalogues in this folder into ``.mo`` files, with Babel (a dev-only
+dependency, in the test extras: the program itself reads the ``.mo`` with ``gettext``).
 
     python -m tui.locale.build_mo          # rebuild every catalogue
     python -m tui.locale.build_mo --check  # exit 1 when a .mo is out of date
 
-Handles what our catalogues use: msgctxt-free entries, multi-line strings, the usual
-escapes, and the header entry. Fuzzy entries are skipped, as msgfmt does.
+Fuzzy entries are left out, as msgfmt does.
 """
 
 from __future__ import annotations
 
 import ast
-import os
-import struct
+import io
 import sys
-import tempfile
 from pathlib import Path
 
+from exports.files import atomic_write
+
 HERE = Path(__file__).parent
+
+
+def _catalog(text: str):
+    from babel.messages.pofile import read_po
+
+    return read_po(io.StringIO(text))
 
 
 def parse_po(text: str) -> dict[str, str]:
     """``{msgid: msgstr}`` of the translated, non-fuzzy entries (the header under "")."""
     messages: dict[str, str] = {}
-    msgid = msgstr = None
-    section = None
-    fuzzy = False
-
-    def flush():
-        nonlocal msgid, msgstr, fuzzy
-        if msgid is not None and msgstr is not None and (msgstr or msgid == "") and not fuzzy:
-            messages[msgid] = msgstr
-        msgid = msgstr = None
-        fuzzy = False
-
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line:
+    for m in _catalog(text):
+        if m.id == "":
             continue
-        if line.startswith("#"):
-            if line.startswith("#,") and "fuzzy" in line:
-                if msgstr is not None:
-                    flush()
-                fuzzy = True
-            continue
-        if line.startswith("msgid "):
-            if msgstr is not None:
-                keep_fuzzy = fuzzy
-                flush()
-                fuzzy = keep_fuzzy
-            section = "id"
-            msgid = ast.literal_eval(line[6:])
-        elif line.startswith("msgstr "):
-            section = "str"
-            msgstr = ast.literal_eval(line[7:])
-        elif line.startswith('"'):
-            part = ast.literal_eval(line)
-            if section == "id":
-                msgid += part
-            elif section == "str":
-                msgstr += part
-        else:
-            raise ValueError(f"không hiểu dòng trong tệp .po: {raw!r}")
-    flush()
+        if m.string and not m.fuzzy:
+            messages[m.id] = m.string
     return messages
 
 
-def mo_bytes(messages: dict[str, str]) -> bytes:
-    """The GNU .mo layout: header, two offset tables, then the strings (sorted by msgid)."""
-    keys = sorted(messages)
-    ids = b""
-    strs = b""
-    offsets = []
-    for k in keys:
-        kb, vb = k.encode("utf-8"), messages[k].encode("utf-8")
-        offsets.append((len(ids), len(kb), len(strs), len(vb)))
-        ids += kb + b"\0"
-        strs += vb + b"\0"
-    n = len(keys)
-    key_table = 7 * 4
-    value_table = key_table + n * 8
-    ids_start = value_table + n * 8
-    strs_start = ids_start + len(ids)
-    out = struct.pack("Iiiiiii", 0x950412DE, 0, n, key_table, value_table, 0, 0)
-    out += b"".join(struct.pack("ii", ln, ids_start + o) for o, ln, _, _ in offsets)
-    out += b"".join(struct.pack("ii", ln, strs_start + o) for _, _, o, ln in offsets)
-    return out + ids + strs
+def mo_bytes_of(text: str) -> bytes:
+    """The ``.mo`` of a catalogue's text, as Babel's ``write_mo`` writes it (fuzzy left out)."""
+    from babel.messages.mofile import write_mo
+
+    out = io.BytesIO()
+    write_mo(out, _catalog(text))
+    return out.getvalue()
 
 
 def source_msgids(paths: list[Path] | None = None) -> list[str]:
@@ -114,21 +72,21 @@ def catalogues() -> list[Path]:
 
 
 def build(po: Path) -> bytes:
-    return mo_bytes(parse_po(po.read_text(encoding="utf-8")))
+    return mo_bytes_of(po.read_text(encoding="utf-8"))
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def mo_messages(mo: Path) -> dict[str, str]:
+    """``{msgid: msgstr}`` of a compiled catalogue (the header left out), to compare with the
+    ``.po``: the bytes themselves carry the Babel version and the time they were made."""
+    from babel.messages.mofile import read_mo
+
+    with open(mo, "rb") as fh:
+        return {m.id: m.string for m in read_mo(fh) if m.id}
+
+
+def up_to_date(po: Path) -> bool:
+    mo = po.with_suffix(".mo")
+    return mo.exists() and mo_messages(mo) == parse_po(po.read_text(encoding="utf-8"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -136,12 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     stale = []
     for po in catalogues():
         mo = po.with_suffix(".mo")
-        data = build(po)
         if "--check" in argv:
-            if not mo.exists() or mo.read_bytes() != data:
+            if not up_to_date(po):
                 stale.append(mo)
         else:
-            write_atomic(mo, data)
+            atomic_write(mo, build(po), overwrite=True)
             print(f"{po} -> {mo}")
     for mo in stale:
         print(f"{mo} chưa cập nhật: chạy python -m tui.locale.build_mo", file=sys.stderr)
