@@ -28,6 +28,14 @@ def disability_types() -> dict[str, str]:
     return _load("khuyet_tat.csv")
 
 
+def reason_text(code: str | None, tr=lambda name: name) -> str:
+    """A dropout reason as «01 - name»; ``tr`` translates the name (a screen in English)."""
+    if not code:
+        return ""
+    name = dropout_reasons().get(code)
+    return f"{code} - {tr(name)}" if name else code
+
+
 def ethnic_name(code: str | None) -> str:
     return ethnic_groups().get(code or "", code or "")
 

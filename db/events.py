@@ -49,10 +49,10 @@ def summer_end(year: SchoolYear) -> date:
     return max(year.end, date(year.end.year, 8, 31))
 
 
-def _describe(ev: Event) -> str:
-    return f"«{kinds.LABELS.get(ev.kind, ev.kind)}» ngày {fmt_date(ev.date)} (số {ev.id})" if ev.id else (
-        f"«{kinds.LABELS.get(ev.kind, ev.kind)}» ngày {fmt_date(ev.date)}"
-    )
+def describe(ev: Event) -> str:
+    """«Đi học lại» ngày 03/12/2024 (số 57); without the number for an event not yet saved."""
+    said = f"«{kinds.LABELS.get(ev.kind, ev.kind)}» ngày {fmt_date(ev.date)}"
+    return f"{said} (số {ev.id})" if ev.id else said
 
 
 def replay(events: list[Event], exit_before: str | None = None) -> list[tuple[Event, Step]]:
@@ -74,28 +74,28 @@ def replay(events: list[Event], exit_before: str | None = None) -> list[tuple[Ev
         if k in kinds.ENTRIES:
             if state.enrolled:
                 raise SisoError(
-                    f"Không ghi được {_describe(ev)}: học sinh đang học lớp "
+                    f"Không ghi được {describe(ev)}: học sinh đang học lớp "
                     f"{SchoolClass.get_by_id(state.klass_id).name} vào ngày đó."
                 )
             if last_exit == kinds.DEATH:
-                raise SisoError(f"Không ghi được {_describe(ev)}: học sinh đã được ghi là đã mất.")
+                raise SisoError(f"Không ghi được {describe(ev)}: học sinh đã được ghi là đã mất.")
             if k == kinds.RETURN and last_exit != kinds.DROPOUT:
                 raise SisoError(
-                    f"Không ghi được {_describe(ev)}: chỉ ghi «Đi học lại» cho học sinh đã bỏ học."
+                    f"Không ghi được {describe(ev)}: chỉ ghi «Đi học lại» cho học sinh đã bỏ học."
                 )
             if k in (kinds.ADMIT, kinds.ENROLL) and started:
                 raise SisoError(
-                    f"Không ghi được {_describe(ev)}: học sinh đã vào trường trong năm học này; "
+                    f"Không ghi được {describe(ev)}: học sinh đã vào trường trong năm học này; "
                     "dùng «Chuyển đến» hoặc «Đi học lại»."
                 )
             if ev.klass_id is None:
-                raise SisoError(f"Không ghi được {_describe(ev)}: thiếu lớp.", "lop")
+                raise SisoError(f"Không ghi được {describe(ev)}: thiếu lớp.", "lop")
             state = Step(True, ev.klass_id, ev.date, ev.id)
             started = True
         elif k in kinds.EXITS:
             if not state.enrolled:
                 raise SisoError(
-                    f"Không ghi được {_describe(ev)}: học sinh không đang học vào ngày đó."
+                    f"Không ghi được {describe(ev)}: học sinh không đang học vào ngày đó."
                 )
             _same_class(ev, ev.klass_id, state)
             state = Step(False, state.klass_id, None, None)
@@ -103,16 +103,16 @@ def replay(events: list[Event], exit_before: str | None = None) -> list[tuple[Ev
         elif k == kinds.CLASS_CHANGE:
             if not state.enrolled:
                 raise SisoError(
-                    f"Không ghi được {_describe(ev)}: học sinh không đang học vào ngày đó."
+                    f"Không ghi được {describe(ev)}: học sinh không đang học vào ngày đó."
                 )
             if ev.klass_id == state.klass_id:
-                raise SisoError(f"Không ghi được {_describe(ev)}: học sinh đã ở lớp này.", "lop")
+                raise SisoError(f"Không ghi được {describe(ev)}: học sinh đã ở lớp này.", "lop")
             _same_class(ev, ev.from_klass_id, state)
             state = Step(True, ev.klass_id, ev.date, ev.id)
         elif k in kinds.OUTCOMES:
             if not state.enrolled:
                 raise SisoError(
-                    f"Không ghi được {_describe(ev)}: học sinh không đang học vào ngày đó."
+                    f"Không ghi được {describe(ev)}: học sinh không đang học vào ngày đó."
                 )
             _same_class(ev, ev.klass_id, state)
         else:
@@ -126,7 +126,7 @@ def _same_class(ev: Event, klass_id: int | None, state: Step) -> None:
     if klass_id is not None and state.klass_id is not None and klass_id != state.klass_id:
         named = SchoolClass.get_by_id(klass_id).name
         actual = SchoolClass.get_by_id(state.klass_id).name
-        raise SisoError(f"Sự kiện {_describe(ev)} ghi cho lớp {named}, nhưng ngày đó học sinh "
+        raise SisoError(f"Sự kiện {describe(ev)} ghi cho lớp {named}, nhưng ngày đó học sinh "
                         f"học lớp {actual}.", "lop")
 
 

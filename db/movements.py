@@ -15,7 +15,7 @@ from peewee import JOIN
 from . import audit, clock, codes, kinds, risk, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect, parse_id
-from .events import (had_dropout_before, last_exit_before, rebuild_spans, record_event, replay, status_on,
+from .events import (describe, had_dropout_before, last_exit_before, rebuild_spans, record_event, replay, status_on,
                      year_events)
 from .models import Event, SchoolClass, SchoolYear, Student
 
@@ -67,11 +67,6 @@ def _klass(value, year: SchoolYear) -> SchoolClass | None:
 def _opt(value) -> str | None:
     v = text.clean(value) if value is not None else ""
     return v or None
-
-
-def describe(ev: Event) -> str:
-    """«Đi học lại» ngày 03/12/2024 (số 57)"""
-    return f"«{kinds.LABELS.get(ev.kind, ev.kind)}» ngày {fmt_date(ev.date)} (số {ev.id})"
 
 
 def _who(st: Student) -> str:
@@ -484,10 +479,9 @@ def list_events(year, start=None, end=None, kind=None, klass=None,
 
 
 def reason_text(row_or_event, tr=lambda name: name) -> str:
-    """Human text of an event's reason: the dropout reason's name (translated by ``tr`` on a
-    screen in another language), else the free text."""
+    """Human text of an event's reason: a dropout's coded reason (``codes.reason_text``,
+    translated by ``tr`` on a screen in another language), else the free text."""
     reason = row_or_event.reason or ""
     if row_or_event.kind == kinds.DROPOUT and reason:
-        name = codes.dropout_reasons().get(reason)
-        return f"{reason} {tr(name)}" if name else reason
+        return codes.reason_text(reason, tr)
     return reason

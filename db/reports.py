@@ -375,14 +375,6 @@ def _list_order(r):
     return (r[21], text.natural_key(r[20]), r[22], r[1])
 
 
-def reason_text(code: str | None, tr=lambda name: name) -> str:
-    """A dropout reason as «01 - name»; ``tr`` translates the name (a screen in English)."""
-    if not code:
-        return ""
-    name = codes.dropout_reasons().get(code)
-    return f"{code} - {tr(name)}" if name else code
-
-
 def report_bo_hoc(year: SchoolYear, as_of, start=None) -> dict:
     """F2 ``bo-hoc``: dropouts dated in the period, grouped by grade, and counts per reason.
 
@@ -405,7 +397,7 @@ def report_bo_hoc(year: SchoolYear, as_of, start=None) -> dict:
         item = {"stt": 0, **_student_cells(r), "dan_toc": codes.ethnic_name(r[17]), "lop": r[20],
                 "thon": r[18] or "", "giam_ho": r[19] or "", "ngay_bo_hoc": r[1].isoformat(),
                 "thoi_diem": SEMESTER_SHORT.get(r[2] or "", r[2] or ""),
-                "ly_do_ma": r[3] or "", "ly_do": reason_text(r[3]),
+                "ly_do_ma": r[3] or "", "ly_do": codes.reason_text(r[3]),
                 "so_lan_van_dong": visits.get(r[10], 0),
                 "ket_qua": "Đã ra lớp" if r[23] else "Chưa ra lớp", "ghi_chu": r[24] or ""}
         groups.setdefault(r[21], []).append(item)

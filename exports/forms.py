@@ -21,7 +21,8 @@ from datetime import date
 
 from db import clock
 from db.dates import fmt_date, place_date_line
-from db.reports import DECREASES, FORMS, INCREASES, STILL_OUT, pct_text, reason_text
+from db.codes import reason_text
+from db.reports import DECREASES, FORMS, INCREASES, STILL_OUT, pct_text
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 FONT = "Times New Roman"
@@ -571,12 +572,6 @@ def display(value, kind: str) -> str:
 
 # ---- xlsx ------------------------------------------------------------------------------------
 
-def _col_letter(i: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(i)
-
-
 def set_text(cell, value: str) -> None:
     """Write ``value`` as text, never as a formula (``=1+1`` stays the four characters)."""
     cell.value = _ILLEGAL.sub("", value)
@@ -671,6 +666,7 @@ def build_workbook(form: dict, settings: dict, signed_on: date | None = None):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.properties import PageSetupProperties
+    from openpyxl.utils.cell import get_column_letter
 
     signed_on = signed_on or clock.today()
     thin = Side(style="thin")
@@ -685,7 +681,7 @@ def build_workbook(form: dict, settings: dict, signed_on: date | None = None):
         ws = wb.create_sheet(table.sheet[:31])
         n = len(table.columns)
         for j, col in enumerate(table.columns, 1):
-            ws.column_dimensions[_col_letter(j)].width = col.width
+            ws.column_dimensions[get_column_letter(j)].width = col.width
         half = max(2, n // 2 - 1)
         right = half + 2
 
@@ -741,5 +737,5 @@ def build_workbook(form: dict, settings: dict, signed_on: date | None = None):
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
         ws.page_margins.top = ws.page_margins.bottom = 0.5
-        ws.print_area = f"A1:{_col_letter(n)}{row}"
+        ws.print_area = f"A1:{get_column_letter(n)}{row}"
     return wb

@@ -674,12 +674,10 @@ class ImportPlan:
 
 
 def _col_letter(index: int) -> str:
-    s = ""
-    n = index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+    """The spreadsheet letter of a 0-based column index (0 → A)."""
+    from openpyxl.utils.cell import get_column_letter
+
+    return get_column_letter(index + 1)
 
 
 def apply_overrides(titles: list[str], mapping: dict[int, str], overrides: dict[str, str] | None) -> dict[int, str]:

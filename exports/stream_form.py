@@ -19,7 +19,7 @@ from db import clock
 from db.dates import place_date_line
 
 from .forms import MOTTO, Table, landscape
-from .students import _EPOCH, WORKBOOK_RELS, _esc, _letters
+from .students import _EPOCH, WORKBOOK_RELS, _esc, column_letters
 
 # cellXfs: 0 plain, 1 header (bold, border, centred, wrapped), 2 number cell, 3 text cell,
 # 4 date cell, 5 title, 6 managing body, 7 bold line (school, motto, signatures),
@@ -112,7 +112,7 @@ def form_xlsx_bytes(table: Table, settings: dict, signed_on: date | None = None)
     """The one-table form as xlsx bytes (see the module's doc)."""
     signed_on = signed_on or clock.today()
     n = len(table.columns)
-    refs = [_letters(j + 1) for j in range(n)]
+    refs = column_letters(n)
     half = max(2, n // 2 - 1)
     right = half + 2
     merges: list[str] = []

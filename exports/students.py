@@ -17,6 +17,7 @@ import os
 import re
 import zipfile
 from datetime import date
+from functools import cache
 
 from db import codes, text
 
@@ -146,15 +147,13 @@ SHEET_START = (
 SHEET_END = '</sheetData></worksheet>'
 
 
-def _letters(n: int) -> str:
-    out = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(65 + r) + out
-    return out
+@cache
+def column_letters(n: int) -> tuple[str, ...]:
+    """A, B, … of the first ``n`` columns (openpyxl's, imported when a file is written: it
+    costs a tenth of a second at start-up)."""
+    from openpyxl.utils.cell import get_column_letter
 
-
-_REFS = [_letters(j + 1) for j in range(len(COLUMNS))]
+    return tuple(get_column_letter(j + 1) for j in range(n))
 
 
 def _esc(value: str) -> str:
@@ -172,7 +171,7 @@ def _text(ref: str, value: str, style: int = 0) -> str:
 def _row(n: int, values) -> str:
     cells = []
     special = _SPECIAL.search
-    for ref, v in zip(_REFS, values):
+    for ref, v in zip(column_letters(len(COLUMNS)), values):
         if v is None or v == "":
             continue
         ref = f"{ref}{n}"
@@ -212,7 +211,7 @@ def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Da
             if title:
                 fh.write(f'<row r="1">{_text("A1", title, BOLD)}</row>'.encode())
                 n = 3  # a blank line between the title and the header
-            header = "".join(_text(f"{ref}{n}", label, BOLD) for ref, (_, label) in zip(_REFS, COLUMNS))
+            header = "".join(_text(f"{ref}{n}", label, BOLD) for ref, (_, label) in zip(column_letters(len(COLUMNS)), COLUMNS))
             fh.write(f'<row r="{n}">{header}</row>'.encode())
             chunk = []
             for i, row in enumerate(rows, 1):
