@@ -11,7 +11,7 @@ from . import audit, clock, codes, kinds, text, villages
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect
 from .events import check_date, record_event
-from .models import Event, SchoolClass, SchoolYear, Student, database
+from .models import SchoolClass, SchoolYear, Student, database
 
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:['’\-.][^\W\d_]*)*$")
 _CODE_OK = re.compile(r"^[A-Za-z0-9_\-./]{1,32}$")
@@ -314,8 +314,3 @@ def get_student(code: str) -> Student:
     if st is None:
         raise SisoError(f"Không có học sinh mã «{code}».", "ma")
     return st
-
-
-def history(student: Student) -> list[Event]:
-    """All the student's events, voided ones included, in date order."""
-    return list(Event.select().where(Event.student == student).order_by(Event.date, Event.id))

@@ -386,4 +386,4 @@ async def test_dropout_reasons_in_english_on_the_event_form_and_the_register(yea
                 break
             await pilot.pause(0.02)
         table = screen.query_one("#events")
-        assert "02 Weak academic results" in [str(c) for c in table.get_row_at(0)]
+        assert "02 - Weak academic results" in [str(c) for c in table.get_row_at(0)]  # codes.reason_text

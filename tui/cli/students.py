@@ -283,9 +283,9 @@ def write_list_file(rows, path, fmt: str, *, title: str, overwrite: bool = False
 
 
 def student_show(args) -> int:
-    from db import codes, kinds
-    from db.models import SchoolClass
-    from db.students import get_student, history
+    from db import codes
+    from db.history import history_lines
+    from db.students import get_student
     from db.text import visible
     from tui.cli import open_db
 
@@ -316,36 +316,9 @@ def student_show(args) -> int:
         if not value:
             continue
         print(f"{label.ljust(width)}  {visible(str(value))}")
-    events = history(st)
+    lines = history_lines(st)
     print()
-    print("Lịch sử biến động:" if events else "Chưa có biến động nào.")
-    classes = {c.id: c.name for c in SchoolClass.select(SchoolClass.id, SchoolClass.name)
-               .where(SchoolClass.id.in_({e.klass_id for e in events} | {e.from_klass_id for e in events}))}
-    reasons = codes.dropout_reasons()
-    for ev in events:
-        parts = [fmt_date(ev.date), ev.year.name, kinds.LABELS.get(ev.kind, ev.kind)]
-        if ev.from_klass_id:
-            parts.append(f"lớp {classes.get(ev.from_klass_id, '?')} → {classes.get(ev.klass_id, '?')}")
-        elif ev.klass_id:
-            parts.append(f"lớp {classes.get(ev.klass_id, '?')}")
-        if ev.semester:
-            parts.append(kinds.SEMESTER_LABELS.get(ev.semester, ev.semester))
-        if ev.reason:
-            parts.append(f"lý do: {reasons.get(ev.reason, ev.reason)}")
-        if ev.school:
-            where = ", ".join(x for x in (ev.school, ev.district, ev.province) if x)
-            parts.append(("từ " if ev.kind in kinds.ENTRIES else "đến ") + where)
-        if ev.scope:
-            parts.append(kinds.SCOPES.get(ev.scope, ev.scope))
-        if ev.vocational:
-            parts.append("học nghề")
-        if ev.doc_no:
-            parts.append(f"số {ev.doc_no}")
-        if ev.note:
-            parts.append(ev.note)
-        line = "  " + " | ".join(parts)
-        if ev.voided_at:
-            line += f"  [ĐÃ HỦY {fmt_date(ev.voided_at.date())} bởi {ev.voided_by or '?'}"
-            line += f": {ev.void_reason}]" if ev.void_reason else "]"
-        print(visible(line))
+    print("Lịch sử biến động:" if lines else "Chưa có biến động nào.")
+    for line in lines:
+        print(visible("  " + line.text()))
     return 0

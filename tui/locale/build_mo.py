@@ -48,7 +48,7 @@ def mo_bytes_of(text: str) -> bytes:
 def source_msgids(paths: list[Path] | None = None) -> list[str]:
     """Every string the interface translates: ``_("…")``/``N_("…")`` literals in tui/
     and the Vietnamese labels it takes from db/ (event kinds, statuses, settings)."""
-    from db import kinds, roster, school
+    from db import history, kinds, roster, school
 
     found: dict[str, None] = {}
     for path in paths if paths is not None else sorted(HERE.parent.rglob("*.py")):
@@ -60,7 +60,7 @@ def source_msgids(paths: list[Path] | None = None) -> list[str]:
                     and node.func.id in ("_", "N_") and node.args
                     and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 found[node.args[0].value] = None
-    for labels in (kinds.LABELS, roster.STATUS_TEXT, kinds.SEMESTER_LABELS, kinds.SCOPES,
+    for labels in (history.TEMPLATES, kinds.LABELS, roster.STATUS_TEXT, kinds.SEMESTER_LABELS, kinds.SCOPES,
                    {k: label for k, (label, _d) in school.SETTINGS.items()}):
         for label in labels.values():
             found[label] = None

@@ -172,7 +172,7 @@ def record_event_flow(app, student_id: int | None, kind: str | None = None,
 def void_event_flow(app, student_id: int) -> None:
     """Pick one of the student's recorded (not voided) events, then void it with a reason."""
     from db.models import Student
-    from db.students import history
+    from db.history import history
     from tui.screens.movements import VoidForm
 
     st = Student.get_by_id(student_id)

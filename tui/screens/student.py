@@ -12,44 +12,25 @@ from db import codes, kinds
 from db.dates import fmt_date
 from db.events import status_on
 from db.models import Event, Student
-from db.students import history
+from db.history import HistoryLine, history, history_lines
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
 
 
-def event_line(ev: Event, names: dict[int, str]) -> Text:
-    """One line of the timeline: date, kind, class, details; voided events struck out."""
-    line = Text()
-    line.append(f"{fmt_date(ev.date)}  ", style="bold")
-    line.append(_(kinds.LABELS.get(ev.kind, ev.kind)), style="bold")
-    if ev.from_klass_id and ev.klass_id:
-        line.append(f"  {names.get(ev.from_klass_id, '?')} → {names.get(ev.klass_id, '?')}")
-    elif ev.klass_id:
-        line.append(f"  {_('lớp')} {names.get(ev.klass_id, '?')}")
-    details = []
-    if ev.semester:
-        details.append(_(kinds.SEMESTER_LABELS.get(ev.semester, ev.semester)))
-    if ev.school:
-        details.append(ev.school)
-    if ev.scope:
-        details.append(_(kinds.SCOPES.get(ev.scope, ev.scope)))
-    if ev.reason:
-        name = codes.dropout_reasons().get(ev.reason)
-        details.append(_(name) if name else ev.reason)
-    if ev.doc_no:
-        details.append(_("số {doc}").format(doc=ev.doc_no))
-    if ev.note:
-        details.append(ev.note)
-    if getattr(ev, "without_visits", None):
-        details.append(_("chưa đủ 3 lần vận động: {why}").format(why=ev.without_visits))
-    if details:
-        line.append("  (" + "; ".join(details) + ")")
-    if ev.voided_at:
-        line.stylize("strike dim")
-        line.append("  " + _("[ĐÃ HỦY {day} bởi {user}: {why}]").format(
-            day=fmt_date(ev.voided_at.date()), user=ev.voided_by or "", why=ev.void_reason or ""),
-            style="bold red")
-    return line
+def event_line(line: HistoryLine) -> Text:
+    """One line of the timeline (``db.history``): date, kind, class, details; a voided event
+    struck out."""
+    out = Text()
+    out.append(f"{fmt_date(line.day)}  ", style="bold")
+    out.append(line.kind, style="bold")
+    if line.move:
+        out.append(f"  {line.move}")
+    if line.details:
+        out.append("  (" + "; ".join(line.details) + ")")
+    if line.voided:
+        out.stylize("strike dim")
+        out.append(f"  [{line.voided}]", style="bold red")
+    return out
 
 
 class StudentScreen(SisoScreen):
@@ -101,23 +82,17 @@ class StudentScreen(SisoScreen):
     def load(self, year, day) -> None:
         student = Student.get_by_id(self.student_id)
         events = history(student)
+        lines = history_lines(student, _, events)
         status, klass = status_on(student.id, day, year)
-        names = {}
-        ids = {e.klass_id for e in events} | {e.from_klass_id for e in events}
-        if ids - {None}:
-            from db.models import SchoolClass
-
-            names = dict(SchoolClass.select(SchoolClass.id, SchoolClass.name)
-                         .where(SchoolClass.id.in_(ids - {None})).tuples())
         from db import risk
 
         self.risk = (risk.list_cases(student=student), risk.list_visits(student),
                      klass.homeroom if klass else "")
         self.app.call_from_thread(self.show, student, events, status,
-                                  klass.name if klass else "", names)
+                                  klass.name if klass else "", lines)
 
     def show(self, student: Student, events: list[Event], status: str, klass: str,
-             names: dict[int, str]) -> None:
+             lines: list[HistoryLine]) -> None:
         self.student, self.events = student, events
         head = Text(student.full_name, style="bold")
         head.append(f"  {student.code}  ")
@@ -148,11 +123,11 @@ class StudentScreen(SisoScreen):
         for label, value in fields:
             grid.mount(Static(label, classes="label"), Static(Text(value or "—"), classes="value"))
         timeline = Text()
-        for i, ev in enumerate(events):
+        for i, line in enumerate(lines):
             if i:
                 timeline.append("\n")
-            timeline.append(event_line(ev, names))
-        if not events:
+            timeline.append(event_line(line))
+        if not lines:
             timeline = Text(_("Chưa có biến động nào."), style="dim")
         self.query_one("#timeline", Static).update(timeline)
         from tui.screens.visits import risk_lines
