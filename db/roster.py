@@ -316,3 +316,20 @@ def month_end_counts(year: SchoolYear, day: date) -> dict[int, list[tuple[date, 
             if start <= d and (end is None or end > d):
                 row[i] += int(n)
     return {g: list(zip(ends, counts)) for g, counts in sorted(out.items())}
+
+
+# ``siso student list``: its columns (key, header) and its rows with the JSON keys of
+# forms.md ("Lists printed by the CLI"); a list written to .csv/.json has the same.
+LIST_COLUMNS = [("stt", "STT"), ("ma", "Mã HS"), ("ho_ten", "Họ và tên"), ("ngay_sinh", "Ngày sinh"),
+                ("gioi_tinh", "Giới tính"), ("dan_toc", "Dân tộc"), ("lop", "Lớp"),
+                ("thon", "Thôn/làng"), ("trang_thai", "Trạng thái")]
+
+
+def list_dicts(rows) -> list[dict]:
+    """Roster rows (``Row``) as the dicts of ``siso student list``."""
+    return [{"stt": i, "ma": r.code, "ho_ten": r.full_name, "ngay_sinh": r.dob,
+             "gioi_tinh": "Nữ" if r.female else "Nam", "dan_toc": r.ethnic_name,
+             "ma_dan_toc": r.ethnic, "khuyet_tat": codes.disability_types().get(r.disability or "", ""),
+             "ma_dinh_danh": r.national_id or "", "lop": r.klass, "khoi": r.grade, "thon": r.village,
+             "trang_thai": STATUS_TEXT.get(r.status, r.status), "ma_trang_thai": r.status}
+            for i, r in enumerate(rows, 1)]

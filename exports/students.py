@@ -48,7 +48,8 @@ COLUMNS = [
 EXTRA_FIELDS = ("commune", "birthplace", "address", "father", "mother")
 
 
-def _value(row: dict, key: str, index: int):
+def export_value(row: dict, key: str, index: int):
+    """The value of column ``key`` of the export layout for one student."""
     if key == "stt":
         return index
     if key == "name":
@@ -216,10 +217,35 @@ def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Da
             chunk = []
             for i, row in enumerate(rows, 1):
                 n += 1
-                chunk.append(_row(n, [_value(row, k, i) for k in keys]))
+                chunk.append(_row(n, [export_value(row, k, i) for k in keys]))
                 if len(chunk) == 1000:
                     fh.write("".join(chunk).encode())
                     chunk.clear()
             fh.write("".join(chunk).encode())
             fh.write(SHEET_END.encode())
     return path
+
+
+def write_list_file(rows, path, fmt: str, *, title: str, overwrite: bool = False):
+    """Write roster rows (``db.roster.Row``) to ``path`` atomically: xlsx and ods in the export
+    layout the importer reads back (``COLUMNS``); csv (UTF-8 with BOM, a cell that could start
+    a formula quoted), json and table with the columns of ``siso student list``."""
+    from db.roster import LIST_COLUMNS, list_dicts
+
+    from .files import BOM, atomic_write
+    from .listing import cell_text, list_text
+
+    if fmt == "xlsx":
+        return write_student_list(roster_export_rows(rows), path, title=title, overwrite=overwrite)
+    if fmt == "ods":
+        import tablib
+
+        ds = tablib.Dataset(title="Danh sách", headers=[label for _, label in COLUMNS])
+        for i, row in enumerate(roster_export_rows(rows), 1):
+            ds.append([export_value(row, key, i) if key in ("stt", "grade")
+                       else cell_text(export_value(row, key, i)) for key, _ in COLUMNS])
+        return atomic_write(path, ds.export("ods"), overwrite=overwrite)
+    data = list_text(list_dicts(rows), LIST_COLUMNS, fmt, newline="\r\n")
+    if fmt == "csv":
+        data = BOM + data
+    return atomic_write(path, data.encode("utf-8"), overwrite=overwrite)

@@ -2,46 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
-from datetime import date
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "x" if value else ""
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    from db.text import visible
-
-    return visible(str(value))  # no escape sequence reaches the terminal
 
 
 def emit(rows: list[dict], columns: list[tuple[str, str]], fmt: str = "table", out=None) -> None:
-    """``columns``: (key, header). JSON keeps the keys and ISO dates; table and CSV use headers."""
-    out = out or sys.stdout
-    if fmt == "json":
-        json.dump(rows, out, ensure_ascii=False, indent=2,
-                  default=lambda v: v.isoformat() if isinstance(v, date) else str(v))
-        out.write("\n")
-        return
-    table = [[_cell(r.get(k)) for k, _ in columns] for r in rows]
-    headers = [h for _, h in columns]
-    if fmt == "csv":  # as the CSV files: a cell a spreadsheet would run as a formula gets a '
-        from exports.files import csv_safe
+    """``columns``: (key, header). JSON keeps the keys and ISO dates; table and CSV use headers
+    (``exports.listing.list_text``)."""
+    from exports.listing import list_text
 
-        w = csv.writer(out, lineterminator="\n")
-        w.writerow(headers)
-        w.writerows([csv_safe(c) for c in row] for row in table)
-        return
-    widths = [max([len(h)] + [len(row[i]) for row in table]) for i, h in enumerate(headers)]
-    out.write("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip() + "\n")
-    out.write("  ".join("-" * w for w in widths) + "\n")
-    for row in table:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+    (out or sys.stdout).write(list_text(rows, columns, fmt))
 
 
 LIST_OUTPUT = ("table", "csv", "json")

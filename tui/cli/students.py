@@ -167,23 +167,6 @@ def student_add(args) -> int:
 
 LIST_FORMATS = ["table", "csv", "json", "xlsx", "ods"]
 
-COLUMNS = [("stt", "STT"), ("ma", "Mã HS"), ("ho_ten", "Họ và tên"), ("ngay_sinh", "Ngày sinh"),
-           ("gioi_tinh", "Giới tính"), ("dan_toc", "Dân tộc"), ("lop", "Lớp"),
-           ("thon", "Thôn/làng"), ("trang_thai", "Trạng thái")]
-
-
-def roster_dicts(rows) -> list[dict]:
-    from db import codes
-    from db.roster import STATUS_TEXT
-
-    return [{"stt": i, "ma": r.code, "ho_ten": r.full_name, "ngay_sinh": r.dob,
-             "gioi_tinh": "Nữ" if r.female else "Nam", "dan_toc": r.ethnic_name,
-             "ma_dan_toc": r.ethnic, "khuyet_tat": codes.disability_types().get(r.disability or "", ""),
-             "ma_dinh_danh": r.national_id or "", "lop": r.klass, "khoi": r.grade, "thon": r.village,
-             "trang_thai": STATUS_TEXT.get(r.status, r.status), "ma_trang_thai": r.status}
-            for i, r in enumerate(rows, 1)]
-
-
 def student_list(args) -> int:
     from db import roster, school
     from tui.cli import open_db
@@ -228,11 +211,14 @@ def student_list(args) -> int:
         open_ids, _visits = cases_and_visits(year, day, [r.id for r in rows])
         rows = [r for r in rows if r.id in open_ids]
     if not args.output:
-        emit(roster_dicts(rows), COLUMNS, fmt)
+        from db.roster import LIST_COLUMNS, list_dicts
+
+        emit(list_dicts(rows), LIST_COLUMNS, fmt)
         return 0
     title = (f"DANH SÁCH HỌC SINH{' LỚP ' + klass.name if klass else ''} NĂM HỌC {year.name}"
              f" (tính đến ngày {fmt_date(day)})")
     from exports.files import check_target
+    from exports.students import write_list_file
 
     from .reports import refuse_existing
 
@@ -242,44 +228,6 @@ def student_list(args) -> int:
     print(f"Đã ghi {len(rows)} học sinh vào {path}")
     return 0
 
-
-def write_list_file(rows, path, fmt: str, *, title: str, overwrite: bool = False):
-    """Write roster rows to ``path`` atomically: xlsx and ods in the export layout the
-    importer reads back (``exports.students.COLUMNS``), csv (UTF-8 with BOM, text that
-    could start a formula quoted), json and table with the columns of ``siso student list``."""
-    import io
-
-    from exports.files import BOM, atomic_write, csv_safe
-
-    from .output import _cell, emit
-
-    if fmt == "xlsx":
-        from exports.students import roster_export_rows, write_student_list
-
-        return write_student_list(roster_export_rows(rows), path, title=title, overwrite=overwrite)
-    if fmt == "ods":
-        import tablib
-
-        from exports.students import COLUMNS as EXPORT_COLUMNS
-        from exports.students import _value, roster_export_rows
-
-        ds = tablib.Dataset(title="Danh sách", headers=[label for _, label in EXPORT_COLUMNS])
-        for i, row in enumerate(roster_export_rows(rows), 1):
-            ds.append([_cell(_value(row, key, i)) if key not in ("stt", "grade") else _value(row, key, i)
-                       for key, _ in EXPORT_COLUMNS])
-        return atomic_write(path, ds.export("ods"), overwrite=overwrite)
-    buf = io.StringIO()
-    if fmt == "csv":
-        import csv
-
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow([h for _, h in COLUMNS])
-        w.writerows([csv_safe(_cell(r.get(k))) for k, _ in COLUMNS] for r in roster_dicts(rows))
-        data = BOM + buf.getvalue()
-    else:
-        emit(roster_dicts(rows), COLUMNS, fmt, out=buf)
-        data = buf.getvalue()
-    return atomic_write(path, data.encode("utf-8"), overwrite=overwrite)
 
 
 def student_show(args) -> int:
