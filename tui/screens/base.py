@@ -26,8 +26,9 @@ def close_thread_connection() -> None:
             database.close()
 
 
-def db_work(method=None, *, group: str = "db"):
-    """A thread worker for database work: ``exclusive`` (the latest call wins), errors go
+def db_work(method=None, *, group: str = "db", exclusive: bool = True):
+    """A thread worker for database work: ``exclusive`` (the latest call wins; False for work
+    that must not be cancelled by the next, an export), errors go
     to the app's one worker-error handler instead of closing the app, and the worker
     thread's own connection is closed when it is done.
 
@@ -42,7 +43,7 @@ def db_work(method=None, *, group: str = "db"):
                 return fn(*args, **kwargs)
             finally:
                 close_thread_connection()
-        return work(thread=True, exclusive=True, exit_on_error=False, group=group)(run)
+        return work(thread=True, exclusive=exclusive, exit_on_error=False, group=group)(run)
 
     return decorate(method) if method is not None else decorate
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -27,7 +26,7 @@ from db.villages import UnknownVillage
 from tui.screens.student_form import new_village_question, village_suggester
 
 from tui.i18n import N_, _
-from tui.screens.base import FormModal, close_thread_connection
+from tui.screens.base import FormModal, db_work
 from tui.widgets.tick import Tick
 
 # SisoError.field -> the form field that shows it (a new student's fields: their own
@@ -277,7 +276,7 @@ class EventForm(FormModal[int | None]):
 
         self.app.push_screen(ConfirmScreen(new_village_question(message)), answer)
 
-    @work(thread=True, exclusive=True, group="event_form", exit_on_error=False)
+    @db_work(group="event_form")
     def _save(self, values: dict, future: bool = False) -> None:
         from db import movements
         from db.clock import FutureDate
@@ -300,6 +299,4 @@ class EventForm(FormModal[int | None]):
         except SisoError as err:
             self.app.call_from_thread(self.show_error, err.message, err.field)
             return
-        finally:
-            close_thread_connection()
         self.app.call_from_thread(self._saved, event_id)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,7 +22,7 @@ from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import Event, SchoolYear
 from tui.i18n import N_, _
-from tui.screens.base import FormModal, SisoScreen, close_thread_connection
+from tui.screens.base import FormModal, SisoScreen, db_work
 
 ALL_KINDS = "*"
 
@@ -97,7 +96,7 @@ class VoidForm(FormModal[bool | None]):
             refresh()
         self.dismiss(True)
 
-    @work(thread=True, exclusive=True, group="void", exit_on_error=False)
+    @db_work(group="void")
     def _void(self, reason: str) -> None:
         from db.movements import void_event
 
@@ -106,8 +105,6 @@ class VoidForm(FormModal[bool | None]):
         except SisoError as err:
             self.app.call_from_thread(self._failed, err.message, err.field)
             return
-        finally:
-            close_thread_connection()
         self.app.call_from_thread(self._done)
 
 
@@ -201,7 +198,7 @@ class MovementsScreen(SisoScreen):
     def reload(self) -> None:  # called by the app after any write
         self.action_reload()
 
-    @work(thread=True, exclusive=True, group="movements", exit_on_error=False)
+    @db_work(group="movements")
     def _load(self, f: dict) -> None:
         from db import movements
 
@@ -212,8 +209,6 @@ class MovementsScreen(SisoScreen):
         except SisoError as err:
             self.app.call_from_thread(self.query_one("#err", Static).update, err.message)
             return
-        finally:
-            close_thread_connection()
         self.app.call_from_thread(self._show, rows, texts)
 
     def _show(self, rows, texts) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sta
 
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen, close_thread_connection, db_work
+from tui.screens.base import SisoScreen, db_work
 from tui.screens.export_dialog import ExportDialog
 
 FORM_CHOICES = ((N_("F1 Sĩ số"), "si-so"), (N_("F2 Bỏ học"), "bo-hoc"),
@@ -417,7 +417,7 @@ class ReportsScreen(SisoScreen):
 
         self.app.push_screen(ExportDialog(default_filename(form, "xlsx")), chosen)
 
-    @work(thread=True, group="export", exit_on_error=False)
+    @db_work(group="export", exclusive=False)
     def export(self, form: dict, path: str, fmt: str, overwrite: bool = False) -> None:
         from exports.files import write_form
 
@@ -431,8 +431,6 @@ class ReportsScreen(SisoScreen):
             self.app.call_from_thread(self.notify, f"{type(err).__name__}: {err}",
                                       title=_("Lỗi chương trình"), severity="error", timeout=10)
             return
-        finally:
-            close_thread_connection()
         self.last_export = str(written)
         self.app.call_from_thread(self.notify, _("Đã ghi {path}").format(path=written),
                                   title=_("Xuất tệp"), timeout=6)

@@ -14,7 +14,6 @@ old year's end date, Ctrl+S first asks for confirmation (:class:`ConfirmScreen`)
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,7 +22,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from db.errors import SisoError
 from db.models import SchoolYear
-from tui.screens.base import FormModal, close_thread_connection
+from tui.screens.base import FormModal, db_work
 
 from tui.i18n import N_, _, translate_bindings
 
@@ -186,7 +185,7 @@ class RolloverScreen(FormModal[int | None]):
     def refresh_preview(self) -> None:
         self._preview(self.target_name, self.options())
 
-    @work(thread=True, exclusive=True, group="rollover_preview", exit_on_error=False)
+    @db_work(group="rollover_preview")
     def _preview(self, target_name: str, options: dict) -> None:
         from db import yearend
 
@@ -195,8 +194,6 @@ class RolloverScreen(FormModal[int | None]):
             lines = plan.summary()
         except SisoError as err:
             plan, lines = None, [err.message]
-        finally:
-            close_thread_connection()
         self.app.call_from_thread(self._show_preview, plan, lines)
 
     def _show_preview(self, plan, lines: list[str]) -> None:
@@ -207,7 +204,7 @@ class RolloverScreen(FormModal[int | None]):
         self.query_one("#err", Static).update("")
         self._check(self.target_name, self.options())
 
-    @work(thread=True, exclusive=True, group="rollover_write", exit_on_error=False)
+    @db_work(group="rollover_write")
     def _check(self, target_name: str, options: dict) -> None:
         """Ahead of the old year's end, ask first; otherwise write."""
         from db import yearend
@@ -218,8 +215,6 @@ class RolloverScreen(FormModal[int | None]):
         except SisoError as err:
             self.app.call_from_thread(self._failed, err.message)
             return
-        finally:
-            close_thread_connection()
         if warning:
             self.app.call_from_thread(self._ask, target_name, options, warning)
         else:
@@ -237,7 +232,7 @@ class RolloverScreen(FormModal[int | None]):
         self.app.push_screen(ConfirmScreen(_("{warning}\nVẫn chuyển năm bây giờ?").format(warning=warning)),
                              answered)
 
-    @work(thread=True, exclusive=True, group="rollover_write", exit_on_error=False)
+    @db_work(group="rollover_write")
     def _write(self, target_name: str, options: dict, before_end: bool) -> None:
         self._write_now(target_name, options, before_end)
 
@@ -250,8 +245,6 @@ class RolloverScreen(FormModal[int | None]):
         except SisoError as err:
             self.app.call_from_thread(self._failed, err.message)
             return
-        finally:
-            close_thread_connection()
         self.app.call_from_thread(self._done, batch_id)
 
     def _failed(self, message: str) -> None:

@@ -26,7 +26,7 @@ from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen, close_thread_connection
+from tui.screens.base import SisoScreen, close_thread_connection, db_work
 
 
 class YearEndScreen(SisoScreen):
@@ -108,15 +108,12 @@ class YearEndScreen(SisoScreen):
         if self.klass_id is not None:
             self._load(self.klass_id, keep_row)
 
-    @work(thread=True, exclusive=True, group="year_end", exit_on_error=False)
+    @db_work(group="year_end")
     def _load(self, klass_id: int, keep_row: int | None) -> None:
         from db import yearend
         from db.models import SchoolClass
 
-        try:
-            rows = yearend.outcomes_for_class(SchoolClass.get_by_id(klass_id))
-        finally:
-            close_thread_connection()
+        rows = yearend.outcomes_for_class(SchoolClass.get_by_id(klass_id))
         self.app.call_from_thread(self._show, klass_id, rows, keep_row)
 
     def _show(self, klass_id: int, rows, keep_row) -> None:
