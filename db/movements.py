@@ -422,10 +422,18 @@ class EventRow(NamedTuple):
         return kinds.LABELS.get(self.kind, self.kind)
 
     def as_dict(self) -> dict:
-        d = self._asdict()
-        d["kind_label"] = self.label
-        d["kind"] = kinds.CLI_NAMES.get(self.kind, self.kind)
-        return d
+        """The keys of ``siso event list --format json`` (Vietnamese, as every list of the
+        CLI): codes where the event has one, with its label beside it."""
+        return {
+            "id": self.id, "ngay": self.date, "loai": kinds.CLI_NAMES.get(self.kind, self.kind),
+            "ten_loai": self.label, "ma": self.code, "ho_ten": self.name, "lop": self.klass,
+            "tu_lop": self.from_klass, "hoc_ky": self.semester,
+            "ly_do_ma": self.reason if self.kind == kinds.DROPOUT else "",
+            "ly_do": reason_text(self), "truong": self.school, "tinh": self.province,
+            "xa": self.district, "pham_vi": self.scope, "ten_pham_vi": kinds.SCOPES.get(self.scope, ""),
+            "hoc_nghe": self.vocational, "so_van_ban": self.doc_no, "ghi_chu": self.note,
+            "da_huy": self.voided, "ly_do_huy": self.void_reason, "dot_nhap": self.batch,
+        }
 
 
 def list_events(year, start=None, end=None, kind=None, klass=None,

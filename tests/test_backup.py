@@ -102,8 +102,8 @@ def test_backup_into_the_backups_folder_keeps_mode_and_is_listed(school):
     assert os.stat(folder / made).st_gid == os.stat(school.path).st_gid
     rc, out, _ = school("backup", "list", "--format", "json")
     rows = json.loads(out)
-    assert [(r["reason"], r["students"], Path(r["file"]).name) for r in rows] == [("manual", 1, made)]
-    assert rows[0]["size"] == os.path.getsize(folder / made)
+    assert [(r["ly_do"], r["so_hoc_sinh"], Path(r["tep"]).name) for r in rows] == [("manual", 1, made)]
+    assert rows[0]["dung_luong"] == os.path.getsize(folder / made)
     rc, out, _ = school("backup", "list")
     assert rc == 0 and "sao lưu tay" in out and made in out
 

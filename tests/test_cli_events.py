@@ -56,11 +56,13 @@ def test_add_prints_only_the_new_id_and_list_shows_it(cli):
     tin = int(out.strip())
     rc, out, _ = cli("event", "list", "--year", "2024-2025", "--format", "json")
     rows = json.loads(out)
-    assert [(r["id"], r["kind"], r["code"], r["klass"]) for r in rows] == [
+    assert [(r["id"], r["loai"], r["ma"], r["lop"]) for r in rows] == [
         (eid, "dropout", "HS1", "6A1"), (cc, "class-change", "HS2", "6A2"),
         (tin, "transfer-in", "HS000004", "6A2")]
-    assert rows[0]["reason_text"].startswith("01 ") and rows[0]["doc_no"] == "12/BB"
-    assert rows[1]["from_klass"] == "6A1" and rows[2]["scope_label"] == "Ngoài tỉnh"
+    assert rows[0]["ly_do"].startswith("01 - ") and rows[0]["so_van_ban"] == "12/BB"
+    assert rows[0]["ly_do_ma"] == "01" and rows[0]["hoc_ky"] == "HK1"  # codes, not labels
+    assert rows[1]["tu_lop"] == "6A1" and rows[2]["pham_vi"] == "02"
+    assert rows[2]["ten_pham_vi"] == "Ngoài tỉnh" and rows[2]["ngay"] == "2024-11-12"
     rc, out, _ = cli("event", "list", "--year", "2024-2025", "--kind", "dropout", "--format", "csv")
     table = list(csv.reader(io.StringIO(out)))
     assert table[0][:3] == ["Số", "Ngày", "Biến động"] and table[1][:3] == [str(eid), "10/10/2024", "Bỏ học"]
@@ -101,7 +103,7 @@ def test_void_then_list(cli):
     assert cli("event", "void", str(back), "--reason", "nhập nhầm")[0] == 0
     assert cli("event", "void", str(eid), "--reason", "nhập nhầm")[0] == 0
     _, out, _ = cli("event", "list", "--year", "2024-2025", "--format", "json")
-    assert [(r["id"], r["voided"], r["void_reason"]) for r in json.loads(out)] == [
+    assert [(r["id"], r["da_huy"], r["ly_do_huy"]) for r in json.loads(out)] == [
         (eid, True, "nhập nhầm"), (back, True, "nhập nhầm")]
     _, out, _ = cli("event", "list", "--year", "2024-2025", "--valid-only", "--format", "json")
     assert json.loads(out) == []

@@ -101,20 +101,20 @@ def backup_list(args) -> int:
     open_db(args)
     rows = []
     for c in reversed(backup.copies(backup.live_path())):
-        rows.append({"at": c.at.isoformat(sep=" "), "shown_at": f"{c.at:%d/%m/%Y %H:%M}",
-                     "reason": c.reason, "reason_label": c.reason_label, "size": c.size,
-                     "shown_size": _size(c.size), "students": c.students(),
-                     "file": str(c.path)})
-    if args.format == "json":
+        rows.append({"luc": c.at.isoformat(sep=" "), "shown_at": f"{c.at:%d/%m/%Y %H:%M}",
+                     "ly_do": c.reason, "reason_label": c.reason_label, "dung_luong": c.size,
+                     "shown_size": _size(c.size), "so_hoc_sinh": c.students(),
+                     "tep": str(c.path)})
+    if args.format == "json":  # codes and numbers; the labels are for the table
         for r in rows:
-            del r["shown_at"], r["shown_size"]
+            del r["shown_at"], r["shown_size"], r["reason_label"]
         emit(rows, [], "json")
         return 0
     if not rows and args.format == "table":
         print(f"Chưa có bản sao nào trong {backup.folder_for(backup.live_path())}.")
         return 0
     emit(rows, [("shown_at", "Ngày giờ"), ("reason_label", "Lý do"), ("shown_size", "Dung lượng"),
-                ("students", "Học sinh"), ("file", "Tệp")], args.format)
+                ("so_hoc_sinh", "Học sinh"), ("tep", "Tệp")], args.format)
     return 0
 
 

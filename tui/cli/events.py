@@ -73,12 +73,12 @@ def _event_void(args):
     return 0
 
 
-COLUMNS = [("id", "Số"), ("date", "Ngày"), ("kind_label", "Biến động"), ("code", "Mã HS"),
-           ("name", "Họ và tên"), ("klass", "Lớp"), ("from_klass", "Từ lớp"),
-           ("semester", "Kỳ"), ("reason_text", "Lý do"), ("school", "Trường"),
-           ("province", "Tỉnh"), ("district", "Xã/huyện"), ("scope_label", "Phạm vi"),
-           ("vocational", "Học nghề"), ("doc_no", "Số văn bản"), ("note", "Ghi chú"),
-           ("voided", "Đã hủy"), ("void_reason", "Lý do hủy")]
+COLUMNS = [("id", "Số"), ("ngay", "Ngày"), ("ten_loai", "Biến động"), ("ma", "Mã HS"),
+           ("ho_ten", "Họ và tên"), ("lop", "Lớp"), ("tu_lop", "Từ lớp"),
+           ("ten_hoc_ky", "Kỳ"), ("ly_do", "Lý do"), ("truong", "Trường"),
+           ("tinh", "Tỉnh"), ("xa", "Xã/huyện"), ("ten_pham_vi", "Phạm vi"),
+           ("hoc_nghe", "Học nghề"), ("so_van_ban", "Số văn bản"), ("ghi_chu", "Ghi chú"),
+           ("da_huy", "Đã hủy"), ("ly_do_huy", "Lý do hủy")]
 
 
 def _event_list(args):
@@ -92,13 +92,10 @@ def _event_list(args):
     rows = movements.list_events(year, args.date_from, args.date_to,
                                  kind=args.kind or None, klass=args.klass,
                                  include_voided=not args.valid_only)
-    out = []
-    for r in rows:
-        d = r.as_dict()
-        d["reason_text"] = movements.reason_text(r)
-        d["scope_label"] = kinds.SCOPES.get(r.scope, "")
-        d["semester"] = kinds.SEMESTER_LABELS.get(r.semester, r.semester)
-        out.append(d)
+    out = [r.as_dict() for r in rows]
+    if args.format != "json":  # the table and CSV show the semester's name
+        for d in out:
+            d["ten_hoc_ky"] = kinds.SEMESTER_LABELS.get(d["hoc_ky"], d["hoc_ky"])
     emit(out, COLUMNS, args.format)
     return 0
 
