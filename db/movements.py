@@ -395,6 +395,10 @@ def void_event(event_id: int, reason: str) -> Event:
 
 # ---- the register ----------------------------------------------------------------------------
 
+# a transfer's scope in JSON: the CLI's token with "_" (forms.md's convention for codes)
+_SCOPE_CODES = {code: token.replace("-", "_") for token, code in kinds.SCOPE_FROM_CLI.items()}
+
+
 class EventRow(NamedTuple):
     id: int
     date: date
@@ -423,14 +427,16 @@ class EventRow(NamedTuple):
 
     def as_dict(self) -> dict:
         """The keys of ``siso event list --format json`` (Vietnamese, as every list of the
-        CLI): codes where the event has one, with its label beside it."""
+        CLI): codes where the event has one (the kind and the scope as the CLI's tokens with
+        "_": ``transfer_in``, ``ngoai_tinh``), with its label beside it."""
         return {
-            "id": self.id, "ngay": self.date, "loai": kinds.CLI_NAMES.get(self.kind, self.kind),
+            "id": self.id, "ngay": self.date, "loai": self.kind,
             "ten_loai": self.label, "ma": self.code, "ho_ten": self.name, "lop": self.klass,
             "tu_lop": self.from_klass, "hoc_ky": self.semester,
             "ly_do_ma": self.reason if self.kind == kinds.DROPOUT else "",
             "ly_do": reason_text(self), "truong": self.school, "tinh": self.province,
-            "xa": self.district, "pham_vi": self.scope, "ten_pham_vi": kinds.SCOPES.get(self.scope, ""),
+            "xa": self.district, "pham_vi": _SCOPE_CODES.get(self.scope),
+            "ten_pham_vi": kinds.SCOPES.get(self.scope, ""),
             "hoc_nghe": self.vocational, "so_van_ban": self.doc_no, "ghi_chu": self.note,
             "da_huy": self.voided, "ly_do_huy": self.void_reason, "dot_nhap": self.batch,
         }

@@ -57,11 +57,11 @@ def test_add_prints_only_the_new_id_and_list_shows_it(cli):
     rc, out, _ = cli("event", "list", "--year", "2024-2025", "--format", "json")
     rows = json.loads(out)
     assert [(r["id"], r["loai"], r["ma"], r["lop"]) for r in rows] == [
-        (eid, "dropout", "HS1", "6A1"), (cc, "class-change", "HS2", "6A2"),
-        (tin, "transfer-in", "HS000004", "6A2")]
+        (eid, "dropout", "HS1", "6A1"), (cc, "class_change", "HS2", "6A2"),
+        (tin, "transfer_in", "HS000004", "6A2")]
     assert rows[0]["ly_do"].startswith("01 - ") and rows[0]["so_van_ban"] == "12/BB"
     assert rows[0]["ly_do_ma"] == "01" and rows[0]["hoc_ky"] == "HK1"  # codes, not labels
-    assert rows[1]["tu_lop"] == "6A1" and rows[2]["pham_vi"] == "02"
+    assert rows[1]["tu_lop"] == "6A1" and rows[2]["pham_vi"] == "ngoai_tinh"
     assert rows[2]["ten_pham_vi"] == "Ngoài tỉnh" and rows[2]["ngay"] == "2024-11-12"
     rc, out, _ = cli("event", "list", "--year", "2024-2025", "--kind", "dropout", "--format", "csv")
     table = list(csv.reader(io.StringIO(out)))
