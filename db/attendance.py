@@ -1,5 +1,5 @@
 """School days, absences, "attendance taken", the flag «nghỉ học quá 3 ngày» and chronic
-absence (``domain.md``, "Keeping every student in school").
+absence (``docs/domain.md``, "Keeping every student in school").
 
 School days of a year: its teaching weekdays (``SchoolYear.ngay_hoc``: ``2-6`` Monday to
 Friday, ``2-7`` Monday to Saturday) from its first to its last day, minus its holidays.
@@ -463,7 +463,7 @@ def set_mark(student_id: int, day: date, action: str) -> None:
 
 def list_absences(year: SchoolYear, klass: SchoolClass | None = None, first=None, last=None,
                   include_voided: bool = True) -> list[dict]:
-    """Absences of ``year`` (one class, a period) with the keys of forms.md "absence list",
+    """Absences of ``year`` (one class, a period) with the keys of docs/forms.md "absence list",
     by date, class, then Vietnamese name."""
     q = (Absence.select(Absence.id, Student.code, Student.family, Student.middle, Student.given,
                         SchoolClass.name, Absence.date, Absence.excused, Absence.session,
@@ -748,7 +748,7 @@ def _days_value(halves: int) -> int | float:
 
 
 def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
-    """F10 ``chuyen-can`` (forms.md) for the period ``start`` … ``as_of``: per class and for
+    """F10 ``chuyen-can`` (docs/forms.md) for the period ``start`` … ``as_of``: per class and for
     the school, the school days, the student-days expected and absent (P, K; a session 0.5),
     the attendance rate, the students flagged on at least one school day of the period, the
     chronic and approaching absentees at ``as_of``; then the students flagged or chronic.

@@ -1,8 +1,8 @@
-"""F6 ``do-tuoi`` — THỐNG KÊ HỌC SINH THEO ĐỘ TUỔI (``forms.md`` F6), as of a date.
+"""F6 ``do-tuoi`` — THỐNG KÊ HỌC SINH THEO ĐỘ TUỔI (``docs/forms.md`` F6), as of a date.
 
 The students counted are those in a class of the school year at the end of ``den_ngay``
 (default: the year's reference date). Age = the calendar year the school year starts −
-birth year (``domain.md``, "On-age"). Each breakdown is a count C = ``{ts, nu, dtts,
+birth year (``docs/domain.md``, "On-age"). Each breakdown is a count C = ``{ts, nu, dtts,
 dtts_nu}`` (DTTS: ethnic code 02–54):
 
 - ``tong``; ``khoi`` (every grade the year has classes of, zeros included) and ``tuoi``

@@ -395,7 +395,7 @@ def void_event(event_id: int, reason: str) -> Event:
 
 # ---- the register ----------------------------------------------------------------------------
 
-# a transfer's scope in JSON: the CLI's token with "_" (forms.md's convention for codes)
+# a transfer's scope in JSON: the CLI's token with "_" (docs/forms.md's convention for codes)
 _SCOPE_CODES = {code: token.replace("-", "_") for token, code in kinds.SCOPE_FROM_CLI.items()}
 
 

@@ -1,4 +1,4 @@
-"""The student register (sổ đăng bộ, ``forms.md`` F8): register numbers and the F8 form.
+"""The student register (sổ đăng bộ, ``docs/forms.md`` F8): register numbers and the F8 form.
 
 Register numbers (``Student.so_dang_bo``) come from a counter kept in the database
 (``Counter`` row ``so_dang_bo`` holds the next number), never from ``max() + 1``:

@@ -1,9 +1,9 @@
-"""The numbers of the official forms (``forms.md`` F1–F4), as of any date.
+"""The numbers of the official forms (``docs/forms.md`` F1–F4), as of any date.
 
 Every figure is a grouped SQL query over ``Span`` (who was in which class at the end of
 a day) and ``Event`` (what happened, when): no per-student loop in Python does any
 counting. Each ``report_*`` function returns a plain dict with the JSON keys of
-``forms.md``; ``exports.forms`` lays the same dict out as a spreadsheet.
+``docs/forms.md``; ``exports.forms`` lays the same dict out as a spreadsheet.
 
 Decisions (stated in the forms' footnotes):
 
@@ -226,7 +226,7 @@ def _dropouts_still_out(year: SchoolYear, ref: date, as_of: date, by=None) -> di
 
 def _with_rates(row: dict) -> dict:
     """``ty_le_bo_hoc`` = bo_hoc_chua_ra_lop ÷ dau_nam.ts × 100; ``ty_le_duy_tri`` =
-    hien_co.ts ÷ (hien_co.ts + bo_hoc_chua_ra_lop) × 100 (forms.md F1)."""
+    hien_co.ts ÷ (hien_co.ts + bo_hoc_chua_ra_lop) × 100 (docs/forms.md F1)."""
     out, dn, hc = row.get(STILL_OUT, 0), row["dau_nam"], row["hien_co"]
     row["ty_le_bo_hoc"] = rate(out, dn["ts"])
     row["ty_le_duy_tri"] = rate(hc["ts"], hc["ts"] + out)
@@ -282,7 +282,7 @@ def _students_off_balance(year: SchoolYear, klass_id: int, ref: date, as_of: dat
 # ---- F1 si-so --------------------------------------------------------------------------------
 
 def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
-    """F1 ``si-so``: per class, grade and the school; the JSON shape of ``forms.md``.
+    """F1 ``si-so``: per class, grade and the school; the JSON shape of ``docs/forms.md``.
 
     ``can_bang`` is False when a row breaks ``hien_co = dau_nam + increases − decreases``;
     ``lech`` then lists each broken row with the students whose history does not add up.
@@ -644,7 +644,7 @@ ALL_YEARS = ("dang-bo",)  # forms over every school year: no year, no date
 
 
 def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
-    """Any form by its ``forms.md`` name (``si-so``, ``bo-hoc`` …); ``dang-bo`` ignores the
+    """Any form by its ``docs/forms.md`` name (``si-so``, ``bo-hoc`` …); ``dang-bo`` ignores the
     year and the dates (all years), ``do-tuoi`` the period start."""
     if form == "si-so":
         return report_si_so(year, as_of, start)

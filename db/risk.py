@@ -34,7 +34,7 @@ CLOSABLE = ("returned", "dropped", "transferred")
 # The result of a visit (``siso visit add --result``).
 VISIT_RESULTS = {"returned": "Học sinh đã trở lại lớp", "promised": "Gia đình hứa cho con đi học",
                  "refused": "Gia đình chưa đồng ý cho con đi học", "nobody": "Không gặp được ai ở nhà"}
-# Who goes on a visit (domain.md), offered on the form; any other role may be written.
+# Who goes on a visit (docs/domain.md), offered on the form; any other role may be written.
 ROLES = ("Giáo viên chủ nhiệm", "Lãnh đạo nhà trường", "Đoàn thanh niên", "Trưởng thôn",
          "Cán bộ xã")
 # The event that closes an open case, and with which result.
@@ -200,7 +200,7 @@ def case_dict(case: RiskCase, klass: str = "") -> dict:
 
 
 def list_cases(open_only: bool = False, student=None) -> list[dict]:
-    """The register (``risk list``), newest first; JSON keys of forms.md."""
+    """The register (``risk list``), newest first; JSON keys of docs/forms.md."""
     q = RiskCase.select(RiskCase, Student).join(Student)
     if open_only:
         q = q.where(RiskCase.closed.is_null())
@@ -293,7 +293,7 @@ def void_visit(visit_id, reason: str) -> Visit:
 
 
 def minutes(v: Visit, klass: str | None = None) -> dict:
-    """F9 ``bien-ban``: the minutes of one visit (JSON keys of forms.md)."""
+    """F9 ``bien-ban``: the minutes of one visit (JSON keys of docs/forms.md)."""
     st = v.student
     if klass is None:
         klass = _class_names([st.id], v.date).get(st.id, "")
@@ -380,7 +380,7 @@ def grade_watch(year, day: date) -> dict[int, dict]:
       the overview (``db.attendance.attention``: the last school day on or before ``day``
       whose attendance the class took), in the grade of that class;
     - ``nguy_co``: students with an at-risk case of ``year`` open at the end of ``day``;
-    - ``can_tham`` («visits due», domain.md): students with an open case and fewer than
+    - ``can_tham`` («visits due», docs/domain.md): students with an open case and fewer than
       ``MIN_VISITS`` visits (not voided) this school year up to ``day``, plus flagged students
       with no open case.
 

@@ -319,7 +319,7 @@ def month_end_counts(year: SchoolYear, day: date) -> dict[int, list[tuple[date, 
 
 
 # ``siso student list``: its columns (key, header) and its rows with the JSON keys of
-# forms.md ("Lists printed by the CLI"); a list written to .csv/.json has the same.
+# docs/forms.md ("Lists printed by the CLI"); a list written to .csv/.json has the same.
 LIST_COLUMNS = [("stt", "STT"), ("ma", "Mã HS"), ("ho_ten", "Họ và tên"), ("ngay_sinh", "Ngày sinh"),
                 ("gioi_tinh", "Giới tính"), ("dan_toc", "Dân tộc"), ("lop", "Lớp"),
                 ("thon", "Thôn/làng"), ("trang_thai", "Trạng thái")]

@@ -1,6 +1,6 @@
 """Vietnamese text: normalisation, name splitting, the sort key and the search fold.
 
-The sort key follows ``domain.md``: given name, then middle, then family name, then
+The sort key follows ``docs/domain.md``: given name, then middle, then family name, then
 date of birth; inside each part the letters are compared first (in the Vietnamese
 alphabet a ă â b c d đ e ê … ơ … ư …) and the tones only when the letters are equal
 (none, huyền, hỏi, ngã, sắc, nặng).  "Hòa" and "Hoà" give the same key.

@@ -71,7 +71,7 @@ def names() -> list[str]:
 
 
 def village_dict(v: Village) -> dict:
-    """The keys of ``siso village list --format json`` (forms.md, "Lists printed by the CLI")."""
+    """The keys of ``siso village list --format json`` (docs/forms.md, "Lists printed by the CLI")."""
     return {"thon": v.name, "xa": v.commune or None, "truong_thon": v.head or None,
             "dien_thoai": v.head_phone or None, "phu_trach": staff_list(v)}
 

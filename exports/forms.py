@@ -1,4 +1,4 @@
-"""The official layout of the forms (``forms.md``): tables, then the xlsx sheet.
+"""The official layout of the forms (``docs/forms.md``): tables, then the xlsx sheet.
 
 ``tables_of(form)`` turns a form dict from ``db.reports`` / ``db.targets`` into plain
 ``Table`` objects (two-level headers, rows, subtotal and total rows, footnotes). The same

@@ -303,7 +303,7 @@ def test_absence_rate_by_hand(school_6a1):
 # ---- property: the flag equals a day-by-day reading of the rules ---------------------------
 
 def reference_flags(year, days, records, n, m, day):
-    """The rules of domain.md read literally over a list of school days and the active
+    """The rules of docs/domain.md read literally over a list of school days and the active
     records {(student, date): [(excused, session)]}."""
     school = [d for d in days if d <= day]
     if not school:

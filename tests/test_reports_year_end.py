@@ -118,7 +118,7 @@ def test_before_year_end_outcome_rates_are_not_known(year, thcs):
 
 def test_from_year_end_a_student_with_no_outcome_is_never_presumed_promoted(year, thcs):
     """F4 used to count G2 as completed and P1 as promoted from the year's end date on;
-    forms.md F4 now puts them under «Chưa có kết quả» until an outcome is recorded —
+    docs/forms.md F4 now puts them under «Chưa có kết quả» until an outcome is recorded —
     which the rollover does for the outcome it gives them."""
     from db.yearend import rollover, rollover_preview, undo_rollover
 
@@ -163,7 +163,7 @@ def test_from_year_end_a_student_with_no_outcome_is_never_presumed_promoted(year
 
 
 def test_promotion_and_dropout_repetition_targets(year, thcs):
-    """forms.md F5: ty_le_len_lop = (promoted + completed) ÷ F4's total, pending and no
+    """docs/forms.md F5: ty_le_len_lop = (promoted + completed) ÷ F4's total, pending and no
     result counted as not promoted; ty_le_bo_hoc_luu_ban = (bo_hoc_chua_ra_lop + held
     back) ÷ dau_nam."""
     set_target(year, "ty_le_len_lop", 90, level="THCS")
