@@ -1,3 +1,4 @@
+import pytest
 """Opening a database brings a database created earlier up to the models: an index added
 later (same schema version) is created on open, and opening again changes nothing."""
 
@@ -47,3 +48,20 @@ def test_ensuring_again_creates_nothing(tmp_path):
         assert set(db.get_tables()) == tables
     finally:
         close_database()
+
+
+@pytest.mark.durable
+def test_the_program_writes_with_synchronous_full(tmp_path):
+    """A school loses power: a committed record must be on the disk (PRAGMA synchronous=FULL)."""
+    from db.connection import close_database, open_database
+
+    db = open_database(str(tmp_path / "s.sqlite3"))
+    try:
+        assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    finally:
+        close_database()
+
+
+def test_other_tests_write_with_synchronous_off(db):
+    """tests/conftest.py's fast_sync: the speed-up the suite counts on is really applied."""
+    assert db.execute_sql("PRAGMA synchronous").fetchone()[0] == 0  # OFF
