@@ -23,6 +23,7 @@ ID, or name and date of birth, is already expected that year in that grade adds 
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -439,8 +440,14 @@ def reject_match(child_id) -> Student:
 # ---- lists and F12 ---------------------------------------------------------------------------
 
 def _children(year: SchoolYear):
-    children = list(ExpectedChild.select().where(ExpectedChild.year == year.id))
-    children.sort(key=lambda c: (c.grade, c.sort_key))
+    """The year's expected children (light rows: ``id, grade, family, middle, given, female,
+    dob, village, commune, vid, sort_key``, plus ``full_name``) sorted by grade then name, and
+    ``{child id: [(source, feeder)]}`` — two queries."""
+    E = ExpectedChild
+    rows = (E.select(E.id, E.grade, E.family, E.middle, E.given, E.female, E.dob, E.village, E.commune,
+                     E.village_ref.alias("vid"), E.sort_key)
+            .where(E.year == year.id).order_by(E.grade, E.sort_key).tuples())
+    children = [_Child(*r, text.join_name(r[2], r[3], r[4])) for r in rows]
     sources: dict[int, list[tuple[str, bool]]] = {}
     for cid, src, feeder in (ExpectedSource.select(ExpectedSource.child, ExpectedSource.source,
                                                    ExpectedSource.feeder)
@@ -448,6 +455,9 @@ def _children(year: SchoolYear):
                              .order_by(ExpectedSource.id).tuples()):
         sources.setdefault(cid, []).append((src, feeder))
     return children, sources
+
+
+_Child = namedtuple("_Child", "id grade family middle given female dob village commune vid sort_key full_name")
 
 
 def _codes(ids) -> dict[int, str]:
@@ -478,7 +488,7 @@ def list_expected(year: SchoolYear, *, unmatched: bool = False) -> list[dict]:
     return out
 
 
-def on_age(child: ExpectedChild, year: SchoolYear) -> bool:
+def on_age(child, year: SchoolYear) -> bool:
     """The child's age (the year's start year − birth year) is that of the grade: grade + 5."""
     return year.start.year - child.dob.year == child.grade + 5
 
@@ -498,16 +508,17 @@ def report_huy_dong(year: SchoolYear, as_of=None) -> dict:
     by_village: dict = {}
     by_source: dict = {}
     missing = []
-    for c in sorted(children, key=lambda c: (text.natural_key(c.village or "\uffff"), c.grade, c.sort_key)):
+    village_order = {name: text.natural_key(name) for name in {c.village for c in children}}
+    staff_of = {vid: staff_list(v) for vid, v in villages.items()}
+    for c in sorted(children, key=lambda c: (not c.village, village_order[c.village], c.grade, c.sort_key)):
         ok = matches[c.id].student is not None
         n += 1
         arrived += ok
         if on_age(c, year):
             age_n += 1
             age_arrived += ok
-        v = villages.get(c.__data__.get("village_ref"))
-        staff = staff_list(v) if v else []
-        vkey = c.__data__.get("village_ref") or (c.village or None)
+        staff = staff_of.get(c.vid, [])
+        vkey = c.vid or (c.village or None)
         row = by_village.setdefault(vkey, {"thon": c.village or None, "xa": c.commune or None,
                                            "phu_trach": staff, "du_kien": 0, "da_ra_lop": 0})
         row["du_kien"] += 1
