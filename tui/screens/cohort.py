@@ -88,8 +88,7 @@ class CohortScreen(SisoScreen):
         proposed = sum(1 for r in self.rows if r["de_xuat"])
         rate = cohort.rate(arrived, n)
         self.query_one("#cohort-info", Static).update(
-            _("Năm học {year} — dự kiến {n}, đã ra lớp {arrived} ({rate}%), đề xuất {proposed} — "
-              "đang xem: {filter}").format(year=self.year_name, n=n, arrived=arrived,
+            _("{year}: dự kiến {n}, đã ra lớp {arrived} ({rate}%), đề xuất {proposed} · xem: {filter}").format(year=self.year_name, n=n, arrived=arrived,
                                              rate="–" if rate is None else f"{rate:.1f}".replace(".", ","),
                                              proposed=proposed, filter=_(FILTER_LABELS[self.filter])))
 
