@@ -240,3 +240,30 @@ def test_cli(tmp_path, cli):
     assert (f["du_kien"], f["da_ra_lop"], f["ty_le"]) == (2, 1, 50.0)
     rc, out, err = cli("expected", "match", str(rows[0]["id"]), "--student", "HS1")
     assert rc != 0 and "đã được ghép" in err
+
+
+def test_a_v5_school_gets_the_cohort_tables_empty(tmp_path):
+    """Migration 5 → 6 from the frozen v5 dump: the three tables exist, empty, and work."""
+    import sqlite3
+    from pathlib import Path
+
+    from db.connection import close_database, open_database
+    from db.models import Student
+
+    path = tmp_path / "v5.sqlite3"
+    with sqlite3.connect(path) as con:
+        con.executescript((Path(__file__).with_name("schemas") / "v5.sql").read_text(encoding="utf-8"))
+    db = open_database(str(path))
+    try:
+        tables = set(db.get_tables())
+        assert {"expected_child", "expected_source", "expected_decision"} <= tables
+        assert ExpectedChild.select().count() == 0
+        from db import school
+
+        year = school.list_years()[-1]
+        n = Student.select().count()
+        assert cohort.list_expected(year) == []
+        assert cohort.report_huy_dong(year, year.start)["ty_le"] is None  # no expected child: no rate
+        assert Student.select().count() == n
+    finally:
+        close_database()
