@@ -70,7 +70,7 @@ def check_entry_grade(grade=None) -> int:
     if grade in (None, ""):
         if len(firsts) == 1:
             return firsts[0]
-        raise SisoError(f"Trường có {len(firsts)} khối đầu cấp ({' và '.join(map(str, firsts))}): ghi rõ "
+        raise SisoError(f"Trường liên cấp có hai khối đầu cấp ({' và '.join(map(str, firsts))}): ghi rõ "
                         f"khối vào học (--grade {firsts[0]} hoặc --grade {firsts[-1]}).", "khoi")
     try:
         g = int(str(grade).strip())

@@ -267,3 +267,24 @@ def test_a_v5_school_gets_the_cohort_tables_empty(tmp_path):
         assert Student.select().count() == n
     finally:
         close_database()
+
+
+def test_bad_input_to_add_changes_nothing(school):
+    from db import school as sch
+
+    year, s, e = school
+    with pytest.raises(SisoError, match="Thiếu nguồn danh sách"):
+        cohort.add_expected(year, {"name": "Hà Văn Mới", "dob": "01/01/2013", "gender": "nam"}, source=" ")
+    with pytest.raises(SisoError, match="Khối vào học «7» không hợp lệ"):
+        cohort.add_expected(year, {"name": "Hà Văn Mới", "dob": "01/01/2013", "gender": "nam"},
+                            source=UBND, grade=7)
+    with pytest.raises(SisoError, match="Mã định danh «123» không hợp lệ"):
+        cohort.add_expected(year, {"name": "Hà Văn Mới", "dob": "01/01/2013", "gender": "nam",
+                                   "national_id": "123"}, source=UBND)
+    sch.set_setting("cap_hoc", "TH-THCS")  # a combined school has two first grades: say which
+    with pytest.raises(SisoError, match="hai khối đầu cấp"):
+        cohort.add_expected(year, {"name": "Hà Văn Mới", "dob": "01/01/2013", "gender": "nam"}, source=UBND)
+    assert ExpectedChild.select().count() == 6
+    child = cohort.add_expected(year, {"name": "Hà Thị Nhỏ", "dob": "01/01/2018", "gender": "nữ"},
+                                source=UBND, grade=1)
+    assert child.grade == 1 and not cohort.is_feeder(UBND) and cohort.is_feeder(KIM_DONG)

@@ -99,6 +99,11 @@ def expected_add(args) -> int:
         if getattr(args, key):
             data[key] = getattr(args, key)
     child = cohort.add_expected(year, data, source=args.source, grade=args.grade)
+    if child.village and child.village_ref is None:
+        import sys
+
+        print(f"Lưu ý: thôn/làng «{child.village}» chưa có trong danh mục thôn/làng: ghi theo chữ, chưa có "
+              "cán bộ phụ trách (thêm bằng «siso village add»).", file=sys.stderr)
     print(f"Đã ghi trẻ dự kiến số {child.id}: {child.full_name} (khối {child.grade}, nguồn «{args.source}»).")
     return 0
 
