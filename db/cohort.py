@@ -227,8 +227,6 @@ def review_expected(plan, year: SchoolYear, *, source, grade=None) -> ExpectedRe
     source = check_source(source)
     grade = check_entry_grade(grade)
     rv = ExpectedReview(plan, year, grade, source, problems=list(plan.problems))
-    if plan.errors:
-        return rv
     col = {f: plan.column_title(i) for i, f in plan.mapping.items() if f != IGNORE}
     seen: set[int] = set()
     for r in plan.rows:
