@@ -552,7 +552,7 @@ def _huy_dong_tables(form: dict, tr=same) -> list[Table]:
         lines.append(tr("Trẻ vào khối {grades}").format(grades=grades))
     t = Table("Theo thon", tr(FORMS["huy-dong"]), [
         Col("STT", kind="text", width=4.5, key=True), Col("Thôn/làng", kind="text", width=18, key=True),
-        Col("Xã", kind="text", width=14), Col("Cán bộ phụ trách", kind="text", width=22), *counts], lines=lines)
+        Col("Xã", kind="text", width=14), Col("Cán bộ phụ trách", kind="text", width=32), *counts], lines=lines)
     for i, r in enumerate(form["theo_thon"], 1):
         t.add([str(i), r["thon"] if r["thon"] is not None else tr("(Chưa ghi thôn)"), r.get("xa") or "",
                ", ".join(r.get("phu_trach") or []), r["du_kien"], r["da_ra_lop"], r["ty_le"]])
@@ -560,27 +560,27 @@ def _huy_dong_tables(form: dict, tr=same) -> list[Table]:
     t.add(["", tr("Trẻ đúng độ tuổi"), "", "", form["du_kien_dung_do_tuoi"], form["da_ra_lop_dung_do_tuoi"],
            form["ty_le_dung_do_tuoi"]], "sub")
     src = Table("Theo nguon", tr("Theo nguồn danh sách"), [
-        Col("STT", kind="text", width=4.5, key=True), Col("Nguồn danh sách", kind="text", width=54, key=True),
-        *counts])
+        Col("STT", kind="text", width=4.5, key=True), Col("Nguồn danh sách", kind="text", width=44, key=True),
+        *counts], lines=lines)
     for i, r in enumerate(form["theo_nguon"], 1):
         src.add([str(i), r["nguon"], r["du_kien"], r["da_ra_lop"], r["ty_le"]])
-    t.below = [src]
-    t.footnotes = ["Tỷ lệ huy động (%) = Đã ra lớp ÷ Dự kiến × 100. Trẻ đúng độ tuổi: năm bắt đầu năm học − "
-                   "năm sinh = khối + 5. Đã ra lớp: trẻ được ghép với một học sinh nhập học vào khối đầu cấp "
-                   "đến ngày báo cáo (theo mã định danh, hoặc cùng họ tên và ngày sinh, hoặc nhà trường xác "
-                   "nhận); trẻ chỉ có đề xuất ghép chưa được xác nhận là chưa ra lớp. Một trẻ có trong hai "
-                   "danh sách được tính ở cả hai nguồn."]
+    src.footnotes = ["Một trẻ có trong hai danh sách (của trường tiểu học và của xã) được tính ở cả hai nguồn."]
+    t.footnotes = ["Tỷ lệ huy động (%) = Đã ra lớp ÷ Dự kiến × 100.",
+                   "Trẻ đúng độ tuổi: năm bắt đầu năm học − năm sinh = khối + 5.",
+                   "Đã ra lớp: trẻ được ghép với học sinh nhập học vào khối đầu cấp đến ngày báo cáo",
+                   "(cùng mã định danh, hoặc cùng họ tên và ngày sinh, hoặc nhà trường xác nhận);",
+                   "trẻ chỉ có đề xuất ghép chưa xác nhận được tính là chưa ra lớp."]
     lst = Table("Chua ra lop", tr("Danh sách trẻ chưa ra lớp"), [
         Col("STT", kind="text", width=4.5, key=True), Col("Họ và tên", kind="text", width=24, key=True),
         Col("Ngày sinh", kind="date", width=11), Col("Nữ", kind="mark", width=4), Col("Khối", width=5),
-        Col("Thôn/làng", kind="text", width=16), Col("Nguồn", kind="text", width=24),
-        Col("Cán bộ phụ trách", kind="text", width=22), Col("Đề xuất ghép (mã HS)", kind="text", width=12)],
+        Col("Thôn/làng", kind="text", width=16), Col("Nguồn", kind="text", width=40),
+        Col("Cán bộ phụ trách", kind="text", width=32), Col("Đề xuất ghép (mã HS)", kind="text", width=12)],
         lines=[_year_line(form, tr), _as_of_line(form, tr)])
     for i, r in enumerate(form["chua_ra_lop"], 1):
         lst.add([str(i), r["ho_ten"], _d(r["ngay_sinh"]), r["nu"], r["khoi"], r["thon"] or "",
                  "; ".join(r["nguon"]), ", ".join(r["phu_trach"]), r["de_xuat"] or ""])
     lst.add(["", _count_line("Tổng cộng: {n} trẻ", len(form["chua_ra_lop"]), tr)] + [""] * 7, "total")
-    return [t, lst]
+    return [t, src, lst]
 
 
 BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _chuyen_truong_tables,

@@ -146,7 +146,7 @@ def test_f12_by_hand(school, tmp_path):
     assert json.loads((tmp_path / "f12.json").read_text(encoding="utf-8"))["ty_le"] == 66.7
     write_form(f, tmp_path / "f12.xlsx", "xlsx")
     wb = openpyxl.load_workbook(tmp_path / "f12.xlsx")
-    assert wb.sheetnames == ["Theo thon", "Chua ra lop"]
+    assert wb.sheetnames == ["Theo thon", "Theo nguon", "Chua ra lop"]
     cells = [c for row in wb["Theo thon"].iter_rows(values_only=True) for c in row if c is not None]
     assert "HUY ĐỘNG TRẺ RA LỚP" in cells and "Trần Văn Bảo" in cells and 0.667 in cells
     names = [c for row in wb["Chua ra lop"].iter_rows(values_only=True) for c in row]

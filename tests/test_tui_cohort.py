@@ -67,4 +67,4 @@ async def test_f12_on_the_reports_screen(school):  # noqa: F811
         form = app.screen.form
         assert form["form"] == "huy-dong" and (form["du_kien"], form["da_ra_lop"]) == (6, 3)
         titles = [t.title for t in app.screen.tables]
-        assert titles == ["HUY ĐỘNG TRẺ RA LỚP", "Danh sách trẻ chưa ra lớp"]
+        assert titles == ["HUY ĐỘNG TRẺ RA LỚP", "Theo nguồn danh sách", "Danh sách trẻ chưa ra lớp"]
