@@ -552,13 +552,13 @@ def _huy_dong_tables(form: dict, tr=same) -> list[Table]:
         lines.append(tr("Trẻ vào khối {grades}").format(grades=grades))
     t = Table("Theo thon", tr(FORMS["huy-dong"]), [
         Col("STT", kind="text", width=4.5, key=True), Col("Thôn/làng", kind="text", width=18, key=True),
-        Col("Xã", kind="text", width=14), Col("Cán bộ phụ trách", kind="text", width=32), *counts], lines=lines)
+        *counts, Col("Cán bộ phụ trách", kind="text", width=32), Col("Xã", kind="text", width=14)], lines=lines)
     for i, r in enumerate(form["theo_thon"], 1):
-        t.add([str(i), r["thon"] if r["thon"] is not None else tr("(Chưa ghi thôn)"), r.get("xa") or "",
-               ", ".join(r.get("phu_trach") or []), r["du_kien"], r["da_ra_lop"], r["ty_le"]])
-    t.add(["", tr("Tổng cộng"), "", "", form["du_kien"], form["da_ra_lop"], form["ty_le"]], "total")
-    t.add(["", tr("Trẻ đúng độ tuổi"), "", "", form["du_kien_dung_do_tuoi"], form["da_ra_lop_dung_do_tuoi"],
-           form["ty_le_dung_do_tuoi"]], "sub")
+        t.add([str(i), r["thon"] if r["thon"] is not None else tr("(Chưa ghi thôn)"), r["du_kien"],
+               r["da_ra_lop"], r["ty_le"], ", ".join(r.get("phu_trach") or []), r.get("xa") or ""])
+    t.add(["", tr("Tổng cộng"), form["du_kien"], form["da_ra_lop"], form["ty_le"], "", ""], "total")
+    t.add(["", tr("Trẻ đúng độ tuổi"), form["du_kien_dung_do_tuoi"], form["da_ra_lop_dung_do_tuoi"],
+           form["ty_le_dung_do_tuoi"], "", ""], "sub")
     src = Table("Theo nguon", tr("Theo nguồn danh sách"), [
         Col("STT", kind="text", width=4.5, key=True), Col("Nguồn danh sách", kind="text", width=44, key=True),
         *counts], lines=lines)
