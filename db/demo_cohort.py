@@ -13,6 +13,8 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, time, timedelta
 
+from peewee import chunked
+
 from . import text
 from .models import ExpectedChild, ExpectedSource, SchoolYear, Student, Village
 
@@ -46,9 +48,10 @@ def add_expected_children(year: SchoolYear, seed: int, user: str, today: date) -
     villages = {(v.name, v.commune): v.id for v in Village.select()}
     admitted = candidates(year, None, [6])
     rows, sources = [], []
-    students = (Student.select(Student.id, Student.family, Student.middle, Student.given, Student.female,
-                               Student.dob, Student.ethnic, Student.national_id, Student.village,
-                               Student.commune).where(Student.id.in_(list(admitted))) if admitted else [])
+    students = [st for part in chunked(sorted(admitted), 5000)
+                for st in Student.select(Student.id, Student.family, Student.middle, Student.given,
+                                         Student.female, Student.dob, Student.ethnic, Student.national_id,
+                                         Student.village, Student.commune).where(Student.id.in_(part))]
     for st in sorted(students, key=lambda s: s.id):
         r = rng.random()
         if r < 0.03:
