@@ -288,3 +288,19 @@ def test_bad_input_to_add_changes_nothing(school):
     child = cohort.add_expected(year, {"name": "Hà Thị Nhỏ", "dob": "01/01/2018", "gender": "nữ"},
                                 source=UBND, grade=1)
     assert child.grade == 1 and not cohort.is_feeder(UBND) and cohort.is_feeder(KIM_DONG)
+
+
+def test_the_demo_school_has_its_incoming_cohort(db):
+    from db.demo import build_demo
+
+    year = build_demo(600, seed=1, today=date(2026, 11, 30))
+    m = cohort.match_cohort(year)
+    matched = sum(1 for x in m.values() if x.student)
+    proposed = sum(1 for x in m.values() if x.proposed)
+    never = sum(1 for x in m.values() if not x.student and not x.proposed)
+    assert matched > 0.85 * len(m) and proposed >= 2 and never >= 2
+    from peewee import fn
+
+    two = (ExpectedSource.select(ExpectedSource.child).group_by(ExpectedSource.child)
+           .having(fn.COUNT(ExpectedSource.id) == 2).count())
+    assert two > 0  # children on a feeder school's list and the commune's
