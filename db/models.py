@@ -332,5 +332,69 @@ class AttendanceTaken(BaseModel):
         indexes = ((("klass", "date"), True), (("date", "klass"), False))
 
 
-MODELS = [DatabaseFact, Setting, SchoolYear, SchoolClass, Batch, Village, Student, Event, Span, Target, Audit,
-          RiskCase, Visit, Counter, Holiday, Absence, AttendanceTaken]
+# ---- the incoming cohort (db.cohort) -------------------------------------------------------
+
+class ExpectedChild(BaseModel):
+    """A child expected in the first grade of a level (``grade``: 1, 6 or 10 — a combined
+    school has two) in a school year (huy động ra lớp). A child on two lists (the feeder
+    school's and the commune's) is one row with two :class:`ExpectedSource` rows. Matched to
+    an admission by ``db.cohort.match_cohort``, which stores nothing: only the clerk's
+    decisions (:class:`ExpectedDecision`) are stored."""
+
+    year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    grade = IntegerField()
+    family = CharField(default="", max_length=60)
+    middle = CharField(default="", max_length=100)
+    given = CharField(max_length=60)
+    female = BooleanField(default=False)
+    dob = DateField()
+    ethnic = CharField(default="01", max_length=2)
+    disability = CharField(null=True, max_length=2)
+    national_id = CharField(null=True, max_length=12, index=True)
+    village = CharField(default="", max_length=100)  # = village_ref.name when set
+    commune = CharField(default="", max_length=100)
+    village_ref = ForeignKeyField(Village, null=True, on_delete="RESTRICT", column_name="village_id")
+    sort_key = CharField(index=True, max_length=255)  # text.sort_key: the name and dob, normalised
+    name_folded = CharField(max_length=255)
+    recorded_by = CharField(max_length=100)
+    recorded_at = DateTimeField(default=datetime.now)
+
+    class Meta:
+        table_name = "expected_child"
+        indexes = ((("year", "grade"), False),)
+
+    @property
+    def full_name(self) -> str:
+        return text.join_name(self.family, self.middle, self.given)
+
+
+class ExpectedSource(BaseModel):
+    """One list an expected child is on: a feeder school or the commune's list."""
+
+    child = ForeignKeyField(ExpectedChild, backref="sources", on_delete="CASCADE")
+    source = CharField(max_length=200)
+    feeder = BooleanField(default=True)  # a feeder school's list (False: the commune's)
+
+    class Meta:
+        table_name = "expected_source"
+        indexes = ((("child", "source"), True),)
+
+
+class ExpectedDecision(BaseModel):
+    """The clerk's decision on pairing an expected child with a student: confirmed
+    (``accepted``) or rejected. At most one decision per pair."""
+
+    child = ForeignKeyField(ExpectedChild, on_delete="CASCADE")
+    student = ForeignKeyField(Student, on_delete="RESTRICT")
+    accepted = BooleanField()
+    decided_by = CharField(max_length=100)
+    decided_at = DateTimeField(default=datetime.now)
+
+    class Meta:
+        table_name = "expected_decision"
+        indexes = ((("child", "student"), True), (("student",), False))
+
+
+MODELS = [DatabaseFact, Setting, SchoolYear, SchoolClass, Batch, Village, Student, Event, Span,
+          Target, Audit, RiskCase, Visit, Counter, Holiday, Absence, AttendanceTaken,
+          ExpectedChild, ExpectedSource, ExpectedDecision]

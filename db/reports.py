@@ -638,8 +638,9 @@ FORMS = {
     "do-tuoi": "THỐNG KÊ HỌC SINH THEO ĐỘ TUỔI",
     "dang-bo": "SỔ ĐĂNG BỘ",
     "chuyen-can": "THEO DÕI CHUYÊN CẦN",
+    "huy-dong": "HUY ĐỘNG TRẺ RA LỚP",
 }
-AS_OF_ONLY = ("theo-lang",)  # forms of one day: a period start (--from) is refused
+AS_OF_ONLY = ("theo-lang", "huy-dong")  # forms of one day: a period start (--from) is refused
 ALL_YEARS = ("dang-bo",)  # forms over every school year: no year, no date
 
 
@@ -659,6 +660,10 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
                         "(chỉ dùng --as-of).", "tu_ngay")
     if form == "theo-lang":
         return report_theo_lang(year, as_of)
+    if form == "huy-dong":
+        from .cohort import report_huy_dong
+
+        return report_huy_dong(year, as_of)
     if form == "chi-tieu":
         from .targets import report_chi_tieu
 

@@ -42,6 +42,9 @@ TARGETS = {
                          "học sinh lớp cuối cấp không hoàn thành"),
     "ty_le_len_lop": ("Tỷ lệ lên lớp", LOWER, "học sinh không lên lớp"),
     "ty_le_bo_hoc_luu_ban": ("Tỷ lệ bỏ học và lưu ban", UPPER, "học sinh bỏ học hoặc lưu ban"),
+    # the incoming cohort (db.cohort.target_counts): F12's rate; grade-5 completers into grade 6
+    "ty_le_huy_dong": ("Tỷ lệ huy động trẻ ra lớp", LOWER, "trẻ dự kiến chưa ra lớp"),
+    "ty_le_vao_lop_6": ("Tỷ lệ hoàn thành tiểu học vào lớp 6", LOWER, "trẻ hoàn thành tiểu học chưa vào lớp 6"),
 }
 BOUND_LABELS = {UPPER: "Không vượt quá", LOWER: "Ít nhất"}
 BASE_LEVELS = ("TH", "THCS", "THPT")
@@ -273,6 +276,11 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
         elif t.name == "ty_le_len_lop":
             num = sum(outcome[g]["len_lop"]["sl"] + outcome[g]["hoan_thanh"]["sl"] for g in scope if g in outcome)
             den = sum(outcome[g]["tong_so"] for g in scope if g in outcome)
+            more = more_to_fall(num, den, t.value)
+        elif t.name in ("ty_le_huy_dong", "ty_le_vao_lop_6"):  # over expected children, not classes
+            from .cohort import target_counts
+
+            num, den = target_counts(t.name, year, as_of, LEVELS[t.level] if t.level else [t.grade])
             more = more_to_fall(num, den, t.value)
         elif t.name == "ty_le_duy_tri":
             num = hc

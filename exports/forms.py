@@ -543,9 +543,51 @@ def _chuyen_can_tables(form: dict, tr=same) -> list[Table]:
     return [t, lst]
 
 
+# ---- F12 -------------------------------------------------------------------------------------
+
+def _huy_dong_tables(form: dict, tr=same) -> list[Table]:
+    counts = [Col("Dự kiến", width=8), Col("Đã ra lớp", width=8), Col("Tỷ lệ (%)", kind="pct", width=8)]
+    grades = ", ".join(str(g) for g in form.get("khoi", []))
+    lines = [_year_line(form, tr), _as_of_line(form, tr)]
+    if grades:
+        lines.append(tr("Trẻ vào khối {grades}").format(grades=grades))
+    t = Table("Theo thon", tr(FORMS["huy-dong"]), [
+        Col("STT", kind="text", width=4.5, key=True), Col("Thôn/làng", kind="text", width=18, key=True),
+        *counts, Col("Cán bộ phụ trách", kind="text", width=32), Col("Xã", kind="text", width=14)], lines=lines)
+    for i, r in enumerate(form["theo_thon"], 1):
+        t.add([str(i), r["thon"] if r["thon"] is not None else tr("(Chưa ghi thôn)"), r["du_kien"],
+               r["da_ra_lop"], r["ty_le"], ", ".join(r.get("phu_trach") or []), r.get("xa") or ""])
+    t.add(["", tr("Tổng cộng"), form["du_kien"], form["da_ra_lop"], form["ty_le"], "", ""], "total")
+    t.add(["", tr("Trẻ đúng độ tuổi"), form["du_kien_dung_do_tuoi"], form["da_ra_lop_dung_do_tuoi"],
+           form["ty_le_dung_do_tuoi"], "", ""], "sub")
+    src = Table("Theo nguon", tr("Theo nguồn danh sách"), [
+        Col("STT", kind="text", width=4.5, key=True), Col("Nguồn danh sách", kind="text", width=44, key=True),
+        *counts], lines=lines)
+    for i, r in enumerate(form["theo_nguon"], 1):
+        src.add([str(i), r["nguon"], r["du_kien"], r["da_ra_lop"], r["ty_le"]])
+    src.footnotes = ["Một trẻ có trong hai danh sách (của trường tiểu học và của xã) được tính ở cả hai nguồn."]
+    t.footnotes = ["Tỷ lệ huy động (%) = Đã ra lớp ÷ Dự kiến × 100.",
+                   "Trẻ đúng độ tuổi: năm bắt đầu năm học − năm sinh = khối + 5.",
+                   "Đã ra lớp: trẻ được ghép với học sinh nhập học vào khối đầu cấp đến ngày báo cáo",
+                   "(cùng mã định danh, hoặc cùng họ tên và ngày sinh, hoặc nhà trường xác nhận);",
+                   "trẻ chỉ có đề xuất ghép chưa xác nhận được tính là chưa ra lớp."]
+    lst = Table("Chua ra lop", tr("Danh sách trẻ chưa ra lớp"), [
+        Col("STT", kind="text", width=4.5, key=True), Col("Họ và tên", kind="text", width=24, key=True),
+        Col("Ngày sinh", kind="date", width=11), Col("Nữ", kind="mark", width=4), Col("Khối", width=5),
+        Col("Thôn/làng", kind="text", width=16), Col("Nguồn", kind="text", width=40),
+        Col("Cán bộ phụ trách", kind="text", width=32), Col("Đề xuất ghép (mã HS)", kind="text", width=12)],
+        lines=[_year_line(form, tr), _as_of_line(form, tr)])
+    for i, r in enumerate(form["chua_ra_lop"], 1):
+        lst.add([str(i), r["ho_ten"], _d(r["ngay_sinh"]), r["nu"], r["khoi"], r["thon"] or "",
+                 "; ".join(r["nguon"]), ", ".join(r["phu_trach"]), r["de_xuat"] or ""])
+    lst.add(["", _count_line("Tổng cộng: {n} trẻ", len(form["chua_ra_lop"]), tr)] + [""] * 7, "total")
+    return [t, src, lst]
+
+
 BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _chuyen_truong_tables,
             "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables, "theo-lang": _theo_lang_tables,
-            "do-tuoi": _do_tuoi_tables, "dang-bo": _dang_bo_tables, "chuyen-can": _chuyen_can_tables}
+            "do-tuoi": _do_tuoi_tables, "dang-bo": _dang_bo_tables, "chuyen-can": _chuyen_can_tables,
+            "huy-dong": _huy_dong_tables}
 
 
 def tables_of(form: dict, tr: Callable[[str], str] = same) -> list[Table]:

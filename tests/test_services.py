@@ -9,7 +9,8 @@ from db import kinds, school
 from db.errors import SisoError
 from db.models import MODELS, Audit, Event, Setting, Span, Student
 from db.roster import class_counts, roster_rows
-from db.students import add_student, get_student, history, update_student
+from db.history import history
+from db.students import add_student, get_student, update_student
 
 
 def snapshot():

@@ -530,7 +530,7 @@ class SisoApp(InOrderKeys, App[int]):
     YEAR_ACTIONS = ("open_search", "choose_year", "open_movements", "open_reports",
                     "open_dashboard", "open_import", "open_year_end", "open_rollover",
                     "transfer_in", "add_class", "show_menu", "command_palette",
-                    "open_attendance")
+                    "open_attendance", "open_cohort")
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Year-bound actions are hidden until the school has a school year, and the
@@ -581,6 +581,13 @@ class SisoApp(InOrderKeys, App[int]):
 
     def action_open_attendance(self) -> None:
         self.open_attendance()
+
+    def action_open_cohort(self) -> None:
+        """«Trẻ vào lớp đầu cấp»: the year's expected children and their matches (db.cohort)."""
+        from tui.screens.cohort import CohortScreen
+
+        if not isinstance(self.screen, CohortScreen):
+            self.push_screen(CohortScreen(self.year_id))
 
     def action_transfer_in(self) -> None:
         self.record_event(None, klass_id=getattr(self.screen, "klass_id", None))

@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from db.errors import SisoError
 
 TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh",
-                "ty_le_len_lop", "ty_le_bo_hoc_luu_ban")  # db.targets.TARGETS
+                "ty_le_len_lop", "ty_le_bo_hoc_luu_ban",
+                "ty_le_huy_dong", "ty_le_vao_lop_6")  # db.targets.TARGETS
 
 
 def _target_scope(p) -> None:
@@ -38,7 +39,8 @@ def register(groups):
             ("do-tuoi", "F6 Thống kê học sinh theo độ tuổi (mặc định: tính đến ngày chốt sĩ số đầu năm)"),
             ("dang-bo", "F8 Sổ đăng bộ: mọi học sinh đã vào trường, mọi năm học, theo số đăng bộ"),
             ("chuyen-can", "F10 Theo dõi chuyên cần"),
-            ("theo-lang", "F11 Sĩ số và vận động theo thôn/làng (tính đến một ngày)")):
+            ("theo-lang", "F11 Sĩ số và vận động theo thôn/làng (tính đến một ngày)"),
+            ("huy-dong", "F12 Huy động trẻ ra lớp: trẻ dự kiến đã / chưa ra lớp, theo thôn (tính đến một ngày)")):
         p = groups["report"].add_parser(name, help=help_text, description=help_text)
         p.add_argument("--year", help="năm học, ví dụ 2024-2025 (mặc định: năm học hiện tại)"
                        + ("; sổ đăng bộ gồm mọi năm học, không nhận --year" if name == "dang-bo" else ""))

@@ -24,6 +24,7 @@ COMMANDS = [
     ("r", "open_reports", N_("Báo cáo, biểu mẫu"), "Ctrl+R"),
     ("g", "open_dashboard", N_("Theo dõi khối (phó hiệu trưởng)"), "Ctrl+G"),
     ("o", "open_import", N_("Nhập danh sách từ tệp"), "Ctrl+O"),
+    ("u", "open_cohort", N_("Trẻ vào lớp đầu cấp (huy động ra lớp)"), ""),
     ("y", "open_year_end", N_("Kết quả cuối năm"), "Ctrl+Y"),
     ("n", "open_rollover", N_("Chuyển sang năm học mới"), "Ctrl+N"),
     ("h", "choose_year", N_("Chọn năm học"), "F6"),
