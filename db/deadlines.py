@@ -266,7 +266,12 @@ def _year_for(period: str, sent_on: date, year_name: str | None) -> SchoolYear:
     m = _MONTH.match(period)
     if m:
         month = (int(m.group(1)), int(m.group(2)))
-        for y in SchoolYear.select().order_by(SchoolYear.start):
+        years = list(SchoolYear.select().order_by(SchoolYear.start))
+        # the year whose teaching months hold it, else the one whose summer does
+        for y in years:
+            if (y.start.year, y.start.month) <= month <= (y.end.year, y.end.month):
+                return y
+        for y in years:
             first, last = _months(y)
             if first <= month <= last:
                 return y
