@@ -140,7 +140,7 @@ def _check_days(start, end) -> tuple[date, date]:
     end = parse_date(end, "ngày kết thúc hạn nộp")
     if end < start:
         raise SisoError(f"Ngày kết thúc hạn nộp {fmt_date(end)} trước ngày bắt đầu {fmt_date(start)}: "
-                        "cần --to cùng ngày hoặc sau --from.", "den_ngay")
+                        "hạn cuối cần cùng ngày hoặc sau ngày bắt đầu.", "den_ngay")
     return start, end
 
 
