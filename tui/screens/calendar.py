@@ -43,9 +43,9 @@ def _dm(day: date) -> str:
 
 
 def watch_text(w: dict) -> str:
-    """Two short lines (they fit 80 columns for the usual calendar): what is due in the next
-    7 days with its last day, what is late, and how many forms were sent in the last 30 days
-    (the latest named)."""
+    """Two short lines (each fits 80 columns when it names at most two deadlines of one
+    period each): what is due in the next 7 days with its last day; what is late, and how
+    many forms were sent in the last 30 days (the latest named)."""
     from db.deadlines import short
 
     def names(rows, day_key, fmt):
@@ -54,14 +54,14 @@ def watch_text(w: dict) -> str:
             out.append(_("+{n} nữa").format(n=len(rows) - SHOWN))
         return ", ".join(out) or "—"
 
-    first = _("Sắp đến hạn (7 ngày): {due}  ·  Quá hạn: {late}").format(
-        due=names(w["sap_den_han"], "den_ngay", _("{name} hạn {day}")),
-        late=names(w["qua_han"], "den_ngay", "{name}"))
+    first = _("Sắp đến hạn (7 ngày): {due}").format(
+        due=names(w["sap_den_han"], "den_ngay", _("{name} hạn {day}")))
     sent = w["da_gui"]
-    second = _("Đã gửi (30 ngày): {n}").format(n=len(sent))
+    second = _("Quá hạn: {late}").format(late=names(w["qua_han"], "den_ngay", "{name}"))
+    second += "  ·  " + _("Đã gửi 30 ngày: {n}").format(n=len(sent))
     if sent:
-        second += " — " + _("mới nhất {name} ngày {day}").format(name=short(sent[0]),
-                                                                 day=_dm(sent[0]["ngay_gui"]))
+        second += ", " + _("mới nhất {name} {day}").format(name=short(sent[0]),
+                                                          day=_dm(sent[0]["ngay_gui"]))
     return f"{first}\n{second}"
 
 
