@@ -154,3 +154,31 @@ async def test_reports_screen_records_the_exported_file_as_sent(year, tmp_path):
         s = Submission.get()
         assert (s.form, s.period, s.filename, bytes(s.content)) == ("si-so", "2024-10", "si-so.xlsx",
                                                                     path.read_bytes())
+
+
+async def test_the_file_is_picked_in_a_folder_tree(year, tmp_path):
+    from tui.screens.calendar import FilePicker
+
+    (tmp_path / "bao-cao").mkdir()
+    sent = tmp_path / "bao-cao" / "si-so_2024-10.xlsx"
+    sent.write_bytes(b"xlsx bytes")
+    (tmp_path / "bao-cao" / "ghi-chu.txt").write_text("not a report")
+    screen = CalendarScreen()
+    app = TinyApp(year, screen, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#s-file", Input).value = str(tmp_path / "bao-cao") + "/"
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, FilePicker)
+        tree = picker.query_one("#pick-tree")
+        await wait_for(pilot, lambda: len(tree.root.children) == 1)  # the .txt is not offered
+        assert tree.root.children[0].data.path == sent
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.screen is form
+        assert form.query_one("#s-file", Input).value == str(sent)

@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, DirectoryTree, Footer, Header, Input, Label, Select, Static
 
 from db.dates import fmt_date
 from db.errors import SisoError
@@ -26,7 +26,7 @@ from tui.screens.reports import app_year
 STATE_LABELS = {"chua_den": N_("Chưa đến hạn"), "den_han": N_("Đang đến hạn"), "qua_han": N_("Quá hạn"),
                 "da_gui": N_("Đã gửi"), "gui_muon": N_("Gửi muộn")}
 HINTS = {"s-period": "YYYY-MM, HK1, HK2, CN", "d-period": "YYYY-MM, HK1, HK2, CN",
-         "s-file": N_("đường dẫn tới tệp đã gửi"), "s-date": "dd/mm/yyyy", "d-from": "dd/mm/yyyy",
+         "s-file": N_("đường dẫn tới tệp đã gửi, Ctrl+F: chọn trong thư mục"), "s-date": "dd/mm/yyyy", "d-from": "dd/mm/yyyy",
          "d-to": "dd/mm/yyyy"}
 
 
@@ -210,6 +210,56 @@ _FORM_CSS = """
 """
 
 
+REPORT_SUFFIXES = {".xlsx", ".ods", ".csv", ".json", ".docx", ".pdf", ".xls", ".zip"}
+
+
+class ReportFileTree(DirectoryTree):
+    """Folders, and the files a report is sent as."""
+
+    def filter_paths(self, paths):
+        return [p for p in paths if not p.name.startswith(".")
+                and (p.is_dir() or p.suffix.lower() in REPORT_SUFFIXES)]
+
+
+class FilePicker(SisoModal[str | None]):
+    """Pick the file that was sent: a folder tree from ``folder``; Enter on a file chooses it,
+    Esc cancels."""
+
+    DEFAULT_CSS = """
+    FilePicker { align: center middle; }
+    FilePicker > Vertical { width: 76; max-width: 100%; height: 20; max-height: 100%;
+                            border: thick $primary; background: $surface; padding: 0 1; }
+    FilePicker ReportFileTree { height: 1fr; }
+    """
+    BINDINGS = [Binding("escape", "cancel", N_("Hủy"), id="cancel")]
+
+    def __init__(self, folder) -> None:
+        super().__init__()
+        self.folder = folder
+
+    def compose(self) -> ComposeResult:
+        from tui.glyphs import wants_plain
+
+        with Vertical():
+            yield Static(_("Chọn tệp đã gửi (Enter: chọn, Esc: hủy)"), classes="form-title")
+            tree = ReportFileTree(str(self.folder), id="pick-tree")
+            if wants_plain(self.app):
+                from tui.screens.import_wizard import ListFileTree
+
+                tree.ICON_NODE_EXPANDED, tree.ICON_NODE, tree.ICON_FILE = ListFileTree.PLAIN_ICONS
+            yield tree
+
+    def on_mount(self) -> None:
+        self.query_one("#pick-tree").focus()
+
+    @on(DirectoryTree.FileSelected)
+    def chosen(self, event: DirectoryTree.FileSelected) -> None:
+        self.dismiss(str(event.path))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class SubmissionForm(FormFields, SisoModal[int | None]):
     """Record a form sent: form, period, the file, recipient, date. Dismisses with the new
     submission's id, or None."""
@@ -217,6 +267,7 @@ class SubmissionForm(FormFields, SisoModal[int | None]):
     DEFAULT_CSS = _FORM_CSS.format(cls="SubmissionForm")
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Lưu"), id="save", priority=True),
+        Binding("ctrl+f", "pick", N_("Chọn tệp"), id="pick"),
         Binding("escape", "cancel", N_("Hủy"), id="cancel"),
     ]
     # SisoError.field of db.deadlines.submit -> the input that shows it
@@ -256,6 +307,26 @@ class SubmissionForm(FormFields, SisoModal[int | None]):
 
     def on_mount(self) -> None:
         self.query_one("#s-file" if self.period else "#s-period", Input).focus()
+
+    def action_pick(self) -> None:
+        """Ctrl+F: pick the file in a folder tree (from the typed file's folder, else the
+        documents folder)."""
+        from pathlib import Path
+
+        from tui.screens.export_dialog import documents_dir
+
+        typed = Path(self.query_one("#s-file", Input).value.strip() or ".").expanduser()
+        folder = typed if typed.is_dir() else typed.parent
+        if not str(self.query_one("#s-file", Input).value.strip()) or not folder.is_dir():
+            folder = documents_dir() if documents_dir().is_dir() else Path.home()
+
+        def picked(path: str | None) -> None:
+            if path:
+                box = self.query_one("#s-file", Input)
+                box.value = path
+                box.focus()
+
+        self.app.push_screen(FilePicker(folder), picked)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()
