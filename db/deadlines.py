@@ -376,3 +376,20 @@ def get_submission(sid) -> tuple[Submission, bytes]:
         raise SisoError(f"Tệp của lần gửi số {sid} không còn khớp mã SHA-256 đã lưu: dữ liệu bị hỏng.",
                         "id")
     return sub, content
+
+
+def problems() -> list[str]:
+    """For ``siso check``: each kept file whose bytes no longer match the SHA-256 or size
+    recorded with them, and each deadline ending before it starts (a hand-edited file).
+    Reads one file at a time."""
+    out = []
+    for sid, size, sha in Submission.select(Submission.id, Submission.size, Submission.sha256).tuples():
+        content = Submission.select(Submission.content).where(Submission.id == sid).scalar()
+        content = bytes(content) if content is not None else b""
+        if len(content) != size or hashlib.sha256(content).hexdigest() != sha:
+            out.append(f"Lần gửi báo cáo số {sid}: tệp đã lưu không khớp kích thước hoặc mã SHA-256 "
+                       "ghi lúc gửi (dữ liệu bị hỏng).")
+    for d in Deadline.select().where(Deadline.end < Deadline.start):
+        out.append(f"Hạn nộp {d.form} kỳ {d.period}: hạn cuối {fmt_date(d.end)} trước ngày bắt đầu "
+                   f"{fmt_date(d.start)}.")
+    return out

@@ -323,3 +323,19 @@ def test_migration_from_v5_gives_every_year_its_default_deadlines(tmp_path):
         assert Deadline.select().count() == 12 * SchoolYear.select().count()
     finally:
         close_database()
+
+
+def test_siso_check_names_a_kept_file_that_no_longer_matches_its_sha256(year, tmp_path):
+    from db.check import check_database
+
+    with clock.fixed(_d("20/10/2024")):
+        good = deadlines.submit("si-so", "2024-10", _file(tmp_path, "a.xlsx", b"kept as sent"), "UBND xã")
+        bad = deadlines.submit("si-so", "2024-09", _file(tmp_path, "b.xlsx", b"will be damaged"), "UBND xã")
+    assert check_database() == []
+    Submission.update(content=b"will be damagex").where(Submission.id == bad.id).execute()
+    Deadline.update(end=_d("01/11/2024")).where((Deadline.form == "si-so") & (Deadline.period == "2024-11")).execute()
+    assert check_database() == [
+        f"Lần gửi báo cáo số {bad.id}: tệp đã lưu không khớp kích thước hoặc mã SHA-256 ghi lúc gửi "
+        "(dữ liệu bị hỏng).",
+        "Hạn nộp si-so kỳ 2024-11: hạn cuối 01/11/2024 trước ngày bắt đầu 15/11/2024."]
+    assert good.id != bad.id
