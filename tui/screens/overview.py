@@ -79,7 +79,7 @@ class OverviewScreen(SisoScreen):
         flagged = attendance.attention(year, day)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_counts, counts, flagged)
-        self.load_deadlines(year)
+        self.app.call_from_thread(self.load_deadlines, year)
 
     @db_work(group="overview_deadlines")
     def load_deadlines(self, year) -> None:
