@@ -12,7 +12,7 @@ from itertools import groupby
 
 from peewee import DatabaseError, SqliteDatabase
 
-from . import kinds, text, villages
+from . import deadlines, kinds, text, villages
 from .connection import storage_problems
 from .dates import fmt_date
 from .errors import SisoError
@@ -38,7 +38,8 @@ def check_database() -> list[str]:
     stored_values_sound = True
     parts = [(storage_problems, "tệp SQLite"), (check_stored_values, "các giá trị đã lưu"),
              (check_students, "bảng học sinh"), (check_spans, "sĩ số và biến động"),
-             (villages.problems, "thôn/làng của học sinh")]
+             (villages.problems, "thôn/làng của học sinh"),
+             (deadlines.problems, "lịch báo cáo và tệp đã gửi")]
     for part, label in parts:
         if part is check_spans and not stored_values_sound:
             problems.append("Chưa đối chiếu sĩ số với biến động vì dữ liệu ở trên bị hỏng (khôi "

@@ -14,7 +14,7 @@ from . import migrations_register, migrations_villages, migrations_visits
 from .errors import DamagedDatabase, SisoError
 from .models import MODELS, DatabaseFact, database
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -37,6 +37,8 @@ from .migrations_attendance import migrate as _migrate_attendance  # noqa: E402
 MIGRATIONS[4] = _migrate_attendance  # school days, holidays, absences, attendance taken
 from .migrations_cohort import migrate as _migrate_cohort  # noqa: E402
 MIGRATIONS[5] = _migrate_cohort  # the incoming cohort: expected children, sources, decisions
+from .migrations_calendar import migrate as _migrate_calendar  # noqa: E402
+MIGRATIONS[6] = _migrate_calendar  # reporting calendar: deadlines, submissions
 
 
 def shown(target: str) -> str:

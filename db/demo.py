@@ -26,6 +26,7 @@ from . import audit, clock, kinds, register, text
 from .errors import SisoError
 from .demo_attendance import build_attendance
 from .demo_cohort import add_expected_children
+from .demo_calendar import build_calendar
 from .events import semester_of
 from .models import Event, DatabaseFact, SchoolClass, SchoolYear, Setting, Span, Student, Target, database
 
@@ -401,6 +402,7 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
             plans, student_ids, teachers, year, today, seed, SETTINGS["hieu_truong"])))
         info["absences"] = build_attendance(year, spans, seed, today, audit.current_user())
         info["expected"] = add_expected_children(year, seed, audit.current_user(), today)
+        info["submissions"] = build_calendar(year, today, seed, SETTINGS["co_quan_quan_ly"], audit.current_user())
         Target.insert_many([{"year": year.id, "level": "THCS", "grade": None, "name": n, "value": v}
                             for n, v in TARGETS.items()]).execute()
         DatabaseFact.put(DEMO_KEY, json.dumps({"seed": seed, "students": students,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from peewee import (
+    BlobField,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -395,6 +396,44 @@ class ExpectedDecision(BaseModel):
         indexes = ((("child", "student"), True), (("student",), False))
 
 
+# ---- reporting calendar (db.deadlines) -----------------------------------------------------
+
+class Deadline(BaseModel):
+    """When a form is due for a period of a school year: from ``start`` to ``end`` (inclusive).
+    ``period``: ``YYYY-MM`` (a month), ``HK1``, ``HK2`` or ``CN`` (the whole year)."""
+
+    year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    form = CharField(max_length=20)  # si-so, chi-tieu, pcgd-nhap, pcgd-kiem-tra …
+    period = CharField(max_length=7)
+    start = DateField()
+    end = DateField()
+
+    class Meta:
+        indexes = ((("year", "form", "period"), True), (("end",), False))
+
+
+class Submission(BaseModel):
+    """A form sent for a period: the exact file kept in ``content`` with its SHA-256.
+    Sending the same form for the same period again keeps both; the later one ``replaces``
+    the one before."""
+
+    year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")
+    form = CharField(max_length=20)
+    period = CharField(max_length=7)
+    sent_on = DateField()
+    recipient = CharField(max_length=200)
+    filename = CharField(max_length=255)
+    size = IntegerField()
+    sha256 = CharField(max_length=64)
+    content = BlobField()
+    replaces = ForeignKeyField("self", null=True, on_delete="RESTRICT", column_name="replaces_id")
+    recorded_by = CharField(max_length=100)
+    recorded_at = DateTimeField(default=datetime.now)
+
+    class Meta:
+        indexes = ((("year", "form", "period"), False),)
+
+
 MODELS = [DatabaseFact, Setting, SchoolYear, SchoolClass, Batch, Village, Student, Event, Span,
           Target, Audit, RiskCase, Visit, Counter, Holiday, Absence, AttendanceTaken,
-          ExpectedChild, ExpectedSource, ExpectedDecision]
+          ExpectedChild, ExpectedSource, ExpectedDecision, Deadline, Submission]

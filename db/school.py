@@ -6,7 +6,7 @@ import re
 from datetime import date
 from functools import partial
 
-from . import audit, clock, text
+from . import audit, clock, deadlines, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect
 from .models import SchoolClass, SchoolYear, Setting
@@ -236,8 +236,10 @@ def add_year(name: str, start, end, ref=None, hk2=None, school_days=None) -> Sch
                         "start")
     with audit.write("year.add", f"year:{name}", name=name, start=start, end=end, ref=ref, hk2=hk2,
                      ngay_hoc=ngay_hoc):
-        return SchoolYear.create(name=name, start=start, end=end, ref_date=ref, hk2_start=hk2,
+        year = SchoolYear.create(name=name, start=start, end=end, ref_date=ref, hk2_start=hk2,
                                  ngay_hoc=ngay_hoc)
+        deadlines.add_defaults(year)  # the reporting calendar's default deadlines
+        return year
 
 
 def list_years() -> list[SchoolYear]:

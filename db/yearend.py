@@ -33,7 +33,7 @@ from . import audit, clock, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .events import record_event, status_on, summer_end
-from .models import Batch, Event, SchoolClass, SchoolYear, Span, Student, Target
+from .models import Batch, Deadline, Event, SchoolClass, SchoolYear, Span, Student, Submission, Target
 from .movements import _klass, _student, _year, describe
 from . import school as school_rules
 
@@ -590,9 +590,11 @@ def undo_rollover(target) -> Batch:
         if meta.get("created_year"):
             still = (SchoolClass.select().where(SchoolClass.year == y.id).exists()
                      or Event.select().where(Event.year == y.id).exists()
-                     or Target.select().where(Target.year == y.id).exists())
+                     or Target.select().where(Target.year == y.id).exists()
+                     or Submission.select().where(Submission.year == y.id).exists())
             if not still:
                 Batch.update(year=None).where(Batch.year == y.id).execute()
+                Deadline.delete().where(Deadline.year == y.id).execute()  # the year's calendar
                 SchoolYear.delete().where(SchoolYear.id == y.id).execute()
                 year_removed = True
         Batch.update(undone_at=datetime.now(), undone_by=audit.current_user()).where(

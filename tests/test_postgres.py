@@ -85,3 +85,27 @@ def test_demo_school_on_postgresql(pg):
     form = report_si_so(year, date(2026, 11, 22))
     assert form["can_bang"] is True and form["toan_truong"]["dau_nam"]["ts"] > 150
     assert check_database() == []
+
+
+def test_reporting_calendar_on_postgresql(pg, tmp_path):
+    """Deadlines of a new year, a file kept as bytea and read back byte for byte with its
+    SHA-256, the replacement of a form sent twice, and the states."""
+    import hashlib
+
+    from db import clock, deadlines
+    from db.school import add_year
+
+    year = add_year("2024-2025", "05/09/2024", "31/05/2025")
+    content = bytes(range(256)) * 8
+    f = tmp_path / "f1.xlsx"
+    f.write_bytes(content)
+    with clock.fixed(date(2024, 10, 30)):
+        first = deadlines.submit("si-so", "2024-10", f, "UBND xã", sent_on="24/10/2024")
+        second = deadlines.submit("si-so", "2024-10", f, "UBND xã", sent_on="28/10/2024")
+    assert second.replaces_id == first.id
+    sub, back = deadlines.get_submission(first.id)
+    assert back == content and sub.sha256 == hashlib.sha256(content).hexdigest()
+    states = {(r["bieu_mau"], r["ky"]): r["trang_thai"]
+              for r in deadlines.list_deadlines(year, date(2024, 10, 30))}
+    assert len(states) == 12
+    assert states[("si-so", "2024-10")] == "da_gui" and states[("pcgd-nhap", "CN")] == "qua_han"

@@ -477,6 +477,15 @@ class SisoApp(InOrderKeys, App[int]):
             klass_id = getattr(self.screen, "klass_id", None)
         self.push_screen(YearEndScreen(self.year_id, klass_id=klass_id))
 
+    def open_calendar(self) -> None:
+        from tui.screens.calendar import CalendarScreen
+
+        if self.year_id is not None:
+            self.push_screen(CalendarScreen())
+
+    def action_open_calendar(self) -> None:
+        self.open_calendar()
+
     def open_rollover(self) -> None:
         from tui.screens.rollover import RolloverScreen
 

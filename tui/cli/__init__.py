@@ -37,7 +37,7 @@ GROUPS = {
 }
 # Modules that add commands, in tui/cli/
 MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk", "villages", "attendance",
-           "expected"]
+           "expected", "calendar"]
 
 
 def _version() -> str:

@@ -118,6 +118,7 @@ class DashboardScreen(SisoScreen):
     DEFAULT_CSS = """
     DashboardScreen #dash-info { height: auto; padding: 0 1; }
     DashboardScreen #dash-grid { grid-size: 2; grid-gutter: 1 2; padding: 0 1; height: auto; }
+    DashboardScreen #dash-deadlines { height: auto; padding: 0 1; }
     """
     BINDINGS = [
         Binding("f5", "refresh", N_("Tải lại"), id="dash_refresh"),
@@ -133,6 +134,7 @@ class DashboardScreen(SisoScreen):
         yield Header()
         yield Static("", id="dash-info")
         yield Grid(id="dash-grid")
+        yield Static("", id="dash-deadlines")  # the reporting calendar: due, late, sent
         yield Footer()
 
     def on_mount(self) -> None:
@@ -166,6 +168,11 @@ class DashboardScreen(SisoScreen):
             self.app.call_from_thread(self.query_one("#dash-info", Static).update, err.message)
             return
         self.app.call_from_thread(self.show, cards)
+        from db.deadlines import watch
+        from tui.screens.calendar import watch_text
+
+        text = watch_text(watch(year))
+        self.app.call_from_thread(self.query_one("#dash-deadlines", Static).update, text)
 
     async def show(self, cards: list[dict]) -> None:
         if self.grades:

@@ -23,6 +23,7 @@ COMMANDS = [
     ("l", "add_class", N_("Thêm lớp"), "Ctrl+L"),
     ("r", "open_reports", N_("Báo cáo, biểu mẫu"), "Ctrl+R"),
     ("g", "open_dashboard", N_("Theo dõi khối (phó hiệu trưởng)"), "Ctrl+G"),
+    ("p", "open_calendar", N_("Lịch báo cáo: hạn nộp, đã gửi"), ""),
     ("o", "open_import", N_("Nhập danh sách từ tệp"), "Ctrl+O"),
     ("u", "open_cohort", N_("Trẻ vào lớp đầu cấp (huy động ra lớp)"), ""),
     ("y", "open_year_end", N_("Kết quả cuối năm"), "Ctrl+Y"),

@@ -53,6 +53,7 @@ class OverviewScreen(SisoScreen):
             Column(_("Tăng/giảm"), 9, align="right", drop=3),
             Column(_("Cần chú ý"), 9, align="right", drop=1),
         ], empty=_("Chưa có lớp: Ctrl+L thêm lớp, Ctrl+O nhập danh sách từ tệp."), id="classes")
+        yield Static("", id="overview-deadlines")  # the reporting calendar (shown when loaded)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -78,6 +79,15 @@ class OverviewScreen(SisoScreen):
         flagged = attendance.attention(year, day)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_counts, counts, flagged)
+        self.app.call_from_thread(self.load_deadlines, year)
+
+    @db_work(group="overview_deadlines")
+    def load_deadlines(self, year) -> None:
+        from db.deadlines import watch
+        from tui.screens.calendar import watch_text
+
+        text = watch_text(watch(year))
+        self.app.call_from_thread(self.query_one("#overview-deadlines", Static).update, text)
 
     def show_counts(self, counts: list[roster.ClassCount],
                     flagged: dict[int, set[int]] | None = None) -> None:

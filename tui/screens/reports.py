@@ -183,6 +183,7 @@ class ReportsScreen(SisoScreen):
         Binding("f5", "refresh", N_("Xem"), id="report_refresh"),
         Binding("f4", "export", N_("Xuất tệp"), id="report_export"),
         Binding("ctrl+e", "export", N_("Xuất tệp"), show=False, id="report_export2"),
+        Binding("f7", "record_sent", N_("Ghi đã gửi"), id="report_sent"),
         Binding("escape", "back", N_("Quay lại"), id="report_back"),
     ]
 
@@ -408,6 +409,7 @@ class ReportsScreen(SisoScreen):
             self.notify(err.message, title=_("Không xuất được"), severity="error", timeout=10)
             return
         form = self.form
+        self._export_period = self.query_one("#report-period", Select).value
 
         def chosen(result) -> None:
             if result:
@@ -432,8 +434,21 @@ class ReportsScreen(SisoScreen):
                                       title=_("Lỗi chương trình"), severity="error", timeout=10)
             return
         self.last_export = str(written)
+        self.last_export_form = (form.get("form"), getattr(self, "_export_period", None))
         self.app.call_from_thread(self.notify, _("Đã ghi {path}").format(path=written),
                                   title=_("Xuất tệp"), timeout=6)
+
+    def action_record_sent(self) -> None:
+        """F7: record that the file just exported was sent (the reporting calendar)."""
+        from tui.screens.calendar import SubmissionForm, period_of_report
+
+        path = getattr(self, "last_export", None)
+        if not path:
+            self.notify(_("Xuất tệp (F4) trước, rồi ghi nhận tệp đó đã gửi (F7)."), severity="warning")
+            return
+        form, period = getattr(self, "last_export_form", (self.form_name, None))
+        self.app.push_screen(SubmissionForm(form=form or self.form_name,
+                                            period=period_of_report(period), path=path))
 
     def action_back(self) -> None:
         self.go_back()
