@@ -8,11 +8,11 @@ from textual.widgets import DataTable, Input, Static
 
 from db import clock, deadlines
 from db.models import Deadline, Submission
-from test_tui_reports import TinyApp, settle
+from test_tui_reports import TinyApp
 from tui.app import make_app
 from tui.screens.calendar import CalendarScreen, DeadlineForm, SubmissionForm
 from tui.screens.dashboard import DashboardScreen
-from tui_wait import wait_for
+from tui_wait import settle, wait_for
 
 TODAY = date(2024, 10, 10)
 
@@ -51,7 +51,7 @@ async def test_the_vice_principals_cards_show_the_calendar(year, tmp_path):
     screen = DashboardScreen()
     app = TinyApp(year, screen, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         text = _text(screen.query_one("#dash-deadlines", Static))
         assert "Quá hạn: pcgd-nhap CN" in text and "Đã gửi 30 ngày: 2" in text
 
@@ -61,7 +61,7 @@ async def test_the_calendar_screen_states_and_a_submission(year, tmp_path):
     screen = CalendarScreen()
     app = TinyApp(year, screen, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         table = screen.query_one("#cal-deadlines", DataTable)
         rows = {(table.get_row_at(i)[0], table.get_row_at(i)[1]): table.get_row_at(i)[4]
                 for i in range(table.row_count)}
@@ -83,7 +83,7 @@ async def test_the_calendar_screen_states_and_a_submission(year, tmp_path):
         form.query_one("#s-recipient", Input).value = "UBND xã Tơ Tung"
         form.query_one("#s-file", Input).value = str(tmp_path / "khong-co.xlsx")
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is form
         assert "Không có tệp" in _text(form.query_one("#e-s-file", Static))
         assert Submission.select().count() == 2
@@ -91,11 +91,11 @@ async def test_the_calendar_screen_states_and_a_submission(year, tmp_path):
         data.write_bytes(b"so lieu pcgd")
         form.query_one("#s-file", Input).value = str(data)
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is screen
         s = Submission.select().order_by(Submission.id.desc()).first()
         assert (s.form, s.period, s.sent_on, bytes(s.content)) == ("pcgd-nhap", "CN", TODAY, b"so lieu pcgd")
-        await settle(app, pilot)
+        await settle(pilot)
         rows = {(table.get_row_at(i)[0], table.get_row_at(i)[1]): table.get_row_at(i)[4]
                 for i in range(table.row_count)}
         assert rows[("pcgd-nhap", "CN")] == "Gửi muộn"  # sent 10/10, after 30/09
@@ -105,7 +105,7 @@ async def test_a_deadline_ending_before_it_starts_is_refused_on_the_form(year):
     screen = CalendarScreen()
     app = TinyApp(year, screen, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f4")
         await pilot.pause()
         form = app.screen
@@ -114,7 +114,7 @@ async def test_a_deadline_ending_before_it_starts_is_refused_on_the_form(year):
         form.query_one("#d-from", Input).value = "20/10/2024"
         form.query_one("#d-to", Input).value = "10/10/2024"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.screen is form
         assert "trước ngày bắt đầu" in _text(form.query_one("#e-d-to", Static))
         d = Deadline.get_by_id(row["id"])
@@ -127,14 +127,14 @@ async def test_reports_screen_records_the_exported_file_as_sent(year, tmp_path):
     screen = ReportsScreen()
     app = TinyApp(year, screen, today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f7")  # nothing exported yet
         await pilot.pause()
         assert app.screen is screen
         screen._export_period = "2024-10"
         path = tmp_path / "si-so.xlsx"
         screen.export(screen.form, str(path), "xlsx")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f7")
         await pilot.pause()
         form = app.screen
@@ -143,7 +143,7 @@ async def test_reports_screen_records_the_exported_file_as_sent(year, tmp_path):
         assert form.query_one("#s-period", Input).value == "2024-10"
         form.query_one("#s-recipient", Input).value = "UBND xã Tơ Tung"
         await pilot.press("ctrl+s")
-        await settle(app, pilot)
+        await settle(pilot)
         s = Submission.get()
         assert (s.form, s.period, s.filename, bytes(s.content)) == ("si-so", "2024-10", "si-so.xlsx",
                                                                     path.read_bytes())
@@ -159,7 +159,7 @@ async def test_the_file_is_picked_in_a_folder_tree(year, tmp_path):
     screen = CalendarScreen()
     app = TinyApp(year, screen, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f2")
         await pilot.pause()
         form = app.screen
