@@ -248,6 +248,19 @@ def make_backup(db_path: Path, reason: str, *, full_check: bool = False) -> Path
     return dest
 
 
+def manual_backup(db_path: Path, output: Path | None = None) -> Path:
+    """A copy the user asked for (``siso backup``, the settings screen): into ``output``, or
+    the backups folder; checked before it is reported. The clerk and the principal only."""
+    from . import users
+
+    users.require_admin("sao lưu dữ liệu")
+    if output is None:
+        return make_backup(db_path, MANUAL, full_check=True)
+    copy_file(db_path, output, check="integrity_check")
+    verify(output)
+    return output
+
+
 def verify(path: Path) -> None:
     """``siso check`` on a copy; a copy that fails it is removed (SisoError)."""
     report = inspect(path)
@@ -649,6 +662,9 @@ def restore(plan: RestorePlan) -> Path:
     holds the database's write lock while it copies: other connections see the old content
     or the new, never a mix, and the file is never renamed under them). An older schema is
     then migrated as on open. Returns the copy of what was replaced."""
+    from . import users
+
+    users.require_admin("khôi phục dữ liệu")
     from . import audit
     from .connection import ensure_schema
     from .models import database

@@ -78,12 +78,7 @@ def backup_now(args) -> int:
         return pg
     open_db(args)
     live = backup.live_path()
-    if args.output:
-        dest = Path(args.output).expanduser()
-        backup.copy_file(live, dest, check="integrity_check")
-        backup.verify(dest)
-    else:
-        dest = backup.make_backup(live, backup.MANUAL, full_check=True)
+    dest = backup.manual_backup(live, Path(args.output).expanduser() if args.output else None)
     s = backup.summary(dest)
     print(f"Đã sao lưu vào {dest} ({_size(dest.stat().st_size)}, {s['students']} học sinh); "
           "bản sao đã qua kiểm tra của SQLite và siso check.")

@@ -107,7 +107,7 @@ class SettingsScreen(FormFields, SisoModal[bool]):
             self.app.call_from_thread(self._info, self._postgres())
             return
         try:
-            made = backup.make_backup(live, backup.MANUAL, full_check=True)
+            made = backup.manual_backup(live)
         except SisoError as err:
             self.app.call_from_thread(self._info, err.message)
             return
