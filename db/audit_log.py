@@ -86,7 +86,10 @@ def note_export(form: str, path, rows: int | None = None) -> None:
     """Record that the acting person exported ``form`` (a list, a form, F8, minutes) to the
     file ``path``: an audit line; on a read-only database, a line of the log instead."""
     from .connection import state
+    from .models import database
 
+    if database.obj is None:  # no database open (a library caller): nothing to note it in
+        return
     name = Path(str(path)).name
     detail = {"bieu_mau": form, "tep": name}
     if rows is not None:
