@@ -213,3 +213,16 @@ def test_passwd_asks_twice_without_echo(staff, monkeypatch):
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
     staff.unchanged("vt", "user", "passwd", "lan", match="không giống nhau")
+
+
+def test_restore_is_for_admins_and_warns_when_the_users_differ(staff, tmp_path):
+    copy = str(tmp_path / "copy.sqlite3")
+    rc, _, err = staff("vt", "backup", "-o", copy)
+    assert rc == 0, err
+    staff.unchanged("lan", "restore", copy, "--yes", match="không được khôi phục dữ liệu")
+    assert staff("vt", "user", "add", "moi", "--name", "Người Mới", "--role", "principal")[0] == 0
+    rc, out, err = staff("vt", "restore", copy, "--yes")
+    assert rc == 0, err
+    assert "người dùng trong bản sao khác hiện tại (mất người dùng moi)" in out
+    rc, out, _ = staff("vt", "user", "list", "--format", "json")
+    assert "moi" not in [r["login"] for r in json.loads(out)]

@@ -188,6 +188,8 @@ def restore(args) -> int:
     print(f"Khôi phục {resolve_target(getattr(args, 'db', None))} từ {path}:")
     for line in describe(plan):
         print("  " + line)
+    for line in plan.warnings:
+        print(line)
     if not _confirmed(args, "Thay dữ liệu hiện tại bằng bản sao này?"):
         print("Đã thôi, chưa thay đổi gì.")
         return 1
