@@ -45,6 +45,10 @@ async def test_a_homeroom_teacher_does_not_see_what_they_cannot_use(db, people):
         for action in ("open_import", "open_rollover", "open_year_end", "add_class"):
             assert app.check_action(action, ()) is False, action
         assert app.check_action("open_attendance", ()) and app.check_action("open_audit", ())
+        overview = app.screen
+        assert overview.check_action("add_student", ()) is False  # F2, a clerk's
+        assert overview.check_action("add_class", ()) is False
+        assert overview.check_action("transfer_in", ()) and overview.check_action("attendance", ())
         await pilot.press("f10")
         await wait_for(pilot, lambda: isinstance(app.screen, MainMenu))
         shown = [value for _k, _l, value, _h in app.screen.items]

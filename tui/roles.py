@@ -14,6 +14,10 @@ ACTIONS = {
     "open_rollover": ADMINS,
     "add_class": ADMINS,
     "open_attendance": ("clerk", "homeroom"),
+    "attendance": ("clerk", "homeroom"),  # F12 on a list
+    "add_student": ADMINS,
+    "edit_student": ADMINS,
+    "edit_class": ADMINS,
     "transfer_in": ADMINS + ("vice-principal", "homeroom"),
 }
 
