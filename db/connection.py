@@ -14,7 +14,7 @@ from . import migrations_register, migrations_villages, migrations_visits
 from .errors import DamagedDatabase, SisoError
 from .models import MODELS, DatabaseFact, database
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -39,6 +39,8 @@ from .migrations_cohort import migrate as _migrate_cohort  # noqa: E402
 MIGRATIONS[5] = _migrate_cohort  # the incoming cohort: expected children, sources, decisions
 from .migrations_calendar import migrate as _migrate_calendar  # noqa: E402
 MIGRATIONS[6] = _migrate_calendar  # reporting calendar: deadlines, submissions
+from .migrations_users import migrate as _migrate_users  # noqa: E402
+MIGRATIONS[7] = _migrate_users  # users and their roles
 
 
 def shown(target: str) -> str:
