@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from peewee import Case, chunked, fn
 
-from . import audit, clock, text
+from . import audit, clock, scope as scopes, text
 from .dates import as_date, fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .models import (Absence, AttendanceTaken, Holiday, SchoolClass, SchoolYear, Span, Student,
@@ -471,7 +471,9 @@ def list_absences(year: SchoolYear, klass: SchoolClass | None = None, first=None
          .join(Student, on=(Student.id == Absence.student)).switch(Absence)
          .join(SchoolClass, on=(SchoolClass.id == Absence.klass))
          .where(Absence.year == year.id))
+    q = scopes.where(q, scopes.student_condition(year, Absence.student))  # the reader's students
     if klass is not None:
+        scopes.check_class(klass)
         q = q.where(Absence.klass == klass.id)
     if first is not None:
         q = q.where(Absence.date >= first)
@@ -907,8 +909,8 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
         lop.append({"lop": c.name, "khoi": c.grade, **finish(row)})
 
     order = {c.id: i for i, c in enumerate(classes)}
-    listed = [sid for sid in credited
-              if detail.get(sid, (0, 0, False))[2] or levels.get(sid) == "chronic"]
+    listed = [sid for sid in credited if credited[sid] in order  # the classes in scope
+              and (detail.get(sid, (0, 0, False))[2] or levels.get(sid) == "chronic")]
     people = {}
     for chunk in chunked(listed, 500):
         people.update((sid, (code, f, m, g, village, key)) for sid, code, f, m, g, village, key in
@@ -931,5 +933,5 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
                          "vang_nhieu": levels.get(sid), "nguy_co": sid in open_case,
                          "so_lan_van_dong": visits.get(sid, 0)})
     return {"form": "chuyen-can", "nam_hoc": year.name, "tu_ngay": tu.isoformat(),
-            "den_ngay": den.isoformat(), "so_ngay_hoc": len(period), "lop": lop,
+            "den_ngay": den.isoformat(), "so_ngay_hoc": len(period), **scopes.form_marks(), "lop": lop,
             "toan_truong": finish(total), "canh_bao": canh_bao}

@@ -20,7 +20,7 @@ from datetime import date
 
 from peewee import chunked, fn
 
-from . import audit, clock, kinds, text
+from . import audit, clock, kinds, scope as scopes, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .models import Event, RiskCase, SchoolClass, SchoolYear, Span, Student, Visit
@@ -202,6 +202,7 @@ def case_dict(case: RiskCase, klass: str = "") -> dict:
 def list_cases(open_only: bool = False, student=None) -> list[dict]:
     """The register (``risk list``), newest first; JSON keys of forms.md."""
     q = RiskCase.select(RiskCase, Student).join(Student)
+    q = scopes.where(q, scopes.student_condition(None, RiskCase.student))  # the reader's students
     if open_only:
         q = q.where(RiskCase.closed.is_null())
     if student is not None:
@@ -307,6 +308,7 @@ def minutes(v: Visit, klass: str | None = None) -> dict:
 def list_visits(student=None, include_voided: bool = True) -> list[dict]:
     """``visit list``: F9's keys plus ``id``, ``ma``, ``da_huy``, ``ly_do_huy``; by date."""
     q = Visit.select(Visit, Student).join(Student)
+    q = scopes.where(q, scopes.student_condition(None, Visit.student))  # the reader's students
     if student is not None:
         q = q.where(Visit.student == _student(student).id)
     if not include_voided:

@@ -8,7 +8,7 @@ from datetime import date
 
 from peewee import IntegrityError
 
-from . import audit, clock, codes, kinds, text, villages
+from . import audit, clock, codes, kinds, scope as scopes, text, villages
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect
 from .events import check_date, record_event
@@ -315,9 +315,12 @@ def get_student(code: str) -> Student:
         st = Student.get_or_none(Student.national_id == norm)
     if st is None:
         raise SisoError(f"Không có học sinh mã «{code}».", "ma")
+    scopes.check_student(st)  # outside the reader's scope: refused, not shown
     return st
 
 
 def history(student: Student) -> list[Event]:
-    """All the student's events, voided ones included, in date order."""
+    """All the student's events, voided ones included, in date order; a student outside the
+    reader's scope is refused (``db.scope.check_student``)."""
+    scopes.check_student(student)
     return list(Event.select().where(Event.student == student).order_by(Event.date, Event.id))

@@ -547,9 +547,33 @@ BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _
             "do-tuoi": _do_tuoi_tables, "dang-bo": _dang_bo_tables, "chuyen-can": _chuyen_can_tables}
 
 
+# A form computed over a reader's scope (``pham_vi`` in the form: a class, some grades): its
+# subtotal and total rows add up the rows shown, and say so — never the school's totals
+# presented as the reader's.
+SCOPED_LABELS = {
+    "Toàn trường": "Tổng các dòng hiển thị",
+    "Tổng cộng": "Tổng các dòng hiển thị",
+    "Cộng khối {grade}": "Cộng khối {grade} (các dòng hiển thị)",
+    "Tổng cộng: {n} học sinh": "Tổng các dòng hiển thị: {n} học sinh",
+    "Cộng khối {grade}: {n} học sinh": "Cộng khối {grade} (các dòng hiển thị): {n} học sinh",
+    "Tổng số học sinh": "Tổng số học sinh (các dòng hiển thị)",
+}
+SCOPE_LINE = "Phạm vi: {scope} — chỉ các học sinh trong phạm vi này"
+
+
+def _scoped_tr(tr: Callable[[str], str]) -> Callable[[str], str]:
+    return lambda msgid: tr(SCOPED_LABELS.get(msgid, msgid))
+
+
 def tables_of(form: dict, tr: Callable[[str], str] = same) -> list[Table]:
-    """The form laid out as tables (one per xlsx sheet); ``tr``: see the module's doc."""
+    """The form laid out as tables (one per xlsx sheet); ``tr``: see the module's doc. A form
+    computed over a scope (``pham_vi``) labels its totals as totals of the rows shown."""
+    scope = form.get("pham_vi")
+    if scope:
+        tr = _scoped_tr(tr)
     tables = BUILDERS[form["form"]](form, tr)
+    if scope:
+        tables[0].lines.append(tr(SCOPE_LINE).format(scope=scope))
     for table in tables:
         for t in (table, *table.below):
             t.tr = tr
