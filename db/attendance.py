@@ -692,38 +692,40 @@ def weekly_attendance(year: SchoolYear, day: date) -> dict[int, list[tuple[date,
     mondays = sorted({d - timedelta(days=d.weekday()) for d in days})
     week_of = {m: i for i, m in enumerate(mondays)}
     pos_week = [week_of[d - timedelta(days=d.weekday())] for d in days]
-    grades = {g for (g,) in SchoolClass.select(SchoolClass.grade)
-              .where(SchoolClass.year == year.id).distinct().tuples()}
+    in_scope = scopes.class_condition(year)  # the reader's classes (db.scope)
+    grades = {g for (g,) in scopes.where(SchoolClass.select(SchoolClass.grade)
+                                         .where(SchoolClass.year == year.id), in_scope)
+              .distinct().tuples()}
     expected = {g: [0] * len(mondays) for g in grades}
     absent = {g: [0] * len(mondays) for g in grades}
     taken = {g: [False] * len(mondays) for g in grades}
     if days:
-        for grade, start, end, n in database.execute(
+        for grade, start, end, n in database.execute(scopes.where(
                 Span.select(SchoolClass.grade, Span.start, Span.end, fn.COUNT(Span.id))
                 .join(SchoolClass, on=(SchoolClass.id == Span.klass))
                 .where((Span.year == year.id) & (Span.start <= days[-1]))
-                .group_by(SchoolClass.grade, Span.start, Span.end)):
+                .group_by(SchoolClass.grade, Span.start, Span.end), in_scope)):
             start, end = as_date(start), as_date(end)
             lo = bisect_left(days, start)
             hi = len(days) if end is None else bisect_left(days, end)
             row = expected.setdefault(grade, [0] * len(mondays))
             for p in range(lo, hi):
                 row[pos_week[p]] += int(n)
-        for grade, d, halves in database.execute(
+        for grade, d, halves in database.execute(scopes.where(
                 Absence.select(SchoolClass.grade, Absence.date, _weight())
                 .join(SchoolClass, on=(SchoolClass.id == Absence.klass))
                 .where((Absence.year == year.id) & _active() & (Absence.date <= days[-1]))
-                .group_by(SchoolClass.grade, Absence.date)):
+                .group_by(SchoolClass.grade, Absence.date), in_scope)):
             d = as_date(d)
             w = week_of.get(d - timedelta(days=d.weekday()))
             if w is not None:
                 absent.setdefault(grade, [0] * len(mondays))[w] += int(halves)
-        for grade, d in database.execute(
+        for grade, d in database.execute(scopes.where(
                 AttendanceTaken.select(SchoolClass.grade, AttendanceTaken.date)
                 .join(SchoolClass, on=(SchoolClass.id == AttendanceTaken.klass))
                 .where((SchoolClass.year == year.id) & (AttendanceTaken.date >= year.start)
                        & (AttendanceTaken.date <= days[-1]))
-                .group_by(SchoolClass.grade, AttendanceTaken.date)):
+                .group_by(SchoolClass.grade, AttendanceTaken.date), in_scope)):
             d = as_date(d)
             w = week_of.get(d - timedelta(days=d.weekday()))
             if w is not None:

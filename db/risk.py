@@ -390,11 +390,14 @@ def grade_watch(year, day: date) -> dict[int, dict]:
     Grades with no class are absent; every grade of the year is present, zeros included."""
     from .attendance import attention
 
-    grade_of_class = dict(SchoolClass.select(SchoolClass.id, SchoolClass.grade)
-                          .where(SchoolClass.year == year.id).tuples())
+    grade_of_class = dict(scopes.where(SchoolClass.select(SchoolClass.id, SchoolClass.grade)
+                                       .where(SchoolClass.year == year.id),
+                                       scopes.class_condition(year)).tuples())  # the reader's
     out = {g: {"canh_bao": 0, "nguy_co": 0, "can_tham": 0} for g in sorted(set(grade_of_class.values()))}
     flagged: dict[int, int] = {}  # student -> grade
     for klass_id, students in attention(year, day).items():
+        if klass_id not in grade_of_class:  # outside the reader's scope
+            continue
         for sid in students:
             flagged[sid] = grade_of_class[klass_id]
     cased = [sid for (sid,) in RiskCase.select(RiskCase.student).where(
