@@ -197,6 +197,8 @@ def compact_si_so(form: dict, tr=same) -> Table:
     """F1 in a few columns for a narrow screen: Lớp, Đầu năm, Tăng, Giảm (cumulative since
     the start of the year), Hiện có, Bỏ học chưa ra lớp and the two rates, on the same rows
     as the full table. ``note`` says what the short labels stand for."""
+    if form.get("pham_vi"):  # over a scope: the totals are those of the rows shown
+        tr = _scoped_tr(tr)
     cols = [Col("Lớp", kind="text", width=9, key=True), Col("Đầu năm"), Col("Tăng"), Col("Giảm"), Col("Hiện có"),
             Col("Chưa ra lớp"), Col("Bỏ học %", kind="pct"), Col("Duy trì %", kind="pct")]
     t = Table("Si so", tr(FORMS["si-so"]), cols, tr=tr)

@@ -115,6 +115,16 @@ class GradeCard(Vertical):
         return "\n".join(lines)
 
 
+def _own_grades() -> frozenset[int] | None:
+    """The grades of the vice-principal at the keyboard (``db.users``), None for anyone else."""
+    from db.users import current_actor
+
+    try:
+        return current_actor().home_grades or None
+    except SisoError:  # no user for this account: the app refuses elsewhere
+        return None
+
+
 class DashboardScreen(SisoScreen):
     DEFAULT_CSS = """
     DashboardScreen #dash-info { height: auto; padding: 0 1; }
@@ -130,7 +140,7 @@ class DashboardScreen(SisoScreen):
         super().__init__()
         from db import scope
 
-        home = grades if grades else scope.current().home_grades
+        home = grades or scope.current().home_grades or _own_grades()
         self.home_grades = sorted(home) if home else None  # the grades the reader follows
         self.grades = self.home_grades
         self.cards: list[dict] = []

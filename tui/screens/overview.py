@@ -15,6 +15,22 @@ from tui.screens.base import SisoScreen, db_work
 from tui.widgets.vlist import Column, VirtualList
 
 
+
+def total_label() -> str:
+    """«Toàn trường», or «Tổng các dòng hiển thị» for a reader who sees part of the school
+    (db.scope): the sum of their classes is not the school's."""
+    from db import scope
+
+    return _("Toàn trường") if scope.current().whole else _("Tổng các dòng hiển thị")
+
+
+def grade_label(grade: int) -> str:
+    from db import scope
+
+    if scope.current().whole:
+        return _("Khối {grade}").format(grade=grade)
+    return _("Cộng khối {grade} (các dòng hiển thị)").format(grade=grade)
+
 class OverviewScreen(SisoScreen):
     """Classes by grade with start-of-year, current, female and ethnic-minority counts.
 
@@ -108,7 +124,7 @@ class OverviewScreen(SisoScreen):
                     sums[k] += v
                 n_classes += 1
                 i += 1
-            rows.append((_("Khối {grade}").format(grade=grade),
+            rows.append((grade_label(grade),
                          _("{n} lớp").format(n=n_classes), *map(str, sums),
                          change(sums[0], sums[1]), str(grade_flagged or "")))
             total_flagged += grade_flagged
@@ -116,7 +132,7 @@ class OverviewScreen(SisoScreen):
             dim.append(True)
             total = [a + b for a, b in zip(total, sums)]
         if counts:
-            rows.append((_("Toàn trường"), _("{n} lớp").format(n=len(counts)), *map(str, total),
+            rows.append((total_label(), _("{n} lớp").format(n=len(counts)), *map(str, total),
                          change(total[0], total[1]), str(total_flagged or "")))
             keys.append(("school", None))
             dim.append(True)

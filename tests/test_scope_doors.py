@@ -1,0 +1,180 @@
+"""No row of another class leaks to a homeroom teacher, through either door.
+
+Real users (db.users): the clerk (the account running the tests), the homeroom teacher of
+6A1 and the vice-principal of grade 7. The school is ``report_school``'s: 6A1 had S1…S6 this
+year (S4 transferred out, S5 dropped out and came back, S6 moved to 6A2); the names of
+``OTHERS`` belong to students who were never in 6A1, and must appear in no output the
+teacher gets — lists, search, records, events, every form in every format. The clerk, as
+the control, sees them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from textual.widgets import DataTable, Select, Static
+
+from db import clock, scope, users
+from report_school import build_school
+
+SIX_A1 = {"S1", "S2", "S3", "S4", "S5", "S6"}
+OTHERS = ["Đỗ Thị Hà", "Bùi Văn Khoa", "Ngô Thị Lan", "Đặng Văn Minh", "Lý Văn Nam",
+          "Mai Thị Oanh", "Tạ Văn Phúc", "Hồ Văn Quân"]
+TODAY = date(2024, 11, 30)
+
+
+@pytest.fixture
+def people(year):
+    """The school, its clerk (this process's account), 6A1's homeroom teacher (account
+    «gv6a1») and grade 7's vice-principal (account «pht7»)."""
+    clock.set_today(TODAY)
+    school = build_school(year)
+    users.add_user("thu.ky", "Nguyễn Thị Thu", [("clerk", None)])
+    teacher = users.add_user("gv.6a1", "Lê Thị Hoa", [("homeroom", "6A1")], system_account="gv6a1")
+    vice = users.add_user("pht.7", "Trần Văn Phó", [("vice-principal", "7")], system_account="pht7")
+    return {"school": school, "teacher": teacher, "vice": vice,
+            "clerk": users.actor_of("thu.ky")}
+
+
+def leaks(text: str) -> list[str]:
+    return [name for name in OTHERS if name in text]
+
+
+# ---- the terminal app ------------------------------------------------------------------------
+
+async def wait_for(pilot, cond, tries=300):
+    from textual.css.query import NoMatches
+
+    for _ in range(tries):
+        try:
+            if cond():
+                return
+        except NoMatches:  # the screen is not mounted yet
+            pass
+        await pilot.pause(0.01)
+    assert cond()
+
+
+async def mounted(pilot, screen, widget_type):
+    """The screen's ``widget_type`` once it is mounted."""
+    from textual.css.query import NoMatches
+
+    for _ in range(300):
+        try:
+            return screen.query_one(widget_type)
+        except NoMatches:
+            await pilot.pause(0.01)
+    return screen.query_one(widget_type)
+
+
+def app_as(actor, db):
+    from tui.app import make_app
+
+    app = make_app(db=db.database, lang="vi", today=TODAY)
+    users.set_current_actor(actor)  # as the door does (db.users.act_in_terminal)
+    return app
+
+
+async def test_tui_homeroom_teacher_sees_only_the_class(people, db):
+    from tui.screens.reports import ReportsScreen
+    from tui.screens.roster import RosterScreen
+    from tui.screens.search import SearchScreen
+    from tui.screens.student import StudentScreen
+    from tui.widgets.vlist import VirtualList
+
+    students = people["school"]["students"]
+    app = app_as(people["teacher"], db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        overview = app.screen
+        vlist = overview.query_one(VirtualList)
+        await wait_for(pilot, lambda: vlist.row_count > 0)
+        assert [r[0] for r in vlist.rows] == ["6A1", "Cộng khối 6 (các dòng hiển thị)",
+                                              "Tổng các dòng hiển thị"]
+        # the roster of the school (the total row): only the teacher's students
+        app.open_roster()
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
+        rlist = await mounted(pilot, app.screen, VirtualList)
+        await wait_for(pilot, lambda: rlist.row_count > 0)
+        assert {r[1] for r in rlist.rows} == SIX_A1
+        assert not leaks(" ".join(str(c) for r in rlist.rows for c in r))
+        await pilot.press("escape")
+        # F3: the search finds no one else
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        search = app.screen
+        slist = await mounted(pilot, search, VirtualList)
+        await wait_for(pilot, lambda: slist.row_count > 0)
+        assert slist.row_count == len(SIX_A1)
+        await pilot.press(*"lan")  # Ngô Thị Lan, 6A2
+        await wait_for(pilot, lambda: search.result_query == "lan")
+        assert slist.row_count == 0
+        # another class's student by id: refused in Vietnamese, nothing of the record shown
+        app.open_student(students["s9"].id)
+        await wait_for(pilot, lambda: isinstance(app.screen, StudentScreen))
+        await wait_for(pilot, lambda: any("không thuộc phạm vi" in str(n.message)
+                                          for n in app._notifications))
+        assert "Ngô Thị Lan" not in str(app.screen.query_one("#student-name", Static).content)
+        await pilot.press("escape")
+        app.open_student(students["s6"].id)  # left 6A1 for 6A2: still the teacher's
+        await wait_for(pilot, lambda: "Vũ Thị Giang" in str(app.screen.query_one("#student-name", Static).content))
+        await pilot.press("escape")
+        # the reports: every form holds only the class
+        reports = ReportsScreen()
+        app.push_screen(reports)
+        await wait_for(pilot, lambda: reports.form is not None)
+        for form in ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "theo-lang", "do-tuoi",
+                     "dang-bo", "chi-tieu"):
+            reports.form = None
+            choice = reports.query_one("#report-form", Select)
+            if choice.value == form:
+                await pilot.press("f5")
+            choice.value = form
+            await wait_for(pilot, lambda: reports.form is not None and reports.form["form"] == form)
+            assert reports.form["pham_vi"] == "Lớp 6A1", form
+            table = reports.query_one(DataTable)
+            cells = [str(c) for i in range(table.row_count) for c in table.get_row_at(i)]
+            assert not leaks(" ".join(cells)), form
+            assert not leaks(json.dumps(reports.form, ensure_ascii=False)), form
+            if form == "si-so":
+                assert "6A1" in cells and "6A2" not in cells and "7A1" not in cells
+                assert "Tổng các dòng hiển thị" in cells and "Toàn trường" not in cells, repr(cells)
+
+
+async def test_tui_clerk_sees_the_school(people, db):
+    from tui.screens.search import SearchScreen
+    from tui.widgets.vlist import VirtualList
+
+    app = app_as(people["clerk"], db)
+    async with app.run_test(size=(100, 30)) as pilot:
+        vlist = app.screen.query_one(VirtualList)
+        await wait_for(pilot, lambda: vlist.row_count > 0)
+        assert "Toàn trường" in [r[0] for r in vlist.rows]
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        slist = await mounted(pilot, app.screen, VirtualList)
+        await wait_for(pilot, lambda: slist.row_count == 14)
+        await pilot.press(*"lan")
+        await wait_for(pilot, lambda: app.screen.result_query == "lan")
+        assert [r[2] for r in slist.rows] == ["Ngô Thị Lan"]
+
+
+async def test_tui_vice_principal_opens_on_own_grades_and_switches(people, db):
+    from tui.screens.dashboard import DashboardScreen, GradeCard
+
+    app = app_as(people["vice"], db)
+    assert scope.current().whole  # a vice-principal reads the whole school (domain.md)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen))
+        dash = app.screen
+        await wait_for(pilot, lambda: len(dash.query(GradeCard)) > 0)
+        assert [c.card["khoi"] for c in dash.query(GradeCard)] == [7]
+        assert "W: toàn trường" in str(dash.query_one("#dash-info", Static).content)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: len(dash.query(GradeCard)) == 2)
+        assert [c.card["khoi"] for c in dash.query(GradeCard)] == [6, 7]
+        await pilot.press("w")
+        await wait_for(pilot, lambda: len(dash.query(GradeCard)) == 1)
