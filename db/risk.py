@@ -276,6 +276,7 @@ def get_visit(visit_id) -> Visit:
     v = Visit.get_or_none(Visit.id == number)
     if v is None:
         raise SisoError(f"Không có buổi vận động số {number}.", "so")
+    scopes.check_student(v.student)  # another class's minutes: refused
     return v
 
 

@@ -34,6 +34,16 @@ def people(year):
     users.add_user("thu.ky", "Nguyễn Thị Thu", [("clerk", None)])
     teacher = users.add_user("gv.6a1", "Lê Thị Hoa", [("homeroom", "6A1")], system_account="gv6a1")
     vice = users.add_user("pht.7", "Trần Văn Phó", [("vice-principal", "7")], system_account="pht7")
+    # the registers of another class's students, which the teacher must not read either
+    from db import attendance, risk
+
+    st = school["students"]
+    with clock.fixed(date(2024, 11, 25)):
+        attendance.add_absences(st["s7"], "18/11/2024", "22/11/2024")  # Đỗ Thị Hà, 6A2
+        risk.open_case(st["s12"], "01", day="19/11/2024")  # Mai Thị Oanh, 7A1
+        risk.add_visit(st["s12"], "20/11/2024", ["Lò Thị Mai:Giáo viên chủ nhiệm"], "mẹ",
+                       "ở nhà phụ giúp gia đình", "cho đi học lại", "promised", "Lò Thị Mai")
+        attendance.add_absences(st["s2"], "21/11/2024")  # Trần Thị Bình, 6A1: the teacher's
     return {"school": school, "teacher": teacher, "vice": vice,
             "clerk": users.actor_of("thu.ky")}
 
@@ -178,3 +188,119 @@ async def test_tui_vice_principal_opens_on_own_grades_and_switches(people, db):
         assert [c.card["khoi"] for c in dash.query(GradeCard)] == [6, 7]
         await pilot.press("w")
         await wait_for(pilot, lambda: len(dash.query(GradeCard)) == 1)
+
+
+# ---- the command line ------------------------------------------------------------------------
+
+def as_account(monkeypatch, account: str | None) -> None:
+    """Run the next commands as the system account ``account`` (None: this process's own,
+    the clerk's): the door maps the effective account to a user (db.users.act_in_terminal)."""
+    real = users.system_account
+    monkeypatch.setattr(users, "system_account", (lambda: account) if account else real)
+
+
+@pytest.fixture
+def siso(people, db, tmp_path, capsys):
+    """``siso(*argv)`` runs ``siso --db <the school's file> …`` in-process: (code, out, err)."""
+    from tui.cli import main
+
+    path = db.database
+
+    def run(*argv):
+        users.set_current_actor(None)  # each command finds its person afresh, as a new process
+        code = main(["--db", path, *argv])
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return run
+
+
+YEAR = ("--year", "2024-2025")
+
+
+def outputs(siso, tmp_path, tag: str) -> dict[str, str]:
+    """Every reading command's output (lists, search, events, every form in json, csv,
+    table and xlsx), by command."""
+    from openpyxl import load_workbook
+
+    from db.reports import FORMS
+
+    got = {}
+    for name, argv in {
+        "student list": ("student", "list", *YEAR, "--format", "json"),
+        "student list table": ("student", "list", *YEAR),
+        "search": ("student", "list", *YEAR, "--search", "van", "--format", "json"),
+        "class list": ("class", "list", *YEAR),
+        "event list": ("event", "list", *YEAR, "--format", "json"),
+        "absence list": ("absence", "list", *YEAR, "--format", "json"),
+        "risk list": ("risk", "list", "--format", "json"),
+        "visit list": ("visit", "list", "--format", "json"),
+    }.items():
+        code, out, err = siso(*argv)
+        assert code == 0, (name, err)
+        got[name] = out
+    code, out, err = siso("student", "list", *YEAR, "-o", str(tmp_path / f"{tag}-list.xlsx"))
+    assert code == 0, err
+    wb = load_workbook(tmp_path / f"{tag}-list.xlsx")
+    got["student list xlsx"] = " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True)
+                                        for c in row if c is not None)
+    for form in FORMS:
+        dated = () if form == "dang-bo" else (*YEAR, "--as-of", "31/05/2025")
+        for fmt in ("json", "csv", "table"):
+            code, out, err = siso("report", form, *dated, "--format", fmt)
+            assert code in (0, 1), (form, fmt, err)  # 1: F1 off balance is a warning
+            got[f"report {form} {fmt}"] = out
+        target = tmp_path / f"{tag}-{form}.xlsx"
+        code, out, err = siso("report", form, *dated, "-o", str(target))
+        assert code in (0, 1), (form, err)
+        wb = load_workbook(target)
+        got[f"report {form} xlsx"] = " ".join(str(c) for ws in wb for row in ws.iter_rows(values_only=True)
+                                              for c in row if c is not None)
+    return got
+
+
+def test_cli_homeroom_teacher_gets_only_the_class(siso, monkeypatch, tmp_path):
+    as_account(monkeypatch, "gv6a1")
+    got = outputs(siso, tmp_path, "gv")
+    for name, text in got.items():
+        assert not leaks(text), (name, leaks(text))
+    assert {r["ma"] for r in json.loads(got["student list"])} == SIX_A1
+    assert {r["ma"] for r in json.loads(got["search"])} == {"S1", "S4", "S5"}  # «Văn» of 6A1 only
+    assert [r["ma"] for r in json.loads(got["absence list"])] == ["S2"]
+    assert json.loads(got["risk list"]) == [] and json.loads(got["visit list"]) == []
+    f1 = json.loads(got["report si-so json"])
+    assert [r["lop"] for r in f1["lop"]] == ["6A1"] and f1["pham_vi"] == "Lớp 6A1"
+    assert "Tổng các dòng hiển thị" in got["report si-so table"]
+    assert "Toàn trường" not in got["report si-so table"]
+    assert "Tổng các dòng hiển thị" in got["report si-so xlsx"]
+    # another class: its student's record, its list, its events are refused in Vietnamese
+    code, out, err = siso("student", "show", "S9")
+    assert code == 2 and "Học sinh mã «S9» không thuộc phạm vi bạn được xem (Lớp 6A1)" in err
+    assert "Ngô Thị Lan" not in out + err
+    code, out, err = siso("student", "list", *YEAR, "--class", "6A2")
+    assert code == 2 and "Lớp 6A2 không thuộc phạm vi" in err and not leaks(out)
+    code, out, err = siso("event", "list", *YEAR, "--class", "7A1")
+    assert code == 2 and "Lớp 7A1 không thuộc phạm vi" in err and not leaks(out)
+    code, out, err = siso("report", "bien-ban", "--visit", "1", "--format", "json")  # F9 of S12
+    assert code == 2 and "Học sinh mã «S12» không thuộc phạm vi" in err and not leaks(out)
+    code, out, err = siso("student", "show", "S6")  # left 6A1 for 6A2 this year: still theirs
+    assert code == 0 and "Vũ Thị Giang" in out
+
+
+def test_cli_clerk_and_vice_principal_read_the_school(siso, monkeypatch, tmp_path):
+    """The control: the clerk (this process's account) and the vice-principal of grade 7
+    (who reads the whole school, domain.md) see every class."""
+    for account, tag in ((None, "clerk"), ("pht7", "vice")):
+        as_account(monkeypatch, account)
+        got = outputs(siso, tmp_path, tag)
+        assert {r["ma"] for r in json.loads(got["student list"])} == {f"S{i}" for i in range(1, 15)}
+        f1 = json.loads(got["report si-so json"])
+        assert [r["lop"] for r in f1["lop"]] == ["6A1", "6A2", "6A10", "7A1"] and "pham_vi" not in f1
+        assert "Toàn trường" in got["report si-so table"]
+        for name in OTHERS:
+            assert name in got["student list"] + got["report dang-bo json"], (tag, name)
+        code, out, _ = siso("student", "show", "S9")
+        assert code == 0 and "Ngô Thị Lan" in out
+        assert {r["ma"] for r in json.loads(got["absence list"])} == {"S2", "S7"}
+        assert [r["ma"] for r in json.loads(got["risk list"])] == ["S12"]
+        assert [r["ma"] for r in json.loads(got["visit list"])] == ["S12"]

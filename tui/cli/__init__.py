@@ -172,6 +172,9 @@ def open_db(args):
 
         print(f"Chú ý: {state.read_only} Chỉ đọc: mọi việc ghi đều bị từ chối."
               + (restore_hint() if state.damage else ""), file=sys.stderr)
+    from db.users import act_in_terminal
+
+    act_in_terminal(getattr(args, "user", None))  # who acts: the effective system account's user
     return db
 
 
