@@ -322,7 +322,15 @@ def get_student(code: str) -> Student:
         st = Student.get_or_none(Student.national_id == norm)
     if st is None:
         raise SisoError(f"Không có học sinh mã «{code}».", "ma")
-    scopes.check_student(st)  # outside the reader's scope: refused, not shown
+    return st
+
+
+def read_student(code: str) -> Student:
+    """The student with this code (or personal ID) for reading their record: one outside
+    the reader's scope is refused (``db.scope.check_student``), not shown. (A write finds the
+    student with :func:`get_student`; whether the actor may write is ``db.users``' rule.)"""
+    st = get_student(code)
+    scopes.check_student(st)
     return st
 
 

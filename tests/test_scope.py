@@ -62,12 +62,12 @@ def test_grades_scope(school, year):
 
 
 def test_student_record_outside_the_scope_is_refused(school, year):
-    from db.students import get_student, history
+    from db.students import read_student, history
 
     scope.set_current(homeroom(school))
-    assert get_student("S6").code == "S6"  # left 6A1 for 6A2: still the teacher's
+    assert read_student("S6").code == "S6"  # left 6A1 for 6A2: still the teacher's
     with pytest.raises(SisoError, match="Học sinh mã «S9» không thuộc phạm vi bạn được xem"):
-        get_student("S9")
+        read_student("S9")
     with pytest.raises(SisoError, match="không thuộc phạm vi"):
         history(school["students"]["s12"])
 

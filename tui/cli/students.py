@@ -285,12 +285,12 @@ def write_list_file(rows, path, fmt: str, *, title: str, overwrite: bool = False
 def student_show(args) -> int:
     from db import codes, kinds
     from db.models import SchoolClass
-    from db.students import get_student, history
+    from db.students import history, read_student
     from db.text import visible
     from tui.cli import open_db
 
     open_db(args)
-    st = get_student(args.code)
+    st = read_student(args.code)
     fields = [
         ("Mã học sinh", st.code),
         ("Họ và tên", st.full_name),
