@@ -193,16 +193,23 @@ COMPACT_NOTE = ("Tăng, Giảm: lũy kế từ đầu năm; Chưa ra lớp = B�
                 "Bỏ học % = Chưa ra lớp ÷ Đầu năm; Duy trì % = Hiện có ÷ (Hiện có + Chưa ra lớp)")
 
 
+COMPACT_SCOPED_LABELS = {"Toàn trường": "Tổng*", "Cộng khối {grade}": "Cộng khối {grade}*"}
+COMPACT_SCOPED_NOTE = "* Cộng các dòng hiển thị ({scope}), không phải của cả khối, cả trường."
+
+
 def compact_si_so(form: dict, tr=same) -> Table:
     """F1 in a few columns for a narrow screen: Lớp, Đầu năm, Tăng, Giảm (cumulative since
     the start of the year), Hiện có, Bỏ học chưa ra lớp and the two rates, on the same rows
     as the full table. ``note`` says what the short labels stand for."""
-    if form.get("pham_vi"):  # over a scope: the totals are those of the rows shown
-        tr = _scoped_tr(tr)
+    scope = form.get("pham_vi")
+    if scope:  # over a scope: the totals are those of the rows shown, marked * (short: 80 columns)
+        tr = (lambda base: lambda msgid: base(COMPACT_SCOPED_LABELS.get(msgid, msgid)))(tr)
     cols = [Col("Lớp", kind="text", width=9, key=True), Col("Đầu năm"), Col("Tăng"), Col("Giảm"), Col("Hiện có"),
             Col("Chưa ra lớp"), Col("Bỏ học %", kind="pct"), Col("Duy trì %", kind="pct")]
     t = Table("Si so", tr(FORMS["si-so"]), cols, tr=tr)
     t.note = tr(COMPACT_NOTE)
+    if scope:  # first, so a short screen shows it
+        t.note = tr(COMPACT_SCOPED_NOTE).format(scope=scope) + " " + t.note
 
     def values(row: dict) -> list:
         lk = row["luy_ke"]

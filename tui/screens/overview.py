@@ -17,19 +17,19 @@ from tui.widgets.vlist import Column, VirtualList
 
 
 def total_label() -> str:
-    """«Toàn trường», or «Tổng các dòng hiển thị» for a reader who sees part of the school
-    (db.scope): the sum of their classes is not the school's."""
+    """«Toàn trường»; for a reader who sees part of the school (db.scope) «Cộng», beside
+    «N lớp hiển thị» (:func:`classes_label`): the sum of their classes is not the school's."""
     from db import scope
 
-    return _("Toàn trường") if scope.current().whole else _("Tổng các dòng hiển thị")
+    return _("Toàn trường") if scope.current().whole else _("Cộng")
 
 
-def grade_label(grade: int) -> str:
+def classes_label(n: int) -> str:
+    """«3 lớp», or «1 lớp hiển thị» when the reader sees part of the school: a subtotal or
+    total row adds up the rows shown."""
     from db import scope
 
-    if scope.current().whole:
-        return _("Khối {grade}").format(grade=grade)
-    return _("Cộng khối {grade} (các dòng hiển thị)").format(grade=grade)
+    return (_("{n} lớp") if scope.current().whole else _("{n} lớp hiển thị")).format(n=n)
 
 class OverviewScreen(SisoScreen):
     """Classes by grade with start-of-year, current, female and ethnic-minority counts.
@@ -124,15 +124,15 @@ class OverviewScreen(SisoScreen):
                     sums[k] += v
                 n_classes += 1
                 i += 1
-            rows.append((grade_label(grade),
-                         _("{n} lớp").format(n=n_classes), *map(str, sums),
+            rows.append((_("Khối {grade}").format(grade=grade),
+                         classes_label(n_classes), *map(str, sums),
                          change(sums[0], sums[1]), str(grade_flagged or "")))
             total_flagged += grade_flagged
             keys.append(("grade", grade))
             dim.append(True)
             total = [a + b for a, b in zip(total, sums)]
         if counts:
-            rows.append((total_label(), _("{n} lớp").format(n=len(counts)), *map(str, total),
+            rows.append((total_label(), classes_label(len(counts)), *map(str, total),
                          change(total[0], total[1]), str(total_flagged or "")))
             keys.append(("school", None))
             dim.append(True)
