@@ -125,6 +125,12 @@ def current_actor() -> Actor:
     return found
 
 
+def known_actor() -> Actor | None:
+    """The actor a door set, without asking the database (None: none set — no users, or not
+    yet known). For screens deciding what to show on every refresh."""
+    return _actor
+
+
 def set_current_actor(actor: Actor | None) -> None:
     """Set who acts in this process: their scope for every read and their login on every
     write (None: back to the default — no users, or the system account's user)."""
