@@ -117,12 +117,10 @@ class GradeCard(Vertical):
 
 def _own_grades() -> frozenset[int] | None:
     """The grades of the vice-principal at the keyboard (``db.users``), None for anyone else."""
-    from db.users import current_actor
+    from db.users import known_actor
 
-    try:
-        return current_actor().home_grades or None
-    except SisoError:  # no user for this account: the app refuses elsewhere
-        return None
+    actor = known_actor()  # the door's person, without a query on the UI thread
+    return (actor.home_grades or None) if actor is not None else None
 
 
 class DashboardScreen(SisoScreen):
