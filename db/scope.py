@@ -58,11 +58,11 @@ def _resolve(scope: Scope | None) -> Scope:
 def class_ids(year, scope: Scope | None = None) -> frozenset[int] | None:
     """The ids of the classes of ``year`` (a SchoolYear or its id; None = every year) the
     scope reads; None = all of them (no condition)."""
+    scope = _resolve(scope)
+    if scope.whole:  # first: the whole school pays for nothing else
+        return None
     from .models import SchoolClass
 
-    scope = _resolve(scope)
-    if scope.whole:
-        return None
     q = SchoolClass.select(SchoolClass.id)
     if year is not None:
         q = q.where(SchoolClass.year == getattr(year, "id", year))
@@ -76,11 +76,11 @@ def class_ids(year, scope: Scope | None = None) -> frozenset[int] | None:
 def class_condition(year, column=None, scope: Scope | None = None):
     """A peewee condition on ``column`` (default ``SchoolClass.id``) keeping the classes of
     ``year`` in scope, or None for the whole school."""
-    from .models import SchoolClass
-
     ids = class_ids(year, scope)
     if ids is None:
         return None
+    from .models import SchoolClass
+
     return (SchoolClass.id if column is None else column).in_(sorted(ids) or [0])
 
 
@@ -89,11 +89,11 @@ def student_condition(year, column=None, scope: Scope | None = None):
     keeping the students in scope, or None for the whole school: a student is in scope when
     they had any span of ``year`` (None = any year) in a class of the scope — those who
     left the class this year included (the homeroom teacher visits dropouts)."""
-    from .models import Span, Student
-
     ids = class_ids(year, scope)
     if ids is None:
         return None
+    from .models import Span, Student
+
     spans = Span.select(Span.student).where(Span.klass.in_(sorted(ids) or [0]))
     if year is not None:
         spans = spans.where(Span.year == getattr(year, "id", year))
