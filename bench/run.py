@@ -186,9 +186,9 @@ elif what == "export_form":
     from exports.files import write_form
     form = reports.report_si_so(year, day)
     path = os.path.join(folder, "f1.xlsx")
-    write_form(form, path)  # warm: openpyxl imported
+    write_form(form, path, overwrite=True)  # warm: openpyxl imported
     base = rss(); reset_peak()
-    res["xlsx_form_ms"] = median_ms(lambda: write_form(form, path), 5)
+    res["xlsx_form_ms"] = median_ms(lambda: write_form(form, path, overwrite=True), 5)
     res["xlsx_form_extra_mb"] = hwm() - base
 elif what in ("export_list", "export_tablib"):
     from exports.students import COLUMNS, export_value, roster_export_rows, write_student_list

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from peewee import Case, chunked, fn
 
-from . import audit, clock, text
+from . import audit, clock, scope as scopes, text
 from .dates import as_date, fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .models import (Absence, AttendanceTaken, Holiday, SchoolClass, SchoolYear, Span, Student,
@@ -496,7 +496,9 @@ def list_absences(year: SchoolYear, klass: SchoolClass | None = None, first=None
          .join(Student, on=(Student.id == Absence.student)).switch(Absence)
          .join(SchoolClass, on=(SchoolClass.id == Absence.klass))
          .where(Absence.year == year.id))
+    q = scopes.where(q, scopes.student_condition(year, Absence.student))  # the reader's students
     if klass is not None:
+        scopes.check_class(klass)
         q = q.where(Absence.klass == klass.id)
     if first is not None:
         q = q.where(Absence.date >= first)
@@ -715,38 +717,40 @@ def weekly_attendance(year: SchoolYear, day: date) -> dict[int, list[tuple[date,
     mondays = sorted({d - timedelta(days=d.weekday()) for d in days})
     week_of = {m: i for i, m in enumerate(mondays)}
     pos_week = [week_of[d - timedelta(days=d.weekday())] for d in days]
-    grades = {g for (g,) in SchoolClass.select(SchoolClass.grade)
-              .where(SchoolClass.year == year.id).distinct().tuples()}
+    in_scope = scopes.class_condition(year)  # the reader's classes (db.scope)
+    grades = {g for (g,) in scopes.where(SchoolClass.select(SchoolClass.grade)
+                                         .where(SchoolClass.year == year.id), in_scope)
+              .distinct().tuples()}
     expected = {g: [0] * len(mondays) for g in grades}
     absent = {g: [0] * len(mondays) for g in grades}
     taken = {g: [False] * len(mondays) for g in grades}
     if days:
-        for grade, start, end, n in database.execute(
+        for grade, start, end, n in database.execute(scopes.where(
                 Span.select(SchoolClass.grade, Span.start, Span.end, fn.COUNT(Span.id))
                 .join(SchoolClass, on=(SchoolClass.id == Span.klass))
                 .where((Span.year == year.id) & (Span.start <= days[-1]))
-                .group_by(SchoolClass.grade, Span.start, Span.end)):
+                .group_by(SchoolClass.grade, Span.start, Span.end), in_scope)):
             start, end = as_date(start), as_date(end)
             lo = bisect_left(days, start)
             hi = len(days) if end is None else bisect_left(days, end)
             row = expected.setdefault(grade, [0] * len(mondays))
             for p in range(lo, hi):
                 row[pos_week[p]] += int(n)
-        for grade, d, halves in database.execute(
+        for grade, d, halves in database.execute(scopes.where(
                 Absence.select(SchoolClass.grade, Absence.date, _weight())
                 .join(SchoolClass, on=(SchoolClass.id == Absence.klass))
                 .where((Absence.year == year.id) & _active() & (Absence.date <= days[-1]))
-                .group_by(SchoolClass.grade, Absence.date)):
+                .group_by(SchoolClass.grade, Absence.date), in_scope)):
             d = as_date(d)
             w = week_of.get(d - timedelta(days=d.weekday()))
             if w is not None:
                 absent.setdefault(grade, [0] * len(mondays))[w] += int(halves)
-        for grade, d in database.execute(
+        for grade, d in database.execute(scopes.where(
                 AttendanceTaken.select(SchoolClass.grade, AttendanceTaken.date)
                 .join(SchoolClass, on=(SchoolClass.id == AttendanceTaken.klass))
                 .where((SchoolClass.year == year.id) & (AttendanceTaken.date >= year.start)
                        & (AttendanceTaken.date <= days[-1]))
-                .group_by(SchoolClass.grade, AttendanceTaken.date)):
+                .group_by(SchoolClass.grade, AttendanceTaken.date), in_scope)):
             d = as_date(d)
             w = week_of.get(d - timedelta(days=d.weekday()))
             if w is not None:
@@ -932,8 +936,8 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
         lop.append({"lop": c.name, "khoi": c.grade, **finish(row)})
 
     order = {c.id: i for i, c in enumerate(classes)}
-    listed = [sid for sid in credited
-              if detail.get(sid, (0, 0, False))[2] or levels.get(sid) == "chronic"]
+    listed = [sid for sid in credited if credited[sid] in order  # the classes in scope
+              and (detail.get(sid, (0, 0, False))[2] or levels.get(sid) == "chronic")]
     people = {}
     for chunk in chunked(listed, 500):
         people.update((sid, (code, f, m, g, village, key)) for sid, code, f, m, g, village, key in
@@ -956,5 +960,5 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
                          "vang_nhieu": levels.get(sid), "nguy_co": sid in open_case,
                          "so_lan_van_dong": visits.get(sid, 0)})
     return {"form": "chuyen-can", "nam_hoc": year.name, "tu_ngay": tu.isoformat(),
-            "den_ngay": den.isoformat(), "so_ngay_hoc": len(period), "lop": lop,
+            "den_ngay": den.isoformat(), "so_ngay_hoc": len(period), **scopes.form_marks(), "lop": lop,
             "toan_truong": finish(total), "canh_bao": canh_bao}

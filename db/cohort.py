@@ -24,10 +24,10 @@ ID, or name and date of birth, is already expected that year in that grade adds 
 from __future__ import annotations
 
 from collections import namedtuple
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from . import audit, clock, kinds, text
+from . import audit, clock, kinds, scope as scopes, text
 from .dates import fmt_date
 from .errors import SisoError
 from .import_plan import ERROR, FIELDS, IGNORE, UNUSED, WARNING, Problem
@@ -500,6 +500,12 @@ def report_huy_dong(year: SchoolYear, as_of=None) -> dict:
     as_of = check_report_day(year, as_of if as_of not in (None, "") else clock.default_day(year))
     children, sources = _children(year)
     matches = match_cohort(year, as_of)
+    if not scopes.current().whole:
+        # a reader with a scope sees the children who came into it, no one still expected
+        # (a child not yet in class is nobody's student: the clerk's and the village staff's)
+        seen = set(scopes.keep_ids([m.student for m in matches.values() if m.student], year))
+        children = [c for c in children if matches[c.id].student in seen]
+        matches = {c.id: replace(matches[c.id], proposed=None) for c in children}
     codes = _codes({m.proposed for m in matches.values()})
     villages = {v.id: v for v in Village.select()}
     n = arrived = age_n = age_arrived = 0
@@ -533,7 +539,7 @@ def report_huy_dong(year: SchoolYear, as_of=None) -> dict:
     theo_thon = [{**r, "ty_le": rate(r["da_ra_lop"], r["du_kien"])} for r in by_village.values()]
     theo_nguon = [{**r, "ty_le": rate(r["da_ra_lop"], r["du_kien"])} for r in by_source.values()]
     return {"form": "huy-dong", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
-            "khoi": sorted({c.grade for c in children}),
+            **scopes.form_marks(), "khoi": sorted({c.grade for c in children}),
             "du_kien": n, "da_ra_lop": arrived, "ty_le": rate(arrived, n),
             "du_kien_dung_do_tuoi": age_n, "da_ra_lop_dung_do_tuoi": age_arrived,
             "ty_le_dung_do_tuoi": rate(age_arrived, age_n),

@@ -24,7 +24,7 @@ from datetime import date
 
 from peewee import JOIN, fn
 
-from . import codes
+from . import codes, scope as scopes
 from .dates import parse_date
 from .models import SchoolClass, SchoolYear, Span, Student
 from .reports import _MINORITY, _open_on, check_report_day
@@ -65,8 +65,10 @@ def report_do_tuoi(year: SchoolYear, as_of=None) -> dict:
          .join(PrevClass, JOIN.LEFT_OUTER, on=(PrevClass.id == last.c.klass_id)))
     q = (q.where((Span.year == year.id) & _open_on(as_of))
          .group_by(*cols, PrevClass.grade))
-    grades = sorted({g for (g,) in SchoolClass.select(SchoolClass.grade)
-                     .where(SchoolClass.year == year.id).tuples()})
+    in_scope = scopes.class_condition(year)  # the reader's classes only (db.scope)
+    q = scopes.where(q, in_scope)
+    grades = sorted({g for (g,) in scopes.where(SchoolClass.select(SchoolClass.grade)
+                                                .where(SchoolClass.year == year.id), in_scope).tuples()})
     firsts = [g for g in FIRST_GRADES if g in level_grades() or g in grades]
     tong = _zero()
     khoi = {g: _zero() for g in grades}
@@ -94,7 +96,8 @@ def report_do_tuoi(year: SchoolYear, as_of=None) -> dict:
         if disability in kt:
             _add(kt[disability], n, female, is_minority)
     return {
-        "form": "do-tuoi", "nam_hoc": year.name, "den_ngay": as_of.isoformat(), "tong": tong,
+        "form": "do-tuoi", "nam_hoc": year.name, "den_ngay": as_of.isoformat(), **scopes.form_marks(),
+        "tong": tong,
         "khoi": [{"khoi": g, **khoi[g]} for g in sorted(khoi)],
         "tuoi": [{"tuoi": a, "nam_sinh": start_year - a, **tuoi[a]} for a in sorted(tuoi)],
         "dung_do_tuoi": [{"khoi": g, "tuoi": g + 5, **dung[g]} for g in sorted(dung)],

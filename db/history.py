@@ -45,7 +45,11 @@ class HistoryLine:
 
 
 def history(student: Student) -> list[Event]:
-    """All the student's events, voided ones included, in date order."""
+    """All the student's events, voided ones included, in date order; a student outside the
+    reader's scope is refused (``db.scope.check_student``)."""
+    from . import scope
+
+    scope.check_student(student)
     return list(Event.select(Event, SchoolYear).join(SchoolYear)
                 .where(Event.student == student).order_by(Event.date, Event.id))
 

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from peewee import JOIN
 
-from . import audit, clock, codes, kinds, risk, text
+from . import audit, clock, codes, kinds, risk, scope as scopes, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect, parse_id
 from .events import (describe, had_dropout_before, last_exit_before, rebuild_spans, record_event, replay, status_on,
@@ -484,7 +484,9 @@ def list_events(year, start=None, end=None, kind=None, klass=None,
         q = q.where(Event.date <= parse_date(end, "đến ngày"))
     if klass not in (None, ""):
         k = _klass(klass, year)
+        scopes.check_class(k)
         q = q.where((Event.klass == k.id) | (Event.from_klass == k.id))
+    q = scopes.where(q, scopes.student_condition(year, Event.student))  # the reader's students
     if student is not None:
         q = q.where(Event.student == _student(student).id)
     if not include_voided:

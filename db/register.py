@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from peewee import chunked, fn
 
-from . import kinds, text
+from . import kinds, scope as scopes, text
 from .errors import SisoError
 from .models import Counter, Event, SchoolClass, SchoolYear, Setting, Span, Student
 
@@ -223,6 +223,7 @@ def report_dang_bo() -> dict:
                            Student.ethnic, Student.father, Student.mother, Student.guardian,
                            Student.address, Student.village, Student.commune)
             .order_by(Student.so_dang_bo.is_null(), Student.so_dang_bo, Student.id))
+    rows = scopes.where(rows, scopes.student_condition(None))  # the reader's students, any year
     from .codes import ethnic_groups
 
     names = ethnic_groups()
@@ -249,4 +250,4 @@ def report_dang_bo() -> dict:
             "ngay_roi": iso(left[0]) if left else None, "ly_do_roi": left[1] if left else "",
             "da_huy": voided,
         })
-    return {"form": "dang-bo", "hoc_sinh": out}
+    return {"form": "dang-bo", **scopes.form_marks(), "hoc_sinh": out}

@@ -32,7 +32,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from peewee import Case, chunked, fn
 
-from . import codes, kinds, risk, text
+from . import codes, kinds, risk, scope as scopes, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import Event, SchoolClass, SchoolYear, Span, Student
@@ -132,9 +132,12 @@ _DISABLED = Student.disability.is_null(False) & (Student.disability != "")
 
 
 def _classes(year: SchoolYear) -> list:
-    """The year's classes (id, name, grade, homeroom) by grade then natural name order."""
-    q = (SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolClass.grade, SchoolClass.homeroom)
-         .where(SchoolClass.year == year.id).namedtuples())
+    """The year's classes (id, name, grade, homeroom) in the reader's scope, by grade then
+    natural name order."""
+    q = scopes.where(SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolClass.grade,
+                                        SchoolClass.homeroom)
+                     .where(SchoolClass.year == year.id),
+                     scopes.class_condition(year)).namedtuples()
     return sorted(q, key=lambda c: (c.grade, text.natural_key(c.name)))
 
 
@@ -221,6 +224,7 @@ def _dropouts_still_out(year: SchoolYear, ref: date, as_of: date, by=None) -> di
          .group_by(group))
     if by is not None:
         q = q.join(Student, on=(Student.id == Event.student))
+        q = scopes.where(q, scopes.student_condition(year, Event.student))  # F11: by student
     return {k: int(n) for k, n in q.tuples()}
 
 
@@ -325,12 +329,12 @@ def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
                          "hoc_sinh": students})
     school = _with_rates(_sum_rows(grade_rows))  # the grades add up to the classes
     if balance_of(school) != school["hien_co"]["ts"]:
-        lech.append({"pham_vi": "Toàn trường", "lop": None, "khoi": None,
+        lech.append({"pham_vi": scopes.total_label(), "lop": None, "khoi": None,
                      "hien_co": school["hien_co"]["ts"], "theo_bien_dong": balance_of(school),
                      "hoc_sinh": [s for x in bad_classes.values() for s in x["hoc_sinh"]]})
     return {"form": "si-so", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
             "den_ngay": as_of.isoformat(), "ngay_chot_dau_nam": ref.isoformat(),
-            "tam_tinh": as_of < year.ref_date,
+            "tam_tinh": as_of < year.ref_date, **scopes.form_marks(),
             "lop": class_rows, "khoi": grade_rows, "toan_truong": school,
             "can_bang": not lech, "lech": lech}
 
@@ -354,7 +358,7 @@ _PARENT = Case(None, [(Student.guardian != "", Student.guardian), (Student.mothe
 
 def _event_list(year: SchoolYear, kind: str, start: date, as_of: date):
     """The non-voided events of one kind in the period, with student and class, as tuples."""
-    return (Event.select(Event.id, Event.date, Event.semester, Event.reason, Event.school,
+    return scopes.where(Event.select(Event.id, Event.date, Event.semester, Event.reason, Event.school,
                          Event.province, Event.district, Event.scope, Event.doc_no, Event.note,
                          Student.id, Student.code, Student.family, Student.middle, Student.given,
                          Student.dob, Student.female, Student.ethnic, Student.village,
@@ -363,7 +367,8 @@ def _event_list(year: SchoolYear, kind: str, start: date, as_of: date):
             .switch(Event)
             .join(SchoolClass, on=(SchoolClass.id == Event.klass))
             .where((Event.year == year.id) & (Event.kind == kind) & Event.voided_at.is_null()
-                   & (Event.date >= start) & (Event.date <= as_of)))
+                   & (Event.date >= start) & (Event.date <= as_of)),
+                        scopes.student_condition(year, Event.student))
 
 
 def _student_cells(r) -> dict:
@@ -412,10 +417,12 @@ def report_bo_hoc(year: SchoolYear, as_of, start=None) -> dict:
                  .where((Event.year == year.id) & (Event.kind == kinds.DROPOUT)
                         & Event.voided_at.is_null() & (Event.date >= start) & (Event.date <= as_of))
                  .group_by(Event.reason).order_by(Event.reason))
+    by_reason = scopes.where(by_reason, scopes.student_condition(year, Event.student))
     reasons = [{"ma": code or "", "ten": codes.dropout_reasons().get(code or "", code or ""),
                 "so_luong": int(n)} for code, n in by_reason.tuples()]
     return {"form": "bo-hoc", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
-            "den_ngay": as_of.isoformat(), "khoi": khoi, "tong": stt, "theo_ly_do": reasons}
+            "den_ngay": as_of.isoformat(), **scopes.form_marks(), "khoi": khoi, "tong": stt,
+            "theo_ly_do": reasons}
 
 
 # ---- F3 chuyen-truong ------------------------------------------------------------------------
@@ -424,7 +431,7 @@ def report_chuyen_truong(year: SchoolYear, as_of, start=None) -> dict:
     """F3 ``chuyen-truong``: transfers in and out dated in the period, two lists."""
     start, as_of = resolve_period(year, as_of, start)
     out = {"form": "chuyen-truong", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
-           "den_ngay": as_of.isoformat()}
+           "den_ngay": as_of.isoformat(), **scopes.form_marks()}
     for key, kind in (("chuyen_den", kinds.TRANSFER_IN), ("chuyen_di", kinds.TRANSFER_OUT)):
         items = []
         for i, r in enumerate(sorted(_event_list(year, kind, start, as_of).tuples(), key=_list_order), 1):
@@ -520,6 +527,7 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
            .join(Span, on=((Span.student == Student.id) & (Span.year == year.id) & _open_on(day)))
            .join(SchoolClass, on=(SchoolClass.id == Span.klass))
            .where(oc.c.kind.in_([kinds.HELD_BACK, kinds.PENDING])))
+    lst = scopes.where(lst, scopes.class_condition(year, Span.klass))
     items = sorted(lst.tuples(), key=lambda r: (r[7], text.natural_key(r[6]), r[10]))
     danh_sach = [{"stt": i, "ma": r[0], "ho_ten": text.join_name(r[1], r[2], r[3]),
                   "ngay_sinh": r[4].isoformat(), "nu": bool(r[5]), "lop": r[6], "khoi": r[7],
@@ -527,7 +535,7 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
                                                           else parse_date(r[9])).isoformat()}
                  for i, r in enumerate(items, 1)]
     return {"form": "len-lop", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
-            "ngay_cuoi_nam": year.end.isoformat(), "den_cuoi_nam": year_over,
+            "ngay_cuoi_nam": year.end.isoformat(), "den_cuoi_nam": year_over, **scopes.form_marks(),
             "lop": class_rows, "khoi": grade_rows, "toan_truong": school, "danh_sach": danh_sach}
 
 
@@ -537,7 +545,7 @@ def flagged_by_village(year: SchoolYear, as_of: date) -> dict | None:
     """{village id: students flagged "nghỉ học quá 3 ngày" on ``as_of``} (db.attendance)."""
     from .attendance import flagged_students
 
-    ids = list(flagged_students(year, as_of))
+    ids = scopes.keep_ids(flagged_students(year, as_of), year)
     out: dict = {}
     for chunk in chunked(ids, 500):
         q = (Student.select(Student.village_ref, fn.COUNT(Student.id))
@@ -555,6 +563,7 @@ def open_cases_by_village(year: SchoolYear, as_of: date) -> dict | None:
          .join(Student, on=(Student.id == RiskCase.student))
          .where(risk.case_open_on(year, as_of))
          .group_by(Student.village_ref))
+    q = scopes.where(q, scopes.student_condition(year, RiskCase.student))
     return {vid: int(n) for vid, n in q.tuples()}
 
 
@@ -566,6 +575,7 @@ def visits_by_village(year: SchoolYear, as_of: date) -> dict | None:
          .join(Student, on=(Student.id == Visit.student))
          .where((Visit.year == year.id) & Visit.voided_at.is_null() & (Visit.date <= as_of))
          .group_by(Student.village_ref))
+    q = scopes.where(q, scopes.student_condition(year, Visit.student))
     return {vid: int(n) for vid, n in q.tuples()}
 
 
@@ -591,6 +601,8 @@ def report_theo_lang(year: SchoolYear, as_of) -> dict:
                             fn.COUNT(fn.DISTINCT(Case(None, [(_MINORITY, Span.student)]))))
                 .join(Student, on=(Student.id == Span.student))
                 .where((Span.year == year.id) & _open_on(as_of)).group_by(v_col))
+    in_scope = scopes.class_condition(year, Span.klass)  # counted in their class on the day
+    enrolled = scopes.where(enrolled, in_scope)
     counts: dict = {}
     for vid, ts, nu, dtts in enrolled.tuples():
         counts.setdefault(vid, {}).update(ts=int(ts), nu=int(nu or 0), dtts=int(dtts or 0))
@@ -600,6 +612,7 @@ def report_theo_lang(year: SchoolYear, as_of) -> dict:
                      & (Event.date <= as_of)
                      & Event.kind.in_([kinds.DROPOUT, kinds.TRANSFER_IN, kinds.TRANSFER_OUT]))
               .group_by(v_col, Event.kind))
+    events = scopes.where(events, scopes.student_condition(year, Event.student))
     key = {kinds.DROPOUT: "bo_hoc", kinds.TRANSFER_IN: "chuyen_den", kinds.TRANSFER_OUT: "chuyen_di"}
     for vid, kind, n in events.tuples():
         counts.setdefault(vid, {})[key[kind]] = int(n)
@@ -622,9 +635,11 @@ def report_theo_lang(year: SchoolYear, as_of) -> dict:
                 dien_thoai=v.head_phone or None, phu_trach=staff_list(v)) for v in all_villages()]
     if counts.get(None):
         rows.append(row(None, thon=None, xa=None, truong_thon=None, dien_thoai=None, phu_trach=[]))
+    if in_scope is not None:  # a scope shows the villages of its students only
+        rows = [r for r in rows if any(r[k] for k in THEO_LANG_COUNTS)]
     total = {k: (None if later.get(k, 0) is None else sum(r[k] for r in rows)) for k in THEO_LANG_COUNTS}
     return {"form": "theo-lang", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
-            "ngay_chot_dau_nam": ref.isoformat(), "thon": rows, "tong": total,
+            "ngay_chot_dau_nam": ref.isoformat(), **scopes.form_marks(), "thon": rows, "tong": total,
             "chua_theo_doi": [k for k, v in later.items() if v is None]}
 
 

@@ -20,7 +20,7 @@ from datetime import date
 
 from peewee import chunked, fn
 
-from . import audit, clock, kinds, text
+from . import audit, clock, kinds, scope as scopes, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .models import Event, RiskCase, SchoolClass, SchoolYear, Span, Student, Visit
@@ -208,6 +208,7 @@ def case_dict(case: RiskCase, klass: str = "") -> dict:
 def list_cases(open_only: bool = False, student=None) -> list[dict]:
     """The register (``risk list``), newest first; JSON keys of docs/forms.md."""
     q = RiskCase.select(RiskCase, Student).join(Student)
+    q = scopes.where(q, scopes.student_condition(None, RiskCase.student))  # the reader's students
     if open_only:
         q = q.where(RiskCase.closed.is_null())
     if student is not None:
@@ -284,6 +285,7 @@ def get_visit(visit_id) -> Visit:
     v = Visit.get_or_none(Visit.id == number)
     if v is None:
         raise SisoError(f"Không có buổi vận động số {number}.", "so")
+    scopes.check_student(v.student)  # another class's minutes: refused
     return v
 
 
@@ -319,6 +321,7 @@ def minutes(v: Visit, klass: str | None = None) -> dict:
 def list_visits(student=None, include_voided: bool = True) -> list[dict]:
     """``visit list``: F9's keys plus ``id``, ``ma``, ``da_huy``, ``ly_do_huy``; by date."""
     q = Visit.select(Visit, Student).join(Student)
+    q = scopes.where(q, scopes.student_condition(None, Visit.student))  # the reader's students
     if student is not None:
         q = q.where(Visit.student == _student(student).id)
     if not include_voided:
@@ -400,11 +403,14 @@ def grade_watch(year, day: date) -> dict[int, dict]:
     Grades with no class are absent; every grade of the year is present, zeros included."""
     from .attendance import attention
 
-    grade_of_class = dict(SchoolClass.select(SchoolClass.id, SchoolClass.grade)
-                          .where(SchoolClass.year == year.id).tuples())
+    grade_of_class = dict(scopes.where(SchoolClass.select(SchoolClass.id, SchoolClass.grade)
+                                       .where(SchoolClass.year == year.id),
+                                       scopes.class_condition(year)).tuples())  # the reader's
     out = {g: {"canh_bao": 0, "nguy_co": 0, "can_tham": 0} for g in sorted(set(grade_of_class.values()))}
     flagged: dict[int, int] = {}  # student -> grade
     for klass_id, students in attention(year, day).items():
+        if klass_id not in grade_of_class:  # outside the reader's scope
+            continue
         for sid in students:
             flagged[sid] = grade_of_class[klass_id]
     cased = [sid for (sid,) in RiskCase.select(RiskCase.student).where(

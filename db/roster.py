@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from peewee import JOIN, Case, fn
 
-from . import codes, kinds, text
+from . import codes, kinds, scope as scopes, text
 from .dates import as_date
 from .models import Event, SchoolClass, SchoolYear, Span, Student, database
 
@@ -58,15 +58,16 @@ def _search_clause(query: str):
 
 def roster_rows(year: SchoolYear, day: date, klass: SchoolClass | None = None,
                 search: str | None = None, include_left: bool = True,
-                grades: list[int] | None = None) -> list[Row]:
+                grades: list[int] | None = None, scope=None) -> list[Row]:
     """Students of ``year`` (or of one class) with their class and status at the end of ``day``.
 
     For each student, the latest span that started on or before ``day`` gives the class;
     the student is "đang học" when that span is still open on ``day``, otherwise the event
     that closed it gives the status. With ``klass``, a student who moved to another class
-    is listed in the old class as "chuyen_lop".
+    is listed in the old class as "chuyen_lop". Only the students in the reader's ``scope``
+    (``db.scope.current()`` by default) are listed; a class outside it is refused.
     """
-    q, is_open = _latest_spans(year, day, klass, include_left, grades, search,
+    q, is_open = _latest_spans(year, day, klass, include_left, grades, search, scope,
                                Student.id, Student.code, Student.family, Student.middle,
                                Student.given, Student.dob, Student.female, Student.ethnic,
                                Student.disability, Student.village, SchoolClass.name,
@@ -82,14 +83,19 @@ def roster_rows(year: SchoolYear, day: date, klass: SchoolClass | None = None,
             for r in database.execute(q)]
 
 
-def _latest_spans(year, day, klass, include_left, grades, search, *columns, join_class=True):
+def _latest_spans(year, day, klass, include_left, grades, search, scope, *columns, join_class=True):
     """The query behind the roster lists: for each student, the latest span of ``year``
     started by ``day`` (under ``klass``), joined to the student, the class (unless
     ``join_class`` is false: then ``grades`` must be None) and the closing event. A column
     given as None becomes the status expression. Returns (query, is_open)."""
     span_filter = (Span.year == year.id) & (Span.start <= day)
     if klass is not None:
+        scopes.check_class(klass, scope)
         span_filter &= Span.klass == klass.id
+    else:
+        in_scope = scopes.student_condition(year, Span.student, scope)
+        if in_scope is not None:
+            span_filter &= in_scope
     # the latest span: no other span (under the same filter) started after it, or on the
     # same day with a higher id. NOT EXISTS over the (student, year, start) index is about
     # twice as fast as ROW_NUMBER() OVER (PARTITION BY student) on 60,000 students.
@@ -219,14 +225,15 @@ class RosterIndex:
 
 
 def roster_index(year: SchoolYear, day: date, klass: SchoolClass | None = None,
-                 include_left: bool = True, grades: list[int] | None = None) -> RosterIndex:
+                 include_left: bool = True, grades: list[int] | None = None,
+                 scope=None) -> RosterIndex:
     """The rows of :func:`roster_rows` (same students, same order, same class and status)
     as a :class:`RosterIndex`: one query for the classes of the year, one for the list
     (joining the class in the list query costs more than reading the classes apart)."""
     classes = {cid: (name, grade) for cid, name, grade in database.execute(
         SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolClass.grade)
         .where(SchoolClass.year == year.id))}
-    q, _ = _latest_spans(year, day, klass, include_left, None, None,
+    q, _ = _latest_spans(year, day, klass, include_left, None, None, scope,
                          Student.id, Student.code, Student.name_folded, Span.klass, None,
                          join_class=False)
     if grades:
@@ -262,9 +269,9 @@ class ClassCount(NamedTuple):
     minority: int
 
 
-def class_counts(year: SchoolYear, day: date) -> list[ClassCount]:
+def class_counts(year: SchoolYear, day: date, scope=None) -> list[ClassCount]:
     """Per class: start-of-year count, count on ``day``, female and ethnic-minority counts on ``day``.
-    Two grouped queries, whatever the number of students."""
+    Two grouped queries, whatever the number of students. Only the classes in ``scope``."""
     def open_on(d):
         return (Span.start <= d) & (Span.end.is_null() | (Span.end > d))
 
@@ -280,18 +287,20 @@ def class_counts(year: SchoolYear, day: date) -> list[ClassCount]:
            .where((Span.year == year.id) & open_on(day))
            .group_by(Span.klass).tuples()}
     out = []
-    classes = SchoolClass.select().where(SchoolClass.year == year.id)
+    classes = scopes.where(SchoolClass.select().where(SchoolClass.year == year.id),
+                           scopes.class_condition(year, scope=scope))
     for c in sorted(classes, key=lambda c: (c.grade, text.natural_key(c.name))):
         n, f, m = now.get(c.id, (0, 0, 0))
         out.append(ClassCount(c.id, c.name, c.grade, c.homeroom, start.get(c.id, 0), n, int(f or 0), int(m or 0)))
     return out
 
 
-def month_end_counts(year: SchoolYear, day: date) -> dict[int, list[tuple[date, int]]]:
+def month_end_counts(year: SchoolYear, day: date, scope=None) -> dict[int, list[tuple[date, int]]]:
     """Per grade: the students enrolled at the end of every month of ``year`` from its start
     month to ``day``'s month — ``[(end of the month, or day for the last), count], …`` — for
     the vice-principal's cards. One grouped query (spans by grade, start and end: a few
-    hundred rows whatever the number of students), the months counted in Python."""
+    hundred rows whatever the number of students), the months counted in Python. Only the
+    classes in ``scope``."""
     from datetime import timedelta
 
     ends: list[date] = []
@@ -301,14 +310,17 @@ def month_end_counts(year: SchoolYear, day: date) -> dict[int, list[tuple[date, 
         ends.append(min(nxt - timedelta(days=1), day))
         y, m = nxt.year, nxt.month
     out: dict[int, list[int]] = {}
-    grades = {g for (g,) in SchoolClass.select(SchoolClass.grade)
-              .where(SchoolClass.year == year.id).distinct().tuples()}
+    in_scope = scopes.class_condition(year, scope=scope)
+    grades = {g for (g,) in scopes.where(SchoolClass.select(SchoolClass.grade)
+                                         .where(SchoolClass.year == year.id), in_scope)
+              .distinct().tuples()}
     for g in grades:
         out[g] = [0] * len(ends)
     q = (Span.select(SchoolClass.grade, Span.start, Span.end, fn.COUNT(Span.id))
          .join(SchoolClass, on=(SchoolClass.id == Span.klass))
          .where((Span.year == year.id) & (Span.start <= day))
          .group_by(SchoolClass.grade, Span.start, Span.end))
+    q = scopes.where(q, in_scope)
     for grade, start, end, n in database.execute(q):
         start, end = as_date(start), as_date(end)
         row = out.setdefault(grade, [0] * len(ends))

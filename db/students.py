@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from . import audit, clock, codes, kinds, text, villages
+from . import audit, clock, codes, kinds, scope as scopes, text, villages
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect
 from .events import check_date, record_event
@@ -320,4 +320,13 @@ def get_student(code: str) -> Student:
         st = Student.get_or_none(Student.national_id == norm)
     if st is None:
         raise SisoError(f"Không có học sinh mã «{code}».", "ma")
+    return st
+
+
+def read_student(code: str) -> Student:
+    """The student with this code (or personal ID) for reading their record: one outside
+    the reader's scope is refused (``db.scope.check_student``), not shown. (A write finds the
+    student with :func:`get_student`; whether the actor may write is ``db.users``' rule.)"""
+    st = get_student(code)
+    scopes.check_student(st)
     return st

@@ -23,7 +23,7 @@ from math import ceil, floor
 
 from peewee import Case, fn
 
-from . import audit
+from . import audit, scope as scopes
 from .dates import fmt_date
 from .errors import SisoError
 from .models import SchoolClass, SchoolYear, Span, Student, Target
@@ -180,6 +180,7 @@ def _on_age_by_grade(year: SchoolYear, day, grades: list[int]) -> dict[int, int]
          .switch(Span).join(SchoolClass, on=(SchoolClass.id == Span.klass))
          .where((Span.year == year.id) & _open_on(day))
          .group_by(SchoolClass.grade))
+    q = scopes.where(q, scopes.class_condition(year))  # the reader's classes (as F1's rows)
     return {g: int(n or 0) for g, n in q.tuples()}
 
 
@@ -310,7 +311,8 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
             "them_de_khong_dat": more, "them_la": unit,
             "chua_co": pending, "ghi_chu": note,
         })
-    return {"form": "chi-tieu", "nam_hoc": year.name, "den_ngay": as_of.isoformat(), "chi_tieu": rows}
+    return {"form": "chi-tieu", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
+            **scopes.form_marks(), "chi_tieu": rows}
 
 
 __all__ = ["TARGETS", "UPPER", "LOWER", "set_target", "delete_target", "list_targets",

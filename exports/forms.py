@@ -194,14 +194,23 @@ COMPACT_NOTE = ("Tăng, Giảm: lũy kế từ đầu năm; Chưa ra lớp = B�
                 "Bỏ học % = Chưa ra lớp ÷ Đầu năm; Duy trì % = Hiện có ÷ (Hiện có + Chưa ra lớp)")
 
 
+COMPACT_SCOPED_LABELS = {"Toàn trường": "Tổng*", "Cộng khối {grade}": "Cộng khối {grade}*"}
+COMPACT_SCOPED_NOTE = "* Cộng các dòng hiển thị ({scope}), không phải của cả khối, cả trường."
+
+
 def compact_si_so(form: dict, tr=same) -> Table:
     """F1 in a few columns for a narrow screen: Lớp, Đầu năm, Tăng, Giảm (cumulative since
     the start of the year), Hiện có, Bỏ học chưa ra lớp and the two rates, on the same rows
     as the full table. ``note`` says what the short labels stand for."""
+    scope = form.get("pham_vi")
+    if scope:  # over a scope: the totals are those of the rows shown, marked * (short: 80 columns)
+        tr = (lambda base: lambda msgid: base(COMPACT_SCOPED_LABELS.get(msgid, msgid)))(tr)
     cols = [Col("Lớp", kind="text", width=9, key=True), Col("Đầu năm"), Col("Tăng"), Col("Giảm"), Col("Hiện có"),
             Col("Chưa ra lớp"), Col("Bỏ học %", kind="pct"), Col("Duy trì %", kind="pct")]
     t = Table("Si so", tr(FORMS["si-so"]), cols, tr=tr)
     t.note = tr(COMPACT_NOTE)
+    if scope:  # first, so a short screen shows it
+        t.note = tr(COMPACT_SCOPED_NOTE).format(scope=scope) + " " + t.note
 
     def values(row: dict) -> list:
         lk = row["luy_ke"]
@@ -590,9 +599,33 @@ BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _
             "huy-dong": _huy_dong_tables}
 
 
+# A form computed over a reader's scope (``pham_vi`` in the form: a class, some grades): its
+# subtotal and total rows add up the rows shown, and say so — never the school's totals
+# presented as the reader's.
+SCOPED_LABELS = {
+    "Toàn trường": "Tổng các dòng hiển thị",
+    "Tổng cộng": "Tổng các dòng hiển thị",
+    "Cộng khối {grade}": "Cộng khối {grade} (các dòng hiển thị)",
+    "Tổng cộng: {n} học sinh": "Tổng các dòng hiển thị: {n} học sinh",
+    "Cộng khối {grade}: {n} học sinh": "Cộng khối {grade} (các dòng hiển thị): {n} học sinh",
+    "Tổng số học sinh": "Tổng số học sinh (các dòng hiển thị)",
+}
+SCOPE_LINE = "Phạm vi: {scope} — chỉ các học sinh trong phạm vi này"
+
+
+def _scoped_tr(tr: Callable[[str], str]) -> Callable[[str], str]:
+    return lambda msgid: tr(SCOPED_LABELS.get(msgid, msgid))
+
+
 def tables_of(form: dict, tr: Callable[[str], str] = same) -> list[Table]:
-    """The form laid out as tables (one per xlsx sheet); ``tr``: see the module's doc."""
+    """The form laid out as tables (one per xlsx sheet); ``tr``: see the module's doc. A form
+    computed over a scope (``pham_vi``) labels its totals as totals of the rows shown."""
+    scope = form.get("pham_vi")
+    if scope:
+        tr = _scoped_tr(tr)
     tables = BUILDERS[form["form"]](form, tr)
+    if scope:
+        tables[0].lines.append(tr(SCOPE_LINE).format(scope=scope))
     for table in tables:
         for t in (table, *table.below):
             t.tr = tr

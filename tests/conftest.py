@@ -45,6 +45,16 @@ def system_user():
     audit.set_user(None)
 
 
+@pytest.fixture(autouse=True)
+def reader_scope():
+    """A test that narrows the reader's scope (``db.scope.set_current``) leaves the whole
+    school to the next test."""
+    yield
+    from db import scope
+
+    scope.set_current(None)
+
+
 @pytest.fixture
 def db(tmp_path):
     """A fresh file database (not :memory:, so worker threads share it)."""

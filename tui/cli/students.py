@@ -233,12 +233,12 @@ def student_list(args) -> int:
 def student_show(args) -> int:
     from db import codes
     from db.history import history_lines
-    from db.students import get_student
+    from db.students import read_student
     from db.text import visible
     from tui.cli import open_db
 
     open_db(args)
-    st = get_student(args.code)
+    st = read_student(args.code)
     fields = [
         ("Mã học sinh", st.code),
         ("Họ và tên", st.full_name),

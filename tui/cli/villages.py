@@ -86,8 +86,12 @@ def village_list(args) -> int:
     if args.format == "json":
         emit(rows, COLUMNS, "json")
         return 0
-    counts = dict(Student.select(Student.village_ref, fn.COUNT(Student.id))
-                  .where(Student.village_ref.is_null(False)).group_by(Student.village_ref).tuples())
+    from db import scope
+
+    counts = dict(scope.where(Student.select(Student.village_ref, fn.COUNT(Student.id))
+                              .where(Student.village_ref.is_null(False)),
+                              scope.student_condition(None))  # the reader's students
+                  .group_by(Student.village_ref).tuples())
     for v, row in zip(villages.all_villages(), rows):
         row["phu_trach"] = ", ".join(row["phu_trach"])
         row["so_hs"] = counts.get(v.id, 0)

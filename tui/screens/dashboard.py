@@ -6,7 +6,8 @@ attendance rate week by week, each with its lowest and highest value written bes
 so the picture reads without colour (16-colour terminals).
 
 Push with ``app.push_screen(DashboardScreen())`` (optionally ``DashboardScreen(grades=[6, 7])``
-for the grades one vice-principal is responsible for). The year is ``app.year`` when the
+for the grades one vice-principal is responsible for; by default the reader's own grades,
+``db.scope.current().home_grades``, and W switches between them and the whole school). The year is ``app.year`` when the
 app has one, else ``db.school.current_year()``; the day is ``app.day`` (else
 ``db.clock.default_day``: today, clamped into the year and its summer). The figures come
 from ``db.targets.grade_dashboard`` in a worker.
@@ -114,6 +115,14 @@ class GradeCard(Vertical):
         return "\n".join(lines)
 
 
+def _own_grades() -> frozenset[int] | None:
+    """The grades of the vice-principal at the keyboard (``db.users``), None for anyone else."""
+    from db.users import known_actor
+
+    actor = known_actor()  # the door's person, without a query on the UI thread
+    return (actor.home_grades or None) if actor is not None else None
+
+
 class DashboardScreen(SisoScreen):
     DEFAULT_CSS = """
     DashboardScreen #dash-info { height: auto; padding: 0 1; }
@@ -123,12 +132,18 @@ class DashboardScreen(SisoScreen):
     BINDINGS = [
         Binding("f5", "refresh", N_("Tải lại"), id="dash_refresh"),
         Binding("escape", "back", N_("Quay lại"), id="dash_back"),
+        Binding("w", "switch_grades", N_("Khối của tôi / toàn trường"), id="dash_grades"),
     ]
 
     def __init__(self, grades: list[int] | None = None) -> None:
         super().__init__()
-        self.grades = grades
+        from db import scope
+
+        home = grades or scope.current().home_grades or _own_grades()
+        self.home_grades = sorted(home) if home else None  # the grades the reader follows
+        self.grades = self.home_grades
         self.cards: list[dict] = []
+        self.all_cards: list[dict] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -154,9 +169,31 @@ class DashboardScreen(SisoScreen):
             self.query_one("#dash-info", Static).update(_("Chưa có năm học nào."))
             return
         day = self._day(year)
-        self.query_one("#dash-info", Static).update(
-            _("Năm học {year} — số liệu đến hết ngày {day}").format(year=year.name, day=day.strftime("%d/%m/%Y")))
+        self.info = _("Năm học {year} — số liệu đến hết ngày {day}").format(
+            year=year.name, day=day.strftime("%d/%m/%Y"))
+        self.show_info()
         self.load(year, day)
+
+    def show_info(self) -> None:
+        from db import scope
+
+        line = self.info
+        reader = scope.current()
+        if not reader.whole:  # the cards count the reader's classes only
+            line += "\n" + _("Phạm vi: {scope} — các số là của các lớp trong phạm vi").format(scope=reader.label)
+        if self.home_grades:
+            line += "\n" + (_("Khối {grades} (W: toàn trường)").format(
+                grades=", ".join(map(str, self.home_grades))) if self.grades
+                else _("Toàn trường (W: khối của tôi)"))
+        self.query_one("#dash-info", Static).update(line)
+
+    async def action_switch_grades(self) -> None:
+        """W: the reader's own grades ↔ the whole school (a vice-principal reads it all)."""
+        if not self.home_grades:
+            return
+        self.grades = None if self.grades else self.home_grades
+        self.show_info()
+        await self.show(self.all_cards)
 
     @db_work(group="dashboard")
     def load(self, year, day) -> None:
@@ -175,6 +212,7 @@ class DashboardScreen(SisoScreen):
         self.app.call_from_thread(self.query_one("#dash-deadlines", Static).update, text)
 
     async def show(self, cards: list[dict]) -> None:
+        self.all_cards = cards
         if self.grades:
             cards = [c for c in cards if c["khoi"] in self.grades]
         self.cards = cards

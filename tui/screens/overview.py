@@ -15,6 +15,22 @@ from tui.screens.base import SisoScreen, db_work
 from tui.widgets.vlist import Column, VirtualList
 
 
+
+def total_label() -> str:
+    """«Toàn trường»; for a reader who sees part of the school (db.scope) «Cộng», beside
+    «N lớp hiển thị» (:func:`classes_label`): the sum of their classes is not the school's."""
+    from db import scope
+
+    return _("Toàn trường") if scope.current().whole else _("Cộng")
+
+
+def classes_label(n: int) -> str:
+    """«3 lớp», or «1 lớp hiển thị» when the reader sees part of the school: a subtotal or
+    total row adds up the rows shown."""
+    from db import scope
+
+    return (_("{n} lớp") if scope.current().whole else _("{n} lớp hiển thị")).format(n=n)
+
 class OverviewScreen(SisoScreen):
     """Classes by grade with start-of-year, current, female and ethnic-minority counts.
 
@@ -119,14 +135,14 @@ class OverviewScreen(SisoScreen):
                 n_classes += 1
                 i += 1
             rows.append((_("Khối {grade}").format(grade=grade),
-                         _("{n} lớp").format(n=n_classes), *map(str, sums),
+                         classes_label(n_classes), *map(str, sums),
                          change(sums[0], sums[1]), str(grade_flagged or "")))
             total_flagged += grade_flagged
             keys.append(("grade", grade))
             dim.append(True)
             total = [a + b for a, b in zip(total, sums)]
         if counts:
-            rows.append((_("Toàn trường"), _("{n} lớp").format(n=len(counts)), *map(str, total),
+            rows.append((total_label(), classes_label(len(counts)), *map(str, total),
                          change(total[0], total[1]), str(total_flagged or "")))
             keys.append(("school", None))
             dim.append(True)

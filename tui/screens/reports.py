@@ -176,7 +176,7 @@ class ReportsScreen(SisoScreen):
     ReportsScreen #report-controls Label { padding: 0 1 0 0; color: $text-muted; }
     ReportsScreen #report-status { height: auto; max-height: 8; padding: 0 1; }
     ReportsScreen #report-status.bad { color: $error; text-style: bold; }
-    ReportsScreen #report-view { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    ReportsScreen #report-view { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
     ReportsScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
