@@ -36,7 +36,8 @@ GROUPS = {
     "holiday": "Ngày nghỉ của năm học",
 }
 # Modules that add commands, in tui/cli/
-MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk", "villages", "attendance"]
+MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk", "villages", "attendance",
+           "serve"]
 
 
 def _version() -> str:
