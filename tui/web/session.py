@@ -33,6 +33,15 @@ SIGNED_OUT_WAIT = 3.0  # seconds the browser has to load the page again before t
 ALLOWED_BEFORE_SIGN_IN = ("sign_out", "help_quit")  # every other app action waits for sign-in
 
 
+def nobody() -> None:
+    """Until someone signs in (and after they sign out) the process acts for nobody: no role,
+    no class, so every read is empty and every write refused. (Left unset, the acting person
+    would be the user of the account that runs the server.)"""
+    from db import users
+
+    users.set_current_actor(users.Actor(login="", ho_ten="", roles=frozenset()))
+
+
 class ServedMenu(MainMenu):
     CHOICES = [*MainMenu.CHOICES, ("x", "sign_out", N_("Đăng xuất"), "Ctrl+Q")]
     BINDINGS = [*_lettered(CHOICES), *ChoiceModal.BINDINGS]
@@ -45,6 +54,7 @@ class ServedApp(SisoApp):
     ]
 
     def __init__(self, *args, **kwargs) -> None:
+        nobody()
         super().__init__(*args, **kwargs)
         self.actor = None  # the person signed in (db.users.Actor), None before
         self.last_activity = time.monotonic()
@@ -93,7 +103,7 @@ class ServedApp(SisoApp):
         self.signed_out = True
         from db import users
 
-        users.set_current_actor(None)
+        nobody()
         self.actor = None
         if self.is_web:
             self.open_url("?", new_tab=False)
