@@ -75,6 +75,15 @@ def check_port(host: str, port: int) -> None:
                                 "host") from None
 
 
+def host_note(host: str, port: int) -> str | None:
+    """The one line printed when the server listens beyond this computer."""
+    if is_local(host):
+        return None
+    return (f"Chú ý: siso nghe trên {host}:{port}, chỉ dùng trong mạng nội bộ của trường; dữ "
+            f"liệu và mật khẩu đi qua mạng không được mã hóa, trừ khi đặt sau một reverse proxy "
+            f"có HTTPS (xem README, «siso serve»).")
+
+
 def session_command(lang: str | None) -> str:
     """The command textual-serve runs for each browser tab (the database is passed in
     ``SISO_DB``, not on the command line, where every account could read a PostgreSQL
@@ -170,10 +179,9 @@ def serve(target: str, host: str, port: int, public_url: str | None, lang: str |
     check_port(host, port)
     title = school.get_settings().get("ten_truong") or "siso"
     server = make_server(host, port, public_url, lang, title)
-    if not is_local(host):
-        print(f"Chú ý: siso nghe trên {host}:{port}, chỉ dùng trong mạng nội bộ của trường; dữ "
-              f"liệu và mật khẩu đi qua mạng không được mã hóa, trừ khi đặt sau một reverse "
-              f"proxy có HTTPS (xem README, «siso serve»).", flush=True)
+    note = host_note(host, port)
+    if note:
+        print(note, flush=True)
     print(f"Cơ sở dữ liệu: {shown or target}", flush=True)
     os.environ["SISO_DB"] = target  # each tab's process opens the same database
     os.environ.pop("SISO_USER", None)
