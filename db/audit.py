@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sqlite3
 from contextlib import contextmanager
@@ -19,13 +18,12 @@ _acting_user: str | None = None
 
 
 def current_user() -> str:
-    """The acting user: set explicitly, else the logged-in OS user."""
+    """The acting user: set explicitly, else the process's effective system account."""
     if _acting_user:
         return _acting_user
-    try:
-        return getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some service environments
-        return "unknown"
+    from .users import system_account
+
+    return system_account()
 
 
 def set_user(name: str | None) -> None:

@@ -328,5 +328,41 @@ class AttendanceTaken(BaseModel):
         indexes = ((("klass", "date"), True), (("date", "klass"), False))
 
 
+# ---- people and what each may do (db.users) ---------------------------------------------
+
+class User(BaseModel):
+    """A person who uses siso. Disabled (``active`` false), never deleted: their login stays
+    on what they wrote. ``system_account``: the operating-system account that acts as them in
+    a terminal. ``password_hash``: ``scrypt$n$r$p$salt$hash`` (hex), NULL until one is set;
+    ``failed``/``locked_until``: wrong passwords in a row and the end of the lock they caused."""
+
+    login = CharField(unique=True, max_length=40)
+    ho_ten = CharField(max_length=100)
+    system_account = CharField(null=True, unique=True, max_length=100)
+    password_hash = CharField(null=True, max_length=300)
+    failed = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=datetime.now)
+    created_by = CharField(max_length=100)
+
+    class Meta:
+        table_name = "siso_user"  # "user" is a reserved word in PostgreSQL
+
+
+class UserRole(BaseModel):
+    """One role of a user: ``grades`` ("6,7") for a vice-principal, ``klass`` for a homeroom
+    teacher (a class of one school year; a rollover adds the new year's class)."""
+
+    user = ForeignKeyField(User, backref="role_rows", on_delete="RESTRICT")
+    role = CharField(max_length=20)  # clerk | principal | vice-principal | homeroom
+    grades = CharField(default="", max_length=40)
+    klass = ForeignKeyField(SchoolClass, null=True, on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "user_role"
+        indexes = ((("user", "role"), False), (("klass",), False))
+
+
 MODELS = [Meta, Setting, SchoolYear, SchoolClass, Batch, Village, Student, Event, Span, Target, Audit,
-          RiskCase, Visit, Counter, Holiday, Absence, AttendanceTaken]
+          RiskCase, Visit, Counter, Holiday, Absence, AttendanceTaken, User, UserRole]

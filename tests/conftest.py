@@ -27,8 +27,9 @@ def system_user():
     """A test that names the acting user (``--user``, ``audit.set_user``) leaves the system
     account to the next test."""
     yield
-    from db import audit
+    from db import audit, users
 
+    users.set_current_actor(None)
     audit.set_user(None)
 
 
