@@ -256,7 +256,7 @@ async def test_signing_in_opens_the_overview_as_that_person_and_ctrl_q_signs_out
         await settle(pilot, lambda: isinstance(app.screen, OverviewScreen))
         assert users.current_actor().login == PRINCIPAL
         await pilot.press("ctrl+q")
-        await settle(pilot, lambda: app._exit_renderables is not None or not app.is_running)
+        await settle(pilot, lambda: app.signed_out)
     assert app.signed_out
     assert users.current_actor().login == ""  # nobody again
 
@@ -266,7 +266,7 @@ async def test_thirty_minutes_without_a_key_signs_out(school, monkeypatch):
     from tui.web import session
 
     now = [1000.0]
-    monkeypatch.setattr(session.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(session.ServedApp, "now", staticmethod(lambda: now[0]))
     app = served_app(school)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
