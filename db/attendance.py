@@ -45,6 +45,10 @@ def check_school_days(value) -> str:
                         "hoặc 2-7 (thứ Hai đến thứ Bảy).", "ngay_hoc")
     return norm
 
+# who takes attendance besides the class's homeroom teacher (domain.md: "attendance — the
+# class's homeroom teacher, the clerk")
+ATTENDANCE_WHOLE = ("clerk",)
+
 
 def weekday_name(day: date) -> str:
     return WEEKDAY_NAMES[day.weekday()]
@@ -137,6 +141,9 @@ def _absences_on(year: SchoolYear, days) -> list[tuple]:
 def set_school_days(year: SchoolYear, value) -> SchoolYear:
     """Change the teaching weekdays of ``year``; refused (listing them) when a day that would
     stop being a school day holds an absence."""
+    from . import users
+
+    users.require_admin("đổi ngày học trong tuần")
     value = check_school_days(value)
     before = year.ngay_hoc or "2-6"
     if value == before:
@@ -158,6 +165,9 @@ def set_school_days(year: SchoolYear, value) -> SchoolYear:
 def add_holiday(start, name: str, end=None, year: SchoolYear | None = None) -> Holiday:
     """A holiday (one day, or ``start`` … ``end``) of ``year`` (the year holding ``start`` by
     default). Refused when a day of it already holds an absence (listed)."""
+    from . import users
+
+    users.require_admin("thêm ngày nghỉ")
     start = parse_date(start, "ngày nghỉ")
     end = parse_date(end, "ngày nghỉ cuối") if end not in (None, "") else start
     name = text.clean(name or "")
@@ -267,7 +277,10 @@ def add_absences(student, start, end=None, excused: bool = False, session=None,
 
     Refused, nothing written: a single day that is not a school day, a range without one,
     a day the student is not enrolled, a day (and session) already recorded, a future day."""
+    from . import users
+
     st = _student(student)
+    users.require_student(st, "ghi vắng", whole=ATTENDANCE_WHOLE, vice=False)
     start = parse_date(start, "ngày nghỉ")
     end = parse_date(end, "ngày nghỉ cuối") if end not in (None, "") else None
     session = check_session(session)
@@ -328,7 +341,10 @@ def _get_absence(absence_id) -> Absence:
 
 def void_absence(absence_id, reason: str) -> Absence:
     """Void an absence with a reason (audited); it stays in the database, counted nowhere."""
+    from . import users
+
     a = _get_absence(absence_id)
+    users.require_class([a.klass_id], "hủy lượt vắng", whole=ATTENDANCE_WHOLE, vice=False)
     reason = text.clean(reason or "")
     if not reason:
         raise SisoError("Thiếu lý do hủy lượt vắng.", "ly_do")
@@ -346,7 +362,10 @@ def void_absence(absence_id, reason: str) -> Absence:
 def edit_absence(absence_id, excused: bool | None = None, session="keep") -> Absence:
     """Change whether an absence is excused, or its session (``None`` = whole day); audited
     with before → after. A session that would overlap another record is refused."""
+    from . import users
+
     a = _get_absence(absence_id)
+    users.require_class([a.klass_id], "sửa lượt vắng", whole=ATTENDANCE_WHOLE, vice=False)
     if a.voided_at is not None:
         raise SisoError(f"Lượt vắng số {a.id} đã bị hủy: không sửa được.", "id")
     new_excused = a.excused if excused is None else bool(excused)
@@ -387,6 +406,9 @@ def _mark_taken(pairs) -> None:
 def mark_taken(klass: SchoolClass, start, end=None) -> list[date]:
     """Record that the class's attendance was taken on ``start`` (or on each school day of
     ``start`` … ``end``). A single day that is not a school day is refused. Returns the days."""
+    from . import users
+
+    users.require_class([klass], "ghi điểm danh", whole=ATTENDANCE_WHOLE, vice=False)
     start = parse_date(start, "ngày")
     end = parse_date(end, "ngày cuối") if end not in (None, "") else None
     year = SchoolYear.get_by_id(klass.year_id)
@@ -432,6 +454,9 @@ def set_mark(student_id: int, day: date, action: str) -> None:
     """One key of the attendance screen, one transaction: ``P`` / ``K`` (a whole-day absence,
     or the day's records made excused / unexcused), ``half`` (the session cycles whole day
     → sáng → chiều → whole day; a new record is an unexcused morning), ``clear`` (voided)."""
+    from . import users
+
+    users.require_student(student_id, "điểm danh", whole=ATTENDANCE_WHOLE, vice=False)
     records = _overlaps(student_id, day, None)
     if action in ("P", "K"):
         excused = action == "P"

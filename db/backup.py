@@ -248,6 +248,19 @@ def make_backup(db_path: Path, reason: str, *, full_check: bool = False) -> Path
     return dest
 
 
+def manual_backup(db_path: Path, output: Path | None = None) -> Path:
+    """A copy the user asked for (``siso backup``, the settings screen): into ``output``, or
+    the backups folder; checked before it is reported. The clerk and the principal only."""
+    from . import users
+
+    users.require_admin("sao lưu dữ liệu")
+    if output is None:
+        return make_backup(db_path, MANUAL, full_check=True)
+    copy_file(db_path, output, check="integrity_check")
+    verify(output)
+    return output
+
+
 def verify(path: Path) -> None:
     """``siso check`` on a copy; a copy that fails it is removed (SisoError)."""
     report = inspect(path)
@@ -578,7 +591,12 @@ def resolve_copy(name: str, db_path: Path | None = None) -> Path:
 
 def plan_restore(path: Path) -> RestorePlan:
     """Check ``path`` before a restore (SQLite integrity, a siso database, a schema version
-    not newer than this program's, ``siso check``): SisoError names the first refusal."""
+    not newer than this program's, ``siso check``): SisoError names the first refusal. The
+    plan warns when the copy's users (logins, roles, active or not) differ from today's: a
+    restore brings back the old accounts, passwords and roles too."""
+    from . import users
+
+    users.require_admin("khôi phục dữ liệu")
     live = live_path()
     if live is None:
         raise SisoError("Khôi phục chỉ dùng cho cơ sở dữ liệu SQLite; với PostgreSQL dùng "
@@ -598,7 +616,38 @@ def plan_restore(path: Path) -> RestorePlan:
         now = summary(live)
     except SisoError:  # the live file is damaged: nothing of it can be counted
         now = {"students": "?", "events": "?", "last_write": None}
-    return RestorePlan(path, report["version"], summary(path), now)
+    plan = RestorePlan(path, report["version"], summary(path), now)
+    try:
+        old, new = _users_of(path), _users_of(live)
+    except sqlite3.Error:
+        old = new = None
+    if old is not None and old != new:
+        gone = sorted(set(new) - set(old))
+        back = sorted(set(old) - set(new))
+        changed = sorted(k for k in set(old) & set(new) if old[k] != new[k])
+        parts = ([f"mất người dùng {', '.join(gone)}"] if gone else []) + (
+            [f"có lại người dùng {', '.join(back)}"] if back else []) + (
+            [f"vai trò, tài khoản hoặc trạng thái khác với hôm nay: {', '.join(changed)}"] if changed else [])
+        plan.warnings.append("Chú ý: người dùng trong bản sao khác hiện tại (" + "; ".join(parts)
+                             + "). Sau khi khôi phục, quyền và mật khẩu là của bản sao.")
+    return plan
+
+
+def _users_of(path: Path) -> dict[str, tuple]:
+    """login → (active, account, password set, roles) as stored in a database file."""
+    con = _connect_ro(path)
+    try:
+        if not con.execute("SELECT 1 FROM sqlite_master WHERE name = 'siso_user'").fetchone():
+            return {}
+        roles: dict[int, list] = {}
+        for uid, role, grades, klass in con.execute(
+                "SELECT user_id, role, grades, klass_id FROM user_role ORDER BY id"):
+            roles.setdefault(uid, []).append((role, grades, klass))
+        return {login: (bool(active), account, bool(pw), tuple(sorted(roles.get(uid, []), key=str)))
+                for uid, login, active, account, pw in con.execute(
+                    "SELECT id, login, active, system_account, password_hash FROM siso_user")}
+    finally:
+        con.close()
 
 
 def restore_damaged(path: Path, live: Path) -> Path:
@@ -649,6 +698,9 @@ def restore(plan: RestorePlan) -> Path:
     holds the database's write lock while it copies: other connections see the old content
     or the new, never a mix, and the file is never renamed under them). An older schema is
     then migrated as on open. Returns the copy of what was replaced."""
+    from . import users
+
+    users.require_admin("khôi phục dữ liệu")
     from . import audit
     from .connection import ensure_schema
     from .models import database

@@ -343,6 +343,9 @@ def run_import(plan, year: SchoolYear, *, klass: str | None = None, day=None, du
 
     Raises SisoError (writing nothing) when the dry run finds any error.
     """
+    from . import users
+
+    users.require_admin("nhập danh sách")
     src = os.path.basename(plan.table.path)
     with audit.write(ACTION, "", file=src, sheet=plan.table.sheet, year=year.name) as info:
         rv = review(plan, year, klass=klass, day=day, duplicates=duplicates, hints=hints)
@@ -432,6 +435,9 @@ def undo_import(batch_id) -> int:
     Refused when anything else touched those students since: another event, a voided
     admission, an edit recorded in the audit log. Returns the number of students removed.
     """
+    from . import users
+
+    users.require_admin("hoàn tác lần nhập")
     hint = " (xem «siso import list»)"
     batch = Batch.get_or_none(Batch.id == parse_id(batch_id, "lần nhập", "batch", hint))
     if batch is None or batch.kind != "import":

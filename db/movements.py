@@ -162,6 +162,9 @@ def _record(st: Student, year: SchoolYear, kind: str, day, klass: SchoolClass | 
             *, future: bool = False, **fields) -> Event:
     """Pre-checks, then ``record_event`` inside one audited transaction. A date after today
     is refused (``clock.FutureDate``) unless ``future``."""
+    from . import users
+
+    users.require_student(st, f"ghi «{kinds.LABELS[kind]}»", klass=klass)
     day = parse_date(day, "ngày")
     from .events import check_date
 
@@ -256,8 +259,10 @@ def record_transfer_in(year, day, klass, *, student=None, data: dict | None = No
                        **fields)
     if not data:
         raise SisoError("Cần chọn học sinh, hoặc nhập thông tin học sinh mới.", "hoc_sinh")
+    from . import users
     from .students import add_student
 
+    users.require_class([klass], f"ghi «{kinds.LABELS[kinds.TRANSFER_IN]}»")
     day = parse_date(day, "ngày")
     with audit.write("event.transfer_in", "") as info:
         st = add_student(data, year, klass, entry=kinds.TRANSFER_IN, day=day,
@@ -376,6 +381,9 @@ def void_event(event_id: int, reason: str) -> Event:
     if not reason:
         raise SisoError("Cần ghi lý do hủy sự kiện.", "ly_do_huy")
     st = ev.student
+    from . import users
+
+    users.require_void(ev.recorded_by, st, "hủy sự kiện")
     this_year = ev.year
     years = list(SchoolYear.select().where(SchoolYear.start >= this_year.start)
                  .order_by(SchoolYear.start))

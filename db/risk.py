@@ -114,7 +114,10 @@ def open_case_of(student) -> RiskCase | None:
 
 def open_case(student, causes, sponsor: str | None = None, day=None) -> RiskCase:
     """Open an at-risk case (refused when the student already has one open)."""
+    from . import users
+
     st = _student(student)
+    users.require_student(st, "mở hồ sơ nguy cơ bỏ học")
     codes_ = check_causes(causes)
     day = _check_day(st, day, "việc mở hồ sơ nguy cơ bỏ học")
     year = _year_of(day)
@@ -132,7 +135,10 @@ def open_case(student, causes, sponsor: str | None = None, day=None) -> RiskCase
 
 def close_case(student, result: str, day=None) -> RiskCase:
     """Close the student's open case: ``returned``, ``dropped`` or ``transferred``."""
+    from . import users
+
     st = _student(student)
+    users.require_student(st, "đóng hồ sơ nguy cơ bỏ học")
     result = _clean(result).lower()
     if result not in CLOSABLE:
         raise SisoError(f"Kết quả «{result}» không hợp lệ: cần returned (trở lại lớp), dropped "
@@ -240,7 +246,10 @@ def visit_count(student_id: int, year_id: int, up_to: date | None = None) -> int
 def add_visit(student, day, visitors, met, found, commitment, result, signed_by,
               place: str | None = None) -> Visit:
     """Record a home visit and fix its number («lần thứ N»)."""
+    from . import users
+
     st = _student(student)
+    users.require_student(st, "ghi buổi vận động")
     day = _check_day(st, day, "buổi vận động")
     year = _year_of(day)
     people = [parse_visitor(v) for v in (visitors or [])]
@@ -279,7 +288,10 @@ def get_visit(visit_id) -> Visit:
 
 
 def void_visit(visit_id, reason: str) -> Visit:
+    from . import users
+
     v = get_visit(visit_id)
+    users.require_void(v.recorded_by, v.student_id, "hủy buổi vận động")
     if v.voided_at is not None:
         raise SisoError(f"Buổi vận động số {v.id} đã bị hủy ngày {v.voided_at:%d/%m/%Y}.", "so")
     reason = _clean(reason)

@@ -119,6 +119,9 @@ def settings_errors(values: dict[str, str]) -> list[tuple[str | None, str]]:
 
 def set_settings(values: dict[str, str]) -> dict[str, str]:
     """Save several settings in one transaction; nothing is written if one is invalid."""
+    from . import users
+
+    users.require_admin("sửa thông tin nhà trường")
     clean = {k: _check_setting(k, v) for k, v in values.items()}
     old = get_settings()
     if "cap_hoc" in clean and clean["cap_hoc"] != old.get("cap_hoc"):
@@ -176,6 +179,9 @@ def setup_school(settings: dict[str, str], year_name: str, start, end, ref=None,
                  hk2=None) -> "SchoolYear":
     """First run: the school's details and its first school year, in one transaction
     (nothing is written when either is refused). ``settings`` must name the school."""
+    from . import users
+
+    users.require_admin("thiết lập nhà trường")
     settings = {"ten_truong": "", **settings}
     for k, v in settings.items():
         _check_setting(k, v)
@@ -207,7 +213,10 @@ def _check_year_name(name: str) -> tuple[str, int]:
 
 def add_year(name: str, start, end, ref=None, hk2=None, school_days=None) -> SchoolYear:
     """``school_days``: the teaching weekdays (``ngay_hoc``), ``2-6`` (default) or ``2-7``."""
+    from . import users
     from .attendance import check_school_days
+
+    users.require_admin("thêm năm học")
 
     name, first = _check_year_name(name)
     ngay_hoc = check_school_days(school_days) if school_days not in (None, "") else "2-6"
@@ -324,6 +333,9 @@ def class_errors(name: str, grade) -> list[tuple[str | None, str]]:
 
 
 def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "") -> SchoolClass:
+    from . import users
+
+    users.require_admin("thêm lớp")
     name = check_class_name(name)
     grade = check_class_grade(grade)
     lead = re.match(r"\d+", name)
@@ -337,6 +349,9 @@ def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "")
 
 
 def update_class(klass: SchoolClass, homeroom: str) -> SchoolClass:
+    from . import users
+
+    users.require_admin("sửa lớp")
     homeroom = text.title_name(homeroom) if homeroom else ""
     with audit.write("class.edit", f"class:{klass.id}", before=klass.homeroom, after=homeroom):
         klass.homeroom = homeroom

@@ -248,6 +248,10 @@ def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str 
     A day that changes the start-of-year count is taken as given: callers show
     ``start_count_warning``.
     """
+    if audit_it:  # else the caller's write checked who may (an import, a transfer in)
+        from . import users
+
+        users.require_admin("thêm học sinh")
     for spec in STUDENT_FIELDS:
         if spec.required and not text.clean(str(data.get(spec.key) or "")):
             raise SisoError(f"Thiếu {spec.label.lower()}.", spec.key)
@@ -291,6 +295,9 @@ class _null:
 def update_student(student: Student, data: dict) -> Student:
     """Edit a student's fields (not the class: that is an event). One transaction, audited
     with the fields given, before → after. A required field cannot be emptied."""
+    from . import users
+
+    users.require_admin("sửa thông tin học sinh")
     for spec in STUDENT_FIELDS:
         if spec.required and spec.key in data and not text.clean(str(data[spec.key] or "")):
             raise SisoError(f"Thiếu {spec.label.lower()}.", spec.key)

@@ -79,6 +79,9 @@ def _scope_where(year: SchoolYear, level: str | None, grade: int | None):
 def set_target(year: SchoolYear, name: str, value, *, level: str | None = None,
                grade: int | None = None) -> Target:
     """Register (or change) one target; one transaction with its audit record."""
+    from . import users
+
+    users.require_admin("đăng ký chỉ tiêu")
     name, value, level, grade = _check(name, value, level, grade)
     scope = level or f"khoi {grade}"
     with audit.write("target.set", f"target:{year.name}/{scope}/{name}") as info:
@@ -93,6 +96,9 @@ def set_target(year: SchoolYear, name: str, value, *, level: str | None = None,
 
 
 def delete_target(year: SchoolYear, name: str, *, level: str | None = None, grade: int | None = None) -> None:
+    from . import users
+
+    users.require_admin("xóa chỉ tiêu")
     name, _, level, grade = _check(name, 0, level, grade)
     t = Target.get_or_none(_scope_where(year, level, grade) & (Target.name == name))
     if t is None:

@@ -98,7 +98,10 @@ def system_account() -> str:
             return "unknown"
 
 
-_effective_account = system_account  # add_user's parameter of the same name hides it
+def _effective_account() -> str:
+    return system_account()  # add_user's parameter of the same name hides the function there
+
+
 _actor: Actor | None = None
 
 
@@ -120,6 +123,12 @@ def current_actor() -> Actor:
     if found is None:
         raise SisoError(unmapped_message(account))
     return found
+
+
+def known_actor() -> Actor | None:
+    """The actor a door set, without asking the database (None: none set — no users, or not
+    yet known). For screens deciding what to show on every refresh."""
+    return _actor
 
 
 def set_current_actor(actor: Actor | None) -> None:
@@ -368,7 +377,7 @@ def add_user(login: str, ho_ten: str, roles: list[tuple[str, str | None]],
                             "system_account")
     after = {"ho_ten": ho_ten, "tai_khoan": account,
              "vai_tro": [r for r, _, _ in rows], "khoi": next((g for r, g, _ in rows if g), ""),
-             "lop": next((c for _, _, c in rows if c), None)}
+             "lop": next((SchoolClass.get_by_id(c).name for _, _, c in rows if c), None)}
     with audit.write("user.add", f"user:{login}", after=after):
         user = User.create(login=login, ho_ten=ho_ten, system_account=account,
                            created_at=clock.now(), created_by=audit.current_user())
@@ -484,12 +493,12 @@ def list_users() -> list[dict]:
     return out
 
 
-def carry_homerooms(source_year, pairs: dict[int, int]) -> list[str]:
+def carry_homerooms(source_year, pairs: dict[int, int]) -> tuple[list[int], list[str]]:
     """After a rollover: each homeroom teacher of a class of ``source_year`` becomes the
     homeroom teacher of the new class it maps to (``pairs``: old class id → new class id),
-    inside the caller's write. Returns «login (lớp)» for each teacher whose class maps to
-    none (a graduating class): the clerk assigns them."""
-    left = []
+    inside the caller's write. Returns (the new role rows' ids, «login (lớp)» for each
+    teacher whose class maps to none — a graduating class: the clerk assigns them)."""
+    left, made = [], []
     rows = (UserRole.select(UserRole, SchoolClass).join(SchoolClass)
             .where(UserRole.role == "homeroom", SchoolClass.year == source_year))
     for row in rows:
@@ -499,5 +508,31 @@ def carry_homerooms(source_year, pairs: dict[int, int]) -> list[str]:
             continue
         if not UserRole.select().where(UserRole.user == row.user_id, UserRole.role == "homeroom",
                                        UserRole.klass == new).exists():
-            UserRole.create(user=row.user_id, role="homeroom", klass=new)
-    return left
+            made.append(UserRole.create(user=row.user_id, role="homeroom", klass=new).id)
+    return made, left
+
+
+def assign_homeroom(login: str, klass_name: str) -> Actor:
+    """Make ``login`` the homeroom teacher of a class of the current year (after a rollover
+    left them without one, or a change of class)."""
+    require_admin("gán lớp chủ nhiệm")
+    user = get_user(login)
+    klass = _find_class(klass_name)
+    if UserRole.select().where(UserRole.user == user, UserRole.role == "homeroom",
+                               UserRole.klass == klass).exists():
+        raise SisoError(f"«{user.login}» đã là giáo viên chủ nhiệm lớp {klass.name}.", "class")
+    with audit.write("user.homeroom", f"user:{user.login}", after={"lop": klass.name}):
+        UserRole.create(user=user, role="homeroom", klass=klass)
+    return _actor_of(user)
+
+
+def require_void(recorded_by: str, student, what: str, *, whole=ADMINS, vice: bool = True) -> Actor:
+    """Voiding a record: the clerk and the principal void anyone's; the others only what
+    they recorded themselves, within their scope (:func:`require_student`)."""
+    actor = current_actor()
+    if actor.has(*whole):
+        return actor
+    require_student(student, what, whole=whole, vice=vice)
+    if (recorded_by or "") != actor.login:
+        raise _refuse(actor, f"{what} do người khác ({recorded_by}) ghi", "văn thư, hiệu trưởng")
+    return actor

@@ -219,6 +219,9 @@ def _phone(value) -> str:
 def add_village(name, commune="", *, head="", head_phone="", staff="") -> Village:
     """A new village record. One transaction, audited. Refused when it exists, or when an
     existing village of the commune differs from it only in accents, case or spaces."""
+    from . import users
+
+    users.require_admin("thêm thôn/làng")
     name, commune = text.clean(name), text.clean(commune)
     _check_name(name)
     if Village.select().where((Village.name == name) & (Village.commune == commune)).exists():
@@ -235,6 +238,9 @@ def add_village(name, commune="", *, head="", head_phone="", staff="") -> Villag
 
 def edit_village(v: Village, *, head=None, head_phone=None, staff=None) -> Village:
     """Change a village's head, phone or staff (None leaves a value as it is)."""
+    from . import users
+
+    users.require_admin("sửa thôn/làng")
     after = {}
     if head is not None:
         after["head"] = text.title_name(head) if text.clean(head) else ""
@@ -254,6 +260,9 @@ def merge(source: Village, into: Village) -> int:
     """Move every student of ``source`` to ``into`` and remove ``source``; ``into`` keeps
     its head and phone (taking ``source``'s when it has none) and gains ``source``'s
     staff. One transaction, audited. Returns the number of students moved."""
+    from . import users
+
+    users.require_admin("gộp thôn/làng")
     if source.id == into.id:
         raise SisoError(f"Hai thôn là một: {label(source)}.", FIELD)
     moved_codes = [s.code for s in Student.select(Student.code).where(Student.village_ref == source.id)]

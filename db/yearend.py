@@ -128,7 +128,7 @@ RESOLUTIONS = (kinds.PROMOTED, kinds.HELD_BACK, kinds.COMPLETED)  # what a pendi
 
 
 def set_outcome(student, year, result: str, day=None, klass=None, *, future: bool = False) -> Event:
-    """Record a student's year-end outcome (one transaction).
+    """Record a student's year-end outcome (one transaction) — the clerk or the principal.
 
     ``result``: promoted | pending | held-back | completed. ``day`` defaults to the year's end
     (even when that is still ahead: the outcome is decided at the year end; such a date is
@@ -139,6 +139,9 @@ def set_outcome(student, year, result: str, day=None, klass=None, *, future: boo
     completion). Recording again on the same date replaces (voids) the earlier outcome of
     that date.
     """
+    from . import users
+
+    users.require_admin("ghi kết quả cuối năm")
     st = _student(student)
     y = _year(year)
     kind = RESULTS.get(str(result).strip().lower(), str(result))
@@ -480,6 +483,9 @@ def rollover(source, target_name: str | None = None, *, before_end: bool = False
     The enrolments it writes are dated the new year's first day, usually ahead of today:
     they go straight to the database (not through ``db.events.record_event`` or the
     movement register's checks), so no "date in the future" rule applies to them."""
+    from . import users
+
+    users.require_admin("chuyển năm học")
     plan = rollover_preview(source, target_name, **options)
     if not plan.ok:
         raise SisoError(" ".join(plan.problems), "chuyen_nam")
@@ -530,13 +536,33 @@ def rollover(source, target_name: str | None = None, *, before_end: bool = False
                  .where((Event.batch == batch.id) & (Event.kind == kinds.ENROLL))]
         for i in range(0, len(spans), 200):
             Span.insert_many(spans[i:i + 200]).execute()
+        from .users import carry_homerooms
+
+        olds = dict(SchoolClass.select(SchoolClass.name, SchoolClass.id)
+                    .where(SchoolClass.year == src.id).tuples())
+        pairs = {olds[o]: by_name[n].id for o, n in plan.mapping.items() if o in olds and n in by_name}
+        roles, left = carry_homerooms(src, pairs)
         batch.description = json.dumps({"source": plan.source.name, "created_year": created_year,
-                                        "classes": created, "last_event_id": last_event},
+                                        "classes": created, "last_event_id": last_event,
+                                        "homerooms": roles, "homerooms_left": left},
                                        ensure_ascii=False)
         batch.save()
         info.update(batch=batch.id, classes=len(created), students=len(plan.placements),
-                    outcomes=len(plan.defaulted))
+                    outcomes=len(plan.defaulted), homerooms=len(roles), homerooms_left=left)
     return batch
+
+
+def homeroom_notes(batch: Batch) -> list[str]:
+    """What a rollover did with the homeroom teachers (users): carried to the new classes,
+    and those left without a class for the clerk to assign (``siso user homeroom``)."""
+    meta = json.loads(batch.description or "{}")
+    out = []
+    if meta.get("homerooms"):
+        out.append(f"Giáo viên chủ nhiệm được chuyển theo lớp sang năm mới: {len(meta['homerooms'])}.")
+    if meta.get("homerooms_left"):
+        out.append("Chưa có lớp chủ nhiệm năm mới (lớp cũ không chuyển tiếp), văn thư gán bằng "
+                   "«siso user homeroom TÊN_ĐĂNG_NHẬP --class LỚP»: " + ", ".join(meta["homerooms_left"]) + ".")
+    return out
 
 
 def _rollover_batch(target) -> Batch:
@@ -555,6 +581,9 @@ def _rollover_batch(target) -> Batch:
 def undo_rollover(target) -> Batch:
     """Remove everything the year's rollover wrote (one transaction), if nothing was recorded in
     the new year after it."""
+    from . import users
+
+    users.require_admin("hoàn tác chuyển năm học")
     batch = _rollover_batch(target)
     y = batch.year
     meta = json.loads(batch.description or "{}")
@@ -583,6 +612,10 @@ def undo_rollover(target) -> Batch:
         removed = Event.delete().where(Event.batch == batch.id).execute()
         # events recorded in the new year and voided since count nowhere; they go with the year
         Event.delete().where(after & Event.voided_at.is_null(False)).execute()
+        from .models import UserRole
+
+        if meta.get("homerooms"):  # the homeroom assignments the rollover carried
+            UserRole.delete().where(UserRole.id.in_(meta["homerooms"])).execute()
         classes = meta.get("classes", [])
         if classes:
             SchoolClass.delete().where(SchoolClass.id.in_(classes)).execute()

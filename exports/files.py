@@ -212,7 +212,11 @@ def write_form(form: dict, path, fmt: str | None = None, *, settings: dict | Non
     path = check_target(path, overwrite=overwrite)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     data = form_bytes(form, fmt, settings=settings, signed_on=signed_on)
-    return atomic_write(path, data, overwrite=overwrite)
+    written = atomic_write(path, data, overwrite=overwrite)
+    from db.audit_log import note_export
+
+    note_export(str(form.get("form") or "bieu-mau"), written)  # who exported which form, to which file
+    return written
 
 
 def default_filename(form: dict, fmt: str = "xlsx") -> str:

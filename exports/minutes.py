@@ -230,7 +230,11 @@ def write_minutes(form: dict, settings: dict, path, fmt: str | None = None, *,
         if soffice() is None:
             raise SisoError(NO_LIBREOFFICE, "dinh_dang")
         data = docx_to_pdf(minutes_docx(form, settings))
-    return atomic_write(path, data, overwrite=overwrite)
+    written = atomic_write(path, data, overwrite=overwrite)
+    from db.audit_log import note_export
+
+    note_export(f"bien-ban-van-dong:{form.get('hoc_sinh', {}).get('ma', '')}", written)
+    return written
 
 
 def default_filename(form: dict, fmt: str = "docx") -> str:

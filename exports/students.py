@@ -223,4 +223,7 @@ def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Da
                     chunk.clear()
             fh.write("".join(chunk).encode())
             fh.write(SHEET_END.encode())
+    from db.audit_log import note_export
+
+    note_export("danh-sach-hoc-sinh", path, rows=n - (3 if title else 1))  # who, which list, which file
     return path

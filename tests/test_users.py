@@ -222,3 +222,24 @@ def test_a_version_5_database_gains_the_user_tables(tmp_path):
         assert UserRole.select().count() == 1
     finally:
         close_database()
+
+
+def test_an_export_to_a_file_is_audited_or_logged_when_read_only(db, tmp_path, monkeypatch):
+    import json
+
+    from db import audit_log
+    from db.connection import state
+    from exports.students import write_student_list
+
+    out = tmp_path / "ds.xlsx"
+    write_student_list([], out, title="Lớp 6A1")
+    rows = audit_log.lines(action="export")
+    assert len(rows) == 1 and rows[0]["nguoi"] == ME and rows[0]["doi_tuong"] == "file:ds.xlsx"
+    assert rows[0]["sau"]["bieu_mau"] == "danh-sach-hoc-sinh"
+    log = tmp_path / "log" / "exports.log"
+    monkeypatch.setattr(audit_log, "export_log_path", lambda: log)
+    monkeypatch.setattr(state, "read_only", "Tệp chỉ đọc.")
+    write_student_list([], tmp_path / "ds2.xlsx")
+    assert Audit.select().where(Audit.action == "export").count() == 1
+    line = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+    assert line["nguoi"] == ME and line["doi_tuong"] == "file:ds2.xlsx"

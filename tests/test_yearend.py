@@ -391,3 +391,28 @@ def test_rollover_does_not_create_a_class_outside_the_level(year, today):
     today(date(2025, 6, 2))
     plan = yearend.rollover_preview(year)
     assert any(p.startswith("Lớp mới 10A1: Khối 10 không thuộc cấp học") for p in plan.problems)
+
+
+def test_rollover_carries_homeroom_teachers_and_names_those_left(school):
+    from db import users
+    from db.models import UserRole
+
+    year, k, st = school
+    yearend.set_outcome(st["em"], year, "completed")
+    yearend.set_outcome(st["giang"], year, "completed")
+    clerk = users.add_user("vt", "Văn Thư", [("clerk", None)])
+    users.set_current_actor(clerk)
+    users.add_user("lan", "Cô Lan", [("homeroom", "6A1")], system_account="lan")
+    users.add_user("ha", "Cô Hà", [("homeroom", "9A1")], system_account="ha")
+    before = dump()
+    batch = yearend.rollover(year)
+    new = get_year("2025-2026")
+    lan = users.actor_of("lan")
+    # 6A1 maps to 7A1: Lan keeps 6A1 (last year) and gains 7A1; 9A1 graduates: Hà is left
+    assert {SchoolClass.get_by_id(i).name for i in lan.class_ids} == {"6A1", "7A1"}
+    assert lan.scope(new).class_ids == {SchoolClass.get(SchoolClass.year == new, SchoolClass.name == "7A1").id}
+    assert users.actor_of("ha").class_ids == {k["9A1"].id}
+    notes = yearend.homeroom_notes(batch)
+    assert notes[0].endswith(": 1.") and "ha (9A1)" in notes[1]
+    yearend.undo_rollover("2025-2026")
+    assert dump() == before and UserRole.select().count() == 3

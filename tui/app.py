@@ -537,6 +537,10 @@ class SisoApp(InOrderKeys, App[int]):
         sections do not open from under a modal (a form, a chooser)."""
         if action in self.YEAR_ACTIONS and self.year_id is None:
             return False
+        from tui.roles import may
+
+        if not may(action):  # hidden from a role that may not use it (db/ refuses it anyway)
+            return False
         if action in self.YEAR_ACTIONS[2:] and isinstance(self.screen, ModalScreen) \
                 and not type(self.screen).__name__ == "CommandPalette":
             return False
@@ -590,6 +594,12 @@ class SisoApp(InOrderKeys, App[int]):
 
     def action_show_menu(self) -> None:
         self.show_menu()
+
+    def action_open_audit(self) -> None:
+        from tui.screens.audit import AuditScreen
+
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
 
     # ---- the one worker-error handler, and the last resort ---------------------------------
 

@@ -34,10 +34,11 @@ GROUPS = {
     "village": "Thôn/làng: thêm, danh sách, gộp tên trùng",
     "absence": "Điểm danh: học sinh vắng, ngày đã điểm danh",
     "holiday": "Ngày nghỉ của năm học",
+    "user": "Người dùng và vai trò: thêm, đặt mật khẩu, danh sách, khóa",
 }
 # Modules that add commands, in tui/cli/
 MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk", "villages", "attendance",
-           "serve"]
+           "users", "serve"]
 
 
 def _version() -> str:
@@ -121,7 +122,8 @@ class _Parser(argparse.ArgumentParser):
 def _add_global_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", help="tệp SQLite hoặc postgresql://… (mặc định: SISO_DB hoặc thư mục dữ liệu)")
     parser.add_argument("--lang", choices=["vi", "en"], help="ngôn ngữ giao diện")
-    parser.add_argument("--user", help="người thực hiện ghi vào nhật ký (mặc định: tài khoản máy)")
+    parser.add_argument("--user", help="người thực hiện ghi vào nhật ký (mặc định: tài khoản máy; "
+                        "khi đã có người dùng, chỉ được nêu chính mình)")
 
 
 def _app_only_args(argv: list[str]):
@@ -173,6 +175,9 @@ def open_db(args):
 
         print(f"Chú ý: {state.read_only} Chỉ đọc: mọi việc ghi đều bị từ chối."
               + (restore_hint() if state.damage else ""), file=sys.stderr)
+    from db.users import act_in_terminal
+
+    act_in_terminal(getattr(args, "user", None))  # who acts: the effective system account's user
     return db
 
 

@@ -78,12 +78,7 @@ def backup_now(args) -> int:
         return pg
     open_db(args)
     live = backup.live_path()
-    if args.output:
-        dest = Path(args.output).expanduser()
-        backup.copy_file(live, dest, check="integrity_check")
-        backup.verify(dest)
-    else:
-        dest = backup.make_backup(live, backup.MANUAL, full_check=True)
+    dest = backup.manual_backup(live, Path(args.output).expanduser() if args.output else None)
     s = backup.summary(dest)
     print(f"Đã sao lưu vào {dest} ({_size(dest.stat().st_size)}, {s['students']} học sinh); "
           "bản sao đã qua kiểm tra của SQLite và siso check.")
@@ -193,6 +188,8 @@ def restore(args) -> int:
     print(f"Khôi phục {resolve_target(getattr(args, 'db', None))} từ {path}:")
     for line in describe(plan):
         print("  " + line)
+    for line in plan.warnings:
+        print(line)
     if not _confirmed(args, "Thay dữ liệu hiện tại bằng bản sao này?"):
         print("Đã thôi, chưa thay đổi gì.")
         return 1

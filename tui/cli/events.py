@@ -152,6 +152,8 @@ def _rollover(args):
         return 0
     batch = yearend.rollover(source, args.target, before_end=args.before_end, **options)
     print(f"Đã chuyển năm (đợt số {batch.id}).")
+    for line in yearend.homeroom_notes(batch):
+        print(line)
     return 0
 
 

@@ -255,6 +255,12 @@ class SisoScreen(WorkerErrors, TranslatedBindings, Screen):
     def siso(self) -> "SisoApp":
         return self.app  # type: ignore[return-value]
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """A key the acting role cannot use is hidden (``tui.roles``; db/ refuses it anyway)."""
+        from tui.roles import may
+
+        return may(action)
+
     def go_back(self, result=None) -> None:
         """Escape: close this screen when it was pushed; a section's first screen (a mode
         such as the movement register) goes back to the overview instead."""

@@ -28,6 +28,7 @@ COMMANDS = [
     ("n", "open_rollover", N_("Chuyển sang năm học mới"), "Ctrl+N"),
     ("h", "choose_year", N_("Chọn năm học"), "F6"),
     ("s", "open_settings", N_("Cài đặt"), "F9"),
+    ("k", "open_audit", N_("Nhật ký: ai làm gì, lúc nào"), ""),
 ]
 
 
@@ -36,6 +37,18 @@ class MainMenu(ChoiceModal):
 
     CHOICES = [(key, action, label, shown) for key, action, label, shown in COMMANDS]
     BINDINGS = [*_lettered(CHOICES), *ChoiceModal.BINDINGS]
+
+    def __init__(self, *args, **kwargs) -> None:
+        from tui.roles import may
+
+        super().__init__(*args, **kwargs)
+        self.items = [item for item in self.items if may(item[2])]  # what the role may use
+
+    def action_choose(self, value: str) -> None:
+        from tui.roles import may
+
+        if may(value):
+            self.dismiss(value)
 
 
 class SisoCommands(SystemCommandsProvider):

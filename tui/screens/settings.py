@@ -107,7 +107,7 @@ class SettingsScreen(FormFields, SisoModal[bool]):
             self.app.call_from_thread(self._info, self._postgres())
             return
         try:
-            made = backup.make_backup(live, backup.MANUAL, full_check=True)
+            made = backup.manual_backup(live)
         except SisoError as err:
             self.app.call_from_thread(self._info, err.message)
             return
@@ -180,7 +180,8 @@ class SettingsScreen(FormFields, SisoModal[bool]):
         table = "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows)
         question = (_("Thay dữ liệu hiện tại bằng bản sao {name}?").format(name=plan.path.name)
                     + "\n\n" + table + "\n\n"
-                    + _("Dữ liệu hiện tại được giữ thành một bản sao (trước khi khôi phục)."))
+                    + _("Dữ liệu hiện tại được giữ thành một bản sao (trước khi khôi phục).")
+                    + "".join("\n\n" + w for w in plan.warnings))
         self._info("")
         self.app.push_screen(ConfirmScreen(question, yes=_("Khôi phục (C)")),
                              lambda yes: yes and self.do_restore(plan))
