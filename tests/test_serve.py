@@ -283,3 +283,16 @@ async def test_thirty_minutes_without_a_key_signs_out(school, monkeypatch):
         now[0] += 61
         app.sign_out_when_idle()
         assert app.signed_out
+
+
+def test_the_server_need_not_run_as_a_siso_user(school, capsys, monkeypatch):
+    """A service account that maps to no user may run the server (every tab signs in); the
+    port check is the next thing it meets."""
+    monkeypatch.setattr(users, "system_account", lambda: "siso-service")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        rc = main(["--db", school, "serve", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert rc == 2 and "chưa được gán" not in err and f"Cổng {port}" in err

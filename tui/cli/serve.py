@@ -20,9 +20,8 @@ def register(groups):
 
 
 def serve(args) -> int:
-    from db.connection import resolve_target, shown
+    from db.connection import open_database, resolve_target, shown
     from db.errors import SisoError
-    from tui.cli import open_db
     from tui.web import server
 
     try:
@@ -39,6 +38,8 @@ def serve(args) -> int:
         import os
 
         target = os.path.abspath(target)
-    open_db(args)
+    # not open_db: the server acts for nobody (each tab for whoever signs in there), so the
+    # account running it (a service account, for one) need not be any siso user's
+    open_database(target)
     return server.serve(target, args.host.strip(), port, public_url, getattr(args, "lang", None),
                         shown=shown(target))
