@@ -139,3 +139,46 @@ def test_sign_in_overview_roster_event_sign_out(served, page, capsys, tmp_path):
         assert Audit.select().where(Audit.user == PRINCIPAL, Audit.action.startswith("event")).exists()
     finally:
         close_database()
+
+
+def test_a_homeroom_teacher_cannot_reach_for_another_class(served, page):
+    """The homeroom teacher of 6A1 signs in (the session acts as them, whatever account runs
+    the server) and reaches for 6A2. Where the overview lists every class (reading not
+    scoped), they open 6A2's roster and record a class change to 6A3 for its first student:
+    db/ refuses it, naming the role, the form says so, and nothing is written. Where the
+    overview is scoped to their class, 6A2 is not there to reach. Either way no event of
+    theirs is in the database."""
+    from selenium.webdriver.common.keys import Keys
+
+    server, path = served
+    sign_in(page, TEACHER, TEACHER_PW)
+    screen = page.wait_for("Toàn trường", "6A1", "Xin chào Trần Ngọc Quỳnh")
+    if "6A2" in screen:
+        page.wait_quiet()
+        page.keys(Keys.DOWN, Keys.ENTER, pause=0.2)
+        page.wait_for("Lớp 6A2 — GVCN")
+        page.wait_quiet()
+        page.keys(Keys.F7)
+        page.wait_for("Ghi biến động cho")
+        page.keys("l")
+        page.wait_for("Chuyển sang lớp")
+        page.wait_quiet()
+        page.keys(Keys.TAB, Keys.ENTER)
+        page.wait_quiet()
+        page.keys(Keys.DOWN, Keys.DOWN, Keys.ENTER, pause=0.2)  # 6A1, then 6A3
+        page.wait_for("6A3 (khối 6)")
+        page.wait_quiet()
+        page.chord(Keys.CONTROL, "s")
+        page.wait_for("Vai trò giáo viên chủ nhiệm (gv.6a1) không được ghi «Chuyển lớp»")
+        assert page.shows("Chuyển sang lớp")  # the form stays open, nothing recorded
+    else:
+        assert "6A2" not in screen and "9A4" not in screen
+
+    from db.connection import close_database, open_database
+    from db.models import Event
+
+    open_database(path)
+    try:
+        assert not Event.select().where(Event.recorded_by == TEACHER).exists()
+    finally:
+        close_database()
