@@ -229,21 +229,22 @@ class Page:
             time.sleep(0.02)
         raise AssertionError(f"frame {index} was never painted")
 
-    def first_frame_showing(self, since: float, *needles: str) -> tuple[float, float]:
+    def first_frame_showing(self, since: float, *needles: str,
+                            timeout: float = 10.0) -> tuple[float, float]:
         """(received, painted) of the first frame after ``since`` (a ``performance.now()``)
-        whose screen shows all ``needles``."""
-        self._replay()
-        for index, received, text in self.frames:
-            if received >= since and all(n in text for n in needles):
-                return received, self._painted(index)
-        raise AssertionError(f"no frame after the key shows {needles!r}")
+        whose screen shows all ``needles`` (waiting for it at most ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            self._replay()
+            for index, received, text in self.frames:
+                if received >= since and all(n in text for n in needles):
+                    return received, self._painted(index)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no frame after the key shows {needles!r}")
+            time.sleep(0.01)
 
     def first_frame_after(self, since: float) -> tuple[float, float]:
-        self._replay()
-        for index, received, _text in self.frames:
-            if received >= since:
-                return received, self._painted(index)
-        raise AssertionError("no frame came after the key")
+        return self.first_frame_showing(since)
 
     def screenshot(self, path: str) -> None:
         self.driver.save_screenshot(path)
