@@ -296,3 +296,18 @@ def test_the_server_need_not_run_as_a_siso_user(school, capsys, monkeypatch):
         rc = main(["--db", school, "serve", "--port", str(port)])
     err = capsys.readouterr().err
     assert rc == 2 and "chưa được gán" not in err and f"Cổng {port}" in err
+
+
+async def test_f10_has_a_sign_out_entry(school):
+    from tui.screens.overview import OverviewScreen
+    from tui.web.session import ServedMenu
+
+    app = served_app(school)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_in(pilot, PRINCIPAL, PASSWORD)
+        await settle(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        await pilot.press("f10")
+        await settle(pilot, lambda: isinstance(app.screen, ServedMenu))
+        await pilot.press("x")
+        await settle(pilot, lambda: app.signed_out)
