@@ -103,8 +103,6 @@ class ServedApp(SisoApp):
         if self.signed_out:
             return
         self.signed_out = True
-        from db import users
-
         nobody()
         self.actor = None
         if self.is_web:
