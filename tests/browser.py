@@ -246,6 +246,20 @@ class Page:
     def first_frame_after(self, since: float) -> tuple[float, float]:
         return self.first_frame_showing(since)
 
+    def new_tab(self, url: str) -> str:
+        """Open ``url`` in a new tab of the same browser and read that tab from now on;
+        returns the handle of the tab left (for ``switch_to``)."""
+        left = self.driver.current_window_handle
+        self.driver.switch_to.new_window("tab")
+        self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOOK})
+        self.open(url)
+        return left
+
+    def switch_to(self, handle: str) -> None:
+        """Read another tab (its frames replayed from its first)."""
+        self.driver.switch_to.window(handle)
+        self.open()
+
     def screenshot(self, path: str) -> None:
         self.driver.save_screenshot(path)
 

@@ -182,3 +182,16 @@ def test_a_homeroom_teacher_cannot_reach_for_another_class(served, page):
         assert not Event.select().where(Event.recorded_by == TEACHER).exists()
     finally:
         close_database()
+
+
+def test_each_tab_is_its_own_session(served, page):
+    """A second tab of the same browser gets its own session: the sign-in screen, not the
+    first tab's signed-in overview; the first tab stays signed in."""
+    server, _path = served
+    sign_in(page, TEACHER, TEACHER_PW)
+    page.wait_for("Toàn trường", "Xin chào Trần Ngọc Quỳnh")
+    first = page.new_tab(server.url)
+    screen = page.wait_for("Đăng nhập siso")
+    assert "Toàn trường" not in screen
+    page.switch_to(first)
+    page.wait_for("Toàn trường", "Đăng xuất")
