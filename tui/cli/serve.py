@@ -14,8 +14,9 @@ def register(groups):
                         "mạng, không mã hóa nếu không có reverse proxy HTTPS)")
     p.add_argument("--port", default="8000", help="cổng (mặc định 8000)")
     p.add_argument("--public-url", dest="public_url", metavar="URL",
-                   help="địa chỉ trang dùng để mở websocket, khi đặt sau reverse proxy HTTPS "
-                        "(ví dụ https://siso.truong.edu.vn)")
+                   help="địa chỉ trang dùng cho websocket và tệp tĩnh, ví dụ "
+                        "https://siso.truong.edu.vn (thường không cần: trang tự lấy địa chỉ của "
+                        "chính nó, kể cả sau reverse proxy HTTPS)")
     p.set_defaults(func=serve)
 
 
