@@ -48,7 +48,7 @@ msgstr ""
 
 def test_every_string_of_every_screen_is_translated():
     files = [TUI / "app.py", *sorted((TUI / "widgets").glob("*.py")),
-             *sorted((TUI / "screens").glob("*.py"))]
+             *sorted((TUI / "screens").glob("*.py")), *sorted((TUI / "web").glob("*.py"))]
     # the screens wired in later must be among them
     names = {f.stem for f in files}
     assert {"event_form", "movements", "year_end", "rollover", "reports", "export_dialog",

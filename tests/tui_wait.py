@@ -18,14 +18,22 @@ async def settle(pilot) -> None:
 
 
 async def wait_for(pilot, cond, timeout: float = 15.0) -> bool:
-    """Wait until ``cond()`` is true (asserting it in the end); True, for ``assert await …``."""
+    """Wait until ``cond()`` is true (asserting it in the end); True, for ``assert await …``.
+
+    While waiting, a condition that raises (a widget not mounted yet on a screen still being
+    composed) counts as not yet true; at the deadline its error is raised as it is."""
     deadline = time.monotonic() + timeout
-    while not cond():
+    while True:
+        try:
+            if cond():
+                return True
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
         if time.monotonic() > deadline:
             assert cond()
-            break
+            return True
         await pilot.pause(0.01)
-    return True
 
 
 class Note:

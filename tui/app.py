@@ -664,15 +664,17 @@ class SisoApp(InOrderKeys, App[int]):
         self._close_messages_no_wait()  # as Textual's own handler, without the traceback
 
 
-def make_app(db: str | None = None, lang: str | None = None, today: date | None = None) -> SisoApp:
+def make_app(db: str | None = None, lang: str | None = None, today: date | None = None,
+             app_class: type[SisoApp] | None = None) -> SisoApp:
     """Open the database and build the app (the CLI and the tests both come through here).
 
     ``lang``: ``vi`` or ``en``; None → the school's ``ngon_ngu`` setting (default ``vi``).
     ``today``: fixes ``db.clock.today()`` (tests); None leaves the calendar's.
+    ``app_class``: a subclass (``tui.web.session.ServedApp``, a browser tab of ``siso serve``).
     Raises SisoError when the database cannot be opened (the CLI prints it).
     """
     open_database(db, check=False)  # the quick check runs in a worker once the app is up
     if lang is None:
         lang = school.get_settings().get("ngon_ngu") or "vi"
     lang = set_language(lang)
-    return SisoApp(db_target=db, lang=lang, today=today)
+    return (app_class or SisoApp)(db_target=db, lang=lang, today=today)

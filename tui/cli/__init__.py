@@ -38,7 +38,7 @@ GROUPS = {
 }
 # Modules that add commands, in tui/cli/
 MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk", "villages", "attendance",
-           "expected", "calendar", "users"]
+           "expected", "calendar", "users", "serve"]
 
 
 def _version() -> str:
