@@ -166,9 +166,28 @@ def _make_folder(db_path: Path) -> Path:
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    """A read-only connection that never creates or changes anything beside the file."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    """A read-only connection that never creates or changes anything beside the file.
+
+    ``mode=ro`` alone is not enough for a file in WAL mode: SQLite then creates its ``-wal``
+    and ``-shm`` beside it and, being read-only, cannot remove them on close (a refused
+    restore would leave them beside the copy it checked). A WAL file without its ``-wal``
+    is open in no connection (a connection in WAL mode keeps the ``-wal`` while it is
+    open), so it is read as ``immutable``, which creates nothing."""
+    path = Path(path).resolve()
+    uri = path.as_uri() + "?mode=ro"
+    if _wal_mode(path) and not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists():
+        uri += "&immutable=1"
     return sqlite3.connect(uri, uri=True, timeout=10)
+
+
+def _wal_mode(path: Path) -> bool:
+    """Does the SQLite header of ``path`` say WAL (read and write versions 2)?"""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(20)
+    except OSError:
+        return False
+    return head[:16] == b"SQLite format 3\x00" and head[18:20] == b"\x02\x02"
 
 
 def copy_file(src: Path, dest: Path, *, check: str = "integrity_check") -> Path:
