@@ -197,9 +197,9 @@ def student_list(args) -> int:
     day = default_day(year, args.as_of)
     fmt = args.format
     if args.output:
-        from pathlib import Path
+        from .output import output_format
 
-        fmt = fmt or Path(args.output).suffix.lstrip(".").lower()
+        fmt = output_format(args.output, fmt)
         if fmt not in LIST_FORMATS:
             raise SisoError(f"Tệp «{args.output}»: chọn --format xlsx, ods, csv, json hoặc table "
                             "(hoặc đặt đuôi tệp .xlsx, .ods, .csv, .json).", "format")
