@@ -294,6 +294,9 @@ def update_student(student: Student, data: dict) -> Student:
     for spec in STUDENT_FIELDS:
         if spec.required and spec.key in data and not text.clean(str(data[spec.key] or "")):
             raise SisoError(f"Thiếu {spec.label.lower()}.", spec.key)
+    if "code" in data and not text.clean(str(data["code"] or "")):
+        raise SisoError(f"Mã học sinh không để trống được (đang là «{student.code}»): ghi mã mới, "
+                        "hoặc bỏ trường này để giữ mã cũ.", "ma")
     values = check_fields(data)
     _check_unique(values, exclude_id=student.id)
     place = villages.place_values(data, values, student)

@@ -98,7 +98,27 @@ def vietnamese_error(message: str) -> str:
     return message
 
 
-class _Parser(argparse.ArgumentParser):
+class _NoEmptyValues:
+    """An option given an empty value (``--year ""``, ``-o ""``) is refused, naming it:
+    argparse would take it as the option left out (the current year, no file). An option
+    whose empty value means something (``student edit --guardian ""`` clears the field) is
+    added with ``allow_empty(parser.add_argument(…))``."""
+
+    def _get_values(self, action, arg_strings):
+        if (action.option_strings and action.nargs is None and len(arg_strings) == 1
+                and not arg_strings[0].strip() and not getattr(action, "allow_empty", False)):
+            self.error(f"argument {'/'.join(action.option_strings)}: cần một giá trị, không được "
+                       "để trống")
+        return super()._get_values(action, arg_strings)
+
+
+def allow_empty(action: argparse.Action) -> argparse.Action:
+    """Mark an option whose empty value is a value (see ``_NoEmptyValues``)."""
+    action.allow_empty = True
+    return action
+
+
+class _Parser(_NoEmptyValues, argparse.ArgumentParser):
     """argparse speaking Vietnamese: «Cách dùng:», «tham số», «tùy chọn», -h/--help, and
     its errors as one Vietnamese line (exit 2). Only this parser's text: the standard
     library is left as it is."""
@@ -137,7 +157,7 @@ def _app_only_args(argv: list[str]):
     return None if rest else args
 
 
-class _QuietParser(argparse.ArgumentParser):
+class _QuietParser(_NoEmptyValues, argparse.ArgumentParser):
     def error(self, message: str):
         raise ValueError(message)
 

@@ -66,13 +66,17 @@ def add_student_options(parser, *, new_student_note: str = "", editing: bool = F
     them when it adds a student; an edit changes only the fields given)."""
     from db.students import STUDENT_FIELDS
 
+    from . import allow_empty
+
     for spec in STUDENT_FIELDS:
         help_text = spec.help + new_student_note
         if editing and spec.option == "--code":
             help_text = "mã học sinh mới"
-        parser.add_argument(spec.option, dest=spec.key,
-                            required=spec.required and not new_student_note and not editing,
-                            help=help_text)
+        action = parser.add_argument(spec.option, dest=spec.key,
+                                     required=spec.required and not new_student_note and not editing,
+                                     help=help_text)
+        if editing and not spec.required and spec.key != "code":
+            allow_empty(action)  # «""» clears an optional field
     parser.add_argument("--new-village", dest="new_village", action="store_true",
                         help="--village là thôn mới: tạo thôn (mặc định: thôn chưa có bị từ chối, "
                              "kèm các tên gần giống)")

@@ -1,0 +1,94 @@
+"""Edges of what the command line accepts: an option given an empty value, a student code
+emptied, a free text longer than its column, a village name that exists in a commune."""
+
+from datetime import date
+
+import pytest
+
+from db import clock
+
+
+@pytest.fixture
+def school(cli):
+    clock.set_today(date(2024, 10, 1))
+    assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025",
+               "--ref", "30/09/2024")[0] == 0
+    assert cli("class", "add", "6A1", "--grade", "6", "--year", "2024-2025")[0] == 0
+    rc, out, err = cli("student", "add", "--date", "05/09/2024", "--class", "6A1", "--name",
+                       "Đinh Thị Hiên", "--dob", "03/03/2013", "--gender", "nu", "--code", "HS1",
+                       "--guardian", "Đinh Văn Hmok")
+    assert rc == 0, err
+    yield cli
+    clock.set_today(None)
+
+
+def run(cli, capsys, *argv):
+    """``cli`` with argparse's refusals too (they end in SystemExit)."""
+    try:
+        return cli(*argv)
+    except SystemExit as exc:
+        out, err = capsys.readouterr()
+        return exc.code, out, err
+
+
+def dump(cli) -> list[str]:
+    import sqlite3
+
+    con = sqlite3.connect(cli.path)
+    try:
+        return list(con.iterdump())
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("argv, option", [
+    (("student", "list", "--year", ""), "--year"),
+    (("student", "list", "--year="), "--year"),
+    (("student", "list", "-o", ""), "-o/--output"),
+    (("student", "list", "--as-of", " "), "--as-of"),
+    (("report", "si-so", "--as-of", ""), "--as-of"),
+    (("report", "si-so", "-o", "", "--format", "xlsx"), "-o/--output"),
+    (("student", "add", "--year", "", "--class", "6A1", "--name", "Lê Văn Tám", "--dob",
+      "03/03/2013", "--gender", "nam"), "--year"),
+    (("student", "add", "--class", "", "--name", "Lê Văn Tám", "--dob", "03/03/2013",
+      "--gender", "nam"), "--class"),
+    (("backup", "-o", ""), "-o/--output"),
+    (("--db", "", "student", "list"), "--db"),
+    (("student", "edit", "HS1", "--name", ""), "--name"),
+])
+def test_an_empty_option_value_is_refused_naming_the_option(school, capsys, argv, option):
+    before = dump(school)
+    rc, out, err = run(school, capsys, *argv)
+    assert rc == 2 and out == ""
+    assert f"tham số {option}: cần một giá trị, không được để trống" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert dump(school) == before
+
+
+def test_an_empty_value_still_clears_an_optional_field_on_edit(school):
+    rc, out, err = school("student", "edit", "HS1", "--guardian", "")
+    assert (rc, err) == (0, "")
+    assert "Người giám hộ" not in school("student", "show", "HS1")[1]
+
+
+@pytest.mark.parametrize("code", ["", "  "])
+def test_student_edit_refuses_an_empty_code(school, capsys, code):
+    before = dump(school)
+    rc, out, err = run(school, capsys, "student", "edit", "HS1", "--code", code)
+    assert rc == 2 and "--code" in err and "Đã sửa" not in out
+    assert dump(school) == before
+
+
+def test_update_student_refuses_an_empty_code_for_both_doors(school):
+    from db.connection import close_database, open_database
+    from db.errors import SisoError
+    from db.students import get_student, update_student
+
+    open_database(school.path)
+    try:
+        with pytest.raises(SisoError) as err:
+            update_student(get_student("HS1"), {"code": "", "guardian": "Lê Văn Cường"})
+        assert err.value.field == "ma" and "Mã học sinh không để trống được" in str(err.value)
+        assert get_student("HS1").guardian == "Đinh Văn Hmok"
+    finally:
+        close_database()
