@@ -92,3 +92,26 @@ def test_update_student_refuses_an_empty_code_for_both_doors(school):
         assert get_student("HS1").guardian == "Đinh Văn Hmok"
     finally:
         close_database()
+
+
+VISIT = ("visit", "add", "--student", "HS1", "--date", "20/09/2024", "--by",
+         "Lò Thị Mai:Giáo viên chủ nhiệm", "--found", "Em đi rẫy với bố mẹ", "--result", "promised")
+
+
+@pytest.mark.parametrize("leave_out, option", [("--met", "--met"), ("--signed-by", "--signed-by")])
+def test_visit_add_without_met_or_signed_by_names_the_option(school, leave_out, option):
+    given = {"--met": ("--met", "Mẹ"), "--signed-by": ("--signed-by", "Mẹ")}
+    extra = [a for key, pair in given.items() if key != leave_out for a in pair]
+    before = dump(school)
+    rc, out, err = school(*VISIT, *extra)
+    assert rc == 2 and out == ""
+    assert option in err and "cần ghi" in err and err.count("\n") == 1
+    assert dump(school) == before
+    rc, out, err = school(*VISIT, "--met", "Mẹ", "--signed-by", "Mẹ")
+    assert rc == 0, err
+
+
+def test_student_add_with_a_bad_field_names_its_option(school):
+    rc, out, err = school("student", "add", "--class", "6A1", "--name", "Lê Văn Tám",
+                          "--dob", "03/03/2013", "--gender", "nam", "--phone", "12")
+    assert rc == 2 and "Số điện thoại «12» không hợp lệ" in err and "(tùy chọn --phone)" in err

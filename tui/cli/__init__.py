@@ -241,10 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = None
+    args = parser = None
     try:
         args = _app_only_args(argv)
-        parser = None
         if args is None:
             parser = build_parser()
             args = parser.parse_args(argv)
@@ -257,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         with _stopped_by_signals():
             return int(args.func(args) or DONE)
     except SisoError as err:
-        print(f"Lỗi: {err}", file=sys.stderr)
+        option = _option_of(parser, args, err)
+        print(f"Lỗi: {err}" + (f" (tùy chọn {option})" if option else ""), file=sys.stderr)
         return REFUSED
     except (DatabaseError, sqlite3.DatabaseError) as err:  # the engine refused outside a write
         from db.audit import storage_error
@@ -285,6 +285,27 @@ def main(argv: list[str] | None = None) -> int:
             return REFUSED
         print(crashlog.message(log), file=sys.stderr)
         return crashlog.INTERNAL_ERROR
+
+
+def _option_of(parser, args, err: SisoError) -> str | None:
+    """The option of the command that gave the field a refusal names (``--met`` for
+    ``met``, ``--name`` for ``ho_ten``), when the message does not name one already."""
+    if parser is None or not err.field or "--" in err.message:
+        return None
+    try:
+        group = parser._subparsers._group_actions[0].choices[args.command]
+        command = group._subparsers._group_actions[0].choices[args.action]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+    keys = {err.field}
+    students = sys.modules.get("db.students")
+    for spec in getattr(students, "STUDENT_FIELDS", ()):  # the form's field name -> its key
+        if err.field == spec.field:
+            keys.add(spec.key)
+    for action in command._actions:
+        if action.option_strings and action.dest in keys:
+            return max(action.option_strings, key=len)
+    return None
 
 
 def _damage() -> str | None:
