@@ -223,6 +223,12 @@ def add_village(name, commune="", *, head="", head_phone="", staff="") -> Villag
     _check_name(name)
     if Village.select().where((Village.name == name) & (Village.commune == commune)).exists():
         raise SisoError(f"Thôn/làng {_where(name, commune)} đã có.", FIELD)
+    if not commune:  # «Làng Đầm» of no commune beside «Làng Đầm» of a commune: two for one
+        elsewhere = list(Village.select().where(Village.name == name).order_by(Village.commune))
+        if elsewhere:
+            raise SisoError(f"Đã có thôn «{name}» ở xã {', '.join(v.commune for v in elsewhere)}: "
+                            "thôn mới cùng tên cần ghi xã của nó (--commune); thôn đã có thì "
+                            "không cần thêm.", "xa")
     _refuse_similar(name, commune)
     values = {"name": name, "commune": commune,
               "head": text.title_name(head) if text.clean(head) else "",
