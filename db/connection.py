@@ -11,7 +11,7 @@ from pathlib import Path
 from peewee import Database, DatabaseError, PostgresqlDatabase, SqliteDatabase
 
 from . import migrations_register, migrations_villages, migrations_visits
-from .errors import DamagedDatabase, SisoError
+from .errors import DamagedDatabase, SisoError, os_reason
 from .models import MODELS, Meta, database
 
 SCHEMA_VERSION = 5
@@ -100,7 +100,7 @@ def _make_database(target: str) -> Database:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise SisoError(f"Không tạo được cơ sở dữ liệu «{path}»: {exc.strerror}.", "db") from None
+        raise SisoError(f"Không tạo được cơ sở dữ liệu «{path}»: {os_reason(exc)}.", "db") from None
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         state.read_only = READ_ONLY_FOLDER  # WAL needs to write beside the file: read only
         return _read_only_database(path)

@@ -451,3 +451,23 @@ def test_a_checked_copy_in_wal_mode_gets_nothing_left_beside_it(school, tmp_path
     rc, out, err = school("restore", str(copy), "--yes")
     assert rc == (0 if spoil is None else 2), err
     assert sorted(p.name for p in folder.iterdir()) == ["copy.sqlite3"]
+
+
+def test_backup_into_a_missing_folder_says_so_in_vietnamese(school, tmp_path):
+    dest = tmp_path / "khong-co" / "copy.sqlite3"
+    rc, out, err = school("backup", "-o", str(dest))
+    assert rc == 2 and out == ""
+    assert f"thư mục «{dest.parent}» không có" in err
+    assert "No such file" not in err and err.count("\n") == 1
+    assert not dest.parent.exists()
+
+
+def test_every_file_refusal_reason_is_vietnamese():
+    import errno
+
+    from db.errors import os_reason
+
+    for code in (errno.ENOENT, errno.EACCES, errno.ENOSPC, errno.EROFS, errno.EISDIR,
+                 errno.ENOTDIR, errno.EIO, errno.ELOOP):
+        reason = os_reason(OSError(code, os.strerror(code)))
+        assert reason and os.strerror(code) not in reason
