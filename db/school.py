@@ -87,6 +87,9 @@ def _check_setting(key: str, value: str) -> str:
         raise SisoError(
             f"Không có mục cài đặt «{key}». Các mục: {', '.join(SETTINGS)}.", "key")
     value = text.clean(value)
+    from .limits import check_lengths
+
+    check_lengths(Setting, {"value": value}, {"value": SETTINGS[key][0]}, {"value": key})
     if key == "cap_hoc":
         value = value.upper()
         if value not in LEVELS:

@@ -170,6 +170,10 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
             raise SisoError(f"Mã học sinh «{code}» không hợp lệ: chỉ dùng chữ, số, - _ . / "
                             "(tối đa 32 ký tự).", "ma")
         out["code"] = code
+    from .limits import check_lengths
+
+    check_lengths(Student, out, {s.key: s.label for s in STUDENT_FIELDS},
+                  {s.key: s.field for s in STUDENT_FIELDS})
     return out
 
 

@@ -115,3 +115,32 @@ def test_student_add_with_a_bad_field_names_its_option(school):
     rc, out, err = school("student", "add", "--class", "6A1", "--name", "Lê Văn Tám",
                           "--dob", "03/03/2013", "--gender", "nam", "--phone", "12")
     assert rc == 2 and "Số điện thoại «12» không hợp lệ" in err and "(tùy chọn --phone)" in err
+
+
+@pytest.mark.parametrize("argv, says", [
+    (("student", "edit", "HS1", "--address", "x" * 201), "Địa chỉ dài 201 ký tự, quá 200 ký tự"),
+    (("student", "edit", "HS1", "--guardian", "Lê " + "a" * 120), "Người giám hộ dài 123 ký tự, quá 100"),
+    (("student", "add", "--class", "6A1", "--name", "Lê Văn Tám", "--dob", "03/03/2013",
+      "--gender", "nam", "--birthplace", "y" * 5000), "Nơi sinh dài 5.000 ký tự, quá 200"),
+    (("visit", "add", *VISIT[2:], "--met", "Mẹ", "--signed-by", "Mẹ", "--commitment", "z" * 40_000),
+     "Gia đình cam kết dài 40.000 ký tự, quá 32.767"),
+    (("settings", "set", "ten_truong", "T" * 40_000), "dài 40.000 ký tự, quá 32.767"),
+    (("village", "add", "Làng Kon Hmôn", "--commune", "Xã Ia Ka", "--head", "Y " + "b" * 150),
+     "Trưởng thôn dài 152 ký tự, quá 100"),
+    (("event", "add", "--student", "HS1", "--kind", "transfer-out", "--date", "20/09/2024",
+      "--scope", "trong-tinh", "--school", "THCS " + "c" * 300), "Trường dài 305 ký tự, quá 200"),
+])
+def test_a_free_text_longer_than_its_column_is_refused(school, argv, says):
+    before = dump(school)
+    rc, out, err = school(*argv)
+    assert rc == 2 and out == "" and says in err, err
+    assert err.count("\n") == 1
+    assert dump(school) == before
+
+
+def test_the_student_form_refuses_a_long_address_beside_the_field(school):
+    from db.students import field_errors
+
+    assert field_errors({"address": "x" * 201}) == [
+        ("dia_chi", "Địa chỉ dài 201 ký tự, quá 200 ký tự cho phép: hãy rút gọn.")]
+    assert field_errors({"address": "x" * 200}) == []
