@@ -198,6 +198,13 @@ def possible_duplicates(name: str, dob) -> list[Student]:
                                        Student.dob == day))
 
 
+def duplicates_message(same: list[Student]) -> str:
+    """What to say of :func:`possible_duplicates` before adding a student (CLI and app)."""
+    who = ", ".join(f"{st.full_name} ({st.code})" for st in same[:3])
+    more = f" và {len(same) - 3} học sinh khác" if len(same) > 3 else ""
+    return f"Có thể trùng học sinh đã có {who}{more}: cùng họ tên và ngày sinh."
+
+
 def _check_unique(values: dict, exclude_id: int | None = None) -> None:
     if values.get("code"):
         q = Student.select().where(Student.code == values["code"])

@@ -124,13 +124,12 @@ def student_data(args) -> tuple[dict, list[str]]:
             notices.append(f"{spec.label}: {spec.default} (mặc định, vì không có {spec.option}).")
     if getattr(args, "new_village", False):
         data["new_village"] = True
-    from db.students import possible_duplicates
+    from db.students import duplicates_message, possible_duplicates
 
     same = possible_duplicates(data.get("name") or "", data.get("dob"))
     if same and not getattr(args, "accept_duplicates", False):
-        who = ", ".join(f"{st.full_name} ({st.code})" for st in same[:3])
-        raise SisoError(f"Có thể trùng học sinh đã có {who}: cùng họ tên và ngày sinh. Chưa ghi gì; "
-                        "nếu đúng là học sinh khác, thêm --accept-duplicates.", "name")
+        raise SisoError(f"{duplicates_message(same)} Chưa ghi gì; nếu đúng là học sinh khác, thêm "
+                        "--accept-duplicates.", "name")
     if same:
         notices.append(f"Lưu ý: cùng họ tên và ngày sinh với {same[0].full_name} ({same[0].code}); "
                        "vẫn thêm (--accept-duplicates).")
