@@ -99,7 +99,16 @@ def student_edit(args) -> int:
         raise SisoError(f"Không có gì để sửa: ghi ít nhất một trường ({options}).", "student")
     data["new_village"] = args.new_village
     before = st.code
-    update_student(st, data)
+    from db.students import EditConflict
+
+    for attempt in range(3):  # only the fields given: another user's edit meanwhile is kept
+        try:
+            update_student(st, data)
+            break
+        except EditConflict:
+            if attempt == 2:
+                raise
+            st = get_student(st.code)
     print(f"Đã sửa học sinh {st.full_name} ({before}" + (f" → {st.code}" if st.code != before else "") + ").")
     return 0
 

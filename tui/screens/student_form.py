@@ -86,6 +86,7 @@ class StudentForm(FormFields, SisoModal[int | None]):
         if self.adding:  # a default is shown, never applied behind the user's back
             return {spec.key: spec.default for spec in STUDENT_FIELDS if spec.default is not None}
         st = Student.get_by_id(self.student_id)
+        self.read_version = st.version  # saved only over this version (another user's edit wins)
         return {
             "name": st.full_name, "dob": fmt_date(st.dob), "ethnic": codes.ethnic_name(st.ethnic),
             "code": st.code, "national_id": st.national_id or "", "disability": st.disability or "",
@@ -253,7 +254,8 @@ class StudentForm(FormFields, SisoModal[int | None]):
                 st = add_student(data, year, klass, entry=entry, day=day,
                                  from_school=from_school or None, future=future)
             else:
-                st = update_student(Student.get_by_id(self.student_id), data)
+                st = update_student(Student.get_by_id(self.student_id), data,
+                                    read_version=self.read_version)
         except clock.FutureDate as err:  # a transfer in after today: recorded once confirmed
             again = dict(klass_id=klass_id, entry=entry, day=day, from_school=from_school,
                          future=True, duplicates_ok=duplicates_ok)
