@@ -326,6 +326,13 @@ def class_errors(name: str, grade) -> list[tuple[str | None, str]]:
     return collect(partial(check_class_name, name), partial(check_class_grade, grade))
 
 
+def _check_homeroom(homeroom: str) -> None:
+    from .limits import check_lengths
+
+    check_lengths(SchoolClass, {"homeroom": homeroom}, {"homeroom": "Giáo viên chủ nhiệm"},
+                  {"homeroom": "gvcn"})
+
+
 def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "") -> SchoolClass:
     name = check_class_name(name)
     grade = check_class_grade(grade)
@@ -335,12 +342,14 @@ def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "")
     if SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == name)):
         raise SisoError(f"Lớp {name} đã có trong năm học {year.name}.", "lop")
     homeroom = text.title_name(homeroom) if homeroom else ""
+    _check_homeroom(homeroom)
     with audit.write("class.add", f"class:{year.name}/{name}", name=name, grade=grade, gvcn=homeroom):
         return SchoolClass.create(name=name, grade=grade, year=year, homeroom=homeroom)
 
 
 def update_class(klass: SchoolClass, homeroom: str) -> SchoolClass:
     homeroom = text.title_name(homeroom) if homeroom else ""
+    _check_homeroom(homeroom)
     with audit.write("class.edit", f"class:{klass.id}", before=klass.homeroom, after=homeroom):
         klass.homeroom = homeroom
         klass.save()

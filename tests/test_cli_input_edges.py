@@ -127,6 +127,8 @@ def test_student_add_with_a_bad_field_names_its_option(school):
     (("settings", "set", "ten_truong", "T" * 40_000), "dài 40.000 ký tự, quá 32.767"),
     (("village", "add", "Làng Kon Hmôn", "--commune", "Xã Ia Ka", "--head", "Y " + "b" * 150),
      "Trưởng thôn dài 152 ký tự, quá 100"),
+    (("class", "add", "6A2", "--grade", "6", "--gvcn", "Lê " + "d" * 100),
+     "Giáo viên chủ nhiệm dài 103 ký tự, quá 100"),
     (("event", "add", "--student", "HS1", "--kind", "transfer-out", "--date", "20/09/2024",
       "--scope", "trong-tinh", "--school", "THCS " + "c" * 300), "Trường dài 305 ký tự, quá 200"),
 ])
