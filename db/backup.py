@@ -34,7 +34,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from . import clock
-from .errors import SisoError
+from .errors import SisoError, os_reason
 
 FOLDER = "backups"
 KEEP_DAILY = 7
@@ -160,15 +160,34 @@ def _make_folder(db_path: Path) -> Path:
             except OSError:
                 pass
         except OSError as exc:
-            raise SisoError(f"Không tạo được thư mục sao lưu «{folder}»: {exc.strerror}.",
+            raise SisoError(f"Không tạo được thư mục sao lưu «{folder}»: {os_reason(exc)}.",
                             "backup") from None
     return folder
 
 
 def _connect_ro(path: Path) -> sqlite3.Connection:
-    """A read-only connection that never creates or changes anything beside the file."""
-    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    """A read-only connection that never creates or changes anything beside the file.
+
+    ``mode=ro`` alone is not enough for a file in WAL mode: SQLite then creates its ``-wal``
+    and ``-shm`` beside it and, being read-only, cannot remove them on close (a refused
+    restore would leave them beside the copy it checked). A WAL file without its ``-wal``
+    is open in no connection (a connection in WAL mode keeps the ``-wal`` while it is
+    open), so it is read as ``immutable``, which creates nothing."""
+    path = Path(path).resolve()
+    uri = path.as_uri() + "?mode=ro"
+    if _wal_mode(path) and not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists():
+        uri += "&immutable=1"
     return sqlite3.connect(uri, uri=True, timeout=10)
+
+
+def _wal_mode(path: Path) -> bool:
+    """Does the SQLite header of ``path`` say WAL (read and write versions 2)?"""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(20)
+    except OSError:
+        return False
+    return head[:16] == b"SQLite format 3\x00" and head[18:20] == b"\x02\x02"
 
 
 def copy_file(src: Path, dest: Path, *, check: str = "integrity_check") -> Path:
@@ -210,7 +229,10 @@ def copy_file(src: Path, dest: Path, *, check: str = "integrity_check") -> Path:
     except sqlite3.Error as exc:
         raise SisoError(f"Không sao lưu được «{src.name}»: {exc}.", "backup") from None
     except OSError as exc:
-        raise SisoError(f"Không ghi được bản sao «{dest}»: {exc.strerror or exc}.",
+        if not dest.parent.is_dir():
+            raise SisoError(f"Không ghi được bản sao «{dest}»: thư mục «{dest.parent}» không có "
+                            "(tạo thư mục trước, hoặc chọn thư mục khác).", "backup") from None
+        raise SisoError(f"Không ghi được bản sao «{dest}»: {os_reason(exc)}.",
                         "backup") from None
     finally:
         for leftover in (tmp, dest if reserved else None):
@@ -369,7 +391,7 @@ def daily_backup(db_path: Path, day: date | None = None) -> Path | None:
     except FileExistsError:
         return None
     except OSError as exc:
-        raise SisoError(f"Không tạo được bản sao hằng ngày: {exc.strerror}.", "backup") from None
+        raise SisoError(f"Không tạo được bản sao hằng ngày: {os_reason(exc)}.", "backup") from None
     try:
         return make_backup(db_path, DAILY)
     except BaseException:
@@ -667,7 +689,7 @@ def restore_damaged(path: Path, live: Path) -> Path:
         if Path(f"{live}-wal").exists():
             shutil.copy2(f"{live}-wal", f"{kept}-wal")
     except OSError as exc:
-        raise SisoError(f"Không giữ lại được tệp hỏng trước khi khôi phục ({exc.strerror}): chưa "
+        raise SisoError(f"Không giữ lại được tệp hỏng trước khi khôi phục ({os_reason(exc)}): chưa "
                         "thay đổi gì.", "backup") from None
     try:
         source, out = _connect_ro(path), sqlite3.connect(str(live), timeout=10)

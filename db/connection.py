@@ -11,10 +11,10 @@ from pathlib import Path
 from peewee import Database, DatabaseError, PostgresqlDatabase, SqliteDatabase
 
 from . import migrations_register, migrations_villages, migrations_visits
-from .errors import DamagedDatabase, SisoError
+from .errors import DamagedDatabase, SisoError, os_reason
 from .models import MODELS, DatabaseFact, database
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -41,6 +41,8 @@ from .migrations_calendar import migrate as _migrate_calendar  # noqa: E402
 MIGRATIONS[6] = _migrate_calendar  # reporting calendar: deadlines, submissions
 from .migrations_users import migrate as _migrate_users  # noqa: E402
 MIGRATIONS[7] = _migrate_users  # users and their roles
+from .migrations_version import migrate as _migrate_version  # noqa: E402
+MIGRATIONS[8] = _migrate_version  # student.version: concurrent edits never overwrite each other
 
 
 def shown(target: str) -> str:
@@ -106,7 +108,7 @@ def _make_database(target: str) -> Database:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise SisoError(f"Không tạo được cơ sở dữ liệu «{path}»: {exc.strerror}.", "db") from None
+        raise SisoError(f"Không tạo được cơ sở dữ liệu «{path}»: {os_reason(exc)}.", "db") from None
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         state.read_only = READ_ONLY_FOLDER  # WAL needs to write beside the file: read only
         return _read_only_database(path)

@@ -49,3 +49,27 @@ def collect(*checks) -> list[tuple[str | None, str]]:
         except SisoError as err:
             errors.append((err.field, err.message))
     return errors
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a file operation, in Vietnamese (``strerror`` is English)."""
+    import errno
+
+    reasons = {
+        errno.ENOENT: "không có tệp hay thư mục này",
+        errno.EACCES: "không có quyền",
+        errno.EPERM: "không được phép",
+        errno.ENOSPC: "ổ đĩa đã đầy (giải phóng chỗ trống rồi thử lại)",
+        errno.EDQUOT: "đã hết hạn mức dung lượng của tài khoản",
+        errno.EROFS: "ổ đĩa chỉ cho đọc",
+        errno.EISDIR: "đó là một thư mục",
+        errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+        errno.EEXIST: "đã có",
+        errno.ENAMETOOLONG: "tên quá dài",
+        errno.EIO: "lỗi đọc/ghi của ổ đĩa",
+        errno.EXDEV: "khác ổ đĩa",
+        errno.EBUSY: "đang được dùng",
+    }
+    if exc.errno in reasons:
+        return reasons[exc.errno]
+    return f"lỗi hệ thống số {exc.errno}" if exc.errno else "lỗi hệ thống"

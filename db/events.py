@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from . import audit, kinds
 from .dates import fmt_date
 from .errors import SisoError
+from .limits import check_lengths
 from .models import Batch, Event, SchoolClass, SchoolYear, Span, Student
 
 
@@ -231,6 +232,12 @@ def _refuse_after_rollover(student: Student, year: SchoolYear) -> None:
         )
 
 
+# the free texts of an event, as the forms name them (db.limits.check_lengths)
+TEXT_LABELS = {"reason": "Lý do", "school": "Trường", "province": "Tỉnh", "district": "Huyện/xã",
+               "doc_no": "Số văn bản", "note": "Ghi chú",
+               "without_visits": "Lý do chưa đủ 3 lần vận động"}
+
+
 def record_event(student: Student, year: SchoolYear, kind: str, day: date, *,
                  klass: SchoolClass | None = None, batch=None, audit_action: bool = True,
                  **fields) -> Event:
@@ -241,6 +248,7 @@ def record_event(student: Student, year: SchoolYear, kind: str, day: date, *,
     """
     if kind not in kinds.LABELS:
         raise SisoError(f"Loại biến động «{kind}» không có.", "kind")
+    check_lengths(Event, fields, TEXT_LABELS)
     check_date(year, day, student, kind)
     if kind in kinds.EXITS + kinds.OUTCOMES + (kinds.CLASS_CHANGE,):
         _refuse_after_rollover(student, year)

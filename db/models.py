@@ -20,6 +20,7 @@ from peewee import (
     FloatField,
     ForeignKeyField,
     IntegerField,
+    SQL,
     Model,
     TextField,
 )
@@ -142,6 +143,8 @@ class Student(BaseModel):
     name_folded = CharField(index=True, max_length=255)
     batch = ForeignKeyField(Batch, null=True, on_delete="RESTRICT")
     created_at = DateTimeField(default=datetime.now)
+    # edits so far: an edit is written only over the version its editor read (db.students)
+    version = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     @property
     def full_name(self) -> str:

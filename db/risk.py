@@ -23,6 +23,7 @@ from peewee import chunked, fn
 from . import audit, clock, kinds, scope as scopes, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, parse_id
+from .limits import check_lengths
 from .models import Event, RiskCase, SchoolClass, SchoolYear, Span, Student, Visit
 
 MIN_VISITS = 3  # seed 004: «ít nhất là 3 lần trên một trường hợp»
@@ -125,6 +126,8 @@ def open_case(student, causes, sponsor: str | None = None, day=None) -> RiskCase
     if current is not None:
         raise SisoError(f"Học sinh {_who(st)} đã có hồ sơ nguy cơ bỏ học đang mở (số {current.id}, "
                         f"từ {fmt_date(current.opened)}); mỗi học sinh chỉ một hồ sơ mở.", "hoc_sinh")
+    check_lengths(RiskCase, {"sponsor": _clean(sponsor)}, {"sponsor": "Người đỡ đầu"},
+                  {"sponsor": "do_dau"})
     with audit.write("risk.open", f"student:{st.code}") as info:
         case = RiskCase.create(student=st.id, year=year.id, causes=",".join(codes_),
                                sponsor=_clean(sponsor), opened=day,
@@ -269,6 +272,11 @@ def add_visit(student, day, visitors, met, found, commitment, result, signed_by,
             raise SisoError(f"{label}: cần ghi (biên bản phải có).", key)
     if not place:
         place = st.address or ", ".join(p for p in (st.village, st.commune) if p)
+    check_lengths(Visit, {**values, "place": _clean(place),
+                          "visitors": json.dumps(people, ensure_ascii=False)},
+                  {**labels, "commitment": "Gia đình cam kết", "place": "Địa điểm",
+                   "visitors": "Người đi vận động"},
+                  {"place": "dia_diem", "visitors": "nguoi_di"})
     with audit.write("visit.add", f"student:{st.code}") as info:
         number = visit_count(st.id, year.id, day) + 1
         case = open_case_of(st)

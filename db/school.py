@@ -87,6 +87,9 @@ def _check_setting(key: str, value: str) -> str:
         raise SisoError(
             f"Không có mục cài đặt «{key}». Các mục: {', '.join(SETTINGS)}.", "key")
     value = text.clean(value)
+    from .limits import check_lengths
+
+    check_lengths(Setting, {"value": value}, {"value": SETTINGS[key][0]}, {"value": key})
     if key == "cap_hoc":
         value = value.upper()
         if value not in LEVELS:
@@ -334,6 +337,13 @@ def class_errors(name: str, grade) -> list[tuple[str | None, str]]:
     return collect(partial(check_class_name, name), partial(check_class_grade, grade))
 
 
+def _check_homeroom(homeroom: str) -> None:
+    from .limits import check_lengths
+
+    check_lengths(SchoolClass, {"homeroom": homeroom}, {"homeroom": "Giáo viên chủ nhiệm"},
+                  {"homeroom": "gvcn"})
+
+
 def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "") -> SchoolClass:
     from . import users
 
@@ -346,6 +356,7 @@ def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "")
     if SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == name)):
         raise SisoError(f"Lớp {name} đã có trong năm học {year.name}.", "lop")
     homeroom = text.title_name(homeroom) if homeroom else ""
+    _check_homeroom(homeroom)
     with audit.write("class.add", f"class:{year.name}/{name}", name=name, grade=grade, gvcn=homeroom):
         return SchoolClass.create(name=name, grade=grade, year=year, homeroom=homeroom)
 
@@ -355,6 +366,7 @@ def update_class(klass: SchoolClass, homeroom: str) -> SchoolClass:
 
     users.require_admin("sửa lớp")
     homeroom = text.title_name(homeroom) if homeroom else ""
+    _check_homeroom(homeroom)
     with audit.write("class.edit", f"class:{klass.id}", before=klass.homeroom, after=homeroom):
         klass.homeroom = homeroom
         klass.save()

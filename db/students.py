@@ -168,6 +168,10 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
             raise SisoError(f"Mã học sinh «{code}» không hợp lệ: chỉ dùng chữ, số, - _ . / "
                             "(tối đa 32 ký tự).", "ma")
         out["code"] = code
+    from .limits import check_lengths
+
+    check_lengths(Student, out, {s.key: s.label for s in STUDENT_FIELDS},
+                  {s.key: s.field for s in STUDENT_FIELDS})
     return out
 
 
@@ -190,6 +194,13 @@ def possible_duplicates(name: str, dob) -> list[Student]:
         return []  # the add itself says what is wrong with the date
     return list(Student.select().where(Student.name_folded == text.fold(text.clean(name)),
                                        Student.dob == day))
+
+
+def duplicates_message(same: list[Student]) -> str:
+    """What to say of :func:`possible_duplicates` before adding a student (CLI and app)."""
+    who = ", ".join(f"{st.full_name} ({st.code})" for st in same[:3])
+    more = f" và {len(same) - 3} học sinh khác" if len(same) > 3 else ""
+    return f"Có thể trùng học sinh đã có {who}{more}: cùng họ tên và ngày sinh."
 
 
 def _check_unique(values: dict, exclude_id: int | None = None) -> None:
@@ -290,27 +301,61 @@ class _null:
         return False
 
 
-def update_student(student: Student, data: dict) -> Student:
+class EditConflict(SisoError):
+    """Another user saved the same student since this edit read it: nothing written."""
+
+
+def update_student(student: Student, data: dict, *, read_version: int | None = None) -> Student:
     """Edit a student's fields (not the class: that is an event). One transaction, audited
-    with the fields given, before → after. A required field cannot be emptied."""
+    with the fields given, before → after. A required field cannot be emptied.
+
+    Two users editing the same student at once never overwrite each other: the edit is
+    written only if the row still has ``read_version`` (default: ``student.version``, the
+    version read with ``student``; a form passes the one it showed), and adds one to it;
+    otherwise :class:`EditConflict` says who saved it and nothing is written."""
     from . import users
 
     users.require_admin("sửa thông tin học sinh")
+    expected = student.version if read_version is None else read_version
     for spec in STUDENT_FIELDS:
         if spec.required and spec.key in data and not text.clean(str(data[spec.key] or "")):
             raise SisoError(f"Thiếu {spec.label.lower()}.", spec.key)
+    if "code" in data and not text.clean(str(data["code"] or "")):
+        raise SisoError(f"Mã học sinh không để trống được (đang là «{student.code}»): ghi mã mới, "
+                        "hoặc bỏ trường này để giữ mã cũ.", "ma")
     values = check_fields(data)
     _check_unique(values, exclude_id=student.id)
     place = villages.place_values(data, values, student)
     before = {k: getattr(student, k) for k in values}
     with audit.write("student.edit", f"student:{student.code}", before=before, after=values):
+        # the version check and the write in one statement: on PostgreSQL a second writer
+        # waits for the first's commit, then finds the version changed (READ COMMITTED)
+        taken = (Student.update(version=Student.version + 1)
+                 .where((Student.id == student.id) & (Student.version == expected)).execute())
+        if not taken:
+            raise _conflict(student)
         if place is not None:
             villages.settle(place, values)
+        fresh = Student.get_by_id(student.id)  # what the others wrote, with this edit on top
         for k, v in values.items():
-            setattr(student, k, v)
-        student.refresh_derived()
-        _save_unique(student, values, exclude_id=student.id)
+            setattr(fresh, k, v)
+        fresh.refresh_derived()
+        _save_unique(fresh, values, exclude_id=student.id)
+    student.__data__.update(fresh.__data__)
     return student
+
+
+def _conflict(student: Student) -> EditConflict:
+    """The message of an edit that came second (read in a fresh query: who saved, when)."""
+    from .models import Audit
+
+    last = (Audit.select().where((Audit.action == "student.edit")
+                                 & (Audit.target == f"student:{student.code}"))
+            .order_by(Audit.id.desc()).first())
+    who = f" ({last.user}, lúc {last.at:%H:%M:%S %d/%m/%Y})" if last else ""
+    return EditConflict(f"Học sinh {student.full_name} ({student.code}) vừa được người khác sửa"
+                        f"{who} trong lúc bạn sửa: chưa ghi gì, để không xóa mất thay đổi của "
+                        "họ. Mở lại học sinh này để xem bản mới rồi sửa lại.", "ma")
 
 
 def get_student(code: str) -> Student:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from . import audit, text
 from .errors import SisoError
+from .limits import check_lengths
 from .models import Student, Village
 
 FIELD = "thon"  # the name SisoError gives the village field (STUDENT_FIELDS' ``field``)
@@ -216,6 +217,10 @@ def _phone(value) -> str:
                         "dien_thoai_truong_thon") from None
 
 
+TEXT_LABELS = {"name": "Tên thôn/làng", "commune": "Xã", "head": "Trưởng thôn",
+               "staff": "Cán bộ phụ trách"}
+
+
 def add_village(name, commune="", *, head="", head_phone="", staff="") -> Village:
     """A new village record. One transaction, audited. Refused when it exists, or when an
     existing village of the commune differs from it only in accents, case or spaces."""
@@ -226,10 +231,17 @@ def add_village(name, commune="", *, head="", head_phone="", staff="") -> Villag
     _check_name(name)
     if Village.select().where((Village.name == name) & (Village.commune == commune)).exists():
         raise SisoError(f"Thôn/làng {_where(name, commune)} đã có.", FIELD)
+    if not commune:  # «Làng Đầm» of no commune beside «Làng Đầm» of a commune: two for one
+        elsewhere = list(Village.select().where(Village.name == name).order_by(Village.commune))
+        if elsewhere:
+            raise SisoError(f"Đã có thôn «{name}» ở xã {', '.join(v.commune for v in elsewhere)}: "
+                            "thôn mới cùng tên cần ghi xã của nó (--commune); thôn đã có thì "
+                            "không cần thêm.", "xa")
     _refuse_similar(name, commune)
     values = {"name": name, "commune": commune,
               "head": text.title_name(head) if text.clean(head) else "",
               "head_phone": _phone(head_phone), "staff": parse_staff(staff)}
+    check_lengths(Village, values, TEXT_LABELS)
     with audit.write("village.add", f"village:{label(Village(**values))}", after=values) as info:
         v = Village.create(**values)
         info["id"] = v.id
@@ -248,6 +260,7 @@ def edit_village(v: Village, *, head=None, head_phone=None, staff=None) -> Villa
         after["head_phone"] = _phone(head_phone)
     if staff is not None:
         after["staff"] = parse_staff(staff)
+    check_lengths(Village, after, TEXT_LABELS)
     before = {k: getattr(v, k) for k in after}
     with audit.write("village.edit", f"village:{label(v)}", before=before, after=after):
         for k, val in after.items():

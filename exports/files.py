@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from db.errors import SisoError
+from db.errors import SisoError, os_reason
 from db.reports import describe_lech
 
 from .forms import UNSAFE_START, Table, display, tables_of
@@ -79,7 +79,7 @@ def atomic_path(path, *, overwrite: bool = False):
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise SisoError(f"Không tạo được tệp trong thư mục «{path.parent}»: {exc.strerror}.", "tep") from None
+        raise SisoError(f"Không tạo được tệp trong thư mục «{path.parent}»: {os_reason(exc)}.", "tep") from None
     try:
         yield Path(tmp)
         with open(tmp, "rb+") as fh:
@@ -97,7 +97,7 @@ def atomic_path(path, *, overwrite: bool = False):
         import errno
 
         why = ("ổ đĩa đã đầy (giải phóng chỗ trống rồi thử lại)" if exc.errno in (errno.ENOSPC, errno.EDQUOT)
-               else exc.strerror)
+               else os_reason(exc))
         raise SisoError(f"Không ghi được tệp «{path}»: {why}; không để lại tệp dở dang.", "tep") from None
     finally:
         if os.path.exists(tmp):

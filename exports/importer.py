@@ -32,6 +32,7 @@ from types import SimpleNamespace
 
 from db import codes, text
 from db.dates import fmt_date
+from db.limits import MAX_TEXT
 from db.errors import SisoError
 from db.import_plan import ERROR, FIELDS, IGNORE, WARNING, Problem  # the plan's vocabulary, re-exported
 from db.students import check_fields
@@ -41,7 +42,7 @@ MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all members of an xlsx / ods together
 MAX_MEMBER_RATIO = 200  # uncompressed ÷ compressed, per member of more than 1 MB
 MAX_ROWS = 20_000  # non-empty rows of a sheet
 MAX_COLUMNS = 100  # columns read from a sheet
-MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_CELL_CHARS = MAX_TEXT  # Excel's own limit for one cell (db.limits: every long text)
 MAX_CELLS = 2_000_000  # cells of a sheet once repeats are expanded (an ods row repeated …)
 MAX_SHARED_STRINGS_BYTES = 50 * 1024 * 1024  # an xlsx's sharedStrings.xml, unzipped
 HEADER_SCAN = 30  # the header must be within the first rows

@@ -421,3 +421,48 @@ def test_restore_of_no_name_or_a_folder_says_so(school, tmp_path, name, says):
     rc, out, err = school("restore", str(tmp_path / name) if name == "folder" else name, "--yes")
     assert rc == 2 and says in err and err.count("\n") == 1
     assert dump(school.path) == before
+
+
+def _in_wal(path: Path) -> None:
+    """A copy in WAL mode, as a file copied out of a live database is."""
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.close()
+
+
+@pytest.mark.parametrize("spoil", [_damaged, _newer, _foreign, None])
+def test_a_checked_copy_in_wal_mode_gets_nothing_left_beside_it(school, tmp_path, spoil):
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    copy = folder / "copy.sqlite3"
+    assert school("backup", "-o", str(copy))[0] == 0
+    _in_wal(copy)
+    if spoil is not None:
+        spoil(copy)
+    if spoil is _foreign:  # a new file
+        _in_wal(copy)
+    assert copy.read_bytes()[18:20] == b"\x02\x02"  # the header says WAL
+    assert sorted(p.name for p in folder.iterdir()) == ["copy.sqlite3"]
+    rc, out, err = school("restore", str(copy), "--yes")
+    assert rc == (0 if spoil is None else 2), err
+    assert sorted(p.name for p in folder.iterdir()) == ["copy.sqlite3"]
+
+
+def test_backup_into_a_missing_folder_says_so_in_vietnamese(school, tmp_path):
+    dest = tmp_path / "khong-co" / "copy.sqlite3"
+    rc, out, err = school("backup", "-o", str(dest))
+    assert rc == 2 and out == ""
+    assert f"thư mục «{dest.parent}» không có" in err
+    assert "No such file" not in err and err.count("\n") == 1
+    assert not dest.parent.exists()
+
+
+def test_every_file_refusal_reason_is_vietnamese():
+    import errno
+
+    from db.errors import os_reason
+
+    for code in (errno.ENOENT, errno.EACCES, errno.ENOSPC, errno.EROFS, errno.EISDIR,
+                 errno.ENOTDIR, errno.EIO, errno.ELOOP):
+        reason = os_reason(OSError(code, os.strerror(code)))
+        assert reason and os.strerror(code) not in reason

@@ -97,3 +97,24 @@ def test_unknown_extension_is_refused_and_nothing_is_written(school, tmp_path):
     rc, _, err = school(*LIST, "-o", str(path))
     assert rc == 2 and "chọn --format xlsx, ods, csv, json" in err
     assert not path.exists()
+
+
+@pytest.mark.parametrize("name, fmt", [("ds.json", "xlsx"), ("ds.xlsx", "csv"), ("ds.csv", "json"),
+                                       ("ds.ods", "xlsx")])
+def test_an_extension_that_disagrees_with_format_is_refused(school, tmp_path, name, fmt):
+    path = tmp_path / name
+    rc, out, err = school(*LIST, "--format", fmt, "-o", str(path))
+    ext = name.split(".")[1]
+    assert rc == 2 and out == ""
+    assert f"có đuôi .{ext} nhưng --format là {fmt}" in err and "Traceback" not in err
+    assert not path.exists()
+    rc, out, err = school("report", "si-so", "--year", "2024-2025", "--format", fmt, "-o", str(path))
+    assert rc == 2 and f"có đuôi .{ext} nhưng --format là {fmt}" in err
+    assert not path.exists()
+
+
+def test_a_format_agreeing_with_the_extension_or_a_plain_name_is_written(school, tmp_path):
+    assert school(*LIST, "--format", "json", "-o", str(tmp_path / "ds.json"))[0] == 0
+    assert json.loads((tmp_path / "ds.json").read_text(encoding="utf-8"))
+    assert school(*LIST, "--format", "csv", "-o", str(tmp_path / "ds"))[0] == 0  # no extension
+    assert (tmp_path / "ds").read_text(encoding="utf-8-sig").startswith("STT")

@@ -31,14 +31,24 @@ def word(n: int) -> str:
 RUN = "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
-def report(test: str, **figures) -> None:
-    """With SISO_FAULT_REPORT=FILE, append what a fault test saw (docs/reliability.md)."""
-    out = os.environ.get("SISO_FAULT_REPORT")
-    if out:
-        import json
+_STARTED = [0.0]
 
-        with open(out, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"test": test, **figures}, ensure_ascii=False) + "\n")
+
+@pytest.fixture(autouse=True)
+def _clock():
+    _STARTED[0] = time.perf_counter()
+
+
+def report(test: str, **figures) -> None:
+    """With SISO_FAULT_REPORT=FILE, append what a fault test saw and how long it took
+    (docs/reliability.md; tests/fault_report.py)."""
+    import inspect
+
+    from fault_report import report as write
+
+    caller = inspect.stack()[1].function
+    figures.setdefault("seconds", round(time.perf_counter() - _STARTED[0], 1))
+    write(test, f"tests/test_faults.py::{caller}", **figures)
 
 
 def siso(*argv, quiet: bool = False) -> subprocess.Popen:

@@ -161,3 +161,9 @@ def test_hostile_files_are_refused_in_bounded_time_and_memory(tmp_path):
         result = json.loads(done.stdout)
         assert result["refused"], name
         assert result["s"] < 2 and result["mb"] < 200, (name, result)
+        from fault_report import report
+
+        report(f"hostile import {name}", "tests/test_import_damaged_zip.py::"
+               "test_hostile_files_are_refused_in_bounded_time_and_memory",
+               kb=round(path.stat().st_size / 1024, 1), seconds=round(result["s"], 3),
+               peak_mb=round(result["mb"], 1), refused=True)

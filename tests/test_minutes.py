@@ -85,6 +85,10 @@ def test_cli_text_json_docx_and_refusals(cli, tmp_path, monkeypatch):
     rc, out, err = cli("report", "bien-ban", "--visit", str(v.id), "-o", str(target))
     assert rc == 2 and "đã có" in err  # never overwritten without --overwrite
     assert cli("report", "bien-ban", "--visit", "99", "-o", str(tmp_path / "x.docx"))[0] == 2
+    rc, out, err = cli("report", "bien-ban", "--visit", str(v.id), "-o", str(tmp_path / "bb.json"),
+                       "--format", "docx")  # a Word document named .json: refused
+    assert rc == 2 and "có đuôi .json nhưng --format là docx" in err
+    assert not (tmp_path / "bb.json").exists()
     monkeypatch.setattr(minutes, "soffice", lambda: None)  # a machine without LibreOffice
     pdf = tmp_path / "bb.pdf"
     rc, out, err = cli("report", "bien-ban", "--visit", str(v.id), "-o", str(pdf))

@@ -381,8 +381,9 @@ def test_register_migration_f6_and_f8_on_postgresql():
         assert sum(g["ts"] for g in f6["tuoi"]) == f6["tong"]["ts"] > 0
         expected = {s.code: s.so_dang_bo for s in Student.select()}
         # back to the version before the register's migration (3): its objects and those of
-        # the migrations after it (attendance) dropped
+        # the migrations after it (attendance, student.version) dropped
         for sql in ("DROP TABLE counter", "ALTER TABLE student DROP COLUMN so_dang_bo",
+                    "ALTER TABLE student DROP COLUMN version",
                     "ALTER TABLE student DROP COLUMN father", "ALTER TABLE student DROP COLUMN mother",
                     "DROP TABLE attendance_taken", "DROP TABLE absence", "DROP TABLE holiday",
                     "ALTER TABLE school_year DROP COLUMN ngay_hoc"):

@@ -12,14 +12,23 @@ from db.connection import close_database
 from db.errors import SisoError
 from tui.app import make_app
 from tui.screens.search import SearchScreen
+from tui.widgets.read_only_bar import BAR_ID
 from tui.widgets.vlist import VirtualList
-from tui_wait import wait_for
+from tui_wait import record_notes, wait_for
 
 TODAY = date(2026, 11, 22)
 
 
-async def test_damaged_file_opens_read_only_with_a_banner(tmp_path):
+def bar_text(screen) -> str:
+    return str(screen.query_one(f"#{BAR_ID}").render())
+
+
+@pytest.mark.parametrize("with_backup", [True, False])
+async def test_damaged_file_opens_read_only_with_a_banner(tmp_path, with_backup):
+    from db import backup
+
     base = base_school(tmp_path)
+    copy = backup.make_backup(base, "manual") if with_backup else None
     con = sqlite3.connect(str(base))
     root = con.execute("SELECT rootpage FROM sqlite_master WHERE name='event_date'").fetchone()[0]
     con.close()
@@ -28,12 +37,30 @@ async def test_damaged_file_opens_read_only_with_a_banner(tmp_path):
     base.write_bytes(bytes(data))
     app = make_app(db=str(base), lang="vi", today=TODAY)
     try:
+        notes = record_notes(app)
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, lambda: "CHỈ ĐỌC" in app.sub_title)
-            # the banner (a notification) is posted just after the title changes
-            await wait_for(pilot, lambda: any("bị hỏng" in n.message for n in app._notifications))
-            notes = [n.message for n in app._notifications]
-            assert any("bị hỏng" in m and "từ chối" in m for m in notes), notes
+            # a fixed red bar at the top of the screen, not a notification that goes away
+            await wait_for(pilot, lambda: app.screen.query(f"#{BAR_ID}"))
+            text = bar_text(app.screen)
+            assert "bị hỏng" in text and "từ chối" in text and "siso restore" in text, text
+            if copy is not None:
+                assert f"Bản sao lưu gần nhất: {copy.name}" in text
+                assert f"siso restore {copy.name}" in text
+            else:
+                assert "Chưa có bản sao lưu nào" in text and "siso restore TỆP" in text
+            assert not any("bị hỏng" in n.message for n in notes)
+            bar = app.screen.query_one(f"#{BAR_ID}")
+            assert bar.region.y == 0 and bar.region.width == 80
+            red = bar.styles.background
+            assert red.r > 150 and red.g < 100 and red.b < 100, red  # red
+            # every screen shows it: F3 (search), then the F9 settings, then back
+            for key, screen in (("f3", SearchScreen), ("escape", None)):
+                await pilot.press(key)
+                if screen is not None:
+                    await wait_for(pilot, lambda screen=screen: isinstance(app.screen, screen))
+                await wait_for(pilot, lambda: app.screen.query(f"#{BAR_ID}"))
+                assert bar_text(app.screen) == text
             with pytest.raises(SisoError, match="Chưa ghi gì"):
                 with audit.write("class.add"):
                     pass
@@ -84,7 +111,8 @@ async def test_restoring_a_damaged_file_in_the_app_lifts_read_only(tmp_path):
             await pilot.pause()
             assert before.name.endswith("-damaged.sqlite3")
             assert "CHỈ ĐỌC" not in app.sub_title
-            assert not any(n.title == "Cơ sở dữ liệu chỉ đọc" for n in app._notifications)
+            await pilot.pause()
+            assert not app.screen.query(f"#{BAR_ID}")
             with audit.write("class.add"):
                 pass
     finally:
@@ -103,11 +131,12 @@ async def test_an_error_on_a_damaged_file_is_blamed_on_the_file(tmp_path):
         raise AttributeError("'str' object has no attribute 'year'")
 
     try:
+        notes = record_notes(app)
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, lambda: "CHỈ ĐỌC" in app.sub_title)
             app.run_worker(boom, thread=True, exit_on_error=False)
             await wait_for(pilot, lambda: any("tệp cơ sở dữ liệu bị hỏng" in n.message
-                                              for n in app._notifications))
+                                              for n in notes))
             assert app.crashed is None
     finally:
         close_database()

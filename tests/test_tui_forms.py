@@ -228,3 +228,29 @@ async def test_f3_comes_back_with_the_previous_search_selected(school):
         assert selected(search) == "binh"
         await pilot.press(*"an")
         assert search.value == "an"  # a new search, not "binhan"
+
+
+async def test_student_form_warns_of_a_duplicate_and_adds_only_when_confirmed(school):
+    year, a1 = school
+    app = make_app(db=year._meta.database.obj.database, lang="vi", today=TODAY)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
+        app.add_student(klass_id=a1.id)
+        await until(pilot, lambda: isinstance(app.screen, StudentForm) and app.screen.query("#f-day"))
+        form = app.screen
+        # the import's rule: the same name (without tones or case) and date of birth
+        form.query_one("#f-name", Input).value = "nguyen van an"
+        form.query_one("#f-dob", Input).value = "05/05/2013"
+        form.query_one("#f-gender", Select).value = "nam"
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "Có thể trùng học sinh đã có Nguyễn Văn An" in app.screen.question
+        await pilot.press("n")  # not confirmed: nothing written, the warning beside the name
+        await until(pilot, lambda: isinstance(app.screen, StudentForm) and "name" in form.errors)
+        assert "cùng họ tên và ngày sinh" in form.errors["name"]
+        assert Student.select().count() == 2
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")  # confirmed: another student of the same name
+        await until(pilot, lambda: Student.select().count() == 3)
+    assert Student.select().where(Student.given == "An").count() == 2

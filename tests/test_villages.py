@@ -183,6 +183,17 @@ def test_cli_unknown_village_exit_2_with_closest_names_then_new_village(cli_vill
     assert rc == 0 and json.loads(out) == []
 
 
+def test_cli_village_add_without_commune_beside_one_of_a_commune_is_refused(cli_villages):
+    assert cli_villages("village", "add", "Thôn 1", "--commune", "Xã Ia Mơr")[0] == 0
+    rc, out, err = cli_villages("village", "add", "Thôn 1")
+    assert (rc, out) == (2, "")
+    assert "Đã có thôn «Thôn 1» ở xã Xã Ia Ka, Xã Ia Mơr" in err and "--commune" in err
+    rc, out, err = cli_villages("village", "list", "--format", "json")
+    assert sorted((v["thon"], v["xa"]) for v in json.loads(out)) == [("Thôn 1", "Xã Ia Ka"),
+                                                                     ("Thôn 1", "Xã Ia Mơr")]
+    assert cli_villages("village", "add", "Thôn 2")[0] == 0  # a name of no commune yet
+
+
 def test_cli_similar_names_are_listed_and_merged_only_when_asked(cli_villages):
     with sqlite3.connect(cli_villages.path) as con:  # as a migration leaves two spellings
         con.execute("INSERT INTO village (name, commune, head, head_phone, staff) "

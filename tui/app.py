@@ -220,6 +220,7 @@ class SisoApp(InOrderKeys, App[int]):
     # ---- start ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._place_read_only_bar)
         # SQLite's quick check of the file, in the background (a write waits for it)
         self.run_worker(self._open_check, thread=True, group="open-check", exit_on_error=False)
         self.refresh_title()
@@ -250,21 +251,41 @@ class SisoApp(InOrderKeys, App[int]):
             self.call_from_thread(self.show_read_only)
 
     def show_read_only(self) -> None:
-        """A damaged file or a folder siso may not write to: a red banner (an error message
-        that stays) naming the problem, the last backup and ``siso restore``; the title
-        says «chỉ đọc»."""
+        """A damaged file or a folder siso may not write to: a fixed red bar at the top of
+        every screen (``tui.widgets.read_only_bar``) naming the problem, the last backup and
+        ``siso restore``, for as long as the file is open read-only; the title says «chỉ
+        đọc»."""
         from db import backup, connection
 
         self.refresh_title()
         state = connection.state
         found = backup.copies(state.path) if state.path else []
-        lines = [_(state.read_only or ""), _("Mọi việc ghi đều bị từ chối.")]
+        lines = [f"{_('CHỈ ĐỌC')}: {_(state.read_only or '')} {_('Mọi việc ghi đều bị từ chối.')}"]
         if state.damage:
             lines.append(_("Bản sao lưu gần nhất: {name}. Khôi phục: F9 → Khôi phục, hoặc "
                            "«siso restore {name}».").format(name=found[-1].path.name)
-                         if found else _("Chưa có bản sao lưu nào của tệp này."))
-        self.notify("\n".join(lines), title=_("Cơ sở dữ liệu chỉ đọc"), severity="error",
-                    timeout=60)
+                         if found else _("Chưa có bản sao lưu nào của tệp này: khôi phục từ một "
+                                         "bản sao đã chép đi nơi khác bằng «siso restore TỆP»."))
+        self.read_only_text = "\n".join(lines)
+        for screen in open_screens(self):
+            self._place_read_only_bar(screen)
+
+    read_only_text: str | None = None  # the red bar's text while the file is read-only
+
+    def _place_read_only_bar(self, screen) -> None:
+        """Put the red read-only bar on ``screen`` (a screen becoming current: every screen
+        shows it), or take it away once the file is writable again."""
+        from tui.widgets.read_only_bar import BAR_ID, ReadOnlyBar
+
+        if screen is None or not screen.is_attached:
+            return
+        bars = screen.query(f"#{BAR_ID}")
+        if self.read_only_text is None:
+            bars.remove()
+        elif bars:
+            bars.first().update(self.read_only_text)
+        else:
+            screen.mount(ReadOnlyBar(self.read_only_text))
 
     def _daily_backup(self) -> None:
         from db import backup
@@ -311,8 +332,9 @@ class SisoApp(InOrderKeys, App[int]):
     def database_replaced(self) -> None:
         """The whole database was replaced (a restore): the overview of the current year,
         every section built afresh, every open screen reloaded."""
-        for note in [n for n in self._notifications if n.title == _("Cơ sở dữ liệu chỉ đọc")]:
-            self._unnotify(note)  # a damaged file's red message no longer applies
+        self.read_only_text = None  # the damaged file's red bar no longer applies
+        for screen in open_screens(self):
+            self._place_read_only_bar(screen)
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self._reset_sections()

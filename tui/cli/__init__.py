@@ -100,7 +100,27 @@ def vietnamese_error(message: str) -> str:
     return message
 
 
-class _Parser(argparse.ArgumentParser):
+class _NoEmptyValues:
+    """An option given an empty value (``--year ""``, ``-o ""``) is refused, naming it:
+    argparse would take it as the option left out (the current year, no file). An option
+    whose empty value means something (``student edit --guardian ""`` clears the field) is
+    added with ``allow_empty(parser.add_argument(…))``."""
+
+    def _get_values(self, action, arg_strings):
+        if (action.option_strings and action.nargs is None and len(arg_strings) == 1
+                and not arg_strings[0].strip() and not getattr(action, "allow_empty", False)):
+            self.error(f"argument {'/'.join(action.option_strings)}: cần một giá trị, không được "
+                       "để trống")
+        return super()._get_values(action, arg_strings)
+
+
+def allow_empty(action: argparse.Action) -> argparse.Action:
+    """Mark an option whose empty value is a value (see ``_NoEmptyValues``)."""
+    action.allow_empty = True
+    return action
+
+
+class _Parser(_NoEmptyValues, argparse.ArgumentParser):
     """argparse speaking Vietnamese: «Cách dùng:», «tham số», «tùy chọn», -h/--help, and
     its errors as one Vietnamese line (exit 2). Only this parser's text: the standard
     library is left as it is."""
@@ -149,7 +169,7 @@ def _app_only_args(argv: list[str]):
     return None if rest else args
 
 
-class _QuietParser(argparse.ArgumentParser):
+class _QuietParser(_NoEmptyValues, argparse.ArgumentParser):
     def error(self, message: str):
         raise ValueError(message)
 
@@ -236,10 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = None
+    args = parser = None
     try:
         args = _app_only_args(argv)
-        parser = None
         if args is None:
             parser = build_parser()
             args = parser.parse_args(argv)
@@ -252,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         with _stopped_by_signals():
             return int(args.func(args) or DONE)
     except SisoError as err:
-        print(f"Lỗi: {err}", file=sys.stderr)
+        option = _option_of(parser, args, err)
+        print(f"Lỗi: {err}" + (f" (tùy chọn {option})" if option else ""), file=sys.stderr)
         return REFUSED
     except (DatabaseError, sqlite3.DatabaseError) as err:  # the engine refused outside a write
         from db.audit import storage_error
@@ -280,6 +300,27 @@ def main(argv: list[str] | None = None) -> int:
             return REFUSED
         print(crashlog.message(log), file=sys.stderr)
         return crashlog.INTERNAL_ERROR
+
+
+def _option_of(parser, args, err: SisoError) -> str | None:
+    """The option of the command that gave the field a refusal names (``--met`` for
+    ``met``, ``--name`` for ``ho_ten``), when the message does not name one already."""
+    if parser is None or not err.field or "--" in err.message:
+        return None
+    try:
+        group = parser._subparsers._group_actions[0].choices[args.command]
+        command = group._subparsers._group_actions[0].choices[args.action]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+    keys = {err.field}
+    students = sys.modules.get("db.students")
+    for spec in getattr(students, "STUDENT_FIELDS", ()):  # the form's field name -> its key
+        if err.field == spec.field:
+            keys.add(spec.key)
+    for action in command._actions:
+        if action.option_strings and action.dest in keys:
+            return max(action.option_strings, key=len)
+    return None
 
 
 def _damage() -> str | None:

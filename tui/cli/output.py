@@ -19,3 +19,23 @@ LIST_OUTPUT = ("table", "csv", "json")
 def add_format_option(parser, choices=LIST_OUTPUT) -> None:
     """The ``--format`` option of a listing command (what ``emit`` writes; default: table)."""
     parser.add_argument("--format", choices=list(choices), default="table")
+
+
+# the extensions that name a format: a file named so is written in that format only
+FILE_FORMATS = ("xlsx", "ods", "csv", "json", "docx", "pdf")
+
+
+def output_format(output: str, fmt: str | None) -> str:
+    """The format of ``-o FILE``: ``--format`` when given, else the file's extension. A
+    ``--format`` that disagrees with an extension naming another format is refused (a
+    «x.json» holding a Word document would open nowhere)."""
+    from pathlib import Path
+
+    from db.errors import SisoError
+
+    ext = Path(output).suffix.lstrip(".").lower()
+    if fmt and ext in FILE_FORMATS and ext != fmt:
+        raise SisoError(f"Tệp «{output}» có đuôi .{ext} nhưng --format là {fmt}: đổi đuôi tệp "
+                        f"thành .{fmt if fmt in FILE_FORMATS else 'txt'} hoặc bỏ --format "
+                        "(khi không có --format, định dạng theo đuôi tệp).", "format")
+    return fmt or ext

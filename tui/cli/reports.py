@@ -98,11 +98,11 @@ def _report(args):
         as_of = args.as_of or (None if args.form == "do-tuoi" else default_day(year))
     fmt = args.fmt
     if args.output:
-        from pathlib import Path
-
         from exports.files import FORMATS, check_target, write_form
 
-        fmt = fmt or Path(args.output).suffix.lstrip(".").lower()
+        from .output import output_format
+
+        fmt = output_format(args.output, fmt)
         if fmt == "table" or fmt not in FORMATS:
             raise SisoError(f"Tệp «{args.output}»: chọn --format xlsx, ods, csv hoặc json "
                             "(hoặc đặt đuôi tệp tương ứng).", "format")

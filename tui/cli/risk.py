@@ -123,7 +123,10 @@ def _bien_ban(args):
     form = risk.minutes(v)
     settings = school.get_settings()
     if args.output:
-        path = minutes.write_minutes(form, settings, args.output, args.fmt, overwrite=args.overwrite)
+        from .output import output_format
+
+        fmt = output_format(args.output, args.fmt) or None
+        path = minutes.write_minutes(form, settings, args.output, fmt, overwrite=args.overwrite)
         print(f"Đã ghi {path}")
         return 0
     if args.fmt == "json":

@@ -66,13 +66,17 @@ def add_student_options(parser, *, new_student_note: str = "", editing: bool = F
     them when it adds a student; an edit changes only the fields given)."""
     from db.students import STUDENT_FIELDS
 
+    from . import allow_empty
+
     for spec in STUDENT_FIELDS:
         help_text = spec.help + new_student_note
         if editing and spec.option == "--code":
             help_text = "mã học sinh mới"
-        parser.add_argument(spec.option, dest=spec.key,
-                            required=spec.required and not new_student_note and not editing,
-                            help=help_text)
+        action = parser.add_argument(spec.option, dest=spec.key,
+                                     required=spec.required and not new_student_note and not editing,
+                                     help=help_text)
+        if editing and not spec.required and spec.key != "code":
+            allow_empty(action)  # «""» clears an optional field
     parser.add_argument("--new-village", dest="new_village", action="store_true",
                         help="--village là thôn mới: tạo thôn (mặc định: thôn chưa có bị từ chối, "
                              "kèm các tên gần giống)")
@@ -95,7 +99,16 @@ def student_edit(args) -> int:
         raise SisoError(f"Không có gì để sửa: ghi ít nhất một trường ({options}).", "student")
     data["new_village"] = args.new_village
     before = st.code
-    update_student(st, data)
+    from db.students import EditConflict
+
+    for attempt in range(3):  # only the fields given: another user's edit meanwhile is kept
+        try:
+            update_student(st, data)
+            break
+        except EditConflict:
+            if attempt == 2:
+                raise
+            st = get_student(st.code)
     print(f"Đã sửa học sinh {st.full_name} ({before}" + (f" → {st.code}" if st.code != before else "") + ").")
     return 0
 
@@ -120,13 +133,12 @@ def student_data(args) -> tuple[dict, list[str]]:
             notices.append(f"{spec.label}: {spec.default} (mặc định, vì không có {spec.option}).")
     if getattr(args, "new_village", False):
         data["new_village"] = True
-    from db.students import possible_duplicates
+    from db.students import duplicates_message, possible_duplicates
 
     same = possible_duplicates(data.get("name") or "", data.get("dob"))
     if same and not getattr(args, "accept_duplicates", False):
-        who = ", ".join(f"{st.full_name} ({st.code})" for st in same[:3])
-        raise SisoError(f"Có thể trùng học sinh đã có {who}: cùng họ tên và ngày sinh. Chưa ghi gì; "
-                        "nếu đúng là học sinh khác, thêm --accept-duplicates.", "name")
+        raise SisoError(f"{duplicates_message(same)} Chưa ghi gì; nếu đúng là học sinh khác, thêm "
+                        "--accept-duplicates.", "name")
     if same:
         notices.append(f"Lưu ý: cùng họ tên và ngày sinh với {same[0].full_name} ({same[0].code}); "
                        "vẫn thêm (--accept-duplicates).")
@@ -180,9 +192,9 @@ def student_list(args) -> int:
     day = default_day(year, args.as_of)
     fmt = args.format
     if args.output:
-        from pathlib import Path
+        from .output import output_format
 
-        fmt = fmt or Path(args.output).suffix.lstrip(".").lower()
+        fmt = output_format(args.output, fmt)
         if fmt not in LIST_FORMATS:
             raise SisoError(f"Tệp «{args.output}»: chọn --format xlsx, ods, csv, json hoặc table "
                             "(hoặc đặt đuôi tệp .xlsx, .ods, .csv, .json).", "format")

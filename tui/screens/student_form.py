@@ -12,7 +12,8 @@ from db import clock, codes, kinds, school, text
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolClass, Student
-from db.students import STUDENT_FIELDS, add_student, check_fields, field_errors, start_count_warning, update_student
+from db.students import (STUDENT_FIELDS, add_student, check_fields, duplicates_message, field_errors,
+                         possible_duplicates, start_count_warning, update_student)
 from db.villages import UnknownVillage
 from tui.i18n import N_, _
 from tui.screens.base import FormFields, SisoModal, db_work
@@ -85,6 +86,7 @@ class StudentForm(FormFields, SisoModal[int | None]):
         if self.adding:  # a default is shown, never applied behind the user's back
             return {spec.key: spec.default for spec in STUDENT_FIELDS if spec.default is not None}
         st = Student.get_by_id(self.student_id)
+        self.read_version = st.version  # saved only over this version (another user's edit wins)
         return {
             "name": st.full_name, "dob": fmt_date(st.dob), "ethnic": codes.ethnic_name(st.ethnic),
             "code": st.code, "national_id": st.national_id or "", "disability": st.disability or "",
@@ -233,23 +235,35 @@ class StudentForm(FormFields, SisoModal[int | None]):
 
     @db_work(group="save")
     def save(self, data: dict, klass_id: int | None = None, entry: str | None = None,
-             day: str | None = None, from_school: str | None = None, future: bool = False) -> None:
+             day: str | None = None, from_school: str | None = None, future: bool = False,
+             duplicates_ok: bool = False) -> None:
         try:
+            if self.adding and not duplicates_ok:  # the import's rule: same name and birth date
+                same = possible_duplicates(data.get("name") or "", data.get("dob"))
+                if same:
+                    again = dict(klass_id=klass_id, entry=entry, day=day, from_school=from_school,
+                                 future=future, duplicates_ok=True)
+                    message = duplicates_message(same)
+                    self.app.call_from_thread(
+                        self._confirm, message, lambda: self.save(data, **again), "name",
+                        f"{message}\n{_('Đúng là một học sinh khác? Vẫn thêm?')}")
+                    return
             if self.adding:
                 year = self.siso.year
                 klass = SchoolClass.get_by_id(klass_id)
                 st = add_student(data, year, klass, entry=entry, day=day,
                                  from_school=from_school or None, future=future)
             else:
-                st = update_student(Student.get_by_id(self.student_id), data)
+                st = update_student(Student.get_by_id(self.student_id), data,
+                                    read_version=self.read_version)
         except clock.FutureDate as err:  # a transfer in after today: recorded once confirmed
             again = dict(klass_id=klass_id, entry=entry, day=day, from_school=from_school,
-                         future=True)
+                         future=True, duplicates_ok=duplicates_ok)
             self.app.call_from_thread(self._confirm, err.message, lambda: self.save(data, **again))
             return
         except UnknownVillage as err:  # a new village only when the user confirms it
             again = dict(klass_id=klass_id, entry=entry, day=day, from_school=from_school,
-                         future=future)
+                         future=future, duplicates_ok=duplicates_ok)
             self.app.call_from_thread(
                 self._confirm, err.plain,
                 lambda: self.save({**data, "new_village": True}, **again),
