@@ -14,7 +14,7 @@ from . import migrations_register, migrations_villages, migrations_visits
 from .errors import DamagedDatabase, SisoError
 from .models import MODELS, Meta, database
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -35,6 +35,8 @@ MIGRATIONS[2] = migrations_villages.migrate  # villages as records
 MIGRATIONS[3] = migrations_register.migrate  # register numbers, father / mother
 from .migrations_attendance import migrate as _migrate_attendance  # noqa: E402
 MIGRATIONS[4] = _migrate_attendance  # school days, holidays, absences, attendance taken
+from .migrations_destination import migrate as _migrate_destination  # noqa: E402
+MIGRATIONS[5] = _migrate_destination  # graduates' destinations, targets' comparison
 
 
 def shown(target: str) -> str:

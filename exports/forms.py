@@ -331,6 +331,10 @@ def _len_lop_tables(form: dict, tr=same) -> list[Table]:
                    "hay hoàn thành; các cột SL cộng lại bằng Tổng số."]
     if not year_over:
         t.footnotes.append(f"Chưa đến ngày kết thúc năm học ({end}): tỷ lệ chưa có; SL là kết quả đã ghi.")
+    if "noi_hoc_tiep" in form["toan_truong"]:
+        t.below.append(_destination_table(form, tr))
+        t.footnotes.append("Nơi học tiếp: học sinh tốt nghiệp khối cuối cùng của trường; chưa ghi "
+                           "nơi học tiếp thì tính «Không rõ».")
     lst = Table("Thi lai - luu ban", tr("DANH SÁCH HỌC SINH THI LẠI, LƯU BAN"), _person_cols() + [
         Col("Lớp", kind="text", width=8), Col("Kết quả", kind="text", width=22),
         Col("Ngày ghi", kind="date", width=11)], lines=[_year_line(form, tr)], numbered=True)
@@ -339,6 +343,30 @@ def _len_lop_tables(form: dict, tr=same) -> list[Table]:
                  tr(s["ket_qua"]), _d(s["ngay"])])
     lst.add(["", _count_line("Tổng cộng: {n} học sinh", len(form["danh_sach"]), tr)] + [""] * 6, "total")
     return [t, lst]
+
+
+DESTINATION_COLS = (("thpt", "THPT"), ("gdtx", "GDTX"), ("nghe", "Học nghề"), ("lam_viec", "Đi làm"),
+                    ("khong_ro", "Không rõ"))
+
+
+def _destination_table(form: dict, tr=same) -> Table:
+    """F4's split of the top grade's graduates by where they went, per class, grade, school."""
+    cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
+            Col("Số học sinh tốt nghiệp", width=10)]
+    cols += [Col(label, "Nơi học tiếp", width=8) for _, label in DESTINATION_COLS]
+    t = Table("Noi hoc tiep", tr("NƠI HỌC TIẾP CỦA HỌC SINH TỐT NGHIỆP"), cols)
+
+    def values(row):
+        return [row["hoan_thanh"]["sl"], *[row["noi_hoc_tiep"][k] for k, _ in DESTINATION_COLS]]
+
+    rows = [r for r in form["lop"] if "noi_hoc_tiep" in r]
+    grades = {g["khoi"]: g for g in form["khoi"]}
+    for i, row in enumerate(rows):
+        t.add([str(i + 1), row["lop"], *values(row)])
+        if i + 1 == len(rows) or rows[i + 1]["khoi"] != row["khoi"]:
+            t.add(["", tr("Cộng khối {grade}").format(grade=row["khoi"]), *values(grades[row["khoi"]])], "sub")
+    t.add(["", tr("Toàn trường"), *values(form["toan_truong"])], "total")
+    return t
 
 
 # ---- F5 --------------------------------------------------------------------------------------
