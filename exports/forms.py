@@ -372,7 +372,7 @@ def _destination_table(form: dict, tr=same) -> Table:
 # ---- F5 --------------------------------------------------------------------------------------
 
 def _chi_tieu_tables(form: dict, tr=same) -> list[Table]:
-    from db.targets import BOUND_LABELS
+    from db.targets import OPS
 
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Phạm vi", kind="text", width=11, key=True),
             Col("Chỉ tiêu", kind="text", width=30), Col("Yêu cầu", kind="text", width=13),
@@ -388,12 +388,12 @@ def _chi_tieu_tables(form: dict, tr=same) -> list[Table]:
         scope = r["pham_vi"] if tr is same else (
             tr("Khối {grade}").format(grade=r["khoi"]) if r.get("khoi")
             else tr("Cấp {level}").format(level=r.get("cap") or ""))
-        t.add([str(i), scope, tr(r["nhan"]), tr(BOUND_LABELS[r["loai"]]), r["chi_tieu"], r["thuc_hien"],
+        t.add([str(i), scope, tr(r["nhan"]), tr(OPS[r["so_sanh"]]), r["chi_tieu"], r["thuc_hien"],
                r["chenh_lech"], verdict, r["them_de_khong_dat"]])
     t.footnotes = [
-        "Tỷ lệ bỏ học, lưu ban, bỏ học và lưu ban: chỉ tiêu tối đa (đạt khi thực hiện không vượt quá "
-        "chỉ tiêu). Tỷ lệ duy trì, đúng độ tuổi, hoàn thành, lên lớp: chỉ tiêu tối thiểu (đạt khi thực "
-        "hiện ít nhất bằng chỉ tiêu).",
+        "Yêu cầu: «Dưới» đạt khi thực hiện nhỏ hơn chỉ tiêu, «Không vượt quá» khi nhỏ hơn hoặc bằng, "
+        "«Trên» khi lớn hơn, «Ít nhất» khi lớn hơn hoặc bằng. Không ghi yêu cầu thì tỷ lệ bỏ học, lưu "
+        "ban, bỏ học và lưu ban là «Không vượt quá»; các tỷ lệ khác là «Ít nhất».",
         "Tỷ lệ bỏ học và duy trì như biểu sĩ số: bỏ học = Bỏ học chưa ra lớp ÷ Đầu năm (TS); duy trì = "
         "Hiện có (TS) ÷ (Hiện có (TS) + Bỏ học chưa ra lớp). Lưu ban = số lưu ban ÷ sĩ số đầu năm; "
         "bỏ học và lưu ban = (Bỏ học chưa ra lớp + số lưu ban) ÷ sĩ số đầu năm; "

@@ -56,6 +56,9 @@ def register(groups):
     p = t.add_parser("set", help="đăng ký / sửa một chỉ tiêu")
     _target_scope(p)
     p.add_argument("--value", required=True, help="giá trị (%%), ví dụ 2 hoặc 98,5")
+    p.add_argument("--op", choices=["lt", "le", "gt", "ge"],
+                   help="so sánh: lt dưới, le không vượt quá, gt trên, ge từ … trở lên (mặc định: le cho "
+                   "tỷ lệ bỏ học, lưu ban, bỏ học và lưu ban; ge cho các tỷ lệ khác; khi sửa: giữ như cũ)")
     p.set_defaults(func=_target_set)
     p = t.add_parser("list", help="danh sách chỉ tiêu của năm học")
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
@@ -164,9 +167,10 @@ def _target_set(args):
     from db import school, targets
 
     year = school.get_year(args.year)
-    t = targets.set_target(year, args.name, args.value, level=args.level, grade=args.grade)
+    t = targets.set_target(year, args.name, args.value, level=args.level, grade=args.grade, op=args.op)
     print(f"Đã ghi chỉ tiêu {targets.TARGETS[t.name][0]} "
-          f"({targets.scope_label(t.level, t.grade)}, năm học {year.name}): {t.value:g}%")
+          f"({targets.scope_label(t.level, t.grade)}, năm học {year.name}): "
+          f"{targets.op_text(targets.op_of(t), t.value)}")
     return 0
 
 
@@ -192,7 +196,7 @@ def _target_list(args):
     year = school.get_year(args.year)
     rows = targets.list_targets(year)
     for r in rows:
-        r["loai_nhan"] = targets.BOUND_LABELS[r["loai"]]
+        r["loai_nhan"] = f"{targets.OPS[r['so_sanh']]} ({targets.OP_SIGNS[r['so_sanh']]})"
     emit(rows, [("pham_vi", "Phạm vi"), ("ten", "Mã"), ("nhan", "Chỉ tiêu"), ("loai_nhan", "Yêu cầu"),
                 ("gia_tri", "Giá trị (%)")], args.fmt)
     return 0
