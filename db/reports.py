@@ -669,10 +669,11 @@ FORMS = {
     "chi-tieu": "ĐĂNG KÝ CHỈ TIÊU VÀ KẾT QUẢ THỰC HIỆN",
     "theo-lang": "SĨ SỐ VÀ VẬN ĐỘNG THEO THÔN/LÀNG",
     "do-tuoi": "THỐNG KÊ HỌC SINH THEO ĐỘ TUỔI",
+    "nam-sinh": "DANH SÁCH HỌC SINH THEO NĂM SINH VÀ ĐỊA BÀN",
     "dang-bo": "SỔ ĐĂNG BỘ",
     "chuyen-can": "THEO DÕI CHUYÊN CẦN",
 }
-AS_OF_ONLY = ("theo-lang",)  # forms of one day: a period start (--from) is refused
+AS_OF_ONLY = ("theo-lang", "nam-sinh")  # forms of one day: a period start (--from) is refused
 ALL_YEARS = ("dang-bo",)  # forms over every school year: no year, no date
 
 
@@ -700,6 +701,10 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
         from .do_tuoi import report_do_tuoi
 
         return report_do_tuoi(year, as_of)
+    if form == "nam-sinh":
+        from .nam_sinh import report_nam_sinh
+
+        return report_nam_sinh(year, as_of)
     if form == "dang-bo":
         from .register import report_dang_bo
 

@@ -56,6 +56,7 @@ class Table:
     numbered: bool = False  # column labels (1), (2) … instead of A, B, 1, 2 …
     note: str = ""  # what a screen view's short labels stand for (compact views)
     tr: Callable[[str], str] = field(default=same, repr=False, compare=False)  # see tables_of
+    breaks: list[int] = field(default_factory=list)  # printed page breaks before these rows (0-based)
 
     def add(self, values: list, style: str = "") -> None:
         self.rows.append(values)
@@ -492,6 +493,101 @@ def _do_tuoi_tables(form: dict, tr=same) -> list[Table]:
     return [t]
 
 
+# ---- F7 --------------------------------------------------------------------------------------
+
+NO_COMMUNE = "Chưa ghi xã"
+NO_VILLAGE = "Chưa ghi thôn/làng"
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (≤ 31 characters, none of ``[]:*?/\\``)."""
+    base = re.sub(r"[\[\]:*?/\\']", " ", name).strip()[:31] or "Sheet"
+    out, n = base, 1
+    while out.lower() in taken:
+        n += 1
+        out = f"{base[:27]} ({n})"
+    taken.add(out.lower())
+    return out
+
+
+def _nam_sinh_tables(form: dict, tr=same) -> list[Table]:
+    from db.nam_sinh import STATUS_LABELS
+    from db.yearend import DESTINATIONS
+
+    start_year = int(form["nam_hoc"][:4])
+    lines = [_year_line(form, tr), _as_of_line(form, tr)]
+    grades = sorted({int(g) for c in form["tong_hop"] for g in c["dang_hoc"]})
+    grid = Table("Tong hop", tr("TỔNG HỢP THEO ĐỘ TUỔI"),
+                 [Col("Chỉ số", kind="text", width=26, key=True)]
+                 + [Col(tr("{age} tuổi ({year})").format(age=c["tuoi"], year=c["nam_sinh"]), width=8)
+                    for c in form["tong_hop"]],
+                 lines=list(lines))
+    cols = form["tong_hop"]
+    for key, label in (("ts", "Tổng số"), ("nu", "Nữ"), ("dtts", "Dân tộc thiểu số"), ("kt", "Khuyết tật")):
+        grid.add([tr(label), *[c[key] for c in cols]], "total" if key == "ts" else "")
+    for g in grades:
+        grid.add([tr("Đang học lớp {grade}").format(grade=g), *[c["dang_hoc"].get(str(g), 0) for c in cols]])
+    grid.add([tr("Hoàn thành / tốt nghiệp"), *[c["hoan_thanh"] for c in cols]])
+    for k, label in DESTINATIONS.items():
+        grid.add(["  " + tr("trong đó: {where}").format(where=tr(label)), *[c["noi_hoc_tiep"][k] for c in cols]])
+    for key, label in (("bo_hoc", "Bỏ học"), ("chuyen_di", "Chuyển đi"), ("chua_ra_lop", "Chưa ra lớp")):
+        grid.add([tr(label), *[c[key] for c in cols]])
+    grid.footnotes = [
+        "Tuổi = năm bắt đầu năm học − năm sinh. Mỗi cột: Tổng số = đang học + hoàn thành + bỏ học + "
+        "chuyển đi + chưa ra lớp.",
+        "Hoàn thành / tốt nghiệp: học sinh tốt nghiệp khối cuối cùng của trường (năm nay, hoặc các năm "
+        "trước khi nay 15–18 tuổi), theo nơi học tiếp; chưa ghi nơi học tiếp thì tính «Không rõ».",
+        "Chưa ra lớp: trẻ trong danh sách huy động chưa nhập học.",
+    ]
+    out = [grid]
+    by_commune: dict[str, list[dict]] = {}
+    for s in form["hoc_sinh"]:
+        by_commune.setdefault(s["xa"], []).append(s)
+    taken = {"tong hop"}
+    person_cols = [Col("STT", kind="text", width=5, key=True), Col("Họ và tên", kind="text", width=24, key=True),
+                   Col("Ngày sinh", kind="date", width=11), Col("Nữ", kind="mark", width=4),
+                   Col("Dân tộc", kind="text", width=9), Col("Lớp", kind="text", width=7),
+                   Col("Trạng thái", kind="text", width=11), Col("Nơi học tiếp", kind="text", width=9),
+                   Col("Khuyết tật", kind="text", width=8)]
+    from collections import Counter
+
+    from db.codes import disability_types
+
+    disabilities = disability_types()
+    for commune, people in by_commune.items():
+        per_village = Counter(p["thon"] for p in people)
+        per_birth = Counter((p["thon"], p["nam_sinh"]) for p in people)
+        title = tr("Địa bàn: {commune}").format(commune=commune) if commune else tr(NO_COMMUNE)
+        t = Table(sheet_name(commune or NO_COMMUNE, taken), tr(FORMS["nam-sinh"]), list(person_cols),
+                  lines=[*lines, title], numbered=True)
+        village = birth = None
+        stt = 0
+        for s in people:
+            if s["thon"] != village or village is None:
+                if village is not None:
+                    t.breaks.append(len(t.rows))
+                village, birth = s["thon"], None
+                n = per_village[village]
+                t.add(["", (tr("Thôn/làng: {village}").format(village=village) if village else tr(NO_VILLAGE))
+                       + " — " + tr("{n} người").format(n=n)] + [""] * 7, "group")
+            if s["nam_sinh"] != birth:
+                birth = s["nam_sinh"]
+                n = per_birth[(village, birth)]
+                t.add(["", tr("Sinh năm {year} ({age} tuổi): {n} người").format(
+                    year=birth, age=start_year - birth, n=n)] + [""] * 7, "sub")
+            stt += 1
+            kt = s["khuyet_tat"]
+            t.add([str(stt), s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["dan_toc"], s["lop"] or "",
+                   tr(STATUS_LABELS[s["trang_thai"]]),
+                   tr(DESTINATIONS[s["noi_hoc_tiep"]]) if s["noi_hoc_tiep"] else "",
+                   f"{kt} {disabilities.get(kt, '')}".strip() if kt else ""])
+        t.add(["", _count_line("Tổng cộng: {n} người", stt, tr)] + [""] * 7, "total")
+        t.footnotes = ["Theo thôn/làng, năm sinh, rồi tên. Mỗi thôn/làng in từ một trang mới.",
+                       "Trạng thái tính đến ngày báo cáo; Lớp: lớp đang học, hoặc lớp cuối cùng đã học."]
+        out.append(t)
+    return out
+
+
 # ---- F8 --------------------------------------------------------------------------------------
 
 VOIDED_NOTE = "Nhập học đã hủy (số đăng bộ giữ nguyên, không cấp lại)"
@@ -572,7 +668,7 @@ def _chuyen_can_tables(form: dict, tr=same) -> list[Table]:
 
 BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _chuyen_truong_tables,
             "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables, "theo-lang": _theo_lang_tables,
-            "do-tuoi": _do_tuoi_tables, "dang-bo": _dang_bo_tables, "chuyen-can": _chuyen_can_tables}
+            "do-tuoi": _do_tuoi_tables, "nam-sinh": _nam_sinh_tables, "dang-bo": _dang_bo_tables, "chuyen-can": _chuyen_can_tables}
 
 
 def tables_of(form: dict, tr: Callable[[str], str] = same) -> list[Table]:
@@ -677,7 +773,12 @@ def _write_table(ws, table: Table, top: int, styles) -> int:
     r = label_row + 1
     left = Alignment(horizontal="left", vertical="center", wrap_text=True)
     center = Alignment(horizontal="center", vertical="center")
-    for values, style in zip(table.rows, table.styles):
+    breaks = set(table.breaks)
+    for i, (values, style) in enumerate(zip(table.rows, table.styles)):
+        if i in breaks:
+            from openpyxl.worksheet.pagebreak import Break
+
+            ws.row_breaks.append(Break(id=r - 1))
         font = bold if style in ("sub", "total", "group") else normal
         for j, (col, value) in enumerate(zip(table.columns, values), 1):
             c = ws.cell(r, j)

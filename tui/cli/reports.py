@@ -36,6 +36,8 @@ def register(groups):
             ("len-lop", "F4 Thống kê lên lớp, thi lại, lưu ban"),
             ("chi-tieu", "F5 Chỉ tiêu và kết quả thực hiện"),
             ("do-tuoi", "F6 Thống kê học sinh theo độ tuổi (mặc định: tính đến ngày chốt sĩ số đầu năm)"),
+            ("nam-sinh", "F7 Danh sách học sinh theo năm sinh và địa bàn, cho điều tra phổ cập giáo dục "
+             "(mặc định: tính đến ngày chốt sĩ số đầu năm)"),
             ("dang-bo", "F8 Sổ đăng bộ: mọi học sinh đã vào trường, mọi năm học, theo số đăng bộ"),
             ("chuyen-can", "F10 Theo dõi chuyên cần"),
             ("theo-lang", "F11 Sĩ số và vận động theo thôn/làng (tính đến một ngày)")):
@@ -43,7 +45,7 @@ def register(groups):
         p.add_argument("--year", help="năm học, ví dụ 2024-2025 (mặc định: năm học hiện tại)"
                        + ("; sổ đăng bộ gồm mọi năm học, không nhận --year" if name == "dang-bo" else ""))
         p.add_argument("--as-of", dest="as_of", help="tính đến ngày dd/mm/yyyy (mặc định: "
-                       + ("ngày chốt sĩ số đầu năm)" if name == "do-tuoi" else "hôm nay)"))
+                       + ("ngày chốt sĩ số đầu năm)" if name in ("do-tuoi", "nam-sinh") else "hôm nay)"))
         p.add_argument("--from", dest="date_from",
                        help="đầu kỳ báo cáo dd/mm/yyyy (mặc định: ngày 1 của tháng báo cáo)")
         p.add_argument("--format", dest="fmt", choices=["table", "csv", "json", "xlsx", "ods"],
@@ -96,7 +98,7 @@ def _report(args):
         raise SisoError("Thống kê theo độ tuổi tính đến một ngày (--as-of), không nhận --from.", "form")
     else:
         year = school.get_year(args.year)
-        as_of = args.as_of or (None if args.form == "do-tuoi" else default_day(year))
+        as_of = args.as_of or (None if args.form in ("do-tuoi", "nam-sinh") else default_day(year))
     fmt = args.fmt
     if args.output:
         from pathlib import Path
