@@ -24,7 +24,7 @@ the number was given when they were admitted), then that event's id.
 
 from __future__ import annotations
 
-from peewee import chunked, fn
+from peewee import Case, chunked, fn
 
 from . import kinds, text
 from .errors import SisoError
@@ -189,40 +189,55 @@ def report_dang_bo() -> dict:
         return db.execute(query).fetchall()
 
     live = Event.voided_at.is_null()
-    entry_live = dict(raw(Event.select(Event.student, fn.MIN(Event.date))
-                          .where(Event.kind.in_(kinds.ENTRIES) & live).group_by(Event.student)))
-    entry_any = dict(raw(Event.select(Event.student, fn.MIN(Event.date))
-                         .where(Event.kind.in_(kinds.ENTRIES)).group_by(Event.student)))
-    rn = fn.ROW_NUMBER().over(partition_by=[Span.student, Span.year],
-                              order_by=[Span.start.desc(), Span.id.desc()])
-    last_span = Span.select(Span.student, Span.year, Span.klass, rn.alias("rn")).alias("ls")
+    entry_live, entry_any = {}, {}
+    first = (Event.select(Event.student, fn.MIN(Case(None, [(live, Event.date)])), fn.MIN(Event.date))
+             .where(Event.kind.in_(kinds.ENTRIES)).group_by(Event.student))
+    for sid, day_live, day_any in raw(first):
+        entry_any[sid] = day_any
+        if day_live is not None:
+            entry_live[sid] = day_live
+    # the last class of each year: every span in (start, id) order, the later overwriting
+    # (a year's spans all start after the earlier years', so the years come in order)
+    year_names = dict(raw(SchoolYear.select(SchoolYear.id, SchoolYear.name)))
+    class_names, class_grades = {}, {}
+    for cid, yid, name, grade in raw(SchoolClass.select(SchoolClass.id, SchoolClass.year, SchoolClass.name,
+                                                         SchoolClass.grade)):
+        class_names[cid] = (year_names[yid], name)
+        class_grades[cid] = grade
     classes: dict[int, dict[str, str]] = {}
-    q = (SchoolYear.select(last_span.c.student_id, SchoolYear.name, SchoolClass.name)
-         .join(last_span, on=(last_span.c.year_id == SchoolYear.id))
-         .join(SchoolClass, on=(SchoolClass.id == last_span.c.klass_id))
-         .where(last_span.c.rn == 1)
-         .order_by(SchoolYear.start))
-    for sid, year_name, klass in raw(q):
-        classes.setdefault(sid, {})[year_name] = klass
+    spans = Span.select(Span.student, Span.klass).order_by(Span.start, Span.id)
+    for sid, kid in raw(spans):
+        year_name, klass = class_names[kid]
+        got = classes.get(sid)
+        if got is None:
+            classes[sid] = {year_name: klass}
+        else:
+            got[year_name] = klass
     last_grade = level_grades()[-1]
     moves = kinds.ENTRIES + kinds.EXITS + (kinds.COMPLETED,)
-    rn2 = fn.ROW_NUMBER().over(partition_by=[Event.student], order_by=[Event.date.desc(), Event.id.desc()])
-    last_move = (Event.select(Event.student, Event.kind, Event.date, Event.reason, Event.school,
-                              Event.klass, rn2.alias("rn"))
-                 .where(live & Event.kind.in_(moves)).alias("lm"))
+    ends = kinds.EXITS + (kinds.COMPLETED,)
+    # each student's last move (date, then id), among the students who ever left or completed
+    # (a window over every event of the school costs more than this on 60,000 students)
+    left = Event.select(Event.student).where(live & Event.kind.in_(ends))
+    last_move: dict[int, tuple] = {}
+    q = (Event.select(Event.student, Event.date, Event.id, Event.kind, Event.reason, Event.school, Event.klass)
+         .where(live & Event.kind.in_(moves) & Event.student.in_(left)))
+    for row in raw(q):
+        got = last_move.get(row[0])
+        if got is None or (row[1], row[2]) > (got[1], got[2]):
+            last_move[row[0]] = row
     leaving = {}
-    q = (SchoolClass.select(last_move.c.student_id, last_move.c.kind, last_move.c.date,
-                            last_move.c.reason, last_move.c.school, SchoolClass.grade)
-         .join(last_move, on=(last_move.c.klass_id == SchoolClass.id))
-         .where((last_move.c.rn == 1) & last_move.c.kind.in_(kinds.EXITS + (kinds.COMPLETED,))))
-    for sid, kind, day, reason, school, grade in raw(q):
+    for sid, day, _, kind, reason, school, kid in last_move.values():
+        if kind not in ends or kid is None:
+            continue
+        grade = class_grades[kid]
         if kind in kinds.EXITS or grade == last_grade:
             leaving[sid] = (day, _leaving_text(kind, reason, school, grade))
     rows = (Student.select(Student.id, Student.so_dang_bo, Student.code, Student.family, Student.middle,
                            Student.given, Student.dob, Student.birthplace, Student.female,
                            Student.ethnic, Student.father, Student.mother, Student.guardian,
                            Student.address, Student.village, Student.commune)
-            .order_by(Student.so_dang_bo.is_null(), Student.so_dang_bo, Student.id))
+            )  # sorted here: no temporary index in the database for 60,000 rows
     from .codes import ethnic_groups
 
     names = ethnic_groups()
@@ -233,17 +248,19 @@ def report_dang_bo() -> dict:
         return value if isinstance(value, str) else value.isoformat()
 
     out = []
+    students = raw(rows)
+    students.sort(key=lambda r: (r[1] is None, r[1] or 0, r[0]))
     for (sid, number, code, family, middle, given, dob, birthplace, female, ethnic, father,
-         mother, guardian, address, village, commune) in raw(rows):
+         mother, guardian, address, village, commune) in students:
         left = leaving.get(sid)
         voided = sid not in entry_live
         out.append({
             "so_dang_bo": number, "ma": code,
-            "ho_ten": " ".join(p for p in (family, middle, given) if p),  # stored clean (NFC)
+            "ho_ten": " ".join(filter(None, (family, middle, given))),  # stored clean (NFC)
             "ngay_sinh": iso(dob), "noi_sinh": birthplace or "", "nu": bool(female),
             "dan_toc": names.get(ethnic or "", ethnic or ""), "cha": father or "", "me": mother or "",
             "giam_ho": guardian or "",
-            "cho_o": address or ", ".join(x for x in (village, commune) if x),
+            "cho_o": address or ", ".join(filter(None, (village, commune))),
             "ngay_vao": iso(entry_any.get(sid) if voided else entry_live.get(sid)),
             "lop_theo_nam": classes.get(sid, {}),
             "ngay_roi": iso(left[0]) if left else None, "ly_do_roi": left[1] if left else "",
