@@ -170,7 +170,7 @@ def _leaving_text(kind: str, reason: str | None, school: str | None, grade: int 
     return label + (f": {reason}" if reason and kind == kinds.OTHER_DECREASE else "")
 
 
-def report_dang_bo() -> dict:
+def report_dang_bo(*, stream: bool = False) -> dict:
     """F8 ``dang-bo``: every student ever admitted, all years, in register-number order.
 
     ``ngay_vao``: the first entry into the school (admission, transfer in, start-of-year
@@ -179,40 +179,70 @@ def report_dang_bo() -> dict:
     ``ngay_roi`` / ``ly_do_roi``: the last exit (transfer out, dropout, death, other) when it
     is the student's last move, or the completion of the school's last grade when nothing
     followed it; null / "" for a student still in the school. A fixed number of grouped
-    queries, whatever the number of students."""
+    queries, whatever the number of students.
+
+    ``stream``: ``hoc_sinh`` is an iterator that reads the students from the database as it
+    goes (the streamed xlsx: a few MB whatever the number of students), and ``nam_hoc``
+    lists the school years that have classes (the columns «Lớp từng năm học»); otherwise a
+    list (JSON, the screen)."""
+    rows = _dang_bo_rows()
+    if not stream:
+        return {"form": "dang-bo", "hoc_sinh": list(rows)}
+    years = [n for (n,) in SchoolYear.select(SchoolYear.name).where(
+        SchoolYear.id.in_(SchoolClass.select(SchoolClass.year).join(Span, on=(Span.klass == SchoolClass.id))))
+        .order_by(SchoolYear.start).tuples()]
+    return {"form": "dang-bo", "nam_hoc": years, "hoc_sinh": rows}
+
+
+def _dang_bo_rows():
+    """F8's rows, one dict per student, in register-number order (see ``report_dang_bo``).
+    What is known of every student is kept compact (arrays indexed by student id), so the
+    rows can be produced one at a time."""
+    from array import array
+
+    from .codes import ethnic_groups
     from .school import level_grades
 
     db = Student._meta.database
 
     def raw(query):
         """Rows as the driver gives them (no per-value conversion: 60,000 students)."""
-        return db.execute(query).fetchall()
+        return db.execute(query)
+
+    top_id = Student.select(fn.MAX(Student.id)).scalar() or 0
+    days: list = [None]  # distinct dates; the arrays hold their index (0: none)
+    day_index: dict = {}
+
+    def day_no(value) -> int:
+        if value is None:
+            return 0
+        n = day_index.get(value)
+        if n is None:
+            n = day_index[value] = len(days)
+            days.append(value if isinstance(value, str) else value.isoformat())
+        return n
 
     live = Event.voided_at.is_null()
-    entry_live, entry_any = {}, {}
+    entry_live = array("l", bytes(8 * (top_id + 1)))
+    entry_any = array("l", bytes(8 * (top_id + 1)))
     first = (Event.select(Event.student, fn.MIN(Case(None, [(live, Event.date)])), fn.MIN(Event.date))
              .where(Event.kind.in_(kinds.ENTRIES)).group_by(Event.student))
     for sid, day_live, day_any in raw(first):
-        entry_any[sid] = day_any
-        if day_live is not None:
-            entry_live[sid] = day_live
+        entry_any[sid] = day_no(day_any)
+        entry_live[sid] = day_no(day_live)
     # the last class of each year: every span in (start, id) order, the later overwriting
-    # (a year's spans all start after the earlier years', so the years come in order)
-    year_names = dict(raw(SchoolYear.select(SchoolYear.id, SchoolYear.name)))
-    class_names, class_grades = {}, {}
+    years = [(yid, name) for yid, name in raw(SchoolYear.select(SchoolYear.id, SchoolYear.name)
+                                              .order_by(SchoolYear.start))]
+    year_pos = {yid: i for i, (yid, _) in enumerate(years)}
+    class_year, class_names, class_grades = {}, {}, {}
     for cid, yid, name, grade in raw(SchoolClass.select(SchoolClass.id, SchoolClass.year, SchoolClass.name,
-                                                         SchoolClass.grade)):
-        class_names[cid] = (year_names[yid], name)
+                                                        SchoolClass.grade)):
+        class_year[cid] = year_pos[yid]
+        class_names[cid] = name
         class_grades[cid] = grade
-    classes: dict[int, dict[str, str]] = {}
-    spans = Span.select(Span.student, Span.klass).order_by(Span.start, Span.id)
-    for sid, kid in raw(spans):
-        year_name, klass = class_names[kid]
-        got = classes.get(sid)
-        if got is None:
-            classes[sid] = {year_name: klass}
-        else:
-            got[year_name] = klass
+    last_class = [array("l", bytes(8 * (top_id + 1))) for _ in years]
+    for sid, kid in raw(Span.select(Span.student, Span.klass).order_by(Span.start, Span.id)):
+        last_class[class_year[kid]][sid] = kid
     last_grade = level_grades()[-1]
     moves = kinds.ENTRIES + kinds.EXITS + (kinds.COMPLETED,)
     ends = kinds.EXITS + (kinds.COMPLETED,)
@@ -232,38 +262,43 @@ def report_dang_bo() -> dict:
             continue
         grade = class_grades[kid]
         if kind in kinds.EXITS or grade == last_grade:
-            leaving[sid] = (day, _leaving_text(kind, reason, school, grade))
-    rows = (Student.select(Student.id, Student.so_dang_bo, Student.code, Student.family, Student.middle,
-                           Student.given, Student.dob, Student.birthplace, Student.female,
-                           Student.ethnic, Student.father, Student.mother, Student.guardian,
-                           Student.address, Student.village, Student.commune)
-            )  # sorted here: no temporary index in the database for 60,000 rows
-    from .codes import ethnic_groups
-
+            leaving[sid] = (day_no(day), _leaving_text(kind, reason, school, grade))
+    del last_move
+    cols = (Student.id, Student.so_dang_bo, Student.code, Student.family, Student.middle,
+            Student.given, Student.dob, Student.birthplace, Student.female,
+            Student.ethnic, Student.father, Student.mother, Student.guardian,
+            Student.address, Student.village, Student.commune)
+    # numbered students in number order (the unique index), then any without a number
+    numbered = Student.select(*cols).where(Student.so_dang_bo.is_null(False)).order_by(Student.so_dang_bo)
+    unnumbered = Student.select(*cols).where(Student.so_dang_bo.is_null()).order_by(Student.id)
     names = ethnic_groups()
+    year_names = [name for _, name in years]
+    indexed = list(enumerate(year_names))
 
     def iso(value):
         if value is None:
             return None
         return value if isinstance(value, str) else value.isoformat()
 
-    out = []
-    students = raw(rows)
-    students.sort(key=lambda r: (r[1] is None, r[1] or 0, r[0]))
-    for (sid, number, code, family, middle, given, dob, birthplace, female, ethnic, father,
-         mother, guardian, address, village, commune) in students:
-        left = leaving.get(sid)
-        voided = sid not in entry_live
-        out.append({
-            "so_dang_bo": number, "ma": code,
-            "ho_ten": " ".join(filter(None, (family, middle, given))),  # stored clean (NFC)
-            "ngay_sinh": iso(dob), "noi_sinh": birthplace or "", "nu": bool(female),
-            "dan_toc": names.get(ethnic or "", ethnic or ""), "cha": father or "", "me": mother or "",
-            "giam_ho": guardian or "",
-            "cho_o": address or ", ".join(filter(None, (village, commune))),
-            "ngay_vao": iso(entry_any.get(sid) if voided else entry_live.get(sid)),
-            "lop_theo_nam": classes.get(sid, {}),
-            "ngay_roi": iso(left[0]) if left else None, "ly_do_roi": left[1] if left else "",
-            "da_huy": voided,
-        })
-    return {"form": "dang-bo", "hoc_sinh": out}
+    for query in (numbered, unnumbered):
+        for (sid, number, code, family, middle, given, dob, birthplace, female, ethnic, father,
+             mother, guardian, address, village, commune) in raw(query):
+            left = leaving.get(sid)
+            voided = not entry_live[sid]
+            held = {}
+            for i, name in indexed:
+                kid = last_class[i][sid]
+                if kid:
+                    held[name] = class_names[kid]
+            yield {
+                "so_dang_bo": number, "ma": code,
+                "ho_ten": " ".join(filter(None, (family, middle, given))),  # stored clean (NFC)
+                "ngay_sinh": iso(dob), "noi_sinh": birthplace or "", "nu": bool(female),
+                "dan_toc": names.get(ethnic or "", ethnic or ""), "cha": father or "", "me": mother or "",
+                "giam_ho": guardian or "",
+                "cho_o": address or ", ".join(filter(None, (village, commune))),
+                "ngay_vao": days[entry_any[sid] if voided else entry_live[sid]],
+                "lop_theo_nam": held,
+                "ngay_roi": days[left[0]] if left else None, "ly_do_roi": left[1] if left else "",
+                "da_huy": voided,
+            }

@@ -677,9 +677,11 @@ AS_OF_ONLY = ("theo-lang", "nam-sinh")  # forms of one day: a period start (--fr
 ALL_YEARS = ("dang-bo",)  # forms over every school year: no year, no date
 
 
-def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
+def build(form: str, year: SchoolYear, as_of, start=None, *, stream: bool = False) -> dict:
     """Any form by its ``forms.md`` name (``si-so``, ``bo-hoc`` …); ``dang-bo`` ignores the
-    year and the dates (all years), ``do-tuoi`` the period start."""
+    year and the dates (all years), ``do-tuoi`` the period start. ``stream``: a form that
+    can (``dang-bo``) gives its rows as an iterator read from the database as it goes, for
+    a file written row by row (``exports.stream_form``); the others ignore it."""
     if form == "si-so":
         return report_si_so(year, as_of, start)
     if form == "bo-hoc":
@@ -708,7 +710,7 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
     if form == "dang-bo":
         from .register import report_dang_bo
 
-        return report_dang_bo()
+        return report_dang_bo(stream=stream)
     if form == "chuyen-can":
         from .attendance import report_chuyen_can
 

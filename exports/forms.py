@@ -601,7 +601,13 @@ def mother_or_guardian(s: dict) -> str:
 
 
 def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
-    years = sorted({y for s in form["hoc_sinh"] for y in s["lop_theo_nam"]})
+    """F8's table. A streamed form (``db.register.report_dang_bo(stream=True)``) names its
+    years and gives its students as an iterator: the table's rows are then an iterator too,
+    consumed once by ``exports.stream_form``."""
+    if "nam_hoc" in form:
+        years = list(form["nam_hoc"])
+    else:
+        years = sorted({y for s in form["hoc_sinh"] for y in s["lop_theo_nam"]})
     cols = [Col("Số đăng bộ", width=7, key=True), Col("Họ và tên", kind="text", width=22, key=True),
             Col("Ngày sinh", kind="date", width=11), Col("Nơi sinh", kind="text", width=14),
             Col("Giới tính", kind="text", width=6), Col("Dân tộc", kind="text", width=8),
@@ -612,11 +618,20 @@ def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
              Col("Ghi chú", kind="text", width=14)]
     t = Table("So dang bo", tr(FORMS["dang-bo"]), cols,
               lines=[tr("Học sinh đã vào trường, mọi năm học, theo số đăng bộ")], numbered=True)
-    for s in form["hoc_sinh"]:
-        t.add([s["so_dang_bo"], s["ho_ten"], _d(s["ngay_sinh"]), s["noi_sinh"],
-               tr("Nữ") if s["nu"] else tr("Nam"), s["dan_toc"], s["cha"], mother_or_guardian(s),
-               s["cho_o"], _d(s["ngay_vao"]), *[s["lop_theo_nam"].get(y, "") for y in years],
-               _d(s["ngay_roi"]), s["ly_do_roi"], tr(VOIDED_NOTE) if s["da_huy"] else ""])
+    female, male, voided = tr("Nữ"), tr("Nam"), tr(VOIDED_NOTE)
+
+    def rows():
+        for s in form["hoc_sinh"]:
+            yield [s["so_dang_bo"], s["ho_ten"], _d(s["ngay_sinh"]), s["noi_sinh"],
+                   female if s["nu"] else male, s["dan_toc"], s["cha"], mother_or_guardian(s),
+                   s["cho_o"], _d(s["ngay_vao"]), *[s["lop_theo_nam"].get(y, "") for y in years],
+                   _d(s["ngay_roi"]), s["ly_do_roi"], voided if s["da_huy"] else ""]
+
+    if isinstance(form["hoc_sinh"], list):
+        for values in rows():
+            t.add(values)
+    else:
+        t.rows = rows()
     t.footnotes = [
         "Số đăng bộ cấp khi học sinh nhập học hoặc chuyển đến lần đầu, không cấp lại, không dùng lại.",
         "Số bị bỏ trống là của lần nhập danh sách đã hoàn tác.",

@@ -111,7 +111,7 @@ def _report(args):
                             "(hoặc đặt đuôi tệp tương ứng).", "format")
         with refuse_existing():
             check_target(args.output, overwrite=args.overwrite)
-            form = reports.build(args.form, year, as_of, args.date_from)
+            form = reports.build(args.form, year, as_of, args.date_from, stream=fmt == "xlsx")
             try:
                 path = write_form(form, args.output, fmt, overwrite=args.overwrite)
             except SisoError as err:
