@@ -142,18 +142,31 @@ def report_nam_sinh(year: SchoolYear, as_of=None) -> dict:
                        "_dtts": codes.is_minority(r.pop("_dan_toc_ma", None))})
     class_grades = sorted({g for (g,) in SchoolClass.select(SchoolClass.grade)
                            .where(SchoolClass.year == year.id).tuples()} | grades_seen)
-    people.sort(key=lambda p: (p["xa"] == "" and p["thon"] == "", text.natural_key(p["xa"]),
-                               text.natural_key(p["thon"]), p["nam_sinh"], p["_key"]))
+    place_keys: dict = {}
+
+    def place(p) -> tuple:
+        k = (p["xa"], p["thon"])
+        got = place_keys.get(k)
+        if got is None:
+            got = place_keys[k] = (k == ("", ""), text.natural_key(k[0]), text.natural_key(k[1]))
+        return got
+
+    people.sort(key=lambda p: (place(p), p["nam_sinh"], p["_key"]))
     from .school import level_grades
 
     ages = set(age_columns(class_grades or level_grades()))
     grid: dict[int, dict] = {}
 
+    destinations = _destinations()
+
     def column(age: int) -> dict:
-        return grid.setdefault(age, {"tuoi": age, "nam_sinh": y0 - age, "ts": 0, "nu": 0, "dtts": 0, "kt": 0,
-                                     "dang_hoc": {str(g): 0 for g in class_grades}, "hoan_thanh": 0,
-                                     "noi_hoc_tiep": {k: 0 for k in _destinations()},
-                                     "bo_hoc": 0, "chuyen_di": 0, "chua_ra_lop": 0})
+        got = grid.get(age)
+        if got is None:
+            got = grid[age] = {"tuoi": age, "nam_sinh": y0 - age, "ts": 0, "nu": 0, "dtts": 0, "kt": 0,
+                               "dang_hoc": {str(g): 0 for g in class_grades}, "hoan_thanh": 0,
+                               "noi_hoc_tiep": dict.fromkeys(destinations, 0),
+                               "bo_hoc": 0, "chuyen_di": 0, "chua_ra_lop": 0}
+        return got
 
     for age in ages:
         column(age)
