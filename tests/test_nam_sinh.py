@@ -260,3 +260,28 @@ def test_f6_second_year_by_hand(school):
     assert [(g["khoi"], g["ts"]) for g in f6["khoi"]] == [(8, 2), (9, 1)]
     assert [(a["tuoi"], a["ts"]) for a in f6["tuoi"]] == [(13, 1), (14, 2)]
     assert f6["luu_ban_hoc_lai"]["ts"] == 1  # r1
+
+
+def test_cli_outcome_destination_and_report(school, db, capsys):
+    import json
+
+    from tui.cli import main
+
+    def run(*argv):
+        code = main(["--db", db.database, "--user", "thu.ky", *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, _, err = run("year", "outcome", "--year", "2024-2025", "--student", "G6", "--result", "completed",
+                       "--destination", "lam-viec")
+    assert code == 0, err
+    code, out, _ = run("report", "len-lop", "--year", "2024-2025", "--as-of", "31/05/2025", "--format", "json")
+    assert json.loads(out)["toan_truong"]["noi_hoc_tiep"] == {"thpt": 1, "gdtx": 1, "nghe": 1, "lam_viec": 2,
+                                                              "khong_ro": 1}
+    code, _, err = run("year", "outcome", "--year", "2024-2025", "--student", "G6", "--result", "completed",
+                       "--destination", "dai-hoc")
+    assert code == 2 and "dai-hoc" in err
+    code, out, _ = run("report", "nam-sinh", "--year", "2025-2026", "--format", "json")
+    assert {r["ma"]: r["noi_hoc_tiep"] for r in json.loads(out)["hoc_sinh"]}["G6"] == "lam_viec"
+    code, _, err = run("report", "nam-sinh", "--year", "2025-2026", "--from", "01/09/2025")
+    assert code == 2 and "--from" in err

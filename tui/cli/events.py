@@ -223,7 +223,7 @@ def register(groups):
                    "rèn luyện hè: hôm nay, trong hè)")
     p.add_argument("--future", action="store_true",
                    help="xác nhận ngày giải quyết thi lại sau hôm nay")
-    p.add_argument("--destination", choices=["thpt", "gdtx", "nghe", "lam-viec", "khong-ro"],
+    p.add_argument("--destination", metavar="thpt|gdtx|nghe|lam-viec|khong-ro",
                    help="nơi học tiếp của học sinh tốt nghiệp khối cuối cùng (với --result completed): "
                    "THPT, GDTX, học nghề, đi làm, không rõ")
     p.set_defaults(func=_outcome)
