@@ -118,6 +118,8 @@ class OutcomeRow:
     explicit: bool  # recorded (True) or the default (False)
     event_id: int | None
     date: date | None
+    destination: str | None = None  # a graduate of the school's top grade: where they went
+    top_grade: bool = False  # the class is of the school's top grade (destinations apply)
 
     @property
     def label(self) -> str:
@@ -141,7 +143,8 @@ def outcomes_for_class(klass, year=None) -> list[OutcomeRow]:
         ev = found.get(r.id)
         out.append(OutcomeRow(r.id, r.code, r.full_name, r.female, r.dob, k.grade,
                               ev.kind if ev else default_outcome(k.grade, grades),
-                              ev is not None, ev.id if ev else None, ev.date if ev else None))
+                              ev is not None, ev.id if ev else None, ev.date if ev else None,
+                              ev.destination if ev else None, is_top_grade(k.grade, grades)))
     return out
 
 
