@@ -6,7 +6,7 @@ A full screen; Escape goes back (dismisses with None). The class is picked at th
 every student shows the recorded outcome or the default (promoted; completed in the school's
 top grade). Keys on the student under the cursor: L lên lớp, T thi lại / rèn luyện hè,
 B lưu ban, H hoàn thành chương trình; in the school's top grade 1–5 record a graduate with
-where they went (1 THPT, 2 GDTX, 3 học nghề, 4 đi làm, 5 không rõ; column «Nơi học tiếp»).
+where they went (1 THPT, 2 GDTX, 3 học nghề, 4 đi làm, 5 không rõ; shown after the result).
 The cursor moves to the next student at once (the
 hint says so), so a clerk can type a class's results in a row; the line under the table
 confirms each one written ("Đã ghi: 3. Nguyễn Văn An — Lưu ban") and a refusal names the
@@ -37,6 +37,7 @@ class YearEndScreen(SisoScreen):
     YearEndScreen #lop { width: 30; margin: 0 1 1 1; }
     YearEndScreen #students { height: 1fr; }
     YearEndScreen #status { padding: 0 1; color: $text-muted; height: auto; }
+    YearEndScreen #dest-hint { padding: 0 1; color: $text-muted; height: auto; display: none; }
     YearEndScreen #done { padding: 0 1; color: $success; height: auto; }
     YearEndScreen .error { color: $error; height: auto; padding: 0 1; }
     """
@@ -84,7 +85,7 @@ class YearEndScreen(SisoScreen):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label in (_("STT"), _("Mã HS"), _("Họ và tên"), _("Ngày sinh"), _("Nữ"), _("Kết quả"),
-                      _("Ghi ngày"), _("Nơi học tiếp")):
+                      _("Ghi ngày")):
             table.add_column(label)
         table.focus()
         self.reload()
@@ -130,6 +131,8 @@ class YearEndScreen(SisoScreen):
         if klass_id != self.klass_id:
             return  # another class was chosen meanwhile
         self.rows = rows
+        # the destination keys apply in the school's top grade only: their hint shows there
+        self.query_one("#dest-hint", Static).display = any(r.top_grade for r in rows)
         table = self.query_one(DataTable)
         if keep_row is None:
             keep_row = table.cursor_row
@@ -139,11 +142,10 @@ class YearEndScreen(SisoScreen):
             label = short if r.explicit else _("({label})").format(label=short)
             from db.yearend import DESTINATIONS
 
-            went = ""
-            if r.top_grade and r.outcome == kinds.COMPLETED and r.explicit:
-                went = _(DESTINATIONS[r.destination or "khong_ro"])
+            if r.top_grade and r.outcome == kinds.COMPLETED and r.explicit:  # and where they went
+                label += " — " + _(DESTINATIONS[r.destination or "khong_ro"])
             table.add_row(str(i), r.code, r.name, fmt_date(r.dob), "x" if r.female else "", label,
-                          r.date.strftime("%d/%m") if r.date else "", went, key=str(r.student_id))
+                          r.date.strftime("%d/%m") if r.date else "", key=str(r.student_id))
         if keep_row is not None and rows:
             table.move_cursor(row=min(keep_row, len(rows) - 1))
 
