@@ -40,7 +40,6 @@ from datetime import date
 from peewee import JOIN, fn
 
 from . import codes, kinds, text
-from .dates import as_date
 from .models import Event, SchoolClass, SchoolYear, Span, Student
 from .reports import check_report_day
 
@@ -78,14 +77,19 @@ def _expected_rows(year: SchoolYear, as_of: date) -> list[dict]:
     return list(never_admitted(year, as_of))
 
 
-def _person(row, status: str, klass: str, destination: str | None, names: dict) -> dict:
+def _person(row, status: str, klass: str, destination: str | None, names: dict, minority: dict) -> tuple:
+    """(sort key within a birth year, the JSON row, is a minority)."""
     (sid, code, family, middle, given, dob, female, ethnic, disability, village, commune, key) = row
-    dob = as_date(dob)
-    return {"ma": code, "ho_ten": " ".join(p for p in (family, middle, given) if p),
-            "ngay_sinh": dob.isoformat(), "nu": bool(female), "dan_toc": names.get(ethnic or "", ethnic or ""),
-            "xa": commune or "", "thon": village or "", "nam_sinh": dob.year, "lop": klass,
-            "trang_thai": status, "noi_hoc_tiep": destination, "khuyet_tat": disability or None,
-            "_key": key or "", "_dtts": codes.is_minority(ethnic)}
+    born = str(dob)[:10]  # SQLite's text or a date: yyyy-mm-dd
+    ethnic = ethnic or ""
+    dtts = minority.get(ethnic)
+    if dtts is None:
+        dtts = minority[ethnic] = codes.is_minority(ethnic)
+    return key or "", {
+        "ma": code, "ho_ten": " ".join(filter(None, (family, middle, given))), "ngay_sinh": born,
+        "nu": bool(female), "dan_toc": names.get(ethnic, ethnic), "xa": commune or "", "thon": village or "",
+        "nam_sinh": int(born[:4]), "lop": klass, "trang_thai": status, "noi_hoc_tiep": destination,
+        "khuyet_tat": disability or None}, dtts
 
 
 PERSON = (Student.id, Student.code, Student.family, Student.middle, Student.given, Student.dob,
@@ -117,46 +121,47 @@ def report_nam_sinh(year: SchoolYear, as_of=None) -> dict:
               .where((oc.c.rn == 1) & (oc.c.kind == kinds.COMPLETED)))
     top = _top_grades(year)
     done = {sid: dest for sid, dest, grade in _raw(done_q) if grade in top}
-    people: list[dict] = []
+    people: list[tuple] = []  # (key, row, minority, grade studying in)
     grades_seen: set[int] = set()
     in_year: set[int] = set()
+    minority: dict = {}
+    day = as_of.isoformat()
     for row in _raw(q):
         *person, klass, grade, end, exit_kind = row
         sid = person[0]
         in_year.add(sid)
-        end = as_date(end)
-        if end is not None and end <= as_of:  # left by as_of
+        if end is not None and str(end)[:10] <= day:  # left by as_of
             if exit_kind == kinds.DEATH:
                 continue
             status = "bo_hoc" if exit_kind == kinds.DROPOUT else "chuyen_di"
-            dest = None
+            dest, studying = None, None
         elif sid in done:
-            status, dest = "hoan_thanh", done[sid] or "khong_ro"
+            status, dest, studying = "hoan_thanh", done[sid] or "khong_ro", None
         else:
-            status, dest = "dang_hoc", None
+            status, dest, studying = "dang_hoc", None, grade
             grades_seen.add(grade)
-        people.append({**_person(person, status, klass, dest, names), "_khoi": grade})
-    people += _earlier_graduates(year, y0, in_year, names)
+        people.append((*_person(person, status, klass, dest, names, minority), studying))
+    people += _earlier_graduates(year, y0, in_year, names, minority)
     for r in _expected_rows(year, as_of):
-        people.append({**r, "_key": r.get("_key") or text.fold(r.get("ho_ten", "")), "_khoi": None,
-                       "_dtts": codes.is_minority(r.pop("_dan_toc_ma", None))})
+        people.append((r.pop("_key", None) or text.fold(r.get("ho_ten", "")), r,
+                       codes.is_minority(r.pop("_dan_toc_ma", None)), None))
     class_grades = sorted({g for (g,) in SchoolClass.select(SchoolClass.grade)
                            .where(SchoolClass.year == year.id).tuples()} | grades_seen)
     place_keys: dict = {}
 
-    def place(p) -> tuple:
+    def order(item) -> tuple:
+        p = item[1]
         k = (p["xa"], p["thon"])
         got = place_keys.get(k)
         if got is None:
             got = place_keys[k] = (k == ("", ""), text.natural_key(k[0]), text.natural_key(k[1]))
-        return got
+        return got, p["nam_sinh"], item[0]
 
-    people.sort(key=lambda p: (place(p), p["nam_sinh"], p["_key"]))
+    people.sort(key=order)
     from .school import level_grades
 
     ages = set(age_columns(class_grades or level_grades()))
     grid: dict[int, dict] = {}
-
     destinations = _destinations()
 
     def column(age: int) -> dict:
@@ -170,21 +175,21 @@ def report_nam_sinh(year: SchoolYear, as_of=None) -> dict:
 
     for age in ages:
         column(age)
-    for p in people:
+    for _, p, dtts, grade in people:
         c = column(y0 - p["nam_sinh"])
         c["ts"] += 1
         c["nu"] += p["nu"]
-        c["dtts"] += p.pop("_dtts")
+        c["dtts"] += dtts
         c["kt"] += p["khuyet_tat"] is not None
-        grade = p.pop("_khoi")
-        p.pop("_key")
-        if p["trang_thai"] == "dang_hoc":
+        status = p["trang_thai"]
+        if status == "dang_hoc":
             c["dang_hoc"][str(grade)] = c["dang_hoc"].get(str(grade), 0) + 1
-        elif p["trang_thai"] == "hoan_thanh":
+        elif status == "hoan_thanh":
             c["hoan_thanh"] += 1
             c["noi_hoc_tiep"][p["noi_hoc_tiep"] or "khong_ro"] += 1
         else:
-            c[p["trang_thai"]] += 1
+            c[status] += 1
+    people = [p for _, p, _, _ in people]
     return {"form": "nam-sinh", "nam_hoc": year.name, "den_ngay": as_of.isoformat(), "hoc_sinh": people,
             "tong_hop": [grid[a] for a in sorted(grid)]}
 
@@ -195,7 +200,7 @@ def _destinations() -> tuple[str, ...]:
     return tuple(DESTINATIONS)
 
 
-def _earlier_graduates(year: SchoolYear, y0: int, in_year: set[int], names: dict) -> list[dict]:
+def _earlier_graduates(year: SchoolYear, y0: int, in_year: set[int], names: dict, minority: dict) -> list[tuple]:
     """Students aged 15–18 this year who completed the school's top grade in an earlier year
     and have no class this year: ``hoan_thanh``, the class they completed, where they went."""
     earlier = list(SchoolYear.select().where(SchoolYear.start < year.start))
@@ -214,5 +219,5 @@ def _earlier_graduates(year: SchoolYear, y0: int, in_year: set[int], names: dict
         *person, klass, grade, year_id, dest = row
         if person[0] in in_year or grade not in tops[year_id]:
             continue
-        found[person[0]] = {**_person(person, "hoan_thanh", klass, dest or "khong_ro", names), "_khoi": None}
+        found[person[0]] = (*_person(person, "hoan_thanh", klass, dest or "khong_ro", names, minority), None)
     return list(found.values())
