@@ -16,8 +16,10 @@ Who is listed:
   school's top grade in an earlier year and have no class this year, with ``hoan_thanh``,
   the class they completed and ``noi_hoc_tiep`` (none recorded: ``khong_ro``);
 - **the expected children of the incoming cohort never admitted** (``chua_ra_lop``), from
-  ``db.expected.never_admitted(year, den_ngay)`` where the program keeps that list (rows with
-  the keys below, ``ma`` null).
+  ``db.expected.never_admitted(year, den_ngay)`` where the program keeps that list: dicts with
+  the keys of ``hoc_sinh`` below (``ma`` and ``lop`` null, ``trang_thai`` ``chua_ra_lop``),
+  optionally ``_key`` (``text.sort_key`` of the name) and ``_dan_toc_ma`` (the ethnic code,
+  for the DTTS count), both removed here.
 
 Age = the calendar year the school year starts − birth year. Rows are grouped by commune,
 village and birth year, then in Vietnamese name order; a student with no village is listed

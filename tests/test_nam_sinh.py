@@ -285,3 +285,29 @@ def test_cli_outcome_destination_and_report(school, db, capsys):
     assert {r["ma"]: r["noi_hoc_tiep"] for r in json.loads(out)["hoc_sinh"]}["G6"] == "lam_viec"
     code, _, err = run("report", "nam-sinh", "--year", "2025-2026", "--from", "01/09/2025")
     assert code == 2 and "--from" in err
+
+
+def test_migration_from_v5_keeps_targets_meaning(tmp_path):
+    """Schema 5 → 6 adds event.destination and target.op (both empty): the old targets keep
+    their comparison (dropout, repetition ≤; retention ≥)."""
+    import sqlite3
+    from pathlib import Path
+
+    from db.connection import close_database, open_database
+    from db.targets import list_targets
+
+    path = tmp_path / "v5.sqlite3"
+    with sqlite3.connect(path) as con:
+        con.executescript((Path(__file__).with_name("schemas") / "v5.sql").read_text(encoding="utf-8"))
+    db = open_database(str(path))
+    try:
+        assert {"destination"} <= {c.name for c in db.get_columns("event")}
+        assert {"op"} <= {c.name for c in db.get_columns("target")}
+        from db.models import SchoolYear
+
+        year = SchoolYear.select().first()
+        got = {t["ten"]: t["so_sanh"] for t in list_targets(year)}
+        assert got["ty_le_bo_hoc"] == "le" and got["ty_le_duy_tri"] == "ge" and got["ty_le_luu_ban"] == "le"
+        assert Event.select().where(Event.destination.is_null(False)).count() == 0
+    finally:
+        close_database()
