@@ -168,6 +168,13 @@ def median_ms(fn, runs):
         t = time.perf_counter(); fn(); out.append(time.perf_counter() - t)
     return statistics.median(out) * 1000
 
+def median_cpu_ms(fn, runs):
+    """CPU time of this process (a loaded machine stretches wall time, not this)."""
+    out = []
+    for _ in range(runs):
+        t = time.process_time(); fn(); out.append(time.process_time() - t)
+    return statistics.median(out) * 1000
+
 what, db, folder = sys.argv[1], sys.argv[2], sys.argv[3]
 open_database(db)
 year = school.current_year()
@@ -219,16 +226,23 @@ elif what == "cli_export":  # the user's command, in this process: the database 
     main(["--db", db, "student", "list", "-o", path])
     res["cli_s"] = time.perf_counter() - t
     res["cli_peak_mb"] = hwm()
-elif what == "register":  # F6 and F8 as JSON (built and serialised), F8 as xlsx
-    from exports.files import write_form
+elif what == "register":  # F6, F7 and F8 as JSON (built and serialised), on 4 years of history
     res["f6_ms"] = median_ms(lambda: json.dumps(reports.build("do-tuoi", year, None)), 3)
+    res["f7_ms"] = median_ms(lambda: json.dumps(reports.build("nam-sinh", year, None), ensure_ascii=False), 3)
     res["f8_ms"] = median_ms(lambda: json.dumps(reports.build("dang-bo", None, None), ensure_ascii=False), 3)
+    for key, form, y in (("f6", "do-tuoi", year), ("f7", "nam-sinh", year), ("f8", "dang-bo", None)):
+        res[key + "_cpu_ms"] = median_cpu_ms(lambda: json.dumps(reports.build(form, y, None), ensure_ascii=False), 3)
+elif what == "register_xlsx":  # F8 as xlsx, first thing in a fresh process (its memory is its own)
+    from exports.files import write_form
+    import openpyxl  # noqa: F401  (imported by the program at start of any export; not the export)
     path = os.path.join(folder, "f8.xlsx")
     base = rss(); reset_peak()
-    t = time.perf_counter()
-    write_form(reports.build("dang-bo", None, None), path)
+    t, c = time.perf_counter(), time.process_time()
+    write_form(reports.build("dang-bo", None, None, stream=True), path)  # what siso report dang-bo -o does
     res["f8_xlsx_s"] = time.perf_counter() - t
+    res["f8_xlsx_cpu_s"] = time.process_time() - c
     res["f8_xlsx_extra_mb"] = hwm() - base
+    res["f8_rows"] = len(reports.build("dang-bo", None, None)["hoc_sinh"])
 elif what == "cohort":  # matching the expected children (db.cohort), F12 as JSON
     from db import cohort
     from db.models import ExpectedChild
@@ -320,7 +334,15 @@ def main() -> int:
         r["cli_export_wall_s"] = time.perf_counter() - t  # the whole command: start, query, file
         r["cli_export"] = child("cli_export", big, folder)
         r["record"] = child("record", small, folder)
-        r["register"] = child("register", big, folder)
+        import shutil
+
+        from years import add_earlier_years
+
+        four = str(folder / "demo-60000-4y.sqlite3")
+        shutil.copy(big, four)
+        r["spans_added"] = add_earlier_years(four, 3)  # the demo's students, 3 earlier years
+        r["register"] = child("register", four, folder)
+        r["register"].update(child("register_xlsx", four, folder))
         r["cohort"] = child("cohort", big, folder)
         r["backup"] = child("backup", big, folder)
         r["attendance_600"] = child("attendance", small, folder)
@@ -354,10 +376,14 @@ def main() -> int:
          f"+{r['export_tablib']['xlsx_extra_mb']:.0f} MB"),
         ("siso student list -o 60,000 rows .xlsx (whole command)", f"{r['cli_export_wall_s']:.1f} s",
          "", f"in-process: {r['cli_export']['cli_s']:.1f} s, peak {r['cli_export']['cli_peak_mb']:.0f} MB"),
-        ("F6 do-tuoi / F8 dang-bo as JSON, 60,000", f"{r['register']['f6_ms']:.0f} / "
-         f"{r['register']['f8_ms']:.0f} ms", "≤ 1 s each", ""),
-        ("F8 dang-bo xlsx, 60,000 (one year in the demo)", f"{r['register']['f8_xlsx_s']:.1f} s, "
-         f"+{r['register']['f8_xlsx_extra_mb']:.0f} MB", "≤ 6 s, ≤ +30 MB", "form built and written"),
+        ("F6 do-tuoi / F7 nam-sinh / F8 dang-bo as JSON, 60,000 over 4 years",
+         f"{r['register']['f6_ms']:.0f} / {r['register']['f7_ms']:.0f} / {r['register']['f8_ms']:.0f} ms",
+         "≤ 1 s each", f"built and serialised; CPU {r['register']['f6_cpu_ms']:.0f} / "
+                       f"{r['register']['f7_cpu_ms']:.0f} / {r['register']['f8_cpu_ms']:.0f} ms"),
+        ("F8 dang-bo xlsx, 60,000 over 4 years", f"{r['register']['f8_xlsx_s']:.1f} s, "
+         f"+{r['register']['f8_xlsx_extra_mb']:.0f} MB", "≤ 6 s, ≤ +30 MB",
+         f"CPU {r['register']['f8_xlsx_cpu_s']:.1f} s; streamed from the database; fresh process, "
+         "SQLite page cache included"),
         (f"matching {r['cohort']['expected']:,} expected children, 60,000 students / F12 as JSON",
          f"{r['cohort']['match_ms']:.0f} / {r['cohort']['f12_ms']:.0f} ms", "≤ 2 s (5,000 expected)", ""),
         ("record one event (commit, synchronous FULL)", f"{r['record']['record_ms']:.1f} ms", "≤ 20 ms", ""),

@@ -573,3 +573,39 @@ def target_counts(name: str, year: SchoolYear, as_of: date, grades) -> tuple[int
 __all__ = ["add_expected", "review_expected", "run_expected_import", "match_cohort", "confirm_match",
            "reject_match", "list_expected", "report_huy_dong", "target_counts", "first_grades",
            "check_entry_grade", "is_feeder"]
+
+
+# ---- F7 nam-sinh: the expected children never admitted ---------------------------------------
+
+def never_admitted(year: SchoolYear, as_of) -> list[dict]:
+    """The year's expected children with no admission matched by ``as_of`` (F7's
+    ``chua_ra_lop``), in F7's row keys (``ma`` and ``lop`` null), with ``_key`` (the sort key
+    of the name) and ``_dan_toc_ma`` (the ethnic code) for F7 to order and count them. A
+    reader with a scope sees none (a child not in class is nobody's student)."""
+    if not scopes.current().whole:
+        return []
+    as_of = check_report_day(year, as_of)
+    matches = match_cohort(year, as_of)
+    missing = [cid for cid, m in matches.items() if m.student is None]
+    out: list[dict] = []
+    names = codes_of_ethnic()
+    from peewee import chunked
+
+    E = ExpectedChild
+    for part in chunked(missing, 500):
+        for c in E.select().where(E.id.in_(part)):
+            born = c.dob.isoformat()
+            out.append({"ma": None, "ho_ten": text.join_name(c.family, c.middle, c.given),
+                        "ngay_sinh": born, "nu": bool(c.female),
+                        "dan_toc": names.get(c.ethnic or "", c.ethnic or ""), "xa": c.commune or "",
+                        "thon": c.village or "", "nam_sinh": c.dob.year, "lop": None,
+                        "trang_thai": "chua_ra_lop", "noi_hoc_tiep": None,
+                        "khuyet_tat": c.disability or None, "_key": c.sort_key or "",
+                        "_dan_toc_ma": c.ethnic})
+    return out
+
+
+def codes_of_ethnic() -> dict[str, str]:
+    from .codes import ethnic_groups
+
+    return ethnic_groups()

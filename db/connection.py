@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 import threading
@@ -14,7 +15,7 @@ from . import migrations_register, migrations_villages, migrations_visits
 from .errors import DamagedDatabase, SisoError, os_reason
 from .models import MODELS, DatabaseFact, database
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -43,6 +44,8 @@ from .migrations_users import migrate as _migrate_users  # noqa: E402
 MIGRATIONS[7] = _migrate_users  # users and their roles
 from .migrations_version import migrate as _migrate_version  # noqa: E402
 MIGRATIONS[8] = _migrate_version  # student.version: concurrent edits never overwrite each other
+from .migrations_destination import migrate as _migrate_destination  # noqa: E402
+MIGRATIONS[9] = _migrate_destination  # graduates' destinations, targets' comparison
 
 
 def shown(target: str) -> str:
@@ -115,13 +118,11 @@ def _make_database(target: str) -> Database:
     return _Sqlite(str(path), pragmas=SQLITE_PRAGMAS, timeout=10)
 
 
-def _text(value: bytes) -> str:
-    """SQLite text as str; text that is not UTF-8 (a damaged or hand-edited row) shows
-    U+FFFD where the bad bytes are instead of failing the whole query."""
-    try:
-        return value.decode("utf-8")
-    except UnicodeDecodeError:
-        return value.decode("utf-8", "replace")
+# SQLite text as str; text that is not UTF-8 (a damaged or hand-edited row) shows U+FFFD
+# where the bad bytes are instead of failing the whole query. ``str(b, "utf-8", "replace")``
+# through functools.partial runs in C, with no Python frame per value (a 60,000-student
+# register reads over a million texts).
+_text = functools.partial(str, encoding="utf-8", errors="replace")
 
 
 class _Sqlite(SqliteDatabase):
@@ -176,6 +177,7 @@ def quick_check(path: Path, seconds: float = QUICK_CHECK_SECONDS) -> str | None:
         con = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=10)
     except sqlite3.Error:
         return None  # opening said nothing new: the caller's own open reports it
+    con.text_factory = _text  # a damaged page can put bytes that are not UTF-8 in its report
     try:
         con.set_progress_handler(lambda: time.monotonic() > deadline, 10000)
         rows = [r[0] for r in con.execute("PRAGMA quick_check(3)")]
@@ -190,6 +192,8 @@ def quick_check(path: Path, seconds: float = QUICK_CHECK_SECONDS) -> str | None:
         return STORAGE_MESSAGES[case] if case in ("corrupt", "notadb") else None
     except sqlite3.DatabaseError as exc:
         return f"Tệp cơ sở dữ liệu bị hỏng (SQLite: {exc})."
+    except UnicodeDecodeError:  # SQLite's own message quotes damaged bytes (a damaged schema)
+        return STORAGE_MESSAGES["corrupt"]
     finally:
         con.close()
     if rows == ["ok"]:
@@ -292,6 +296,11 @@ def open_database(target: str | None = None, *, create: bool = True, check: bool
             except Exception as again:  # noqa: BLE001
                 db.close()
                 exc, case = again, storage_case(again)
+        if isinstance(exc, UnicodeDecodeError):  # SQLite's message quotes a damaged schema
+            from .audit import STORAGE_MESSAGES
+
+            raise DamagedDatabase(f"Không mở được «{shown(target)}»: {STORAGE_MESSAGES['corrupt']}",
+                                  "db") from None
         if case in ("corrupt", "notadb"):
             raise DamagedDatabase(f"Không mở được «{shown(target)}»: {storage_error(exc)}",
                                   "db") from None

@@ -14,15 +14,15 @@ dtts_nu}`` (DTTS: ethnic code 02–54):
   (1, 6, 10) who are not repeaters of that grade;
 - ``khuyet_tat``: per disability type 01–06 (every type, zeros included).
 
-One grouped query over the spans open that day (with each student's last class of the
-previous year), whatever the number of students.
+Two queries whatever the number of students: the spans open that day, and last year's
+spans (each student's last class of the previous year), grouped in Python.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from . import codes, scope as scopes
 from .dates import parse_date
@@ -52,21 +52,26 @@ def report_do_tuoi(year: SchoolYear, as_of=None) -> dict:
     prev = (SchoolYear.select().where(SchoolYear.start < year.start)
             .order_by(SchoolYear.start.desc()).first())
     minority = fn.COALESCE(_MINORITY, False)
-    Prev = Span.alias("p")
-    PrevClass = SchoolClass.alias("pc")
+    db = Student._meta.database
+    # each student's last class of the previous year: its spans in (start, id) order, the
+    # later overwriting (a join on a window over last year's spans is quadratic in SQLite)
+    prev_grade: dict[int, int] = {}
+    if prev is not None:
+        q = (Span.select(Span.student, SchoolClass.grade)
+             .join(SchoolClass, on=(SchoolClass.id == Span.klass))
+             .where(Span.year == prev.id).order_by(Span.start, Span.id))
+        prev_grade = dict(db.execute(q))
     cols = [SchoolClass.grade, Student.dob, Student.female, minority, Student.disability]
-    q = (Span.select(*cols, PrevClass.grade, fn.COUNT(Span.id))
+    q = (Span.select(Span.student, *cols)
          .join(Student, on=(Student.id == Span.student))
-         .switch(Span).join(SchoolClass, on=(SchoolClass.id == Span.klass)))
-    rn = fn.ROW_NUMBER().over(partition_by=[Prev.student], order_by=[Prev.start.desc(), Prev.id.desc()])
-    last = (Prev.select(Prev.student, Prev.klass, rn.alias("rn"))
-            .where(Prev.year == (prev.id if prev is not None else -1)).alias("lp"))
-    q = (q.join(last, JOIN.LEFT_OUTER, on=((last.c.student_id == Span.student) & (last.c.rn == 1)))
-         .join(PrevClass, JOIN.LEFT_OUTER, on=(PrevClass.id == last.c.klass_id)))
-    q = (q.where((Span.year == year.id) & _open_on(as_of))
-         .group_by(*cols, PrevClass.grade))
+         .switch(Span).join(SchoolClass, on=(SchoolClass.id == Span.klass))
+         .where((Span.year == year.id) & _open_on(as_of)))
     in_scope = scopes.class_condition(year)  # the reader's classes only (db.scope)
     q = scopes.where(q, in_scope)
+    groups: dict[tuple, int] = {}
+    for sid, *key in db.execute(q):
+        key = (*key, prev_grade.get(sid))
+        groups[key] = groups.get(key, 0) + 1
     grades = sorted({g for (g,) in scopes.where(SchoolClass.select(SchoolClass.grade)
                                                 .where(SchoolClass.year == year.id), in_scope).tuples()})
     firsts = [g for g in FIRST_GRADES if g in level_grades() or g in grades]
@@ -78,8 +83,7 @@ def report_do_tuoi(year: SchoolYear, as_of=None) -> dict:
     luu_ban = _zero()
     disabilities = codes.disability_types()
     kt = {code: _zero() for code in disabilities}
-    for grade, dob, female, is_minority, disability, prev_grade, n in q.tuples():
-        n = int(n)
+    for (grade, dob, female, is_minority, disability, last_grade), n in groups.items():
         female, is_minority = bool(female), bool(is_minority)
         dob = dob if isinstance(dob, date) else parse_date(dob)
         age = start_year - dob.year
@@ -88,7 +92,7 @@ def report_do_tuoi(year: SchoolYear, as_of=None) -> dict:
         _add(tuoi.setdefault(age, _zero()), n, female, is_minority)
         if age == grade + 5:
             _add(dung.setdefault(grade, _zero()), n, female, is_minority)
-        repeater = prev_grade is not None and int(prev_grade) == grade
+        repeater = last_grade is not None and int(last_grade) == grade
         if repeater:
             _add(luu_ban, n, female, is_minority)
         elif grade in firsts:

@@ -182,6 +182,8 @@ class Event(BaseModel):
     void_reason = TextField(null=True)
     # a dropout recorded with fewer than 3 home visits: the written reason (F2's note)
     without_visits = TextField(null=True)
+    # a completion of the school's top grade: where the graduate went (db.yearend.DESTINATIONS)
+    destination = CharField(null=True, max_length=10)
 
     class Meta:
         indexes = ((("student", "date"), False), (("year", "kind", "date"), False))
@@ -217,6 +219,7 @@ class Target(BaseModel):
     grade = IntegerField(null=True)
     name = CharField(max_length=40)  # ty_le_bo_hoc, ty_le_duy_tri, …
     value = FloatField()
+    op = CharField(null=True, max_length=2)  # lt | le | gt | ge; NULL: the name's default (db.targets)
 
     class Meta:
         indexes = ((("year", "level", "grade", "name"), True),)

@@ -24,7 +24,7 @@ the number was given when they were admitted), then that event's id.
 
 from __future__ import annotations
 
-from peewee import chunked, fn
+from peewee import Case, chunked, fn
 
 from . import kinds, scope as scopes, text
 from .errors import SisoError
@@ -170,7 +170,7 @@ def _leaving_text(kind: str, reason: str | None, school: str | None, grade: int 
     return label + (f": {reason}" if reason and kind == kinds.OTHER_DECREASE else "")
 
 
-def report_dang_bo() -> dict:
+def report_dang_bo(*, stream: bool = False) -> dict:
     """F8 ``dang-bo``: every student ever admitted, all years, in register-number order.
 
     ``ngay_vao``: the first entry into the school (admission, transfer in, start-of-year
@@ -179,75 +179,128 @@ def report_dang_bo() -> dict:
     ``ngay_roi`` / ``ly_do_roi``: the last exit (transfer out, dropout, death, other) when it
     is the student's last move, or the completion of the school's last grade when nothing
     followed it; null / "" for a student still in the school. A fixed number of grouped
-    queries, whatever the number of students."""
+    queries, whatever the number of students.
+
+    ``stream``: ``hoc_sinh`` is an iterator that reads the students from the database as it
+    goes (the streamed xlsx: a few MB whatever the number of students), and ``nam_hoc``
+    lists the school years that have classes (the columns «Lớp từng năm học»); otherwise a
+    list (JSON, the screen)."""
+    rows = _dang_bo_rows()
+    if not stream:
+        return {"form": "dang-bo", **scopes.form_marks(), "hoc_sinh": list(rows)}
+    years = [n for (n,) in SchoolYear.select(SchoolYear.name).where(
+        SchoolYear.id.in_(SchoolClass.select(SchoolClass.year).join(Span, on=(Span.klass == SchoolClass.id))))
+        .order_by(SchoolYear.start).tuples()]
+    return {"form": "dang-bo", **scopes.form_marks(), "nam_hoc": years, "hoc_sinh": rows}
+
+
+def _dang_bo_rows():
+    """F8's rows, one dict per student, in register-number order (see ``report_dang_bo``).
+    What is known of every student is kept compact (arrays indexed by student id), so the
+    rows can be produced one at a time."""
+    from array import array
+
+    from .codes import ethnic_groups
     from .school import level_grades
 
     db = Student._meta.database
 
     def raw(query):
         """Rows as the driver gives them (no per-value conversion: 60,000 students)."""
-        return db.execute(query).fetchall()
+        return db.execute(query)
+
+    top_id = Student.select(fn.MAX(Student.id)).scalar() or 0
+    days: list = [None]  # distinct dates; the arrays hold their index (0: none)
+    day_index: dict = {}
+
+    def day_no(value) -> int:
+        if value is None:
+            return 0
+        n = day_index.get(value)
+        if n is None:
+            n = day_index[value] = len(days)
+            days.append(value if isinstance(value, str) else value.isoformat())
+        return n
 
     live = Event.voided_at.is_null()
-    entry_live = dict(raw(Event.select(Event.student, fn.MIN(Event.date))
-                          .where(Event.kind.in_(kinds.ENTRIES) & live).group_by(Event.student)))
-    entry_any = dict(raw(Event.select(Event.student, fn.MIN(Event.date))
-                         .where(Event.kind.in_(kinds.ENTRIES)).group_by(Event.student)))
-    rn = fn.ROW_NUMBER().over(partition_by=[Span.student, Span.year],
-                              order_by=[Span.start.desc(), Span.id.desc()])
-    last_span = Span.select(Span.student, Span.year, Span.klass, rn.alias("rn")).alias("ls")
-    classes: dict[int, dict[str, str]] = {}
-    q = (SchoolYear.select(last_span.c.student_id, SchoolYear.name, SchoolClass.name)
-         .join(last_span, on=(last_span.c.year_id == SchoolYear.id))
-         .join(SchoolClass, on=(SchoolClass.id == last_span.c.klass_id))
-         .where(last_span.c.rn == 1)
-         .order_by(SchoolYear.start))
-    for sid, year_name, klass in raw(q):
-        classes.setdefault(sid, {})[year_name] = klass
+    entry_live = array("l", bytes(8 * (top_id + 1)))
+    entry_any = array("l", bytes(8 * (top_id + 1)))
+    first = (Event.select(Event.student, fn.MIN(Case(None, [(live, Event.date)])), fn.MIN(Event.date))
+             .where(Event.kind.in_(kinds.ENTRIES)).group_by(Event.student))
+    for sid, day_live, day_any in raw(first):
+        entry_any[sid] = day_no(day_any)
+        entry_live[sid] = day_no(day_live)
+    # the last class of each year: every span in (start, id) order, the later overwriting
+    years = [(yid, name) for yid, name in raw(SchoolYear.select(SchoolYear.id, SchoolYear.name)
+                                              .order_by(SchoolYear.start))]
+    year_pos = {yid: i for i, (yid, _) in enumerate(years)}
+    class_year, class_names, class_grades = {}, {}, {}
+    for cid, yid, name, grade in raw(SchoolClass.select(SchoolClass.id, SchoolClass.year, SchoolClass.name,
+                                                        SchoolClass.grade)):
+        class_year[cid] = year_pos[yid]
+        class_names[cid] = name
+        class_grades[cid] = grade
+    last_class = [array("l", bytes(8 * (top_id + 1))) for _ in years]
+    for sid, kid in raw(Span.select(Span.student, Span.klass).order_by(Span.start, Span.id)):
+        last_class[class_year[kid]][sid] = kid
     last_grade = level_grades()[-1]
     moves = kinds.ENTRIES + kinds.EXITS + (kinds.COMPLETED,)
-    rn2 = fn.ROW_NUMBER().over(partition_by=[Event.student], order_by=[Event.date.desc(), Event.id.desc()])
-    last_move = (Event.select(Event.student, Event.kind, Event.date, Event.reason, Event.school,
-                              Event.klass, rn2.alias("rn"))
-                 .where(live & Event.kind.in_(moves)).alias("lm"))
+    ends = kinds.EXITS + (kinds.COMPLETED,)
+    # each student's last move (date, then id), among the students who ever left or completed
+    # (a window over every event of the school costs more than this on 60,000 students)
+    left = Event.select(Event.student).where(live & Event.kind.in_(ends))
+    last_move: dict[int, tuple] = {}
+    q = (Event.select(Event.student, Event.date, Event.id, Event.kind, Event.reason, Event.school, Event.klass)
+         .where(live & Event.kind.in_(moves) & Event.student.in_(left)))
+    for row in raw(q):
+        got = last_move.get(row[0])
+        if got is None or (row[1], row[2]) > (got[1], got[2]):
+            last_move[row[0]] = row
     leaving = {}
-    q = (SchoolClass.select(last_move.c.student_id, last_move.c.kind, last_move.c.date,
-                            last_move.c.reason, last_move.c.school, SchoolClass.grade)
-         .join(last_move, on=(last_move.c.klass_id == SchoolClass.id))
-         .where((last_move.c.rn == 1) & last_move.c.kind.in_(kinds.EXITS + (kinds.COMPLETED,))))
-    for sid, kind, day, reason, school, grade in raw(q):
+    for sid, day, _, kind, reason, school, kid in last_move.values():
+        if kind not in ends or kid is None:
+            continue
+        grade = class_grades[kid]
         if kind in kinds.EXITS or grade == last_grade:
-            leaving[sid] = (day, _leaving_text(kind, reason, school, grade))
-    rows = (Student.select(Student.id, Student.so_dang_bo, Student.code, Student.family, Student.middle,
-                           Student.given, Student.dob, Student.birthplace, Student.female,
-                           Student.ethnic, Student.father, Student.mother, Student.guardian,
-                           Student.address, Student.village, Student.commune)
-            .order_by(Student.so_dang_bo.is_null(), Student.so_dang_bo, Student.id))
-    rows = scopes.where(rows, scopes.student_condition(None))  # the reader's students, any year
-    from .codes import ethnic_groups
-
+            leaving[sid] = (day_no(day), _leaving_text(kind, reason, school, grade))
+    del last_move
+    cols = (Student.id, Student.so_dang_bo, Student.code, Student.family, Student.middle,
+            Student.given, Student.dob, Student.birthplace, Student.female,
+            Student.ethnic, Student.father, Student.mother, Student.guardian,
+            Student.address, Student.village, Student.commune)
+    # numbered students in number order (the unique index), then any without a number
+    numbered = Student.select(*cols).where(Student.so_dang_bo.is_null(False)).order_by(Student.so_dang_bo)
+    unnumbered = Student.select(*cols).where(Student.so_dang_bo.is_null()).order_by(Student.id)
+    in_scope = scopes.student_condition(None)  # the reader's students, any year (db.scope)
+    numbered, unnumbered = scopes.where(numbered, in_scope), scopes.where(unnumbered, in_scope)
     names = ethnic_groups()
+    year_names = [name for _, name in years]
+    indexed = list(enumerate(year_names))
 
     def iso(value):
         if value is None:
             return None
         return value if isinstance(value, str) else value.isoformat()
 
-    out = []
-    for (sid, number, code, family, middle, given, dob, birthplace, female, ethnic, father,
-         mother, guardian, address, village, commune) in raw(rows):
-        left = leaving.get(sid)
-        voided = sid not in entry_live
-        out.append({
-            "so_dang_bo": number, "ma": code,
-            "ho_ten": " ".join(p for p in (family, middle, given) if p),  # stored clean (NFC)
-            "ngay_sinh": iso(dob), "noi_sinh": birthplace or "", "nu": bool(female),
-            "dan_toc": names.get(ethnic or "", ethnic or ""), "cha": father or "", "me": mother or "",
-            "giam_ho": guardian or "",
-            "cho_o": address or ", ".join(x for x in (village, commune) if x),
-            "ngay_vao": iso(entry_any.get(sid) if voided else entry_live.get(sid)),
-            "lop_theo_nam": classes.get(sid, {}),
-            "ngay_roi": iso(left[0]) if left else None, "ly_do_roi": left[1] if left else "",
-            "da_huy": voided,
-        })
-    return {"form": "dang-bo", **scopes.form_marks(), "hoc_sinh": out}
+    for query in (numbered, unnumbered):
+        for (sid, number, code, family, middle, given, dob, birthplace, female, ethnic, father,
+             mother, guardian, address, village, commune) in raw(query):
+            left = leaving.get(sid)
+            voided = not entry_live[sid]
+            held = {}
+            for i, name in indexed:
+                kid = last_class[i][sid]
+                if kid:
+                    held[name] = class_names[kid]
+            yield {
+                "so_dang_bo": number, "ma": code,
+                "ho_ten": " ".join(filter(None, (family, middle, given))),  # stored clean (NFC)
+                "ngay_sinh": iso(dob), "noi_sinh": birthplace or "", "nu": bool(female),
+                "dan_toc": names.get(ethnic or "", ethnic or ""), "cha": father or "", "me": mother or "",
+                "giam_ho": guardian or "",
+                "cho_o": address or ", ".join(filter(None, (village, commune))),
+                "ngay_vao": days[entry_any[sid] if voided else entry_live[sid]],
+                "lop_theo_nam": held,
+                "ngay_roi": days[left[0]] if left else None, "ly_do_roi": left[1] if left else "",
+                "da_huy": voided,
+            }

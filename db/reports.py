@@ -453,7 +453,7 @@ OUTCOME_KEYS = {kinds.PROMOTED: "len_lop", kinds.PENDING: "thi_lai",
 def _latest_outcomes(year: SchoolYear, as_of: date):
     """Subquery: each student's latest non-voided outcome of the year dated on or before ``as_of``."""
     rn = fn.ROW_NUMBER().over(partition_by=[Event.student], order_by=[Event.date.desc(), Event.id.desc()])
-    return (Event.select(Event.id, Event.student, Event.kind, Event.date, rn.alias("rn"))
+    return (Event.select(Event.id, Event.student, Event.kind, Event.date, Event.destination, rn.alias("rn"))
             .where((Event.year == year.id) & Event.voided_at.is_null() & (Event.date <= as_of)
                    & Event.kind.in_(kinds.OUTCOMES))
             .alias("oc"))
@@ -478,7 +478,9 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
     them counts under their latest outcome dated on or before ``as_of``, and a student with
     no recorded outcome counts under ``chua_co_ket_qua`` — never presumed promoted or
     completed — so ``len_lop + thi_lai + luu_ban + hoan_thanh + chua_co_ket_qua = tong_so``
-    on every row. The rollover records the outcome it gives a student with none
+    on every row. In the school's top grade, ``noi_hoc_tiep`` splits the graduates
+    (``hoan_thanh``) by where they went (``db.yearend.DESTINATIONS``; none recorded:
+    ``khong_ro``), per class, grade and the school. The rollover records the outcome it gives a student with none
     (``db.yearend.rollover``), so after it that outcome counts like any other.
 
     Before the year's end date (``as_of < year.end``) every ``ty_le`` is ``None``; from it
@@ -498,6 +500,17 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
     counts: dict[int, dict] = {}
     for klass_id, kind, n in q.tuples():
         counts.setdefault(klass_id, {})[OUTCOME_KEYS[kind]] = int(n)
+    from .yearend import DESTINATIONS, is_top_grade, school_grades
+
+    grades_taught = school_grades(year)
+    dq = (Span.select(Span.klass, oc.c.destination, fn.COUNT(Span.id))
+          .join(oc, on=((oc.c.student_id == Span.student) & (oc.c.rn == 1)))
+          .where((Span.year == year.id) & _open_on(day) & (oc.c.kind == kinds.COMPLETED))
+          .group_by(Span.klass, oc.c.destination))
+    went: dict[int, dict] = {}
+    for klass_id, dest, n in dq.tuples():
+        acc = went.setdefault(klass_id, dict.fromkeys(DESTINATIONS, 0))
+        acc[dest or "khong_ro"] += int(n)
     class_rows = []
     grade_acc: dict[int, list] = {}
     for c in _classes(year):
@@ -506,6 +519,8 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
         missing = total - sum(cnt.values())
         row = {"lop": c.name, "khoi": c.grade, "gvcn": c.homeroom or "",
                **_outcome_row(total, cnt, missing, year_over)}
+        if is_top_grade(c.grade, grades_taught):
+            row["noi_hoc_tiep"] = went.get(c.id, dict.fromkeys(DESTINATIONS, 0))
         class_rows.append(row)
         acc = grade_acc.setdefault(c.grade, [0, {}, 0])
         acc[0] += total
@@ -514,12 +529,22 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
             acc[1][k] = acc[1].get(k, 0) + row[k]["sl"]
     grade_rows = [{"khoi": g, **_outcome_row(t, cnt, miss, year_over)}
                   for g, (t, cnt, miss) in sorted(grade_acc.items())]
+    top = [g for g in grade_acc if is_top_grade(g, grades_taught)]
+
+    def split(rows) -> dict:
+        return {k: sum(r["noi_hoc_tiep"][k] for r in rows) for k in DESTINATIONS}
+
+    for g in grade_rows:
+        if g["khoi"] in top:
+            g["noi_hoc_tiep"] = split([r for r in class_rows if r["khoi"] == g["khoi"]])
     school_cnt: dict = {}
     for g in grade_rows:
         for k in OUTCOME_KEYS.values():
             school_cnt[k] = school_cnt.get(k, 0) + g[k]["sl"]
     school = _outcome_row(sum(g["tong_so"] for g in grade_rows), school_cnt,
                           sum(g["chua_co_ket_qua"] for g in grade_rows), year_over)
+    if top:
+        school["noi_hoc_tiep"] = split([g for g in grade_rows if "noi_hoc_tiep" in g])
     lst = (Student.select(Student.code, Student.family, Student.middle, Student.given, Student.dob,
                           Student.female, SchoolClass.name, SchoolClass.grade, oc.c.kind, oc.c.date,
                           Student.sort_key)
@@ -651,17 +676,20 @@ FORMS = {
     "chi-tieu": "ĐĂNG KÝ CHỈ TIÊU VÀ KẾT QUẢ THỰC HIỆN",
     "theo-lang": "SĨ SỐ VÀ VẬN ĐỘNG THEO THÔN/LÀNG",
     "do-tuoi": "THỐNG KÊ HỌC SINH THEO ĐỘ TUỔI",
+    "nam-sinh": "DANH SÁCH HỌC SINH THEO NĂM SINH VÀ ĐỊA BÀN",
     "dang-bo": "SỔ ĐĂNG BỘ",
     "chuyen-can": "THEO DÕI CHUYÊN CẦN",
     "huy-dong": "HUY ĐỘNG TRẺ RA LỚP",
 }
-AS_OF_ONLY = ("theo-lang", "huy-dong")  # forms of one day: a period start (--from) is refused
+AS_OF_ONLY = ("theo-lang", "huy-dong", "nam-sinh")  # forms of one day: a period start (--from) is refused
 ALL_YEARS = ("dang-bo",)  # forms over every school year: no year, no date
 
 
-def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
+def build(form: str, year: SchoolYear, as_of, start=None, *, stream: bool = False) -> dict:
     """Any form by its ``docs/forms.md`` name (``si-so``, ``bo-hoc`` …); ``dang-bo`` ignores the
-    year and the dates (all years), ``do-tuoi`` the period start."""
+    year and the dates (all years), ``do-tuoi`` the period start. ``stream``: a form that
+    can (``dang-bo``) gives its rows as an iterator read from the database as it goes, for
+    a file written row by row (``exports.stream_form``); the others ignore it."""
     if form == "si-so":
         return report_si_so(year, as_of, start)
     if form == "bo-hoc":
@@ -687,10 +715,14 @@ def build(form: str, year: SchoolYear, as_of, start=None) -> dict:
         from .do_tuoi import report_do_tuoi
 
         return report_do_tuoi(year, as_of)
+    if form == "nam-sinh":
+        from .nam_sinh import report_nam_sinh
+
+        return report_nam_sinh(year, as_of)
     if form == "dang-bo":
         from .register import report_dang_bo
 
-        return report_dang_bo()
+        return report_dang_bo(stream=stream)
     if form == "chuyen-can":
         from .attendance import report_chuyen_can
 

@@ -47,6 +47,43 @@ TARGETS = {
     "ty_le_vao_lop_6": ("Tỷ lệ hoàn thành tiểu học vào lớp 6", LOWER, "trẻ hoàn thành tiểu học chưa vào lớp 6"),
 }
 BOUND_LABELS = {UPPER: "Không vượt quá", LOWER: "Ít nhất"}
+# each target's comparison (``so_sanh``): the rate is compared with the target value by it;
+# none given: ``le`` for an upper bound, ``ge`` for a lower bound (``op_of``)
+OPS = {"lt": "Dưới", "le": "Không vượt quá", "gt": "Trên", "ge": "Ít nhất"}
+OP_SIGNS = {"lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+DEFAULT_OP = {UPPER: "le", LOWER: "ge"}
+
+
+def op_of(t) -> str:
+    """The comparison of a target (a ``Target`` row): its own, else its name's default."""
+    return t.op or DEFAULT_OP[TARGETS[t.name][1]]
+
+
+def meets(actual: float, op: str, value: float) -> bool:
+    """The published rate ``actual`` satisfies ``actual <op> value``."""
+    return {"lt": actual < value, "le": actual <= value, "gt": actual > value, "ge": actual >= value}[op]
+
+
+def check_op(op, name: str) -> str | None:
+    """``lt``/``le``/``gt``/``ge`` (or the signs < ≤ > ≥); None/"" → None (the default)."""
+    if op in (None, ""):
+        return None
+    key = str(op).strip().lower()
+    key = {"<": "lt", "<=": "le", "≤": "le", ">": "gt", ">=": "ge", "≥": "ge"}.get(key, key)
+    if key not in OPS:
+        raise SisoError(f"Phép so sánh «{op}» của chỉ tiêu {name} không hợp lệ: cần lt (dưới), le (không "
+                        "vượt quá), gt (trên) hoặc ge (từ … trở lên).", "so_sanh")
+    bound = TARGETS[name][1]
+    if key in ("lt", "le") and bound == LOWER or key in ("gt", "ge") and bound == UPPER:
+        want = "lt hoặc le" if bound == UPPER else "gt hoặc ge"
+        raise SisoError(f"Chỉ tiêu {name} là tỷ lệ {'cần giữ thấp' if bound == UPPER else 'cần đạt cao'}: "
+                        f"phép so sánh cần {want}, không phải {key}.", "so_sanh")
+    return key
+
+
+def op_text(op: str, value: float) -> str:
+    """``< 3%``, ``≥ 98%`` (value with a decimal comma)."""
+    return f"{OP_SIGNS[op]} {f'{value:g}'.replace('.', ',')}%"
 BASE_LEVELS = ("TH", "THCS", "THPT")
 FINAL_GRADE = {"TH": 5, "THCS": 9, "THPT": 12}
 
@@ -80,20 +117,26 @@ def _scope_where(year: SchoolYear, level: str | None, grade: int | None):
 
 
 def set_target(year: SchoolYear, name: str, value, *, level: str | None = None,
-               grade: int | None = None) -> Target:
-    """Register (or change) one target; one transaction with its audit record."""
+               grade: int | None = None, op: str | None = None) -> Target:
+    """Register (or change) one target; one transaction with its audit record. ``op``: its
+    comparison (``OPS``); none given: a new target takes its name's default, a changed one
+    keeps its own."""
     from . import users
 
     users.require_admin("đăng ký chỉ tiêu")
     name, value, level, grade = _check(name, value, level, grade)
+    op = check_op(op, name)
     scope = level or f"khoi {grade}"
     with audit.write("target.set", f"target:{year.name}/{scope}/{name}") as info:
         t = Target.get_or_none(_scope_where(year, level, grade) & (Target.name == name))
-        info.update(before=t.value if t else None, after=value)
+        info.update(before=t.value if t else None, after=value,
+                    op_before=t.op if t else None, op=op if op or t is None else t.op)
         if t is None:
-            t = Target.create(year=year, level=level, grade=grade, name=name, value=value)
+            t = Target.create(year=year, level=level, grade=grade, name=name, value=value, op=op)
         else:
             t.value = value
+            if op is not None:
+                t.op = op
             t.save()
     return t
 
@@ -118,7 +161,8 @@ def list_targets(year: SchoolYear) -> list[dict]:
     """The year's targets: levels first, then grades, in ``TARGETS`` order."""
     rows = sorted(Target.select().where(Target.year == year.id), key=_order)
     return [{"pham_vi": scope_label(t.level, t.grade), "cap": t.level, "khoi": t.grade, "ten": t.name,
-             "nhan": TARGETS[t.name][0], "loai": TARGETS[t.name][1], "gia_tri": t.value} for t in rows]
+             "nhan": TARGETS[t.name][0], "loai": TARGETS[t.name][1], "so_sanh": op_of(t),
+             "gia_tri": t.value} for t in rows]
 
 
 def scope_label(level: str | None, grade: int | None) -> str:
@@ -131,26 +175,30 @@ def _frac(value) -> Fraction:
     return Fraction(str(value))
 
 
-def more_to_exceed(num: int, den: int, target) -> int | None:
+def more_to_exceed(num: int, den: int, target, *, strict: bool = False) -> int | None:
     """Upper bound: the fewest extra cases ``k`` for which the published rate
-    ``round_half_up((num + k) ÷ den × 100, 1)`` is above ``target``. ``None`` when
-    already above, or no denominator."""
-    if not den or rate(num, den) > target:
+    ``round_half_up((num + k) ÷ den × 100, 1)`` is above ``target`` (``strict``, "dưới":
+    reaches it). ``None`` when already there, or no denominator."""
+    if not den or (rate(num, den) >= target if strict else rate(num, den) > target):
         return None
     t = _frac(target)
-    above = Fraction(floor(t * 10) + 1, 10)  # the smallest published rate above the target
+    # the smallest published rate that breaks the target
+    above = Fraction(ceil(t * 10), 10) if strict else Fraction(floor(t * 10) + 1, 10)
     k = ceil((above - Fraction(1, 20)) * den / 100 - num)
     return max(k, 1)
 
 
-def more_to_fall(num: int, den: int, target, *, shrinks_base: bool = False) -> int | None:
+def more_to_fall(num: int, den: int, target, *, shrinks_base: bool = False,
+                 strict: bool = False) -> int | None:
     """Lower bound: the fewest extra losses ``k`` for which the published rate
     ``(num − k) ÷ den`` (``(num − k) ÷ (den − k)`` when ``shrinks_base``) falls below
-    ``target``. ``None`` when already below, or when it cannot happen."""
-    if not den or rate(num, den) < target:
+    ``target`` (``strict``, "trên": down to it). ``None`` when already there, or when it
+    cannot happen."""
+    if not den or (rate(num, den) <= target if strict else rate(num, den) < target):
         return None
     t = _frac(target)
-    below = Fraction(ceil(t * 10) - 1, 10)  # the largest published rate below the target
+    # the largest published rate that breaks the target
+    below = Fraction(floor(t * 10), 10) if strict else Fraction(ceil(t * 10) - 1, 10)
     if below < 0:
         return None
     y = (below + Fraction(1, 20)) / 100  # exact rate under which it publishes ≤ below
@@ -259,6 +307,8 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
     rows = []
     for t in sorted(Target.select().where(Target.year == year.id), key=_order):
         label, bound, unit = TARGETS[t.name]
+        op = op_of(t)
+        strict = op in ("lt", "gt")
         pending, note = None, None
         if t.level:
             scope = [g for g in grades if g in LEVELS[t.level]]
@@ -268,43 +318,43 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
         hc = sum(grades[g]["hien_co"]["ts"] for g in scope)
         if t.name == "ty_le_bo_hoc":
             num, den = (sum(grades[g][STILL_OUT] for g in scope), dn) if scope else (0, 0)
-            more = more_to_exceed(num, den, t.value)
+            more = more_to_exceed(num, den, t.value, strict=strict)
         elif t.name in YEAR_END and not year_over:
             num = den = more = None
             pending = NOT_YET
         elif t.name == "ty_le_luu_ban":
             num, den = sum(outcome[g]["luu_ban"]["sl"] for g in scope if g in outcome), dn
-            more = more_to_exceed(num, den, t.value)
+            more = more_to_exceed(num, den, t.value, strict=strict)
         elif t.name == "ty_le_bo_hoc_luu_ban":
             num = (sum(grades[g][STILL_OUT] for g in scope)
                    + sum(outcome[g]["luu_ban"]["sl"] for g in scope if g in outcome))
             den = dn
-            more = more_to_exceed(num, den, t.value)
+            more = more_to_exceed(num, den, t.value, strict=strict)
         elif t.name == "ty_le_len_lop":
             num = sum(outcome[g]["len_lop"]["sl"] + outcome[g]["hoan_thanh"]["sl"] for g in scope if g in outcome)
             den = sum(outcome[g]["tong_so"] for g in scope if g in outcome)
-            more = more_to_fall(num, den, t.value)
+            more = more_to_fall(num, den, t.value, strict=strict)
         elif t.name in ("ty_le_huy_dong", "ty_le_vao_lop_6"):  # over expected children, not classes
             from .cohort import target_counts
 
             num, den = target_counts(t.name, year, as_of, LEVELS[t.level] if t.level else [t.grade])
-            more = more_to_fall(num, den, t.value)
+            more = more_to_fall(num, den, t.value, strict=strict)
         elif t.name == "ty_le_duy_tri":
             num = hc
             den = hc + sum(grades[g][STILL_OUT] for g in scope) if scope else 0
-            more = more_to_fall(num, den, t.value)
+            more = more_to_fall(num, den, t.value, strict=strict)
         elif t.name == "ty_le_dung_do_tuoi":
             num, den = sum(on_age.get(g, 0) for g in scope), hc
-            more = more_to_fall(num, den, t.value, shrinks_base=True)
+            more = more_to_fall(num, den, t.value, shrinks_base=True, strict=strict)
         else:  # ty_le_hoan_thanh: the final grade of the level (or the grade itself)
             finals = [g for g in scope if g == FINAL_GRADE[t.level]] if t.level else scope
             num, den, note = _completion(year, outcome, finals)
-            more = more_to_fall(num, den, t.value)
+            more = more_to_fall(num, den, t.value, strict=strict)
         actual = None if num is None else rate(num, den)
-        ok = None if actual is None else (actual <= t.value if bound == UPPER else actual >= t.value)
+        ok = None if actual is None else meets(actual, op, t.value)
         rows.append({
             "pham_vi": scope_label(t.level, t.grade), "cap": t.level or level_of_grade(t.grade),
-            "khoi": t.grade, "ten": t.name, "nhan": label, "loai": bound,
+            "khoi": t.grade, "ten": t.name, "nhan": label, "loai": bound, "so_sanh": op,
             "chi_tieu": t.value, "thuc_hien": actual,
             "chenh_lech": None if actual is None else _difference(actual, t.value),
             "dat": ok, "tu_so": num, "mau_so": den,
@@ -315,7 +365,7 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
             **scopes.form_marks(), "chi_tieu": rows}
 
 
-__all__ = ["TARGETS", "UPPER", "LOWER", "set_target", "delete_target", "list_targets",
+__all__ = ["TARGETS", "UPPER", "LOWER", "OPS", "op_of", "meets", "set_target", "delete_target", "list_targets",
            "report_chi_tieu", "more_to_exceed", "more_to_fall"]
 
 
@@ -344,7 +394,7 @@ def grade_dashboard(year: SchoolYear, as_of) -> list[dict]:
     watch = grade_watch(year, as_of)
     sizes = month_end_counts(year, as_of)
     weeks = weekly_attendance(year, as_of)
-    targets = {(t.level, t.grade, t.name): t.value for t in Target.select().where(Target.year == year.id)}
+    targets = {(t.level, t.grade, t.name): t for t in Target.select().where(Target.year == year.id)}
     out = []
     for g in form["khoi"]:
         grade = g["khoi"]
@@ -354,11 +404,11 @@ def grade_dashboard(year: SchoolYear, as_of) -> list[dict]:
                 "si_so_thang": [{"ngay": d.isoformat(), "ts": n} for d, n in sizes.get(grade, [])],
                 "chuyen_can_tuan": [{"tuan": d.isoformat(), "ty_le": r} for d, r in weeks.get(grade, [])]}
         for name in ("ty_le_duy_tri", "ty_le_bo_hoc"):
-            value = targets.get((None, grade, name), targets.get((level_of_grade(grade), None, name)))
-            if value is None:
+            t = targets.get((None, grade, name), targets.get((level_of_grade(grade), None, name)))
+            if t is None:
                 continue
-            actual, bound = g[name], TARGETS[name][1]
-            ok = None if actual is None else (actual <= value if bound == UPPER else actual >= value)
-            card["chi_tieu"][name] = {"gia_tri": value, "loai": bound, "dat": ok}
+            actual, bound, op = g[name], TARGETS[name][1], op_of(t)
+            ok = None if actual is None else meets(actual, op, t.value)
+            card["chi_tieu"][name] = {"gia_tri": t.value, "loai": bound, "so_sanh": op, "dat": ok}
         out.append(card)
     return out

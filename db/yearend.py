@@ -44,6 +44,27 @@ RESULTS = {  # CLI / TUI spelling -> event kind
 COMPLETION_GRADES = school_rules.COMPLETION_GRADES  # 5, 9, 12
 COMPLETED_LABELS = {5: "Hoàn thành chương trình tiểu học", 9: "Tốt nghiệp THCS",
                     12: "Tốt nghiệp THPT"}
+# where a graduate of the school's top grade went (F4 ``noi_hoc_tiep``, F7); stored on the
+# completion event; a completion with none counts as ``khong_ro``
+DESTINATIONS = {"thpt": "THPT", "gdtx": "GDTX", "nghe": "Học nghề", "lam_viec": "Đi làm",
+                "khong_ro": "Không rõ"}
+STUDYING_ON = ("thpt", "gdtx", "nghe")  # PCGD THCS level 3: still in education or training
+
+
+def check_destination(value) -> str | None:
+    """``thpt``, ``gdtx``, ``nghe``, ``lam-viec`` (or ``lam_viec``), ``khong-ro``; None/"" → None."""
+    if value in (None, ""):
+        return None
+    key = str(value).strip().lower().replace("-", "_")
+    if key not in DESTINATIONS:
+        raise SisoError(f"Nơi học tiếp «{value}» không hợp lệ: cần thpt, gdtx, nghe (học nghề), "
+                        "lam-viec (đi làm) hoặc khong-ro (không rõ).", "noi_hoc_tiep")
+    return key
+
+
+def is_top_grade(grade: int, grades: set[int]) -> bool:
+    """The school's last grade: a completion there means leaving the school."""
+    return grade in COMPLETION_GRADES and grade + 1 not in grades
 
 
 def outcome_label(kind: str, grade: int | None = None) -> str:
@@ -97,6 +118,8 @@ class OutcomeRow:
     explicit: bool  # recorded (True) or the default (False)
     event_id: int | None
     date: date | None
+    destination: str | None = None  # a graduate of the school's top grade: where they went
+    top_grade: bool = False  # the class is of the school's top grade (destinations apply)
 
     @property
     def label(self) -> str:
@@ -120,14 +143,16 @@ def outcomes_for_class(klass, year=None) -> list[OutcomeRow]:
         ev = found.get(r.id)
         out.append(OutcomeRow(r.id, r.code, r.full_name, r.female, r.dob, k.grade,
                               ev.kind if ev else default_outcome(k.grade, grades),
-                              ev is not None, ev.id if ev else None, ev.date if ev else None))
+                              ev is not None, ev.id if ev else None, ev.date if ev else None,
+                              ev.destination if ev else None, is_top_grade(k.grade, grades)))
     return out
 
 
 RESOLUTIONS = (kinds.PROMOTED, kinds.HELD_BACK, kinds.COMPLETED)  # what a pending becomes
 
 
-def set_outcome(student, year, result: str, day=None, klass=None, *, future: bool = False) -> Event:
+def set_outcome(student, year, result: str, day=None, klass=None, *, future: bool = False,
+                destination=None) -> Event:
     """Record a student's year-end outcome (one transaction) — the clerk or the principal.
 
     ``result``: promoted | pending | held-back | completed. ``day`` defaults to the year's end
@@ -138,18 +163,30 @@ def set_outcome(student, year, result: str, day=None, klass=None, *, future: boo
     Promotion is refused where the school has no next grade (its top grade: record a
     completion). Recording again on the same date replaces (voids) the earlier outcome of
     that date.
+
+    ``destination`` (``DESTINATIONS``): where a graduate went, only with ``completed`` in the
+    school's top grade. Given again for a completion already recorded on that date (also
+    after the rollover, when the results of the next school's intake are known), it only
+    changes the destination (``set_destination``).
     """
     from . import users
 
     users.require_admin("ghi kết quả cuối năm")
     st = _student(student)
+    destination = check_destination(destination)
     y = _year(year)
     kind = RESULTS.get(str(result).strip().lower(), str(result))
     if kind not in kinds.OUTCOMES:
         raise SisoError(f"Kết quả «{result}» không hợp lệ: cần promoted (lên lớp), pending "
                         "(thi lại / rèn luyện hè), held-back (lưu ban) hoặc completed "
                         "(hoàn thành chương trình).", "ket_qua")
+    if destination is not None and kind != kinds.COMPLETED:
+        raise SisoError("Nơi học tiếp chỉ ghi cùng kết quả completed (tốt nghiệp, hoàn thành "
+                        "chương trình) của khối cuối cùng của trường.", "noi_hoc_tiep")
     prev = latest_outcomes(y, [st.id]).get(st.id)
+    if (destination is not None and prev is not None and prev.kind == kinds.COMPLETED
+            and (day in (None, "") or parse_date(day, "ngày") == prev.date)):
+        return set_destination(st, y, destination)
     resolving = prev is not None and prev.kind == kinds.PENDING and kind in RESOLUTIONS
     if day in (None, ""):
         day = min(max(clock.today(), y.end), summer_end(y)) if resolving else y.end
@@ -189,15 +226,51 @@ def set_outcome(student, year, result: str, day=None, klass=None, *, future: boo
         raise SisoError(f"Trường không có khối {cur.grade + 1}, học sinh {st.full_name} lớp {cur.name} "
                         f"không lên lớp trong trường được: ghi {done}lưu ban hoặc thi lại / "
                         "rèn luyện hè.", "ket_qua")
+    if destination is not None and not is_top_grade(cur.grade, grades):
+        raise SisoError(f"Nơi học tiếp chỉ ghi cho học sinh khối cuối cùng của trường; học sinh "
+                        f"{st.full_name} học lớp {cur.name} (khối {cur.grade}) học tiếp trong trường.",
+                        "noi_hoc_tiep")
     if prev is not None and prev.kind == kind and prev.date == day:
         return prev
     with audit.write("year.outcome", f"student:{st.code}", year=y.name, lop=cur.name,
-                     before=prev.kind if prev else None, after=kind, date=day) as info:
+                     before=prev.kind if prev else None, after=kind, date=day,
+                     noi_hoc_tiep=destination) as info:
         if prev is not None and prev.date == day:
             Event.update(voided_at=datetime.now(), voided_by=audit.current_user(),
                          void_reason="Sửa kết quả cuối năm").where(Event.id == prev.id).execute()
-        ev = record_event(st, y, kind, day)
+        ev = record_event(st, y, kind, day, destination=destination)
         info["event"] = ev.id
+    return ev
+
+
+def set_destination(student, year, destination) -> Event:
+    """Record (or change) where a graduate went: the destination of the student's completion
+    of the school's top grade in ``year`` (one transaction, audited). Refused when the student
+    has no such completion."""
+    st = _student(student)
+    y = _year(year)
+    dest = check_destination(destination)
+    if dest is None:
+        raise SisoError("Cần nơi học tiếp: thpt, gdtx, nghe, lam-viec hoặc khong-ro.", "noi_hoc_tiep")
+    ev = latest_outcomes(y, [st.id]).get(st.id)
+    if ev is None or ev.kind != kinds.COMPLETED:
+        raise SisoError(f"Học sinh {st.full_name} ({st.code}) chưa có kết quả tốt nghiệp / hoàn thành "
+                        f"chương trình năm học {y.name}: ghi kết quả completed trước.", "noi_hoc_tiep")
+    grade = ev.klass.grade if ev.klass_id else None
+    if grade is None:
+        from .events import status_on
+
+        _, cur = status_on(st.id, ev.date, y)
+        grade = cur.grade if cur is not None else None
+    if grade is None or not is_top_grade(grade, school_grades(y)):
+        raise SisoError(f"Nơi học tiếp chỉ ghi cho học sinh khối cuối cùng của trường; học sinh "
+                        f"{st.full_name} học tiếp trong trường.", "noi_hoc_tiep")
+    if ev.destination == dest:
+        return ev
+    with audit.write("year.destination", f"student:{st.code}", year=y.name, event=ev.id,
+                     before=ev.destination, after=dest):
+        Event.update(destination=dest).where(Event.id == ev.id).execute()
+    ev.destination = dest
     return ev
 
 

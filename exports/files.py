@@ -211,6 +211,16 @@ def write_form(form: dict, path, fmt: str | None = None, *, settings: dict | Non
     path written."""
     path = check_target(path, overwrite=overwrite)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
+    if fmt == "xlsx" and form["form"] in STREAMED:  # into the file as the rows come
+        from .stream_form import write_form_xlsx
+
+        if settings is None:
+            from db.school import get_settings
+
+            settings = get_settings()
+        with atomic_path(path, overwrite=overwrite) as tmp:
+            write_form_xlsx(tables_of(form)[0], settings, tmp, signed_on)
+        return path
     data = form_bytes(form, fmt, settings=settings, signed_on=signed_on)
     written = atomic_write(path, data, overwrite=overwrite)
     from db.audit_log import note_export

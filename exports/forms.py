@@ -57,6 +57,7 @@ class Table:
     numbered: bool = False  # column labels (1), (2) … instead of A, B, 1, 2 …
     note: str = ""  # what a screen view's short labels stand for (compact views)
     tr: Callable[[str], str] = field(default=same, repr=False, compare=False)  # see tables_of
+    breaks: list[int] = field(default_factory=list)  # printed page breaks before these rows (0-based)
 
     def add(self, values: list, style: str = "") -> None:
         self.rows.append(values)
@@ -341,6 +342,10 @@ def _len_lop_tables(form: dict, tr=same) -> list[Table]:
                    "hay hoàn thành; các cột SL cộng lại bằng Tổng số."]
     if not year_over:
         t.footnotes.append(f"Chưa đến ngày kết thúc năm học ({end}): tỷ lệ chưa có; SL là kết quả đã ghi.")
+    if "noi_hoc_tiep" in form["toan_truong"]:
+        t.below.append(_destination_table(form, tr))
+        t.footnotes.append("Nơi học tiếp: học sinh tốt nghiệp khối cuối cùng của trường; chưa ghi "
+                           "nơi học tiếp thì tính «Không rõ».")
     lst = Table("Thi lai - luu ban", tr("DANH SÁCH HỌC SINH THI LẠI, LƯU BAN"), _person_cols() + [
         Col("Lớp", kind="text", width=8), Col("Kết quả", kind="text", width=22),
         Col("Ngày ghi", kind="date", width=11)], lines=[_year_line(form, tr)], numbered=True)
@@ -351,10 +356,34 @@ def _len_lop_tables(form: dict, tr=same) -> list[Table]:
     return [t, lst]
 
 
+DESTINATION_COLS = (("thpt", "THPT"), ("gdtx", "GDTX"), ("nghe", "Học nghề"), ("lam_viec", "Đi làm"),
+                    ("khong_ro", "Không rõ"))
+
+
+def _destination_table(form: dict, tr=same) -> Table:
+    """F4's split of the top grade's graduates by where they went, per class, grade, school."""
+    cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
+            Col("Số học sinh tốt nghiệp", width=10)]
+    cols += [Col(label, "Nơi học tiếp", width=8) for _, label in DESTINATION_COLS]
+    t = Table("Noi hoc tiep", tr("NƠI HỌC TIẾP CỦA HỌC SINH TỐT NGHIỆP"), cols)
+
+    def values(row):
+        return [row["hoan_thanh"]["sl"], *[row["noi_hoc_tiep"][k] for k, _ in DESTINATION_COLS]]
+
+    rows = [r for r in form["lop"] if "noi_hoc_tiep" in r]
+    grades = {g["khoi"]: g for g in form["khoi"]}
+    for i, row in enumerate(rows):
+        t.add([str(i + 1), row["lop"], *values(row)])
+        if i + 1 == len(rows) or rows[i + 1]["khoi"] != row["khoi"]:
+            t.add(["", tr("Cộng khối {grade}").format(grade=row["khoi"]), *values(grades[row["khoi"]])], "sub")
+    t.add(["", tr("Toàn trường"), *values(form["toan_truong"])], "total")
+    return t
+
+
 # ---- F5 --------------------------------------------------------------------------------------
 
 def _chi_tieu_tables(form: dict, tr=same) -> list[Table]:
-    from db.targets import BOUND_LABELS
+    from db.targets import OPS
 
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Phạm vi", kind="text", width=11, key=True),
             Col("Chỉ tiêu", kind="text", width=30), Col("Yêu cầu", kind="text", width=13),
@@ -370,12 +399,12 @@ def _chi_tieu_tables(form: dict, tr=same) -> list[Table]:
         scope = r["pham_vi"] if tr is same else (
             tr("Khối {grade}").format(grade=r["khoi"]) if r.get("khoi")
             else tr("Cấp {level}").format(level=r.get("cap") or ""))
-        t.add([str(i), scope, tr(r["nhan"]), tr(BOUND_LABELS[r["loai"]]), r["chi_tieu"], r["thuc_hien"],
+        t.add([str(i), scope, tr(r["nhan"]), tr(OPS[r["so_sanh"]]), r["chi_tieu"], r["thuc_hien"],
                r["chenh_lech"], verdict, r["them_de_khong_dat"]])
     t.footnotes = [
-        "Tỷ lệ bỏ học, lưu ban, bỏ học và lưu ban: chỉ tiêu tối đa (đạt khi thực hiện không vượt quá "
-        "chỉ tiêu). Tỷ lệ duy trì, đúng độ tuổi, hoàn thành, lên lớp: chỉ tiêu tối thiểu (đạt khi thực "
-        "hiện ít nhất bằng chỉ tiêu).",
+        "Yêu cầu: «Dưới» đạt khi thực hiện nhỏ hơn chỉ tiêu, «Không vượt quá» khi nhỏ hơn hoặc bằng, "
+        "«Trên» khi lớn hơn, «Ít nhất» khi lớn hơn hoặc bằng. Không ghi yêu cầu thì tỷ lệ bỏ học, lưu "
+        "ban, bỏ học và lưu ban là «Không vượt quá»; các tỷ lệ khác là «Ít nhất».",
         "Tỷ lệ bỏ học và duy trì như biểu sĩ số: bỏ học = Bỏ học chưa ra lớp ÷ Đầu năm (TS); duy trì = "
         "Hiện có (TS) ÷ (Hiện có (TS) + Bỏ học chưa ra lớp). Lưu ban = số lưu ban ÷ sĩ số đầu năm; "
         "bỏ học và lưu ban = (Bỏ học chưa ra lớp + số lưu ban) ÷ sĩ số đầu năm; "
@@ -474,6 +503,101 @@ def _do_tuoi_tables(form: dict, tr=same) -> list[Table]:
     return [t]
 
 
+# ---- F7 --------------------------------------------------------------------------------------
+
+NO_COMMUNE = "Chưa ghi xã"
+NO_VILLAGE = "Chưa ghi thôn/làng"
+
+
+def sheet_name(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet name (≤ 31 characters, none of ``[]:*?/\\``)."""
+    base = re.sub(r"[\[\]:*?/\\']", " ", name).strip()[:31] or "Sheet"
+    out, n = base, 1
+    while out.lower() in taken:
+        n += 1
+        out = f"{base[:27]} ({n})"
+    taken.add(out.lower())
+    return out
+
+
+def _nam_sinh_tables(form: dict, tr=same) -> list[Table]:
+    from db.nam_sinh import STATUS_LABELS
+    from db.yearend import DESTINATIONS
+
+    start_year = int(form["nam_hoc"][:4])
+    lines = [_year_line(form, tr), _as_of_line(form, tr)]
+    grades = sorted({int(g) for c in form["tong_hop"] for g in c["dang_hoc"]})
+    grid = Table("Tong hop", tr("TỔNG HỢP THEO ĐỘ TUỔI"),
+                 [Col("Chỉ số", kind="text", width=26, key=True)]
+                 + [Col(tr("{age} tuổi ({year})").format(age=c["tuoi"], year=c["nam_sinh"]), width=8)
+                    for c in form["tong_hop"]],
+                 lines=list(lines))
+    cols = form["tong_hop"]
+    for key, label in (("ts", "Tổng số"), ("nu", "Nữ"), ("dtts", "Dân tộc thiểu số"), ("kt", "Khuyết tật")):
+        grid.add([tr(label), *[c[key] for c in cols]], "total" if key == "ts" else "")
+    for g in grades:
+        grid.add([tr("Đang học lớp {grade}").format(grade=g), *[c["dang_hoc"].get(str(g), 0) for c in cols]])
+    grid.add([tr("Hoàn thành / tốt nghiệp"), *[c["hoan_thanh"] for c in cols]])
+    for k, label in DESTINATIONS.items():
+        grid.add(["  " + tr("trong đó: {where}").format(where=tr(label)), *[c["noi_hoc_tiep"][k] for c in cols]])
+    for key, label in (("bo_hoc", "Bỏ học"), ("chuyen_di", "Chuyển đi"), ("chua_ra_lop", "Chưa ra lớp")):
+        grid.add([tr(label), *[c[key] for c in cols]])
+    grid.footnotes = [
+        "Tuổi = năm bắt đầu năm học − năm sinh. Mỗi cột: Tổng số = đang học + hoàn thành + bỏ học + "
+        "chuyển đi + chưa ra lớp.",
+        "Hoàn thành / tốt nghiệp: học sinh tốt nghiệp khối cuối cùng của trường (năm nay, hoặc các năm "
+        "trước khi nay 15–18 tuổi), theo nơi học tiếp; chưa ghi nơi học tiếp thì tính «Không rõ».",
+        "Chưa ra lớp: trẻ trong danh sách huy động chưa nhập học.",
+    ]
+    out = [grid]
+    by_commune: dict[str, list[dict]] = {}
+    for s in form["hoc_sinh"]:
+        by_commune.setdefault(s["xa"], []).append(s)
+    taken = {"tong hop"}
+    person_cols = [Col("STT", kind="text", width=5, key=True), Col("Họ và tên", kind="text", width=24, key=True),
+                   Col("Ngày sinh", kind="date", width=11), Col("Nữ", kind="mark", width=4),
+                   Col("Dân tộc", kind="text", width=9), Col("Lớp", kind="text", width=7),
+                   Col("Trạng thái", kind="text", width=11), Col("Nơi học tiếp", kind="text", width=9),
+                   Col("Khuyết tật", kind="text", width=8)]
+    from collections import Counter
+
+    from db.codes import disability_types
+
+    disabilities = disability_types()
+    for commune, people in by_commune.items():
+        per_village = Counter(p["thon"] for p in people)
+        per_birth = Counter((p["thon"], p["nam_sinh"]) for p in people)
+        title = tr("Địa bàn: {commune}").format(commune=commune) if commune else tr(NO_COMMUNE)
+        t = Table(sheet_name(commune or NO_COMMUNE, taken), tr(FORMS["nam-sinh"]), list(person_cols),
+                  lines=[*lines, title], numbered=True)
+        village = birth = None
+        stt = 0
+        for s in people:
+            if s["thon"] != village or village is None:
+                if village is not None:
+                    t.breaks.append(len(t.rows))
+                village, birth = s["thon"], None
+                n = per_village[village]
+                t.add(["", (tr("Thôn/làng: {village}").format(village=village) if village else tr(NO_VILLAGE))
+                       + " — " + tr("{n} người").format(n=n)] + [""] * 7, "group")
+            if s["nam_sinh"] != birth:
+                birth = s["nam_sinh"]
+                n = per_birth[(village, birth)]
+                t.add(["", tr("Sinh năm {year} ({age} tuổi): {n} người").format(
+                    year=birth, age=start_year - birth, n=n)] + [""] * 7, "sub")
+            stt += 1
+            kt = s["khuyet_tat"]
+            t.add([str(stt), s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["dan_toc"], s["lop"] or "",
+                   tr(STATUS_LABELS[s["trang_thai"]]),
+                   tr(DESTINATIONS[s["noi_hoc_tiep"]]) if s["noi_hoc_tiep"] else "",
+                   f"{kt} {disabilities.get(kt, '')}".strip() if kt else ""])
+        t.add(["", _count_line("Tổng cộng: {n} người", stt, tr)] + [""] * 7, "total")
+        t.footnotes = ["Theo thôn/làng, năm sinh, rồi tên. Mỗi thôn/làng in từ một trang mới.",
+                       "Trạng thái tính đến ngày báo cáo; Lớp: lớp đang học, hoặc lớp cuối cùng đã học."]
+        out.append(t)
+    return out
+
+
 # ---- F8 --------------------------------------------------------------------------------------
 
 VOIDED_NOTE = "Nhập học đã hủy (số đăng bộ giữ nguyên, không cấp lại)"
@@ -487,7 +611,13 @@ def mother_or_guardian(s: dict) -> str:
 
 
 def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
-    years = sorted({y for s in form["hoc_sinh"] for y in s["lop_theo_nam"]})
+    """F8's table. A streamed form (``db.register.report_dang_bo(stream=True)``) names its
+    years and gives its students as an iterator: the table's rows are then an iterator too,
+    consumed once by ``exports.stream_form``."""
+    if "nam_hoc" in form:
+        years = list(form["nam_hoc"])
+    else:
+        years = sorted({y for s in form["hoc_sinh"] for y in s["lop_theo_nam"]})
     cols = [Col("Số đăng bộ", width=7, key=True), Col("Họ và tên", kind="text", width=22, key=True),
             Col("Ngày sinh", kind="date", width=11), Col("Nơi sinh", kind="text", width=14),
             Col("Giới tính", kind="text", width=6), Col("Dân tộc", kind="text", width=8),
@@ -498,11 +628,20 @@ def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
              Col("Ghi chú", kind="text", width=14)]
     t = Table("So dang bo", tr(FORMS["dang-bo"]), cols,
               lines=[tr("Học sinh đã vào trường, mọi năm học, theo số đăng bộ")], numbered=True)
-    for s in form["hoc_sinh"]:
-        t.add([s["so_dang_bo"], s["ho_ten"], _d(s["ngay_sinh"]), s["noi_sinh"],
-               tr("Nữ") if s["nu"] else tr("Nam"), s["dan_toc"], s["cha"], mother_or_guardian(s),
-               s["cho_o"], _d(s["ngay_vao"]), *[s["lop_theo_nam"].get(y, "") for y in years],
-               _d(s["ngay_roi"]), s["ly_do_roi"], tr(VOIDED_NOTE) if s["da_huy"] else ""])
+    female, male, voided = tr("Nữ"), tr("Nam"), tr(VOIDED_NOTE)
+
+    def rows():
+        for s in form["hoc_sinh"]:
+            yield [s["so_dang_bo"], s["ho_ten"], _d(s["ngay_sinh"]), s["noi_sinh"],
+                   female if s["nu"] else male, s["dan_toc"], s["cha"], mother_or_guardian(s),
+                   s["cho_o"], _d(s["ngay_vao"]), *[s["lop_theo_nam"].get(y, "") for y in years],
+                   _d(s["ngay_roi"]), s["ly_do_roi"], voided if s["da_huy"] else ""]
+
+    if isinstance(form["hoc_sinh"], list):
+        for values in rows():
+            t.add(values)
+    else:
+        t.rows = rows()
     t.footnotes = [
         "Số đăng bộ cấp khi học sinh nhập học hoặc chuyển đến lần đầu, không cấp lại, không dùng lại.",
         "Số bị bỏ trống là của lần nhập danh sách đã hoàn tác.",
@@ -595,8 +734,8 @@ def _huy_dong_tables(form: dict, tr=same) -> list[Table]:
 
 BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _chuyen_truong_tables,
             "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables, "theo-lang": _theo_lang_tables,
-            "do-tuoi": _do_tuoi_tables, "dang-bo": _dang_bo_tables, "chuyen-can": _chuyen_can_tables,
-            "huy-dong": _huy_dong_tables}
+            "do-tuoi": _do_tuoi_tables, "nam-sinh": _nam_sinh_tables, "dang-bo": _dang_bo_tables,
+            "chuyen-can": _chuyen_can_tables, "huy-dong": _huy_dong_tables}
 
 
 # A form computed over a reader's scope (``pham_vi`` in the form: a class, some grades): its
@@ -719,7 +858,12 @@ def _write_table(ws, table: Table, top: int, styles) -> int:
     r = label_row + 1
     left = Alignment(horizontal="left", vertical="center", wrap_text=True)
     center = Alignment(horizontal="center", vertical="center")
-    for values, style in zip(table.rows, table.styles):
+    breaks = set(table.breaks)
+    for i, (values, style) in enumerate(zip(table.rows, table.styles)):
+        if i in breaks:
+            from openpyxl.worksheet.pagebreak import Break
+
+            ws.row_breaks.append(Break(id=r - 1))
         font = bold if style in ("sub", "total", "group") else normal
         for j, (col, value) in enumerate(zip(table.columns, values), 1):
             c = ws.cell(r, j)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date
+from itertools import repeat
 
 from db import clock
 from db.dates import place_date_line
@@ -110,6 +111,14 @@ def _cell(ref: str, value, kind: str, bold: bool) -> str:
 
 def form_xlsx_bytes(table: Table, settings: dict, signed_on: date | None = None) -> bytes:
     """The one-table form as xlsx bytes (see the module's doc)."""
+    buf = io.BytesIO()
+    write_form_xlsx(table, settings, buf, signed_on)
+    return buf.getvalue()
+
+
+def write_form_xlsx(table: Table, settings: dict, out, signed_on: date | None = None) -> None:
+    """The one-table form as xlsx into ``out`` (a path or a binary file), written as the rows
+    come: ``table.rows`` may be an iterator (``db.register.report_dang_bo(stream=True)``)."""
     signed_on = signed_on or clock.today()
     n = len(table.columns)
     refs = column_letters(n)
@@ -178,10 +187,15 @@ def form_xlsx_bytes(table: Table, settings: dict, signed_on: date | None = None)
         lines = max([-(-len(values[j]) // int(room)) for j, room in texts if isinstance(values[j], str)] or [1])
         return f' ht="{15 * lines}" customHeight="1"' if lines > 1 else ""
 
+    count = [0]
+
     def body():
+        """The table's rows as XML, 1,000 at a time; ``table.rows`` may be an iterator
+        (read once: the rows after it are numbered from ``count``)."""
         r = label_row
         chunk = []
-        for values, style in zip(table.rows, table.styles):
+        styles = table.styles if len(table.styles) else repeat("")
+        for values, style in zip(table.rows, styles):
             r += 1
             bold = style in ("sub", "total", "group")
             chunk.append(f'<row r="{r}"{height(values)}>' + "".join(
@@ -189,45 +203,51 @@ def form_xlsx_bytes(table: Table, settings: dict, signed_on: date | None = None)
             if len(chunk) == 1000:
                 yield "".join(chunk)
                 chunk = []
+        count[0] = r - label_row
         yield "".join(chunk)
 
-    r = label_row + len(table.rows) + 1
-    if table.footnotes:
-        line(r, [("Ghi chú:", 1, n, 10)])
-        r += 1
-        for note in table.footnotes:
-            line(r, [(note, 1, n, 11)])
+    def tail() -> tuple[str, int]:
+        """Footnotes, place and date, signatures below the ``count`` rows: (XML, last row)."""
+        rows.clear()
+        r = label_row + count[0] + 1
+        if table.footnotes:
+            line(r, [("Ghi chú:", 1, n, 10)])
             r += 1
-    r += 1
-    line(r, [(place_date_line(settings.get("dia_danh") or "", signed_on), right, n, 9)])
-    r += 1
-    line(r, [("NGƯỜI LẬP BIỂU", 1, half, 7), ("HIỆU TRƯỞNG", right, n, 7)])
-    r += 1
-    line(r, [("(Ký, ghi rõ họ tên)", 1, half, 9), ("(Ký tên, đóng dấu)", right, n, 9)])
-    r += 5
-    line(r, [(settings.get("nguoi_lap_bieu") or "", 1, half, 7), (settings.get("hieu_truong") or "", right, n, 7)])
-    tail = "".join(rows)
-    last = r
+            for note in table.footnotes:
+                line(r, [(note, 1, n, 11)])
+                r += 1
+        r += 1
+        line(r, [(place_date_line(settings.get("dia_danh") or "", signed_on), right, n, 9)])
+        r += 1
+        line(r, [("NGƯỜI LẬP BIỂU", 1, half, 7), ("HIỆU TRƯỞNG", right, n, 7)])
+        r += 1
+        line(r, [("(Ký, ghi rõ họ tên)", 1, half, 9), ("(Ký tên, đóng dấu)", right, n, 9)])
+        r += 5
+        line(r, [(settings.get("nguoi_lap_bieu") or "", 1, half, 7),
+                 (settings.get("hieu_truong") or "", right, n, 7)])
+        return "".join(rows), r
+
     cols = "".join(f'<col min="{j + 1}" max="{j + 1}" width="{c.width}" customWidth="1"/>'
                    for j, c in enumerate(table.columns))
     sheet_name = _esc(table.sheet[:31]).replace('"', "&quot;")
     quoted = table.sheet[:31].replace("'", "''")
-    workbook = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        f'<bookViews><workbookView/></bookViews><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/>'
-        '</sheets><definedNames>'
-        f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{_esc(repr_sheet(quoted))}!${head_top}:${label_row}'
-        '</definedName>'
-        f'<definedName name="_xlnm.Print_Area" localSheetId="0">{_esc(repr_sheet(quoted))}!$A$1:${refs[-1]}${last}'
-        '</definedName></definedNames></workbook>')
+
+    def workbook(last: int) -> str:
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f'<bookViews><workbookView/></bookViews><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/>'
+            '</sheets><definedNames>'
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{_esc(repr_sheet(quoted))}!${head_top}:${label_row}'
+            '</definedName>'
+            f'<definedName name="_xlnm.Print_Area" localSheetId="0">{_esc(repr_sheet(quoted))}!$A$1:${refs[-1]}${last}'
+            '</definedName></definedNames></workbook>')
+
     orientation = "landscape" if landscape(table) else "portrait"
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
         zf.writestr("_rels/.rels", ROOT_RELS)
-        zf.writestr("xl/workbook.xml", workbook)
         zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         zf.writestr("xl/styles.xml", STYLES)
         with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
@@ -237,13 +257,14 @@ def form_xlsx_bytes(table: Table, settings: dict, signed_on: date | None = None)
                       f'<cols>{cols}</cols><sheetData>{head}').encode())
             for part in body():
                 fh.write(part.encode())
+            tail_xml, last = tail()
             merge_xml = "".join(f'<mergeCell ref="{m}"/>' for m in merges)
-            fh.write((f'{tail}</sheetData><mergeCells count="{len(merges)}">{merge_xml}</mergeCells>'
+            fh.write((f'{tail_xml}</sheetData><mergeCells count="{len(merges)}">{merge_xml}</mergeCells>'
                       '<printOptions horizontalCentered="1"/>'
                       '<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>'
                       f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
                       '</worksheet>').encode())
-    return buf.getvalue()
+        zf.writestr("xl/workbook.xml", workbook(last))
 
 
 def repr_sheet(name: str) -> str:

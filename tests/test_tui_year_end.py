@@ -167,3 +167,34 @@ async def test_rollover_after_the_year_end_writes_without_asking(school, today):
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: app.results)
     assert SchoolYear.get(SchoolYear.name == "2025-2026").ref_date == date(2025, 10, 1)
+
+
+async def test_keys_1_to_5_record_a_graduate_and_where_they_went(year, today):
+    today(date(2025, 5, 31))
+    k9 = add_class("9A1", 9, year)
+    kids = [_add(n, f"G{i}", year, k9, dob="01/01/2010") for i, n in enumerate(
+        ("Nguyễn Văn An", "Trần Văn Bình", "Lê Văn Cường", "Phạm Văn Dũng", "Hồ Văn Em"), 1)]
+    k6 = add_class("6A1", 6, year)
+    _add("Vũ Văn Giang", "S6", year, k6)
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = YearEndScreen(year.id, k9.id)
+        app.push_screen(screen)
+        await _wait(pilot, lambda: len(screen.rows) == 5)
+        assert screen.query_one("#dest-hint", Static).display  # the school's top grade
+        await pilot.press("1", "2", "3", "4", "5")
+        await _wait(pilot, lambda: all(r.explicit for r in screen.rows))
+        await _wait(pilot, lambda: "Đã ghi: 5. Hồ Văn Em — Tốt nghiệp THCS — Không rõ" in _text(screen, "#done"))
+        table = screen.query_one(DataTable)
+        await _wait(pilot, lambda: str(table.get_row_at(0)[5]) == "Tốt nghiệp THCS — THPT")
+        # grade 6 is not the top grade: no hint, and a destination key is refused, naming why
+        screen.query_one("#lop", Select).value = k6.id
+        await _wait(pilot, lambda: len(screen.rows) == 1)
+        assert not screen.query_one("#dest-hint", Static).display
+        events = Event.select().count()
+        await pilot.press("1")
+        await _wait(pilot, lambda: "chỉ ghi cho khối cuối" in _text(screen, "#err"))
+        assert Event.select().count() == events
+    went = {e.student.code: e.destination for e in Event.select().where(Event.kind == kinds.COMPLETED)}
+    assert went == {"G1": "thpt", "G2": "gdtx", "G3": "nghe", "G4": "lam_viec", "G5": "khong_ro"}
+    assert len(kids) == 5

@@ -110,7 +110,7 @@ def _outcome(args):
     year = school.get_year(args.year)
     st = get_student(args.student)
     ev = yearend.set_outcome(st, year, args.result, day=args.date, klass=args.klass,
-                             future=args.future)
+                             future=args.future, destination=args.destination)
     print(ev.id)
     return 0
 
@@ -222,6 +222,9 @@ def register(groups):
                    "rèn luyện hè: hôm nay, trong hè)")
     p.add_argument("--future", action="store_true",
                    help="xác nhận ngày giải quyết thi lại sau hôm nay")
+    p.add_argument("--destination", metavar="thpt|gdtx|nghe|lam-viec|khong-ro",
+                   help="nơi học tiếp của học sinh tốt nghiệp khối cuối cùng (với --result completed): "
+                   "THPT, GDTX, học nghề, đi làm, không rõ")
     p.set_defaults(func=_outcome)
 
     p = yr.add_parser("rollover", help="chuyển sang năm học mới (xem trước với --dry-run)")

@@ -37,6 +37,8 @@ def register(groups):
             ("len-lop", "F4 Thống kê lên lớp, thi lại, lưu ban"),
             ("chi-tieu", "F5 Chỉ tiêu và kết quả thực hiện"),
             ("do-tuoi", "F6 Thống kê học sinh theo độ tuổi (mặc định: tính đến ngày chốt sĩ số đầu năm)"),
+            ("nam-sinh", "F7 Danh sách học sinh theo năm sinh và địa bàn, cho điều tra phổ cập giáo dục "
+             "(mặc định: tính đến ngày chốt sĩ số đầu năm)"),
             ("dang-bo", "F8 Sổ đăng bộ: mọi học sinh đã vào trường, mọi năm học, theo số đăng bộ"),
             ("chuyen-can", "F10 Theo dõi chuyên cần"),
             ("theo-lang", "F11 Sĩ số và vận động theo thôn/làng (tính đến một ngày)"),
@@ -45,7 +47,7 @@ def register(groups):
         p.add_argument("--year", help="năm học, ví dụ 2024-2025 (mặc định: năm học hiện tại)"
                        + ("; sổ đăng bộ gồm mọi năm học, không nhận --year" if name == "dang-bo" else ""))
         p.add_argument("--as-of", dest="as_of", help="tính đến ngày dd/mm/yyyy (mặc định: "
-                       + ("ngày chốt sĩ số đầu năm)" if name == "do-tuoi" else "hôm nay)"))
+                       + ("ngày chốt sĩ số đầu năm)" if name in ("do-tuoi", "nam-sinh") else "hôm nay)"))
         p.add_argument("--from", dest="date_from",
                        help="đầu kỳ báo cáo dd/mm/yyyy (mặc định: ngày 1 của tháng báo cáo)")
         p.add_argument("--format", dest="fmt", choices=["table", "csv", "json", "xlsx", "ods"],
@@ -58,6 +60,9 @@ def register(groups):
     p = t.add_parser("set", help="đăng ký / sửa một chỉ tiêu")
     _target_scope(p)
     p.add_argument("--value", required=True, help="giá trị (%%), ví dụ 2 hoặc 98,5")
+    p.add_argument("--op", choices=["lt", "le", "gt", "ge"],
+                   help="so sánh: lt dưới, le không vượt quá, gt trên, ge từ … trở lên (mặc định: le cho "
+                   "tỷ lệ bỏ học, lưu ban, bỏ học và lưu ban; ge cho các tỷ lệ khác; khi sửa: giữ như cũ)")
     p.set_defaults(func=_target_set)
     p = t.add_parser("list", help="danh sách chỉ tiêu của năm học")
     p.add_argument("--year", help="năm học (mặc định: năm học hiện tại)")
@@ -95,7 +100,7 @@ def _report(args):
         raise SisoError("Thống kê theo độ tuổi tính đến một ngày (--as-of), không nhận --from.", "form")
     else:
         year = school.get_year(args.year)
-        as_of = args.as_of or (None if args.form == "do-tuoi" else default_day(year))
+        as_of = args.as_of or (None if args.form in ("do-tuoi", "nam-sinh") else default_day(year))
     fmt = args.fmt
     if args.output:
         from exports.files import FORMATS, check_target, write_form
@@ -108,7 +113,7 @@ def _report(args):
                             "(hoặc đặt đuôi tệp tương ứng).", "format")
         with refuse_existing():
             check_target(args.output, overwrite=args.overwrite)
-            form = reports.build(args.form, year, as_of, args.date_from)
+            form = reports.build(args.form, year, as_of, args.date_from, stream=fmt == "xlsx")
             try:
                 path = write_form(form, args.output, fmt, overwrite=args.overwrite)
             except SisoError as err:
@@ -166,9 +171,10 @@ def _target_set(args):
     from db import school, targets
 
     year = school.get_year(args.year)
-    t = targets.set_target(year, args.name, args.value, level=args.level, grade=args.grade)
+    t = targets.set_target(year, args.name, args.value, level=args.level, grade=args.grade, op=args.op)
     print(f"Đã ghi chỉ tiêu {targets.TARGETS[t.name][0]} "
-          f"({targets.scope_label(t.level, t.grade)}, năm học {year.name}): {t.value:g}%")
+          f"({targets.scope_label(t.level, t.grade)}, năm học {year.name}): "
+          f"{targets.op_text(targets.op_of(t), t.value)}")
     return 0
 
 
@@ -194,7 +200,7 @@ def _target_list(args):
     year = school.get_year(args.year)
     rows = targets.list_targets(year)
     for r in rows:
-        r["loai_nhan"] = targets.BOUND_LABELS[r["loai"]]
+        r["loai_nhan"] = f"{targets.OPS[r['so_sanh']]} ({targets.OP_SIGNS[r['so_sanh']]})"
     emit(rows, [("pham_vi", "Phạm vi"), ("ten", "Mã"), ("nhan", "Chỉ tiêu"), ("loai_nhan", "Yêu cầu"),
                 ("gia_tri", "Giá trị (%)")], args.fmt)
     return 0

@@ -95,7 +95,7 @@ class GradeCard(Vertical):
 
     @staticmethod
     def render_card(card: dict) -> str:
-        from db.targets import UPPER
+        from db.targets import OP_SIGNS
 
         lines = [f"[b]{_('Khối')} {card['khoi']}[/b]",
                  f"{_('Đầu năm')}: {card['dau_nam']}    {_('Hiện có')}: {card['hien_co']}"]
@@ -103,7 +103,7 @@ class GradeCard(Vertical):
             text = f"{label}: {_pct(card[name])}"
             target = card["chi_tieu"].get(name)
             if target:
-                sign = "≤" if target["loai"] == UPPER else "≥"
+                sign = OP_SIGNS[target["so_sanh"]]
                 verdict = {True: _("đạt"), False: _("KHÔNG ĐẠT"), None: "—"}[target["dat"]]
                 text += f" ({sign} {_pct(target['gia_tri'])} {verdict})"
             else:

@@ -32,7 +32,8 @@ from tui.screens.export_dialog import ExportDialog
 
 FORM_CHOICES = ((N_("F1 Sĩ số"), "si-so"), (N_("F2 Bỏ học"), "bo-hoc"),
                 (N_("F3 Chuyển trường"), "chuyen-truong"), (N_("F4 Lên lớp, lưu ban"), "len-lop"),
-                (N_("F5 Chỉ tiêu"), "chi-tieu"), (N_("F6 Độ tuổi"), "do-tuoi"), (N_("F8 Sổ đăng bộ"), "dang-bo"),
+                (N_("F5 Chỉ tiêu"), "chi-tieu"), (N_("F6 Độ tuổi"), "do-tuoi"),
+                (N_("F7 Năm sinh, địa bàn"), "nam-sinh"), (N_("F8 Sổ đăng bộ"), "dang-bo"),
                 (N_("F11 Theo thôn/làng"), "theo-lang"), (N_("F12 Huy động ra lớp"), "huy-dong"))
 CUSTOM = "custom"
 

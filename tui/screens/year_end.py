@@ -5,7 +5,9 @@
 A full screen; Escape goes back (dismisses with None). The class is picked at the top;
 every student shows the recorded outcome or the default (promoted; completed in the school's
 top grade). Keys on the student under the cursor: L lên lớp, T thi lại / rèn luyện hè,
-B lưu ban, H hoàn thành chương trình. The cursor moves to the next student at once (the
+B lưu ban, H hoàn thành chương trình; in the school's top grade 1–5 record a graduate with
+where they went (1 THPT, 2 GDTX, 3 học nghề, 4 đi làm, 5 không rõ; shown after the result).
+The cursor moves to the next student at once (the
 hint says so), so a clerk can type a class's results in a row; the line under the table
 confirms each one written ("Đã ghi: 3. Nguyễn Văn An — Lưu ban") and a refusal names the
 student. The same keys resolve a pending result in the summer. Choosing the blank class
@@ -35,6 +37,7 @@ class YearEndScreen(SisoScreen):
     YearEndScreen #lop { width: 30; margin: 0 1 1 1; }
     YearEndScreen #students { height: 1fr; }
     YearEndScreen #status { padding: 0 1; color: $text-muted; height: auto; }
+    YearEndScreen #dest-hint { padding: 0 1; color: $text-muted; height: auto; display: none; }
     YearEndScreen #done { padding: 0 1; color: $success; height: auto; }
     YearEndScreen .error { color: $error; height: auto; padding: 0 1; }
     """
@@ -43,6 +46,9 @@ class YearEndScreen(SisoScreen):
         Binding("t", "mark('pending')", N_("Thi lại / RL hè"), id="year_end.pending"),
         Binding("b", "mark('held-back')", N_("Lưu ban"), id="year_end.held_back"),
         Binding("h", "mark('completed')", N_("Hoàn thành"), id="year_end.completed"),
+        *[Binding(str(i), f"destination('{key}')", label, id=f"year_end.{key}", show=False)
+          for i, (key, label) in enumerate((("thpt", N_("THPT")), ("gdtx", N_("GDTX")), ("nghe", N_("Học nghề")),
+                                            ("lam_viec", N_("Đi làm")), ("khong_ro", N_("Không rõ"))), 1)],
         Binding("escape", "back", N_("Quay lại"), id="year_end.back", show=False),
     ]
 
@@ -72,6 +78,8 @@ class YearEndScreen(SisoScreen):
         yield Static(_("L lên lớp · T thi lại / rèn luyện hè · B lưu ban · H hoàn thành chương trình: "
                        "ghi cho học sinh ở con trỏ, rồi con trỏ tự xuống học sinh kế tiếp. Chưa ghi "
                        "gì: lên lớp (khối cuối cấp: hoàn thành). Esc: quay lại."), id="status")
+        yield Static(_("Khối cuối cùng: 1 THPT · 2 GDTX · 3 học nghề · 4 đi làm · 5 không rõ — tốt "
+                       "nghiệp và nơi học tiếp."), id="dest-hint")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -120,6 +128,8 @@ class YearEndScreen(SisoScreen):
         if klass_id != self.klass_id:
             return  # another class was chosen meanwhile
         self.rows = rows
+        # the destination keys apply in the school's top grade only: their hint shows there
+        self.query_one("#dest-hint", Static).display = any(r.top_grade for r in rows)
         table = self.query_one(DataTable)
         if keep_row is None:
             keep_row = table.cursor_row
@@ -127,12 +137,20 @@ class YearEndScreen(SisoScreen):
         for i, r in enumerate(rows, 1):
             short = _("Thi lại / RL hè") if r.outcome == kinds.PENDING else _(r.label)
             label = short if r.explicit else _("({label})").format(label=short)
+            from db.yearend import DESTINATIONS
+
+            if r.top_grade and r.outcome == kinds.COMPLETED and r.explicit:  # and where they went
+                label += " — " + _(DESTINATIONS[r.destination or "khong_ro"])
             table.add_row(str(i), r.code, r.name, fmt_date(r.dob), "x" if r.female else "", label,
                           r.date.strftime("%d/%m") if r.date else "", key=str(r.student_id))
         if keep_row is not None and rows:
             table.move_cursor(row=min(keep_row, len(rows) - 1))
 
-    def action_mark(self, result: str) -> None:
+    def action_destination(self, destination: str) -> None:
+        """A graduate of the school's top grade and where they went (keys 1–5)."""
+        self.action_mark("completed", destination)
+
+    def action_mark(self, result: str, destination: str | None = None) -> None:
         table = self.query_one(DataTable)
         if self.klass_id is None or not self.rows or table.cursor_row is None:
             self.query_one("#err", Static).update(_("Chọn lớp trước khi ghi kết quả."))
@@ -143,7 +161,7 @@ class YearEndScreen(SisoScreen):
         # move on now, so keys typed quickly each mark the next student
         if row_index + 1 < len(self.rows):
             table.move_cursor(row=row_index + 1)
-        self._marks.put((row.student_id, result, row_index, self.klass_id))
+        self._marks.put((row.student_id, result, row_index, self.klass_id, destination))
 
     @work(thread=True, group="year_end_mark", exit_on_error=False)
     def _mark_loop(self) -> None:
@@ -159,13 +177,17 @@ class YearEndScreen(SisoScreen):
                 return
             self._mark(*item)
 
-    def _mark(self, student_id: int, result: str, row_index: int, klass_id: int) -> None:
+    def _mark(self, student_id: int, result: str, row_index: int, klass_id: int,
+              destination: str | None = None) -> None:
         from db import yearend
         from db.models import SchoolClass, Student
 
         try:
-            ev = yearend.set_outcome(student_id, self.year_id, result, klass=klass_id)
-            label = yearend.outcome_label(ev.kind, SchoolClass.get_by_id(klass_id).grade)
+            ev = yearend.set_outcome(student_id, self.year_id, result, klass=klass_id,
+                                     destination=destination)
+            label = _(yearend.outcome_label(ev.kind, SchoolClass.get_by_id(klass_id).grade))
+            if destination:
+                label += " — " + _(yearend.DESTINATIONS[destination])
             name = Student.get_by_id(student_id).full_name
         except SisoError as err:
             name = Student.get_by_id(student_id).full_name
@@ -185,7 +207,7 @@ class YearEndScreen(SisoScreen):
 
     def _marked(self, row_index: int, name: str, label: str, day: str) -> None:
         self.query_one("#done", Static).update(_("Đã ghi: {stt}. {name} — {label} (ngày {day}).").format(
-            stt=row_index + 1, name=name, label=_(label), day=day))
+            stt=row_index + 1, name=name, label=label, day=day))
         refresh = getattr(self.app, "data_changed", None)
         if callable(refresh):
             refresh()
