@@ -414,14 +414,18 @@ def is_taken(klass_id: int, day: date) -> bool:
                                           & (AttendanceTaken.date == day)).exists()
 
 
-def day_marks(klass_id: int, day: date) -> dict[int, list[tuple[int, bool, str | None]]]:
-    """The active absences of one class on one day: student id -> [(id, excused, session)]."""
+def day_marks(klass_id: int, day: date,
+              student_id: int | None = None) -> dict[int, list[tuple[int, bool, str | None]]]:
+    """The active absences of one class on one day (of one of its students, when given):
+    student id -> [(id, excused, session)]."""
     out: dict[int, list] = {}
-    for aid, sid, excused, session in (Absence.select(Absence.id, Absence.student, Absence.excused,
-                                                      Absence.session)
-                                       .where((Absence.klass == klass_id) & (Absence.date == day)
-                                              & _active())
-                                       .order_by(Absence.session, Absence.id).tuples()):
+    q = Absence.select(Absence.id, Absence.student, Absence.excused, Absence.session)
+    if student_id is None:
+        q = q.where((Absence.klass == klass_id) & (Absence.date == day) & _active())
+    else:
+        q = q.where((Absence.student == student_id) & (Absence.date == day)
+                    & (Absence.klass == klass_id) & _active())
+    for aid, sid, excused, session in q.order_by(Absence.session, Absence.id).tuples():
         out.setdefault(sid, []).append((aid, bool(excused), session))
     return out
 
@@ -521,12 +525,15 @@ def _enrolled(year: SchoolYear, day: date, klass_ids=None):
     return q
 
 
-def flagged_students(year: SchoolYear, day: date, klass_ids=None) -> set[int]:
+def flagged_students(year: SchoolYear, day: date, klass_ids=None, student_ids=None) -> set[int]:
     """The students enrolled on ``day`` (in ``klass_ids``, when given) flagged «nghỉ học quá
     3 ngày» on ``day`` — on a day that is not a school day, on the last school day before it:
     (a) their run of consecutive school days of whole-day absence ending on that day is
     longer than N, or (b) their unexcused absences on the school days of the 30 calendar
-    days ending on it total more than M (a session counting 0.5). Two grouped queries."""
+    days ending on it total more than M (a session counting 0.5). Two grouped queries.
+
+    ``student_ids``: only these students, whom the caller knows to be enrolled on ``day``
+    (the attendance screen after a key: the student of that row)."""
     d = last_school_day(year, day)
     if d is None:
         return set()
@@ -535,7 +542,11 @@ def flagged_students(year: SchoolYear, day: date, klass_ids=None) -> set[int]:
     # a few classes: only their students' absences are read; the whole school: the
     # absences are grouped first, and only the students they name are checked for enrolment
     among = None
-    if klass_ids is not None:
+    if student_ids is not None:
+        among = list(student_ids)
+        if not among:
+            return set()
+    elif klass_ids is not None:
         klass_ids = list(klass_ids)
         if len(klass_ids) <= 10:
             among = [sid for (sid,) in database.execute(_enrolled(year, d, klass_ids))]
