@@ -18,8 +18,10 @@ import random
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from operator import itemgetter
 
-from peewee import SqliteDatabase, chunked
+from peewee import (BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField,
+                    SqliteDatabase, TextField, chunked)
 
 from .demo_visits import add_cases_and_visits
 from . import audit, clock, kinds, register, text
@@ -411,6 +413,9 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
     return year
 
 
+BULK_REBUILD = 20_000  # rows from which _bulk_insert builds an empty table's indexes at the end
+
+
 def _bulk_insert(model, rows: list[dict]) -> None:
     """INSERT many rows (all with the same keys) with one prepared statement.
 
@@ -426,9 +431,36 @@ def _bulk_insert(model, rows: list[dict]) -> None:
     marks = ", ".join([db.param] * len(fields))
     sql = f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES ({marks})'
     cursor = db.cursor()
+    # many rows into an empty table (the demo's absences, days taken, students at 60,000):
+    # its indexes are built once at the end, from sorted data, rather than kept up to date
+    # row by row (414,819 absences: 3.1 -> 1.8 s of CPU)
+    rebuild = len(rows) >= BULK_REBUILD and not model.select().exists()
+    if rebuild:
+        model._schema.drop_indexes(safe=True)
+    get = itemgetter(*names) if len(names) > 1 else (lambda r: (r[names[0]],))
     for chunk in chunked(rows, 5000):
-        cursor.executemany(sql, [tuple(f.db_value(r[n]) for f, n in zip(fields, names))
-                                 for r in chunk])
+        values = [get(r) for r in chunk]
+        # a column whose values are all of the field's own Python type (or None) goes to the
+        # driver as it is (``db_value`` returns them unchanged); any other through db_value
+        convert = [j for j, f in enumerate(fields)
+                   if not {type(t[j]) for t in values} <= _raw_types(f)]
+        if convert:
+            values = [tuple(fields[j].db_value(t[j]) if j in convert else t[j]
+                            for j in range(len(fields))) for t in values]
+        cursor.executemany(sql, values)
+    if rebuild:
+        model._schema.create_indexes(safe=True)
+
+
+def _raw_types(field) -> set:
+    """The Python types whose values ``field.db_value`` passes on unchanged."""
+    if isinstance(field, ForeignKeyField):
+        field = field.rel_field
+    for kind, types in ((BooleanField, {bool}), (DateTimeField, {datetime}), (DateField, {date}),
+                        (IntegerField, {int}), (CharField, {str}), (TextField, {str})):
+        if isinstance(field, kind):
+            return types | {type(None)}
+    return set()
 
 
 def _insert_students(plans: list[_Plan], maker: _Maker, start: date, today: date) -> list[int]:

@@ -346,12 +346,14 @@ def list_visits(student=None, include_voided: bool = True) -> list[dict]:
 
 
 def visit_counts(year_id: int, student_ids, up_to: date | None = None) -> dict[int, int]:
-    """Non-voided visits per student in the year (one query), for the reports."""
-    if not student_ids:
+    """Non-voided visits per student in the year (one query), for the reports; every
+    student's when ``student_ids`` is None."""
+    if student_ids is not None and not student_ids:
         return {}
     q = (Visit.select(Visit.student, fn.COUNT(Visit.id))
-         .where((Visit.year == year_id) & Visit.voided_at.is_null()
-                & Visit.student.in_(list(student_ids))))
+         .where((Visit.year == year_id) & Visit.voided_at.is_null()))
+    if student_ids is not None:
+        q = q.where(Visit.student.in_(list(student_ids)))
     if up_to is not None:
         q = q.where(Visit.date <= up_to)
     return {sid: int(n) for sid, n in q.group_by(Visit.student).tuples()}
@@ -389,6 +391,12 @@ def cases_and_visits(year, day, student_ids) -> tuple[set[int], dict[int, int]]:
     ids = list(student_ids)
     open_ids: set[int] = set()
     counts: dict[int, int] = {}
+    if len(ids) > 1000:  # many students (F10 over a large school): the year's, then filtered
+        wanted = set(ids)
+        open_ids = {sid for (sid,) in RiskCase.select(RiskCase.student)
+                    .where(case_open_on(year, day)).tuples() if sid in wanted}
+        counts = {sid: n for sid, n in visit_counts(year.id, None, day).items() if sid in wanted}
+        return open_ids, counts
     for chunk in chunked(ids, 500):
         open_ids.update(sid for (sid,) in RiskCase.select(RiskCase.student).where(
             RiskCase.student.in_(chunk) & case_open_on(year, day)).tuples())

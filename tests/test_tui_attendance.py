@@ -101,3 +101,40 @@ async def test_flag_on_overview_and_roster(year):
         names = [r[2] for r in app.screen.query_one(VirtualList).rows]
         assert names[4] == f"! Học Sinh {NAMES[4]}" and names[5] == f"Học Sinh {NAMES[5]}"
     assert other.id
+
+
+async def test_a_key_updates_its_row_and_flag_as_a_full_reread_would(year):
+    """After each key only that student is read again: the row, its «!» and the screen's
+    marks and flags stay what reading the whole class would give."""
+    klass = class_of_45(year)
+    app = make_app(db=year._meta.database.database, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
+                       and app.screen.query_one(VirtualList).row_count > 0)
+        await pilot.press("enter", "f12")
+        await wait_for(pilot, lambda: isinstance(app.screen, AttendanceScreen)
+                       and app.screen.query_one(VirtualList).row_count == 45)
+        screen = app.screen
+        vlist = screen.query_one(VirtualList)
+
+        def as_read_whole():
+            return (screen.marks == att.day_marks(klass.id, screen.day)
+                    and screen.flagged == att.flagged_students(year, screen.day, [klass.id]))
+
+        # row 5 absent Friday 15, Monday 18, Tuesday 19 and today (Wednesday 20): 4 > 3
+        await pilot.press("left", "left", "left")
+        await wait_for(pilot, lambda: screen.day == date(2024, 11, 15))
+        for day in (15, 18, 19, 20):
+            await wait_for(pilot, lambda: screen.day == date(2024, 11, day))
+            await pilot.press("5", "k")
+            await wait_for(pilot, lambda: vlist.rows[4][2] == "K")
+            assert as_read_whole()
+            assert vlist.rows[4][3] == ("!" if day == 20 else "")
+            if day != 20:
+                await pilot.press("right")
+        await pilot.press("x")  # cleared: no longer flagged
+        await wait_for(pilot, lambda: vlist.rows[4][2] == "")
+        assert vlist.rows[4][3] == "" and as_read_whole()
+        await pilot.press("p")  # excused, whole day: the run counts again
+        await wait_for(pilot, lambda: vlist.rows[4][2] == "P")
+        assert vlist.rows[4][3] == "!" and as_read_whole()

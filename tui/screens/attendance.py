@@ -156,7 +156,16 @@ class AttendanceScreen(SisoScreen):
             self.notify(str(err), severity="error", title=_("Không ghi được"))
             return
         self.changed = True
-        self.refresh_marks()
+        self.refresh_student(student_id)
+
+    def refresh_student(self, student_id: int) -> None:
+        """After a key: re-read that student's marks and flag only (the rest of the class is
+        as it was)."""
+        marks = {k: v for k, v in self.marks.items() if k != student_id}
+        marks.update(att.day_marks(self.klass_id, self.day, student_id))
+        flagged = self.flagged - {student_id}
+        flagged |= att.flagged_students(self.year, self.day, student_ids=[student_id])
+        self._show_marks(marks, flagged, att.is_taken(self.klass_id, self.day))
 
     def action_taken(self) -> None:
         self._digits = ""
