@@ -125,7 +125,7 @@ async def test_a_key_updates_its_row_and_flag_as_a_full_reread_would(year):
         await pilot.press("left", "left", "left")
         await wait_for(pilot, lambda: screen.day == date(2024, 11, 15))
         for day in (15, 18, 19, 20):
-            await wait_for(pilot, lambda: screen.day == date(2024, 11, day))
+            await wait_for(pilot, lambda day=day: screen.day == date(2024, 11, day))
             await pilot.press("5", "k")
             await wait_for(pilot, lambda: vlist.rows[4][2] == "K")
             assert as_read_whole()
