@@ -216,23 +216,28 @@ def require_class(classes, what: str, *, whole=ADMINS, vice: bool = True) -> Act
 
 
 def require_student(student, what: str, *, whole=ADMINS, vice: bool = True, klass=None) -> Actor:
-    """A write about one student: as :func:`require_class` for the classes the student was
-    in (any span; a homeroom teacher keeps the students who left their class), or ``klass``
-    (the class the write puts them in)."""
+    """A write about one student: allowed to the ``whole`` roles; to the homeroom teacher of
+    a class the student was in (any span: a homeroom teacher keeps the students who left
+    their class) — or, for a student with no class yet, of ``klass``; and (``vice``) to the
+    vice-principal of the student's current grade and of ``klass``'s grade (the class the
+    write puts them in)."""
     actor = current_actor()
     if actor.has(*whole):
         return actor
     sid = getattr(student, "id", student)
-    classes = [c for (c,) in Span.select(Span.klass).where(Span.student == sid).tuples()]
-    if klass is not None:
-        classes.append(getattr(klass, "id", klass))
-    if actor.has("homeroom") and set(classes) & actor.class_ids:
+    klass_id = getattr(klass, "id", klass)
+    spans = {c for (c,) in Span.select(Span.klass).where(Span.student == sid).tuples()}
+    if actor.has("homeroom") and (spans or {klass_id}) & actor.class_ids:
         return actor
-    if classes and vice and actor.has("vice-principal"):
+    if vice and actor.has("vice-principal"):
+        grades = set()
         latest = (Span.select(SchoolClass.grade).join(SchoolClass).where(Span.student == sid)
                   .order_by(Span.start.desc(), Span.id.desc()).scalar())
-        grade = SchoolClass.get_by_id(getattr(klass, "id", klass)).grade if klass is not None else latest
-        if grade in actor.grades:
+        if latest is not None:
+            grades.add(latest)
+        if klass_id is not None:
+            grades.add(SchoolClass.get_by_id(klass_id).grade)
+        if grades and grades <= actor.grades:
             return actor
     allowed = _names(whole) + ", giáo viên chủ nhiệm của lớp học sinh" + (
         ", phó hiệu trưởng phụ trách khối" if vice else "")

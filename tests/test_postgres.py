@@ -85,3 +85,29 @@ def test_demo_school_on_postgresql(pg):
     form = report_si_so(year, date(2026, 11, 22))
     assert form["can_bang"] is True and form["toan_truong"]["dau_nam"]["ts"] > 150
     assert check_database() == []
+
+
+def test_users_roles_and_passwords_on_postgresql(pg):
+    from datetime import datetime, timedelta
+
+    from db import clock, users
+    from db.errors import SisoError
+    from db.school import add_class, add_year
+
+    clock.set_today(date(2024, 10, 1))
+    year = add_year("2024-2025", "05/09/2024", "31/05/2025")
+    add_class("6A1", 6, year)
+    clerk = users.add_user("vt", "Văn Thư", [("clerk", None)])
+    users.set_current_actor(clerk)
+    users.add_user("lan", "Cô Lan", [("homeroom", "6A1")], system_account="lan")
+    users.set_password("lan", "mật khẩu dài")
+    t0 = datetime(2024, 10, 1, 8, 0)
+    for i in range(5):
+        with pytest.raises(SisoError, match="không đúng"):
+            users.authenticate("lan", "sai", now=t0)
+    with pytest.raises(SisoError, match="tạm khóa"):
+        users.authenticate("lan", "mật khẩu dài", now=t0 + timedelta(minutes=1))
+    assert users.authenticate("lan", "mật khẩu dài", now=t0 + timedelta(minutes=6)).login == "lan"
+    with pytest.raises(SisoError, match="cuối cùng"):
+        users.disable("vt")
+    assert [u["login"] for u in users.list_users()] == ["lan", "vt"]

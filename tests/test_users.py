@@ -243,3 +243,22 @@ def test_an_export_to_a_file_is_audited_or_logged_when_read_only(db, tmp_path, m
     assert Audit.select().where(Audit.action == "export").count() == 1
     line = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
     assert line["nguoi"] == ME and line["doi_tuong"] == "file:ds2.xlsx"
+
+
+def test_a_teacher_cannot_pull_another_class_s_student_into_their_own(clerk, school_year):
+    from db.models import SchoolClass
+    from db.students import add_student
+
+    c = {k.name: k for k in SchoolClass.select()}
+    other = add_student({"name": "Trần Văn Bình", "dob": "05/09/2012", "gender": "nam"}, school_year,
+                        c["6A2"], day=school_year.start)
+    gv = users.add_user("gv", "GV", [("homeroom", "6A1")], system_account="gv")
+    vp = users.add_user("vp", "VP", [("vice-principal", "6")], system_account="vp")
+    users.set_current_actor(gv)
+    with pytest.raises(SisoError, match="giáo viên chủ nhiệm của lớp học sinh"):
+        users.require_student(other, "chuyển lớp", klass=c["6A1"])
+    users.require_student(None, "chuyển đến", klass=c["6A1"])  # a new student into their class
+    users.set_current_actor(vp)
+    users.require_student(other, "chuyển lớp", klass=c["6A1"])
+    with pytest.raises(SisoError, match="phó hiệu trưởng"):
+        users.require_student(other, "chuyển lớp", klass=c["7A1"])  # into a grade not theirs

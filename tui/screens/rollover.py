@@ -247,6 +247,9 @@ class RolloverScreen(FormModal[int | None]):
         try:
             batch = yearend.rollover(self.source_year_id, target_name, before_end=before_end, **options)
             batch_id = batch.id
+            notes = yearend.homeroom_notes(batch)  # homeroom teachers carried, or left for the clerk
+            if notes:
+                self.app.call_from_thread(self.app.notify, "\n".join(notes), timeout=20)
         except SisoError as err:
             self.app.call_from_thread(self._failed, err.message)
             return
