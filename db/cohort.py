@@ -155,7 +155,11 @@ def _save_child(year: SchoolYear, grade: int, values: dict, source: str, village
 
 def add_expected(year: SchoolYear, data: dict, *, source, grade=None) -> ExpectedChild:
     """Add one expected child by hand (``data``: name, dob, gender, optional village,
-    commune, national_id, ethnic); the same child already expected gets the source added."""
+    commune, national_id, ethnic); the same child already expected gets the source added.
+    The clerk and the principal only."""
+    from . import users
+
+    users.require_admin('thêm trẻ dự kiến huy động')
     from .students import check_fields
 
     source = check_source(source)
@@ -251,6 +255,9 @@ def review_expected(plan, year: SchoolYear, *, source, grade=None) -> ExpectedRe
 def run_expected_import(plan, year: SchoolYear, *, source, grade=None) -> int:
     """Write the list in one transaction (refused when it has any error); returns the number
     of rows written (new children and sources added to children already expected)."""
+    from . import users
+
+    users.require_admin('nhập danh sách trẻ dự kiến')
     rv = review_expected(plan, year, source=source, grade=grade)
     if not rv.ok:
         raise SisoError("Danh sách có lỗi hoặc không có trẻ nào: chưa nhập gì.\n" + rv.report(), "tep")
@@ -392,6 +399,9 @@ def confirm_match(child_id, code: str) -> ExpectedChild:
     """The clerk pairs an expected child with a student (a proposal confirmed, or a pair
     the clerk found). Refused for a student not admitted into the child's grade that year,
     or already matched to another expected child."""
+    from . import users
+
+    users.require_admin('xác nhận trẻ dự kiến đã ra lớp')
     from .students import get_student
 
     child = get_child(child_id)
@@ -420,6 +430,9 @@ def confirm_match(child_id, code: str) -> ExpectedChild:
 def reject_match(child_id) -> Student:
     """The clerk rejects the child's current pairing (a proposal, or a match found by ID or
     name): that pair is never matched nor proposed again. Returns the rejected student."""
+    from . import users
+
+    users.require_admin('bỏ đề xuất ghép trẻ dự kiến')
     child = get_child(child_id)
     m = match_cohort(child.year).get(child.id, Match())
     sid = m.student or m.proposed
@@ -474,6 +487,10 @@ def list_expected(year: SchoolYear, *, unmatched: bool = False) -> list[dict]:
     matched (a proposed match is not a match)."""
     children, sources = _children(year)
     matches = match_cohort(year)
+    if not scopes.current().whole:  # a reader with a scope: the children who came into it
+        seen = set(scopes.keep_ids([m.student for m in matches.values() if m.student], year))
+        children = [c for c in children if matches[c.id].student in seen]
+        matches = {c.id: replace(matches[c.id], proposed=None) for c in children}
     codes = _codes({m.student for m in matches.values()} | {m.proposed for m in matches.values()})
     out = []
     for c in children:

@@ -165,7 +165,11 @@ def _find(year: SchoolYear, form: str, period) -> Deadline:
 
 
 def add_deadline(year: SchoolYear, form, start, end, period=None) -> Deadline:
-    """A new deadline (period default ``CN``); refused when the form already has one for it."""
+    """A new deadline (period default ``CN``); refused when the form already has one for it.
+    The clerk and the principal only."""
+    from . import users
+
+    users.require_admin('thêm hạn nộp báo cáo')
     form = check_form(form)
     period = check_period(period or "CN", year)
     start, end = _check_days(start, end)
@@ -178,7 +182,10 @@ def add_deadline(year: SchoolYear, form, start, end, period=None) -> Deadline:
 
 
 def edit_deadline(year: SchoolYear, form, start, end, period=None) -> Deadline:
-    """Move a deadline's days."""
+    """Move a deadline's days (the clerk and the principal)."""
+    from . import users
+
+    users.require_admin('sửa hạn nộp báo cáo')
     form = check_form(form)
     d = _find(year, form, period)
     start, end = _check_days(start, end)
@@ -304,7 +311,10 @@ def read_file(path) -> tuple[str, bytes]:
 def submit(form, period, path, recipient, sent_on=None, year_name: str | None = None) -> Submission:
     """Record that ``form`` for ``period`` was sent to ``recipient`` on ``sent_on`` (default
     today), keeping the file's bytes and SHA-256. A second submission of the same form and
-    period replaces the latest one (both are kept)."""
+    period replaces the latest one (both are kept). The clerk and the principal only."""
+    from . import users
+
+    users.require_admin('ghi việc gửi báo cáo')
     form = check_form(form)
     period = check_period(period)
     recipient = text.clean(str(recipient or ""))

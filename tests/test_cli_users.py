@@ -226,3 +226,24 @@ def test_restore_is_for_admins_and_warns_when_the_users_differ(staff, tmp_path):
     assert "người dùng trong bản sao khác hiện tại (mất người dùng moi)" in out
     rc, out, _ = staff("vt", "user", "list", "--format", "json")
     assert "moi" not in [r["login"] for r in json.loads(out)]
+
+
+def test_the_calendar_and_the_incoming_cohort_are_the_clerks_and_the_principals(staff, tmp_path):
+    """Deadlines, submissions and expected children: the clerk and the principal only
+    (docs/domain.md); a teacher or a vice-principal is refused, naming the role, and nothing
+    changes."""
+    sent = tmp_path / "si-so-2024-09.xlsx"
+    sent.write_bytes(b"PK\x03\x04 a form")
+    child = ["expected", "add", "--year", "2024-2025", "--name", "Lò Văn Tèo", "--dob", "01/02/2013",
+             "--gender", "nam", "--source", "Trường TH Kim Đồng"]
+    for who in ("lan", "pht"):
+        staff.unchanged(who, "deadline", "edit", "si-so", "--year", "2024-2025", "--period", "2024-10",
+                        "--from", "15/10/2024", "--to", "28/10/2024", match="không được sửa hạn nộp")
+        staff.unchanged(who, "submit", "si-so", "--period", "2024-09", "--file", str(sent),
+                        "--recipient", "UBND xã", "--date", DAY, match="không được ghi việc gửi báo cáo")
+        staff.unchanged(who, *child, match="không được thêm trẻ dự kiến")
+    assert staff("ht", "deadline", "edit", "si-so", "--year", "2024-2025", "--period", "2024-10",
+                 "--from", "15/10/2024", "--to", "28/10/2024")[0] == 0
+    assert staff("vt", "submit", "si-so", "--period", "2024-09", "--file", str(sent),
+                 "--recipient", "UBND xã", "--date", DAY)[0] == 0
+    assert staff("vt", *child)[0] == 0

@@ -10,10 +10,17 @@ import time
 
 
 async def settle(pilot) -> None:
-    """Let every running worker finish, then let the messages they posted be handled (three
-    rounds: a message handled may start another worker)."""
+    """Let the running workers finish, then let the messages they posted be handled (three
+    rounds: a message handled may start another worker). The workers that live as long as
+    their screen (``SisoApp.KEYS_DO_NOT_WAIT_FOR``: preloading, the year-end marks, the
+    backup; a DirectoryTree's loader) are not waited for."""
+    app = pilot.app
+    # and Textual's own: DirectoryTree's loading queue (group "_loader") runs as long as the tree
+    lasting = set(getattr(app, "KEYS_DO_NOT_WAIT_FOR", ())) | {"_loader"}
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        workers = [w for w in app.workers if w.group not in lasting and not w.is_finished]
+        if workers:
+            await app.workers.wait_for_complete(workers)
         await pilot.pause()
 
 

@@ -19,6 +19,7 @@ ACTIONS = {
     "edit_student": ADMINS,
     "edit_class": ADMINS,
     "transfer_in": ADMINS + ("vice-principal", "homeroom"),
+    "open_cohort": ADMINS,  # the expected children: the clerk's and the principal's list
 }
 
 
