@@ -231,10 +231,10 @@ def _student(student) -> Student:
 
 def enrolled_class(student_id: int, year: SchoolYear, day: date) -> int | None:
     """The class ``student_id`` is enrolled in on ``day`` (None when not enrolled)."""
-    from .reports import _open_on
+    from .reports import open_on
 
     row = (Span.select(Span.klass).where((Span.student == student_id) & (Span.year == year.id)
-                                         & _open_on(day))
+                                         & open_on(day))
            .order_by(Span.start.desc(), Span.id.desc()).tuples().first())
     return row[0] if row else None
 
@@ -544,9 +544,9 @@ def _weight():
 
 
 def _enrolled(year: SchoolYear, day: date, klass_ids=None):
-    from .reports import _open_on
+    from .reports import open_on
 
-    q = Span.select(Span.student).where((Span.year == year.id) & _open_on(day))
+    q = Span.select(Span.student).where((Span.year == year.id) & open_on(day))
     if klass_ids is not None:
         q = q.where(Span.klass.in_(list(klass_ids)))
     return q

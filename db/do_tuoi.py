@@ -27,7 +27,7 @@ from peewee import fn
 from . import codes, scope as scopes
 from .dates import parse_date
 from .models import SchoolClass, SchoolYear, Span, Student
-from .reports import _MINORITY, _open_on, check_report_day
+from .reports import _MINORITY, open_on, check_report_day
 
 KEYS = ("ts", "nu", "dtts", "dtts_nu")
 FIRST_GRADES = (1, 6, 10)
@@ -65,7 +65,7 @@ def report_do_tuoi(year: SchoolYear, as_of=None) -> dict:
     q = (Span.select(Span.student, *cols)
          .join(Student, on=(Student.id == Span.student))
          .switch(Span).join(SchoolClass, on=(SchoolClass.id == Span.klass))
-         .where((Span.year == year.id) & _open_on(as_of)))
+         .where((Span.year == year.id) & open_on(as_of)))
     in_scope = scopes.class_condition(year)  # the reader's classes only (db.scope)
     q = scopes.where(q, in_scope)
     groups: dict[tuple, int] = {}

@@ -118,7 +118,7 @@ def resolve_period(year: SchoolYear, as_of, start=None) -> tuple[date, date]:
     return start, as_of
 
 
-def _open_on(day: date):
+def open_on(day: date):
     """The span is open at the end of ``day``."""
     return (Span.start <= day) & (Span.end.is_null() | (Span.end > day))
 
@@ -151,7 +151,7 @@ def _headcounts_at(year: SchoolYear, first: date, second: date) -> tuple[dict[in
     sums = [fn.COUNT(Span.id), _sum_if(female), _sum_if(_MINORITY), _sum_if(_DISABLED)]
     q = (Span.select(Span.klass, *sums)
          .join(Student, on=(Student.id == Span.student))
-         .where((Span.year == year.id) & _open_on(second))
+         .where((Span.year == year.id) & open_on(second))
          .group_by(Span.klass))
     at_second = {k: dict(zip(HEAD, (int(x or 0) for x in rest))) for k, *rest in q.tuples()}
     at_first = {k: dict(v) for k, v in at_second.items()}
@@ -261,9 +261,9 @@ def _students_off_balance(year: SchoolYear, klass_id: int, ref: date, as_of: dat
 
     base = (Span.year == year.id) & (Span.klass == klass_id)
     at_ref = per_student(Span.select(Span.student, fn.COUNT(Span.id))
-                         .where(base & _open_on(ref)).group_by(Span.student))
+                         .where(base & open_on(ref)).group_by(Span.student))
     now = per_student(Span.select(Span.student, fn.COUNT(Span.id))
-                      .where(base & _open_on(as_of)).group_by(Span.student))
+                      .where(base & open_on(as_of)).group_by(Span.student))
     live = (Event.year == year.id) & Event.voided_at.is_null() & (Event.date > ref) & (Event.date <= as_of)
     entries = per_student(Event.select(Event.student, fn.COUNT(Event.id))
                           .where(live & (Event.klass == klass_id)
@@ -491,11 +491,11 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
     day = min(as_of, year.end)
     year_over = as_of >= year.end
     totals = {k: int(n) for k, n in Span.select(Span.klass, fn.COUNT(Span.id))
-              .where((Span.year == year.id) & _open_on(day)).group_by(Span.klass).tuples()}
+              .where((Span.year == year.id) & open_on(day)).group_by(Span.klass).tuples()}
     oc = _latest_outcomes(year, as_of)
     q = (Span.select(Span.klass, oc.c.kind, fn.COUNT(Span.id))
          .join(oc, on=((oc.c.student_id == Span.student) & (oc.c.rn == 1)))
-         .where((Span.year == year.id) & _open_on(day))
+         .where((Span.year == year.id) & open_on(day))
          .group_by(Span.klass, oc.c.kind))
     counts: dict[int, dict] = {}
     for klass_id, kind, n in q.tuples():
@@ -505,7 +505,7 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
     grades_taught = school_grades(year)
     dq = (Span.select(Span.klass, oc.c.destination, fn.COUNT(Span.id))
           .join(oc, on=((oc.c.student_id == Span.student) & (oc.c.rn == 1)))
-          .where((Span.year == year.id) & _open_on(day) & (oc.c.kind == kinds.COMPLETED))
+          .where((Span.year == year.id) & open_on(day) & (oc.c.kind == kinds.COMPLETED))
           .group_by(Span.klass, oc.c.destination))
     went: dict[int, dict] = {}
     for klass_id, dest, n in dq.tuples():
@@ -549,7 +549,7 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
                           Student.female, SchoolClass.name, SchoolClass.grade, oc.c.kind, oc.c.date,
                           Student.sort_key)
            .join(oc, on=((oc.c.student_id == Student.id) & (oc.c.rn == 1)))
-           .join(Span, on=((Span.student == Student.id) & (Span.year == year.id) & _open_on(day)))
+           .join(Span, on=((Span.student == Student.id) & (Span.year == year.id) & open_on(day)))
            .join(SchoolClass, on=(SchoolClass.id == Span.klass))
            .where(oc.c.kind.in_([kinds.HELD_BACK, kinds.PENDING])))
     lst = scopes.where(lst, scopes.class_condition(year, Span.klass))
@@ -625,7 +625,7 @@ def report_theo_lang(year: SchoolYear, as_of) -> dict:
                             fn.COUNT(fn.DISTINCT(Case(None, [(Student.female == True, Span.student)]))),  # noqa: E712
                             fn.COUNT(fn.DISTINCT(Case(None, [(_MINORITY, Span.student)]))))
                 .join(Student, on=(Student.id == Span.student))
-                .where((Span.year == year.id) & _open_on(as_of)).group_by(v_col))
+                .where((Span.year == year.id) & open_on(as_of)).group_by(v_col))
     in_scope = scopes.class_condition(year, Span.klass)  # counted in their class on the day
     enrolled = scopes.where(enrolled, in_scope)
     counts: dict = {}
@@ -708,7 +708,7 @@ def build(form: str, year: SchoolYear, as_of, start=None, *, stream: bool = Fals
 
         return report_huy_dong(year, as_of)
     if form == "chi-tieu":
-        from .targets import report_chi_tieu
+        from .chi_tieu import report_chi_tieu
 
         return report_chi_tieu(year, as_of)
     if form == "do-tuoi":

@@ -29,7 +29,7 @@ from db import clock, movements, risk
 from db.roster import month_end_counts, roster_rows
 from db.school import add_class
 from db.students import add_student
-from db.targets import grade_dashboard
+from db.chi_tieu import grade_dashboard
 from home_visits import visits
 from test_tui_reports import TinyApp
 from tui_wait import settle

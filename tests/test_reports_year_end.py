@@ -12,7 +12,8 @@ from db.events import record_event
 from db.reports import fmt_rate, rate, report_len_lop, report_si_so
 from db.school import add_class, add_year, set_settings
 from db.students import add_student
-from db.targets import report_chi_tieu, set_target
+from db.chi_tieu import report_chi_tieu
+from db.targets import set_target
 from exports.forms import display, tables_of
 
 D = date

@@ -10,7 +10,7 @@ for the grades one vice-principal is responsible for; by default the reader's ow
 ``db.scope.current().home_grades``, and W switches between them and the whole school). The year is ``app.year`` when the
 app has one, else ``db.school.current_year()``; the day is ``app.day`` (else
 ``db.clock.default_day``: today, clamped into the year and its summer). The figures come
-from ``db.targets.grade_dashboard`` in a worker.
+from ``db.chi_tieu.grade_dashboard`` in a worker.
 """
 
 from __future__ import annotations
@@ -197,7 +197,7 @@ class DashboardScreen(SisoScreen):
 
     @db_work(group="dashboard")
     def load(self, year, day) -> None:
-        from db.targets import grade_dashboard
+        from db.chi_tieu import grade_dashboard
 
         try:
             cards = grade_dashboard(year, day)
