@@ -48,82 +48,44 @@ SETTINGS = {
     "nguoi_lap_bieu": "Nguyễn Thị Thu Hà",
 }
 
-# ---- names ----------------------------------------------------------------------------------
+# ---- names, villages, schools: data (db/data/demo_school.json) ---------------------------------
 
-_KINH_FAMILY = (["Nguyễn"] * 30 + ["Trần"] * 10 + ["Lê"] * 9 + ["Phạm"] * 7 + ["Hoàng"] * 5
-                + ["Huỳnh"] * 4 + ["Phan"] * 4 + ["Võ"] * 4 + ["Vũ"] * 3 + ["Đặng"] * 3
-                + ["Bùi"] * 3 + ["Đỗ"] * 3 + ["Hồ"] * 2 + ["Ngô"] * 2 + ["Dương"] * 2
-                + ["Trương"] * 2 + ["Lý", "Đoàn", "Lương", "Đinh", "Hà", "Mai", "Tạ"])
-_KINH_MIDDLE_M = ["Văn", "Văn", "Văn", "Đức", "Minh", "Quốc", "Hữu", "Thanh", "Gia", "Công",
-                  "Xuân", "Đình", "Tuấn", "Anh", "Ngọc", "Quang", "Bảo", "Hoàng Gia", "Trọng"]
-_KINH_MIDDLE_F = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Mai", "Kim", "Khánh", "Bảo",
-                  "Phương", "Thùy", "Hoài", "Diệu", "Thị Thu", "Thị Mỹ", "Hồng", "Yến"]
-_KINH_GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Đạt", "Đức", "Giang", "Hải", "Hiếu", "Hòa",
-                 "Hoàng", "Huy", "Hùng", "Khang", "Khánh", "Khoa", "Kiên", "Lâm", "Long", "Lộc",
-                 "Minh", "Nam", "Nghĩa", "Nhân", "Phát", "Phong", "Phúc", "Quân", "Quang",
-                 "Sang", "Sơn", "Tài", "Tâm", "Thắng", "Thành", "Thịnh", "Tiến", "Toàn", "Trí",
-                 "Trung", "Tú", "Tuấn", "Vinh", "Vũ", "Ân", "Bảo", "Duy", "Hưng", "Khôi", "Tín"]
-_KINH_GIVEN_F = ["Anh", "Ánh", "Châu", "Chi", "Diễm", "Dung", "Duyên", "Giang", "Hà", "Hân",
-                 "Hạnh", "Hằng", "Hiền", "Hoa", "Hòa", "Hồng", "Huyền", "Hương", "Lan", "Linh",
-                 "Loan", "Ly", "Mai", "My", "Nga", "Ngân", "Ngọc", "Nhi", "Nhung", "Oanh",
-                 "Phương", "Quỳnh", "Tâm", "Thảo", "Thư", "Thủy", "Trang", "Trâm", "Uyên",
-                 "Vân", "Vy", "Xuân", "Yến", "Ý", "Ngà", "Hảo", "Thoa", "Đào"]
+def _demo_data() -> dict:
+    from importlib import resources
 
-_BANA_GIVEN_M = ["Blưn", "Glơ", "Hyun", "Pah", "Nhưn", "Đôn", "Bưi", "Hmok", "Krưh", "Ngăn",
-                 "Yơh", "Thoan", "Hlôm", "Drang", "Khôl", "Byưh", "Chrông", "Gôl", "Prông",
-                 "Hrin", "Tơn", "Brưh", "Hyôn", "Kruê", "Nhơn", "Ŭt", "Plin", "Yang", "Bă"]
-_BANA_GIVEN_F = ["Hiên", "Hmoan", "Hnao", "Yưn", "Blah", "Nhăm", "Djơi", "Hlin", "Grơm",
-                 "Pơr", "Byơi", "Hyên", "Ngun", "Thuy", "Phơl", "Yêh", "Hlen", "Blơn", "Hơn",
-                 "Mlin", "Khun", "Yăn", "Hyoan", "Glen"]
-_JRAI_FAMILY = ["Ksor", "Rơ Châm", "Siu", "Rơ Mah", "Kpă", "Nay", "Rahlan", "Puih", "Rơ Lan",
-                "Romah", "Rơ Ô", "Kpuih"]
-_JRAI_GIVEN_M = ["Hlim", "Yuih", "Blik", "Djuh", "Thuân", "Tuyn", "Ngưh", "Dơk", "Jơn",
-                 "Phơ", "Kuih", "Breo", "Plưh", "Nhô", "Hyuk", "Sơn", "Tham", "Yơng"]
-_JRAI_GIVEN_F = ["H'Hen", "H'Mai", "H'Liên", "H'Bin", "H'Yam", "H'Duyên", "H'Nga", "H'Lan",
-                 "H'Bơm", "H'Ngơ", "H'Nhi", "Hyuah", "Blenh", "H'Ler"]
-_EDE_FAMILY = ["Niê", "Êban", "Mlô", "Byă", "Ayun", "Hwing", "Ksơr", "Adrơng", "Kbuôr", "Êñuôl"]
-_EDE_GIVEN_M = ["Thuận", "Blốc", "Phi", "Jik", "Krông", "Bhin", "Nuê", "Sal", "Yim", "Khoa",
-                "Kô", "Ni", "Hăm"]
-_EDE_GIVEN_F = ["Linh", "Xíu", "Juen", "Ly", "Nhi", "Dung", "Bia", "Hoa", "Yim", "Ngoan",
-                "Mơ", "Luy"]
-_XODANG_GIVEN_M = ["Tơ", "Blong", "Hiếu", "Nhương", "Khoa", "Thiên", "Vương", "Năm", "Dứt",
-                   "Kiên", "Sang", "Reo"]
-_XODANG_GIVEN_F = ["Dung", "Ngọc", "Hoa", "Nhã", "Thúy", "Lâm", "Bre", "Nơi", "Hằng", "Sương"]
-_MONG_FAMILY = ["Giàng", "Sùng", "Vàng", "Thào", "Lầu", "Mùa", "Hờ", "Lý", "Vừ"]
-_MONG_GIVEN_M = ["Páo", "Chứ", "Dình", "Sáy", "Dế", "Chua", "Pà", "Súa", "Nhìa", "Chống",
-                 "Dia", "Lềnh", "Tủa"]
-_MONG_GIVEN_F = ["Mỷ", "Mai", "Dợ", "Chá", "Pằng", "Sua", "Dở", "Ly", "Dung", "Say"]
-_TAY_FAMILY = ["Nông", "Hoàng", "Ma", "Lục", "Bế", "Triệu", "Hà", "Lương", "Đàm"]
-_THAI_FAMILY = ["Lò", "Lường", "Cầm", "Quàng", "Vi", "Lù", "Hà"]
-_THAI_GIVEN_M = ["Pánh", "Tiến", "Hùng", "Khăm", "Xuân", "Ướng", "Thoong", "Phăn"]
-_THAI_GIVEN_F = ["Xuân", "Ban", "Ánh", "Inh", "Thoan", "Lả", "Ơn", "Pọm"]
-_NUNG_FAMILY = ["Hoàng", "Nông", "Lăng", "Lý", "Mã"]
+    return json.loads(resources.files("db").joinpath("data/demo_school.json").read_text(encoding="utf-8"))
 
-# Ethnic code and weight in the demo school's population
-_ETHNIC_WEIGHTS = [("13", 58), ("01", 25), ("10", 6), ("02", 2), ("03", 2), ("08", 2),
-                   ("12", 2), ("14", 2), ("07", 1)]
 
-_LANG = ["Làng Kuk Kôn", "Làng Hway", "Làng Đăk Asêl", "Làng Đầm", "Làng Groi", "Làng Klếch",
-         "Làng Kon Lanh", "Làng Hle", "Làng Kon Hmôn"]
-_THON = ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn Hải Hà", "Thôn Tân Lập"]
+_D = _demo_data()
+_KINH_FAMILY = _D["kinh_family"]
+_KINH_MIDDLE_M = _D["kinh_middle_m"]
+_KINH_MIDDLE_F = _D["kinh_middle_f"]
+_KINH_GIVEN_M = _D["kinh_given_m"]
+_KINH_GIVEN_F = _D["kinh_given_f"]
+_BANA_GIVEN_M = _D["bana_given_m"]
+_BANA_GIVEN_F = _D["bana_given_f"]
+_JRAI_FAMILY = _D["jrai_family"]
+_JRAI_GIVEN_M = _D["jrai_given_m"]
+_JRAI_GIVEN_F = _D["jrai_given_f"]
+_EDE_FAMILY = _D["ede_family"]
+_EDE_GIVEN_M = _D["ede_given_m"]
+_EDE_GIVEN_F = _D["ede_given_f"]
+_XODANG_GIVEN_M = _D["xodang_given_m"]
+_XODANG_GIVEN_F = _D["xodang_given_f"]
+_MONG_FAMILY = _D["mong_family"]
+_MONG_GIVEN_M = _D["mong_given_m"]
+_MONG_GIVEN_F = _D["mong_given_f"]
+_TAY_FAMILY = _D["tay_family"]
+_THAI_FAMILY = _D["thai_family"]
+_THAI_GIVEN_M = _D["thai_given_m"]
+_THAI_GIVEN_F = _D["thai_given_f"]
+_NUNG_FAMILY = _D["nung_family"]
+_ETHNIC_WEIGHTS = [tuple(x) for x in _D["ethnic_weights"]]
+_LANG = _D["lang"]
+_THON = _D["thon"]
+_SCHOOLS_IN = [tuple(x) for x in _D["schools_in"]]
+_VOCATIONAL = [tuple(x) for x in _D["vocational"]]
 
-# (school, province, commune, scope)
-_SCHOOLS_IN = [
-    ("Trường THCS Lý Tự Trọng", "Gia Lai", "Xã Kbang", "01"),
-    ("Trường PTDTBT THCS Đak Rong", "Gia Lai", "Xã Đak Rong", "01"),
-    ("Trường THCS Nguyễn Bá Ngọc", "Gia Lai", "Xã Kông Bơ La", "01"),
-    ("Trường THCS Chu Văn An", "Gia Lai", "Phường An Khê", "01"),
-    ("Trường THCS Phạm Hồng Thái", "Gia Lai", "Phường Pleiku", "01"),
-    ("Trường THCS Nguyễn Huệ", "Gia Lai", "Phường Quy Nhơn", "01"),
-    ("Trường PTDTNT THCS Kbang", "Gia Lai", "Xã Kbang", "01"),
-    ("Trường THCS Trần Phú", "Quảng Ngãi", "Phường Kon Tum", "02"),
-    ("Trường THCS Ea Tul", "Đắk Lắk", "Xã Ea Tul", "02"),
-    ("Trường THCS Lê Lợi", "Lâm Đồng", "Phường Bảo Lộc", "02"),
-    ("Trường THCS Nguyễn Văn Bé", "Thành phố Hồ Chí Minh", "Phường Thủ Dầu Một", "02"),
-    ("Trường THCS Quảng Phú", "Thanh Hóa", "Xã Quảng Phú", "02"),
-]
-_VOCATIONAL = [("Trường Cao đẳng Gia Lai", "Gia Lai", "Phường Pleiku", "01"),
-               ("Trung tâm GDNN-GDTX Kbang", "Gia Lai", "Xã Kbang", "01")]
 # dropout reason codes (db/data/ly_do_bo_hoc.csv) and their weights
 _REASONS = [("01", 30), ("02", 25), ("03", 15), ("06", 8), ("09", 6), ("04", 3), ("07", 3)]
 _DROPOUT_NOTES = ["Đã đến nhà vận động 3 lần, gia đình chưa đồng ý cho đi học lại.",
