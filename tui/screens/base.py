@@ -284,7 +284,7 @@ class SisoModal(WorkerErrors, TranslatedBindings, ModalScreen[T]):
 
 
 class FormModal(FormFields, SisoModal[T]):
-    """A modal form: Ctrl+S (``action_submit``) or the button ``ok`` / ``ghi`` calls ``submit()``
+    """A modal form: Ctrl+S (``action_submit``) or the button ``ok`` / ``save`` calls ``submit()``
     once at a time — ``busy`` stays set until the form calls ``failed()`` or is dismissed;
     Esc (``action_cancel``) or the other button closes it with None (asking first when
     something was typed). Messages and focus after a refusal: :class:`FormFields`."""
@@ -292,7 +292,7 @@ class FormModal(FormFields, SisoModal[T]):
     busy = False
 
     def on_button_pressed(self, event) -> None:
-        if event.button.id in ("ok", "ghi"):
+        if event.button.id in ("ok", "save"):
             self.action_submit()
         else:
             self.action_cancel()

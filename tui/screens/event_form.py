@@ -180,8 +180,8 @@ class EventForm(FormModal[int | None]):
             yield Static("", id="err-chung", classes="error")
             with Horizontal(id="buttons"):
                 yield Static(_("Tab / Shift+Tab: chuyển ô"), id="ef-hint")
-                yield Button(_("Ghi (Ctrl+S)"), id="ghi", variant="primary", compact=True)
-                yield Button(_("Hủy bỏ (Esc)"), id="huy", compact=True)
+                yield Button(_("Ghi (Ctrl+S)"), id="save", variant="primary", compact=True)
+                yield Button(_("Hủy bỏ (Esc)"), id="cancel", compact=True)
 
     def on_resize(self) -> None:
         self._fit()

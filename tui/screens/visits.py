@@ -86,7 +86,7 @@ class _Form(FormModal[object]):
             yield Static("", id="vf-error")
             with Horizontal(id="vf-buttons"):
                 yield Static(_("Tab: chuyển ô · Ctrl+S: ghi · Esc: hủy"), id="vf-hint")
-                yield Button(_("Ghi (Ctrl+S)"), id="ghi", variant="primary", compact=True)
+                yield Button(_("Ghi (Ctrl+S)"), id="save", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.FIELDS[0][0]}").focus()
