@@ -71,21 +71,6 @@ def rate(num, den) -> float | None:
     return float(value) + 0.0  # -0.0 + 0.0 == +0.0
 
 
-def fmt_rate(value: float | None) -> str:
-    """``99,5%`` (decimal comma); empty for no rate; never ``-0,0%``."""
-    if value is None:
-        return ""
-    return pct_text(value) + "%"
-
-
-def pct_text(value: float) -> str:
-    """``99,5`` (one decimal, decimal comma); a value that rounds to zero is ``0,0``."""
-    text_ = f"{float(value):.1f}"
-    if text_ == "-0.0":
-        text_ = "0.0"
-    return text_.replace(".", ",")
-
-
 def _day(value, field: str) -> date:
     return parse_date(value, field)
 

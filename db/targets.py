@@ -72,9 +72,6 @@ def check_op(op, name: str) -> str | None:
     return key
 
 
-def op_text(op: str, value: float) -> str:
-    """``< 3%``, ``≥ 98%`` (value with a decimal comma)."""
-    return f"{OP_SIGNS[op]} {f'{value:g}'.replace('.', ',')}%"
 BASE_LEVELS = ("TH", "THCS", "THPT")
 FINAL_GRADE = {"TH": 5, "THCS": 9, "THPT": 12}
 

@@ -22,7 +22,9 @@ from datetime import date
 from db import clock
 from db.dates import fmt_date, place_date_line
 from db.codes import reason_text
-from db.reports import DECREASES, FORMS, INCREASES, STILL_OUT, pct_text
+from db.reports import DECREASES, FORMS, INCREASES, STILL_OUT
+
+from .numbers import pct_text
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 FONT = "Times New Roman"

@@ -9,7 +9,8 @@ import pytest
 
 from db import audit
 from db.events import record_event
-from db.reports import fmt_rate, rate, report_len_lop, report_si_so
+from db.reports import rate, report_len_lop, report_si_so
+from exports.numbers import fmt_rate
 from db.school import add_class, add_year, set_settings
 from db.students import add_student
 from db.chi_tieu import report_chi_tieu

@@ -169,12 +169,13 @@ def _target_set(args):
 
     open_db(args)
     from db import school, targets
+    from exports.numbers import op_text
 
     year = school.get_year(args.year)
     t = targets.set_target(year, args.name, args.value, level=args.level, grade=args.grade, op=args.op)
     print(f"Đã ghi chỉ tiêu {targets.TARGETS[t.name][0]} "
           f"({targets.scope_label(t.level, t.grade)}, năm học {year.name}): "
-          f"{targets.op_text(targets.op_of(t), t.value)}")
+          f"{op_text(targets.op_of(t), t.value)}")
     return 0
 
 

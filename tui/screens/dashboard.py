@@ -29,7 +29,7 @@ from tui.screens.reports import app_year
 
 
 def _pct(value) -> str:
-    from db.reports import fmt_rate
+    from exports.numbers import fmt_rate
 
     return fmt_rate(value) or "—"
 
@@ -38,7 +38,7 @@ SPARK_WIDTH = 14  # columns of a sparkline at most (more points are summarised p
 
 
 def _num(value: float) -> str:
-    from db.reports import fmt_rate
+    from exports.numbers import fmt_rate
 
     return fmt_rate(value).rstrip("%")
 
