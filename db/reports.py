@@ -342,12 +342,14 @@ _PARENT = Case(None, [(Student.guardian != "", Student.guardian), (Student.mothe
 
 
 def _event_list(year: SchoolYear, kind: str, start: date, as_of: date):
-    """The non-voided events of one kind in the period, with student and class, as tuples."""
-    return scopes.where(Event.select(Event.id, Event.date, Event.semester, Event.reason, Event.school,
-                         Event.province, Event.district, Event.scope, Event.doc_no, Event.note,
-                         Student.id, Student.code, Student.family, Student.middle, Student.given,
-                         Student.dob, Student.female, Student.ethnic, Student.village,
-                         _PARENT, SchoolClass.name, SchoolClass.grade, Student.sort_key)
+    """The non-voided events of one kind in the period, with student and class (read as named
+    tuples: ``.namedtuples()``)."""
+    return scopes.where(Event.select(Event.id.alias("event_id"), Event.date, Event.semester, Event.reason,
+                         Event.school, Event.province, Event.district, Event.scope, Event.doc_no,
+                         Event.note, Student.id.alias("student_id"), Student.code, Student.family,
+                         Student.middle, Student.given, Student.dob, Student.female, Student.ethnic,
+                         Student.village, _PARENT.alias("parent"), SchoolClass.name.alias("klass"),
+                         SchoolClass.grade, Student.sort_key)
             .join(Student, on=(Student.id == Event.student))
             .switch(Event)
             .join(SchoolClass, on=(SchoolClass.id == Event.klass))
@@ -357,12 +359,12 @@ def _event_list(year: SchoolYear, kind: str, start: date, as_of: date):
 
 
 def _student_cells(r) -> dict:
-    return {"ma": r[11], "ho_ten": text.join_name(r[12], r[13], r[14]),
-            "ngay_sinh": r[15].isoformat(), "nu": bool(r[16])}
+    return {"ma": r.code, "ho_ten": text.join_name(r.family, r.middle, r.given),
+            "ngay_sinh": r.dob.isoformat(), "nu": bool(r.female)}
 
 
 def _list_order(r):
-    return (r[21], text.natural_key(r[20]), r[22], r[1])
+    return (r.grade, text.natural_key(r.klass), r.sort_key, r.date)
 
 
 def report_bo_hoc(year: SchoolYear, as_of, start=None) -> dict:
@@ -380,17 +382,17 @@ def report_bo_hoc(year: SchoolYear, as_of, start=None) -> dict:
                        & Ret.voided_at.is_null() & (Ret.date > Event.date) & (Ret.date <= as_of)))
     q = (_event_list(year, kinds.DROPOUT, start, as_of)
          .select_extend(returned.alias("returned"), Event.without_visits))
-    rows = sorted(q.tuples(), key=_list_order)
-    visits = risk.visit_counts(year.id, {r[10] for r in rows}, as_of)
+    rows = sorted(q.namedtuples(), key=_list_order)
+    visits = risk.visit_counts(year.id, {r.student_id for r in rows}, as_of)
     groups: dict[int, list] = {}
     for r in rows:
-        item = {"stt": 0, **_student_cells(r), "dan_toc": codes.ethnic_name(r[17]), "lop": r[20],
-                "thon": r[18] or "", "giam_ho": r[19] or "", "ngay_bo_hoc": r[1].isoformat(),
-                "thoi_diem": SEMESTER_SHORT.get(r[2] or "", r[2] or ""),
-                "ly_do_ma": r[3] or "", "ly_do": codes.reason_text(r[3]),
-                "so_lan_van_dong": visits.get(r[10], 0),
-                "ket_qua": "Đã ra lớp" if r[23] else "Chưa ra lớp", "ghi_chu": r[24] or ""}
-        groups.setdefault(r[21], []).append(item)
+        item = {"stt": 0, **_student_cells(r), "dan_toc": codes.ethnic_name(r.ethnic), "lop": r.klass,
+                "thon": r.village or "", "giam_ho": r.parent or "", "ngay_bo_hoc": r.date.isoformat(),
+                "thoi_diem": SEMESTER_SHORT.get(r.semester or "", r.semester or ""),
+                "ly_do_ma": r.reason or "", "ly_do": codes.reason_text(r.reason),
+                "so_lan_van_dong": visits.get(r.student_id, 0),
+                "ket_qua": "Đã ra lớp" if r.returned else "Chưa ra lớp", "ghi_chu": r.without_visits or ""}
+        groups.setdefault(r.grade, []).append(item)
     khoi = []
     stt = 0
     for grade in sorted(groups):
@@ -419,12 +421,12 @@ def report_chuyen_truong(year: SchoolYear, as_of, start=None) -> dict:
            "den_ngay": as_of.isoformat(), **scopes.form_marks()}
     for key, kind in (("chuyen_den", kinds.TRANSFER_IN), ("chuyen_di", kinds.TRANSFER_OUT)):
         items = []
-        for i, r in enumerate(sorted(_event_list(year, kind, start, as_of).tuples(), key=_list_order), 1):
-            items.append({"stt": i, **_student_cells(r), "lop": r[20], "khoi": r[21],
-                          "ngay_chuyen": r[1].isoformat(), "truong": r[4] or "",
-                          "dia_ban": ", ".join(x for x in (r[6], r[5]) if x),
-                          "pham_vi": kinds.SCOPES.get(r[7] or "", ""),
-                          "ly_do": r[3] or "", "so_van_ban": r[8] or ""})
+        for i, r in enumerate(sorted(_event_list(year, kind, start, as_of).namedtuples(), key=_list_order), 1):
+            items.append({"stt": i, **_student_cells(r), "lop": r.klass, "khoi": r.grade,
+                          "ngay_chuyen": r.date.isoformat(), "truong": r.school or "",
+                          "dia_ban": ", ".join(x for x in (r.district, r.province) if x),
+                          "pham_vi": kinds.SCOPES.get(r.scope or "", ""),
+                          "ly_do": r.reason or "", "so_van_ban": r.doc_no or ""})
         out[key] = items
     return out
 
@@ -531,18 +533,18 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
     if top:
         school["noi_hoc_tiep"] = split([g for g in grade_rows if "noi_hoc_tiep" in g])
     lst = (Student.select(Student.code, Student.family, Student.middle, Student.given, Student.dob,
-                          Student.female, SchoolClass.name, SchoolClass.grade, oc.c.kind, oc.c.date,
-                          Student.sort_key)
+                          Student.female, SchoolClass.name.alias("klass"), SchoolClass.grade,
+                          oc.c.kind.alias("kind"), oc.c.date.alias("day"), Student.sort_key)
            .join(oc, on=((oc.c.student_id == Student.id) & (oc.c.rn == 1)))
            .join(Span, on=((Span.student == Student.id) & (Span.year == year.id) & open_on(day)))
            .join(SchoolClass, on=(SchoolClass.id == Span.klass))
            .where(oc.c.kind.in_([kinds.HELD_BACK, kinds.PENDING])))
     lst = scopes.where(lst, scopes.class_condition(year, Span.klass))
-    items = sorted(lst.tuples(), key=lambda r: (r[7], text.natural_key(r[6]), r[10]))
-    danh_sach = [{"stt": i, "ma": r[0], "ho_ten": text.join_name(r[1], r[2], r[3]),
-                  "ngay_sinh": r[4].isoformat(), "nu": bool(r[5]), "lop": r[6], "khoi": r[7],
-                  "ket_qua": kinds.LABELS[r[8]], "ngay": (r[9] if isinstance(r[9], date)
-                                                          else parse_date(r[9])).isoformat()}
+    items = sorted(lst.namedtuples(), key=lambda r: (r.grade, text.natural_key(r.klass), r.sort_key))
+    danh_sach = [{"stt": i, "ma": r.code, "ho_ten": text.join_name(r.family, r.middle, r.given),
+                  "ngay_sinh": r.dob.isoformat(), "nu": bool(r.female), "lop": r.klass, "khoi": r.grade,
+                  "ket_qua": kinds.LABELS[r.kind], "ngay": (r.day if isinstance(r.day, date)
+                                                             else parse_date(r.day)).isoformat()}
                  for i, r in enumerate(items, 1)]
     return {"form": "len-lop", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
             "ngay_cuoi_nam": year.end.isoformat(), "den_cuoi_nam": year_over, **scopes.form_marks(),
