@@ -32,7 +32,8 @@ from db.models import ExpectedChild, ExpectedDecision, ExpectedSource
 from db.school import add_class, add_year
 from db.students import add_student
 from exports.files import write_form
-from exports.importer import make_plan, read_table
+from exports.importer import make_plan
+from exports.readers import read_table
 
 KIM_DONG, UBND = "Trường TH Kim Đồng", "UBND xã Ia Ka"
 NID = "012345678901"

@@ -8,12 +8,11 @@ import pytest
 import tablib
 
 from db.errors import SisoError
+from exports.headers import field_from_user, match_header
 from exports.importer import (
     ERROR,
     WARNING,
     apply_overrides,
-    field_from_user,
-    match_header,
     parse_dob,
     parse_overrides,
     read_students,

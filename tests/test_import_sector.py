@@ -9,7 +9,8 @@ from db import clock, codes, imports, kinds
 from db.models import Event, SchoolClass, Span, Student
 from db.reports import report_si_so
 from db.roster import class_counts
-from exports.importer import WARNING, match_header, read_students
+from exports.headers import match_header
+from exports.importer import WARNING, read_students
 
 # The template's published column list, in its order.
 COLUMNS = ["STT", "Mã lớp", "Mã định danh Bộ GD&ĐT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc",

@@ -300,7 +300,7 @@ async def test_wizard_is_usable_after_a_damaged_archive_and_an_unexpected_error(
                                                                                monkeypatch):
     """A damaged xlsx gets its one line; an error of the program while reading leaves the
     wizard ready for the next file (not stuck on «Đang đọc tệp…»)."""
-    from exports import importer
+    from exports import readers
 
     good = _file(tmp_path)
     broken = tmp_path / "hong.xlsx"
@@ -318,16 +318,16 @@ async def test_wizard_is_usable_after_a_damaged_archive_and_an_unexpected_error(
         await pilot.press("enter")
         await _wait(pilot, lambda: "bị hỏng" in str(status.render()))
         assert not wizard.busy
-        real = importer.read_table
+        real = readers.read_table
 
         def boom(*a, **k):
             raise IndexError("unexpected")
 
-        monkeypatch.setattr(importer, "read_table", boom)
+        monkeypatch.setattr(readers, "read_table", boom)
         await pilot.press("enter")
         await _wait(pilot, lambda: "lỗi của chương trình" in str(status.render()))
         assert not wizard.busy
-        monkeypatch.setattr(importer, "read_table", real)
+        monkeypatch.setattr(readers, "read_table", real)
         wizard.query_one("#path", Input).value = str(good)
         await pilot.press("enter")
         await _wait(pilot, lambda: wizard.query_one("#steps", ContentSwitcher).current == "step-map")

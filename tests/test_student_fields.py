@@ -41,7 +41,8 @@ class Host(App):
 # ---- the definition ------------------------------------------------------------------------
 
 def test_every_field_is_read_by_the_importer_under_its_own_label():
-    from exports.importer import FIELDS, match_header
+    from exports.headers import match_header
+    from exports.importer import FIELDS
 
     for spec in STUDENT_FIELDS:
         assert spec.key in FIELDS

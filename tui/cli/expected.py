@@ -71,7 +71,8 @@ def _year(args):
 
 def expected_import(args) -> int:
     from db import cohort
-    from exports.importer import make_plan, parse_overrides, read_table
+    from exports.importer import make_plan, parse_overrides
+    from exports.readers import read_table
 
     year = _year(args)
     grade = cohort.check_entry_grade(args.grade)

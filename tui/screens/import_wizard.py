@@ -2,8 +2,8 @@
 list of past imports, where one can be undone.
 
 ``app.push_screen(ImportWizard())``. The year is ``app.year`` when the app has one, else
-``db.school.current_year()``. All the work is in ``exports.importer`` (reading, mapping,
-parsing) and ``db.imports`` (dry run, the import, undo); this screen only collects
+``db.school.current_year()``. All the work is in ``exports`` (``readers``: reading;
+``headers``, ``importer``: mapping, parsing) and ``db.imports`` (dry run, the import, undo); this screen only collects
 choices and shows results. Reading, checking, importing and undoing run in thread workers.
 
 Layout: the title and a status line at the top, the current step in the middle (it
@@ -36,7 +36,7 @@ from textual.worker import get_current_worker
 
 from db import imports, school
 from db.errors import SisoError
-from exports import importer
+from exports import importer, readers
 from tui.glyphs import wants_plain
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
@@ -92,7 +92,7 @@ class ImportWizard(SisoScreen):
     def __init__(self, start: str | Path | None = None) -> None:
         super().__init__()
         self.start = Path(start) if start else Path.home()
-        self.table: importer.Table | None = None
+        self.table: readers.Table | None = None
         self.plan: importer.ImportPlan | None = None
         self.review: imports.Review | None = None
         self.mapping: dict[int, str] = {}
@@ -212,7 +212,7 @@ class ImportWizard(SisoScreen):
     def _read(self, path: str) -> None:
         try:
             year = self._year()
-            table = importer.read_table(path)
+            table = readers.read_table(path)
             plan = importer.make_plan(table, ref_date=year.start)
         except SisoError as err:
             self.app.call_from_thread(self._fail, err)
@@ -256,7 +256,7 @@ class ImportWizard(SisoScreen):
         for i, title in enumerate(plan.titles):
             if not title:
                 continue
-            sample = importer._cell_text(first[i]) if i < len(first) else ""
+            sample = importer.cell_text(first[i]) if i < len(first) else ""
             label = f"{title}" + (f"  ({sample[:20]})" if sample else "")
             rows.append(Horizontal(Label(label, classes="source"), Static("→", classes="arrow"),
                                    Select(options, value=self.mapping.get(i, importer.IGNORE),
