@@ -102,15 +102,16 @@ def report_nam_sinh(year: SchoolYear, as_of=None) -> dict:
     y0 = year.start.year
     names = codes.ethnic_groups()
     live = Event.voided_at.is_null()
-    # each student's last class of the year entered by as_of, and how that span ended
-    rn = fn.ROW_NUMBER().over(partition_by=[Span.student], order_by=[Span.start.desc(), Span.id.desc()])
-    last = (Span.select(Span.student, Span.klass, Span.end, Span.end_event, rn.alias("rn"))
-            .where((Span.year == year.id) & (Span.start <= as_of)).alias("ls"))
-    q = (Student.select(*PERSON, SchoolClass.name, SchoolClass.grade, last.c.end, Event.kind)
-         .join(last, on=((last.c.student_id == Student.id) & (last.c.rn == 1)))
-         .join(SchoolClass, on=(SchoolClass.id == last.c.klass_id))
-         .join(Event, JOIN.LEFT_OUTER, on=(Event.id == last.c.end_event_id))
-         .switch(Student))
+    # each student's last class of the year entered by as_of, and how that span ended: the
+    # year's spans in (start, id) order, the later overwriting (a window over them costs more)
+    entered = (Span.year == year.id) & (Span.start <= as_of)
+    spans = (Span.select(Span.student, SchoolClass.name, SchoolClass.grade, Span.end, Event.kind)
+             .join(SchoolClass, on=(SchoolClass.id == Span.klass))
+             .switch(Span).join(Event, JOIN.LEFT_OUTER, on=(Event.id == Span.end_event))
+             .where(entered).order_by(Span.start, Span.id))
+    last = {row[0]: row[1:] for row in _raw(spans)}
+    q = (Student.select(*PERSON).where(Student.id.in_(Span.select(Span.student).where(entered)))
+         .order_by(Student.id))
     q = scopes.where(q, scopes.student_condition(year))  # the reader's students (db.scope)
     # completions of the year recorded by as_of (the latest outcome), with the destination
     orn = fn.ROW_NUMBER().over(partition_by=[Event.student], order_by=[Event.date.desc(), Event.id.desc()])
@@ -127,9 +128,9 @@ def report_nam_sinh(year: SchoolYear, as_of=None) -> dict:
     in_year: set[int] = set()
     minority: dict = {}
     day = as_of.isoformat()
-    for row in _raw(q):
-        *person, klass, grade, end, exit_kind = row
+    for person in _raw(q):
         sid = person[0]
+        klass, grade, end, exit_kind = last[sid]
         in_year.add(sid)
         if end is not None and str(end)[:10] <= day:  # left by as_of
             if exit_kind == kinds.DEATH:
