@@ -150,17 +150,25 @@ def report_nam_sinh(year: SchoolYear, as_of=None) -> dict:
                        codes.is_minority(r.pop("_dan_toc_ma", None)), None))
     class_grades = sorted({g for (g,) in SchoolClass.select(SchoolClass.grade)
                            .where(SchoolClass.year == year.id).tuples()} | grades_seen)
+    # ordered by place, birth year, name: the rows grouped by place (each place's key computed
+    # once), the places sorted, then each group (stable: the same order as one sort on all three)
     place_keys: dict = {}
-
-    def order(item) -> tuple:
+    groups: dict = {}
+    for item in people:
         p = item[1]
         k = (p["xa"], p["thon"])
         got = place_keys.get(k)
         if got is None:
             got = place_keys[k] = (k == ("", ""), text.natural_key(k[0]), text.natural_key(k[1]))
-        return got, p["nam_sinh"], item[0]
-
-    people.sort(key=order)
+        group = groups.get(got)
+        if group is None:
+            group = groups[got] = []
+        group.append(item)
+    people = []
+    for got in sorted(groups):
+        group = groups[got]
+        group.sort(key=lambda item: (item[1]["nam_sinh"], item[0]))
+        people += group
     from .school import level_grades
 
     ages = set(age_columns(class_grades or level_grades()))
