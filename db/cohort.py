@@ -296,6 +296,12 @@ def one_apart(a: str, b: str) -> bool:
     return a[i + 1:] == b[i + 1:] if la == lb else a[i:] == b[i + 1:]
 
 
+def _raw(query) -> list[tuple]:
+    """Rows as the driver gives them, without peewee's per-value conversion (dates stay as
+    stored: compared only with each other here)."""
+    return ExpectedChild._meta.database.execute(query).fetchall()
+
+
 def candidates(year: SchoolYear, as_of: date | None = None, grades=None) -> dict[int, tuple]:
     """The admissions of ``year`` into a first grade dated up to ``as_of``: ``{student id:
     (grade, code, national_id, sort_key, dob, name_folded)}`` (one query)."""
@@ -309,7 +315,7 @@ def candidates(year: SchoolYear, as_of: date | None = None, grades=None) -> dict
     if as_of is not None:
         q = q.where(Event.date <= as_of)
     out: dict[int, tuple] = {}
-    for sid, grade, code, nid, key, dob, folded in q.tuples():
+    for sid, grade, code, nid, key, dob, folded in _raw(q):  # dob as stored, as the children's
         out.setdefault(sid, (grade, code, nid, key, dob, folded))
     return out
 
@@ -317,19 +323,19 @@ def candidates(year: SchoolYear, as_of: date | None = None, grades=None) -> dict
 def match_cohort(year: SchoolYear, as_of: date | None = None) -> dict[int, Match]:
     """``{expected child id: Match}`` for every expected child of ``year`` (see the module's
     doc), against the admissions dated up to ``as_of`` (default: all)."""
-    children = list(ExpectedChild.select(ExpectedChild.id, ExpectedChild.grade, ExpectedChild.national_id,
+    children = _raw(ExpectedChild.select(ExpectedChild.id, ExpectedChild.grade, ExpectedChild.national_id,
                                          ExpectedChild.sort_key, ExpectedChild.dob, ExpectedChild.name_folded)
-                    .where(ExpectedChild.year == year.id).order_by(ExpectedChild.id).tuples())
+                    .where(ExpectedChild.year == year.id).order_by(ExpectedChild.id))
     out = {c[0]: Match() for c in children}
     if not children:
         return out
     cand = candidates(year, as_of, {c[1] for c in children})
     rejected: set[tuple[int, int]] = set()
     accepted: list[tuple[int, int]] = []
-    for cid, sid, ok in (ExpectedDecision.select(ExpectedDecision.child, ExpectedDecision.student,
-                                                 ExpectedDecision.accepted)
-                         .join(ExpectedChild).where(ExpectedChild.year == year.id)
-                         .order_by(ExpectedDecision.decided_at, ExpectedDecision.id).tuples()):
+    for cid, sid, ok in _raw(ExpectedDecision.select(ExpectedDecision.child, ExpectedDecision.student,
+                                                     ExpectedDecision.accepted)
+                             .join(ExpectedChild).where(ExpectedChild.year == year.id)
+                             .order_by(ExpectedDecision.decided_at, ExpectedDecision.id)):
         (accepted.append((cid, sid)) if ok else rejected.add((cid, sid)))
     taken: set[int] = set()
     grade_of = {c[0]: c[1] for c in children}
@@ -610,15 +616,17 @@ def never_admitted(year: SchoolYear, as_of) -> list[dict]:
 
     E = ExpectedChild
     for part in chunked(missing, 500):
-        for c in E.select().where(E.id.in_(part)):
-            born = c.dob.isoformat()
-            out.append({"ma": None, "ho_ten": text.join_name(c.family, c.middle, c.given),
-                        "ngay_sinh": born, "nu": bool(c.female),
-                        "dan_toc": names.get(c.ethnic or "", c.ethnic or ""), "xa": c.commune or "",
-                        "thon": c.village or "", "nam_sinh": c.dob.year, "lop": None,
+        for family, middle, given, dob, female, ethnic, commune, village, disability, key in _raw(
+                E.select(E.family, E.middle, E.given, E.dob, E.female, E.ethnic, E.commune, E.village,
+                         E.disability, E.sort_key).where(E.id.in_(part)).order_by(E.id)):
+            born = str(dob)[:10]  # SQLite's text or a date: yyyy-mm-dd
+            out.append({"ma": None, "ho_ten": text.join_name(family, middle, given),
+                        "ngay_sinh": born, "nu": bool(female),
+                        "dan_toc": names.get(ethnic or "", ethnic or ""), "xa": commune or "",
+                        "thon": village or "", "nam_sinh": int(born[:4]), "lop": None,
                         "trang_thai": "chua_ra_lop", "noi_hoc_tiep": None,
-                        "khuyet_tat": c.disability or None, "_key": c.sort_key or "",
-                        "_dan_toc_ma": c.ethnic})
+                        "khuyet_tat": disability or None, "_key": key or "",
+                        "_dan_toc_ma": ethnic})
     return out
 
 

@@ -77,19 +77,22 @@ def _expected_rows(year: SchoolYear, as_of: date) -> list[dict]:
     return never_admitted(year, as_of)
 
 
+ROW_KEYS = ("ma", "ho_ten", "ngay_sinh", "nu", "dan_toc", "xa", "thon", "nam_sinh", "lop", "trang_thai",
+            "noi_hoc_tiep", "khuyet_tat")  # a row of ``hoc_sinh``, in this order
+NU, XA, THON, NAM_SINH, TRANG_THAI, NOI_HOC_TIEP, KHUYET_TAT = 3, 5, 6, 7, 9, 10, 11  # indices in ROW_KEYS
+
+
 def _person(row, status: str, klass: str, destination: str | None, names: dict, minority: dict) -> tuple:
-    """(sort key within a birth year, the JSON row, is a minority)."""
+    """(sort key within a birth year, the row's values in ``ROW_KEYS`` order, is a minority)."""
     (sid, code, family, middle, given, dob, female, ethnic, disability, village, commune, key) = row
     born = str(dob)[:10]  # SQLite's text or a date: yyyy-mm-dd
     ethnic = ethnic or ""
     dtts = minority.get(ethnic)
     if dtts is None:
         dtts = minority[ethnic] = codes.is_minority(ethnic)
-    return key or "", {
-        "ma": code, "ho_ten": " ".join(filter(None, (family, middle, given))), "ngay_sinh": born,
-        "nu": bool(female), "dan_toc": names.get(ethnic, ethnic), "xa": commune or "", "thon": village or "",
-        "nam_sinh": int(born[:4]), "lop": klass, "trang_thai": status, "noi_hoc_tiep": destination,
-        "khuyet_tat": disability or None}, dtts
+    return key or "", (code, " ".join(filter(None, (family, middle, given))), born, bool(female),
+                       names.get(ethnic, ethnic), commune or "", village or "", int(born[:4]), klass, status,
+                       destination, disability or None), dtts
 
 
 PERSON = (Student.id, Student.code, Student.family, Student.middle, Student.given, Student.dob,
@@ -102,15 +105,16 @@ def report_nam_sinh(year: SchoolYear, as_of=None) -> dict:
     y0 = year.start.year
     names = codes.ethnic_groups()
     live = Event.voided_at.is_null()
-    # each student's last class of the year entered by as_of, and how that span ended
-    rn = fn.ROW_NUMBER().over(partition_by=[Span.student], order_by=[Span.start.desc(), Span.id.desc()])
-    last = (Span.select(Span.student, Span.klass, Span.end, Span.end_event, rn.alias("rn"))
-            .where((Span.year == year.id) & (Span.start <= as_of)).alias("ls"))
-    q = (Student.select(*PERSON, SchoolClass.name, SchoolClass.grade, last.c.end, Event.kind)
-         .join(last, on=((last.c.student_id == Student.id) & (last.c.rn == 1)))
-         .join(SchoolClass, on=(SchoolClass.id == last.c.klass_id))
-         .join(Event, JOIN.LEFT_OUTER, on=(Event.id == last.c.end_event_id))
-         .switch(Student))
+    # each student's last class of the year entered by as_of, and how that span ended: the
+    # year's spans in (start, id) order, the later overwriting (a window over them costs more)
+    entered = (Span.year == year.id) & (Span.start <= as_of)
+    spans = (Span.select(Span.student, SchoolClass.name, SchoolClass.grade, Span.end, Event.kind)
+             .join(SchoolClass, on=(SchoolClass.id == Span.klass))
+             .switch(Span).join(Event, JOIN.LEFT_OUTER, on=(Event.id == Span.end_event))
+             .where(entered).order_by(Span.start, Span.id))
+    last = {row[0]: row[1:] for row in _raw(spans)}
+    q = (Student.select(*PERSON).where(Student.id.in_(Span.select(Span.student).where(entered)))
+         .order_by(Student.id))
     q = scopes.where(q, scopes.student_condition(year))  # the reader's students (db.scope)
     # completions of the year recorded by as_of (the latest outcome), with the destination
     orn = fn.ROW_NUMBER().over(partition_by=[Event.student], order_by=[Event.date.desc(), Event.id.desc()])
@@ -127,9 +131,9 @@ def report_nam_sinh(year: SchoolYear, as_of=None) -> dict:
     in_year: set[int] = set()
     minority: dict = {}
     day = as_of.isoformat()
-    for row in _raw(q):
-        *person, klass, grade, end, exit_kind = row
+    for person in _raw(q):
         sid = person[0]
+        klass, grade, end, exit_kind = last[sid]
         in_year.add(sid)
         if end is not None and str(end)[:10] <= day:  # left by as_of
             if exit_kind == kinds.DEATH:
@@ -145,21 +149,29 @@ def report_nam_sinh(year: SchoolYear, as_of=None) -> dict:
     if scopes.current().whole:  # earlier graduates have no class this year: the school's list
         people += _earlier_graduates(year, y0, in_year, names, minority)
     for r in _expected_rows(year, as_of):
-        people.append((r.pop("_key", None) or text.fold(r.get("ho_ten", "")), r,
+        people.append((r.pop("_key", None) or text.fold(r.get("ho_ten", "")), tuple(r[k] for k in ROW_KEYS),
                        codes.is_minority(r.pop("_dan_toc_ma", None)), None))
     class_grades = sorted({g for (g,) in SchoolClass.select(SchoolClass.grade)
                            .where(SchoolClass.year == year.id).tuples()} | grades_seen)
+    # ordered by place, birth year, name: the rows grouped by place (each place's key computed
+    # once), the places sorted, then each group (stable: the same order as one sort on all three)
     place_keys: dict = {}
-
-    def order(item) -> tuple:
+    groups: dict = {}
+    for item in people:
         p = item[1]
-        k = (p["xa"], p["thon"])
+        k = (p[XA], p[THON])
         got = place_keys.get(k)
         if got is None:
             got = place_keys[k] = (k == ("", ""), text.natural_key(k[0]), text.natural_key(k[1]))
-        return got, p["nam_sinh"], item[0]
-
-    people.sort(key=order)
+        group = groups.get(got)
+        if group is None:
+            group = groups[got] = []
+        group.append(item)
+    people = []
+    for got in sorted(groups):
+        group = groups[got]
+        group.sort(key=lambda item: (item[1][NAM_SINH], item[0]))
+        people += group
     from .school import level_grades
 
     ages = set(age_columns(class_grades or level_grades()))
@@ -178,20 +190,22 @@ def report_nam_sinh(year: SchoolYear, as_of=None) -> dict:
     for age in ages:
         column(age)
     for _, p, dtts, grade in people:
-        c = column(y0 - p["nam_sinh"])
+        c = column(y0 - p[NAM_SINH])
         c["ts"] += 1
-        c["nu"] += p["nu"]
+        c["nu"] += p[NU]
         c["dtts"] += dtts
-        c["kt"] += p["khuyet_tat"] is not None
-        status = p["trang_thai"]
+        c["kt"] += p[KHUYET_TAT] is not None
+        status = p[TRANG_THAI]
         if status == "dang_hoc":
             c["dang_hoc"][str(grade)] = c["dang_hoc"].get(str(grade), 0) + 1
         elif status == "hoan_thanh":
             c["hoan_thanh"] += 1
-            c["noi_hoc_tiep"][p["noi_hoc_tiep"] or "khong_ro"] += 1
+            c["noi_hoc_tiep"][p[NOI_HOC_TIEP] or "khong_ro"] += 1
         else:
             c[status] += 1
-    people = [p for _, p, _, _ in people]
+    # the rows' dicts made here, in their order: the JSON encoder then reads memory in order
+    # (a tenth of a second less at 60,000 students than dicts made in the database's order)
+    people = [dict(zip(ROW_KEYS, p)) for _, p, _, _ in people]
     return {"form": "nam-sinh", "nam_hoc": year.name, "den_ngay": as_of.isoformat(), **scopes.form_marks(),
             "hoc_sinh": people,
             "tong_hop": [grid[a] for a in sorted(grid)]}

@@ -275,32 +275,25 @@ def _dang_bo_rows():
     numbered, unnumbered = scopes.where(numbered, in_scope), scopes.where(unnumbered, in_scope)
     names = ethnic_groups()
     year_names = [name for _, name in years]
-    indexed = list(enumerate(year_names))
 
-    def iso(value):
-        if value is None:
-            return None
-        return value if isinstance(value, str) else value.isoformat()
-
+    held_by = list(zip(year_names, last_class))
+    nothing = (None, "")
     for query in (numbered, unnumbered):
         for (sid, number, code, family, middle, given, dob, birthplace, female, ethnic, father,
              mother, guardian, address, village, commune) in raw(query):
-            left = leaving.get(sid)
-            voided = not entry_live[sid]
-            held = {}
-            for i, name in indexed:
-                kid = last_class[i][sid]
-                if kid:
-                    held[name] = class_names[kid]
+            day_no_, reason = leaving.get(sid, nothing)
+            live_day = entry_live[sid]
+            ethnic = ethnic or ""
             yield {
                 "so_dang_bo": number, "ma": code,
                 "ho_ten": " ".join(filter(None, (family, middle, given))),  # stored clean (NFC)
-                "ngay_sinh": iso(dob), "noi_sinh": birthplace or "", "nu": bool(female),
-                "dan_toc": names.get(ethnic or "", ethnic or ""), "cha": father or "", "me": mother or "",
+                "ngay_sinh": dob if dob is None or dob.__class__ is str else dob.isoformat(),
+                "noi_sinh": birthplace or "", "nu": bool(female),
+                "dan_toc": names.get(ethnic, ethnic), "cha": father or "", "me": mother or "",
                 "giam_ho": guardian or "",
                 "cho_o": address or ", ".join(filter(None, (village, commune))),
-                "ngay_vao": days[entry_any[sid] if voided else entry_live[sid]],
-                "lop_theo_nam": held,
-                "ngay_roi": days[left[0]] if left else None, "ly_do_roi": left[1] if left else "",
-                "da_huy": voided,
+                "ngay_vao": days[live_day or entry_any[sid]],
+                "lop_theo_nam": {name: class_names[kid] for name, held in held_by if (kid := held[sid])},
+                "ngay_roi": days[day_no_] if day_no_ else None, "ly_do_roi": reason,
+                "da_huy": not live_day,
             }
