@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from peewee import DatabaseError, OperationalError, SqliteDatabase
 
-from . import backup
 from .errors import SisoError
 
 from .models import Audit, database
@@ -48,6 +47,8 @@ def write(action: str, target: str = "", **detail):
         from .connection import refuse_write
 
         refuse_write()  # a damaged file or a read-only folder: nothing is written
+        from . import backup  # imported at the first write, not at start-up
+
         backup.before_write(action)  # the day's copy; a copy before an import or rollover
     ctx = db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sqlite3
 import threading
@@ -11,7 +12,6 @@ from pathlib import Path
 
 from peewee import Database, DatabaseError, PostgresqlDatabase, SqliteDatabase
 
-from . import migrations_register, migrations_villages, migrations_visits
 from .errors import DamagedDatabase, SisoError, os_reason
 from .models import MODELS, DatabaseFact, database
 
@@ -30,22 +30,28 @@ SQLITE_PRAGMAS = {
 # a dump of a small school at the old version as tests/schemas/v<old>.sql (written by the
 # program before the change, e.g. ``siso demo --students 60`` then sqlite3's iterdump), so
 # tests/test_migrations.py opens every earlier version.
+# Each migration module is imported only when a database needs it (playhouse.migrate and the
+# PostgreSQL helpers it brings cost start-up time on every run otherwise).
+
+
+def _later(module: str):
+    """``db.<module>.migrate``, imported when it is called."""
+    def run(db):
+        return importlib.import_module(f"{__package__}.{module}").migrate(db)
+    run.__qualname__ = f"{module}.migrate"
+    return run
+
+
 MIGRATIONS: dict[int, callable] = {}
-MIGRATIONS[1] = migrations_visits.migrate  # risk cases, home visits, event.without_visits
-MIGRATIONS[2] = migrations_villages.migrate  # villages as records
-MIGRATIONS[3] = migrations_register.migrate  # register numbers, father / mother
-from .migrations_attendance import migrate as _migrate_attendance  # noqa: E402
-MIGRATIONS[4] = _migrate_attendance  # school days, holidays, absences, attendance taken
-from .migrations_cohort import migrate as _migrate_cohort  # noqa: E402
-MIGRATIONS[5] = _migrate_cohort  # the incoming cohort: expected children, sources, decisions
-from .migrations_calendar import migrate as _migrate_calendar  # noqa: E402
-MIGRATIONS[6] = _migrate_calendar  # reporting calendar: deadlines, submissions
-from .migrations_users import migrate as _migrate_users  # noqa: E402
-MIGRATIONS[7] = _migrate_users  # users and their roles
-from .migrations_version import migrate as _migrate_version  # noqa: E402
-MIGRATIONS[8] = _migrate_version  # student.version: concurrent edits never overwrite each other
-from .migrations_destination import migrate as _migrate_destination  # noqa: E402
-MIGRATIONS[9] = _migrate_destination  # graduates' destinations, targets' comparison
+MIGRATIONS[1] = _later("migrations_visits")  # risk cases, home visits, event.without_visits
+MIGRATIONS[2] = _later("migrations_villages")  # villages as records
+MIGRATIONS[3] = _later("migrations_register")  # register numbers, father / mother
+MIGRATIONS[4] = _later("migrations_attendance")  # school days, holidays, absences, attendance taken
+MIGRATIONS[5] = _later("migrations_cohort")  # the incoming cohort: expected children, sources, decisions
+MIGRATIONS[6] = _later("migrations_calendar")  # reporting calendar: deadlines, submissions
+MIGRATIONS[7] = _later("migrations_users")  # users and their roles
+MIGRATIONS[8] = _later("migrations_version")  # student.version: concurrent edits never overwrite each other
+MIGRATIONS[9] = _later("migrations_destination")  # graduates' destinations, targets' comparison
 
 
 def shown(target: str) -> str:

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from functools import partial
 
-from . import audit, clock, deadlines, text
+from . import audit, clock, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect
 from .models import SchoolClass, SchoolYear, Setting
@@ -250,6 +250,8 @@ def add_year(name: str, start, end, ref=None, hk2=None, school_days=None) -> Sch
                      ngay_hoc=ngay_hoc):
         year = SchoolYear.create(name=name, start=start, end=end, ref_date=ref, hk2_start=hk2,
                                  ngay_hoc=ngay_hoc)
+        from . import deadlines  # imported here: not needed before the first screen
+
         deadlines.add_defaults(year)  # the reporting calendar's default deadlines
         return year
 

@@ -297,13 +297,17 @@ class SisoApp(InOrderKeys, App[int]):
 
     @staticmethod
     def _preload(year, day, whole_list) -> None:
-        """In a thread, once the first screen is usable: import the list screens, then read
-        the year's whole-school list (F3 then shows it without waiting for the query)."""
+        """In a thread, once the first screen is usable: import the list screens and read the
+        code list of ethnic groups, then read the year's whole-school list (F3 then shows it
+        without waiting for the query)."""
         import importlib
+
+        from db import codes
 
         try:
             for module in PRELOAD:
                 importlib.import_module(module)
+            codes.ethnic_groups()  # the list's column «Dân tộc» (read from its file once)
             if whole_list is not None:
                 from tui.screens.search import read_index
 

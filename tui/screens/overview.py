@@ -87,11 +87,12 @@ class OverviewScreen(SisoScreen):
 
     @db_work
     def load(self, year, day) -> None:
+        counts = roster.class_counts(year, day)
+        # the counts first (start-up waits for them), then the column «Cần chú ý» (its module
+        # imported only then, not before the first screen)
+        self.app.call_from_thread(self.show_counts, counts, self.attention)
         from db import attendance
 
-        counts = roster.class_counts(year, day)
-        # the counts first (start-up waits for them), then the column «Cần chú ý»
-        self.app.call_from_thread(self.show_counts, counts, self.attention)
         flagged = attendance.attention(year, day)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_counts, counts, flagged)
