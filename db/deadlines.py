@@ -372,7 +372,14 @@ def list_submissions(year: SchoolYear | None = None, today: date | None = None) 
 
 
 def get_submission(sid) -> tuple[Submission, bytes]:
-    """A submission and its file's bytes, checked against the SHA-256 kept with them."""
+    """A submission and its file's bytes, checked against the SHA-256 kept with them. The file
+    is a form of the whole school: a reader with a scope (a homeroom teacher) is refused."""
+    from . import scope
+
+    reader = scope.current()
+    if not reader.whole:
+        raise SisoError(f"Tệp đã gửi là báo cáo của cả trường, ngoài phạm vi bạn được xem "
+                        f"({reader.label}).", "id")
     try:
         sid = int(sid)
     except (TypeError, ValueError):

@@ -247,3 +247,17 @@ def test_the_calendar_and_the_incoming_cohort_are_the_clerks_and_the_principals(
     assert staff("vt", "submit", "si-so", "--period", "2024-09", "--file", str(sent),
                  "--recipient", "UBND xã", "--date", DAY)[0] == 0
     assert staff("vt", *child)[0] == 0
+
+
+def test_a_teacher_cannot_take_a_sent_form_of_the_whole_school(staff, tmp_path):
+    """A submitted file is a form of the whole school (names of every class): a homeroom
+    teacher's `submission get` is refused and writes no file; the clerk gets it back."""
+    sent = tmp_path / "bo-hoc-hk1.xlsx"
+    sent.write_bytes(b"PK\x03\x04 every class")
+    assert staff("vt", "submit", "si-so", "--period", "2024-09", "--file", str(sent),
+                 "--recipient", "UBND xã", "--date", DAY)[0] == 0
+    out = tmp_path / "got.xlsx"
+    staff.unchanged("lan", "submission", "get", "1", "-o", str(out), match="ngoài phạm vi bạn được xem")
+    assert not out.exists()
+    assert staff("vt", "submission", "get", "1", "-o", str(out))[0] == 0
+    assert out.read_bytes() == sent.read_bytes()
