@@ -20,7 +20,7 @@ from db import clock
 from db.dates import place_date_line
 
 from .forms import MOTTO, Table, landscape
-from .students import _EPOCH, WORKBOOK_RELS, _esc, column_letters
+from .students import _EPOCH, APP, CONTENT_TYPES, ROOT_RELS, WORKBOOK_RELS, _esc, column_letters
 
 # cellXfs: 0 plain, 1 header (bold, border, centred, wrapped), 2 number cell, 3 text cell,
 # 4 date cell, 5 title, 6 managing body, 7 bold line (school, motto, signatures),
@@ -75,20 +75,6 @@ STYLES = (
     '</cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>')
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    '</Types>')
-ROOT_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-    '</Relationships>')
 
 
 def _text(ref: str, value: str, style: int) -> str:
@@ -248,6 +234,7 @@ def write_form_xlsx(table: Table, settings: dict, out, signed_on: date | None = 
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
         zf.writestr("_rels/.rels", ROOT_RELS)
+        zf.writestr("docProps/app.xml", APP)
         zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         zf.writestr("xl/styles.xml", STYLES)
         with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
