@@ -11,23 +11,11 @@ from hypothesis import strategies as st
 
 from db import attendance as att
 from db import clock, movements, school
-from db.errors import SisoError
 from db.models import MODELS, Absence, AttendanceTaken, Audit, Holiday, SchoolYear
 from db.students import add_student
+from refusals import refused
 
 D = lambda d, m=11, y=2024: date(y, m, d)  # noqa: E731 - a day of November 2024 by default
-
-
-def snapshot():
-    return {m.__name__: m.select().count() for m in MODELS}
-
-
-def refused(fn, *args, match=None, **kwargs):
-    before = snapshot()
-    with pytest.raises(SisoError, match=match) as exc:
-        fn(*args, **kwargs)
-    assert snapshot() == before
-    return exc.value
 
 
 @pytest.fixture

@@ -8,13 +8,9 @@ import pytest
 
 from db import clock, users
 from db.connection import close_database, open_database
-from db.models import MODELS
+from refusals import snapshot
 
 DAY = "01/10/2024"
-
-
-def snapshot():
-    return {m.__name__: m.select().count() for m in MODELS}
 
 
 @pytest.fixture

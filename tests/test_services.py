@@ -7,23 +7,11 @@ import pytest
 
 from db import kinds, school
 from db.errors import SisoError
-from db.models import MODELS, Audit, Event, Setting, Span, Student
+from db.models import Audit, Event, Setting, Span, Student
 from db.roster import class_counts, roster_rows
 from db.history import history
 from db.students import add_student, get_student, update_student
-
-
-def snapshot():
-    return {m.__name__: m.select().count() for m in MODELS}
-
-
-def refused(fn, *args, match=None, **kwargs):
-    """Call ``fn``; it must raise SisoError and leave every table as it was."""
-    before = snapshot()
-    with pytest.raises(SisoError, match=match) as exc:
-        fn(*args, **kwargs)
-    assert snapshot() == before
-    return exc.value
+from refusals import refused
 
 
 @pytest.fixture

@@ -7,22 +7,11 @@ import pytest
 
 from db import clock, school, users
 from db.errors import SisoError
-from db.models import MODELS, Audit, User, UserRole
+from db.models import Audit, User, UserRole
 from db.users import Actor
+from refusals import refused
 
 ME = users.system_account()
-
-
-def snapshot():
-    return {m.__name__: m.select().count() for m in MODELS}
-
-
-def refused(fn, *args, match=None, **kwargs):
-    before = snapshot()
-    with pytest.raises(SisoError, match=match) as exc:
-        fn(*args, **kwargs)
-    assert snapshot() == before
-    return exc.value
 
 
 @pytest.fixture
