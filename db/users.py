@@ -488,8 +488,11 @@ def list_users() -> list[dict]:
     ho_ten, vai_tro, khoi, lop, tai_khoan, hoat_dong."""
     out = []
     classes = {c.id: c for c in SchoolClass.select(SchoolClass, SchoolYear).join(SchoolYear)}
+    roles_of: dict[int, list] = {}
+    for r in UserRole.select().order_by(UserRole.id):  # every role at once, not a query per user
+        roles_of.setdefault(r.user_id, []).append(r)
     for user in User.select().order_by(User.login):
-        rows = list(UserRole.select().where(UserRole.user == user).order_by(UserRole.id))
+        rows = roles_of.get(user.id, [])
         roles = [r for r in ROLES if any(x.role == r for x in rows)]
         grades = sorted({int(g) for x in rows if x.role == "vice-principal" and x.grades
                          for g in x.grades.split(",")})
@@ -507,7 +510,8 @@ def carry_homerooms(source_year, pairs: dict[int, int]) -> tuple[list[int], list
     inside the caller's write. Returns (the new role rows' ids, «login (lớp)» for each
     teacher whose class maps to none — a graduating class: the clerk assigns them)."""
     left, made = [], []
-    rows = (UserRole.select(UserRole, SchoolClass).join(SchoolClass)
+    rows = (UserRole.select(UserRole, SchoolClass, User).join(SchoolClass)
+            .switch(UserRole).join(User)
             .where(UserRole.role == "homeroom", SchoolClass.year == source_year))
     for row in rows:
         new = pairs.get(row.klass_id)
