@@ -18,13 +18,24 @@ TODAY = date(2026, 11, 30)
 
 
 @pytest.fixture(scope="module")
-def demo_path(tmp_path_factory):
+def demo_path(tmp_path_factory, monkeypatch_module):
+    # the import wizard opens on the user's home folder: a fixed one, named as on the
+    # machine the pictures were taken on, so the picture does not depend on who runs it
+    home = tmp_path_factory.mktemp("home") / "root"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch_module.setenv("HOME", str(home))
     path = tmp_path_factory.mktemp("snap") / "demo.sqlite3"
     with clock.fixed(TODAY):
         open_database(str(path))
         build_demo(students=60, seed=1, today=TODAY)
         close_database()
     return str(path)
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
 
 
 def _app(demo_path, lang):
@@ -46,6 +57,14 @@ def _overview_ready(app):
     from tui.widgets.vlist import VirtualList
 
     return isinstance(app.screen, OverviewScreen) and app.screen.query_one(VirtualList).row_count > 0
+
+
+def _tables_measured(app):
+    from textual.widgets import DataTable
+
+    from tui.textual_private import table_measured
+
+    return all(table_measured(t) for t in app.screen.query(DataTable))
 
 
 def _is(name):
@@ -73,6 +92,12 @@ def test_screen(snap_compare, demo_path, lang, name, keys, screen):
             await pilot.press(key)
             await _settled(pilot)
         await _settled(pilot, _is(screen))
+        # a blinking cursor is drawn or not depending on the moment the picture is taken
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            widget.cursor_blink = False
+        # a table measures its columns when the app is next idle, which a loaded machine
+        # reaches later
+        await _settled(pilot, _tables_measured)
 
     try:
         assert snap_compare(_app(demo_path, lang), terminal_size=(80, 24), run_before=run_before)

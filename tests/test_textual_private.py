@@ -39,3 +39,21 @@ async def test_css_count_stacks_modes_and_bindings():
         assert [b.description for b in by_key["x"]] == ["Việc thử"]
         by_key["x"] = [Binding("x", "noop", "Changed")]
         assert [b.description for b in tp.key_bindings(extra)["x"]] == ["Changed"]
+
+
+async def test_a_table_is_measured_once_the_app_is_idle():
+    from textual.widgets import DataTable
+
+    class Table(App):
+        def compose(self):
+            yield DataTable()
+
+    app = Table()
+    async with app.run_test() as pilot:
+        table = app.query_one(DataTable)
+        table.add_columns("Họ và tên")
+        table.add_row("Nguyễn Thị Minh Khai")
+        assert not tp.table_measured(table)
+        await pilot.pause()
+        assert tp.table_measured(table)
+        assert table.columns[next(iter(table.columns))].get_render_width(table) >= len("Nguyễn Thị Minh Khai")

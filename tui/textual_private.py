@@ -31,3 +31,10 @@ def mode_is_open(app, mode: str) -> bool:
 def key_bindings(node) -> dict:
     """A DOM node's bindings by key (``_bindings.key_to_bindings``), to be changed in place."""
     return node._bindings.key_to_bindings
+
+
+def table_measured(table) -> bool:
+    """A DataTable has measured the rows and cells added to it: it does so when the app is
+    next idle (``_require_update_dimensions``, ``_updated_cells``), so a picture taken
+    before then shows columns as wide as their titles."""
+    return not table._require_update_dimensions and not table._updated_cells
