@@ -9,7 +9,7 @@ import pytest
 from db import kinds, movements, yearend
 from db.errors import SisoError
 from db.models import MODELS, Audit, Event, Span
-from db.reports import report_si_so
+from db.si_so import report_si_so
 from db.school import add_class, add_year
 from db.students import add_student
 

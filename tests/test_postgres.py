@@ -30,7 +30,7 @@ def test_services_reports_and_year_end_on_postgresql(pg, tmp_path):
     from db.errors import SisoError
     from db.imports import review, run_import
     from db.models import Audit, Setting
-    from db.reports import report_si_so
+    from db.si_so import report_si_so
     from db.roster import roster_rows
     from db.school import add_class, add_year, get_year, set_setting
     from db.students import add_student
@@ -79,7 +79,7 @@ def test_services_reports_and_year_end_on_postgresql(pg, tmp_path):
 def test_demo_school_on_postgresql(pg):
     from db.check import check_database
     from db.demo import build_demo
-    from db.reports import report_si_so
+    from db.si_so import report_si_so
 
     year = build_demo(students=200, seed=3, today=date(2026, 11, 22))
     form = report_si_so(year, date(2026, 11, 22))

@@ -9,7 +9,9 @@ import pytest
 
 from db import audit
 from db.events import record_event
-from db.reports import rate, report_len_lop, report_si_so
+from db.len_lop import report_len_lop
+from db.report_common import rate
+from db.si_so import report_si_so
 from exports.numbers import fmt_rate
 from db.school import add_class, add_year, set_settings
 from db.students import add_student

@@ -194,7 +194,7 @@ def today():
 
 
 def _f4(year, day):
-    from db.reports import report_len_lop
+    from db.len_lop import report_len_lop
 
     rep = report_len_lop(year, day)
     keys = ("len_lop", "thi_lai", "luu_ban", "hoan_thanh")
