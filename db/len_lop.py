@@ -53,7 +53,7 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
     on every row. In the school's top grade, ``noi_hoc_tiep`` splits the graduates
     (``hoan_thanh``) by where they went (``db.yearend.DESTINATIONS``; none recorded:
     ``khong_ro``), per class, grade and the school. The rollover records the outcome it gives a student with none
-    (``db.yearend.rollover``), so after it that outcome counts like any other.
+    (``db.rollover.rollover``), so after it that outcome counts like any other.
 
     Before the year's end date (``as_of < year.end``) every ``ty_le`` is ``None``; from it
     on, ``ty_le`` = ``sl ÷ tong_so × 100``. ``den_cuoi_nam`` tells which applies;

@@ -28,7 +28,7 @@ from datetime import date
 
 import pytest
 
-from db import audit, clock, len_lop, reports, yearend
+from db import audit, clock, len_lop, reports, rollover, yearend
 from db.do_tuoi import report_do_tuoi
 from db.errors import SisoError
 from db.events import record_event
@@ -84,7 +84,7 @@ def school(year):
         yearend.set_outcome(s["t1"], year, "promoted")
         yearend.set_outcome(s["r1"], year, "held-back")
     with clock.fixed(D(2025, 8, 20)):
-        yearend.rollover(year, "2025-2026")
+        rollover.rollover(year, "2025-2026")
     y2 = get_year("2025-2026")
     with clock.fixed(D(2025, 9, 30)):
         k8 = next(k for k in y2.classes if k.grade == 8)

@@ -25,7 +25,7 @@ def pg():
 
 
 def test_services_reports_and_year_end_on_postgresql(pg, tmp_path):
-    from db import movements, yearend
+    from db import movements, rollover
     from db.check import check_database
     from db.errors import SisoError
     from db.imports import review, run_import
@@ -62,9 +62,9 @@ def test_services_reports_and_year_end_on_postgresql(pg, tmp_path):
     movements.void_event(drop.id, "ghi nhầm")
     assert report_si_so(year, date(2024, 11, 30))["lop"][0]["hien_co"]["ts"] == 5
     audits = Audit.select().count()
-    yearend.rollover(year)
+    rollover.rollover(year)
     assert roster_rows(get_year("2025-2026"), date(2025, 9, 30))[0].klass in ("7A1", "7A2")
-    yearend.undo_rollover("2025-2026")
+    rollover.undo_rollover("2025-2026")
     assert Audit.select().count() > audits  # both written with their audit records
     csv = tmp_path / "ds.csv"
     csv.write_text("Họ và tên,Ngày sinh,Giới tính,Dân tộc,Lớp\n"
