@@ -94,7 +94,7 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
         if is_top_grade(c.grade, grades_taught):
             row["noi_hoc_tiep"] = went.get(c.id, dict.fromkeys(DESTINATIONS, 0))
         class_rows.append(row)
-        acc = grade_acc.setdefault(c.grade, [0, {}, 0])
+        acc = grade_acc.setdefault(c.grade, [0, {}, 0])  # [tong_so, {key: sl}, chua_co_ket_qua]
         acc[0] += total
         acc[2] += missing
         for k in OUTCOME_KEYS.values():
