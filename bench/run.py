@@ -187,7 +187,7 @@ CHILD = r'''
 import json, os, statistics, sys, tempfile, time
 from datetime import date
 from db.connection import open_database
-from db import clock, reports, roster, school
+from db import clock, reports, roster, school, si_so
 
 def hwm():
     for line in open("/proc/self/status"):
@@ -229,10 +229,10 @@ if what == "queries":
     res["filter_ms"] = max(median_ms(lambda: roster.filter_rows(keys, q), 5)
                            for q in ("n", "ng", "nguyen", "nguyen v", "nguyen van a"))
     res["sql_search_ms"] = median_ms(lambda: roster.roster_rows(year, day, search="nguyen van"), 3)
-    res["f1_ms"] = median_ms(lambda: reports.report_si_so(year, day), 7)
+    res["f1_ms"] = median_ms(lambda: si_so.report_si_so(year, day), 7)
 elif what == "export_form":
     from exports.files import write_form
-    form = reports.report_si_so(year, day)
+    form = si_so.report_si_so(year, day)
     path = os.path.join(folder, "f1.xlsx")
     write_form(form, path, overwrite=True)  # warm: openpyxl imported
     base = rss(); reset_peak()

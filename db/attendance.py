@@ -231,7 +231,7 @@ def _student(student) -> Student:
 
 def enrolled_class(student_id: int, year: SchoolYear, day: date) -> int | None:
     """The class ``student_id`` is enrolled in on ``day`` (None when not enrolled)."""
-    from .reports import open_on
+    from .report_common import open_on
 
     row = (Span.select(Span.klass).where((Span.student == student_id) & (Span.year == year.id)
                                          & open_on(day))
@@ -544,7 +544,7 @@ def _weight():
 
 
 def _enrolled(year: SchoolYear, day: date, klass_ids=None):
-    from .reports import open_on
+    from .report_common import open_on
 
     q = Span.select(Span.student).where((Span.year == year.id) & open_on(day))
     if klass_ids is not None:
@@ -706,9 +706,9 @@ def _rates(days: list[date], spans, halves: dict[int, int]) -> dict[int, float |
 
 @lru_cache(maxsize=4096)
 def _rate(num: int, den: int) -> float | None:
-    """``reports.rate``, remembered: the same few (half-days, enrolled half-days) pairs recur
+    """``report_common.rate``, remembered: the same few (half-days, enrolled half-days) pairs recur
     over thousands of students."""
-    from .reports import rate
+    from .report_common import rate
 
     return rate(num, den)
 
@@ -741,7 +741,7 @@ def weekly_attendance(year: SchoolYear, day: date) -> dict[int, list[tuple[date,
 
     Three grouped queries (spans by grade, start and end; absences by grade and day; days
     taken by grade), whatever the number of students."""
-    from .reports import rate
+    from .report_common import rate
 
     days = school_days(year, last=day)
     mondays = sorted({d - timedelta(days=d.weekday()) for d in days})
@@ -869,7 +869,7 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
     A class row covers every student enrolled in it on at least one school day of the period,
     credited to the last such class. ``nguy_co`` and ``so_lan_van_dong`` come from the at-risk
     register and the home visits, which this database does not hold: null."""
-    from .reports import _classes, rate, resolve_period
+    from .report_common import _classes, rate, resolve_period
 
     tu, den = resolve_period(year, as_of, start)
     period = school_days(year, tu, den)

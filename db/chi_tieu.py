@@ -17,7 +17,9 @@ from peewee import Case, fn
 
 from . import scope as scopes
 from .models import SchoolClass, SchoolYear, Span, Student, Target
-from .reports import STILL_OUT, check_report_day, open_on, rate, report_len_lop, report_si_so
+from .len_lop import report_len_lop
+from .report_common import check_report_day, open_on, rate
+from .si_so import STILL_OUT, report_si_so
 from .dates import fmt_date
 from .school import LEVELS, level_of_grade
 from .targets import FINAL_GRADE, TARGETS, meets, op_of, scope_label, target_order

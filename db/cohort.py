@@ -41,7 +41,7 @@ from .models import (
     Student,
     Village,
 )
-from .reports import check_report_day, rate
+from .report_common import check_report_day, rate
 from .school import LEVELS, school_level
 
 FIRST_GRADES = (1, 6, 10)

@@ -43,7 +43,7 @@ from peewee import JOIN, fn
 
 from . import codes, kinds, scope as scopes, text
 from .models import Event, SchoolClass, SchoolYear, Span, Student
-from .reports import check_report_day
+from .report_common import check_report_day
 
 STATUSES = ("dang_hoc", "hoan_thanh", "bo_hoc", "chuyen_di", "chua_ra_lop")
 STATUS_LABELS = {"dang_hoc": "Đang học", "hoan_thanh": "Hoàn thành", "bo_hoc": "Bỏ học",

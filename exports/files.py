@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from db.errors import SisoError, os_reason
-from db.reports import describe_lech
+from db.si_so import describe_lech
 
 from .forms import UNSAFE_START, Table, display, tables_of
 

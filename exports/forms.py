@@ -22,7 +22,8 @@ from datetime import date
 from db import clock
 from db.dates import fmt_date, place_date_line
 from db.codes import reason_text
-from db.reports import DECREASES, FORMS, INCREASES, STILL_OUT
+from db.reports import FORMS
+from db.si_so import DECREASES, INCREASES, STILL_OUT
 
 from .numbers import pct_text
 

@@ -1,6 +1,6 @@
 """Numbers as the forms print them: rates with one decimal and a decimal comma.
 
-Presentation only: ``db.reports.rate`` computes a rate (half up, one decimal, None for a zero
+Presentation only: ``db.report_common.rate`` computes a rate (half up, one decimal, None for a zero
 denominator); this module writes it for a person to read.
 """
 

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from db import clock, kinds, movements, yearend
+from db import clock, kinds, movements, rollover, rollover_plan, yearend
 from db.clock import FutureDate
 from db.errors import SisoError
 from db.models import Event, SchoolYear, Student
@@ -145,9 +145,9 @@ def test_outcomes_and_the_rollover_are_not_future_checked(school):
                             ref_date=date(2025, 9, 30), hk2_start=date(2026, 1, 12))
     add_class("7A1", 7, nxt)
     clock.set_today(date(2025, 6, 15))
-    plan = yearend.rollover_preview(year, "2025-2026", mapping={"6A1": "7A1"})
+    plan = rollover_plan.rollover_preview(year, "2025-2026", mapping={"6A1": "7A1"})
     assert plan.ok, plan.problems
-    yearend.rollover(year, "2025-2026", mapping={"6A1": "7A1"})
+    rollover.rollover(year, "2025-2026", mapping={"6A1": "7A1"})
     assert Event.select().where((Event.year == nxt.id) & (Event.kind == kinds.ENROLL)).count() == 2
 
 

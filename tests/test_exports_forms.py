@@ -7,7 +7,8 @@ import pytest
 
 from db.errors import SisoError
 from db.models import Event, SchoolClass, Span
-from db.reports import build, report_si_so
+from db.reports import build
+from db.si_so import report_si_so
 from exports.files import default_filename, write_form
 from report_school import build_school
 
@@ -137,7 +138,7 @@ def test_unknown_format_is_refused(year, school, tmp_path):
 
 
 def _half_up(num: int, den: int):
-    """num ÷ den × 100, one decimal, half up — worked out here, not by db.reports.rate."""
+    """num ÷ den × 100, one decimal, half up — worked out here, not by db.report_common.rate."""
     from decimal import ROUND_HALF_UP, Decimal
 
     if den <= 0:

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from db import kinds, movements, yearend
+from db import kinds, movements, rollover, yearend
 from db.errors import SisoError
 from db.models import MODELS, Audit, Event, Span
-from db.reports import report_si_so
+from db.si_so import report_si_so
 from db.school import add_class, add_year
 from db.students import add_student
 
@@ -77,11 +77,11 @@ def test_old_year_changes_after_a_rollover_are_refused(school):
     year, a, b, st = school
     other = add_student({"name": "Lê Thị Bình", "dob": "01/02/2013", "gender": "nu"}, year, a,
                         day=year.start)
-    yearend.rollover(year)
+    rollover.rollover(year)
     refused(lambda: movements.record_transfer_out(st, year, "15/07/2025", school="Trường Y", scope="01"),
             "hoàn tác chuyển năm")
     refused(lambda: yearend.set_outcome(other, year, "held-back"), "hoàn tác chuyển năm")
-    yearend.undo_rollover("2025-2026")
+    rollover.undo_rollover("2025-2026")
     movements.record_transfer_out(st, year, "15/07/2025", school="Trường Y", scope="01")
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from db import clock, codes, imports, kinds
 from db.models import Event, SchoolClass, Span, Student
-from db.reports import report_si_so
+from db.si_so import report_si_so
 from db.roster import class_counts
 from exports.headers import match_header
 from exports.importer import WARNING, read_students

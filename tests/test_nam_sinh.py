@@ -28,7 +28,7 @@ from datetime import date
 
 import pytest
 
-from db import audit, clock, reports, yearend
+from db import audit, clock, len_lop, reports, rollover, yearend
 from db.do_tuoi import report_do_tuoi
 from db.errors import SisoError
 from db.events import record_event
@@ -84,7 +84,7 @@ def school(year):
         yearend.set_outcome(s["t1"], year, "promoted")
         yearend.set_outcome(s["r1"], year, "held-back")
     with clock.fixed(D(2025, 8, 20)):
-        yearend.rollover(year, "2025-2026")
+        rollover.rollover(year, "2025-2026")
     y2 = get_year("2025-2026")
     with clock.fixed(D(2025, 9, 30)):
         k8 = next(k for k in y2.classes if k.grade == 8)
@@ -101,7 +101,7 @@ def _rows(form):
 # ---- destinations --------------------------------------------------------------------------
 
 def test_f4_splits_the_graduates_by_destination(school):
-    f4 = reports.report_len_lop(school["year"], D(2025, 5, 31))
+    f4 = len_lop.report_len_lop(school["year"], D(2025, 5, 31))
     want = {"thpt": 1, "gdtx": 1, "nghe": 1, "lam_viec": 1, "khong_ro": 2}  # g5 recorded, g6 none
     (c9,) = [r for r in f4["lop"] if r["lop"] == "9A"]
     (c8,) = [r for r in f4["lop"] if r["lop"] == "8A"]
@@ -115,7 +115,7 @@ def test_f4_splits_the_graduates_by_destination(school):
 def test_f4_destination_table_in_the_export(school):
     from exports.forms import tables_of
 
-    f4 = reports.report_len_lop(school["year"], D(2025, 5, 31))
+    f4 = len_lop.report_len_lop(school["year"], D(2025, 5, 31))
     (dest,) = tables_of(f4)[0].below
     assert dest.rows[0] == ["1", "9A", 6, 1, 1, 1, 1, 2]
     assert dest.rows[-1] == ["", "Toàn trường", 6, 1, 1, 1, 1, 2]
@@ -136,7 +136,7 @@ def test_destination_changed_after_the_rollover_keeps_the_completion(school):
     y, s = school["year"], school["students"]
     ev = yearend.set_outcome(s["g6"], y, "completed", destination="thpt")
     assert ev.kind == "completed" and Event.get_by_id(ev.id).destination == "thpt"
-    f4 = reports.report_len_lop(y, D(2025, 5, 31))
+    f4 = len_lop.report_len_lop(y, D(2025, 5, 31))
     assert f4["toan_truong"]["noi_hoc_tiep"] == {"thpt": 2, "gdtx": 1, "nghe": 1, "lam_viec": 1, "khong_ro": 1}
 
 

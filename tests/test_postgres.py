@@ -25,12 +25,12 @@ def pg():
 
 
 def test_services_reports_and_year_end_on_postgresql(pg, tmp_path):
-    from db import movements, yearend
+    from db import movements, rollover
     from db.check import check_database
     from db.errors import SisoError
     from db.imports import review, run_import
     from db.models import Audit, Setting
-    from db.reports import report_si_so
+    from db.si_so import report_si_so
     from db.roster import roster_rows
     from db.school import add_class, add_year, get_year, set_setting
     from db.students import add_student
@@ -62,9 +62,9 @@ def test_services_reports_and_year_end_on_postgresql(pg, tmp_path):
     movements.void_event(drop.id, "ghi nhầm")
     assert report_si_so(year, date(2024, 11, 30))["lop"][0]["hien_co"]["ts"] == 5
     audits = Audit.select().count()
-    yearend.rollover(year)
+    rollover.rollover(year)
     assert roster_rows(get_year("2025-2026"), date(2025, 9, 30))[0].klass in ("7A1", "7A2")
-    yearend.undo_rollover("2025-2026")
+    rollover.undo_rollover("2025-2026")
     assert Audit.select().count() > audits  # both written with their audit records
     csv = tmp_path / "ds.csv"
     csv.write_text("Họ và tên,Ngày sinh,Giới tính,Dân tộc,Lớp\n"
@@ -79,7 +79,7 @@ def test_services_reports_and_year_end_on_postgresql(pg, tmp_path):
 def test_demo_school_on_postgresql(pg):
     from db.check import check_database
     from db.demo import build_demo
-    from db.reports import report_si_so
+    from db.si_so import report_si_so
 
     year = build_demo(students=200, seed=3, today=date(2026, 11, 22))
     form = report_si_so(year, date(2026, 11, 22))

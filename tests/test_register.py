@@ -22,7 +22,7 @@ from datetime import date
 
 import pytest
 
-from db import clock, movements, register, reports, yearend
+from db import clock, movements, register, reports, rollover, yearend
 from db.errors import SisoError
 from db.models import Counter, Event, Student
 from db.school import add_class, get_class, get_year, set_setting
@@ -53,7 +53,7 @@ def two_years(year):
     yearend.set_outcome(chi, year, "held-back")
     yearend.set_outcome(dung, year, "completed", day="31/05/2025")
     counter_before = Counter.get_by_id("so_dang_bo").value
-    yearend.rollover(year)
+    rollover.rollover(year)
     assert Counter.get_by_id("so_dang_bo").value == counter_before  # a rollover gives no number
     new = get_year("2025-2026")
     movements.record_return(em, new, "10/09/2025", get_class("6A1", new))

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from db.errors import SisoError
-from db.reports import report_bo_hoc, report_chuyen_truong, report_len_lop
+from db.len_lop import report_len_lop
+from db.movement_lists import report_bo_hoc, report_chuyen_truong
 from db.chi_tieu import more_to_exceed, more_to_fall, report_chi_tieu
 from db.targets import list_targets, set_target
 from report_school import build_school

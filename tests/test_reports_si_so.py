@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from db.models import Event, Span
-from db.reports import rate, report_si_so
+from db.report_common import rate
+from db.si_so import report_si_so
 from report_school import build_school
 
 Z8 = {"chuyen_den": 0, "di_hoc_lai": 0, "tang_khac": 0, "chuyen_lop_den": 0,

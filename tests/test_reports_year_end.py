@@ -9,7 +9,9 @@ import pytest
 
 from db import audit
 from db.events import record_event
-from db.reports import rate, report_len_lop, report_si_so
+from db.len_lop import report_len_lop
+from db.report_common import rate
+from db.si_so import report_si_so
 from exports.numbers import fmt_rate
 from db.school import add_class, add_year, set_settings
 from db.students import add_student
@@ -122,7 +124,8 @@ def test_from_year_end_a_student_with_no_outcome_is_never_presumed_promoted(year
     """F4 used to count G2 as completed and P1 as promoted from the year's end date on;
     docs/forms.md F4 now puts them under «Chưa có kết quả» until an outcome is recorded —
     which the rollover does for the outcome it gives them."""
-    from db.yearend import rollover, rollover_preview, undo_rollover
+    from db.rollover import rollover, undo_rollover
+    from db.rollover_plan import rollover_preview
 
     f = report_len_lop(year, END)
     assert f["den_cuoi_nam"] is True
@@ -268,7 +271,7 @@ def test_the_rollover_dates_a_given_outcome_so_the_history_stays_valid(year, thc
     (31/05), when he was in 8A."""
     from db.events import last_exit_before, replay, year_events
     from db.models import Event
-    from db.yearend import rollover
+    from db.rollover import rollover
 
     k8b = add_class("8B", 8, year)
     _ev(thcs["P1"], year, "class_change", D(2025, 6, 15), klass=k8b)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from db import clock, movements, reports, risk
+from db import clock, movement_lists, movements, risk
 from db.errors import SisoError
 from db.models import Audit, Event, RiskCase, Visit
 from db.school import add_class
@@ -160,7 +160,7 @@ def test_a_dropout_without_visits_needs_a_written_reason_audited_and_printed_in_
     assert detail["without_visits"] == ev.without_visits
     visits(s2, "01/10/2024", "15/10/2024", "01/11/2024")
     movements.record_dropout(s2, year, "12/11/2024", "01")
-    form = reports.report_bo_hoc(year, "20/11/2024", "05/09/2024")
+    form = movement_lists.report_bo_hoc(year, "20/11/2024", "05/09/2024")
     rows = {s["ma"]: s for g in form["khoi"] for s in g["hoc_sinh"]}
     assert (rows["HS1"]["so_lan_van_dong"], rows["HS1"]["ghi_chu"]) == (1, ev.without_visits)
     assert (rows["HS2"]["so_lan_van_dong"], rows["HS2"]["ghi_chu"]) == (3, "")
@@ -176,7 +176,7 @@ def test_a_dropout_without_visits_needs_a_written_reason_audited_and_printed_in_
 def test_f2_counts_zero_visits_as_zero(school):
     year, a, s1, s2 = school
     movements.record_dropout(s1, year, "10/11/2024", "01", without_visits="không gặp được gia đình")
-    form = reports.report_bo_hoc(year, "20/11/2024", "05/09/2024")
+    form = movement_lists.report_bo_hoc(year, "20/11/2024", "05/09/2024")
     assert form["khoi"][0]["hoc_sinh"][0]["so_lan_van_dong"] == 0
 
 
@@ -308,7 +308,7 @@ def test_the_demo_has_cases_and_visits_and_its_dropouts_keep_the_rule(db, today,
         per_case = Counter(v.case_id for v in Visit.select() if v.case.result != "dropped")
         assert set(per_case.values()) <= {1, 2, 3} and len(set(per_case.values())) >= 2
         assert Visit.select().where(Visit.result == "returned").count() >= 1
-    form = reports.report_bo_hoc(year, min(today, year.end), year.start)
+    form = movement_lists.report_bo_hoc(year, min(today, year.end), year.start)
     assert all(s["so_lan_van_dong"] >= 3 and s["ghi_chu"] == ""
                for g in form["khoi"] for s in g["hoc_sinh"])
 

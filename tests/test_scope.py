@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from db import reports, scope
+from db import len_lop, movement_lists, reports, scope, si_so
 from db.errors import SisoError
 from db.scope import Scope
 from report_school import build_school
@@ -35,7 +35,7 @@ def homeroom(school, name="6A1"):
 def test_whole_school_adds_no_condition(school, year):
     assert scope.current().whole
     assert scope.class_condition(year) is None and scope.student_condition(year) is None
-    assert "pham_vi" not in reports.report_si_so(year, "31/10/2024")
+    assert "pham_vi" not in si_so.report_si_so(year, "31/10/2024")
 
 
 def test_roster_and_search_of_a_homeroom_teacher(school, year):
@@ -86,15 +86,15 @@ def test_event_list(school, year):
 def test_f1_shows_only_the_class_and_labels_its_total(school, year):
     from exports.forms import tables_of
 
-    whole = reports.report_si_so(year, "30/11/2024", "05/09/2024")
+    whole = si_so.report_si_so(year, "30/11/2024", "05/09/2024")
     scope.set_current(homeroom(school))
-    form = reports.report_si_so(year, "30/11/2024", "05/09/2024")
+    form = si_so.report_si_so(year, "30/11/2024", "05/09/2024")
     assert [r["lop"] for r in form["lop"]] == ["6A1"] and [g["khoi"] for g in form["khoi"]] == [6]
     mine = next(r for r in whole["lop"] if r["lop"] == "6A1")
     assert form["lop"][0] == mine  # the class's own row is the school's row for it
     for part in ("dau_nam", "hien_co", "luy_ke", "trong_ky"):
         assert form["toan_truong"][part] == mine[part]  # the total of the rows shown
-    assert form["toan_truong"]["hien_co"]["ts"] == reports.balance_of(form["toan_truong"])
+    assert form["toan_truong"]["hien_co"]["ts"] == si_so.balance_of(form["toan_truong"])
     assert form["pham_vi"] == "Lớp 6A1" and form["can_bang"]
     table = tables_of(form)[0]
     labels = [row[1] for row in table.rows]
@@ -105,12 +105,12 @@ def test_f1_shows_only_the_class_and_labels_its_total(school, year):
 
 def test_lists_f2_f3_f4(school, year):
     scope.set_current(homeroom(school))
-    f2 = reports.report_bo_hoc(year, "31/05/2025", "05/09/2024")
+    f2 = movement_lists.report_bo_hoc(year, "31/05/2025", "05/09/2024")
     assert [s["ma"] for k in f2["khoi"] for s in k["hoc_sinh"]] == ["S5"]
     assert sum(r["so_luong"] for r in f2["theo_ly_do"]) == 1 == f2["tong"]  # S13's is 7A1's
-    f3 = reports.report_chuyen_truong(year, "31/05/2025", "05/09/2024")
+    f3 = movement_lists.report_chuyen_truong(year, "31/05/2025", "05/09/2024")
     assert [s["ma"] for s in f3["chuyen_di"]] == ["S4"] and f3["chuyen_den"] == []
-    f4 = reports.report_len_lop(year, "31/05/2025")
+    f4 = len_lop.report_len_lop(year, "31/05/2025")
     assert [r["lop"] for r in f4["lop"]] == ["6A1"]
     assert {s["ma"] for s in f4["danh_sach"]} == {"S3", "S5"}  # S6 ends the year in 6A2
 

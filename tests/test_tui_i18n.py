@@ -338,7 +338,8 @@ def test_exported_files_stay_vietnamese_in_english(year):
 def test_every_dropout_reason_and_report_word_is_in_the_catalogue():
     """Data the screens translate (db/data/ly_do_bo_hoc.csv, the forms' words)."""
     from db import codes, kinds
-    from db.reports import FORMS, SEMESTER_SHORT
+    from db.movement_lists import SEMESTER_SHORT
+    from db.reports import FORMS
     from db.targets import BOUND_LABELS, TARGETS
     from exports.forms import GROUP_SHORT, HEAD_LABELS, MOVE_LABELS
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from db import kinds, movements, yearend
+from db import kinds, movements, rollover, rollover_plan, yearend
 from db.errors import SisoError
 from db.events import rebuild_spans, status_on
 from db.models import MODELS, Audit, Batch, Event, SchoolClass, SchoolYear, Span, Student
@@ -92,7 +92,7 @@ def test_rollover_places_students_and_undo_restores_everything(school):
     yearend.set_outcome(st["dung"], year, "held-back")
     yearend.set_outcome(st["giang"], year, "held-back")
     before = dump()
-    plan = yearend.rollover_preview(year, mapping={"6A2": "7A5"})
+    plan = rollover_plan.rollover_preview(year, mapping={"6A2": "7A5"})
     # by hand: An 6A1→7A1, Bình (now 6A2)→7A5, Cường dropped out, Dũng stays 8A1, Em leaves,
     # Giang stays in 9A1
     assert plan.ok, plan.problems
@@ -100,7 +100,7 @@ def test_rollover_places_students_and_undo_restores_everything(school):
     assert {n: (c.promoted, c.held_back) for n, c in plan.classes.items()} == {
         "7A1": (1, 0), "7A5": (1, 0), "8A1": (0, 1), "9A1": (0, 1)}
     assert dump() == before  # the preview writes nothing
-    batch = yearend.rollover(year, mapping={"6A2": "7A5"})
+    batch = rollover.rollover(year, mapping={"6A2": "7A5"})
     new = get_year("2025-2026")
     assert (new.start, new.end) == (date(2025, 9, 5), date(2026, 5, 31))
     assert {c.name: c.now for c in class_counts(new, new.start)} == {
@@ -122,24 +122,24 @@ def test_rollover_places_students_and_undo_restores_everything(school):
                   .where(Span.year == new.id).tuples()) == spans
     # a second rollover into the same year is refused
     with pytest.raises(SisoError, match="Đã chuyển năm"):
-        yearend.rollover(year)
-    undone = yearend.undo_rollover("2025-2026")
+        rollover.rollover(year)
+    undone = rollover.undo_rollover("2025-2026")
     assert undone.undone_at is not None
     assert dump() == before
 
 
 def test_undo_is_refused_once_the_new_year_has_events(school):
     year, k, st = school
-    yearend.rollover(year)
+    rollover.rollover(year)
     new = get_year("2025-2026")
     d = movements.record_dropout(st["an"], new, "01/10/2025", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     before = dump()
     with pytest.raises(SisoError, match=f"số {d.id}"):
-        yearend.undo_rollover(new)
+        rollover.undo_rollover(new)
     assert dump() == before
     # once the event is voided (it counts nowhere) the undo goes through, as its message says
     movements.void_event(d.id, "nhầm")
-    yearend.undo_rollover(new)
+    rollover.undo_rollover(new)
     assert Event.select().where(Event.id == d.id).count() == 0
     assert SchoolYear.get_or_none(SchoolYear.name == "2025-2026") is None
 
@@ -149,9 +149,9 @@ def test_pending_stops_the_rollover_unless_told(school):
     yearend.set_outcome(st["an"], year, "pending")
     before = dump()
     with pytest.raises(SisoError, match="Nguyễn Văn An"):
-        yearend.rollover(year)
+        rollover.rollover(year)
     assert dump() == before
-    plan = yearend.rollover_preview(year, pending_as="held-back")
+    plan = rollover_plan.rollover_preview(year, pending_as="held-back")
     assert plan.ok and plan.held_back == 1 and plan.classes["6A1"].held_back == 1
 
 
@@ -162,10 +162,10 @@ def test_rollover_into_an_existing_year_keeps_its_classes(school):
     fresh = add("Đỗ Văn Hải", "HS9", new, grade6)  # admitted to grade 6 before the rollover
     yearend.set_outcome(st["dung"], year, "held-back")
     before = dump()
-    yearend.rollover(year, "2025-2026")
+    rollover.rollover(year, "2025-2026")
     assert {c.name: c.now for c in class_counts(new, new.start)} == {
         "6A1": 1, "7A1": 2, "7A2": 1, "8A1": 1}
-    yearend.undo_rollover(new)  # the earlier admission does not block the undo
+    rollover.undo_rollover(new)  # the earlier admission does not block the undo
     assert dump() == before
     assert SchoolYear.get_or_none(SchoolYear.name == "2025-2026") is not None
     assert status_on(fresh.id, new.start, new)[0] == "dang_hoc"
@@ -176,9 +176,9 @@ def test_combined_school_carries_grade5_completers_on(year):
     k5 = add_class("5A", 5, year)
     a = add("Nguyễn Văn An", "HS1", year, k5, dob="01/01/2014")
     yearend.set_outcome(a, year, "completed")
-    plan = yearend.rollover_preview(year)
+    plan = rollover_plan.rollover_preview(year)
     assert plan.completers == 0 and plan.classes["6A"].promoted == 1
-    assert yearend.next_class_name("6/2", 6) == "7/2"
+    assert rollover_plan.next_class_name("6/2", 6) == "7/2"
     assert SchoolClass.select().count() == 1 and Student.select().count() == 1
 
 
@@ -194,7 +194,7 @@ def today():
 
 
 def _f4(year, day):
-    from db.reports import report_len_lop
+    from db.len_lop import report_len_lop
 
     rep = report_len_lop(year, day)
     keys = ("len_lop", "thi_lai", "luu_ban", "hoan_thanh")
@@ -220,7 +220,7 @@ def test_grade9_retest_passed_in_summer_graduates_and_the_rollover_counts_right(
     with pytest.raises(SisoError, match=r"không có khối 10.*hoàn thành chương trình \(Tốt nghiệp THCS\)"):
         yearend.set_outcome(d, year, "promoted")
     with pytest.raises(SisoError, match="Phạm Văn Dũng"):
-        yearend.rollover(year)  # four results still pending
+        rollover.rollover(year)  # four results still pending
     # by hand, at the year's end: 8A1 = 3 (1 promoted, 2 pending), 9A1 = 3 (2 pending, 1 completed)
     rows, school, _ = _f4(year, date(2025, 5, 31))
     assert rows == {"8A1": (3, 1, 2, 0, 0), "9A1": (3, 0, 2, 0, 1)}
@@ -239,11 +239,11 @@ def test_grade9_retest_passed_in_summer_graduates_and_the_rollover_counts_right(
     # the year-end figures stay as they were that day
     assert _f4(year, date(2025, 5, 31))[1] == (6, 1, 4, 0, 1)
 
-    plan = yearend.rollover_preview(year)
+    plan = rollover_plan.rollover_preview(year)
     assert plan.ok, plan.problems
     assert not plan.before_end
     assert (plan.promoted, plan.held_back, plan.completers) == (2, 2, 2)
-    yearend.rollover(year)
+    rollover.rollover(year)
     new = get_year("2025-2026")
     # An and Cường go up to 9A1, where Giang stays; Bình stays in 8A1; Dũng and Em leave
     assert {c.name: c.now for c in class_counts(new, new.start)} == {"8A1": 1, "9A1": 3}
@@ -259,7 +259,7 @@ def test_pending_as_promoted_in_the_top_grade_means_completed(year, today):
     d = add("Phạm Văn Dũng", "HS4", year, k9, dob="01/01/2010")
     today(date(2025, 6, 2))
     yearend.set_outcome(d, year, "pending")
-    plan = yearend.rollover_preview(year, pending_as="promoted")
+    plan = rollover_plan.rollover_preview(year, pending_as="promoted")
     assert plan.ok and plan.completers == 1 and plan.classes == {}
 
 
@@ -270,11 +270,11 @@ def test_promoted_already_recorded_in_the_top_grade_is_named_by_the_rollover(yea
     d = add("Phạm Văn Dũng", "HS4", year, k9, dob="01/01/2010")
     record_event(d, year, kinds.PROMOTED, year.end)  # as an older version allowed
     today(date(2025, 6, 2))
-    plan = yearend.rollover_preview(year)
+    plan = rollover_plan.rollover_preview(year)
     assert plan.problems == ["1 học sinh lớp 9A1 được ghi lên lớp nhưng trường không có khối trên: "
                              "ghi lại kết quả hoàn thành chương trình hoặc lưu ban."]
     yearend.set_outcome(d, year, "completed")  # same date: replaces it
-    assert yearend.rollover_preview(year).completers == 1
+    assert rollover_plan.rollover_preview(year).completers == 1
 
 
 @pytest.mark.parametrize("level, grade, completes, promotes, goes_on", [
@@ -300,7 +300,7 @@ def test_completion_and_promotion_follow_the_level(year, today, level, grade, co
             yearend.set_outcome(st, year, "promoted")
     if completes:
         yearend.set_outcome(st, year, "completed")
-        plan = yearend.rollover_preview(year)
+        plan = rollover_plan.rollover_preview(year)
         assert plan.ok, plan.problems
         assert (plan.completers, plan.promoted) == ((0, 1) if goes_on else (1, 0))
     else:
@@ -322,13 +322,13 @@ def test_outcome_at_a_year_end_still_ahead_and_a_rollover_before_the_end(school,
     with pytest.raises(SisoError, match="muộn nhất ngày 31/08/2025"):
         yearend.set_outcome(st["binh"], year, "held-back", day="10/09/2025", future=True)
     yearend.set_outcome(st["binh"], year, "held-back", day="31/05/2025")
-    plan = yearend.rollover_preview(year)
+    plan = rollover_plan.rollover_preview(year)
     assert plan.ok and plan.before_end and "chưa kết thúc" in plan.early_warning
     before = dump()
     with pytest.raises(SisoError, match="Năm học 2024-2025 chưa kết thúc"):
-        yearend.rollover(year)
+        rollover.rollover(year)
     assert dump() == before
-    batch = yearend.rollover(year, before_end=True)
+    batch = rollover.rollover(year, before_end=True)
     new = get_year("2025-2026")
     # its enrolments are dated the new year's first day, months ahead of today, and the
     # outcomes it gives students who had none the old year's end, also ahead of today
@@ -338,12 +338,12 @@ def test_outcome_at_a_year_end_still_ahead_and_a_rollover_before_the_end(school,
 
 
 def test_new_year_dates_follow_the_old_year_unless_given(year):
-    plan = yearend.rollover_preview(year, start="04/09/2025")
+    plan = rollover_plan.rollover_preview(year, start="04/09/2025")
     assert (plan.ref, plan.hk2) == (date(2025, 9, 30), date(2026, 1, 13))
-    plan = yearend.rollover_preview(year, start="04/09/2025", ref="15/10/2025", hk2="19/01/2026")
+    plan = rollover_plan.rollover_preview(year, start="04/09/2025", ref="15/10/2025", hk2="19/01/2026")
     assert (plan.ref, plan.hk2) == (date(2025, 10, 15), date(2026, 1, 19))
     # a start after the old reference day moves the default reference date to the start
-    plan = yearend.rollover_preview(year, start="01/10/2025")
+    plan = rollover_plan.rollover_preview(year, start="01/10/2025")
     assert plan.ref == date(2025, 10, 1)
 
 
@@ -389,7 +389,7 @@ def test_rollover_does_not_create_a_class_outside_the_level(year, today):
     k9 = add_class("9A1", 9, year)
     add("Phạm Văn Dũng", "HS4", year, k9, dob="01/01/2010")
     today(date(2025, 6, 2))
-    plan = yearend.rollover_preview(year)
+    plan = rollover_plan.rollover_preview(year)
     assert any(p.startswith("Lớp mới 10A1: Khối 10 không thuộc cấp học") for p in plan.problems)
 
 
@@ -405,14 +405,14 @@ def test_rollover_carries_homeroom_teachers_and_names_those_left(school):
     users.add_user("lan", "Cô Lan", [("homeroom", "6A1")], system_account="lan")
     users.add_user("ha", "Cô Hà", [("homeroom", "9A1")], system_account="ha")
     before = dump()
-    batch = yearend.rollover(year)
+    batch = rollover.rollover(year)
     new = get_year("2025-2026")
     lan = users.actor_of("lan")
     # 6A1 maps to 7A1: Lan keeps 6A1 (last year) and gains 7A1; 9A1 graduates: Hà is left
     assert {SchoolClass.get_by_id(i).name for i in lan.class_ids} == {"6A1", "7A1"}
     assert lan.scope(new).class_ids == {SchoolClass.get(SchoolClass.year == new, SchoolClass.name == "7A1").id}
     assert users.actor_of("ha").class_ids == {k["9A1"].id}
-    notes = yearend.homeroom_notes(batch)
+    notes = rollover.homeroom_notes(batch)
     assert notes[0].endswith(": 1.") and "ha (9A1)" in notes[1]
-    yearend.undo_rollover("2025-2026")
+    rollover.undo_rollover("2025-2026")
     assert dump() == before and UserRole.select().count() == 3

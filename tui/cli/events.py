@@ -129,14 +129,14 @@ def _rollover(args):
     from tui.cli import open_db
 
     open_db(args)
-    from db import school, yearend
+    from db import rollover, rollover_plan, school
 
     source = school.get_year(args.source)
     options = dict(mapping=_parse_map(args.map, "--map"),
                    held_mapping=_parse_map(args.held_map, "--held-map"),
                    start=args.start, end=args.end, ref=args.ref, hk2=args.hk2,
                    pending_as=args.pending_as)
-    plan = yearend.rollover_preview(source, args.target, **options)
+    plan = rollover_plan.rollover_preview(source, args.target, **options)
     for line in plan.summary():
         print(line)
     if not plan.ok:
@@ -147,9 +147,9 @@ def _rollover(args):
     if args.dry_run:
         print("Chạy thử: chưa ghi gì.")
         return 0
-    batch = yearend.rollover(source, args.target, before_end=args.before_end, **options)
+    batch = rollover.rollover(source, args.target, before_end=args.before_end, **options)
     print(f"Đã chuyển năm (đợt số {batch.id}).")
-    for line in yearend.homeroom_notes(batch):
+    for line in rollover.homeroom_notes(batch):
         print(line)
     return 0
 
@@ -158,9 +158,9 @@ def _undo_rollover(args):
     from tui.cli import open_db
 
     open_db(args)
-    from db import yearend
+    from db import rollover
 
-    batch = yearend.undo_rollover(args.year_name)
+    batch = rollover.undo_rollover(args.year_name)
     print(f"Đã hoàn tác đợt chuyển năm số {batch.id}.")
     return 0
 

@@ -88,7 +88,7 @@ def _report(args):
     from tui.cli import open_db
 
     open_db(args)
-    from db import reports, school
+    from db import reports, school, si_so
     from db.clock import default_day
 
     if args.form in reports.ALL_YEARS:  # F8: every school year, no date
@@ -138,7 +138,7 @@ def _report(args):
     else:
         _print_tables(form)
     if form.get("form") == "si-so" and not form.get("can_bang", True):
-        print("Cảnh báo: số liệu không cân đối —\n" + reports.describe_lech(form), file=sys.stderr)
+        print("Cảnh báo: số liệu không cân đối —\n" + si_so.describe_lech(form), file=sys.stderr)
         return 1
     return 0
 

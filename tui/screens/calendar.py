@@ -66,7 +66,7 @@ def watch_text(w: dict) -> str:
 
 
 def period_of_report(key: str | None) -> str:
-    """The submission period of a period of the reports screen (``db.reports.periods``):
+    """The submission period of a period of the reports screen (``db.report_common.periods``):
     a month stays ``YYYY-MM``; ``hk1`` → ``HK1``, ``hk2`` → ``HK2``, ``nam`` → ``CN``."""
     if not key:
         return ""

@@ -39,7 +39,7 @@ CUSTOM = "custom"
 
 
 def period_label(key: str, label: str) -> str:
-    """A period of ``db.reports.periods`` in the interface language (``2026-11`` → «Tháng
+    """A period of ``db.report_common.periods`` in the interface language (``2026-11`` → «Tháng
     11/2026», "November 2026" …)."""
     if len(key) == 7 and key[4] == "-":
         return _("Tháng {month}/{year}").format(month=int(key[5:]), year=key[:4])
@@ -201,7 +201,7 @@ class ReportsScreen(SisoScreen):
 
     def compose(self) -> ComposeResult:
         year = app_year(self.app)
-        from db.reports import periods
+        from db.report_common import periods
 
         self.period_list = periods(year) if year else []
         current = self._current_period()
@@ -312,7 +312,7 @@ class ReportsScreen(SisoScreen):
         self.app.call_from_thread(self.show, form, tables)
 
     def show(self, form: dict, tables) -> None:
-        from db.reports import describe_lech
+        from db.si_so import describe_lech
 
         self.form, self.tables = form, tables
         self.views = form_views(form, tables, self._room())

@@ -100,10 +100,10 @@ class RolloverScreen(FormModal[int | None]):
         self.plan = None
 
     def compose(self) -> ComposeResult:
-        from db import yearend
+        from db import rollover_plan
 
         src = SchoolYear.get_by_id(self.source_year_id)
-        plan = yearend.rollover_preview(src, self.target_name)
+        plan = rollover_plan.rollover_preview(src, self.target_name)
         self.target_name = plan.target_name
         self.mapping, self.held_mapping = dict(plan.mapping), dict(plan.held_mapping)
         with Vertical():
@@ -187,10 +187,10 @@ class RolloverScreen(FormModal[int | None]):
 
     @db_work(group="rollover_preview")
     def _preview(self, target_name: str, options: dict) -> None:
-        from db import yearend
+        from db import rollover_plan
 
         try:
-            plan = yearend.rollover_preview(self.source_year_id, target_name, **options)
+            plan = rollover_plan.rollover_preview(self.source_year_id, target_name, **options)
             lines = plan.summary()
         except SisoError as err:
             plan, lines = None, [err.message]
@@ -207,10 +207,10 @@ class RolloverScreen(FormModal[int | None]):
     @db_work(group="rollover_write")
     def _check(self, target_name: str, options: dict) -> None:
         """Ahead of the old year's end, ask first; otherwise write."""
-        from db import yearend
+        from db import rollover_plan
 
         try:
-            plan = yearend.rollover_preview(self.source_year_id, target_name, **options)
+            plan = rollover_plan.rollover_preview(self.source_year_id, target_name, **options)
             warning = plan.early_warning if plan.ok else ""
         except SisoError as err:
             self.app.call_from_thread(self._failed, err.message)
@@ -237,12 +237,12 @@ class RolloverScreen(FormModal[int | None]):
         self._write_now(target_name, options, before_end)
 
     def _write_now(self, target_name: str, options: dict, before_end: bool) -> None:
-        from db import yearend
+        from db import rollover
 
         try:
-            batch = yearend.rollover(self.source_year_id, target_name, before_end=before_end, **options)
+            batch = rollover.rollover(self.source_year_id, target_name, before_end=before_end, **options)
             batch_id = batch.id
-            notes = yearend.homeroom_notes(batch)  # homeroom teachers carried, or left for the clerk
+            notes = rollover.homeroom_notes(batch)  # homeroom teachers carried, or left for the clerk
             if notes:
                 self.app.call_from_thread(self.app.notify, "\n".join(notes), timeout=20)
         except SisoError as err:
