@@ -231,11 +231,11 @@ def grade_dashboard(year: SchoolYear, as_of) -> list[dict]:
     (``db.risk.grade_watch``); ``si_so_thang``: the grade's students at the end of every month
     since the start of the year (``db.roster.month_end_counts``); ``chuyen_can_tuan``: its
     attendance rate in each school week, None when no class took attendance that week
-    (``db.attendance.weekly_attendance``).
+    (``db.attendance_rates.weekly_attendance``).
     """
     as_of = check_report_day(year, as_of)
     form = report_si_so(year, as_of)
-    from .attendance import weekly_attendance
+    from .attendance_rates import weekly_attendance
     from .risk import grade_watch
     from .roster import month_end_counts
 

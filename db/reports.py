@@ -554,8 +554,8 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
 # ---- F11 theo-lang ---------------------------------------------------------------------------
 
 def flagged_by_village(year: SchoolYear, as_of: date) -> dict | None:
-    """{village id: students flagged "nghỉ học quá 3 ngày" on ``as_of``} (db.attendance)."""
-    from .attendance import flagged_students
+    """{village id: students flagged "nghỉ học quá 3 ngày" on ``as_of``} (db.attendance_flag)."""
+    from .attendance_flag import flagged_students
 
     ids = scopes.keep_ids(flagged_students(year, as_of), year)
     out: dict = {}
@@ -711,7 +711,7 @@ def build(form: str, year: SchoolYear, as_of, start=None, *, stream: bool = Fals
 
         return report_dang_bo(stream=stream)
     if form == "chuyen-can":
-        from .attendance import report_chuyen_can
+        from .chuyen_can import report_chuyen_can
 
         return report_chuyen_can(year, as_of, start)
     raise SisoError(f"Không có biểu mẫu «{form}». Các biểu mẫu: {', '.join(FORMS)}.", "form")
