@@ -284,11 +284,11 @@ elif what == "register_xlsx":  # F8 as xlsx, first thing in a fresh process (its
     res["f8_xlsx_cpu_s"] = time.process_time() - c
     res["f8_xlsx_extra_mb"] = hwm() - base
     res["f8_rows"] = len(reports.build("dang-bo", None, None)["hoc_sinh"])
-elif what == "cohort":  # matching the expected children (db.cohort), F12 as JSON
-    from db import cohort
+elif what == "cohort":  # matching the expected children (db.cohort_match), F12 as JSON
+    from db import cohort_match
     from db.models import ExpectedChild
     res["expected"] = ExpectedChild.select().count()
-    res["match_ms"] = median_ms(lambda: cohort.match_cohort(year), 3)
+    res["match_ms"] = median_ms(lambda: cohort_match.match_cohort(year), 3)
     res["f12_ms"] = median_ms(lambda: json.dumps(reports.build("huy-dong", year, day), ensure_ascii=False), 3)
 elif what == "record":
     from db import movements

@@ -187,7 +187,7 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
             den = sum(outcome[g]["tong_so"] for g in scope if g in outcome)
             more = more_to_fall(num, den, t.value, strict=strict)
         elif t.name in ("ty_le_huy_dong", "ty_le_vao_lop_6"):  # over expected children, not classes
-            from .cohort import target_counts
+            from .huy_dong import target_counts
 
             num, den = target_counts(t.name, year, as_of, LEVELS[t.level] if t.level else [t.grade])
             more = more_to_fall(num, den, t.value, strict=strict)

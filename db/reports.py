@@ -691,7 +691,7 @@ def build(form: str, year: SchoolYear, as_of, start=None, *, stream: bool = Fals
     if form == "theo-lang":
         return report_theo_lang(year, as_of)
     if form == "huy-dong":
-        from .cohort import report_huy_dong
+        from .huy_dong import report_huy_dong
 
         return report_huy_dong(year, as_of)
     if form == "chi-tieu":
