@@ -30,7 +30,7 @@ KEYS = (("k", "K"), ("p", "P"), ("n", "P sáng"), ("n", "P chiều"), ("x", ""))
 
 
 async def measure(db: str) -> dict:
-    from db import attendance as att
+    from db import attendance_days
     from db import clock, school
     from db.models import SchoolClass
     from textual import events
@@ -45,7 +45,7 @@ async def measure(db: str) -> dict:
     cpu: list[float] = []  # the process's CPU time per key (the machine's load aside)
     async with app.run_test(size=(80, 24)) as pilot:
         year = school.current_year()
-        day = att.last_school_day(year, clock.default_day(year))
+        day = attendance_days.last_school_day(year, clock.default_day(year))
         klass = SchoolClass.select().where(SchoolClass.year == year.id).order_by(SchoolClass.id).first()
         await pilot.pause()
         # the start-up work in the background (the day's backup, which a first write waits

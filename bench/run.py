@@ -284,11 +284,11 @@ elif what == "register_xlsx":  # F8 as xlsx, first thing in a fresh process (its
     res["f8_xlsx_cpu_s"] = time.process_time() - c
     res["f8_xlsx_extra_mb"] = hwm() - base
     res["f8_rows"] = len(reports.build("dang-bo", None, None)["hoc_sinh"])
-elif what == "cohort":  # matching the expected children (db.cohort), F12 as JSON
-    from db import cohort
+elif what == "cohort":  # matching the expected children (db.cohort_match), F12 as JSON
+    from db import cohort_match
     from db.models import ExpectedChild
     res["expected"] = ExpectedChild.select().count()
-    res["match_ms"] = median_ms(lambda: cohort.match_cohort(year), 3)
+    res["match_ms"] = median_ms(lambda: cohort_match.match_cohort(year), 3)
     res["f12_ms"] = median_ms(lambda: json.dumps(reports.build("huy-dong", year, day), ensure_ascii=False), 3)
 elif what == "record":
     from db import movements
@@ -300,19 +300,19 @@ elif what == "record":
         out.append(time.perf_counter() - t)
     res["record_ms"] = statistics.median(out) * 1000
 elif what == "attendance":  # «Cần chú ý» (overview), the flag, the rates; one mark per key
-    from db import attendance as att
+    from db import attendance as att, attendance_days, attendance_flag, attendance_rates, chuyen_can
     from db.models import Absence, SchoolClass
     res["rows"] = Absence.select().count()
-    res["attention_ms"] = median_ms(lambda: att.attention(year, day), 5)
-    res["flagged_ms"] = median_ms(lambda: att.flagged_students(year, day), 5)
-    res["rates_ms"] = median_ms(lambda: att.absence_rates(year, day), 3)
-    res["f10_year_ms"] = median_ms(lambda: att.report_chuyen_can(year, day, year.start), 3)
-    res["f10_year_cpu_ms"] = median_cpu_ms(lambda: att.report_chuyen_can(year, day, year.start), 3)
-    res["f10_month_ms"] = median_ms(lambda: att.report_chuyen_can(year, day, day.replace(day=1)), 3)
-    res["attention_cpu_ms"] = median_cpu_ms(lambda: att.attention(year, day), 5)
-    res["school_days"] = len(att.school_days(year, last=day))
+    res["attention_ms"] = median_ms(lambda: attendance_flag.attention(year, day), 5)
+    res["flagged_ms"] = median_ms(lambda: attendance_flag.flagged_students(year, day), 5)
+    res["rates_ms"] = median_ms(lambda: attendance_rates.absence_rates(year, day), 3)
+    res["f10_year_ms"] = median_ms(lambda: chuyen_can.report_chuyen_can(year, day, year.start), 3)
+    res["f10_year_cpu_ms"] = median_cpu_ms(lambda: chuyen_can.report_chuyen_can(year, day, year.start), 3)
+    res["f10_month_ms"] = median_ms(lambda: chuyen_can.report_chuyen_can(year, day, day.replace(day=1)), 3)
+    res["attention_cpu_ms"] = median_cpu_ms(lambda: attendance_flag.attention(year, day), 5)
+    res["school_days"] = len(attendance_days.school_days(year, last=day))
     klass = SchoolClass.select().where(SchoolClass.year == year.id).first()
-    mark_day = att.last_school_day(year, day)
+    mark_day = attendance_days.last_school_day(year, day)
     ids = [r.id for r in roster.roster_rows(year, mark_day, klass=klass, include_left=False)][:10]
     out = []
     for sid in ids:  # what one key of the attendance screen does: the write, then the re-read
@@ -320,7 +320,7 @@ elif what == "attendance":  # «Cần chú ý» (overview), the flag, the rates;
         att.set_mark(sid, mark_day, "clear")
         att.set_mark(sid, mark_day, "K")
         att.day_marks(klass.id, mark_day, sid)  # the screen re-reads that student only
-        att.flagged_students(year, mark_day, student_ids=[sid])
+        attendance_flag.flagged_students(year, mark_day, student_ids=[sid])
         att.is_taken(klass.id, mark_day)
         out.append((time.perf_counter() - t) / 2)
     res["mark_typical_ms"] = statistics.median(out) * 1000

@@ -189,7 +189,7 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
             den = sum(outcome[g]["tong_so"] for g in scope if g in outcome)
             more = more_to_fall(num, den, t.value, strict=strict)
         elif t.name in ("ty_le_huy_dong", "ty_le_vao_lop_6"):  # over expected children, not classes
-            from .cohort import target_counts
+            from .huy_dong import target_counts
 
             num, den = target_counts(t.name, year, as_of, LEVELS[t.level] if t.level else [t.grade])
             more = more_to_fall(num, den, t.value, strict=strict)
@@ -233,11 +233,11 @@ def grade_dashboard(year: SchoolYear, as_of) -> list[dict]:
     (``db.risk.grade_watch``); ``si_so_thang``: the grade's students at the end of every month
     since the start of the year (``db.roster.month_end_counts``); ``chuyen_can_tuan``: its
     attendance rate in each school week, None when no class took attendance that week
-    (``db.attendance.weekly_attendance``).
+    (``db.attendance_rates.weekly_attendance``).
     """
     as_of = check_report_day(year, as_of)
     form = report_si_so(year, as_of)
-    from .attendance import weekly_attendance
+    from .attendance_rates import weekly_attendance
     from .risk import grade_watch
     from .roster import month_end_counts
 

@@ -39,14 +39,14 @@ def build_attendance(year: SchoolYear, spans: list[dict], seed: int, today: date
                      user: str) -> int:
     """Insert the demo's holidays, absences and taken days (inside the builder's
     transaction); returns the number of absences."""
-    from . import attendance
+    from . import attendance_days
     from .demo import _bulk_insert
 
     rng = random.Random(f"{seed}-attendance")
     holidays = demo_holidays(year)
     if holidays:
         _bulk_insert(Holiday, holidays)
-    days = attendance.school_days(year, last=min(today, year.end))
+    days = attendance_days.school_days(year, last=min(today, year.end))
     if not days:
         return 0
     at = datetime.combine(days[-1], time(7, 30))

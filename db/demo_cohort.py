@@ -41,7 +41,7 @@ def _misspelt(family: str, middle: str, given: str, rng: random.Random) -> tuple
 
 def add_expected_children(year: SchoolYear, seed: int, user: str, today: date) -> int:
     """Insert the demo's expected children of ``year`` (grade 6); returns how many."""
-    from .cohort import candidates
+    from .cohort_match import candidates
     from .demo import _bulk_insert
 
     rng = random.Random(seed * 104729 + 6)

@@ -345,7 +345,7 @@ class ExpectedChild(BaseModel):
     """A child expected in the first grade of a level (``grade``: 1, 6 or 10 — a combined
     school has two) in a school year (huy động ra lớp). A child on two lists (the feeder
     school's and the commune's) is one row with two :class:`ExpectedSource` rows. Matched to
-    an admission by ``db.cohort.match_cohort``, which stores nothing: only the clerk's
+    an admission by ``db.cohort_match.match_cohort``, which stores nothing: only the clerk's
     decisions (:class:`ExpectedDecision`) are stored."""
 
     year = ForeignKeyField(SchoolYear, on_delete="RESTRICT")

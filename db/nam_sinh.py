@@ -16,7 +16,7 @@ Who is listed:
   school's top grade in an earlier year and have no class this year, with ``hoan_thanh``,
   the class they completed and ``noi_hoc_tiep`` (none recorded: ``khong_ro``);
 - **the expected children of the incoming cohort never admitted** (``chua_ra_lop``), from
-  ``db.cohort.never_admitted(year, den_ngay)``: dicts with
+  ``db.huy_dong.never_admitted(year, den_ngay)``: dicts with
   the keys of ``hoc_sinh`` below (``ma`` and ``lop`` null, ``trang_thai`` ``chua_ra_lop``),
   optionally ``_key`` (``text.sort_key`` of the name) and ``_dan_toc_ma`` (the ethnic code,
   for the DTTS count), both removed here.
@@ -72,7 +72,7 @@ def _top_grades(year: SchoolYear) -> set[int]:
 
 def _expected_rows(year: SchoolYear, as_of: date) -> list[dict]:
     """The incoming cohort's children never admitted (``chua_ra_lop``), where kept."""
-    from .cohort import never_admitted
+    from .huy_dong import never_admitted
 
     return never_admitted(year, as_of)
 

@@ -2,7 +2,7 @@
 ``build``, which computes any of them by its name. Each form's numbers are computed in its
 own module (F1 ``db.si_so``, F2–F3 ``db.movement_lists``, F4 ``db.len_lop``, F5
 ``db.chi_tieu``, F6 ``db.do_tuoi``, F7 ``db.nam_sinh``, F8 ``db.register``, F10
-``db.attendance``, F11 ``db.theo_lang``, F12 ``db.cohort``), from the pieces every form shares
+``db.chuyen_can``, F11 ``db.theo_lang``, F12 ``db.huy_dong``), from the pieces every form shares
 (``db.report_common``); each returns a plain dict with the JSON keys of ``docs/forms.md``, and
 ``exports.forms`` lays the same dict out as a spreadsheet.
 """
@@ -59,7 +59,7 @@ def build(form: str, year: SchoolYear, as_of, start=None, *, stream: bool = Fals
 
         return report_theo_lang(year, as_of)
     if form == "huy-dong":
-        from .cohort import report_huy_dong
+        from .huy_dong import report_huy_dong
 
         return report_huy_dong(year, as_of)
     if form == "chi-tieu":
@@ -79,7 +79,7 @@ def build(form: str, year: SchoolYear, as_of, start=None, *, stream: bool = Fals
 
         return report_dang_bo(stream=stream)
     if form == "chuyen-can":
-        from .attendance import report_chuyen_can
+        from .chuyen_can import report_chuyen_can
 
         return report_chuyen_can(year, as_of, start)
     raise SisoError(f"Không có biểu mẫu «{form}». Các biểu mẫu: {', '.join(FORMS)}.", "form")

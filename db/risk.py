@@ -408,7 +408,7 @@ def grade_watch(year, day: date) -> dict[int, dict]:
     """Per grade, for the vice-principal's cards, at the end of ``day``:
 
     - ``canh_bao``: students flagged «nghỉ học quá 3 ngày» today — «Cần chú ý hôm nay» of
-      the overview (``db.attendance.attention``: the last school day on or before ``day``
+      the overview (``db.attendance_flag.attention``: the last school day on or before ``day``
       whose attendance the class took), in the grade of that class;
     - ``nguy_co``: students with an at-risk case of ``year`` open at the end of ``day``;
     - ``can_tham`` («visits due», docs/domain.md): students with an open case and fewer than
@@ -417,7 +417,7 @@ def grade_watch(year, day: date) -> dict[int, dict]:
 
     A student with a case counts in the grade of the class they were last in by ``day``.
     Grades with no class are absent; every grade of the year is present, zeros included."""
-    from .attendance import attention
+    from .attendance_flag import attention
 
     grade_of_class = dict(scopes.where(SchoolClass.select(SchoolClass.id, SchoolClass.grade)
                                        .where(SchoolClass.year == year.id),

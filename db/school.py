@@ -217,7 +217,7 @@ def _check_year_name(name: str) -> tuple[str, int]:
 def add_year(name: str, start, end, ref=None, hk2=None, school_days=None) -> SchoolYear:
     """``school_days``: the teaching weekdays (``ngay_hoc``), ``2-6`` (default) or ``2-7``."""
     from . import users
-    from .attendance import check_school_days
+    from .attendance_days import check_school_days
 
     users.require_admin("thêm năm học")
 

@@ -33,7 +33,7 @@ TARGETS = {
                          "học sinh lớp cuối cấp không hoàn thành"),
     "ty_le_len_lop": ("Tỷ lệ lên lớp", LOWER, "học sinh không lên lớp"),
     "ty_le_bo_hoc_luu_ban": ("Tỷ lệ bỏ học và lưu ban", UPPER, "học sinh bỏ học hoặc lưu ban"),
-    # the incoming cohort (db.cohort.target_counts): F12's rate; grade-5 completers into grade 6
+    # the incoming cohort (db.huy_dong.target_counts): F12's rate; grade-5 completers into grade 6
     "ty_le_huy_dong": ("Tỷ lệ huy động trẻ ra lớp", LOWER, "trẻ dự kiến chưa ra lớp"),
     "ty_le_vao_lop_6": ("Tỷ lệ hoàn thành tiểu học vào lớp 6", LOWER, "trẻ hoàn thành tiểu học chưa vào lớp 6"),
 }

@@ -15,8 +15,8 @@ from .si_so import _dropouts_still_out
 
 
 def flagged_by_village(year: SchoolYear, as_of: date) -> dict | None:
-    """{village id: students flagged "nghỉ học quá 3 ngày" on ``as_of``} (db.attendance)."""
-    from .attendance import flagged_students
+    """{village id: students flagged "nghỉ học quá 3 ngày" on ``as_of``} (db.attendance_flag)."""
+    from .attendance_flag import flagged_students
 
     ids = scopes.keep_ids(flagged_students(year, as_of), year)
     out: dict = {}

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from db import attendance as att
+from db import attendance as att, attendance_days, attendance_flag, attendance_rates, chuyen_can
 from db import clock, movements, school
 from db.models import MODELS, Absence, AttendanceTaken, Audit, Holiday, SchoolYear
 from db.students import add_student
@@ -29,7 +29,7 @@ def school_6a1(year):
 
 
 def flagged(year, day, student):
-    return student.id in att.flagged_students(year, day)
+    return student.id in attendance_flag.flagged_students(year, day)
 
 
 def settings_nm(n, m):
@@ -41,15 +41,15 @@ def settings_nm(n, m):
 def test_school_days_weekdays_and_holidays(school_6a1):
     year, _k, _s = school_6a1
     # 4–10/11/2024: Monday … Sunday
-    assert att.school_days(year, D(4), D(10)) == [D(4), D(5), D(6), D(7), D(8)]
-    att.add_holiday(D(5), "Nghỉ", end=D(6))
-    assert att.school_days(year, D(4), D(10)) == [D(4), D(7), D(8)]
-    assert "Nghỉ" in att.not_school_day(year, D(6))
-    assert "Chủ nhật" in att.not_school_day(year, D(10))
-    att.set_school_days(year, "2-7")
-    assert att.school_days(year, D(4), D(10)) == [D(4), D(7), D(8), D(9)]
+    assert attendance_days.school_days(year, D(4), D(10)) == [D(4), D(5), D(6), D(7), D(8)]
+    attendance_days.add_holiday(D(5), "Nghỉ", end=D(6))
+    assert attendance_days.school_days(year, D(4), D(10)) == [D(4), D(7), D(8)]
+    assert "Nghỉ" in attendance_days.not_school_day(year, D(6))
+    assert "Chủ nhật" in attendance_days.not_school_day(year, D(10))
+    attendance_days.set_school_days(year, "2-7")
+    assert attendance_days.school_days(year, D(4), D(10)) == [D(4), D(7), D(8), D(9)]
     assert SchoolYear.get_by_id(year.id).ngay_hoc == "2-7"
-    assert att.last_school_day(year, D(10)) == D(9)
+    assert attendance_days.last_school_day(year, D(10)) == D(9)
 
 
 def test_year_add_takes_school_days(db):
@@ -64,7 +64,7 @@ def test_year_add_takes_school_days(db):
 @pytest.mark.parametrize("weekdays, run", [("2-6", 4), ("2-7", 5)])
 def test_thursday_to_next_tuesday_is_4_or_5_school_days(school_6a1, weekdays, run):
     year, _k, (an, binh, _c) = school_6a1
-    att.set_school_days(year, weekdays)
+    attendance_days.set_school_days(year, weekdays)
     ids, skipped = att.add_absences(an.code, D(7), D(12), excused=True)  # excused: rule (b) is out
     assert len(ids) == run
     assert [d for d, _why in skipped] == ([D(9), D(10)] if weekdays == "2-6" else [D(10)])
@@ -79,7 +79,7 @@ def test_thursday_to_next_tuesday_is_4_or_5_school_days(school_6a1, weekdays, ru
 
 def test_a_holiday_neither_breaks_nor_extends_a_run(school_6a1):
     year, _k, (an, _b, _c) = school_6a1
-    att.add_holiday(D(11), "Nghỉ bù")
+    attendance_days.add_holiday(D(11), "Nghỉ bù")
     att.add_absences(an.code, D(7), D(8), excused=True)
     att.add_absences(an.code, D(12), D(13), excused=True)
     assert flagged(year, D(13), an)  # Thu, Fri, (Mon holiday), Tue, Wed: 4 school days
@@ -140,7 +140,7 @@ def test_threshold_zero(school_6a1):
     settings_nm(0, 0)
     att.add_absences(an.code, D(20), session="sang")  # 0.5 unexcused > 0
     att.add_absences(binh.code, D(20), excused=True)  # a run of 1 > 0
-    assert att.flagged_students(year, D(20)) == {an.id, binh.id}
+    assert attendance_flag.flagged_students(year, D(20)) == {an.id, binh.id}
 
 
 def test_settings_must_be_whole_numbers(db):
@@ -148,7 +148,7 @@ def test_settings_must_be_whole_numbers(db):
         refused(school.set_settings, {"nghi_lien_tiep_toi_da": bad})
     school.set_settings({"khong_phep_30_ngay_toi_da": " 05 "})
     assert school.get_settings()["khong_phep_30_ngay_toi_da"] == "5"
-    assert att.thresholds() == (3, 5)
+    assert attendance_flag.thresholds() == (3, 5)
 
 
 # ---- voids and edits -----------------------------------------------------------------------
@@ -189,7 +189,7 @@ def test_set_mark_cycles_and_clears(school_6a1):
 
 def test_refusals_write_nothing(school_6a1):
     year, klass, (an, binh, _c) = school_6a1
-    att.add_holiday(D(20), "Ngày Nhà giáo Việt Nam")
+    attendance_days.add_holiday(D(20), "Ngày Nhà giáo Việt Nam")
     refused(att.add_absences, an.code, D(9), match="thứ Bảy 09/11/2024")
     refused(att.add_absences, an.code, D(20), match="Ngày Nhà giáo")
     refused(att.add_absences, an.code, D(16), D(17), match="không có ngày học")
@@ -203,15 +203,15 @@ def test_refusals_write_nothing(school_6a1):
     att.add_absences(an.code, D(12), session="chieu")  # the other session is not an overlap
     att.add_absences(binh.code, D(13))
     refused(att.add_absences, binh.code, D(13), session="chieu", match="đã có lượt vắng")
-    refused(att.add_holiday, D(13), "Nghỉ", match="13/11/2024 \\(HS")
-    refused(att.add_holiday, D(1, 6, 2025), "Hè", match="không thuộc năm học")
+    refused(attendance_days.add_holiday, D(13), "Nghỉ", match="13/11/2024 \\(HS")
+    refused(attendance_days.add_holiday, D(1, 6, 2025), "Hè", match="không thuộc năm học")
     att.add_absences(binh.code, D(15))
     movements.record_transfer_out(binh, year, D(18), school="THCS B", scope="01")
     refused(att.add_absences, binh.code, D(19), match="không đang học")
     # a change of teaching weekdays over days that hold absences
-    att.set_school_days(year, "2-7")
+    attendance_days.set_school_days(year, "2-7")
     att.add_absences(an.code, D(16), excused=True)
-    refused(att.set_school_days, year, "2-6", match="16/11/2024")
+    refused(attendance_days.set_school_days, year, "2-6", match="16/11/2024")
     refused(att.mark_taken, klass, D(17), match="Chủ nhật")
 
 
@@ -258,34 +258,34 @@ def test_attention_uses_each_class_last_taken_day(school_6a1):
     att.add_absences(an.code, D(11), D(14), excused=True)  # flagged on Thu 14 only
     att.add_absences(cuong.code, D(11), D(14), excused=True)
     att.mark_taken(k2, D(15))  # 6A2 took Friday: Dung was present, no longer flagged
-    assert att.attention(year, D(18)) == {klass.id: {an.id}}  # 6A1's last taken day: Thu 14
-    assert att.attention(year, D(13)) == {}  # by Wed 13, 6A1 had a run of 3
-    assert att.attention_students(year, D(18)) == {an.id}
+    assert attendance_flag.attention(year, D(18)) == {klass.id: {an.id}}  # 6A1's last taken day: Thu 14
+    assert attendance_flag.attention(year, D(13)) == {}  # by Wed 13, 6A1 had a run of 3
+    assert attendance_flag.attention_students(year, D(18)) == {an.id}
 
 
 def test_absence_rate_by_hand(school_6a1):
     year, klass, (an, binh, cuong) = school_6a1
     # school days 05/09 (Thu) … 30/09: Sept 2024 has 19 weekdays from the 5th (5,6, 9-13,
     # 16-20, 23-27, 30) = 2 + 5 + 5 + 5 + 1 = 18
-    assert len(att.school_days(year, last=date(2024, 9, 30))) == 18
+    assert len(attendance_days.school_days(year, last=date(2024, 9, 30))) == 18
     att.add_absences(an.code, date(2024, 9, 9), date(2024, 9, 10))  # 2 days
     att.add_absences(an.code, date(2024, 9, 11), session="sang", excused=True)  # 0.5
-    rates = att.absence_rates(year, date(2024, 9, 30))
+    rates = attendance_rates.absence_rates(year, date(2024, 9, 30))
     assert rates[an.id] == 13.9  # 2.5 / 18 = 13.888…
     assert rates[binh.id] == 0.0
-    assert att.chronic_level(rates[an.id]) == "chronic"
-    assert att.chronic_level(5.0) == "approaching" and att.chronic_level(4.9) is None
+    assert attendance_rates.chronic_level(rates[an.id]) == "chronic"
+    assert attendance_rates.chronic_level(5.0) == "approaching" and attendance_rates.chronic_level(4.9) is None
     # fewer than 10 enrolled school days: no rate (5,6,9,10,11,12,13,16,17 = 9 days)
-    assert att.absence_rates(year, date(2024, 9, 17))[an.id] is None
-    assert att.ty_le_vang(an.code, year, date(2024, 9, 18)) == round(250 / 10, 1)
+    assert attendance_rates.absence_rates(year, date(2024, 9, 17))[an.id] is None
+    assert attendance_rates.ty_le_vang(an.code, year, date(2024, 9, 18)) == round(250 / 10, 1)
     # half up: 1 day in 16 days = 6.25 -> 6.3 (Binh, to 26/09: 16 school days)
     att.add_absences(binh.code, date(2024, 9, 12))
-    assert len(att.school_days(year, last=date(2024, 9, 26))) == 16
-    assert att.absence_rates(year, date(2024, 9, 26))[binh.id] == 6.3
+    assert len(attendance_days.school_days(year, last=date(2024, 9, 26))) == 16
+    assert attendance_rates.absence_rates(year, date(2024, 9, 26))[binh.id] == 6.3
     # a student who left: only the days enrolled count (left at the end of 20/09 … 12 days)
     movements.record_transfer_out(cuong, year, date(2024, 9, 20), school="THCS B", scope="01")
     att.add_absences(cuong.code, date(2024, 9, 19))
-    assert att.absence_rates(year, date(2024, 9, 30))[cuong.id] == round(100 / 11, 1)
+    assert attendance_rates.absence_rates(year, date(2024, 9, 30))[cuong.id] == round(100 / 11, 1)
 
 
 # ---- property: the flag equals a day-by-day reading of the rules ---------------------------
@@ -329,9 +329,9 @@ def test_flags_equal_the_rules_and_void_then_readd_changes_nothing(tmp_path_fact
         studs = [add_student({"name": f"Học Sinh {c}", "dob": "05/09/2013", "gender": "nam"},
                              year, klass, day=year.start) for c in "ABCD"]
         rng = random.Random(seed)
-        att.add_holiday(D(20), "Nhà giáo")
+        attendance_days.add_holiday(D(20), "Nhà giáo")
         settings_nm(n, m)
-        days = att.school_days(year, D(1), D(29))
+        days = attendance_days.school_days(year, D(1), D(29))
         records: dict = {}
         ids = []
         for s in studs:
@@ -344,18 +344,18 @@ def test_flags_equal_the_rules_and_void_then_readd_changes_nothing(tmp_path_fact
                         records.setdefault((s.id, x), []).append((excused, one))
         check_days = [D(k) for k in range(4, 31)]
         expected = {x: reference_flags(year, days, records, n, m, x) for x in check_days}
-        got = {x: att.flagged_students(year, x) for x in check_days}
+        got = {x: attendance_flag.flagged_students(year, x) for x in check_days}
         assert got == expected
         # F10 over 04/11 … 29/11: the students flagged on at least one of its school days
-        form = att.report_chuyen_can(year, D(29), D(4))
-        ever = set().union(*(expected[x] for x in att.school_days(year, D(4), D(29))))
+        form = chuyen_can.report_chuyen_can(year, D(29), D(4))
+        ever = set().union(*(expected[x] for x in attendance_days.school_days(year, D(4), D(29))))
         assert form["toan_truong"]["so_hs_canh_bao"] == len(ever)
         # void one absence and record it again: every flag as it was
         if ids:
             a = Absence.get_by_id(rng.choice(ids))
             att.void_absence(a.id, "thử")
             att.add_absences(a.student_id, a.date, excused=a.excused, session=a.session)
-            assert {x: att.flagged_students(year, x) for x in check_days} == got
+            assert {x: attendance_flag.flagged_students(year, x) for x in check_days} == got
     finally:
         clock.set_today(None)
         close_database()
@@ -380,7 +380,7 @@ def test_migration_from_v1_gives_every_year_monday_to_friday(tmp_path):
         assert Absence.select().count() == Holiday.select().count() == 0
         assert AttendanceTaken.select().count() == 0
         year = SchoolYear.select().order_by(SchoolYear.start.desc()).first()
-        day = att.school_days(year)[3]
+        day = attendance_days.school_days(year)[3]
         with clock.fixed(year.end):
             from db.models import Span
 

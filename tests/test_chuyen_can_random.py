@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from db import attendance as att
+from db import attendance as att, attendance_days, chuyen_can
 from db import clock, movements, school
 from db.students import add_student
 
@@ -29,12 +29,12 @@ def build(seed: int):
     clock.set_today(date(2025, 1, 10))
     year = school.add_year("2024-2025", "05/09/2024", "31/05/2025")
     if rng.random() < 0.5:
-        att.set_school_days(year, "2-7")
-    att.add_holiday(date(2024, 11, 20), "Ngày Nhà giáo")
-    att.add_holiday(date(2024, 10, 14), "Nghỉ", end=date(2024, 10, 16))
+        attendance_days.set_school_days(year, "2-7")
+    attendance_days.add_holiday(date(2024, 11, 20), "Ngày Nhà giáo")
+    attendance_days.add_holiday(date(2024, 10, 14), "Nghỉ", end=date(2024, 10, 16))
     a1, a2 = school.add_class("6A1", 6, year), school.add_class("6A2", 6, year)
     last = date(2024, 12, 20)
-    days = att.school_days(year, last=last)
+    days = attendance_days.school_days(year, last=last)
     klass_on: dict[str, dict[date, str]] = {}
     students = []
     for i in range(14):
@@ -83,7 +83,7 @@ def build(seed: int):
 
 
 def expected(year, students, klass_on, records, tu: date, den: date, n: int, m: int):
-    upto = att.school_days(year, last=den)
+    upto = attendance_days.school_days(year, last=den)
     period = [d for d in upto if d >= tu]
 
     def halves(code, d, only_unexcused=False):
@@ -151,7 +151,7 @@ def test_chuyen_can_equals_a_literal_reading(tmp_path, seed):
         for den, tu in periods:
             n, m = rng.randint(1, 4), rng.randint(0, 3)
             school.set_settings({"nghi_lien_tiep_toi_da": str(n), "khong_phep_30_ngay_toi_da": str(m)})
-            form = att.report_chuyen_can(year, den, tu)
+            form = chuyen_can.report_chuyen_can(year, den, tu)
             tu_day = date.fromisoformat(form["tu_ngay"])
             classes, listed = expected(year, students, klass_on, records, tu_day, den, n, m)
             got_rows = {r["lop"]: r for r in form["lop"]}

@@ -26,7 +26,7 @@ from datetime import date
 import openpyxl
 import pytest
 
-from db import clock, cohort, villages
+from db import clock, cohort, cohort_match, huy_dong, villages
 from db.errors import SisoError
 from db.models import ExpectedChild, ExpectedDecision, ExpectedSource
 from db.school import add_class, add_year
@@ -94,43 +94,43 @@ def test_a_child_on_two_lists_is_one_child_with_two_sources(school):
 
 def test_matching_by_id_by_name_and_near_matches_only_proposed(school):
     year, s, e = school
-    m = cohort.match_cohort(year)
-    assert (m[e["E1"].id].student, m[e["E1"].id].how) == (s["S1"].id, cohort.BY_ID)
-    assert (m[e["E2"].id].student, m[e["E2"].id].how) == (s["S2"].id, cohort.BY_NAME)
-    assert (m[e["E6"].id].student, m[e["E6"].id].how) == (s["S5"].id, cohort.BY_NAME)
+    m = cohort_match.match_cohort(year)
+    assert (m[e["E1"].id].student, m[e["E1"].id].how) == (s["S1"].id, cohort_match.BY_ID)
+    assert (m[e["E2"].id].student, m[e["E2"].id].how) == (s["S2"].id, cohort_match.BY_NAME)
+    assert (m[e["E6"].id].student, m[e["E6"].id].how) == (s["S5"].id, cohort_match.BY_NAME)
     assert (m[e["E3"].id].student, m[e["E3"].id].proposed) == (None, s["S3"].id)
     assert (m[e["E4"].id].student, m[e["E4"].id].proposed) == (None, s["S4"].id)
     assert (m[e["E5"].id].student, m[e["E5"].id].proposed) == (None, None)
     assert ExpectedDecision.select().count() == 0  # nothing is stored by matching
-    rows = {r["id"]: r for r in cohort.list_expected(year)}
+    rows = {r["id"]: r for r in cohort_match.list_expected(year)}
     assert rows[e["E3"].id] == {"id": e["E3"].id, "ho_ten": "Le Van Binh", "ngay_sinh": "2013-07-08",
                                 "nu": False, "thon": "Làng Kon", "nguon": [KIM_DONG], "ma": None,
                                 "de_xuat": "S3"}
     assert rows[e["E1"].id]["nguon"] == [KIM_DONG, UBND] and rows[e["E1"].id]["ma"] == "S1"
-    assert [r["id"] for r in cohort.list_expected(year, unmatched=True)] == sorted(
+    assert [r["id"] for r in cohort_match.list_expected(year, unmatched=True)] == sorted(
         [e["E3"].id, e["E4"].id, e["E5"].id], key=lambda i: rows[i]["ho_ten"].split()[-1])
 
 
 def test_one_apart():
-    assert cohort.one_apart("pham thi lan", "pham thi lam")
-    assert cohort.one_apart("le van binh", "le van bin")
-    assert not cohort.one_apart("pham thi lan", "pham thi lanh1")
-    assert not cohort.one_apart("an", "bo")
+    assert cohort_match.one_apart("pham thi lan", "pham thi lam")
+    assert cohort_match.one_apart("le van binh", "le van bin")
+    assert not cohort_match.one_apart("pham thi lan", "pham thi lanh1")
+    assert not cohort_match.one_apart("an", "bo")
 
 
 def _decide(e):
-    cohort.confirm_match(e["E3"].id, "S3")
-    assert cohort.reject_match(e["E4"].id).code == "S4"
+    cohort_match.confirm_match(e["E3"].id, "S3")
+    assert cohort_match.reject_match(e["E4"].id).code == "S4"
 
 
 def test_f12_by_hand(school, tmp_path):
     year, s, e = school
-    before = cohort.report_huy_dong(year, date(2024, 11, 30))
+    before = huy_dong.report_huy_dong(year, date(2024, 11, 30))
     assert (before["du_kien"], before["da_ra_lop"], before["ty_le"]) == (6, 3, 50.0)
-    early = cohort.report_huy_dong(year, date(2024, 9, 30))  # S5 admitted on 20/10
+    early = huy_dong.report_huy_dong(year, date(2024, 9, 30))  # S5 admitted on 20/10
     assert (early["da_ra_lop"], early["ty_le"]) == (2, 33.3)
     _decide(e)
-    f = cohort.report_huy_dong(year, date(2024, 11, 30))
+    f = huy_dong.report_huy_dong(year, date(2024, 11, 30))
     assert (f["form"], f["nam_hoc"], f["den_ngay"]) == ("huy-dong", "2024-2025", "2024-11-30")
     assert (f["du_kien"], f["da_ra_lop"], f["ty_le"]) == (6, 4, 66.7)
     assert (f["du_kien_dung_do_tuoi"], f["da_ra_lop_dung_do_tuoi"], f["ty_le_dung_do_tuoi"]) == (5, 3, 60.0)
@@ -175,20 +175,20 @@ def test_match_refused_for_another_grade_year_or_a_student_already_matched(schoo
     year, s, e = school
     for code, words in (("S7", "khối 6"), ("S8", "năm học 2024-2025")):
         with pytest.raises(SisoError) as err:
-            cohort.confirm_match(e["E5"].id, code)
+            cohort_match.confirm_match(e["E5"].id, code)
         assert "Không ghép được" in str(err.value) and words in str(err.value)
     with pytest.raises(SisoError, match="đã được ghép với trẻ dự kiến số"):
-        cohort.confirm_match(e["E5"].id, "S2")
+        cohort_match.confirm_match(e["E5"].id, "S2")
     with pytest.raises(SisoError, match="không có học sinh nào được ghép"):
-        cohort.reject_match(e["E5"].id)
+        cohort_match.reject_match(e["E5"].id)
     assert ExpectedDecision.select().count() == 0
 
 
 def test_a_rejected_pair_is_never_proposed_again_and_a_confirmed_one_holds(school):
     year, s, e = school
     _decide(e)
-    m = cohort.match_cohort(year)
-    assert (m[e["E3"].id].student, m[e["E3"].id].how) == (s["S3"].id, cohort.CONFIRMED)
+    m = cohort_match.match_cohort(year)
+    assert (m[e["E3"].id].student, m[e["E3"].id].how) == (s["S3"].id, cohort_match.CONFIRMED)
     assert (m[e["E4"].id].student, m[e["E4"].id].proposed) == (None, None)
     assert ExpectedDecision.select().count() == 2
 
@@ -263,8 +263,8 @@ def test_a_v5_school_gets_the_cohort_tables_empty(tmp_path):
 
         year = school.list_years()[-1]
         n = Student.select().count()
-        assert cohort.list_expected(year) == []
-        assert cohort.report_huy_dong(year, year.start)["ty_le"] is None  # no expected child: no rate
+        assert cohort_match.list_expected(year) == []
+        assert huy_dong.report_huy_dong(year, year.start)["ty_le"] is None  # no expected child: no rate
         assert Student.select().count() == n
     finally:
         close_database()
@@ -295,7 +295,7 @@ def test_the_demo_school_has_its_incoming_cohort(db):
     from db.demo import build_demo
 
     year = build_demo(600, seed=1, today=date(2026, 11, 30))
-    m = cohort.match_cohort(year)
+    m = cohort_match.match_cohort(year)
     matched = sum(1 for x in m.values() if x.student)
     proposed = sum(1 for x in m.values() if x.proposed)
     never = sum(1 for x in m.values() if not x.student and not x.proposed)

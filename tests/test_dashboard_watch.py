@@ -24,7 +24,7 @@ from datetime import date
 import pytest
 from textual.widgets import Sparkline, Static
 
-from db import attendance as att
+from db import attendance as att, attendance_days, attendance_flag, attendance_rates
 from db import clock, movements, risk
 from db.roster import month_end_counts, roster_rows
 from db.school import add_class
@@ -50,7 +50,7 @@ def small(year):
     an, binh, cuong = (pupil(n, six) for n in ("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"))
     giang = pupil("Hà Thị Giang", six, day="15/10/2024")
     dung, em = pupil("Phạm Văn Dũng", seven), pupil("Vũ Thị Em", seven)
-    att.add_holiday(D(20), "Ngày Nhà giáo Việt Nam")
+    attendance_days.add_holiday(D(20), "Ngày Nhà giáo Việt Nam")
 
     att.mark_taken(six, D(4), D(8))
     att.add_absences(binh.code, D(4), excused=True)
@@ -90,7 +90,7 @@ def test_flagged_cases_and_visits_due_per_grade(small):
     # 22/11 (Friday): Cường's third visit is that day: no longer due
     assert risk.grade_watch(year, D(22))[6] == {"canh_bao": 0, "nguy_co": 2, "can_tham": 1}
     # the flags behind it, the overview's «Cần chú ý hôm nay»
-    assert att.attention_students(year, D(29)) == {s["an"].id, s["dung"].id}
+    assert attendance_flag.attention_students(year, D(29)) == {s["an"].id, s["dung"].id}
 
 
 def test_class_size_at_the_end_of_every_month(small):
@@ -105,7 +105,7 @@ def test_class_size_at_the_end_of_every_month(small):
 
 def test_attendance_rate_week_by_week(small):
     year, _s = small
-    weeks = att.weekly_attendance(year, D(29))
+    weeks = attendance_rates.weekly_attendance(year, D(29))
     mondays = [D(2, 9), D(9, 9), D(16, 9), D(23, 9), D(30, 9), D(7, 10), D(14, 10), D(21, 10),
                D(28, 10), D(4), D(11), D(18), D(25)]
     assert [m for m, _r in weeks[6]] == mondays == [m for m, _r in weeks[7]]
@@ -119,7 +119,7 @@ def test_attendance_rate_week_by_week(small):
     assert {m: r for m, r in weeks[7] if r is not None} == {D(18): 83.3, D(25): 20.0}
     # a week cut by the day: on Wednesday 27/11 grade 6 has 4 × 3 = 12 student-days, An
     # absent 25, 26, 27: 9 ÷ 12 = 75,0 %
-    assert att.weekly_attendance(year, D(27))[6][-1] == (D(25), 75.0)
+    assert attendance_rates.weekly_attendance(year, D(27))[6][-1] == (D(25), 75.0)
 
 
 def test_grade_dashboard_carries_them(small):

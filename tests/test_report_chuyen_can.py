@@ -3,7 +3,7 @@
 import json
 from datetime import date
 
-from db import attendance as att
+from db import attendance as att, attendance_days
 from db import clock, movements, risk, school
 from db.reports import build
 from db.students import add_student
@@ -19,7 +19,7 @@ def small_school(year):
                            year, klass, day=year.start)
 
     an, binh, cuong = add("Nguyễn Văn An", a1), add("Trần Văn Bình", a1), add("Lê Văn Cường", a2)
-    att.add_holiday(date(2024, 11, 20), "Ngày Nhà giáo")
+    attendance_days.add_holiday(date(2024, 11, 20), "Ngày Nhà giáo")
     att.add_absences(an.code, date(2024, 11, 7), date(2024, 11, 12), excused=True)  # Thu–Tue: 4
     att.add_absences(binh.code, date(2024, 11, 5), session="sang")  # 0.5 unexcused
     att.add_absences(cuong.code, date(2024, 11, 14))  # 1 unexcused

@@ -3,7 +3,7 @@ overview («Cần chú ý») and on the roster («!» before the name)."""
 
 from datetime import date
 
-from db import attendance as att
+from db import attendance as att, attendance_flag
 from db.models import Absence, AttendanceTaken, Student
 from db.school import add_class
 from db.students import add_student
@@ -119,7 +119,7 @@ async def test_a_key_updates_its_row_and_flag_as_a_full_reread_would(year):
 
         def as_read_whole():
             return (screen.marks == att.day_marks(klass.id, screen.day)
-                    and screen.flagged == att.flagged_students(year, screen.day, [klass.id]))
+                    and screen.flagged == attendance_flag.flagged_students(year, screen.day, [klass.id]))
 
         # row 5 absent Friday 15, Monday 18, Tuesday 19 and today (Wednesday 20): 4 > 3
         await pilot.press("left", "left", "left")

@@ -68,34 +68,34 @@ def register(groups):
 
 
 def year_edit(args) -> int:
-    from db import attendance, school
+    from db import attendance_days, school
 
     open_db(args)
-    y = attendance.set_school_days(school.get_year(args.name), args.school_days)
-    print(f"Năm học {y.name}: học {attendance.SCHOOL_DAYS_LABEL[y.ngay_hoc]} ({y.ngay_hoc}).")
+    y = attendance_days.set_school_days(school.get_year(args.name), args.school_days)
+    print(f"Năm học {y.name}: học {attendance_days.SCHOOL_DAYS_LABEL[y.ngay_hoc]} ({y.ngay_hoc}).")
     return 0
 
 
 def holiday_add(args) -> int:
-    from db import attendance, school
+    from db import attendance_days, school
 
     open_db(args)
     year = school.get_year(args.year) if args.year else None
-    h = attendance.add_holiday(args.date, args.name, end=args.to, year=year)
+    h = attendance_days.add_holiday(args.date, args.name, end=args.to, year=year)
     span = fmt_date(h.start) if h.start == h.end else f"{fmt_date(h.start)} – {fmt_date(h.end)}"
     print(f"Đã ghi ngày nghỉ «{h.name}»: {span}.")
     return 0
 
 
 def holiday_list(args) -> int:
-    from db import attendance, school
+    from db import attendance_days, school
 
     from .output import emit
 
     open_db(args)
     y = school.get_year(args.year)
     rows = [{"id": h.id, "ten": h.name, "tu_ngay": h.start, "den_ngay": h.end}
-            for h in attendance.list_holidays(y)]
+            for h in attendance_days.list_holidays(y)]
     emit(rows, [("id", "Số"), ("ten", "Ngày nghỉ"), ("tu_ngay", "Từ ngày"), ("den_ngay", "Đến ngày")],
          args.format)
     return 0
@@ -147,14 +147,14 @@ def absence_void(args) -> int:
 
 
 def absence_taken(args) -> int:
-    from db import attendance, school
+    from db import attendance, attendance_days, school
     from db.dates import parse_date
 
     open_db(args)
     if args.year:
         y = school.get_year(args.year)
     else:
-        y = attendance.year_of_day(parse_date(args.date, "ngày"))
+        y = attendance_days.year_of_day(parse_date(args.date, "ngày"))
     klass = school.get_class(args.klass, y)
     days = attendance.mark_taken(klass, args.date, args.to)
     print(f"Lớp {klass.name} đã điểm danh {len(days)} ngày: "

@@ -110,11 +110,11 @@ def expected_add(args) -> int:
 
 
 def expected_list(args) -> int:
-    from db import cohort
+    from db import cohort_match
 
     from .output import emit
 
-    rows = cohort.list_expected(_year(args), unmatched=args.unmatched)
+    rows = cohort_match.list_expected(_year(args), unmatched=args.unmatched)
     if args.format != "json":
         rows = [{**r, "nguon": "; ".join(r["nguon"])} for r in rows]
     emit(rows, COLUMNS, args.format)
@@ -122,15 +122,15 @@ def expected_list(args) -> int:
 
 
 def expected_match(args) -> int:
-    from db import cohort
+    from db import cohort_match
 
     from tui.cli import open_db
 
     open_db(args)
     if args.reject:
-        st = cohort.reject_match(args.id)
+        st = cohort_match.reject_match(args.id)
         print(f"Đã từ chối ghép trẻ dự kiến số {args.id} với học sinh {st.code} ({st.full_name}).")
     else:
-        child = cohort.confirm_match(args.id, args.student)
+        child = cohort_match.confirm_match(args.id, args.student)
         print(f"Đã ghép trẻ dự kiến số {child.id} ({child.full_name}) với học sinh {args.student.upper()}.")
     return 0

@@ -212,8 +212,8 @@ def student_list(args) -> int:
              else Student.select(Student.id).where(Student.commune == text.clean(args.commune)))
         ids = {s.id for s in q}
         rows = [r for r in rows if r.id in ids]
-    if args.flagged:  # «nghỉ học quá 3 ngày» on the day (db.attendance)
-        from db.attendance import flagged_students
+    if args.flagged:  # «nghỉ học quá 3 ngày» on the day (db.attendance_flag)
+        from db.attendance_flag import flagged_students
 
         flagged = flagged_students(year, day)
         rows = [r for r in rows if r.id in flagged]

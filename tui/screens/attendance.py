@@ -13,7 +13,7 @@ from textual.worker import get_current_worker
 from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 
-from db import attendance as att
+from db import attendance as att, attendance_days, attendance_flag
 from db import roster
 from db.dates import fmt_date
 from db.errors import SisoError
@@ -100,7 +100,7 @@ class AttendanceScreen(SisoScreen):
         klass, days = self.klass, self.days
         if klass is None:
             klass = SchoolClass.get_by_id(self.klass_id)
-            days = [d for d in att.school_days(klass.year) if d <= today]
+            days = [d for d in attendance_days.school_days(klass.year) if d <= today]
         before = [d for d in days if d <= wanted]
         day = before[-1] if before else (days[0] if days else None)
         rows = (roster.roster_rows(klass.year, day, klass=klass, include_left=False)
@@ -119,7 +119,7 @@ class AttendanceScreen(SisoScreen):
 
     def _read_marks(self, year, day: date):
         return (att.day_marks(self.klass_id, day),
-                att.flagged_students(year, day, [self.klass_id]),
+                attendance_flag.flagged_students(year, day, [self.klass_id]),
                 att.is_taken(self.klass_id, day))
 
     def refresh_marks(self) -> None:
@@ -164,7 +164,7 @@ class AttendanceScreen(SisoScreen):
         marks = {k: v for k, v in self.marks.items() if k != student_id}
         marks.update(att.day_marks(self.klass_id, self.day, student_id))
         flagged = self.flagged - {student_id}
-        flagged |= att.flagged_students(self.year, self.day, student_ids=[student_id])
+        flagged |= attendance_flag.flagged_students(self.year, self.day, student_ids=[student_id])
         self._show_marks(marks, flagged, att.is_taken(self.klass_id, self.day))
 
     def action_taken(self) -> None:

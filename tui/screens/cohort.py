@@ -1,7 +1,7 @@
 """«Trẻ vào lớp đầu cấp» (huy động ra lớp): the expected children of the school year, each
 with the student they are matched to, or a proposed near match (≈) for the clerk to confirm
-with C or reject with R (one key each; only that decision is stored, ``db.cohort``). F shows
-all children, those not yet in class, or only the proposals."""
+with C or reject with R (one key each; only that decision is stored, ``db.cohort_match``).
+F shows all children, those not yet in class, or only the proposals."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from db import cohort
+from db import cohort_match, report_common
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear
@@ -57,7 +57,7 @@ class CohortScreen(SisoScreen):
     @db_work(group="cohort")
     def load(self) -> None:
         year = SchoolYear.get_by_id(self.year_id)
-        rows = cohort.list_expected(year)
+        rows = cohort_match.list_expected(year)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._loaded, year.name, rows)
 
@@ -86,7 +86,7 @@ class CohortScreen(SisoScreen):
         n = len(self.rows)
         arrived = sum(1 for r in self.rows if r["ma"])
         proposed = sum(1 for r in self.rows if r["de_xuat"])
-        rate = cohort.rate(arrived, n)
+        rate = report_common.rate(arrived, n)
         self.query_one("#cohort-info", Static).update(
             _("{year}: dự kiến {n}, đã ra lớp {arrived} ({rate}%), đề xuất {proposed} · xem: {filter}").format(year=self.year_name, n=n, arrived=arrived,
                                              rate="–" if rate is None else f"{rate:.1f}".replace(".", ","),
@@ -103,7 +103,7 @@ class CohortScreen(SisoScreen):
         if not row["de_xuat"]:
             self.notify(_("Trẻ này không có đề xuất ghép để xác nhận."), title=_("Xác nhận ghép"))
             return
-        self._decide(lambda: cohort.confirm_match(row["id"], row["de_xuat"]),
+        self._decide(lambda: cohort_match.confirm_match(row["id"], row["de_xuat"]),
                      _("Đã ghép {name} với học sinh {code}.").format(name=row["ho_ten"], code=row["de_xuat"]))
 
     def action_reject(self) -> None:
@@ -114,7 +114,7 @@ class CohortScreen(SisoScreen):
         if not code:
             self.notify(_("Trẻ này chưa được ghép hay đề xuất ghép với học sinh nào."), title=_("Từ chối ghép"))
             return
-        self._decide(lambda: cohort.reject_match(row["id"]),
+        self._decide(lambda: cohort_match.reject_match(row["id"]),
                      _("Đã từ chối ghép {name} với học sinh {code}.").format(name=row["ho_ten"], code=code))
 
     def _decide(self, write, done: str) -> None:

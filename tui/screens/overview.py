@@ -91,9 +91,9 @@ class OverviewScreen(SisoScreen):
         # the counts first (start-up waits for them), then the column «Cần chú ý» (its module
         # imported only then, not before the first screen)
         self.app.call_from_thread(self.show_counts, counts, self.attention)
-        from db import attendance
+        from db import attendance_flag
 
-        flagged = attendance.attention(year, day)
+        flagged = attendance_flag.attention(year, day)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_counts, counts, flagged)
         self.app.call_from_thread(self.load_deadlines, year)

@@ -34,7 +34,7 @@ def student_columns(with_class: bool = False) -> list[Column]:
 
 
 def student_cells(n: int, r: roster.Row, with_class: bool = False, flagged: bool = False) -> tuple:
-    """``flagged``: «Cần chú ý» (db.attendance.attention), a «!» before the name."""
+    """``flagged``: «Cần chú ý» (db.attendance_flag.attention), a «!» before the name."""
     cells = [str(n), r.code, f"! {r.full_name}" if flagged else r.full_name, fmt_date(r.dob), "x" if r.female else "",
              r.ethnic_name, r.village, _(roster.STATUS_TEXT.get(r.status, r.status))]
     if with_class:
@@ -117,11 +117,11 @@ class RosterScreen(ListNavigation, SisoScreen):
 
     @db_work
     def load(self, year, day, klass) -> None:
-        from db import attendance
+        from db import attendance_flag
 
         rows = roster.roster_rows(year, day, klass=klass,
                                   grades=[self.grade] if self.grade else None)
-        flagged = attendance.attention_students(
+        flagged = attendance_flag.attention_students(
             year, day, [klass.id] if klass is not None else None)
         self.app.call_from_thread(self.show_rows, rows, klass, flagged)
 
