@@ -24,9 +24,11 @@ from datetime import date
 
 import pytest
 
-from db import clock
+from db import clock, kinds
 from db.connection import close_database, open_database
 from db.demo import build_demo
+from db.demo_plan import plan_demo
+from db.models import database
 
 WALL_CLOCK = {("audit", "at"), ("submission", "recorded_at")}
 
@@ -68,3 +70,19 @@ def _digest(tmp_path, students: int, seed: int, today: date) -> str:
 @pytest.mark.parametrize("case", sorted(CASES), ids=lambda c: f"{c[0]}-students-seed-{c[1]}")
 def test_demo_is_the_same_school_row_for_row(tmp_path, case):
     assert _digest(tmp_path, *case) == CASES[case]
+
+
+def test_the_plan_is_data_made_without_a_database(monkeypatch):
+    monkeypatch.setattr(database, "obj", None)  # any query would raise
+    plan = plan_demo(60, 3, date(2027, 4, 20))
+    assert plan == plan_demo(60, 3, date(2027, 4, 20))  # the same seed and day, the same plan
+    assert plan != plan_demo(60, 4, date(2027, 4, 20))
+    assert len(plan.students) == len(plan.student_rows) == 60
+    assert [r["code"] for r in plan.student_rows] == [f"HS{n:06d}" for n in range(1, 61)]
+    # about 37 students a class: 60 / 37.5 / 4 grades rounds to 0 classes a grade, at least one
+    assert [name for _, name in plan.class_keys] == ["6A1", "7A1", "8A1", "9A1"]
+    assert len(plan.teachers) == 4
+    seen = {ev["kind"] for st in plan.students for ev in st.events}
+    assert {kinds.TRANSFER_IN, kinds.TRANSFER_OUT, kinds.DROPOUT} <= seen
+    assert kinds.CLASS_CHANGE not in seen  # one class in each grade: nowhere to change to
+    assert all(ev["recorded_at"].date() == ev["date"] for st in plan.students for ev in st.events)
