@@ -104,7 +104,7 @@ class Maker:
         else:
             female, family = True, None
         fam, mid, giv = self.name(e, female, family=family)
-        self.guardian_female.append(female)  # the register's father / mother (_parents)
+        self.guardian_female.append(female)  # the register's father / mother (demo_plan._parents)
         return text.join_name(fam, mid, giv)
 
     def phone(self) -> str:
