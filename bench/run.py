@@ -327,7 +327,7 @@ elif what == "attendance":  # «Cần chú ý» (overview), the flag, the rates;
     res["mark_worst_ms"] = max(out) * 1000
 elif what == "backup":  # the day's copy (what the app does after its first screen) and `siso backup`
     from pathlib import Path as P
-    from db import backup
+    from db import backup, backup_copies
     t = time.perf_counter()
     backup.copy_file(P(db), P(folder) / "daily.sqlite3", check="quick_check")
     res["daily_s"] = time.perf_counter() - t
@@ -336,7 +336,7 @@ elif what == "backup":  # the day's copy (what the app does after its first scre
     quick_check(P(db))  # the open-time check (CLI: before the command; app: in a worker)
     res["open_check_s"] = time.perf_counter() - t
     t = time.perf_counter()
-    made = backup.make_backup(P(db), backup.MANUAL, full_check=True)
+    made = backup.make_backup(P(db), backup_copies.MANUAL, full_check=True)
     res["checked_s"] = time.perf_counter() - t
     res["mb"] = made.stat().st_size / 1e6
 print(json.dumps(res))

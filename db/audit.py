@@ -47,9 +47,9 @@ def write(action: str, target: str = "", **detail):
         from .connection import refuse_write
 
         refuse_write()  # a damaged file or a read-only folder: nothing is written
-        from . import backup  # imported at the first write, not at start-up
+        from . import backup_daily  # imported at the first write, not at start-up
 
-        backup.before_write(action)  # the day's copy; a copy before an import or rollover
+        backup_daily.before_write(action)  # the day's copy; a copy before an import or rollover
     ctx = db.atomic("IMMEDIATE") if isinstance(db, SqliteDatabase) else db.atomic()
     try:
         with ctx:

@@ -253,7 +253,7 @@ def refuse_write() -> None:
     if not state.checked.is_set():
         run_open_check()
     if state.read_only:
-        from .backup import restore_hint
+        from .backup_restore import restore_hint
 
         raise SisoError(f"Không ghi được: {state.read_only} Chưa ghi gì.{restore_hint()}", "db")
 

@@ -40,12 +40,12 @@ def build_attendance(year: SchoolYear, spans: list[dict], seed: int, today: date
     """Insert the demo's holidays, absences and taken days (inside the builder's
     transaction); returns the number of absences."""
     from . import attendance_days
-    from .demo import _bulk_insert
+    from .demo_write import bulk_insert
 
     rng = random.Random(f"{seed}-attendance")
     holidays = demo_holidays(year)
     if holidays:
-        _bulk_insert(Holiday, holidays)
+        bulk_insert(Holiday, holidays)
     days = attendance_days.school_days(year, last=min(today, year.end))
     if not days:
         return 0
@@ -80,9 +80,9 @@ def build_attendance(year: SchoolYear, spans: list[dict], seed: int, today: date
                  "date": days[i], "session": session, "excused": excused,
                  "note": rng.choice(NOTES_P if excused else NOTES_K), "recorded_by": user,
                  "recorded_at": at})
-    _bulk_insert(Absence, rows)
+    bulk_insert(Absence, rows)
     classes = [cid for (cid,) in SchoolClass.select(SchoolClass.id)
                .where(SchoolClass.year == year.id).tuples()]
-    _bulk_insert(AttendanceTaken, [{"klass": c, "date": d, "taken_by": user, "taken_at": at}
+    bulk_insert(AttendanceTaken, [{"klass": c, "date": d, "taken_by": user, "taken_at": at}
                                    for c in classes for d in days])
     return len(rows)

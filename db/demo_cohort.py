@@ -1,4 +1,4 @@
-"""The demo school's incoming cohort (called by ``db.demo.build_demo``): the lists of children
+"""The demo school's incoming cohort (called by ``db.demo_write.write_demo``): the lists of children
 expected in grade 6 this year, as the school received them from its feeder primary schools
 and from the commune.
 
@@ -42,7 +42,7 @@ def _misspelt(family: str, middle: str, given: str, rng: random.Random) -> tuple
 def add_expected_children(year: SchoolYear, seed: int, user: str, today: date) -> int:
     """Insert the demo's expected children of ``year`` (grade 6); returns how many."""
     from .cohort_match import candidates
-    from .demo import _bulk_insert
+    from .demo_write import bulk_insert
 
     rng = random.Random(seed * 104729 + 6)
     villages = {(v.name, v.commune): v.id for v in Village.select()}
@@ -82,7 +82,7 @@ def add_expected_children(year: SchoolYear, seed: int, user: str, today: date) -
         r["source"] = FEEDERS[rng.randrange(len(FEEDERS))] if rng.random() < 0.9 else None
         r["commune_list"] = r["source"] is None or rng.random() < 0.35
     keys = [(r.pop("source"), r.pop("commune_list")) for r in rows]
-    _bulk_insert(ExpectedChild, rows)
+    bulk_insert(ExpectedChild, rows)
     ids = [cid for (cid,) in ExpectedChild.select(ExpectedChild.id).where(ExpectedChild.year == year.id)
            .order_by(ExpectedChild.id).tuples()]
     for cid, (feeder, commune) in zip(ids, keys):
@@ -90,5 +90,5 @@ def add_expected_children(year: SchoolYear, seed: int, user: str, today: date) -
             sources.append({"child": cid, "source": feeder, "feeder": True})
         if commune:
             sources.append({"child": cid, "source": COMMUNE, "feeder": False})
-    _bulk_insert(ExpectedSource, sources)
+    bulk_insert(ExpectedSource, sources)
     return len(rows)

@@ -1,4 +1,4 @@
-"""The demo school's at-risk cases and home visits (called by ``db.demo.build_demo``).
+"""The demo school's at-risk cases and home visits (called by ``db.demo_write.write_demo``).
 
 Every demo dropout satisfies the dropout rule: a case opened some weeks before, three
 visits on or before the dropout (the third with a school leader: seed 004's escalation),
@@ -42,7 +42,7 @@ def _visitors(n: int, teacher: str, head: str, principal: str) -> list[dict]:
 def add_cases_and_visits(plans, student_ids, teachers, year, today: date, seed: int,
                          principal: str) -> tuple[int, int]:
     """Insert the demo's cases and visits; returns (cases, visits)."""
-    from .demo import _bulk_insert
+    from .demo_write import bulk_insert
     from .models import RiskCase, Student, Visit
 
     rng = random.Random(seed * 1009 + 14)
@@ -97,7 +97,7 @@ def add_cases_and_visits(plans, student_ids, teachers, year, today: date, seed: 
     if not cases:
         return 0, 0
     sponsors = {i: teachers[(plans[i].klass + 1) % len(teachers)] for i in range(len(plans))}
-    _bulk_insert(RiskCase, [{"student": student_ids[c["i"]], "year": year.id, "causes": c["causes"],
+    bulk_insert(RiskCase, [{"student": student_ids[c["i"]], "year": year.id, "causes": c["causes"],
                              "sponsor": sponsors[c["i"]], "opened": c["opened"], "closed": c["closed"],
                              "result": c["result"], "recorded_by": "gvcn",
                              "recorded_at": datetime.combine(c["opened"], time(16, 0))}
@@ -120,5 +120,5 @@ def add_cases_and_visits(plans, student_ids, teachers, year, today: date, seed: 
                      "result": v["result"], "signed_by": "Hàng xóm: Rơ Mah Ju" if nobody else guardian,
                      "recorded_by": "gvcn", "recorded_at": datetime.combine(v["date"], time(17, 0)),
                      "voided_at": None, "voided_by": None, "void_reason": None})
-    _bulk_insert(Visit, rows)
+    bulk_insert(Visit, rows)
     return len(cases), len(rows)

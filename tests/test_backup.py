@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from db import backup, clock
+from db import backup, backup_copies, backup_daily, backup_restore, backup_rotation, clock
 from db.connection import close_database, open_database
 from tui_wait import wait_for
 
@@ -145,7 +145,7 @@ def test_daily_rotation_keeps_7_daily_and_4_weekly(school):
     for i in range(40):  # 7 Sep … 16 Oct 2026
         _write_on(first + timedelta(days=i), school.path)
     folder = Path(school.path).parent / "backups"
-    kept = sorted(c.at.date() for c in backup.copies(Path(school.path)) if c.reason == "daily")
+    kept = sorted(c.at.date() for c in backup_copies.copies(Path(school.path)) if c.reason == "daily")
     # the 7 newest days (Sat 10 … Fri 16 Oct), then the last copy (a Sunday) of each of the
     # 4 weeks before the week of 10 Oct (5–11 Oct)
     expected = [date(2026, 9, 13), date(2026, 9, 20), date(2026, 9, 27), date(2026, 10, 4)]
@@ -163,12 +163,12 @@ def test_one_daily_copy_a_day_and_none_of_an_empty_database(cli):
     assert listed(folder) == []
     assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025",
                "--ref", "30/09/2024", "--hk2", "13/01/2025")[0] == 0
-    backup._done.clear()  # as a new process would
+    backup_daily._done.clear()  # as a new process would
     assert cli("class", "add", "6A1", "--grade", "6", "--year", "2024-2025")[0] == 0
     assert cli("class", "add", "6A2", "--grade", "6", "--year", "2024-2025")[0] == 0
-    backup._done.clear()
+    backup_daily._done.clear()
     assert cli("class", "add", "6A3", "--grade", "6", "--year", "2024-2025")[0] == 0
-    copies = backup.copies(Path(cli.path))
+    copies = backup_copies.copies(Path(cli.path))
     assert [c.reason for c in copies] == ["daily"]
     # the copy holds the state before the day's first write to a school: the year, no class
     con = sqlite3.connect(copies[0].path)
@@ -180,7 +180,7 @@ def test_one_daily_copy_a_day_and_none_of_an_empty_database(cli):
 def _racer(path: str, day: str, barrier) -> None:
     from db import school
 
-    backup._done.clear()  # a forked child starts with what its parent settled
+    backup_daily._done.clear()  # a forked child starts with what its parent settled
     clock.set_today(date.fromisoformat(day))
     open_database(path)
     barrier.wait()
@@ -199,7 +199,7 @@ def test_exactly_one_daily_copy_when_four_processes_write_at_once(school):
         for p in procs:
             p.join(60)
         assert [p.exitcode for p in procs] == [0, 0, 0, 0]
-    days = [c.at.date() for c in backup.copies(Path(school.path)) if c.reason == "daily"]
+    days = [c.at.date() for c in backup_copies.copies(Path(school.path)) if c.reason == "daily"]
     assert days == [date(2026, 11, 30), date(2026, 12, 1)]
 
 
@@ -217,16 +217,16 @@ def test_demo_copies_never_push_out_the_real_ones(tmp_path):
     close_database()
     for i in range(3):
         _write_on(date(2026, 9, 7) + timedelta(days=i), str(real))
-    real_copies = [c.path.name for c in backup.copies(real)]
+    real_copies = [c.path.name for c in backup_copies.copies(real)]
     assert len(real_copies) == 3
     for i in range(40):  # 10 Sep … 19 Oct: 7 days from 13 Oct, 4 weeks before 12 Oct
         _write_on(date(2026, 9, 10) + timedelta(days=i), str(fake))
     for _ in range(12):
         backup.make_backup(fake, "import")
-    assert [c.path.name for c in backup.copies(real)] == real_copies
-    demo_copies = backup.copies(fake)
+    assert [c.path.name for c in backup_copies.copies(real)] == real_copies
+    demo_copies = backup_copies.copies(fake)
     assert sum(c.reason == "daily" for c in demo_copies) == 7 + 4
-    assert sum(c.reason == "import" for c in demo_copies) == backup.KEEP_EVENTS == 10
+    assert sum(c.reason == "import" for c in demo_copies) == backup_rotation.KEEP_EVENTS == 10
 
 
 def test_an_import_makes_a_copy_first_whatever_the_day(school, tmp_path):
@@ -239,7 +239,7 @@ def test_an_import_makes_a_copy_first_whatever_the_day(school, tmp_path):
     wb.save(tmp_path / "ds.xlsx")
     rc, out, err = school("import", "students", str(tmp_path / "ds.xlsx"), "--year", "2024-2025")
     assert rc == 0, err
-    [copy] = [c for c in backup.copies(Path(school.path)) if c.reason == "import"]
+    [copy] = [c for c in backup_copies.copies(Path(school.path)) if c.reason == "import"]
     assert names(copy.path) == ["An"]  # before the import
     assert names(school.path) == ["An", "Bình"]
 
@@ -255,7 +255,7 @@ def test_restore_round_trip_keeps_what_it_replaces(school, tmp_path):
     assert rc == 0, err
     assert "Học sinh" in out and "Đã khôi phục" in out
     assert names(school.path) == ["An"]
-    [before] = [c for c in backup.copies(Path(school.path)) if c.reason == "restore"]
+    [before] = [c for c in backup_copies.copies(Path(school.path)) if c.reason == "restore"]
     assert names(before.path) == ["An", "Cúc"]
     assert school("check")[0] == 0
     # the restore itself is in the audit log of the restored database
@@ -351,9 +351,9 @@ def test_an_older_schema_is_migrated_after_restore(db, year, tmp_path, monkeypat
     ran = []
     monkeypatch.setitem(connection.MIGRATIONS, current, lambda database: ran.append(current))
     DatabaseFact.put("schema_version", str(current + 1))
-    plan = backup.plan_restore(copy)
+    plan = backup_restore.plan_restore(copy)
     assert plan.version == current
-    backup.restore(plan)
+    backup_restore.restore(plan)
     assert ran == [current]
     assert DatabaseFact.get(DatabaseFact.key == "schema_version").value == str(current + 1)
 
@@ -380,8 +380,8 @@ async def test_settings_backs_up_and_restores(db, year):
         await pilot.press("f9")
         await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
         await pilot.press("f2")
-        await wait_for(pilot, lambda: any(c.reason == "manual" for c in backup.copies(live)))
-        [made] = [c for c in backup.copies(live) if c.reason == "manual"]
+        await wait_for(pilot, lambda: any(c.reason == "manual" for c in backup_copies.copies(live)))
+        [made] = [c for c in backup_copies.copies(live) if c.reason == "manual"]
         info = app.screen.query_one("#backup-info")
         await wait_for(pilot, lambda: made.path.name in str(info.content))
         # a later write, then back to the copy
@@ -400,7 +400,7 @@ async def test_settings_backs_up_and_restores(db, year):
         assert row == ["Học", "sinh", "2", "1"]  # now, after the restore
         await pilot.press("c")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
-        await wait_for(pilot, lambda: any(c.reason == "restore" for c in backup.copies(live)))
+        await wait_for(pilot, lambda: any(c.reason == "restore" for c in backup_copies.copies(live)))
     assert sorted(s.given for s in Student.select()) == ["An"]
 
 
@@ -410,7 +410,7 @@ def test_a_daily_copy_that_cannot_be_made_does_not_stop_writes(school):
     clock.set_today(date(2026, 12, 2))
     add(school, "Lê Thị Cúc")
     assert names(school.path) == ["An", "Cúc"]
-    assert backup.last_error and "backups" in backup.last_error
+    assert backup_daily.last_error and "backups" in backup_daily.last_error
 
 
 @pytest.mark.parametrize("name, says", [("", "Thiếu tên tệp bản sao"), ("   ", "Thiếu tên tệp bản sao"),

@@ -197,7 +197,7 @@ def test_malformed_database_urls_give_one_line_without_the_password(capsys):
 @pytest.mark.parametrize("damage", ["zeroed index page", "header"])
 def test_restore_over_a_damaged_file_keeps_it_and_brings_the_copy_back(corpus, tmp_path, capsys,
                                                                         damage):
-    from db import backup
+    from db import backup, backup_copies
 
     path = tmp_path / "live.sqlite3"
     path.write_bytes(corpus[0].read_bytes())
@@ -215,7 +215,7 @@ def test_restore_over_a_damaged_file_keeps_it_and_brings_the_copy_back(corpus, t
     rc, out, err = _run(capsys, "--db", str(path), "--user", "thu.ky", "restore", copy.name, "--yes")
     assert rc == 0, err
     assert "Đã khôi phục" in out
-    kept = [c for c in backup.copies(path) if c.reason == "damaged"]
+    kept = [c for c in backup_copies.copies(path) if c.reason == "damaged"]
     assert len(kept) == 1 and kept[0].path.read_bytes() == damaged
     rc, out, err = _run(capsys, "--db", str(path), "check")
     assert rc == 0, err

@@ -8,7 +8,8 @@ import pytest
 
 from db import codes, kinds, text
 from db.connection import close_database, open_database
-from db.demo import build_demo, year_bounds
+from db.demo import build_demo
+from db.demo_plan import year_bounds
 from db.errors import SisoError
 from db.events import rebuild_spans
 from db.models import Event, SchoolClass, SchoolYear, Setting, Span, Student, database

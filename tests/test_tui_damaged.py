@@ -91,7 +91,7 @@ async def test_search_survives_a_name_that_is_not_utf8(tmp_path):
 
 
 async def test_restoring_a_damaged_file_in_the_app_lifts_read_only(tmp_path):
-    from db import backup
+    from db import backup, backup_restore
 
     base = base_school(tmp_path)
     copy = backup.make_backup(base, "manual")
@@ -105,8 +105,8 @@ async def test_restoring_a_damaged_file_in_the_app_lifts_read_only(tmp_path):
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await wait_for(pilot, lambda: "CHỈ ĐỌC" in app.sub_title)
-            plan = backup.plan_restore(copy)
-            before = backup.restore(plan)
+            plan = backup_restore.plan_restore(copy)
+            before = backup_restore.restore(plan)
             app.database_replaced()
             await pilot.pause()
             assert before.name.endswith("-damaged.sqlite3")

@@ -240,7 +240,7 @@ class SisoApp(InOrderKeys, App[int]):
                 self._whole_list = ((year.id, self.day), Future())
             self.run_worker(partial(self._preload, year, self.day, self._whole_list),
                             thread=True, group="preload", exit_on_error=False)
-            # the day's backup (db.backup), after the first screen; a write waits for it
+            # the day's backup (db.backup_daily), after the first screen; a write waits for it
             self.run_worker(self._daily_backup, thread=True, group="backup", exit_on_error=False)
 
     def _open_check(self) -> None:
@@ -255,11 +255,11 @@ class SisoApp(InOrderKeys, App[int]):
         every screen (``tui.widgets.read_only_bar``) naming the problem, the last backup and
         ``siso restore``, for as long as the file is open read-only; the title says «chỉ
         đọc»."""
-        from db import backup, connection
+        from db import backup_copies, connection
 
         self.refresh_title()
         state = connection.state
-        found = backup.copies(state.path) if state.path else []
+        found = backup_copies.copies(state.path) if state.path else []
         lines = [f"{_('CHỈ ĐỌC')}: {_(state.read_only or '')} {_('Mọi việc ghi đều bị từ chối.')}"]
         if state.damage:
             lines.append(_("Bản sao lưu gần nhất: {name}. Khôi phục: F9 → Khôi phục, hoặc "
@@ -288,11 +288,11 @@ class SisoApp(InOrderKeys, App[int]):
             screen.mount(ReadOnlyBar(self.read_only_text))
 
     def _daily_backup(self) -> None:
-        from db import backup
+        from db import backup_daily
 
-        backup.ensure_daily()
-        if backup.last_error:
-            self.call_from_thread(self.notify, backup.last_error, title=_("Chưa sao lưu được"),
+        backup_daily.ensure_daily()
+        if backup_daily.last_error:
+            self.call_from_thread(self.notify, backup_daily.last_error, title=_("Chưa sao lưu được"),
                                   severity="warning", timeout=10)
 
     @staticmethod

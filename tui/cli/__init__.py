@@ -200,7 +200,7 @@ def open_db(args):
     from db.connection import state
 
     if state.read_only:  # a damaged file, a read-only folder: say so before any output
-        from db.backup import restore_hint
+        from db.backup_restore import restore_hint
 
         print(f"Chú ý: {state.read_only} Chỉ đọc: mọi việc ghi đều bị từ chối."
               + (restore_hint() if state.damage else ""), file=sys.stderr)

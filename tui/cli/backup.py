@@ -45,7 +45,7 @@ def register(groups):
 
 def _postgres(args, what: str) -> int | None:
     """On PostgreSQL: say what to use instead, exit 2."""
-    from db.backup import pg_dump_command
+    from db.backup_postgres import pg_dump_command
     from db.connection import resolve_target
 
     target = resolve_target(getattr(args, "db", None))
@@ -70,23 +70,23 @@ def _size(n: int) -> str:
 def backup_now(args) -> int:
     from pathlib import Path
 
-    from db import backup
+    from db import backup, backup_copies
     from tui.cli import open_db
 
     pg = _postgres(args, "backup")
     if pg is not None:
         return pg
     open_db(args)
-    live = backup.live_path()
+    live = backup_copies.live_path()
     dest = backup.manual_backup(live, Path(args.output).expanduser() if args.output else None)
-    s = backup.summary(dest)
+    s = backup_copies.summary(dest)
     print(f"Đã sao lưu vào {dest} ({_size(dest.stat().st_size)}, {s['students']} học sinh); "
           "bản sao đã qua kiểm tra của SQLite và siso check.")
     return 0
 
 
 def backup_list(args) -> int:
-    from db import backup
+    from db import backup_copies
     from tui.cli import open_db
     from tui.cli.output import emit
 
@@ -95,7 +95,7 @@ def backup_list(args) -> int:
         return pg
     open_db(args)
     rows = []
-    for c in reversed(backup.copies(backup.live_path())):
+    for c in reversed(backup_copies.copies(backup_copies.live_path())):
         rows.append({"luc": c.at.isoformat(sep=" "), "shown_at": f"{c.at:%d/%m/%Y %H:%M}",
                      "ly_do": c.reason, "reason_label": c.reason_label, "dung_luong": c.size,
                      "shown_size": _size(c.size), "so_hoc_sinh": c.students(),
@@ -106,7 +106,7 @@ def backup_list(args) -> int:
         emit(rows, [], "json")
         return 0
     if not rows and args.format == "table":
-        print(f"Chưa có bản sao nào trong {backup.folder_for(backup.live_path())}.")
+        print(f"Chưa có bản sao nào trong {backup_copies.folder_for(backup_copies.live_path())}.")
         return 0
     emit(rows, [("shown_at", "Ngày giờ"), ("reason_label", "Lý do"), ("shown_size", "Dung lượng"),
                 ("so_hoc_sinh", "Học sinh"), ("tep", "Tệp")], args.format)
@@ -146,22 +146,22 @@ def _restore_unreadable(args, err) -> int:
     """``siso restore`` over a file that cannot be opened at all (its header, a truncation)."""
     from pathlib import Path
 
-    from db import audit, backup
+    from db import audit, backup_check, backup_copies, backup_restore
     from db.connection import close_database, open_database, resolve_target
     from db.errors import SisoError
 
     live = Path(resolve_target(getattr(args, "db", None))).expanduser().resolve()
-    path = backup.resolve_copy(args.file, live)
-    report = backup.inspect(path)
+    path = backup_restore.resolve_copy(args.file, live)
+    report = backup_check.inspect(path)
     problems = ([report["refusal"]] if report.get("refusal") else []) + report.get("problems", [])
     if problems:
         raise SisoError(f"Tệp «{path.name}» không dùng để khôi phục được: {problems[0]}", "file")
     print(f"Tệp {live} không đọc được ({err}).")
-    print(f"Khôi phục từ {path}: {backup.summary(path)['students']} học sinh.")
+    print(f"Khôi phục từ {path}: {backup_copies.summary(path)['students']} học sinh.")
     if not _confirmed(args, "Thay tệp hỏng bằng bản sao này?"):
         print("Đã thôi, chưa thay đổi gì.")
         return 1
-    kept = backup.restore_damaged(path, live)
+    kept = backup_restore.restore_damaged(path, live)
     open_database(str(live))
     with audit.write("restore", path.name, before=kept.name):
         pass
@@ -171,7 +171,7 @@ def _restore_unreadable(args, err) -> int:
 
 
 def restore(args) -> int:
-    from db import backup
+    from db import backup_copies, backup_restore
     from db.connection import close_database, resolve_target
     from db.errors import DamagedDatabase
     from tui.cli import open_db
@@ -183,8 +183,8 @@ def restore(args) -> int:
         open_db(args)
     except DamagedDatabase as err:  # not even readable: restoring is what it needs
         return _restore_unreadable(args, err)
-    path = backup.resolve_copy(args.file, backup.live_path())
-    plan = backup.plan_restore(path)
+    path = backup_restore.resolve_copy(args.file, backup_copies.live_path())
+    plan = backup_restore.plan_restore(path)
     print(f"Khôi phục {resolve_target(getattr(args, 'db', None))} từ {path}:")
     for line in describe(plan):
         print("  " + line)
@@ -193,7 +193,7 @@ def restore(args) -> int:
     if not _confirmed(args, "Thay dữ liệu hiện tại bằng bản sao này?"):
         print("Đã thôi, chưa thay đổi gì.")
         return 1
-    before = backup.restore(plan)
+    before = backup_restore.restore(plan)
     close_database()
     print(f"Đã khôi phục. Dữ liệu trước khi khôi phục được giữ ở {before}.")
     return 0

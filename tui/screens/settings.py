@@ -1,5 +1,5 @@
 """The school's details (``db.school.SETTINGS``): edit and save in one transaction; make a
-backup now (F2) or restore one (F4, see ``db.backup``)."""
+backup now (F2) or restore one (F4, see ``db.backup`` and ``db.backup_restore``)."""
 
 from __future__ import annotations
 
@@ -100,9 +100,9 @@ class SettingsScreen(FormFields, SisoModal[bool]):
 
     @db_work(group="backup")
     def make_backup(self) -> None:
-        from db import backup
+        from db import backup, backup_copies
 
-        live = backup.live_path()
+        live = backup_copies.live_path()
         if live is None:
             self.app.call_from_thread(self._info, self._postgres())
             return
@@ -115,7 +115,7 @@ class SettingsScreen(FormFields, SisoModal[bool]):
         self.app.call_from_thread(self.app.notify, str(made), title=_("Đã sao lưu"))
 
     def _postgres(self) -> str:
-        from db.backup import pg_dump_command
+        from db.backup_postgres import pg_dump_command
         from db.connection import resolve_target
 
         return _("Với PostgreSQL, sao lưu và khôi phục bằng pg_dump / pg_restore: {cmd}").format(
@@ -127,19 +127,19 @@ class SettingsScreen(FormFields, SisoModal[bool]):
 
     @db_work(group="restore")
     def list_copies(self) -> None:
-        from db import backup
+        from db import backup_copies
 
-        live = backup.live_path()
+        live = backup_copies.live_path()
         if live is None:
             self.app.call_from_thread(self._info, self._postgres())
             return
         items = []
-        for c in reversed(backup.copies(live)):
+        for c in reversed(backup_copies.copies(live)):
             students = c.students()
             hint = _("{n} HS").format(n=students) if students is not None else _("không đọc được")
             items.append(("", f"{c.at:%d/%m/%Y %H:%M}  {_(c.reason_label)}", c.path,
                           f"{hint} · {_size(c.size)}"))
-        self.app.call_from_thread(self._choose_copy, items, backup.folder_for(live))
+        self.app.call_from_thread(self._choose_copy, items, backup_copies.folder_for(live))
 
     def _choose_copy(self, items, folder) -> None:
         from tui.screens.event_chooser import ChoiceModal
@@ -157,10 +157,10 @@ class SettingsScreen(FormFields, SisoModal[bool]):
 
     @db_work(group="restore")
     def check_copy(self, path) -> None:
-        from db import backup
+        from db import backup_restore
 
         try:
-            plan = backup.plan_restore(path)
+            plan = backup_restore.plan_restore(path)
         except SisoError as err:
             self.app.call_from_thread(self._info, err.message)
             return
@@ -188,11 +188,11 @@ class SettingsScreen(FormFields, SisoModal[bool]):
 
     @db_work(group="restore")
     def do_restore(self, plan) -> None:
-        from db import backup
+        from db import backup_restore
 
         self.app.call_from_thread(self._info, _("Đang khôi phục…"))
         try:
-            before = backup.restore(plan)
+            before = backup_restore.restore(plan)
         except SisoError as err:
             self.app.call_from_thread(self._info, err.message)
             return
