@@ -21,11 +21,13 @@ from pathlib import Path
 from db.errors import SisoError, os_reason
 from db.si_so import describe_lech
 
-from .forms import UNSAFE_START, Table, display, tables_of
+from .forms import tables_of
+from .table import Table, display
 
 FORMATS = ("xlsx", "ods", "csv", "json")
 STREAMED = ("dang-bo",)  # one long table: xlsx streamed row by row (exports.stream_form)
 BOM = "\ufeff"
+UNSAFE_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _new_file_mode() -> int:
@@ -168,7 +170,7 @@ def form_bytes(form: dict, fmt: str, *, settings: dict | None = None, signed_on:
     if fmt == "json":
         return (json.dumps(form, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     if fmt == "xlsx":
-        from .forms import build_workbook
+        from .xlsx_form import build_workbook
 
         if settings is None:
             from db.school import get_settings

@@ -1,7 +1,8 @@
 """The student lists schools already have (xlsx, ods, csv) as an import plan.
 
 The file is read by :mod:`exports.readers` (with its safety limits) and its header found by
-:mod:`exports.headers`; this module turns the rows into a plan.
+:mod:`exports.headers`; this module turns the rows into a plan, each row's cells read by the
+parsers of :mod:`exports.import_fields` (one per field).
 
 Forgiving about layout, strict about data:
 
@@ -23,17 +24,20 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from types import SimpleNamespace
 
-from db import codes, text
+from db import text
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.import_plan import ERROR, FIELDS, IGNORE, WARNING, Problem  # the plan's vocabulary, re-exported
 from db.students import check_fields
 
 from .headers import Header, field_from_user, find_header, guess_mapping, norm
-from .readers import MAX_CELL_CHARS, Table, read_table, refuse
+from .import_fields import (Issue, cell_issues, parse_class, parse_disability, parse_dob, parse_dob_cell,
+                            parse_ethnic, parse_gender, parse_name, parse_national_id, parse_phone,
+                            parse_places, parse_register_no)
+from .readers import Table, read_table, refuse
 
 # ---- the plan -------------------------------------------------------------------------------
 
@@ -216,59 +220,6 @@ def cell_text(value) -> str:
     return text.clean(str(value))
 
 
-_EXCEL_EPOCH = date(1899, 12, 30)
-FOREIGN_ETHNIC = "55"  # "Người nước ngoài" in the national list of ethnic groups
-# "Quốc tịch" cells that mean Vietnamese (normalised); anything else is a foreign national
-_VIETNAMESE_NATIONALITY = {"", "viet nam", "vietnam", "vn", "vnm", "viet", "nuoc chxhcn viet nam",
-                           "chxhcn viet nam", "cong hoa xa hoi chu nghia viet nam"}
-
-
-def parse_dob(value) -> tuple[date | None, str | None, str | None]:
-    """(date, warning, error) for a date of birth as a file gives it."""
-    if isinstance(value, datetime):
-        return value.date(), None, None
-    if isinstance(value, date):
-        return value, None, None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        n = float(value)
-        if n.is_integer() and 1900 <= n <= 2100:
-            y = int(n)
-            return date(y, 1, 1), f"Chỉ có năm sinh {y}: ghi ngày sinh 01/01/{y}, cần sửa lại khi biết ngày.", None
-        if 1 <= n < 73051:  # Excel serial date (1900 system) up to 2099
-            return _EXCEL_EPOCH + timedelta(days=int(n)), None, None
-        return None, None, f"Ngày sinh «{value}» không đúng dạng: cần dd/mm/yyyy, ví dụ 05/09/2012."
-    raw = text.clean(str(value or ""))
-    if not raw:
-        return None, None, "Thiếu ngày sinh: cần dd/mm/yyyy, ví dụ 05/09/2012."
-    if re.fullmatch(r"\d{4}", raw):
-        return parse_dob(int(raw))
-    if re.fullmatch(r"\d{5}", raw):
-        return parse_dob(int(raw))
-    m = re.fullmatch(r"(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(:\d{2})?", raw)
-    if m:
-        raw = m.group(1)
-    from db.dates import parse_date
-
-    try:
-        return parse_date(raw, "ngày sinh"), None, None
-    except SisoError as err:
-        return None, None, str(err)
-
-
-def _disability(raw: str) -> str | None:
-    """Code of a disability written as a code (1, 01) or a type name; raises SisoError."""
-    if raw.isdigit():
-        return raw
-    key = norm(raw)
-    for code, label in codes.disability_types().items():
-        full = norm(label)
-        if key in (full, full.replace("khuyet tat ", "", 1)):
-            return code
-    types = ", ".join(f"{k} {v}" for k, v in codes.disability_types().items())
-    raise SisoError(f"Khuyết tật «{raw}» không rõ loại: ghi mã hoặc tên loại ({types}); "
-                    "để trống nếu không khuyết tật.", "khuyet_tat")
-
-
 _FOOTER = re.compile(r"^(tong|cong|tong cong|tong so|cong so)\b")
 # The signature block under a list: who signs ("NGƯỜI LẬP DANH SÁCH", "KT. HIỆU TRƯỞNG",
 # "GVCN", "(Ký, ghi rõ họ tên)") and the place-and-date line ("Ia Pa, ngày … tháng … năm …").
@@ -316,159 +267,91 @@ def _after_end(plan: ImportPlan, number: int, cells: list, end: int) -> None:
         "Nếu đây là học sinh, hãy chuyển dòng lên trên phần ký tên rồi đọc lại tệp."), WARNING))
 
 
+def _not_a_student(cells: list, texts: dict[str, str], name: str) -> str | None:
+    """Why a row is no student's: "total" for a totals row («Tổng cộng: 35 học sinh», «Cộng»),
+    "other" for a note, a signature line or a stray number; None for a student's row."""
+    filled = [c for c in cells if c not in (None, "")]
+    first_texts = [norm(c) for c in filled if isinstance(c, str)]
+    if any(_FOOTER.match(t) for t in first_texts[:2]) and not (
+            texts.get("dob") or texts.get("code") or texts.get("gender")):
+        return "total"
+    if len(filled) < 2 or (not name and not texts.get("dob")):
+        return "other"
+    return None
+
+
 def _parse_row(plan: ImportPlan, number: int, cells: list, ref) -> None:
     by_field: dict[str, tuple[int, object]] = {}
     for i, f in plan.mapping.items():
         if f != IGNORE:
             by_field[f] = (i, cells[i] if i < len(cells) else None)
     texts = {f: cell_text(v) for f, (_, v) in by_field.items()}
-    name_text = texts.get("name") or " ".join(t for t in (texts.get("family_middle", ""),
-                                                        texts.get("given", "")) if t)
-    filled = [c for c in cells if c not in (None, "")]
-    first_texts = [norm(c) for c in filled if isinstance(c, str)]
-    if any(_FOOTER.match(t) for t in first_texts[:2]) and not (
-            texts.get("dob") or texts.get("code") or texts.get("gender")):
+    name_text, name_issues = parse_name(texts, by_field)
+    skip = _not_a_student(cells, texts, name_text)
+    if skip == "total":
         plan.skipped.append(number)  # "Tổng cộng: 35 học sinh", "Cộng"
         return
-    if len(filled) < 2 or (not name_text and not texts.get("dob")):
+    if skip == "other":
         plan.skipped.append(number)  # a note, a signature line, a stray number
-        shown = "; ".join(cell_text(c) for c in filled)[:60]
+        shown = "; ".join(cell_text(c) for c in cells if c not in (None, ""))[:60]
         plan.problems.append(Problem(number, "", f"Bỏ qua dòng không phải học sinh: «{shown}».", WARNING))
         return
 
     def col(f: str) -> str:
         return plan.column_title(by_field[f][0]) if f in by_field else ""
 
-    row_problems: list[Problem] = []
-
-    def bad(f: str, msg: str, severity: str = ERROR) -> None:
-        row_problems.append(Problem(number, col(f), msg, severity))
-
+    issues: list[Issue] = []
     for f, (_, raw) in by_field.items():  # what the file holds that no register may
-        if not isinstance(raw, str):
-            continue
-        if "\x00" in raw:
-            bad(f, "Ô có ký tự NUL (\\0) — tệp hỏng: sửa ô này rồi nhập lại.")
-        elif text.has_controls(raw):
-            bad(f, "Đã bỏ ký tự điều khiển hoặc ký tự đảo chiều chữ (ESC, BEL, U+202E…) trong ô: "
-                   f"còn «{texts[f][:40]}».", WARNING)
-        if len(raw) > MAX_CELL_CHARS:
-            bad(f, f"Ô dài {len(raw):,} ký tự".replace(",", ".") + f" — quá {MAX_CELL_CHARS:,}"
-                   .replace(",", ".") + " (giới hạn một ô của Excel): tệp hỏng hoặc dán nhầm.")
-        if any(ch.isdigit() and not ch.isascii() for ch in raw):
-            bad(f, f"Ô có chữ số không phải 0–9 («{texts[f][:20]}»): hãy gõ lại bằng chữ số 0–9.")
-
+        issues += cell_issues(f, raw, texts[f])
+    issues += name_issues
     values: dict = {}
-    data: dict = {}
+    data: dict = {}  # what check_fields checks, as written
     if name_text:
         data["name"] = name_text
+    if "dob" in by_field:
+        dob, found = parse_dob_cell(by_field["dob"][1])
+        issues += found
+        if dob is not None:
+            data["dob"] = dob
+    gender, found = parse_gender(texts, by_field)
+    issues += found
+    if gender is not None:
+        data["gender"] = gender
+    ethnic_code, ethnic_text, found = parse_ethnic(texts, by_field)
+    issues += found
+    if ethnic_code is not None:
+        values["ethnic"] = ethnic_code
     else:
-        bad("name" if "name" in by_field else "given", "Thiếu họ và tên học sinh.")
-    if "given" in by_field and not texts.get("given") and name_text:
-        bad("given", "Thiếu tên (cột «Tên» trống).")
-    dob, warn, err = parse_dob(by_field["dob"][1]) if "dob" in by_field else (None, None, None)
-    if err:
-        bad("dob", err)
-    elif dob is not None:
-        data["dob"] = dob
-        if warn:
-            bad("dob", warn, WARNING)
-    if "gender" in by_field:
-        g = texts["gender"]
-        if not g:
-            bad("gender", "Thiếu giới tính: cần «Nam» hoặc «Nữ».")
-        else:
-            data["gender"] = g
-    elif "female_mark" in by_field:
-        mark = norm(texts["female_mark"])
-        if mark in ("", "0", "nam"):
-            data["gender"] = "nam"
-        elif mark in ("x", "1", "nu", "co", "v", "true"):
-            data["gender"] = "nữ"
-        else:
-            bad("female_mark", f"Cột «Nữ» ghi «{texts['female_mark']}»: cần «x» cho học sinh nữ "
-                               "hoặc để trống cho học sinh nam.")
-    nation = texts.get("nationality", "")
-    foreign = norm(nation) not in _VIETNAMESE_NATIONALITY
-    if foreign:
-        # a foreign national is ethnic group 55 (never an ethnic minority), whatever the
-        # ethnic column says; a different group written there is reported
-        values["ethnic"] = FOREIGN_ETHNIC
-        e = texts.get("ethnic", "")
-        if e and codes.match_ethnic(e) != FOREIGN_ETHNIC:
-            bad("ethnic", f"Quốc tịch «{nation}»: học sinh người nước ngoài, ghi dân tộc "
-                          f"{FOREIGN_ETHNIC} ({codes.ethnic_name(FOREIGN_ETHNIC)}) thay cho «{e}».", WARNING)
-    elif "ethnic" in by_field:
-        e = texts["ethnic"]
-        if not e:
-            bad("ethnic", "Trống dân tộc: ghi là Kinh (01).", WARNING)
-            values["ethnic"] = "01"
-        else:
-            data["ethnic"] = e
-    else:
-        values["ethnic"] = "01"
-    for f in ("code", "village", "commune", "birthplace", "address"):
-        if texts.get(f):
-            data[f] = texts[f]
-    if "address" not in by_field and {"province", "district"} & set(by_field):
-        # the sector database gives the residence as Tỉnh / Huyện / Xã columns: the commune
-        # goes to its field, and the whole of it, village to province, to the address
-        parts = [texts.get(f, "") for f in ("village", "commune", "district", "province")]
-        if any(parts):
-            data["address"] = ", ".join(p for p in parts if p)
+        data["ethnic"] = ethnic_text
+    data.update(parse_places(texts, by_field))
     if texts.get("national_id"):
-        nid = texts["national_id"].replace(" ", "")
-        raw = by_field["national_id"][1]
-        if isinstance(raw, (int, float)) and nid.isdigit() and len(nid) == 11:
-            nid = "0" + nid  # Excel dropped the leading zero of the number
-            bad("national_id", f"Mã định danh bị Excel bỏ số 0 đầu: ghi {nid}.", WARNING)
-        data["national_id"] = nid
+        data["national_id"], found = parse_national_id(texts["national_id"], by_field["national_id"][1])
+        issues += found
     if texts.get("phone"):
-        phone = texts["phone"]
-        raw = by_field["phone"][1]
-        if isinstance(raw, (int, float)) and phone.isdigit() and len(phone) in (9, 10) and phone[0] != "0":
-            phone = "0" + phone
-        data["phone"] = phone
+        data["phone"] = parse_phone(texts["phone"], by_field["phone"][1])
     for f in ("father", "mother", "guardian"):
         if texts.get(f):
             data[f] = texts[f]
     if texts.get("so_dang_bo"):
-        from db.register import check_start
-
-        try:
-            values["so_dang_bo"] = check_start(by_field["so_dang_bo"][1])
-        except SisoError as e:
-            bad("so_dang_bo", str(e))
+        number_in_register, found = parse_register_no(by_field["so_dang_bo"][1])
+        issues += found
+        if not found:
+            values["so_dang_bo"] = number_in_register
     if texts.get("disability"):
-        try:
-            data["disability"] = _disability(texts["disability"])
-        except SisoError as e:
-            bad("disability", str(e))
+        disability, found = parse_disability(texts["disability"])
+        issues += found
+        if not found:
+            data["disability"] = disability
     field_of = {"name": "name" if "name" in by_field else "given", "dob": "dob",
                 "gender": "gender" if "gender" in by_field else "female_mark"}
     for key, value in data.items():
         try:
             values.update(check_fields({key: value}, year=ref))
         except SisoError as e:
-            bad(field_of.get(key, key), str(e))
-    klass = ""
-    grade = None
-    if "klass" in by_field:
-        klass = texts["klass"].upper().replace(" ", "")
-        if not klass:
-            bad("klass", "Thiếu lớp.")
-    if "grade" in by_field and texts.get("grade"):
-        g = re.sub(r"^(khoi|lop)\s*", "", norm(texts["grade"]))
-        if g.isdigit() and 1 <= int(g) <= 12:
-            grade = int(g)
-        else:
-            bad("grade", f"Khối «{texts['grade']}» không hợp lệ: cần số từ 1 đến 12.")
-    if klass:
-        lead = re.match(r"\d+", klass)
-        if lead and grade is not None and int(lead.group()) != grade:
-            bad("klass", f"Lớp {klass} không thuộc khối {grade} (cột «{col('grade')}»).")
-        elif lead and grade is None:
-            grade = int(lead.group())
+            issues.append((field_of.get(key, key), str(e), ERROR))
+    klass, grade, found = parse_class(texts, by_field, col("grade"))
+    issues += found
+    row_problems = [Problem(number, col(f), msg, severity) for f, msg, severity in issues]
     plan.problems.extend(row_problems)
     plan.keys.append((number, values.get("code"), values.get("national_id")))
     if not any(p.severity == ERROR for p in row_problems):

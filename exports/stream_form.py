@@ -1,6 +1,6 @@
 """A one-table form (F8 ``dang-bo``: every student of every year) written as xlsx by
 streaming the sheet's XML into the zip, row by row, in the official layout of
-``exports.forms.build_workbook``: managing body and school, the national motto, title and
+``exports.xlsx_form.build_workbook``: managing body and school, the national motto, title and
 lines, two-level headers with their column codes (repeated on every printed page), the
 table, the footnotes, place and date, the signature blocks; Times New Roman, A4, fitted to
 the page width. openpyxl builds every cell as a Python object (about 50 s and 500 MB for
@@ -19,7 +19,8 @@ from itertools import repeat
 from db import clock
 from db.dates import place_date_line
 
-from .forms import MOTTO, Table, landscape
+from .table import Table
+from .xlsx_form import MOTTO, landscape
 from .students import _EPOCH, APP, CONTENT_TYPES, ROOT_RELS, WORKBOOK_RELS, _esc, column_letters
 
 # cellXfs: 0 plain, 1 header (bold, border, centred, wrapped), 2 number cell, 3 text cell,

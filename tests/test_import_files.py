@@ -9,11 +9,11 @@ import tablib
 
 from db.errors import SisoError
 from exports.headers import field_from_user, match_header
+from exports.import_fields import parse_dob
 from exports.importer import (
     ERROR,
     WARNING,
     apply_overrides,
-    parse_dob,
     parse_overrides,
     read_students,
 )

@@ -17,7 +17,8 @@ from db.school import add_class, add_year, set_settings
 from db.students import add_student
 from db.chi_tieu import report_chi_tieu
 from db.targets import set_target
-from exports.forms import display, tables_of
+from exports.forms import tables_of
+from exports.table import display
 
 D = date
 END = D(2025, 5, 31)  # conftest year: 05/09/2024 – 31/05/2025, reference date 30/09/2024

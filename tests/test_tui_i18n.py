@@ -317,7 +317,8 @@ def test_exported_files_stay_vietnamese_in_english(year):
     from datetime import date
 
     from db.reports import build
-    from exports.forms import build_workbook, tables_of
+    from exports.forms import tables_of
+    from exports.xlsx_form import build_workbook
     from report_school import build_school
 
     build_school(year)
@@ -341,7 +342,8 @@ def test_every_dropout_reason_and_report_word_is_in_the_catalogue():
     from db.movement_lists import SEMESTER_SHORT
     from db.reports import FORMS
     from db.targets import BOUND_LABELS, TARGETS
-    from exports.forms import GROUP_SHORT, HEAD_LABELS, MOVE_LABELS
+    from exports.forms_f1_f5 import HEAD_LABELS, MOVE_LABELS
+    from exports.table import GROUP_SHORT
 
     translated = build_mo.parse_po(PO.read_text(encoding="utf-8"))
     words = [*codes.dropout_reasons().values(), *FORMS.values(), *SEMESTER_SHORT.values(),

@@ -144,7 +144,8 @@ def _report(args):
 
 
 def _print_tables(form) -> None:
-    from exports.forms import display, tables_of
+    from exports.forms import tables_of
+    from exports.table import display
 
     for n, table in enumerate(tables_of(form)):
         for k, t in enumerate([table, *table.below]):

@@ -8,7 +8,7 @@ its summer). The numbers come from ``db.reports.build`` and the tables from
 
 A form is shown one view at a time, each narrow enough for the terminal (80 columns and
 up): the row's key columns (STT, Lớp or Họ và tên) and as many column groups as fit;
-←/→ switch views. F1 opens on a compact view (``exports.forms.compact_si_so``). F4 (or
+←/→ switch views. F1 opens on a compact view (``exports.forms_f1_f5.compact_si_so``). F4 (or
 Ctrl+E outside a text box) opens ``ExportDialog``, which asks before replacing a file; the
 file is written in a thread worker by ``exports.files.write_form``. An F1 form that does
 not balance is shown with the students who break it, and its export is refused.
@@ -89,7 +89,7 @@ def _label_row(values, style) -> bool:
 def _col_widths(table) -> list[int]:
     from rich.cells import cell_len
 
-    from exports.forms import display
+    from exports.table import display
 
     widths = [cell_len(h) for h in table.short_headers]
     for values, style in zip(table.rows, table.styles):
@@ -142,7 +142,7 @@ def table_views(table, room: int) -> list[View]:
 def form_views(form: dict, tables, room: int) -> list[View]:
     """Every view of a form: F1's compact view first, then each table (and the tables
     below it) split to fit ``room``."""
-    from exports.forms import compact_si_so
+    from exports.forms_f1_f5 import compact_si_so
 
     views = []
     if form.get("form") == "si-so":
@@ -345,7 +345,7 @@ class ReportsScreen(SisoScreen):
         from rich.cells import cell_len
         from rich.text import Text
 
-        from exports.forms import display
+        from exports.table import display
 
         view = self.views[self.view_index]
         t = view.table
@@ -379,7 +379,7 @@ class ReportsScreen(SisoScreen):
         table.fixed_columns = view.keys
         if lines_out:
             table.move_cursor(row=min(row_key, len(lines_out) - 1))
-        from exports.forms import GROUP_SHORT
+        from exports.table import GROUP_SHORT
 
         groups = {t.columns[i].group for i in view.cols}
         legend = t.note or "; ".join(f"{short} = {_(g)}" for g, short in GROUP_SHORT.items() if g in groups)
