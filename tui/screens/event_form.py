@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from db import codes, kinds
+from db import codes, fields, kinds
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear, Student
@@ -89,7 +89,7 @@ class EventForm(FormModal[int | None]):
         super().__init__()
         self.kind = kinds.FROM_CLI.get(kind, kind)
         if self.kind not in KIND_FIELDS:
-            raise SisoError(f"Loại biến động «{kind}» không ghi bằng biểu mẫu này.", "loai")
+            raise SisoError(f"Loại biến động «{kind}» không ghi bằng biểu mẫu này.", fields.LOAI)
         self.student_id = student_id
         self.year_id = year_id
         self.klass_id = klass_id  # the class offered first (a new student from a roster)
@@ -285,7 +285,7 @@ class EventForm(FormModal[int | None]):
             values = dict(values)
             day = values.pop("day")
             if not day:
-                raise SisoError("Thiếu ngày: cần một ngày dạng dd/mm/yyyy, ví dụ 05/09/2024.", "ngay")
+                raise SisoError("Thiếu ngày: cần một ngày dạng dd/mm/yyyy, ví dụ 05/09/2024.", fields.NGAY)
             ev = movements.record(self.kind, self.student_id, self.year_id, day, future=future,
                                   **values)
             event_id = ev.id
