@@ -74,6 +74,7 @@ XA = "xa"  # commune (of a village, of the other school)
 TRUONG_THON = "truong_thon"  # head of a village
 DIEN_THOAI_TRUONG_THON = "dien_thoai_truong_thon"  # phone of a village's head
 CAN_BO = "can_bo"  # the staff member in charge of a village
+HOC_NGHE = "hoc_nghe"  # a transfer out to vocational training
 SO_VAN_BAN = "so_van_ban"  # number of the decision or letter
 GHI_CHU = "ghi_chu"  # a note
 
