@@ -182,12 +182,12 @@ async def test_class_form_reports_name_and_grade_at_once(school):
         await pilot.press("ctrl+l")
         await until(pilot, lambda: isinstance(app.screen, ClassForm))
         form = app.screen
-        form.query_one("#c-name", Input).value = "6A1!"
-        form.query_one("#c-grade", Input).value = "13"
+        form.query_one("#c-lop", Input).value = "6A1!"
+        form.query_one("#c-khoi", Input).value = "13"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: message(form, "#e-c-name"))
-        assert "6A1!" in message(form, "#e-c-name") and "13" in message(form, "#e-c-grade")
-        name = form.query_one("#c-name", Input)
+        await until(pilot, lambda: message(form, "#e-c-lop"))
+        assert "6A1!" in message(form, "#e-c-lop") and "13" in message(form, "#e-c-khoi")
+        name = form.query_one("#c-lop", Input)
         await until(pilot, lambda: app.focused is name)
         assert selected(name) == "6A1!"
     assert SchoolClass.select().count() == 1
@@ -205,7 +205,7 @@ async def test_esc_closes_an_untouched_form_and_asks_before_discarding_a_filled_
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")  # keep typing: the form and what was typed are still there
         await until(pilot, lambda: isinstance(app.screen, ClassForm))
-        assert app.screen.query_one("#c-name", Input).value == "7A1"
+        assert app.screen.query_one("#c-lop", Input).value == "7A1"
         await pilot.press("escape", "c")  # discard
         await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
     assert SchoolClass.select().count() == 1
