@@ -118,7 +118,7 @@ def _report(args):
             try:
                 path = write_form(form, args.output, fmt, overwrite=args.overwrite)
             except SisoError as err:
-                if err.field != "can_bang":
+                if err.field != fields.CAN_BANG:
                     raise
                 print(f"Lỗi: {err}", file=sys.stderr)  # the data has problems: exit status 1
                 return 1
