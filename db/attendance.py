@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from peewee import chunked, fn
 
-from . import audit, clock, scope as scopes, text
+from . import audit, clock, fields, scope as scopes, text
 from .attendance_days import active, not_school_day, school_days, year_of_day
 from .dates import as_date, fmt_date, parse_date
 from .errors import SisoError, parse_id
@@ -36,7 +36,7 @@ def check_session(value) -> str | None:
         return None
     if folded not in SESSIONS:
         raise SisoError(f"Buổi «{value}» không hợp lệ: cần sang (buổi sáng) hoặc chieu (buổi chiều); "
-                        "bỏ trống là nghỉ cả ngày.", "buoi")
+                        "bỏ trống là nghỉ cả ngày.", fields.BUOI)
     return folded
 
 
@@ -48,10 +48,10 @@ def student_of(student) -> Student:
     else:
         code = text.clean(str(student or ""))
         if not code:
-            raise SisoError("Thiếu mã học sinh.", "ma")
+            raise SisoError("Thiếu mã học sinh.", fields.MA)
         found = Student.get_or_none(fn.LOWER(Student.code) == code.lower())
     if found is None:
-        raise SisoError(f"Không có học sinh mã «{student}».", "ma")
+        raise SisoError(f"Không có học sinh mã «{student}».", fields.MA)
     return found
 
 
@@ -108,22 +108,22 @@ def add_absences(student, start, end=None, excused: bool = False, session=None,
 
     st = student_of(student)
     users.require_student(st, "ghi vắng", whole=ATTENDANCE_WHOLE, vice=False)
-    start = parse_date(start, "ngày nghỉ")
-    end = parse_date(end, "ngày nghỉ cuối") if end not in (None, "") else None
+    start = parse_date(start, "ngày nghỉ", fields.NGAY)
+    end = parse_date(end, "ngày nghỉ cuối", fields.DEN) if end not in (None, "") else None
     session = check_session(session)
     note = text.clean(note or "")
     if end is not None and end < start:
-        raise SisoError(f"Ngày cuối {fmt_date(end)} trước ngày đầu {fmt_date(start)}.", "den")
+        raise SisoError(f"Ngày cuối {fmt_date(end)} trước ngày đầu {fmt_date(start)}.", fields.DEN)
     last = end or start
     clock.refuse_future(last, "lượt vắng")
     year = year_of_day(start)
     if last > year.end:
         raise SisoError(f"Khoảng ngày {fmt_date(start)} – {fmt_date(last)} vượt quá năm học "
-                        f"{year.name} (kết thúc {fmt_date(year.end)}).", "den")
+                        f"{year.name} (kết thúc {fmt_date(year.end)}).", fields.DEN)
     if end is None:
         why = not_school_day(year, start)
         if why:
-            raise SisoError(f"Không ghi vắng: {why}.", "ngay")
+            raise SisoError(f"Không ghi vắng: {why}.", fields.NGAY)
         days, skipped = [start], []
     else:
         days = school_days(year, start, last)
@@ -135,19 +135,19 @@ def add_absences(student, start, end=None, excused: bool = False, session=None,
             d += timedelta(days=1)
         if not days:
             raise SisoError(f"Không ghi vắng: từ {fmt_date(start)} đến {fmt_date(last)} không có ngày "
-                            "học nào.", "ngay")
+                            "học nào.", fields.NGAY)
     classes = _enrolled_classes(st.id, year, days)
     missing = [d for d, k in classes.items() if k is None]
     if missing:
         shown = ", ".join(fmt_date(d) for d in missing[:8])
         raise SisoError(f"Không ghi vắng: học sinh {st.code} {st.full_name} không đang học ở trường "
-                        f"ngày {shown}.", "ngay")
+                        f"ngày {shown}.", fields.NGAY)
     clash = _overlaps_on(st.id, days, session)
     if clash:
         shown = ", ".join(f"{fmt_date(d)} ({_kind_text(a.excused, a.session)}, số {a.id})"
                           for d, a in clash[:8])
         raise SisoError(f"Không ghi vắng: học sinh {st.code} {st.full_name} đã có lượt vắng "
-                        f"ngày {shown}.", "ngay")
+                        f"ngày {shown}.", fields.NGAY)
     with audit.write("absence.add", f"student:{st.code}", start=start, end=last,
                      excused=excused, session=session, note=note) as info:
         ids = [Absence.create(student=st.id, year=year.id, klass=classes[d], date=d,
@@ -159,10 +159,10 @@ def add_absences(student, start, end=None, excused: bool = False, session=None,
 
 
 def _get_absence(absence_id) -> Absence:
-    number = parse_id(absence_id, "lượt vắng", "id")
+    number = parse_id(absence_id, "lượt vắng", fields.SO)
     found = Absence.get_or_none(Absence.id == number)
     if found is None:
-        raise SisoError(f"Không có lượt vắng số {number}.", "id")
+        raise SisoError(f"Không có lượt vắng số {number}.", fields.SO)
     return found
 
 
@@ -174,9 +174,9 @@ def void_absence(absence_id, reason: str) -> Absence:
     users.require_class([a.klass_id], "hủy lượt vắng", whole=ATTENDANCE_WHOLE, vice=False)
     reason = text.clean(reason or "")
     if not reason:
-        raise SisoError("Thiếu lý do hủy lượt vắng.", "ly_do")
+        raise SisoError("Thiếu lý do hủy lượt vắng.", fields.LY_DO)
     if a.voided_at is not None:
-        raise SisoError(f"Lượt vắng số {a.id} đã bị hủy ngày {fmt_date(a.voided_at.date())}.", "id")
+        raise SisoError(f"Lượt vắng số {a.id} đã bị hủy ngày {fmt_date(a.voided_at.date())}.", fields.SO)
     with audit.write("absence.void", f"absence:{a.id}", reason=reason, date=a.date,
                      student=a.student_id):
         a.voided_at = clock.now()
@@ -194,7 +194,7 @@ def edit_absence(absence_id, excused: bool | None = None, session="keep") -> Abs
     a = _get_absence(absence_id)
     users.require_class([a.klass_id], "sửa lượt vắng", whole=ATTENDANCE_WHOLE, vice=False)
     if a.voided_at is not None:
-        raise SisoError(f"Lượt vắng số {a.id} đã bị hủy: không sửa được.", "id")
+        raise SisoError(f"Lượt vắng số {a.id} đã bị hủy: không sửa được.", fields.SO)
     new_excused = a.excused if excused is None else bool(excused)
     new_session = a.session if session == "keep" else check_session(session)
     if (new_excused, new_session) == (a.excused, a.session):
@@ -204,7 +204,7 @@ def edit_absence(absence_id, excused: bool | None = None, session="keep") -> Abs
         if clash:
             raise SisoError(f"Không sửa được lượt vắng số {a.id}: ngày {fmt_date(a.date)} đã có "
                             f"lượt vắng số {clash[0].id} ({_kind_text(clash[0].excused, clash[0].session)}).",
-                            "buoi")
+                            fields.BUOI)
     with audit.write("absence.edit", f"absence:{a.id}",
                      before={"excused": a.excused, "session": a.session},
                      after={"excused": new_excused, "session": new_session}):
@@ -236,22 +236,22 @@ def mark_taken(klass: SchoolClass, start, end=None) -> list[date]:
     from . import users
 
     users.require_class([klass], "ghi điểm danh", whole=ATTENDANCE_WHOLE, vice=False)
-    start = parse_date(start, "ngày")
-    end = parse_date(end, "ngày cuối") if end not in (None, "") else None
+    start = parse_date(start, "ngày", fields.NGAY)
+    end = parse_date(end, "ngày cuối", fields.DEN) if end not in (None, "") else None
     year = SchoolYear.get_by_id(klass.year_id)
     last = end or start
     if last < start:
-        raise SisoError(f"Ngày cuối {fmt_date(last)} trước ngày đầu {fmt_date(start)}.", "den")
+        raise SisoError(f"Ngày cuối {fmt_date(last)} trước ngày đầu {fmt_date(start)}.", fields.DEN)
     clock.refuse_future(last, "việc điểm danh")
     if end is None:
         why = not_school_day(year, start)
         if why:
-            raise SisoError(f"Không ghi điểm danh: {why}.", "ngay")
+            raise SisoError(f"Không ghi điểm danh: {why}.", fields.NGAY)
         days = [start]
     else:
         days = school_days(year, start, last)
         if not days:
-            raise SisoError(f"Từ {fmt_date(start)} đến {fmt_date(last)} không có ngày học nào.", "ngay")
+            raise SisoError(f"Từ {fmt_date(start)} đến {fmt_date(last)} không có ngày học nào.", fields.NGAY)
     with audit.write("attendance.taken", f"class:{klass.id}", days=days):
         _mark_taken((klass.id, d) for d in days)
     return days
@@ -303,7 +303,7 @@ def set_mark(student_id: int, day: date, action: str) -> None:
             add_absences(student_id, day, excused=False, session="sang")
             return
         if len(records) > 1:
-            raise SisoError("Học sinh vắng cả hai buổi: xóa rồi ghi lại nếu cần đổi.", "buoi")
+            raise SisoError("Học sinh vắng cả hai buổi: xóa rồi ghi lại nếu cần đổi.", fields.BUOI)
         nxt = {None: "sang", "sang": "chieu", "chieu": None}[records[0].session]
         edit_absence(records[0].id, session=nxt)
         return

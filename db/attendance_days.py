@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from peewee import Case, fn
 
-from . import audit, text
+from . import audit, fields, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import Absence, Holiday, SchoolYear, Student
@@ -30,7 +30,7 @@ def check_school_days(value) -> str:
     norm = raw.upper().replace("T", "").replace("–", "-").replace(" ", "")
     if norm not in SCHOOL_DAYS:
         raise SisoError(f"Ngày học trong tuần «{raw}» không hợp lệ: cần 2-6 (thứ Hai đến thứ Sáu) "
-                        "hoặc 2-7 (thứ Hai đến thứ Bảy).", "ngay_hoc")
+                        "hoặc 2-7 (thứ Hai đến thứ Bảy).", fields.NGAY_HOC)
     return norm
 
 
@@ -92,7 +92,7 @@ def year_of_day(day: date) -> SchoolYear:
             .first())
     if year is None:
         raise SisoError(f"Ngày {fmt_date(day)} không thuộc năm học nào (ngoài các ngày từ khai "
-                        "giảng đến kết thúc năm học).", "ngay")
+                        "giảng đến kết thúc năm học).", fields.NGAY)
     return year
 
 
@@ -140,7 +140,7 @@ def set_school_days(year: SchoolYear, value) -> SchoolYear:
         raise SisoError(f"Không đổi ngày học của năm học {year.name} thành {value} "
                         f"({SCHOOL_DAYS_LABEL[value]}): đã có học sinh vắng vào những ngày sẽ "
                         f"không còn là ngày học: {_absence_days_text(found)}. Hủy các lượt vắng đó "
-                        "trước.", "ngay_hoc")
+                        "trước.", fields.NGAY_HOC)
     with audit.write("year.school_days", f"year:{year.name}", before=before, after=value):
         SchoolYear.update(ngay_hoc=value).where(SchoolYear.id == year.id).execute()
         year.ngay_hoc = value
@@ -153,26 +153,26 @@ def add_holiday(start, name: str, end=None, year: SchoolYear | None = None) -> H
     from . import users
 
     users.require_admin("thêm ngày nghỉ")
-    start = parse_date(start, "ngày nghỉ")
-    end = parse_date(end, "ngày nghỉ cuối") if end not in (None, "") else start
+    start = parse_date(start, "ngày nghỉ", fields.NGAY)
+    end = parse_date(end, "ngày nghỉ cuối", fields.DEN) if end not in (None, "") else start
     name = text.clean(name or "")
     if not name:
-        raise SisoError("Thiếu tên ngày nghỉ (ví dụ «Tết Nguyên đán»).", "ten")
+        raise SisoError("Thiếu tên ngày nghỉ (ví dụ «Tết Nguyên đán»).", fields.TEN)
     if len(name) > 200:
-        raise SisoError("Tên ngày nghỉ dài quá 200 ký tự.", "ten")
+        raise SisoError("Tên ngày nghỉ dài quá 200 ký tự.", fields.TEN)
     if end < start:
-        raise SisoError(f"Ngày nghỉ cuối {fmt_date(end)} trước ngày đầu {fmt_date(start)}.", "den")
+        raise SisoError(f"Ngày nghỉ cuối {fmt_date(end)} trước ngày đầu {fmt_date(start)}.", fields.DEN)
     if year is None:
         year = year_of_day(start)
     if not (year.start <= start and end <= year.end):
         raise SisoError(f"Ngày nghỉ {fmt_date(start)} – {fmt_date(end)} phải nằm trong năm học "
-                        f"{year.name} ({fmt_date(year.start)} – {fmt_date(year.end)}).", "ngay")
+                        f"{year.name} ({fmt_date(year.start)} – {fmt_date(year.end)}).", fields.NGAY)
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
     found = _absences_on(year, days)
     if found:
         raise SisoError(f"Không ghi ngày nghỉ «{name}» ({_period(start, end)}): đã có "
                         f"học sinh vắng vào những ngày đó: {_absence_days_text(found)}. Hủy các "
-                        "lượt vắng đó trước.", "ngay")
+                        "lượt vắng đó trước.", fields.NGAY)
     with audit.write("holiday.add", f"year:{year.name}", name=name, start=start, end=end) as info:
         h = Holiday.create(year=year.id, start=start, end=end, name=name)
         info["id"] = h.id

@@ -12,6 +12,7 @@ from peewee import DatabaseError, OperationalError, SqliteDatabase
 from .errors import SisoError
 
 from .models import Audit, database
+from . import fields
 
 _acting_user: str | None = None
 
@@ -119,5 +120,5 @@ def storage_error(exc: Exception) -> SisoError:
         if case is None and ("locked" in msg or "busy" in msg):
             case = "busy"
     if case is not None:
-        return SisoError(STORAGE_MESSAGES[case], "db")
-    return SisoError(f"Cơ sở dữ liệu từ chối việc ghi ({exc}). Chưa ghi gì.", "db")
+        return SisoError(STORAGE_MESSAGES[case], fields.CSDL)
+    return SisoError(f"Cơ sở dữ liệu từ chối việc ghi ({exc}). Chưa ghi gì.", fields.CSDL)

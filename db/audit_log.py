@@ -11,7 +11,7 @@ import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from . import audit, users
+from . import audit, fields, users
 from .errors import SisoError
 from .models import Audit
 
@@ -34,7 +34,7 @@ def readable_by(by: str | None) -> str | None:
         return by or None
     if by and by.strip().lower() != actor.login:
         raise SisoError(f"Vai trò {actor.roles_label} ({actor.login}) chỉ được xem nhật ký của chính "
-                        "mình: chỉ văn thư, hiệu trưởng xem được nhật ký của người khác.", "by")
+                        "mình: chỉ văn thư, hiệu trưởng xem được nhật ký của người khác.", fields.NGUOI_DUNG)
     return actor.login
 
 
@@ -44,7 +44,7 @@ def lines(start: date | None = None, end: date | None = None, by: str | None = N
     doi_tuong, truoc, sau (the record before and after, when the write kept them; the rest of
     what it noted is in ``sau``)."""
     if start and end and start > end:
-        raise SisoError("Ngày bắt đầu (--from) sau ngày kết thúc (--to).", "from")
+        raise SisoError("Ngày bắt đầu (--from) sau ngày kết thúc (--to).", fields.TU_NGAY)
     by = readable_by(by)
     q = Audit.select().order_by(Audit.at.desc(), Audit.id.desc())
     if start:

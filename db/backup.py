@@ -16,7 +16,7 @@ import stat
 import threading
 from pathlib import Path
 
-from . import clock
+from . import clock, fields
 from .backup_check import verify
 from .backup_copies import MANUAL, folder_for, stem_of
 from .backup_rotation import prune
@@ -47,7 +47,7 @@ def make_folder(db_path: Path) -> Path:
                 pass
         except OSError as exc:
             raise SisoError(f"Không tạo được thư mục sao lưu «{folder}»: {os_reason(exc)}.",
-                            "backup") from None
+                            fields.BAN_SAO) from None
     return folder
 
 
@@ -77,7 +77,7 @@ def copy_file(src: Path, dest: Path, *, check: str = "integrity_check") -> Path:
             source.close()
         if result != ["ok"]:
             raise SisoError(f"Bản sao «{dest.name}» không qua được kiểm tra của SQLite "
-                            f"({'; '.join(result[:3])}): đã xóa bản sao.", "backup")
+                            f"({'; '.join(result[:3])}): đã xóa bản sao.", fields.BAN_SAO)
         _keep_owner(src, tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
@@ -86,15 +86,15 @@ def copy_file(src: Path, dest: Path, *, check: str = "integrity_check") -> Path:
         return dest
     except FileExistsError:
         raise SisoError(f"Tệp «{dest}» đã có: chọn tên khác (siso không ghi đè lên tệp có sẵn).",
-                        "backup") from None
+                        fields.BAN_SAO) from None
     except sqlite3.Error as exc:
-        raise SisoError(f"Không sao lưu được «{src.name}»: {exc}.", "backup") from None
+        raise SisoError(f"Không sao lưu được «{src.name}»: {exc}.", fields.BAN_SAO) from None
     except OSError as exc:
         if not dest.parent.is_dir():
             raise SisoError(f"Không ghi được bản sao «{dest}»: thư mục «{dest.parent}» không có "
-                            "(tạo thư mục trước, hoặc chọn thư mục khác).", "backup") from None
+                            "(tạo thư mục trước, hoặc chọn thư mục khác).", fields.BAN_SAO) from None
         raise SisoError(f"Không ghi được bản sao «{dest}»: {os_reason(exc)}.",
-                        "backup") from None
+                        fields.BAN_SAO) from None
     finally:
         for leftover in (tmp, dest if reserved else None):
             if leftover is not None:
@@ -124,7 +124,7 @@ def make_backup(db_path: Path, reason: str, *, full_check: bool = False) -> Path
                 continue
             raise
     else:
-        raise SisoError(f"Không đặt được tên cho bản sao trong «{folder}».", "backup")
+        raise SisoError(f"Không đặt được tên cho bản sao trong «{folder}».", fields.BAN_SAO)
     if full_check:
         verify(dest)
     prune(db_path)

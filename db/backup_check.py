@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .backup_copies import connect_ro
 from .errors import SisoError
+from . import fields
 
 
 def verify(path: Path) -> None:
@@ -29,7 +30,7 @@ def verify(path: Path) -> None:
             pass
         raise SisoError(f"Bản sao «{Path(path).name}» không qua được kiểm tra ({problems[0]}"
                         + (f", và {len(problems) - 1} lỗi khác" if len(problems) > 1 else "")
-                        + "): đã xóa bản sao.", "backup")
+                        + "): đã xóa bản sao.", fields.BAN_SAO)
 
 
 def _facts(path: Path) -> dict:

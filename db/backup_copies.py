@@ -20,6 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from .errors import SisoError
+from . import fields
 
 FOLDER = "backups"
 
@@ -154,7 +155,7 @@ def summary(path: Path) -> dict:
         finally:
             con.close()
     except sqlite3.Error as exc:
-        raise SisoError(f"Không đọc được «{Path(path).name}»: {exc}.", "backup") from None
+        raise SisoError(f"Không đọc được «{Path(path).name}»: {exc}.", fields.BAN_SAO) from None
     last_write = None
     if last:
         try:

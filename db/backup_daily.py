@@ -17,7 +17,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from . import clock
+from . import clock, fields
 from .backup import make_backup, make_folder
 from .backup_copies import DAILY, connect_ro, day_marker, live_path
 from .errors import SisoError, os_reason
@@ -63,7 +63,7 @@ def daily_backup(db_path: Path, day: date | None = None) -> Path | None:
     except FileExistsError:
         return None
     except OSError as exc:
-        raise SisoError(f"Không tạo được bản sao hằng ngày: {os_reason(exc)}.", "backup") from None
+        raise SisoError(f"Không tạo được bản sao hằng ngày: {os_reason(exc)}.", fields.BAN_SAO) from None
     try:
         return make_backup(db_path, DAILY)
     except BaseException:
@@ -118,7 +118,7 @@ def before_write(action: str) -> None:
             make_backup(path, reason)
         except SisoError as err:
             raise SisoError(f"{err.message} Chưa ghi gì: siso luôn sao lưu trước việc này.",
-                            "backup") from None
+                            fields.BAN_SAO) from None
 
 
 def mark_daily_done(db_path: Path) -> None:

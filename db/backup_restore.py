@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import clock
+from . import clock, fields
 from .backup import copy_file, make_backup, make_folder
 from .backup_check import inspect
 from .backup_copies import connect_ro, copies, folder_for, live_path, stem_of, summary
@@ -50,7 +50,7 @@ class RestorePlan:
 def resolve_copy(name: str, db_path: Path | None = None) -> Path:
     """A path as given, or a file name in the database's ``backups/`` folder."""
     if not name.strip():
-        raise SisoError("Thiếu tên tệp bản sao (xem «siso backup list»).", "file")
+        raise SisoError("Thiếu tên tệp bản sao (xem «siso backup list»).", fields.TEP)
     path = Path(name).expanduser()
     if not path.exists() and db_path is not None and (folder_for(db_path) / name).exists():
         return folder_for(db_path) / name
@@ -68,18 +68,18 @@ def plan_restore(path: Path) -> RestorePlan:
     live = live_path()
     if live is None:
         raise SisoError("Khôi phục chỉ dùng cho cơ sở dữ liệu SQLite; với PostgreSQL dùng "
-                        "pg_restore.", "db")
+                        "pg_restore.", fields.CSDL)
     path = Path(path)
     if path.exists() and path.resolve() == live:
-        raise SisoError(f"«{path.name}» chính là cơ sở dữ liệu đang dùng: chọn một bản sao.", "file")
+        raise SisoError(f"«{path.name}» chính là cơ sở dữ liệu đang dùng: chọn một bản sao.", fields.TEP)
     report = inspect(path)
     if report.get("refusal"):
-        raise SisoError(report["refusal"], "file")
+        raise SisoError(report["refusal"], fields.TEP)
     problems = report.get("problems") or []
     if problems:
         raise SisoError(f"Tệp «{path.name}» không qua được siso check ({problems[0]}"
                         + (f", và {len(problems) - 1} lỗi khác" if len(problems) > 1 else "")
-                        + "): không khôi phục, chưa thay đổi gì.", "file")
+                        + "): không khôi phục, chưa thay đổi gì.", fields.TEP)
     try:
         now = summary(live)
     except SisoError:  # the live file is damaged: nothing of it can be counted
@@ -136,7 +136,7 @@ def restore_damaged(path: Path, live: Path) -> Path:
             shutil.copy2(f"{live}-wal", f"{kept}-wal")
     except OSError as exc:
         raise SisoError(f"Không giữ lại được tệp hỏng trước khi khôi phục ({os_reason(exc)}): chưa "
-                        "thay đổi gì.", "backup") from None
+                        "thay đổi gì.", fields.BAN_SAO) from None
     try:
         source, out = connect_ro(path), sqlite3.connect(str(live), timeout=10)
         try:
@@ -178,7 +178,7 @@ def restore(plan: RestorePlan) -> Path:
     live = live_path()
     db = database.obj
     if live is None:
-        raise SisoError("Khôi phục chỉ dùng cho cơ sở dữ liệu SQLite.", "db")
+        raise SisoError("Khôi phục chỉ dùng cho cơ sở dữ liệu SQLite.", fields.CSDL)
     if connection.state.damage:
         db.close()
         before = restore_damaged(plan.path, live)
@@ -187,7 +187,7 @@ def restore(plan: RestorePlan) -> Path:
             pass
         return before
     if db.in_transaction():
-        raise SisoError("Không khôi phục giữa một lần ghi khác.", "db")
+        raise SisoError("Không khôi phục giữa một lần ghi khác.", fields.CSDL)
     before = make_backup(live, "restore")
     mark_daily_done(live)  # the day's state before this write is in that copy
     try:
@@ -198,7 +198,7 @@ def restore(plan: RestorePlan) -> Path:
             source.close()
     except sqlite3.Error as exc:
         raise SisoError(f"Không khôi phục được ({exc}): cơ sở dữ liệu vẫn như trước; bản trước "
-                        f"khi khôi phục ở «{before}».", "db") from None
+                        f"khi khôi phục ở «{before}».", fields.CSDL) from None
     ensure_schema(db, str(live))
     with audit.write("restore", plan.path.name, before=before.name):
         pass

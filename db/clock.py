@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from .errors import SisoError
+from . import fields
 
 _fixed: date | None = None
 
@@ -95,4 +96,4 @@ def refuse_future(day: date, what: str, future: bool = False) -> None:
         from .dates import fmt_date
 
         raise FutureDate(f"Ngày {fmt_date(day)} sau hôm nay ({fmt_date(now)}): {what} chỉ ghi "
-                         "khi đã xảy ra.", "ngay")
+                         "khi đã xảy ra.", fields.NGAY)

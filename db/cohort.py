@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import namedtuple
 from dataclasses import dataclass, field
 
-from . import audit, text
+from . import audit, fields, text
 from .errors import SisoError
 from .import_plan import ERROR, FIELDS, IGNORE, UNUSED, WARNING, Problem
 from .models import ExpectedChild, ExpectedSource, SchoolYear, Village
@@ -46,14 +46,14 @@ def check_entry_grade(grade=None) -> int:
         if len(firsts) == 1:
             return firsts[0]
         raise SisoError(f"Trường liên cấp có hai khối đầu cấp ({' và '.join(map(str, firsts))}): ghi rõ "
-                        f"khối vào học (--grade {firsts[0]} hoặc --grade {firsts[-1]}).", "khoi")
+                        f"khối vào học (--grade {firsts[0]} hoặc --grade {firsts[-1]}).", fields.KHOI)
     try:
         g = int(str(grade).strip())
     except ValueError:
         g = None
     if g not in firsts:
         raise SisoError(f"Khối vào học «{grade}» không hợp lệ: trẻ dự kiến vào khối đầu cấp của trường "
-                        f"({' hoặc '.join(map(str, firsts))}).", "khoi")
+                        f"({' hoặc '.join(map(str, firsts))}).", fields.KHOI)
     return g
 
 
@@ -61,9 +61,9 @@ def check_source(source) -> str:
     s = text.clean(source)
     if not s:
         raise SisoError("Thiếu nguồn danh sách: ghi tên trường tiểu học gửi danh sách hoặc «UBND xã …» "
-                        "(--source).", "nguon")
+                        "(--source).", fields.NGUON)
     if len(s) > 200:
-        raise SisoError("Nguồn danh sách dài quá 200 ký tự.", "nguon")
+        raise SisoError("Nguồn danh sách dài quá 200 ký tự.", fields.NGUON)
     return s
 
 
@@ -139,9 +139,10 @@ def add_expected(year: SchoolYear, data: dict, *, source, grade=None) -> Expecte
 
     source = check_source(source)
     grade = check_entry_grade(grade)
-    for key, label in (("name", "họ tên"), ("dob", "ngày sinh"), ("gender", "giới tính")):
+    for key, label, name in (("name", "họ tên", fields.HO_TEN), ("dob", "ngày sinh", fields.NGAY_SINH),
+                             ("gender", "giới tính", fields.GIOI_TINH)):
         if not text.clean(str(data.get(key) or "")):
-            raise SisoError(f"Thiếu {label} của trẻ.", key)
+            raise SisoError(f"Thiếu {label} của trẻ.", name)
     values = check_fields({k: v for k, v in data.items() if v is not None}, year=year)
     village, _warning = _resolve_village(values)
     with audit.write("expected.add", f"expected:{year.name}") as info:
@@ -235,7 +236,7 @@ def run_expected_import(plan, year: SchoolYear, *, source, grade=None) -> int:
     users.require_admin('nhập danh sách trẻ dự kiến')
     rv = review_expected(plan, year, source=source, grade=grade)
     if not rv.ok:
-        raise SisoError("Danh sách có lỗi hoặc không có trẻ nào: chưa nhập gì.\n" + rv.report(), "tep")
+        raise SisoError("Danh sách có lỗi hoặc không có trẻ nào: chưa nhập gì.\n" + rv.report(), fields.TEP)
     import os
 
     with audit.write("expected.import", f"expected:{year.name}", tep=os.path.basename(plan.table.path),

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from . import audit, clock, kinds, scope as scopes
+from . import audit, clock, fields, kinds, scope as scopes
 from .cohort import FIRST_GRADES, expected_children
 from .dates import fmt_date
 from .errors import SisoError
@@ -140,7 +140,7 @@ def get_child(child_id) -> ExpectedChild:
         cid = None
     child = ExpectedChild.get_or_none(ExpectedChild.id == cid) if cid is not None else None
     if child is None:
-        raise SisoError(f"Không có trẻ dự kiến số «{child_id}» (xem «siso expected list»).", "id")
+        raise SisoError(f"Không có trẻ dự kiến số «{child_id}» (xem «siso expected list»).", fields.SO)
     return child
 
 
@@ -171,13 +171,13 @@ def confirm_match(child_id, code: str) -> ExpectedChild:
     if student.id not in cand:
         raise SisoError(f"Không ghép được: học sinh {student.code} ({student.full_name}) không nhập học vào "
                         f"khối {child.grade} năm học {year.name} (học sinh {_where_is(student, year)}). Trẻ "
-                        f"{child.full_name} dự kiến vào khối {child.grade} năm học {year.name}.", "ma")
+                        f"{child.full_name} dự kiến vào khối {child.grade} năm học {year.name}.", fields.MA)
     for cid, m in match_cohort(year).items():
         if m.student == student.id and cid != child.id:
             other = ExpectedChild.get_by_id(cid)
             raise SisoError(f"Học sinh {student.code} đã được ghép với trẻ dự kiến số {cid} "
                             f"({other.full_name}, {fmt_date(other.dob)}): mỗi học sinh ghép với một trẻ. "
-                            f"Từ chối cặp đó trước («siso expected match {cid} --reject»).", "ma")
+                            f"Từ chối cặp đó trước («siso expected match {cid} --reject»).", fields.MA)
     with audit.write("expected.match", f"expected:{child.id}", ma=student.code, ho_ten=child.full_name):
         ExpectedDecision.delete().where((ExpectedDecision.child == child.id)
                                         & ((ExpectedDecision.accepted == True)  # noqa: E712
@@ -198,7 +198,7 @@ def reject_match(child_id) -> Student:
     sid = m.student or m.proposed
     if sid is None:
         raise SisoError(f"Trẻ dự kiến số {child.id} ({child.full_name}) không có học sinh nào được ghép "
-                        "hay đề xuất: không có gì để từ chối.", "id")
+                        "hay đề xuất: không có gì để từ chối.", fields.SO)
     student = Student.get_by_id(sid)
     with audit.write("expected.reject", f"expected:{child.id}", ma=student.code, ho_ten=child.full_name):
         ExpectedDecision.delete().where((ExpectedDecision.child == child.id)

@@ -14,6 +14,7 @@ from peewee import Database, DatabaseError, PostgresqlDatabase, SqliteDatabase
 
 from .errors import DamagedDatabase, SisoError, os_reason
 from .models import MODELS, DatabaseFact, database
+from . import fields
 
 SCHEMA_VERSION = 10
 
@@ -90,7 +91,7 @@ def _make_database(target: str) -> Database:
             raise SisoError(
                 f"Địa chỉ cơ sở dữ liệu «{shown(target)}» không được hỗ trợ: dùng đường dẫn tệp "
                 "hoặc postgresql://người_dùng:mật_khẩu@máy/tên_csdl.",
-                "db",
+                fields.CSDL,
             )
         from playhouse.db_url import parse
 
@@ -103,11 +104,11 @@ def _make_database(target: str) -> Database:
                 int(params["port"])
         except ValueError:
             raise SisoError(f"Địa chỉ cơ sở dữ liệu «{shown(target)}» không đúng dạng "
-                            "postgresql://người_dùng:mật_khẩu@máy[:cổng]/tên_csdl.", "db") from None
+                            "postgresql://người_dùng:mật_khẩu@máy[:cổng]/tên_csdl.", fields.CSDL) from None
         return PostgresqlDatabase(**params)
     path = Path(target).expanduser()
     if path.exists() and path.is_dir():
-        raise SisoError(f"«{path}» là một thư mục, cần đường dẫn tới một tệp cơ sở dữ liệu.", "db")
+        raise SisoError(f"«{path}» là một thư mục, cần đường dẫn tới một tệp cơ sở dữ liệu.", fields.CSDL)
     try:
         if not path.parent.is_dir():
             path.parent.parent.mkdir(parents=True, exist_ok=True)
@@ -117,7 +118,7 @@ def _make_database(target: str) -> Database:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise SisoError(f"Không tạo được cơ sở dữ liệu «{path}»: {os_reason(exc)}.", "db") from None
+        raise SisoError(f"Không tạo được cơ sở dữ liệu «{path}»: {os_reason(exc)}.", fields.CSDL) from None
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         state.read_only = READ_ONLY_FOLDER  # WAL needs to write beside the file: read only
         return _read_only_database(path)
@@ -255,7 +256,7 @@ def refuse_write() -> None:
     if state.read_only:
         from .backup_restore import restore_hint
 
-        raise SisoError(f"Không ghi được: {state.read_only} Chưa ghi gì.{restore_hint()}", "db")
+        raise SisoError(f"Không ghi được: {state.read_only} Chưa ghi gì.{restore_hint()}", fields.CSDL)
 
 
 def open_database(target: str | None = None, *, create: bool = True, check: bool = True) -> Database:
@@ -306,11 +307,11 @@ def open_database(target: str | None = None, *, create: bool = True, check: bool
             from .audit import STORAGE_MESSAGES
 
             raise DamagedDatabase(f"Không mở được «{shown(target)}»: {STORAGE_MESSAGES['corrupt']}",
-                                  "db") from None
+                                  fields.CSDL) from None
         if case in ("corrupt", "notadb"):
             raise DamagedDatabase(f"Không mở được «{shown(target)}»: {storage_error(exc)}",
-                                  "db") from None
-        raise SisoError(f"Không mở được cơ sở dữ liệu «{shown(target)}»: {exc}", "db") from None
+                                  fields.CSDL) from None
+        raise SisoError(f"Không mở được cơ sở dữ liệu «{shown(target)}»: {exc}", fields.CSDL) from None
     return _bind(db, target, check)
 
 
@@ -325,7 +326,7 @@ def _bind(db: Database, target: str, check: bool) -> Database:
         from .audit import storage_error
 
         raise DamagedDatabase(f"Không đọc được «{shown(target)}»: {storage_error(exc)}",
-                              "db") from None
+                              fields.CSDL) from None
     return db
 
 
@@ -344,7 +345,7 @@ def schema_version(db: Database) -> int | None:
     if version < 1:
         raise DamagedDatabase(f"Cơ sở dữ liệu có phiên bản lược đồ không hợp lệ «{row.value}» (cần một "
                         "số từ 1): không mở, chưa thay đổi gì. Khôi phục bằng «siso restore».",
-                        "db")
+                        fields.CSDL)
     return version
 
 
@@ -359,9 +360,9 @@ def ensure_schema(db: Database, target: str = "") -> None:
     if version is None:
         if not _is_empty(db):  # another program's database: nothing is added to it
             raise SisoError(f"«{shown(target)}» là cơ sở dữ liệu của một chương trình khác (không "
-                            "có phiên bản lược đồ của siso): không mở, chưa thay đổi gì.", "db")
+                            "có phiên bản lược đồ của siso): không mở, chưa thay đổi gì.", fields.CSDL)
         if state.read_only:
-            raise SisoError(f"«{shown(target)}» chưa có dữ liệu của siso và {state.read_only}", "db")
+            raise SisoError(f"«{shown(target)}» chưa có dữ liệu của siso và {state.read_only}", fields.CSDL)
         with db.atomic():
             db.create_tables(MODELS)
             DatabaseFact.put("schema_version", str(SCHEMA_VERSION))
@@ -370,12 +371,12 @@ def ensure_schema(db: Database, target: str = "") -> None:
         raise SisoError(
             f"Cơ sở dữ liệu có phiên bản lược đồ {version}, mới hơn chương trình này "
             f"(phiên bản {SCHEMA_VERSION}). Hãy cập nhật siso.",
-            "db",
+            fields.CSDL,
         )
     if version < SCHEMA_VERSION:
         if state.read_only:
             raise SisoError(f"Cơ sở dữ liệu có phiên bản lược đồ cũ {version} cần nâng cấp, "
-                            f"nhưng {state.read_only}", "db")
+                            f"nhưng {state.read_only}", fields.CSDL)
         backup(db, f"v{version}")
         with db.atomic():
             for v in range(version, SCHEMA_VERSION):
@@ -413,7 +414,7 @@ def ensure_indexes(db: Database) -> list[str]:
                 db.create_tables(MODELS, safe=True)
         except Exception as exc:  # noqa: BLE001 - a unique index over duplicate rows, a read-only file…
             raise SisoError(f"Không tạo được chỉ mục {', '.join(missing)} trong cơ sở dữ liệu: {exc}",
-                            "db") from None
+                            fields.CSDL) from None
     return missing
 
 

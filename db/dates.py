@@ -5,16 +5,18 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from . import fields
 from .errors import SisoError
 
 _DMY = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
 _YMD = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 
 
-def parse_date(value, field: str = "ngày") -> date:
+def parse_date(value, label: str = "ngày", field: str | None = fields.NGAY) -> date:
     """Parse ``dd/mm/yyyy`` (also ``d/m/yyyy``, ``dd-mm-yyyy``, ``dd.mm.yyyy``) or ``yyyy-mm-dd``.
 
-    Raises :class:`SisoError` with a Vietnamese message naming ``field``.
+    Raises :class:`SisoError` with a Vietnamese message naming the date by its ``label``
+    («ngày sinh»), for the field ``field`` (a ``db.fields`` name; give it with every label).
     """
     if isinstance(value, datetime):
         return value.date()
@@ -22,7 +24,7 @@ def parse_date(value, field: str = "ngày") -> date:
         return value
     text = "" if value is None else str(value).strip()
     if not text:
-        raise SisoError(f"Thiếu {field}: cần một ngày dạng dd/mm/yyyy, ví dụ 05/09/2024.", field)
+        raise SisoError(f"Thiếu {label}: cần một ngày dạng dd/mm/yyyy, ví dụ 05/09/2024.", field)
     m = _DMY.match(text)
     if m:
         d, mth, y = (int(g) for g in m.groups())
@@ -30,7 +32,7 @@ def parse_date(value, field: str = "ngày") -> date:
         m = _YMD.match(text)
         if not m:
             raise SisoError(
-                f"{field.capitalize()} «{text}» không đúng dạng: cần dd/mm/yyyy (ví dụ 05/09/2024) "
+                f"{label.capitalize()} «{text}» không đúng dạng: cần dd/mm/yyyy (ví dụ 05/09/2024) "
                 "hoặc yyyy-mm-dd.",
                 field,
             )
@@ -39,7 +41,7 @@ def parse_date(value, field: str = "ngày") -> date:
         return date(y, mth, d)
     except ValueError:
         raise SisoError(
-            f"{field.capitalize()} «{text}» không có trên lịch (ngày {d}, tháng {mth}, năm {y}).",
+            f"{label.capitalize()} «{text}» không có trên lịch (ngày {d}, tháng {mth}, năm {y}).",
             field,
         ) from None
 

@@ -29,7 +29,7 @@ import re
 from datetime import date, timedelta
 from pathlib import Path
 
-from . import audit, clock, text
+from . import audit, clock, fields, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import Deadline, SchoolYear, Submission
@@ -67,7 +67,7 @@ def check_form(form) -> str:
     code = text.clean(str(form or "")).lower()
     if code not in forms():
         raise SisoError(f"Biểu mẫu «{form}» không có: cần một trong {', '.join(forms())}.",
-                        "bieu_mau")
+                        fields.BIEU_MAU)
     return code
 
 
@@ -92,13 +92,13 @@ def check_period(period, year: SchoolYear | None = None) -> str:
     m = _MONTH.match(value)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise SisoError(f"Kỳ báo cáo «{period}» không hợp lệ: cần YYYY-MM cho một tháng (ví dụ "
-                        "2024-10), HK1, HK2 hoặc CN (cả năm).", "ky")
+                        "2024-10), HK1, HK2 hoặc CN (cả năm).", fields.KY)
     month = (int(m.group(1)), int(m.group(2)))
     if year is not None:
         first, last = _months(year)
         if not first <= month <= last:
             raise SisoError(f"Tháng {month[1]:02d}/{month[0]} không thuộc năm học {year.name} "
-                            f"(từ {first[1]:02d}/{first[0]} đến {last[1]:02d}/{last[0]}).", "ky")
+                            f"(từ {first[1]:02d}/{first[0]} đến {last[1]:02d}/{last[0]}).", fields.KY)
     return f"{month[0]}-{month[1]:02d}"
 
 
@@ -136,11 +136,11 @@ def add_defaults(year: SchoolYear) -> int:
 
 
 def _check_days(start, end) -> tuple[date, date]:
-    start = parse_date(start, "ngày bắt đầu hạn nộp")
-    end = parse_date(end, "ngày kết thúc hạn nộp")
+    start = parse_date(start, "ngày bắt đầu hạn nộp", fields.TU_NGAY)
+    end = parse_date(end, "ngày kết thúc hạn nộp", fields.DEN_NGAY)
     if end < start:
         raise SisoError(f"Ngày kết thúc hạn nộp {fmt_date(end)} trước ngày bắt đầu {fmt_date(start)}: "
-                        "hạn cuối cần cùng ngày hoặc sau ngày bắt đầu.", "den_ngay")
+                        "hạn cuối cần cùng ngày hoặc sau ngày bắt đầu.", fields.DEN_NGAY)
     return start, end
 
 
@@ -153,14 +153,14 @@ def _find(year: SchoolYear, form: str, period) -> Deadline:
         rows = [d for d in rows if d.period == period]
         if not rows:
             raise SisoError(f"Năm học {year.name} chưa có hạn nộp {form} kỳ {period}: "
-                            "thêm bằng «siso deadline add».", "ky")
+                            "thêm bằng «siso deadline add».", fields.KY)
         return rows[0]
     if not rows:
         raise SisoError(f"Năm học {year.name} chưa có hạn nộp {form}: thêm bằng «siso deadline add».",
-                        "bieu_mau")
+                        fields.BIEU_MAU)
     if len(rows) > 1:
         raise SisoError(f"Biểu {form} có {len(rows)} hạn nộp trong năm học {year.name}: cần --period, "
-                        f"một trong {', '.join(sorted(d.period for d in rows))}.", "ky")
+                        f"một trong {', '.join(sorted(d.period for d in rows))}.", fields.KY)
     return rows[0]
 
 
@@ -176,7 +176,7 @@ def add_deadline(year: SchoolYear, form, start, end, period=None) -> Deadline:
     if Deadline.get_or_none((Deadline.year == year.id) & (Deadline.form == form)
                             & (Deadline.period == period)):
         raise SisoError(f"Năm học {year.name} đã có hạn nộp {form} kỳ {period}: sửa bằng "
-                        "«siso deadline edit».", "ky")
+                        "«siso deadline edit».", fields.KY)
     with audit.write("deadline.add", f"deadline:{year.name}/{form}/{period}", start=start, end=end):
         return Deadline.create(year=year, form=form, period=period, start=start, end=end)
 
@@ -282,7 +282,7 @@ def _year_for(period: str, sent_on: date, year_name: str | None) -> SchoolYear:
             first, last = _months(y)
             if first <= month <= last:
                 return y
-        raise SisoError(f"Tháng {month[1]:02d}/{month[0]} không thuộc năm học nào đã tạo.", "ky")
+        raise SisoError(f"Tháng {month[1]:02d}/{month[0]} không thuộc năm học nào đã tạo.", fields.KY)
     found = clock.year_of(sent_on)
     return found if found is not None else get_year(None)
 
@@ -291,21 +291,21 @@ def read_file(path) -> tuple[str, bytes]:
     """The name and bytes of the file to send; a Vietnamese refusal when it cannot be read."""
     p = Path(str(path or "")).expanduser()
     if not str(path or "").strip():
-        raise SisoError("Thiếu tệp đã gửi: cần --file ĐƯỜNG_DẪN tới tệp báo cáo.", "tep")
+        raise SisoError("Thiếu tệp đã gửi: cần --file ĐƯỜNG_DẪN tới tệp báo cáo.", fields.TEP)
     if not p.exists():
-        raise SisoError(f"Không có tệp «{path}»: cần đường dẫn tới tệp báo cáo đã gửi.", "tep")
+        raise SisoError(f"Không có tệp «{path}»: cần đường dẫn tới tệp báo cáo đã gửi.", fields.TEP)
     if not p.is_file():
-        raise SisoError(f"«{path}» không phải một tệp: cần đường dẫn tới tệp báo cáo đã gửi.", "tep")
+        raise SisoError(f"«{path}» không phải một tệp: cần đường dẫn tới tệp báo cáo đã gửi.", fields.TEP)
     size = p.stat().st_size
     if size == 0:
-        raise SisoError(f"Tệp «{path}» rỗng (0 byte): cần tệp báo cáo đã gửi.", "tep")
+        raise SisoError(f"Tệp «{path}» rỗng (0 byte): cần tệp báo cáo đã gửi.", fields.TEP)
     if size > MAX_FILE_BYTES:
         raise SisoError(f"Tệp «{path}» lớn quá ({size // (1024 * 1024)} MB): tối đa "
-                        f"{MAX_FILE_BYTES // (1024 * 1024)} MB.", "tep")
+                        f"{MAX_FILE_BYTES // (1024 * 1024)} MB.", fields.TEP)
     try:
         return p.name, p.read_bytes()
     except OSError as exc:
-        raise SisoError(f"Không đọc được tệp «{path}»: {exc.strerror}.", "tep") from None
+        raise SisoError(f"Không đọc được tệp «{path}»: {exc.strerror}.", fields.TEP) from None
 
 
 def submit(form, period, path, recipient, sent_on=None, year_name: str | None = None) -> Submission:
@@ -319,10 +319,10 @@ def submit(form, period, path, recipient, sent_on=None, year_name: str | None = 
     period = check_period(period)
     recipient = text.clean(str(recipient or ""))
     if not recipient:
-        raise SisoError("Thiếu nơi nhận: cần --recipient, ví dụ «UBND xã Tơ Tung».", "noi_nhan")
+        raise SisoError("Thiếu nơi nhận: cần --recipient, ví dụ «UBND xã Tơ Tung».", fields.NOI_NHAN)
     if len(recipient) > 200:
-        raise SisoError("Nơi nhận dài quá: tối đa 200 ký tự.", "noi_nhan")
-    sent_on = clock.today() if sent_on in (None, "") else parse_date(sent_on, "ngày gửi")
+        raise SisoError("Nơi nhận dài quá: tối đa 200 ký tự.", fields.NOI_NHAN)
+    sent_on = clock.today() if sent_on in (None, "") else parse_date(sent_on, "ngày gửi", fields.NGAY)
     clock.refuse_future(sent_on, "việc gửi báo cáo")
     year = _year_for(period, sent_on, year_name)
     period = check_period(period, year)
@@ -379,19 +379,19 @@ def get_submission(sid) -> tuple[Submission, bytes]:
     reader = scope.current()
     if not reader.whole:
         raise SisoError(f"Tệp đã gửi là báo cáo của cả trường, ngoài phạm vi bạn được xem "
-                        f"({reader.label}).", "id")
+                        f"({reader.label}).", fields.SO)
     try:
         sid = int(sid)
     except (TypeError, ValueError):
         raise SisoError(f"Mã lần gửi «{sid}» không hợp lệ: cần một số (xem «siso submission list»).",
-                        "id") from None
+                        fields.SO) from None
     sub = Submission.get_or_none(Submission.id == sid)
     if sub is None:
-        raise SisoError(f"Không có lần gửi số {sid} (xem «siso submission list»).", "id")
+        raise SisoError(f"Không có lần gửi số {sid} (xem «siso submission list»).", fields.SO)
     content = bytes(sub.content)  # PostgreSQL gives a memoryview
     if hashlib.sha256(content).hexdigest() != sub.sha256:
         raise SisoError(f"Tệp của lần gửi số {sid} không còn khớp mã SHA-256 đã lưu: dữ liệu bị hỏng.",
-                        "id")
+                        fields.SO)
     return sub, content
 
 

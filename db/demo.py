@@ -18,7 +18,7 @@ from datetime import date
 
 from peewee import SqliteDatabase
 
-from . import audit, clock
+from . import audit, clock, fields
 from .demo_plan import plan_demo
 from .demo_write import write_demo
 from .errors import SisoError
@@ -44,12 +44,12 @@ def build_demo(students: int = 600, seed: int = 1, today: date | None = None) ->
     try:
         students = int(students)
     except (TypeError, ValueError):
-        raise SisoError(f"Số học sinh «{students}» không hợp lệ: cần một số nguyên.", "students") from None
+        raise SisoError(f"Số học sinh «{students}» không hợp lệ: cần một số nguyên.", fields.SO_HOC_SINH) from None
     if not 1 <= students <= 200_000:
-        raise SisoError(f"Số học sinh {students} không hợp lệ: cần từ 1 đến 200000.", "students")
+        raise SisoError(f"Số học sinh {students} không hợp lệ: cần từ 1 đến 200000.", fields.SO_HOC_SINH)
     if has_school():
         raise SisoError("Cơ sở dữ liệu này đã có dữ liệu trường học: trường mẫu chỉ tạo "
-                        "trong một cơ sở dữ liệu trống (chọn tệp khác bằng --db).", "db")
+                        "trong một cơ sở dữ liệu trống (chọn tệp khác bằng --db).", fields.CSDL)
     today = today or clock.today()
     plan = plan_demo(students, seed, today)
     with audit.write("demo.build", "school", students=students, seed=seed, year=plan.year_name,
@@ -98,7 +98,7 @@ def open_demo(target: str | None = None, *, students: int = 600, seed: int = 1,
         if not is_demo():
             close_database()
             raise SisoError(f"«{shown(target)}» đã có dữ liệu trường thật, không phải trường mẫu: "
-                            "chọn tệp khác bằng --db.", "db")
+                            "chọn tệp khác bằng --db.", fields.CSDL)
         if not reset:
             return None
         if isinstance(database.obj, SqliteDatabase):

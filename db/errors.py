@@ -4,7 +4,9 @@
 class SisoError(Exception):
     """A refused action. ``str(err)`` is a complete Vietnamese message for the user.
 
-    ``field`` names the input at fault (for forms that put the message beside it).
+    ``field`` names the input at fault, for forms that put the message beside it (the
+    widget ``prefix + field``) and the CLI that names the option: one of the constants of
+    :mod:`db.fields` (``fields.LOP``), never a literal (tests/test_fields.py), or None.
     """
 
     def __init__(self, message: str, field: str | None = None):
@@ -26,7 +28,8 @@ MAX_ID = 2 ** 63 - 1  # the largest integer key SQLite and PostgreSQL (bigint) s
 def parse_id(value, what: str, field: str | None = None, hint: str = "") -> int:
     """The number of a record as the user typed it (an event, an import batch …): a whole
     number from 1 to ``MAX_ID``. Anything else is a :class:`SisoError` naming ``what`` (for
-    example «sự kiện»); a number out of range is simply not there."""
+    example «sự kiện»), for ``field`` (a :mod:`db.fields` constant); a number out of range
+    is simply not there."""
     raw = str(value).strip() if value is not None else ""
     try:
         number = int(raw)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from . import audit, kinds
+from . import audit, fields, kinds
 from .dates import fmt_date
 from .errors import SisoError
 from .limits import check_lengths
@@ -90,7 +90,7 @@ def replay(events: list[Event], exit_before: str | None = None) -> list[tuple[Ev
                     "dùng «Chuyển đến» hoặc «Đi học lại»."
                 )
             if ev.klass_id is None:
-                raise SisoError(f"Không ghi được {describe(ev)}: thiếu lớp.", "lop")
+                raise SisoError(f"Không ghi được {describe(ev)}: thiếu lớp.", fields.LOP)
             state = Step(True, ev.klass_id, ev.date, ev.id)
             started = True
         elif k in kinds.EXITS:
@@ -107,7 +107,7 @@ def replay(events: list[Event], exit_before: str | None = None) -> list[tuple[Ev
                     f"Không ghi được {describe(ev)}: học sinh không đang học vào ngày đó."
                 )
             if ev.klass_id == state.klass_id:
-                raise SisoError(f"Không ghi được {describe(ev)}: học sinh đã ở lớp này.", "lop")
+                raise SisoError(f"Không ghi được {describe(ev)}: học sinh đã ở lớp này.", fields.LOP)
             _same_class(ev, ev.from_klass_id, state)
             state = Step(True, ev.klass_id, ev.date, ev.id)
         elif k in kinds.OUTCOMES:
@@ -117,7 +117,7 @@ def replay(events: list[Event], exit_before: str | None = None) -> list[tuple[Ev
                 )
             _same_class(ev, ev.klass_id, state)
         else:
-            raise SisoError(f"Loại biến động «{k}» không có.", "kind")
+            raise SisoError(f"Loại biến động «{k}» không có.", fields.LOAI)
         out.append((ev, state))
     return out
 
@@ -128,7 +128,7 @@ def _same_class(ev: Event, klass_id: int | None, state: Step) -> None:
         named = SchoolClass.get_by_id(klass_id).name
         actual = SchoolClass.get_by_id(state.klass_id).name
         raise SisoError(f"Sự kiện {describe(ev)} ghi cho lớp {named}, nhưng ngày đó học sinh "
-                        f"học lớp {actual}.", "lop")
+                        f"học lớp {actual}.", fields.LOP)
 
 
 def spans_from_replay(student_id: int, year_id: int, steps: list[tuple[Event, Step]]) -> list[dict]:
@@ -201,15 +201,15 @@ def check_date(year: SchoolYear, day: date, student: Student | None = None,
         raise SisoError(
             f"Ngày {fmt_date(day)} nằm ngoài năm học {year.name} "
             f"({fmt_date(year.start)} – {fmt_date(last)}).",
-            "ngay",
+            fields.NGAY,
         )
     if student is not None and day < student.dob:
-        raise SisoError(f"Ngày {fmt_date(day)} trước ngày sinh của học sinh.", "ngay")
+        raise SisoError(f"Ngày {fmt_date(day)} trước ngày sinh của học sinh.", fields.NGAY)
     if kind in (kinds.ADMIT, kinds.ENROLL) and day > year.end:
         raise SisoError(
             f"Ngày {fmt_date(day)} sau khi năm học {year.name} kết thúc ({fmt_date(year.end)}): "
             f"«{kinds.LABELS[kind]}» chỉ ghi trong năm học.",
-            "ngay",
+            fields.NGAY,
         )
 
 
@@ -228,7 +228,7 @@ def _refuse_after_rollover(student: Student, year: SchoolYear) -> None:
             f"Học sinh đã được chuyển lên năm học {carried[1]} (đợt chuyển năm số {carried[2]}): "
             f"không sửa biến động năm học {year.name} nữa. Ghi biến động trong năm học mới, "
             "hoặc hoàn tác chuyển năm trước.",
-            "nam_hoc",
+            fields.NAM_HOC,
         )
 
 
@@ -236,26 +236,29 @@ def _refuse_after_rollover(student: Student, year: SchoolYear) -> None:
 TEXT_LABELS = {"reason": "Lý do", "school": "Trường", "province": "Tỉnh", "district": "Huyện/xã",
                "doc_no": "Số văn bản", "note": "Ghi chú",
                "without_visits": "Lý do chưa đủ 3 lần vận động"}
+TEXT_FIELDS = {"reason": fields.LY_DO, "school": fields.TRUONG, "province": fields.TINH,
+               "district": fields.XA, "doc_no": fields.SO_VAN_BAN, "note": fields.GHI_CHU,
+               "without_visits": fields.KHONG_VAN_DONG}
 
 
 def record_event(student: Student, year: SchoolYear, kind: str, day: date, *,
                  klass: SchoolClass | None = None, batch=None, audit_action: bool = True,
-                 **fields) -> Event:
+                 **details) -> Event:
     """Record one event inside the caller's transaction (use ``audit.write``).
 
     Validates the date, the class (same year; a class change stays in the grade),
     the reason of a dropout, and the student's whole history with the event added.
     """
     if kind not in kinds.LABELS:
-        raise SisoError(f"Loại biến động «{kind}» không có.", "kind")
-    check_lengths(Event, fields, TEXT_LABELS)
+        raise SisoError(f"Loại biến động «{kind}» không có.", fields.LOAI)
+    check_lengths(Event, details, TEXT_LABELS, TEXT_FIELDS)
     check_date(year, day, student, kind)
     if kind in kinds.EXITS + kinds.OUTCOMES + (kinds.CLASS_CHANGE,):
         _refuse_after_rollover(student, year)
     if klass is not None and klass.year_id != year.id:
-        raise SisoError(f"Lớp {klass.name} không thuộc năm học {year.name}.", "lop")
-    if kind == kinds.DROPOUT and not fields.get("reason"):
-        raise SisoError("Bỏ học cần có lý do (mã trong danh mục lý do thôi học).", "ly_do")
+        raise SisoError(f"Lớp {klass.name} không thuộc năm học {year.name}.", fields.LOP)
+    if kind == kinds.DROPOUT and not details.get("reason"):
+        raise SisoError("Bỏ học cần có lý do (mã trong danh mục lý do thôi học).", fields.LY_DO)
     before = {e.id: e for e in year_events(student.id, year.id)}
     on_day = [e for e in before.values() if e.date <= day]
     current_klass = None
@@ -265,25 +268,25 @@ def record_event(student: Student, year: SchoolYear, kind: str, day: date, *,
         current_klass = last.klass_id
     if kind == kinds.CLASS_CHANGE:
         if klass is None:
-            raise SisoError("Chuyển lớp cần lớp đến.", "lop")
+            raise SisoError("Chuyển lớp cần lớp đến.", fields.LOP)
         if current_klass is not None:
             old = SchoolClass.get_by_id(current_klass)
             if old.grade != klass.grade:
                 raise SisoError(
                     f"Chỉ chuyển lớp trong cùng khối: {old.name} (khối {old.grade}) → "
                     f"{klass.name} (khối {klass.grade}).",
-                    "lop",
+                    fields.LOP,
                 )
     if klass is None and kind in kinds.ENTRIES + kinds.EXITS + kinds.OUTCOMES:
         klass_id = current_klass
         if klass_id is None and kind in kinds.ENTRIES:
-            raise SisoError("Cần chọn lớp cho học sinh.", "lop")
+            raise SisoError("Cần chọn lớp cho học sinh.", fields.LOP)
     else:
         klass_id = klass.id if klass else None
     from_klass_id = current_klass if kind == kinds.CLASS_CHANGE else None
     ev = Event(student=student, year=year, kind=kind, date=day, klass=klass_id,
                from_klass=from_klass_id, semester=semester_of(year, day), batch=batch,
-               recorded_by=audit.current_user(), **fields)
+               recorded_by=audit.current_user(), **details)
     # validate the whole history with the new event before writing anything
     replay(year_events(student.id, year.id, extra=ev), last_exit_before(student.id, year))
     ev.save()

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from . import audit, clock, kinds, text
+from . import audit, clock, fields, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .import_plan import FIELDS, IGNORE, UNUSED, Problem
@@ -158,7 +158,7 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
     are admitted on :func:`default_day`. ``hints`` say how the user answers a problem
     (``CLI_HINTS``, the default, or ``TUI_HINTS``)."""
     hints = hints or CLI_HINTS
-    day = parse_date(day, "ngày nhập học") if day not in (None, "") else default_day(year)
+    day = parse_date(day, "ngày nhập học", fields.NGAY_VAO) if day not in (None, "") else default_day(year)
     check_date(year, day)
     rv = Review(plan, year, day, problems=list(plan.problems))
     if day <= year.ref_date < clock.today():
@@ -352,9 +352,9 @@ def run_import(plan, year: SchoolYear, *, klass: str | None = None, day=None, du
         if rv.errors:
             first = rv.errors[0].line()
             raise SisoError(f"Không nhập: có {len(rv.errors)} lỗi trong tệp {src}. {first}"
-                            + (" (xem báo cáo chạy thử để biết tất cả)." if len(rv.errors) > 1 else ""), "tep")
+                            + (" (xem báo cáo chạy thử để biết tất cả)." if len(rv.errors) > 1 else ""), fields.TEP)
         if not rv.rows:
-            raise SisoError(f"Không nhập: tệp {src} không có học sinh nào để nhập.", "tep")
+            raise SisoError(f"Không nhập: tệp {src} không có học sinh nào để nhập.", fields.TEP)
         total = len(rv.rows)
         user = audit.current_user()
         now = datetime.now()
@@ -439,12 +439,12 @@ def undo_import(batch_id) -> int:
 
     users.require_admin("hoàn tác lần nhập")
     hint = " (xem «siso import list»)"
-    batch = Batch.get_or_none(Batch.id == parse_id(batch_id, "lần nhập", "batch", hint))
+    batch = Batch.get_or_none(Batch.id == parse_id(batch_id, "lần nhập", fields.LAN_NHAP, hint))
     if batch is None or batch.kind != "import":
-        raise SisoError(f"Không có lần nhập số «{batch_id}».", "batch")
+        raise SisoError(f"Không có lần nhập số «{batch_id}».", fields.LAN_NHAP)
     if batch.undone_at is not None:
         raise SisoError(f"Lần nhập số {batch.id} đã được hoàn tác lúc "
-                        f"{batch.undone_at:%d/%m/%Y %H:%M} bởi {batch.undone_by}.", "batch")
+                        f"{batch.undone_at:%d/%m/%Y %H:%M} bởi {batch.undone_by}.", fields.LAN_NHAP)
     with audit.write(UNDO_ACTION, f"batch:{batch.id}") as info:
         ids = [s.id for s in Student.select(Student.id).where(Student.batch == batch.id)]
         codes = [s.code for s in Student.select(Student.code).where(Student.batch == batch.id)]
@@ -457,14 +457,14 @@ def undo_import(batch_id) -> int:
                 st = Student.get_by_id(other.student_id)
                 raise SisoError(f"Không hoàn tác được lần nhập {batch.id}: học sinh {st.full_name} ({st.code}) "
                                 f"đã có biến động khác sau khi nhập ({kinds.LABELS.get(other.kind, other.kind)} "
-                                f"ngày {fmt_date(other.date)}).", "batch")
+                                f"ngày {fmt_date(other.date)}).", fields.LAN_NHAP)
         mark = _import_audit(batch)
         after = mark.id if mark else 0
         for part in _chunks([f"student:{c}" for c in codes]):
             edit = Audit.select().where(Audit.target.in_(part) & (Audit.id > after)).first()
             if edit is not None:
                 raise SisoError(f"Không hoàn tác được lần nhập {batch.id}: {edit.target.split(':', 1)[1]} "
-                                f"đã được sửa lúc {edit.at:%d/%m/%Y %H:%M} ({edit.action}).", "batch")
+                                f"đã được sửa lúc {edit.at:%d/%m/%Y %H:%M} ({edit.action}).", fields.LAN_NHAP)
         created = json.loads(mark.detail).get("classes", []) if mark else []
         for part in _chunks(ids):
             Span.delete().where(Span.student.in_(part)).execute()

@@ -29,9 +29,9 @@ def _count(n: int) -> str:
 
 
 def check_lengths(model, values: dict, labels: dict[str, str],
-                  fields: dict[str, str] | None = None) -> None:
+                  names: dict[str, str] | None = None) -> None:
     """Refuse the first text of ``values`` longer than its column: one Vietnamese line
-    naming the field (``labels[key]``) and its limit; ``fields`` maps a key to the field
+    naming the field (``labels[key]``) and its limit; ``names`` maps a key to the field
     name the forms use (default: the key)."""
     for key, value in values.items():
         limit = limit_of(model, key)
@@ -39,4 +39,4 @@ def check_lengths(model, values: dict, labels: dict[str, str],
             continue
         raise SisoError(f"{labels.get(key, key)} dài {_count(len(value))} ký tự, quá "
                         f"{_count(limit)} ký tự cho phép: hãy rút gọn.",
-                        (fields or {}).get(key, key))
+                        (names or {}).get(key, key))

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from peewee import JOIN
 
-from . import audit, clock, codes, kinds, risk, scope as scopes, text
+from . import audit, clock, codes, fields, kinds, risk, scope as scopes, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect, parse_id
 from .events import (describe, had_dropout_before, last_exit_before, rebuild_spans, record_event, replay, status_on,
@@ -31,18 +31,18 @@ RECORDABLE = MOVEMENT_KINDS
 def _student(value) -> Student:
     if isinstance(value, Student):
         return value
-    st = Student.get_or_none(Student.id == parse_id(value, "học sinh", "hoc_sinh"))
+    st = Student.get_or_none(Student.id == parse_id(value, "học sinh", fields.HOC_SINH))
     if st is None:
-        raise SisoError(f"Không có học sinh số {value}.", "hoc_sinh")
+        raise SisoError(f"Không có học sinh số {value}.", fields.HOC_SINH)
     return st
 
 
 def _year(value) -> SchoolYear:
     if isinstance(value, SchoolYear):
         return value
-    y = SchoolYear.get_or_none(SchoolYear.id == parse_id(value, "năm học", "nam_hoc"))
+    y = SchoolYear.get_or_none(SchoolYear.id == parse_id(value, "năm học", fields.NAM_HOC))
     if y is None:
-        raise SisoError(f"Không có năm học số {value}.", "nam_hoc")
+        raise SisoError(f"Không có năm học số {value}.", fields.NAM_HOC)
     return y
 
 
@@ -54,13 +54,13 @@ def _klass(value, year: SchoolYear) -> SchoolClass | None:
     elif isinstance(value, int):
         k = SchoolClass.get_or_none(SchoolClass.id == value)
         if k is None:
-            raise SisoError(f"Không có lớp số {value}.", "lop")
+            raise SisoError(f"Không có lớp số {value}.", fields.LOP)
     else:
         from .school import get_class
 
         k = get_class(str(value), year)
     if k.year_id != year.id:
-        raise SisoError(f"Lớp {k.name} không thuộc năm học {year.name}.", "lop")
+        raise SisoError(f"Lớp {k.name} không thuộc năm học {year.name}.", fields.LOP)
     return k
 
 
@@ -77,12 +77,12 @@ def check_reason(reason) -> str:
     """A dropout reason code from the national list (``1`` → ``01``)."""
     raw = text.clean(str(reason or ""))
     if not raw:
-        raise SisoError("Bỏ học cần có lý do (mã trong danh mục lý do thôi học).", "ly_do")
+        raise SisoError("Bỏ học cần có lý do (mã trong danh mục lý do thôi học).", fields.LY_DO)
     code = f"{int(raw):02d}" if raw.isdigit() else raw
     reasons = codes.dropout_reasons()
     if code not in reasons:
         listing = "; ".join(f"{k} {v}" for k, v in reasons.items())
-        raise SisoError(f"Lý do bỏ học «{raw}» không có trong danh mục: {listing}.", "ly_do")
+        raise SisoError(f"Lý do bỏ học «{raw}» không có trong danh mục: {listing}.", fields.LY_DO)
     return code
 
 
@@ -91,7 +91,7 @@ def check_scope(scope, required: bool = False) -> str | None:
     if not raw:
         if required:
             raise SisoError("Cần chọn phạm vi chuyển: trong tỉnh (01), ngoài tỉnh (02) hoặc "
-                            "nước ngoài (03).", "pham_vi")
+                            "nước ngoài (03).", fields.PHAM_VI)
         return None
     if raw in kinds.SCOPE_FROM_CLI:
         return kinds.SCOPE_FROM_CLI[raw]
@@ -102,7 +102,7 @@ def check_scope(scope, required: bool = False) -> str | None:
         if text.fold(label) == text.fold(raw):
             return k
     raise SisoError(f"Phạm vi chuyển «{scope}» không hợp lệ: cần trong-tinh (01), ngoai-tinh (02) "
-                    "hoặc nuoc-ngoai (03).", "pham_vi")
+                    "hoặc nuoc-ngoai (03).", fields.PHAM_VI)
 
 
 def _first_misfit(events: list[Event], exit_before: str | None) -> Event | None:
@@ -129,7 +129,7 @@ def _prechecks(st: Student, year: SchoolYear, kind: str, day: date) -> None:
                    .order_by(Event.date).first())
     if first_entry is not None and day < first_entry.date and kind not in (kinds.TRANSFER_IN,):
         raise SisoError(f"Ngày {fmt_date(day)} trước ngày học sinh {_who(st)} vào trường "
-                        f"({fmt_date(first_entry.date)}).", "ngay")
+                        f"({fmt_date(first_entry.date)}).", fields.NGAY)
     same_day = (Event.select()
                 .where((Event.student == st.id) & (Event.date == day) & Event.voided_at.is_null()
                        & ~Event.kind.in_(kinds.OUTCOMES))
@@ -137,41 +137,41 @@ def _prechecks(st: Student, year: SchoolYear, kind: str, day: date) -> None:
     if same_day is not None:
         raise SisoError(f"Không ghi được «{label}» ngày {fmt_date(day)}: học sinh {_who(st)} đã có "
                         f"sự kiện {describe(same_day)} cùng ngày; hai sự kiện cùng ngày mâu thuẫn "
-                        "nhau (nếu ghi nhầm, hãy hủy sự kiện đó trước).", "ngay")
+                        "nhau (nếu ghi nhầm, hãy hủy sự kiện đó trước).", fields.NGAY)
     status, klass = status_on(st.id, day, year)
     if kind in kinds.ENTRIES:
         if status == "dang_hoc":
             raise SisoError(f"Không ghi được «{label}»: học sinh {_who(st)} đang học lớp "
-                            f"{klass.name} vào ngày {fmt_date(day)}.", "ngay")
+                            f"{klass.name} vào ngày {fmt_date(day)}.", fields.NGAY)
         if kind == kinds.RETURN and status != "bo_hoc" and not (
                 status == "chua_vao" and had_dropout_before(st.id, year)):
             raise SisoError(f"Không ghi được «{label}»: chỉ ghi cho học sinh đã bỏ học; học sinh "
                             f"{_who(st)} vào ngày {fmt_date(day)} có trạng thái "
-                            f"«{kinds.STATUS_LABELS[status]}».", "loai")
+                            f"«{kinds.STATUS_LABELS[status]}».", fields.LOAI)
     elif status != "dang_hoc":
         raise SisoError(f"Không ghi được «{label}»: học sinh {_who(st)} không đang học vào ngày "
-                        f"{fmt_date(day)} (trạng thái: {kinds.STATUS_LABELS[status]}).", "ngay")
+                        f"{fmt_date(day)} (trạng thái: {kinds.STATUS_LABELS[status]}).", fields.NGAY)
 
 
 def _record(st: Student, year: SchoolYear, kind: str, day, klass: SchoolClass | None = None,
-            *, future: bool = False, **fields) -> Event:
+            *, future: bool = False, **given) -> Event:
     """Pre-checks, then ``record_event`` inside one audited transaction. A date after today
     is refused (``clock.FutureDate``) unless ``future``."""
     from . import users
 
     users.require_student(st, f"ghi «{kinds.LABELS[kind]}»", klass=klass)
-    day = parse_date(day, "ngày")
+    day = parse_date(day, "ngày", fields.NGAY)
     from .events import check_date
 
     check_date(year, day, st, kind)
     clock.refuse_future(day, f"«{kinds.LABELS[kind]}»", future)
     _prechecks(st, year, kind, day)
     if kind == kinds.DROPOUT:  # the dropout rule: 3 home visits, or a written reason (db.risk)
-        fields["without_visits"] = risk.dropout_visits(st, year, day, fields.get("without_visits"))
-    fields = {k: v for k, v in fields.items() if v not in (None, "")}
+        given["without_visits"] = risk.dropout_visits(st, year, day, given.get("without_visits"))
+    given = {k: v for k, v in given.items() if v not in (None, "")}
     with audit.write(f"event.{kind}", f"student:{st.code}") as info:
         try:
-            ev = record_event(st, year, kind, day, klass=klass, **fields)
+            ev = record_event(st, year, kind, day, klass=klass, **given)
             risk.close_on_event(st, kind, day)  # a dropout, transfer-out or death closes the case
         except SisoError as err:
             later = [e for e in year_events(st.id, year.id) if e.date > day]
@@ -182,7 +182,7 @@ def _record(st: Student, year: SchoolYear, kind: str, day, klass: SchoolClass | 
                                 err.field) from None
             raise
         info.update(event=ev.id, kind=kind, date=day, lop=ev.klass.name if ev.klass_id else None,
-                    **{k: v for k, v in fields.items()})
+                    **{k: v for k, v in given.items()})
     return ev
 
 
@@ -191,7 +191,7 @@ def _record(st: Student, year: SchoolYear, kind: str, day, klass: SchoolClass | 
 def _need_class(kind: str, klass) -> None:
     if klass in (None, ""):
         raise SisoError("Chuyển lớp cần chọn lớp đến." if kind == kinds.CLASS_CHANGE
-                        else "Chuyển đến cần chọn lớp.", "lop")
+                        else "Chuyển đến cần chọn lớp.", fields.LOP)
 
 
 def _need_school(kind: str, school, vocational: bool = False) -> None:
@@ -199,16 +199,16 @@ def _need_school(kind: str, school, vocational: bool = False) -> None:
         raise SisoError("Chuyển đi cần tên trường chuyển đến (hoặc đánh dấu học nghề)."
                         if kind == kinds.TRANSFER_OUT
                         else "Chuyển đến cần tên trường chuyển đi (trường cũ của học sinh).",
-                        "truong")
+                        fields.TRUONG)
 
 
 def _need_decrease_reason(kind: str, reason, note) -> None:
     if kind == kinds.OTHER_DECREASE and not _opt(reason) and not _opt(note):
-        raise SisoError("Giảm khác cần ghi lý do.", "ly_do")
+        raise SisoError("Giảm khác cần ghi lý do.", fields.LY_DO)
 
 
-def form_errors(kind: str, student, day, **fields) -> list[tuple[str | None, str]]:
-    """Every problem of an event form's own fields at once (the date, a new student's
+def form_errors(kind: str, student, day, **given) -> list[tuple[str | None, str]]:
+    """Every problem of an event form's own given at once (the date, a new student's
     details, the class, school or reason the kind needs), in the form's order. ``record``
     checks them again, and the event against the student's history."""
     from .students import field_errors
@@ -216,21 +216,21 @@ def form_errors(kind: str, student, day, **fields) -> list[tuple[str | None, str
     kind = kinds.FROM_CLI.get(kind, kind)
     errors: list[tuple[str | None, str]] = []
     if kind == kinds.TRANSFER_IN and student is None:
-        data = fields.get("data") or {}
+        data = given.get("data") or {}
         errors += field_errors({k: data.get(k, "") for k in ("name", "dob", "gender")})
         errors += field_errors({k: v for k, v in data.items()
                                 if k not in ("name", "dob", "gender")})
-    checks = [lambda: parse_date(day, "ngày")]
+    checks = [lambda: parse_date(day, "ngày", fields.NGAY)]
     if kind in (kinds.TRANSFER_IN, kinds.CLASS_CHANGE):
-        checks.append(lambda: _need_class(kind, fields.get("klass")))
+        checks.append(lambda: _need_class(kind, given.get("klass")))
     if kind == kinds.DROPOUT:
-        checks.append(lambda: check_reason(fields.get("reason")))
+        checks.append(lambda: check_reason(given.get("reason")))
     if kind in (kinds.DEATH, kinds.OTHER_DECREASE):
-        checks.append(lambda: _need_decrease_reason(kind, fields.get("reason"), fields.get("note")))
+        checks.append(lambda: _need_decrease_reason(kind, given.get("reason"), given.get("note")))
     if kind in (kinds.TRANSFER_IN, kinds.TRANSFER_OUT):
-        checks.append(lambda: _need_school(kind, fields.get("school"),
-                                           bool(fields.get("vocational"))))
-        checks.append(lambda: check_scope(fields.get("scope"), required=kind == kinds.TRANSFER_OUT))
+        checks.append(lambda: _need_school(kind, given.get("school"),
+                                           bool(given.get("vocational"))))
+        checks.append(lambda: check_scope(given.get("scope"), required=kind == kinds.TRANSFER_OUT))
     return errors + collect(*checks)
 
 
@@ -247,28 +247,28 @@ def record_transfer_in(year, day, klass, *, student=None, data: dict | None = No
     _need_class(kinds.TRANSFER_IN, klass)
     school = _opt(school)
     _need_school(kinds.TRANSFER_IN, school)
-    fields = dict(school=school, province=_opt(province), district=_opt(district),
+    given = dict(school=school, province=_opt(province), district=_opt(district),
                   scope=check_scope(scope), doc_no=_opt(doc_no), note=_opt(note))
     if student is not None:
         return _record(_student(student), year, kinds.TRANSFER_IN, day, klass, future=future,
-                       **fields)
+                       **given)
     if not data:
-        raise SisoError("Cần chọn học sinh, hoặc nhập thông tin học sinh mới.", "hoc_sinh")
+        raise SisoError("Cần chọn học sinh, hoặc nhập thông tin học sinh mới.", fields.HOC_SINH)
     from . import users
     from .students import add_student
 
     users.require_class([klass], f"ghi «{kinds.LABELS[kinds.TRANSFER_IN]}»")
-    day = parse_date(day, "ngày")
+    day = parse_date(day, "ngày", fields.NGAY)
     with audit.write("event.transfer_in", "") as info:
         st = add_student(data, year, klass, entry=kinds.TRANSFER_IN, day=day,
                          from_school=school, audit_it=False, future=future)
-        extra = {k: v for k, v in fields.items() if k != "school" and v is not None}
+        extra = {k: v for k, v in given.items() if k != "school" and v is not None}
         ev = Event.get((Event.student == st.id) & (Event.kind == kinds.TRANSFER_IN))
         if extra:
             Event.update(**extra).where(Event.id == ev.id).execute()
             ev = Event.get_by_id(ev.id)
         info.update(_target=f"student:{st.code}", event=ev.id, new_student=True, kind=ev.kind,
-                    date=day, lop=klass.name, **{k: v for k, v in fields.items() if v})
+                    date=day, lop=klass.name, **{k: v for k, v in given.items() if v})
     return ev
 
 
@@ -318,47 +318,47 @@ def record_decrease(student, year, day, kind: str = kinds.DEATH, *, reason: str 
                     future: bool = False) -> Event:
     """Death (chết / mất) or another decrease (giảm khác; the reason is free text)."""
     if kind not in (kinds.DEATH, kinds.OTHER_DECREASE):
-        raise SisoError("Giảm cần là «Chết / mất» hoặc «Giảm khác».", "loai")
+        raise SisoError("Giảm cần là «Chết / mất» hoặc «Giảm khác».", fields.LOAI)
     year = _year(year)
     _need_decrease_reason(kind, reason, note)
     return _record(_student(student), year, kind, day, None, reason=_opt(reason),
                    doc_no=_opt(doc_no), note=_opt(note), future=future)
 
 
-def record(kind: str, student, year, day, *, future: bool = False, **fields) -> Event:
+def record(kind: str, student, year, day, *, future: bool = False, **given) -> Event:
     """Dispatch to the service of ``kind`` (used by the event form and the CLI).
 
-    ``fields``: klass, school, province, district, scope, reason, vocational, doc_no, note,
+    ``given``: klass, school, province, district, scope, reason, vocational, doc_no, note,
     without_visits (and ``data`` for a new student transferring in). Fields a kind does not use are ignored.
     ``future``: the user confirmed a date after today (else ``clock.FutureDate`` is raised).
     """
     kind = kinds.FROM_CLI.get(kind, kind)
-    day = parse_date(day, "ngày")  # the first field of the form is checked first
-    common = {k: fields.get(k) for k in ("doc_no", "note")}
+    day = parse_date(day, "ngày", fields.NGAY)  # the first field of the form is checked first
+    common = {k: given.get(k) for k in ("doc_no", "note")}
     common["future"] = future
     if kind == kinds.TRANSFER_IN:
-        return record_transfer_in(year, day, fields.get("klass"), student=student,
-                                  data=fields.get("data"), school=fields.get("school"),
-                                  province=fields.get("province"), district=fields.get("district"),
-                                  scope=fields.get("scope"), **common)
+        return record_transfer_in(year, day, given.get("klass"), student=student,
+                                  data=given.get("data"), school=given.get("school"),
+                                  province=given.get("province"), district=given.get("district"),
+                                  scope=given.get("scope"), **common)
     if student is None:
-        raise SisoError("Cần chọn học sinh.", "hoc_sinh")
+        raise SisoError("Cần chọn học sinh.", fields.HOC_SINH)
     if kind == kinds.TRANSFER_OUT:
-        return record_transfer_out(student, year, day, school=fields.get("school"),
-                                   province=fields.get("province"), district=fields.get("district"),
-                                   scope=fields.get("scope"), vocational=bool(fields.get("vocational")),
+        return record_transfer_out(student, year, day, school=given.get("school"),
+                                   province=given.get("province"), district=given.get("district"),
+                                   scope=given.get("scope"), vocational=bool(given.get("vocational")),
                                    **common)
     if kind == kinds.DROPOUT:
-        return record_dropout(student, year, day, fields.get("reason"),
-                              without_visits=fields.get("without_visits"), **common)
+        return record_dropout(student, year, day, given.get("reason"),
+                              without_visits=given.get("without_visits"), **common)
     if kind == kinds.RETURN:
-        return record_return(student, year, day, fields.get("klass"), **common)
+        return record_return(student, year, day, given.get("klass"), **common)
     if kind == kinds.CLASS_CHANGE:
-        return record_class_change(student, year, day, fields.get("klass"), **common)
+        return record_class_change(student, year, day, given.get("klass"), **common)
     if kind in (kinds.DEATH, kinds.OTHER_DECREASE):
-        return record_decrease(student, year, day, kind, reason=fields.get("reason"), **common)
+        return record_decrease(student, year, day, kind, reason=given.get("reason"), **common)
     names = ", ".join(kinds.CLI_NAMES[k] for k in RECORDABLE)
-    raise SisoError(f"Loại biến động «{kind}» không ghi được ở đây: cần một trong {names}.", "loai")
+    raise SisoError(f"Loại biến động «{kind}» không ghi được ở đây: cần một trong {names}.", fields.LOAI)
 
 
 # ---- void ------------------------------------------------------------------------------------
@@ -366,15 +366,15 @@ def record(kind: str, student, year, day, *, future: bool = False, **fields) -> 
 def void_event(event_id: int, reason: str) -> Event:
     """Mark an event void (kept in the history, counted nowhere). Refused, naming them, when
     later events depend on it."""
-    number = parse_id(event_id, "sự kiện", "so", " (xem «siso event list» hoặc sổ biến động F8)")
+    number = parse_id(event_id, "sự kiện", fields.SO, " (xem «siso event list» hoặc sổ biến động F8)")
     ev = Event.get_or_none(Event.id == number)
     if ev is None:
-        raise SisoError(f"Không có sự kiện số {number}.", "so")
+        raise SisoError(f"Không có sự kiện số {number}.", fields.SO)
     if ev.voided_at is not None:
-        raise SisoError(f"Sự kiện {describe(ev)} đã bị hủy ngày {ev.voided_at:%d/%m/%Y}.", "so")
+        raise SisoError(f"Sự kiện {describe(ev)} đã bị hủy ngày {ev.voided_at:%d/%m/%Y}.", fields.SO)
     reason = _opt(reason)
     if not reason:
-        raise SisoError("Cần ghi lý do hủy sự kiện.", "ly_do_huy")
+        raise SisoError("Cần ghi lý do hủy sự kiện.", fields.LY_DO_HUY)
     st = ev.student
     from . import users
 
@@ -396,7 +396,7 @@ def void_event(event_id: int, reason: str) -> Event:
             bad = _first_misfit(evs, last_exit_before(st.id, y))
             if bad is not None:
                 raise SisoError(f"Không hủy được: sự kiện {describe(bad)} dựa trên sự kiện này; "
-                                "hủy sự kiện đó trước.", "so")
+                                "hủy sự kiện đó trước.", fields.SO)
             rebuild_spans(st.id, y.id)
     return ev
 
@@ -467,7 +467,7 @@ def list_events(year, start=None, end=None, kind=None, klass=None,
     for k in kind_list:
         if k not in kinds.LABELS:
             names = ", ".join(kinds.CLI_NAMES.values())
-            raise SisoError(f"Loại biến động «{k}» không có: cần một trong {names}.", "loai")
+            raise SisoError(f"Loại biến động «{k}» không có: cần một trong {names}.", fields.LOAI)
     From = SchoolClass.alias("from_class")
     q = (Event.select(Event.id, Event.date, Event.kind, Student.id, Student.code, Student.family,
                       Student.middle, Student.given, SchoolClass.name, From.name, Event.semester,
@@ -479,9 +479,9 @@ def list_events(year, start=None, end=None, kind=None, klass=None,
          .switch(Event).join(From, JOIN.LEFT_OUTER, on=(From.id == Event.from_klass))
          .where((Event.year == year.id) & Event.kind.in_(kind_list)))
     if start not in (None, ""):
-        q = q.where(Event.date >= parse_date(start, "từ ngày"))
+        q = q.where(Event.date >= parse_date(start, "từ ngày", fields.TU_NGAY))
     if end not in (None, ""):
-        q = q.where(Event.date <= parse_date(end, "đến ngày"))
+        q = q.where(Event.date <= parse_date(end, "đến ngày", fields.DEN_NGAY))
     if klass not in (None, ""):
         k = _klass(klass, year)
         scopes.check_class(k)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from peewee import Case, chunked, fn
 
-from . import kinds, scope as scopes, text
+from . import fields, kinds, scope as scopes, text
 from .errors import SisoError
 from .models import Counter, Event, SchoolClass, SchoolYear, Setting, Span, Student
 
@@ -41,7 +41,7 @@ def check_start(value) -> int:
         raw = str(int(value))
     if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
         raise SisoError(f"Số đăng bộ «{raw}» không hợp lệ: cần một số nguyên dương (1, 2, 3 …).",
-                        "so_dang_bo")
+                        fields.SO_DANG_BO)
     return int(raw)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from . import scope as scopes, text
+from . import fields, scope as scopes, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import SchoolClass, SchoolYear, Span, Student
@@ -33,16 +33,12 @@ def rate(num, den) -> float | None:
     return float(value) + 0.0  # -0.0 + 0.0 == +0.0
 
 
-def _day(value, field: str) -> date:
-    return parse_date(value, field)
-
-
-def check_report_day(year: SchoolYear, value, label: str = "Ngày báo cáo", field: str = "den_ngay") -> date:
+def check_report_day(year: SchoolYear, value, label: str = "Ngày báo cáo", field: str = fields.DEN_NGAY) -> date:
     """``value`` as a date that lies within ``year``: its first day … the end of its summer
     (``db.events.summer_end``); anything else is refused, naming the day and the range."""
     from .events import summer_end
 
-    day = _day(value, label.lower())
+    day = parse_date(value, label.lower(), field)
     last = summer_end(year)
     if not year.start <= day <= last:
         raise SisoError(f"{label} {fmt_date(day)} nằm ngoài năm học {year.name}: cần từ ngày "
@@ -57,11 +53,11 @@ def resolve_period(year: SchoolYear, as_of, start=None) -> tuple[date, date]:
     if start in (None, ""):
         start = max(as_of.replace(day=1), year.start)
     else:
-        start = check_report_day(year, start, "Ngày bắt đầu kỳ báo cáo", "tu_ngay")
+        start = check_report_day(year, start, "Ngày bắt đầu kỳ báo cáo", fields.TU_NGAY)
     if start > as_of:
         raise SisoError(
             f"Ngày bắt đầu kỳ báo cáo {fmt_date(start)} phải trước hoặc bằng ngày báo cáo {fmt_date(as_of)}.",
-            "tu_ngay")
+            fields.TU_NGAY)
     return start, as_of
 
 

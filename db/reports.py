@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .errors import SisoError
 from .models import SchoolYear
+from . import fields
 
 
 FORMS = {
@@ -53,7 +54,7 @@ def build(form: str, year: SchoolYear, as_of, start=None, *, stream: bool = Fals
         return report_len_lop(year, as_of)
     if form in AS_OF_ONLY and start not in (None, ""):
         raise SisoError(f"Biểu «{form}» tính đến một ngày, không theo kỳ: bỏ --from "
-                        "(chỉ dùng --as-of).", "tu_ngay")
+                        "(chỉ dùng --as-of).", fields.TU_NGAY)
     if form == "theo-lang":
         from .theo_lang import report_theo_lang
 
@@ -82,4 +83,4 @@ def build(form: str, year: SchoolYear, as_of, start=None, *, stream: bool = Fals
         from .chuyen_can import report_chuyen_can
 
         return report_chuyen_can(year, as_of, start)
-    raise SisoError(f"Không có biểu mẫu «{form}». Các biểu mẫu: {', '.join(FORMS)}.", "form")
+    raise SisoError(f"Không có biểu mẫu «{form}». Các biểu mẫu: {', '.join(FORMS)}.", fields.BIEU_MAU)

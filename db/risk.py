@@ -20,7 +20,7 @@ from datetime import date
 
 from peewee import chunked, fn
 
-from . import audit, clock, kinds, scope as scopes, text
+from . import audit, clock, fields, kinds, scope as scopes, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .limits import check_lengths
@@ -61,7 +61,7 @@ def _clean(value) -> str:
 def _year_of(day: date) -> SchoolYear:
     y = clock.year_of(day)
     if y is None:
-        raise SisoError(f"Ngày {fmt_date(day)} không thuộc năm học nào đã tạo.", "ngay")
+        raise SisoError(f"Ngày {fmt_date(day)} không thuộc năm học nào đã tạo.", fields.NGAY)
     return y
 
 
@@ -75,16 +75,16 @@ def _first_entry(st: Student) -> date | None:
 
 def _check_day(st: Student, value, what: str) -> date:
     """A date that has happened (not after today) and is not before the student's admission."""
-    day = parse_date(value, "ngày") if value not in (None, "") else clock.today()
+    day = parse_date(value, "ngày", fields.NGAY) if value not in (None, "") else clock.today()
     if day > clock.today():
         raise SisoError(f"Ngày {fmt_date(day)} sau hôm nay ({fmt_date(clock.today())}): "
-                        f"{what} chỉ ghi khi đã diễn ra.", "ngay")
+                        f"{what} chỉ ghi khi đã diễn ra.", fields.NGAY)
     first = _first_entry(st)
     if first is None:
-        raise SisoError(f"Học sinh {_who(st)} chưa vào trường (chưa có ngày nhập học).", "hoc_sinh")
+        raise SisoError(f"Học sinh {_who(st)} chưa vào trường (chưa có ngày nhập học).", fields.HOC_SINH)
     if day < first:
         raise SisoError(f"Ngày {fmt_date(day)} trước ngày học sinh {_who(st)} vào trường "
-                        f"({fmt_date(first)}).", "ngay")
+                        f"({fmt_date(first)}).", fields.NGAY)
     return day
 
 
@@ -101,7 +101,7 @@ def check_causes(causes) -> list[str]:
             if code not in out:
                 out.append(code)
     if not out:
-        raise SisoError("Cần ít nhất một nguyên nhân (mã lý do bỏ học: 01, 02 …).", "nguyen_nhan")
+        raise SisoError("Cần ít nhất một nguyên nhân (mã lý do bỏ học: 01, 02 …).", fields.NGUYEN_NHAN)
     return out
 
 
@@ -125,9 +125,9 @@ def open_case(student, causes, sponsor: str | None = None, day=None) -> RiskCase
     current = open_case_of(st)
     if current is not None:
         raise SisoError(f"Học sinh {_who(st)} đã có hồ sơ nguy cơ bỏ học đang mở (số {current.id}, "
-                        f"từ {fmt_date(current.opened)}); mỗi học sinh chỉ một hồ sơ mở.", "hoc_sinh")
+                        f"từ {fmt_date(current.opened)}); mỗi học sinh chỉ một hồ sơ mở.", fields.HOC_SINH)
     check_lengths(RiskCase, {"sponsor": _clean(sponsor)}, {"sponsor": "Người đỡ đầu"},
-                  {"sponsor": "do_dau"})
+                  {"sponsor": fields.DO_DAU})
     with audit.write("risk.open", f"student:{st.code}") as info:
         case = RiskCase.create(student=st.id, year=year.id, causes=",".join(codes_),
                                sponsor=_clean(sponsor), opened=day,
@@ -145,14 +145,14 @@ def close_case(student, result: str, day=None) -> RiskCase:
     result = _clean(result).lower()
     if result not in CLOSABLE:
         raise SisoError(f"Kết quả «{result}» không hợp lệ: cần returned (trở lại lớp), dropped "
-                        "(bỏ học) hoặc transferred (chuyển trường).", "ket_qua")
+                        "(bỏ học) hoặc transferred (chuyển trường).", fields.KET_QUA)
     case = open_case_of(st)
     if case is None:
-        raise SisoError(f"Học sinh {_who(st)} không có hồ sơ nguy cơ bỏ học đang mở.", "hoc_sinh")
+        raise SisoError(f"Học sinh {_who(st)} không có hồ sơ nguy cơ bỏ học đang mở.", fields.HOC_SINH)
     day = _check_day(st, day, "việc đóng hồ sơ")
     if day < case.opened:
         raise SisoError(f"Ngày đóng {fmt_date(day)} trước ngày mở hồ sơ ({fmt_date(case.opened)}).",
-                        "ngay")
+                        fields.NGAY)
     with audit.write("risk.close", f"student:{st.code}", case=case.id, date=day, result=result):
         RiskCase.update(closed=day, result=result).where(RiskCase.id == case.id).execute()
     return RiskCase.get_by_id(case.id)
@@ -234,7 +234,7 @@ def parse_visitor(value) -> dict:
     if not name or not role:
         raise SisoError(f"Người đi vận động «{_clean(value) if not isinstance(value, dict) else name}» "
                         "cần dạng «Họ tên:vai trò», ví dụ «Lò Thị Mai:Giáo viên chủ nhiệm».",
-                        "nguoi_di")
+                        fields.NGUOI_DI)
     return {"ho_ten": name, "vai_tro": role}
 
 
@@ -258,25 +258,27 @@ def add_visit(student, day, visitors, met, found, commitment, result, signed_by,
     year = _year_of(day)
     people = [parse_visitor(v) for v in (visitors or [])]
     if not people:
-        raise SisoError("Cần ghi ít nhất một người đi vận động («Họ tên:vai trò»).", "nguoi_di")
+        raise SisoError("Cần ghi ít nhất một người đi vận động («Họ tên:vai trò»).", fields.NGUOI_DI)
     result = _clean(result).lower()
     if result not in VISIT_RESULTS:
         raise SisoError(f"Kết quả vận động «{result}» không hợp lệ: cần returned (đã ra lớp), "
                         "promised (gia đình hứa), refused (chưa đồng ý) hoặc nobody (không gặp ai).",
-                        "ket_qua")
+                        fields.KET_QUA)
     values = {"met": _clean(met), "found": _clean(found), "commitment": _clean(commitment),
               "signed_by": _clean(signed_by)}
     labels = {"met": "Người gặp trong gia đình", "found": "Tình hình", "signed_by": "Người ký"}
+    names = {"met": fields.NGUOI_GAP, "found": fields.TINH_HINH, "signed_by": fields.NGUOI_KY,
+             "commitment": fields.CAM_KET}
     for key, label in labels.items():
         if not values[key] and not (result == "nobody" and key in ("met", "signed_by")):
-            raise SisoError(f"{label}: cần ghi (biên bản phải có).", key)
+            raise SisoError(f"{label}: cần ghi (biên bản phải có).", names[key])
     if not place:
         place = st.address or ", ".join(p for p in (st.village, st.commune) if p)
     check_lengths(Visit, {**values, "place": _clean(place),
                           "visitors": json.dumps(people, ensure_ascii=False)},
                   {**labels, "commitment": "Gia đình cam kết", "place": "Địa điểm",
                    "visitors": "Người đi vận động"},
-                  {"place": "dia_diem", "visitors": "nguoi_di"})
+                  {**names, "place": fields.DIA_DIEM, "visitors": fields.NGUOI_DI})
     with audit.write("visit.add", f"student:{st.code}") as info:
         number = visit_count(st.id, year.id, day) + 1
         case = open_case_of(st)
@@ -289,10 +291,10 @@ def add_visit(student, day, visitors, met, found, commitment, result, signed_by,
 
 
 def get_visit(visit_id) -> Visit:
-    number = parse_id(visit_id, "buổi vận động", "so", " (xem «siso visit list»)")
+    number = parse_id(visit_id, "buổi vận động", fields.SO, " (xem «siso visit list»)")
     v = Visit.get_or_none(Visit.id == number)
     if v is None:
-        raise SisoError(f"Không có buổi vận động số {number}.", "so")
+        raise SisoError(f"Không có buổi vận động số {number}.", fields.SO)
     scopes.check_student(v.student)  # another class's minutes: refused
     return v
 
@@ -303,10 +305,10 @@ def void_visit(visit_id, reason: str) -> Visit:
     v = get_visit(visit_id)
     users.require_void(v.recorded_by, v.student_id, "hủy buổi vận động")
     if v.voided_at is not None:
-        raise SisoError(f"Buổi vận động số {v.id} đã bị hủy ngày {v.voided_at:%d/%m/%Y}.", "so")
+        raise SisoError(f"Buổi vận động số {v.id} đã bị hủy ngày {v.voided_at:%d/%m/%Y}.", fields.SO)
     reason = _clean(reason)
     if not reason:
-        raise SisoError("Cần ghi lý do hủy buổi vận động.", "ly_do_huy")
+        raise SisoError("Cần ghi lý do hủy buổi vận động.", fields.LY_DO_HUY)
     with audit.write("visit.void", f"visit:{v.id}", student=v.student.code, date=v.date,
                      number=v.number, reason=reason):
         Visit.update(voided_at=clock.now(), voided_by=audit.current_user(),
@@ -375,7 +377,7 @@ def dropout_visits(st: Student, year: SchoolYear, day: date, without_visits) -> 
                     f"{MIN_VISITS} lần, mỗi lần có biên bản. Hãy ghi các lần vận động, hoặc ghi rõ vì "
                     "sao ghi bỏ học khi chưa đủ 3 lần vào ô «Chưa đủ 3 lần vận động» (dòng lệnh: "
                     "--without-visits «lý do»).",
-                    "khong_van_dong")
+                    fields.KHONG_VAN_DONG)
 
 
 def case_open_on(year, day: date):

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from peewee import fn
 
-from . import audit, kinds, text
+from . import audit, fields, kinds, text
 from .errors import SisoError
 from .models import Batch, Deadline, Event, SchoolClass, SchoolYear, Span, Submission, Target
 from .movements import _year, describe
@@ -35,10 +35,10 @@ def rollover(source, target_name: str | None = None, *, before_end: bool = False
     users.require_admin("chuyển năm học")
     plan = rollover_preview(source, target_name, **options)
     if not plan.ok:
-        raise SisoError(" ".join(plan.problems), "chuyen_nam")
+        raise SisoError(" ".join(plan.problems), fields.CHUYEN_NAM)
     if plan.before_end and not before_end:
         raise SisoError(f"Chưa chuyển năm: {plan.early_warning} Chỉ chuyển năm trước ngày kết thúc "
-                        "khi đã xác nhận.", "chuyen_nam")
+                        "khi đã xác nhận.", fields.CHUYEN_NAM)
     from .school import add_class, add_year
 
     last_event = Event.select(fn.MAX(Event.id)).scalar() or 0
@@ -121,7 +121,7 @@ def _rollover_batch(target) -> Batch:
     b = (Batch.select().where((Batch.kind == "rollover") & (Batch.year == y.id)
                               & Batch.undone_at.is_null()).order_by(Batch.id.desc()).first())
     if b is None:
-        raise SisoError(f"Năm học {y.name} không có đợt chuyển năm nào để hoàn tác.", "nam_hoc")
+        raise SisoError(f"Năm học {y.name} không có đợt chuyển năm nào để hoàn tác.", fields.NAM_HOC)
     return b
 
 
@@ -143,16 +143,16 @@ def undo_rollover(target) -> Batch:
         first = later.first()
         raise SisoError(f"Không hoàn tác được chuyển năm: đã có {n} sự kiện ghi vào năm học {y.name} "
                         f"sau đó (ví dụ {describe(first)} của học sinh {first.student.code}). "
-                        "Hủy các sự kiện đó trước.", "nam_hoc")
+                        "Hủy các sự kiện đó trước.", fields.NAM_HOC)
     voided = Event.select().where((Event.batch == batch.id) & Event.voided_at.is_null(False)).first()
     if voided is not None:
         raise SisoError(f"Không hoàn tác được chuyển năm: sự kiện {describe(voided)} của đợt này đã "
-                        "bị hủy riêng sau đó.", "nam_hoc")
+                        "bị hủy riêng sau đó.", fields.NAM_HOC)
     nxt = SchoolYear.select().where(SchoolYear.start > y.start).order_by(SchoolYear.start).first()
     if nxt is not None and Batch.select().where((Batch.kind == "rollover") & (Batch.year == nxt.id)
                                                 & Batch.undone_at.is_null()).exists():
         raise SisoError(f"Không hoàn tác được: năm học {nxt.name} đã được chuyển năm từ năm học "
-                        f"{y.name}; hoàn tác đợt đó trước.", "nam_hoc")
+                        f"{y.name}; hoàn tác đợt đó trước.", fields.NAM_HOC)
     with audit.write("year.undo_rollover", f"year:{y.name}", batch=batch.id) as info:
         ev_ids = Event.select(Event.id).where(Event.batch == batch.id)
         Span.delete().where(Span.start_event.in_(ev_ids) | Span.end_event.in_(ev_ids)).execute()

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from . import clock, kinds, text
+from . import clock, fields, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import Batch, Event, SchoolClass, SchoolYear, Span, Student
@@ -178,11 +178,11 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
     if target is not None:
         t_start, t_end, t_ref, t_hk2 = target.start, target.end, target.ref_date, target.hk2_start
     else:
-        t_start = parse_date(start, "ngày bắt đầu") if start else date(first, 9, 5)
-        t_end = parse_date(end, "ngày kết thúc") if end else date(first + 1, 5, 31)
-        t_ref = (parse_date(ref, "ngày chốt sĩ số") if ref
+        t_start = parse_date(start, "ngày bắt đầu", fields.NGAY_BAT_DAU) if start else date(first, 9, 5)
+        t_end = parse_date(end, "ngày kết thúc", fields.NGAY_KET_THUC) if end else date(first + 1, 5, 31)
+        t_ref = (parse_date(ref, "ngày chốt sĩ số", fields.NGAY_CHOT_SI_SO) if ref
                  else _carried(src.ref_date, src, first, t_start, t_end) or t_start)
-        t_hk2 = (parse_date(hk2, "ngày bắt đầu học kỳ II") if hk2
+        t_hk2 = (parse_date(hk2, "ngày bắt đầu học kỳ II", fields.NGAY_BAT_DAU_HK2) if hk2
                  else _carried(src.hk2_start, src, first, t_start + timedelta(days=1), t_end))
     dm, dh = default_mappings(src, target)
     mapping = {**dm, **{text.clean(k).upper(): text.clean(v).upper().replace(" ", "")

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from functools import partial
 
-from . import audit, clock, text
+from . import audit, clock, fields, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect
 from .models import SchoolClass, SchoolYear, Setting
@@ -85,7 +85,7 @@ def get_settings() -> dict[str, str]:
 def _check_setting(key: str, value: str) -> str:
     if key not in SETTINGS:
         raise SisoError(
-            f"Không có mục cài đặt «{key}». Các mục: {', '.join(SETTINGS)}.", "key")
+            f"Không có mục cài đặt «{key}». Các mục: {', '.join(SETTINGS)}.", fields.MUC_CAI_DAT)
     value = text.clean(value)
     from .limits import check_lengths
 
@@ -158,7 +158,7 @@ def _check_level_fits_classes(level: str) -> None:
         more = f" và {len(found) - 5} lớp khác" if len(found) > 5 else ""
         raise SisoError(f"Không đổi cấp học thành {level} ({LEVEL_NAMES[level]}, {_grade_span(grades)}): "
                         f"trường đang có lớp {', '.join(found[:5])}{more} ngoài các khối đó.",
-                        "cap_hoc")
+                        fields.CAP_HOC)
 
 
 def set_setting(key: str, value: str) -> str:
@@ -174,7 +174,7 @@ def setup_errors(settings: dict[str, str], year_name: str, start, end,
     checks.append(partial(_check_year_name, year_name))
     for key, value in (("start", start), ("end", end), ("ref", ref)):
         if key != "ref" or value not in (None, ""):
-            checks.append(partial(parse_date, value, _YEAR_DATES[key]))
+            checks.append(partial(parse_date, value, *_YEAR_DATES[key]))
     return collect(*checks)
 
 
@@ -198,19 +198,21 @@ def setup_school(settings: dict[str, str], year_name: str, start, end, ref=None,
 _YEAR_NAME = re.compile(r"^(\d{4})\s*-\s*(\d{4})$")
 FIRST_YEARS = (1900, 2999)  # the first calendar year of a school year
 # the name a year's date goes by in messages
-_YEAR_DATES = {"start": "ngày bắt đầu", "end": "ngày kết thúc", "ref": "ngày chốt sĩ số đầu năm",
-               "hk2": "ngày bắt đầu học kỳ II"}
+_YEAR_DATES = {"start": ("ngày bắt đầu", fields.NGAY_BAT_DAU),
+               "end": ("ngày kết thúc", fields.NGAY_KET_THUC),
+               "ref": ("ngày chốt sĩ số đầu năm", fields.NGAY_CHOT_SI_SO),
+               "hk2": ("ngày bắt đầu học kỳ II", fields.NGAY_BAT_DAU_HK2)}  # label, field
 
 
 def _check_year_name(name: str) -> tuple[str, int]:
     m = _YEAR_NAME.match(text.clean(name))
     if not m or int(m.group(2)) != int(m.group(1)) + 1:
         raise SisoError(f"Tên năm học «{name}» không hợp lệ: cần dạng 2024-2025 (hai năm liền nhau).",
-                        "nam_hoc")
+                        fields.NAM_HOC)
     first = int(m.group(1))
     if not FIRST_YEARS[0] <= first <= FIRST_YEARS[1]:  # the calendar (and its summers) must hold it
         raise SisoError(f"Năm học «{name}» không hợp lệ: cần bắt đầu từ năm {FIRST_YEARS[0]} "
-                        f"đến năm {FIRST_YEARS[1]}.", "nam_hoc")
+                        f"đến năm {FIRST_YEARS[1]}.", fields.NAM_HOC)
     return f"{m.group(1)}-{m.group(2)}", first
 
 
@@ -223,29 +225,29 @@ def add_year(name: str, start, end, ref=None, hk2=None, school_days=None) -> Sch
 
     name, first = _check_year_name(name)
     ngay_hoc = check_school_days(school_days) if school_days not in (None, "") else "2-6"
-    start = parse_date(start, _YEAR_DATES["start"])
-    end = parse_date(end, _YEAR_DATES["end"])
-    ref = parse_date(ref, _YEAR_DATES["ref"]) if ref not in (None, "") else start
-    hk2 = parse_date(hk2, _YEAR_DATES["hk2"]) if hk2 not in (None, "") else date(first + 1, 1, 15)
+    start = parse_date(start, *_YEAR_DATES["start"])
+    end = parse_date(end, *_YEAR_DATES["end"])
+    ref = parse_date(ref, *_YEAR_DATES["ref"]) if ref not in (None, "") else start
+    hk2 = parse_date(hk2, *_YEAR_DATES["hk2"]) if hk2 not in (None, "") else date(first + 1, 1, 15)
     if start.year != first:
-        raise SisoError(f"Ngày bắt đầu {fmt_date(start)} phải thuộc năm {first} của năm học {name}.", "start")
+        raise SisoError(f"Ngày bắt đầu {fmt_date(start)} phải thuộc năm {first} của năm học {name}.", fields.NGAY_BAT_DAU)
     if not start < end:
-        raise SisoError(f"Ngày kết thúc {fmt_date(end)} phải sau ngày bắt đầu {fmt_date(start)}.", "end")
+        raise SisoError(f"Ngày kết thúc {fmt_date(end)} phải sau ngày bắt đầu {fmt_date(start)}.", fields.NGAY_KET_THUC)
     if end.year != first + 1:
-        raise SisoError(f"Ngày kết thúc {fmt_date(end)} phải thuộc năm {first + 1}.", "end")
+        raise SisoError(f"Ngày kết thúc {fmt_date(end)} phải thuộc năm {first + 1}.", fields.NGAY_KET_THUC)
     if not start <= ref <= end:
         raise SisoError(f"Ngày chốt sĩ số đầu năm {fmt_date(ref)} phải nằm trong năm học "
-                        f"({fmt_date(start)} – {fmt_date(end)}).", "ref")
+                        f"({fmt_date(start)} – {fmt_date(end)}).", fields.NGAY_CHOT_SI_SO)
     if not start < hk2 <= end:
-        raise SisoError(f"Ngày bắt đầu học kỳ II {fmt_date(hk2)} phải nằm trong năm học.", "hk2")
+        raise SisoError(f"Ngày bắt đầu học kỳ II {fmt_date(hk2)} phải nằm trong năm học.", fields.NGAY_BAT_DAU_HK2)
     if SchoolYear.get_or_none(SchoolYear.name == name):
-        raise SisoError(f"Năm học {name} đã có.", "nam_hoc")
+        raise SisoError(f"Năm học {name} đã có.", fields.NAM_HOC)
     overlap = (SchoolYear.select().where((SchoolYear.start <= end) & (SchoolYear.end >= start))
                .first())
     if overlap is not None:
         raise SisoError(f"Năm học {name} ({fmt_date(start)} – {fmt_date(end)}) trùng thời gian với "
                         f"năm học {overlap.name} ({fmt_date(overlap.start)} – {fmt_date(overlap.end)}).",
-                        "start")
+                        fields.NGAY_BAT_DAU)
     with audit.write("year.add", f"year:{name}", name=name, start=start, end=end, ref=ref, hk2=hk2,
                      ngay_hoc=ngay_hoc):
         year = SchoolYear.create(name=name, start=start, end=end, ref_date=ref, hk2_start=hk2,
@@ -282,13 +284,13 @@ def get_year(name: str | None = None) -> SchoolYear:
         y = current_year()
         if y is None:
             raise SisoError("Chưa có năm học nào: tạo bằng «siso year add 2024-2025 --start … --end …».",
-                            "nam_hoc")
+                            fields.NAM_HOC)
         return y
     norm = text.clean(name).replace(" ", "")
     y = SchoolYear.get_or_none(SchoolYear.name == norm)
     if y is None:
         names = ", ".join(y.name for y in list_years()) or "chưa có"
-        raise SisoError(f"Không có năm học «{name}». Các năm học: {names}.", "nam_hoc")
+        raise SisoError(f"Không có năm học «{name}». Các năm học: {names}.", fields.NAM_HOC)
     return y
 
 
@@ -307,16 +309,16 @@ def check_grade(grade, level: str | None = None) -> int:
     try:
         grade = int(str(grade).strip())
     except (TypeError, ValueError):
-        raise SisoError(f"Khối «{grade}» không hợp lệ: cần số từ 1 đến 12.", "khoi") from None
+        raise SisoError(f"Khối «{grade}» không hợp lệ: cần số từ 1 đến 12.", fields.KHOI) from None
     if not 1 <= grade <= 12:
-        raise SisoError(f"Khối {grade} không hợp lệ: cần số từ 1 đến 12.", "khoi")
+        raise SisoError(f"Khối {grade} không hợp lệ: cần số từ 1 đến 12.", fields.KHOI)
     if level is not None:
         grades = LEVELS[level]
         if grade not in grades:
             raise SisoError(
                 f"Khối {grade} không thuộc cấp học của trường: trường {level} "
                 f"({LEVEL_NAMES[level]}) chỉ có {_grade_span(grades)}. Sửa khối của lớp, hoặc đổi "
-                "cấp học của trường trong thông tin nhà trường (mục cap_hoc).", "khoi")
+                "cấp học của trường trong thông tin nhà trường (mục cap_hoc).", fields.KHOI)
     return grade
 
 
@@ -329,7 +331,7 @@ def check_class_name(name: str) -> str:
     """A class name as stored (6a1 → 6A1); a Vietnamese error when it cannot be one."""
     name = text.clean(name).upper().replace(" ", "")
     if not _CLASS_NAME.match(name):
-        raise SisoError(f"Tên lớp «{name}» không hợp lệ: ví dụ 6A1, 6/2, 9C.", "lop")
+        raise SisoError(f"Tên lớp «{name}» không hợp lệ: ví dụ 6A1, 6/2, 9C.", fields.LOP)
     return name
 
 
@@ -343,7 +345,7 @@ def _check_homeroom(homeroom: str) -> None:
     from .limits import check_lengths
 
     check_lengths(SchoolClass, {"homeroom": homeroom}, {"homeroom": "Giáo viên chủ nhiệm"},
-                  {"homeroom": "gvcn"})
+                  {"homeroom": fields.GVCN})
 
 
 def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "") -> SchoolClass:
@@ -354,9 +356,9 @@ def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "")
     grade = check_class_grade(grade)
     lead = re.match(r"\d+", name)
     if lead and int(lead.group()) != grade:
-        raise SisoError(f"Lớp {name} không thuộc khối {grade}.", "khoi")
+        raise SisoError(f"Lớp {name} không thuộc khối {grade}.", fields.KHOI)
     if SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == name)):
-        raise SisoError(f"Lớp {name} đã có trong năm học {year.name}.", "lop")
+        raise SisoError(f"Lớp {name} đã có trong năm học {year.name}.", fields.LOP)
     homeroom = text.title_name(homeroom) if homeroom else ""
     _check_homeroom(homeroom)
     with audit.write("class.add", f"class:{year.name}/{name}", name=name, grade=grade, gvcn=homeroom):
@@ -386,5 +388,5 @@ def get_class(name: str, year: SchoolYear) -> SchoolClass:
     k = SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == norm))
     if k is None:
         names = ", ".join(c.name for c in list_classes(year)) or "chưa có lớp nào"
-        raise SisoError(f"Không có lớp «{name}» trong năm học {year.name}. Các lớp: {names}.", "lop")
+        raise SisoError(f"Không có lớp «{name}» trong năm học {year.name}. Các lớp: {names}.", fields.LOP)
     return k

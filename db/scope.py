@@ -8,6 +8,7 @@ it knows who is acting. Every list, search, report and export reads through it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from . import fields
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ def check_student(student, year=None, scope: Scope | None = None) -> None:
 
         code = getattr(student, "code", "")
         raise SisoError(f"Học sinh mã «{code}» không thuộc phạm vi bạn được xem ({scope.label}).",
-                        "ma")
+                        fields.MA)
 
 
 def check_class(klass, scope: Scope | None = None) -> None:
@@ -149,7 +150,7 @@ def check_class(klass, scope: Scope | None = None) -> None:
         from .errors import SisoError
 
         raise SisoError(f"Lớp {klass.name} không thuộc phạm vi bạn được xem ({scope.label}).",
-                        "lop")
+                        fields.LOP)
 
 
 TOTAL_SHOWN = "Tổng các dòng hiển thị"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from peewee import IntegrityError
 
-from . import audit, clock, codes, kinds, scope as scopes, text, villages
+from . import audit, clock, codes, fields, kinds, scope as scopes, text, villages
 from .dates import fmt_date, parse_date
 from .errors import SisoError, collect
 from .events import check_date, record_event
@@ -48,31 +48,31 @@ class StudentField:
 ETHNIC_DEFAULT = "01"  # Kinh
 
 STUDENT_FIELDS: tuple[StudentField, ...] = (
-    StudentField("name", "Họ và tên", "--name", "họ và tên", "ho_ten", required=True),
-    StudentField("dob", "Ngày sinh", "--dob", "ngày sinh (dd/mm/yyyy)", "ngay_sinh",
+    StudentField("name", "Họ và tên", "--name", "họ và tên", fields.HO_TEN, required=True),
+    StudentField("dob", "Ngày sinh", "--dob", "ngày sinh (dd/mm/yyyy)", fields.NGAY_SINH,
                  required=True, hint="dd/mm/yyyy"),
-    StudentField("gender", "Giới tính", "--gender", "giới tính: nam hoặc nu", "gioi_tinh",
+    StudentField("gender", "Giới tính", "--gender", "giới tính: nam hoặc nu", fields.GIOI_TINH,
                  required=True, choices=(("nam", "Nam"), ("nu", "Nữ"))),
     StudentField("ethnic", "Dân tộc", "--ethnic",
-                 "dân tộc: mã 01–55 hoặc tên (mặc định Kinh)", "dan_toc",
+                 "dân tộc: mã 01–55 hoặc tên (mặc định Kinh)", fields.DAN_TOC,
                  default="Kinh", hint="mã hoặc tên: Kinh, Ba Na, 13…"),
     StudentField("code", "Mã học sinh", "--code", "mã học sinh (mặc định: tự cấp HS000001…)",
-                 "ma", hint="để trống: tự cấp"),
+                 fields.MA, hint="để trống: tự cấp"),
     StudentField("national_id", "Mã định danh", "--national-id",
-                 "mã định danh cá nhân (12 chữ số)", "ma_dinh_danh", hint="12 chữ số"),
+                 "mã định danh cá nhân (12 chữ số)", fields.MA_DINH_DANH, hint="12 chữ số"),
     StudentField("disability", "Khuyết tật (mã)", "--disability", "loại khuyết tật: mã 01–06",
-                 "khuyet_tat", hint="01–06, để trống nếu không"),
-    StudentField("birthplace", "Nơi sinh", "--birthplace", "nơi sinh", "noi_sinh"),
+                 fields.KHUYET_TAT, hint="01–06, để trống nếu không"),
+    StudentField("birthplace", "Nơi sinh", "--birthplace", "nơi sinh", fields.NOI_SINH),
     StudentField("village", "Thôn/xóm", "--village",
-                 "thôn / làng / buôn đã có (db.villages; thôn mới: thêm --new-village)", "thon",
+                 "thôn / làng / buôn đã có (db.villages; thôn mới: thêm --new-village)", fields.THON,
                  hint="chọn thôn đã có"),
-    StudentField("commune", "Xã/phường", "--commune", "xã / phường", "xa_phuong"),
-    StudentField("address", "Địa chỉ", "--address", "địa chỉ", "dia_chi"),
-    StudentField("father", "Họ tên cha", "--father", "họ tên cha", "ho_ten_cha"),
-    StudentField("mother", "Họ tên mẹ", "--mother", "họ tên mẹ", "ho_ten_me"),
+    StudentField("commune", "Xã/phường", "--commune", "xã / phường", fields.XA_PHUONG),
+    StudentField("address", "Địa chỉ", "--address", "địa chỉ", fields.DIA_CHI),
+    StudentField("father", "Họ tên cha", "--father", "họ tên cha", fields.HO_TEN_CHA),
+    StudentField("mother", "Họ tên mẹ", "--mother", "họ tên mẹ", fields.HO_TEN_ME),
     StudentField("guardian", "Người giám hộ", "--guardian", "người giám hộ (khi không phải cha, mẹ)",
-                 "nguoi_giam_ho"),
-    StudentField("phone", "Điện thoại", "--phone", "số điện thoại", "dien_thoai"),
+                 fields.NGUOI_GIAM_HO),
+    StudentField("phone", "Điện thoại", "--phone", "số điện thoại", fields.DIEN_THOAI),
 )
 
 
@@ -84,23 +84,23 @@ def parse_gender(value) -> bool:
     if v in ("nam", "m", "male", "0", "trai", "con trai"):
         return False
     if not v:
-        raise SisoError("Thiếu giới tính: cần «nam» hoặc «nữ».", "gioi_tinh")
-    raise SisoError(f"Giới tính «{value}» không hợp lệ: cần «nam» hoặc «nữ».", "gioi_tinh")
+        raise SisoError("Thiếu giới tính: cần «nam» hoặc «nữ».", fields.GIOI_TINH)
+    raise SisoError(f"Giới tính «{value}» không hợp lệ: cần «nam» hoặc «nữ».", fields.GIOI_TINH)
 
 
 def check_name(full: str) -> tuple[str, str, str]:
     full = text.title_name(full)
     if not full:
-        raise SisoError("Thiếu họ và tên học sinh.", "ho_ten")
+        raise SisoError("Thiếu họ và tên học sinh.", fields.HO_TEN)
     for word in full.split(" "):
         if not _NAME_OK.match(word):
             raise SisoError(f"Họ tên «{full}» có ký tự không hợp lệ «{word}»: chỉ dùng chữ cái, "
-                            "dấu nháy và gạch nối.", "ho_ten")
+                            "dấu nháy và gạch nối.", fields.HO_TEN)
     family, middle, given = text.split_name(full)
     if not family:
-        raise SisoError(f"Họ tên «{full}» cần có cả họ và tên.", "ho_ten")
+        raise SisoError(f"Họ tên «{full}» cần có cả họ và tên.", fields.HO_TEN)
     if len(full) > 100:
-        raise SisoError("Họ tên dài quá 100 ký tự.", "ho_ten")
+        raise SisoError("Họ tên dài quá 100 ký tự.", fields.HO_TEN)
     return family, middle, given
 
 
@@ -116,12 +116,12 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
     if "name" in data:
         out["family"], out["middle"], out["given"] = check_name(data["name"])
     if "dob" in data:
-        dob = parse_date(data["dob"], "ngày sinh")
+        dob = parse_date(data["dob"], "ngày sinh", fields.NGAY_SINH)
         ref = year.start if year else clock.today()
         age = ref.year - dob.year
         if not 3 <= age <= 30:
             raise SisoError(f"Ngày sinh {fmt_date(dob)} không hợp lý: học sinh {age} tuổi "
-                            f"vào năm {ref.year}.", "ngay_sinh")
+                            f"vào năm {ref.year}.", fields.NGAY_SINH)
         out["dob"] = dob
     if "gender" in data:
         out["female"] = parse_gender(data["gender"])
@@ -130,7 +130,7 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
         code = codes.match_ethnic(raw) if text.clean(raw) else ETHNIC_DEFAULT
         if code is None:
             raise SisoError(f"Dân tộc «{raw}» không có trong danh mục 54 dân tộc "
-                            "(ghi mã 01–55 hoặc tên, ví dụ 01 hoặc Kinh).", "dan_toc")
+                            "(ghi mã 01–55 hoặc tên, ví dụ 01 hoặc Kinh).", fields.DAN_TOC)
         out["ethnic"] = code
     if "disability" in data:
         raw = text.clean(data["disability"])
@@ -139,14 +139,14 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
             if code not in codes.disability_types():
                 raise SisoError(f"Loại khuyết tật «{raw}» không có: cần mã 01–06 "
                                 f"({', '.join(f'{k} {v}' for k, v in codes.disability_types().items())}).",
-                                "khuyet_tat")
+                                fields.KHUYET_TAT)
             out["disability"] = code
         else:
             out["disability"] = None
     if "national_id" in data:
         nid = re.sub(r"\s", "", text.clean(data["national_id"]))
         if nid and not re.fullmatch(r"\d{12}", nid):
-            raise SisoError(f"Mã định danh «{nid}» không hợp lệ: cần đúng 12 chữ số.", "ma_dinh_danh")
+            raise SisoError(f"Mã định danh «{nid}» không hợp lệ: cần đúng 12 chữ số.", fields.MA_DINH_DANH)
         out["national_id"] = nid or None
     if "phone" in data:
         phone = re.sub(r"[\s.\-]", "", text.clean(data["phone"]))
@@ -154,7 +154,7 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
             phone = "0" + phone[3:]
         if phone and not re.fullmatch(r"0\d{9,10}", phone):
             raise SisoError(f"Số điện thoại «{data['phone']}» không hợp lệ: cần 10 chữ số, "
-                            "bắt đầu bằng 0.", "dien_thoai")
+                            "bắt đầu bằng 0.", fields.DIEN_THOAI)
         out["phone"] = phone
     for key in ("village", "commune", "birthplace", "address"):
         if key in data:
@@ -166,7 +166,7 @@ def check_fields(data: dict, *, year: SchoolYear | None = None) -> dict:
         code = text.clean(data["code"]).upper()
         if not _CODE_OK.match(code):
             raise SisoError(f"Mã học sinh «{code}» không hợp lệ: chỉ dùng chữ, số, - _ . / "
-                            "(tối đa 32 ký tự).", "ma")
+                            "(tối đa 32 ký tự).", fields.MA)
         out["code"] = code
     from .limits import check_lengths
 
@@ -189,7 +189,7 @@ def possible_duplicates(name: str, dob) -> list[Student]:
     from .dates import parse_date
 
     try:
-        day = parse_date(dob, "ngày sinh")
+        day = parse_date(dob, "ngày sinh", fields.NGAY_SINH)
     except SisoError:
         return []  # the add itself says what is wrong with the date
     return list(Student.select().where(Student.name_folded == text.fold(text.clean(name)),
@@ -209,7 +209,7 @@ def _check_unique(values: dict, exclude_id: int | None = None) -> None:
         if exclude_id:
             q = q.where(Student.id != exclude_id)
         if q.exists():
-            raise SisoError(f"Mã học sinh {values['code']} đã có.", "ma")
+            raise SisoError(f"Mã học sinh {values['code']} đã có.", fields.MA)
     if values.get("national_id"):
         q = Student.select().where(Student.national_id == values["national_id"])
         if exclude_id:
@@ -217,7 +217,7 @@ def _check_unique(values: dict, exclude_id: int | None = None) -> None:
         other = q.first()
         if other:
             raise SisoError(f"Mã định danh {values['national_id']} đã là của học sinh "
-                            f"{other.full_name} ({other.code}).", "ma_dinh_danh")
+                            f"{other.full_name} ({other.code}).", fields.MA_DINH_DANH)
 
 
 def _save_unique(st: Student, values: dict, exclude_id: int | None = None) -> None:
@@ -235,7 +235,7 @@ def start_count_warning(year: SchoolYear, day) -> str | None:
     """The warning for a student entering on ``day`` when that day is on or before the year's
     reference date and the reference date has passed: the start-of-year count already taken
     (and perhaps reported) changes. None otherwise."""
-    day = parse_date(day, "ngày vào")
+    day = parse_date(day, "ngày vào", fields.NGAY_VAO)
     if day <= year.ref_date < clock.today():
         return (f"Ngày vào {fmt_date(day)} không sau ngày chốt sĩ số đầu năm "
                 f"{fmt_date(year.ref_date)}, ngày đó đã qua: sĩ số đầu năm của năm học "
@@ -263,16 +263,16 @@ def add_student(data: dict, year: SchoolYear, klass: SchoolClass, *, entry: str 
         users.require_admin("thêm học sinh")
     for spec in STUDENT_FIELDS:
         if spec.required and not text.clean(str(data.get(spec.key) or "")):
-            raise SisoError(f"Thiếu {spec.label.lower()}.", spec.key)
+            raise SisoError(f"Thiếu {spec.label.lower()}.", spec.field)
     values = check_fields({"ethnic": ETHNIC_DEFAULT, **data}, year=year)
     if entry not in (kinds.ADMIT, kinds.TRANSFER_IN):
-        raise SisoError("Cách vào trường cần là admit (nhập học) hoặc transfer-in (chuyển đến).", "entry")
+        raise SisoError("Cách vào trường cần là admit (nhập học) hoặc transfer-in (chuyển đến).", fields.CACH_VAO)
     if klass.year_id != year.id:
-        raise SisoError(f"Lớp {klass.name} không thuộc năm học {year.name}.", "lop")
+        raise SisoError(f"Lớp {klass.name} không thuộc năm học {year.name}.", fields.LOP)
     if day in (None, ""):
         day = clock.admission_day(year)
     else:
-        day = parse_date(day, "ngày vào")
+        day = parse_date(day, "ngày vào", fields.NGAY_VAO)
         if entry == kinds.TRANSFER_IN:
             check_date(year, day, None, entry)
             clock.refuse_future(day, f"«{kinds.LABELS[entry]}»", future)
@@ -319,10 +319,10 @@ def update_student(student: Student, data: dict, *, read_version: int | None = N
     expected = student.version if read_version is None else read_version
     for spec in STUDENT_FIELDS:
         if spec.required and spec.key in data and not text.clean(str(data[spec.key] or "")):
-            raise SisoError(f"Thiếu {spec.label.lower()}.", spec.key)
+            raise SisoError(f"Thiếu {spec.label.lower()}.", spec.field)
     if "code" in data and not text.clean(str(data["code"] or "")):
         raise SisoError(f"Mã học sinh không để trống được (đang là «{student.code}»): ghi mã mới, "
-                        "hoặc bỏ trường này để giữ mã cũ.", "ma")
+                        "hoặc bỏ trường này để giữ mã cũ.", fields.MA)
     values = check_fields(data)
     _check_unique(values, exclude_id=student.id)
     place = villages.place_values(data, values, student)
@@ -355,7 +355,7 @@ def _conflict(student: Student) -> EditConflict:
     who = f" ({last.user}, lúc {last.at:%H:%M:%S %d/%m/%Y})" if last else ""
     return EditConflict(f"Học sinh {student.full_name} ({student.code}) vừa được người khác sửa"
                         f"{who} trong lúc bạn sửa: chưa ghi gì, để không xóa mất thay đổi của "
-                        "họ. Mở lại học sinh này để xem bản mới rồi sửa lại.", "ma")
+                        "họ. Mở lại học sinh này để xem bản mới rồi sửa lại.", fields.MA)
 
 
 def get_student(code: str) -> Student:
@@ -364,7 +364,7 @@ def get_student(code: str) -> Student:
     if st is None and norm.isdigit() and len(norm) == 12:
         st = Student.get_or_none(Student.national_id == norm)
     if st is None:
-        raise SisoError(f"Không có học sinh mã «{code}».", "ma")
+        raise SisoError(f"Không có học sinh mã «{code}».", fields.MA)
     return st
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 
 
-from . import audit
+from . import audit, fields
 from .errors import SisoError
 from .models import SchoolYear, Target
 from .school import check_grade
@@ -63,12 +63,12 @@ def check_op(op, name: str) -> str | None:
     key = {"<": "lt", "<=": "le", "≤": "le", ">": "gt", ">=": "ge", "≥": "ge"}.get(key, key)
     if key not in OPS:
         raise SisoError(f"Phép so sánh «{op}» của chỉ tiêu {name} không hợp lệ: cần lt (dưới), le (không "
-                        "vượt quá), gt (trên) hoặc ge (từ … trở lên).", "so_sanh")
+                        "vượt quá), gt (trên) hoặc ge (từ … trở lên).", fields.SO_SANH)
     bound = TARGETS[name][1]
     if key in ("lt", "le") and bound == LOWER or key in ("gt", "ge") and bound == UPPER:
         want = "lt hoặc le" if bound == UPPER else "gt hoặc ge"
         raise SisoError(f"Chỉ tiêu {name} là tỷ lệ {'cần giữ thấp' if bound == UPPER else 'cần đạt cao'}: "
-                        f"phép so sánh cần {want}, không phải {key}.", "so_sanh")
+                        f"phép so sánh cần {want}, không phải {key}.", fields.SO_SANH)
     return key
 
 
@@ -78,21 +78,21 @@ FINAL_GRADE = {"TH": 5, "THCS": 9, "THPT": 12}
 
 def _check(name: str, value, level: str | None, grade) -> tuple[str, float, str | None, int | None]:
     if name not in TARGETS:
-        raise SisoError(f"Không có chỉ tiêu «{name}». Các chỉ tiêu: {', '.join(TARGETS)}.", "ten")
+        raise SisoError(f"Không có chỉ tiêu «{name}». Các chỉ tiêu: {', '.join(TARGETS)}.", fields.TEN)
     try:
         value = float(str(value).replace(",", "."))
     except (TypeError, ValueError):
         raise SisoError(f"Giá trị chỉ tiêu «{value}» không hợp lệ: cần một số phần trăm, ví dụ 2 hoặc 98,5.",
-                        "gia_tri") from None
+                        fields.GIA_TRI) from None
     if not 0 <= value <= 100:
-        raise SisoError(f"Giá trị chỉ tiêu {value:g} không hợp lệ: cần từ 0 đến 100 (%).", "gia_tri")
+        raise SisoError(f"Giá trị chỉ tiêu {value:g} không hợp lệ: cần từ 0 đến 100 (%).", fields.GIA_TRI)
     if (level in (None, "")) == (grade in (None, "")):
         raise SisoError("Chỉ tiêu cần đúng một phạm vi: một cấp học (TH, THCS, THPT) hoặc một khối (1–12).",
-                        "pham_vi")
+                        fields.PHAM_VI)
     if level not in (None, ""):
         level = str(level).upper()
         if level not in BASE_LEVELS:
-            raise SisoError(f"Cấp học «{level}» không hợp lệ: cần TH, THCS hoặc THPT.", "cap_hoc")
+            raise SisoError(f"Cấp học «{level}» không hợp lệ: cần TH, THCS hoặc THPT.", fields.CAP_HOC)
         return name, value, level, None
     return name, value, None, check_grade(grade)
 
@@ -136,7 +136,7 @@ def delete_target(year: SchoolYear, name: str, *, level: str | None = None, grad
     name, _, level, grade = _check(name, 0, level, grade)
     t = Target.get_or_none(_scope_where(year, level, grade) & (Target.name == name))
     if t is None:
-        raise SisoError(f"Năm học {year.name} chưa đăng ký chỉ tiêu {name} cho phạm vi này.", "ten")
+        raise SisoError(f"Năm học {year.name} chưa đăng ký chỉ tiêu {name} cho phạm vi này.", fields.TEN)
     with audit.write("target.delete", f"target:{year.name}/{level or grade}/{name}", before=t.value):
         t.delete_instance()
 

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 
 from peewee import DatabaseError
 
-from . import audit, clock, scope as scope_mod
+from . import audit, clock, fields, scope as scope_mod
 from .errors import SisoError
 from .models import SchoolClass, SchoolYear, Span, User, UserRole, database
 
@@ -167,7 +167,7 @@ def act_in_terminal(requested: str | None = None) -> Actor:
         raise SisoError(unmapped_message(account))
     if requested and requested != actor.login:
         raise SisoError(f"Không được ghi dưới tên người khác: tài khoản máy «{account}» là "
-                        f"«{actor.login}», không phải «{requested}».", "user")
+                        f"«{actor.login}», không phải «{requested}».", fields.NGUOI_DUNG)
     set_current_actor(actor)
     return actor
 
@@ -180,7 +180,7 @@ def _names(roles) -> str:
 
 def _refuse(actor: Actor, what: str, allowed: str) -> SisoError:
     who = actor.roles_label or "không có vai trò"
-    return SisoError(f"Vai trò {who} ({actor.login}) không được {what}: chỉ {allowed}.", "quyen")
+    return SisoError(f"Vai trò {who} ({actor.login}) không được {what}: chỉ {allowed}.", fields.QUYEN)
 
 
 def require(*roles: str, what: str) -> Actor:
@@ -281,7 +281,7 @@ def actor_of(login: str) -> Actor:
 def get_user(login: str) -> User:
     user = User.get_or_none(User.login == (login or "").strip().lower())
     if user is None:
-        raise SisoError(f"Không có người dùng «{login}» (xem «siso user list»).", "login")
+        raise SisoError(f"Không có người dùng «{login}» (xem «siso user list»).", fields.TEN_DANG_NHAP)
     return user
 
 
@@ -290,7 +290,7 @@ def parse_grades(raw) -> frozenset[int]:
 
     parts = [p.strip() for p in str(raw or "").replace(";", ",").split(",") if p.strip()]
     if not parts:
-        raise SisoError("Phó hiệu trưởng cần khối phụ trách: --grades 6,7.", "grades")
+        raise SisoError("Phó hiệu trưởng cần khối phụ trách: --grades 6,7.", fields.KHOI_PHU_TRACH)
     return frozenset(check_grade(p) for p in parts)
 
 
@@ -301,16 +301,16 @@ def _find_class(raw: str, today=None) -> SchoolClass:
 
     raw = (raw or "").strip()
     if not raw:
-        raise SisoError("Giáo viên chủ nhiệm cần lớp chủ nhiệm: --class 6A1.", "class")
+        raise SisoError("Giáo viên chủ nhiệm cần lớp chủ nhiệm: --class 6A1.", fields.LOP)
     year = current_year(today)
     if year is None:
         raise SisoError("Chưa có năm học nào: tạo năm học và lớp trước khi gán giáo viên chủ nhiệm.",
-                        "class")
+                        fields.LOP)
     year_name, _, name = raw.rpartition("/")
     name = name.strip()
     if year_name and year_name.replace(" ", "") != year.name:
         raise SisoError(f"Lớp «{raw}» thuộc năm học {year_name.strip()}, không phải năm học hiện tại "
-                        f"{year.name}: chỉ gán giáo viên chủ nhiệm cho lớp của năm học hiện tại.", "class")
+                        f"{year.name}: chỉ gán giáo viên chủ nhiệm cho lớp của năm học hiện tại.", fields.LOP)
     found = SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == name))
     if found is not None:
         return found
@@ -318,21 +318,21 @@ def _find_class(raw: str, today=None) -> SchoolClass:
              .where(SchoolClass.name == name).order_by(SchoolYear.start.desc()).first())
     if other is not None:
         raise SisoError(f"Lớp {name} thuộc năm học {other.year.name}, không phải năm học hiện tại "
-                        f"{year.name}: chỉ gán giáo viên chủ nhiệm cho lớp của năm học hiện tại.", "class")
-    raise SisoError(f"Năm học {year.name} không có lớp «{name}».", "class")
+                        f"{year.name}: chỉ gán giáo viên chủ nhiệm cho lớp của năm học hiện tại.", fields.LOP)
+    raise SisoError(f"Năm học {year.name} không có lớp «{name}».", fields.LOP)
 
 
 def _role_rows(roles) -> list[tuple[str, str, int | None]]:
     """(role, grades "6,7", class id) for each requested role, checked."""
     if not roles:
-        raise SisoError(f"Cần ít nhất một vai trò (--role): {', '.join(ROLES)}.", "role")
+        raise SisoError(f"Cần ít nhất một vai trò (--role): {', '.join(ROLES)}.", fields.VAI_TRO)
     out = []
     for role, extra in roles:
         role = (role or "").strip().lower()
         if role not in ROLES:
-            raise SisoError(f"Vai trò «{role}» không có: chọn một trong {', '.join(ROLES)}.", "role")
+            raise SisoError(f"Vai trò «{role}» không có: chọn một trong {', '.join(ROLES)}.", fields.VAI_TRO)
         if any(r == role for r, _, _ in out):
-            raise SisoError(f"Vai trò {ROLE_NAMES[role]} được nêu hai lần.", "role")
+            raise SisoError(f"Vai trò {ROLE_NAMES[role]} được nêu hai lần.", fields.VAI_TRO)
         if role == "vice-principal":
             out.append((role, ",".join(str(g) for g in sorted(parse_grades(extra))), None))
         elif role == "homeroom":
@@ -354,32 +354,32 @@ def add_user(login: str, ho_ten: str, roles: list[tuple[str, str | None]],
     login = (login or "").strip().lower()
     if not _LOGIN.match(login):
         raise SisoError(f"Tên đăng nhập «{login}» không hợp lệ: 2–40 ký tự a–z, 0–9, dấu chấm, "
-                        "gạch ngang hoặc gạch dưới, bắt đầu bằng chữ hoặc số.", "login")
+                        "gạch ngang hoặc gạch dưới, bắt đầu bằng chữ hoặc số.", fields.TEN_DANG_NHAP)
     ho_ten = " ".join((ho_ten or "").split())
     if not ho_ten:
-        raise SisoError("Cần họ tên người dùng (--name \"Họ tên\").", "name")
+        raise SisoError("Cần họ tên người dùng (--name \"Họ tên\").", fields.HO_TEN)
     if len(ho_ten) > 100:
-        raise SisoError("Họ tên dài quá 100 ký tự.", "name")
+        raise SisoError("Họ tên dài quá 100 ký tự.", fields.HO_TEN)
     rows = _role_rows(roles)
     account = (system_account or "").strip() or None
     if first:
         me = _effective_account()
         if not any(r in ADMINS for r, _, _ in rows):
             raise SisoError("Người dùng đầu tiên phải là văn thư (clerk) hoặc hiệu trưởng (principal), "
-                            "để luôn có người quản lý được người dùng.", "role")
+                            "để luôn có người quản lý được người dùng.", fields.VAI_TRO)
         account = account or me
         if account != me:
             raise SisoError(f"Người dùng đầu tiên phải gắn với chính tài khoản máy đang tạo nó («{me}»), "
                             f"không phải «{account}»: nếu không sẽ không ai quản lý được người dùng.",
-                            "system_account")
+                            fields.TAI_KHOAN_HE_THONG)
     if User.get_or_none(User.login == login) is not None:
-        raise SisoError(f"Đã có người dùng «{login}».", "login")
+        raise SisoError(f"Đã có người dùng «{login}».", fields.TEN_DANG_NHAP)
     if account:
         holder = User.get_or_none(User.system_account == account)
         if holder is not None:
             raise SisoError(f"Tài khoản máy «{account}» đã gắn với người dùng «{holder.login}» "
                             f"({holder.ho_ten}); mỗi tài khoản máy chỉ gắn với một người.",
-                            "system_account")
+                            fields.TAI_KHOAN_HE_THONG)
     after = {"ho_ten": ho_ten, "tai_khoan": account,
              "vai_tro": [r for r, _, _ in rows], "khoi": next((g for r, g, _ in rows if g), ""),
              "lop": next((SchoolClass.get_by_id(c).name for _, _, c in rows if c), None)}
@@ -420,9 +420,9 @@ def set_password(login: str, password: str) -> None:
     if actor.login != user.login:
         require_admin("đặt mật khẩu cho người khác")
     if len(password or "") < MIN_PASSWORD:
-        raise SisoError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.", "password")
+        raise SisoError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.", fields.MAT_KHAU)
     if password != password.strip():
-        raise SisoError("Mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng.", "password")
+        raise SisoError("Mật khẩu không được bắt đầu hay kết thúc bằng khoảng trắng.", fields.MAT_KHAU)
     stored = _hash(password)
     with audit.write("user.passwd", f"user:{user.login}"):  # never the password, nor its hash
         User.update(password_hash=stored, failed=0, locked_until=None).where(User.id == user.id).execute()
@@ -434,13 +434,13 @@ def disable(login: str) -> None:
     require_admin("khóa người dùng")
     user = get_user(login)
     if not user.active:
-        raise SisoError(f"Người dùng «{user.login}» đã bị khóa rồi.", "login")
+        raise SisoError(f"Người dùng «{user.login}» đã bị khóa rồi.", fields.TEN_DANG_NHAP)
     admin_roles = (UserRole.select(UserRole.user).join(User)
                    .where(UserRole.role.in_(ADMINS), User.active == True))  # noqa: E712
     admins = {uid for (uid,) in admin_roles.tuples()}
     if user.id in admins and admins == {user.id}:
         raise SisoError(f"Không khóa được «{user.login}»: đây là văn thư/hiệu trưởng cuối cùng còn hoạt "
-                        "động; thêm một văn thư hoặc hiệu trưởng khác trước.", "login")
+                        "động; thêm một văn thư hoặc hiệu trưởng khác trước.", fields.TEN_DANG_NHAP)
     with audit.write("user.disable", f"user:{user.login}", before=True, after=False):
         User.update(active=False).where(User.id == user.id).execute()
 
@@ -453,16 +453,16 @@ def authenticate(login: str, password: str, now: datetime | None = None) -> Acto
     user = User.get_or_none(User.login == (login or "").strip().lower())
     if user is None or not user.active or not user.password_hash:
         _matches(password or "", _DUMMY)  # the same time whether or not the user exists
-        raise SisoError(WRONG_PASSWORD, "password")
+        raise SisoError(WRONG_PASSWORD, fields.MAT_KHAU)
     if user.locked_until is not None and user.locked_until > now:
         minutes = max(1, -(-int((user.locked_until - now).total_seconds()) // 60))
         raise SisoError(f"Tài khoản tạm khóa vì nhập sai mật khẩu {MAX_TRIES} lần: thử lại sau "
-                        f"{minutes} phút.", "password")
+                        f"{minutes} phút.", fields.MAT_KHAU)
     if not _matches(password or "", user.password_hash):
         failed = user.failed + 1
         locked = now + timedelta(minutes=LOCK_MINUTES) if failed >= MAX_TRIES else None
         _note_try(user, 0 if locked else failed, locked)
-        raise SisoError(WRONG_PASSWORD, "password")
+        raise SisoError(WRONG_PASSWORD, fields.MAT_KHAU)
     if user.failed or user.locked_until:
         _note_try(user, 0, None)
     return _actor_of(user)
@@ -532,7 +532,7 @@ def assign_homeroom(login: str, klass_name: str) -> Actor:
     klass = _find_class(klass_name)
     if UserRole.select().where(UserRole.user == user, UserRole.role == "homeroom",
                                UserRole.klass == klass).exists():
-        raise SisoError(f"«{user.login}» đã là giáo viên chủ nhiệm lớp {klass.name}.", "class")
+        raise SisoError(f"«{user.login}» đã là giáo viên chủ nhiệm lớp {klass.name}.", fields.LOP)
     with audit.write("user.homeroom", f"user:{user.login}", after={"lop": klass.name}):
         UserRole.create(user=user, role="homeroom", klass=klass)
     return _actor_of(user)

@@ -20,12 +20,12 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from . import audit, text
+from . import audit, fields, text
 from .errors import SisoError
 from .limits import check_lengths
 from .models import Student, Village
 
-FIELD = "thon"  # the name SisoError gives the village field (STUDENT_FIELDS' ``field``)
+FIELD = fields.THON  # the name SisoError gives the village field (STUDENT_FIELDS' ``field``)
 
 
 class UnknownVillage(SisoError):
@@ -214,11 +214,13 @@ def _phone(value) -> str:
         return check_fields({"phone": value})["phone"]
     except SisoError as err:
         raise SisoError(err.message.replace("Số điện thoại", "Số điện thoại trưởng thôn"),
-                        "dien_thoai_truong_thon") from None
+                        fields.DIEN_THOAI_TRUONG_THON) from None
 
 
 TEXT_LABELS = {"name": "Tên thôn/làng", "commune": "Xã", "head": "Trưởng thôn",
                "staff": "Cán bộ phụ trách"}
+TEXT_FIELDS = {"name": fields.THON, "commune": fields.XA, "head": fields.TRUONG_THON,
+               "staff": fields.CAN_BO}
 
 
 def add_village(name, commune="", *, head="", head_phone="", staff="") -> Village:
@@ -236,12 +238,12 @@ def add_village(name, commune="", *, head="", head_phone="", staff="") -> Villag
         if elsewhere:
             raise SisoError(f"Đã có thôn «{name}» ở xã {', '.join(v.commune for v in elsewhere)}: "
                             "thôn mới cùng tên cần ghi xã của nó (--commune); thôn đã có thì "
-                            "không cần thêm.", "xa")
+                            "không cần thêm.", fields.XA)
     _refuse_similar(name, commune)
     values = {"name": name, "commune": commune,
               "head": text.title_name(head) if text.clean(head) else "",
               "head_phone": _phone(head_phone), "staff": parse_staff(staff)}
-    check_lengths(Village, values, TEXT_LABELS)
+    check_lengths(Village, values, TEXT_LABELS, TEXT_FIELDS)
     with audit.write("village.add", f"village:{label(Village(**values))}", after=values) as info:
         v = Village.create(**values)
         info["id"] = v.id
@@ -260,7 +262,7 @@ def edit_village(v: Village, *, head=None, head_phone=None, staff=None) -> Villa
         after["head_phone"] = _phone(head_phone)
     if staff is not None:
         after["staff"] = parse_staff(staff)
-    check_lengths(Village, after, TEXT_LABELS)
+    check_lengths(Village, after, TEXT_LABELS, TEXT_FIELDS)
     before = {k: getattr(v, k) for k in after}
     with audit.write("village.edit", f"village:{label(v)}", before=before, after=after):
         for k, val in after.items():

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from . import audit, clock, kinds
+from . import audit, clock, fields, kinds
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .events import record_event, status_on, summer_end
@@ -50,7 +50,7 @@ def check_destination(value) -> str | None:
     key = str(value).strip().lower().replace("-", "_")
     if key not in DESTINATIONS:
         raise SisoError(f"Nơi học tiếp «{value}» không hợp lệ: cần thpt, gdtx, nghe (học nghề), "
-                        "lam-viec (đi làm) hoặc khong-ro (không rõ).", "noi_hoc_tiep")
+                        "lam-viec (đi làm) hoặc khong-ro (không rõ).", fields.NOI_HOC_TIEP)
     return key
 
 
@@ -171,57 +171,57 @@ def set_outcome(student, year, result: str, day=None, klass=None, *, future: boo
     if kind not in kinds.OUTCOMES:
         raise SisoError(f"Kết quả «{result}» không hợp lệ: cần promoted (lên lớp), pending "
                         "(thi lại / rèn luyện hè), held-back (lưu ban) hoặc completed "
-                        "(hoàn thành chương trình).", "ket_qua")
+                        "(hoàn thành chương trình).", fields.KET_QUA)
     if destination is not None and kind != kinds.COMPLETED:
         raise SisoError("Nơi học tiếp chỉ ghi cùng kết quả completed (tốt nghiệp, hoàn thành "
-                        "chương trình) của khối cuối cùng của trường.", "noi_hoc_tiep")
+                        "chương trình) của khối cuối cùng của trường.", fields.NOI_HOC_TIEP)
     prev = latest_outcomes(y, [st.id]).get(st.id)
     if (destination is not None and prev is not None and prev.kind == kinds.COMPLETED
-            and (day in (None, "") or parse_date(day, "ngày") == prev.date)):
+            and (day in (None, "") or parse_date(day, "ngày", fields.NGAY) == prev.date)):
         return set_destination(st, y, destination)
     resolving = prev is not None and prev.kind == kinds.PENDING and kind in RESOLUTIONS
     if day in (None, ""):
         day = min(max(clock.today(), y.end), summer_end(y)) if resolving else y.end
-    day = parse_date(day, "ngày")
+    day = parse_date(day, "ngày", fields.NGAY)
     if day < y.end:
         raise SisoError(f"Kết quả cuối năm ghi từ ngày kết thúc năm học ({fmt_date(y.end)}) trở đi, "
-                        f"không ghi ngày {fmt_date(day)}.", "ngay")
+                        f"không ghi ngày {fmt_date(day)}.", fields.NGAY)
     if day > y.end and not resolving:
         raise SisoError(f"Sau ngày kết thúc năm học ({fmt_date(y.end)}) chỉ ghi kết quả lên lớp, lưu "
                         "ban hoặc hoàn thành chương trình cho học sinh đang chờ thi lại / rèn luyện hè.",
-                        "ngay")
+                        fields.NGAY)
     if day > summer_end(y):
         raise SisoError(f"Kết quả thi lại / rèn luyện hè của năm học {y.name} ghi muộn nhất ngày "
-                        f"{fmt_date(summer_end(y))}, không ghi ngày {fmt_date(day)}.", "ngay")
+                        f"{fmt_date(summer_end(y))}, không ghi ngày {fmt_date(day)}.", fields.NGAY)
     if day > y.end and day > clock.today() and not future:
         raise SisoError(f"Ngày {fmt_date(day)} chưa đến (hôm nay {fmt_date(clock.today())}): kết quả "
                         "thi lại / rèn luyện hè ghi khi đã có. Nếu đúng là ngày đó, xác nhận "
-                        "(--future).", "ngay")
+                        "(--future).", fields.NGAY)
     status, cur = status_on(st.id, day, y)
     if status != "dang_hoc":
         raise SisoError(f"Học sinh {st.full_name} ({st.code}) không đang học vào ngày {fmt_date(day)} "
                         f"(trạng thái: {kinds.STATUS_LABELS[status]}), không ghi kết quả cuối năm.",
-                        "hoc_sinh")
+                        fields.HOC_SINH)
     k = _klass(klass, y) if klass not in (None, "") else None
     if k is not None and cur.id != k.id:
         raise SisoError(f"Học sinh {st.full_name} ({st.code}) học lớp {cur.name}, không phải lớp "
-                        f"{k.name}.", "lop")
+                        f"{k.name}.", fields.LOP)
     grades = school_grades(y)
     if kind == kinds.COMPLETED and not completion_allowed(cur.grade, grades):
         ends = ", ".join(str(g) for g in sorted(g for g in grades if completion_allowed(g, grades)))
         raise SisoError(f"«Hoàn thành chương trình» chỉ ghi cho khối cuối cấp (khối {ends or '5, 9, 12'} "
                         f"của trường); học sinh {st.full_name} học lớp {cur.name} (khối {cur.grade}).",
-                        "ket_qua")
+                        fields.KET_QUA)
     if kind == kinds.PROMOTED and cur.grade + 1 not in grades:
         done = (f"hoàn thành chương trình ({outcome_label(kinds.COMPLETED, cur.grade)}), "
                 if completion_allowed(cur.grade, grades) else "")
         raise SisoError(f"Trường không có khối {cur.grade + 1}, học sinh {st.full_name} lớp {cur.name} "
                         f"không lên lớp trong trường được: ghi {done}lưu ban hoặc thi lại / "
-                        "rèn luyện hè.", "ket_qua")
+                        "rèn luyện hè.", fields.KET_QUA)
     if destination is not None and not is_top_grade(cur.grade, grades):
         raise SisoError(f"Nơi học tiếp chỉ ghi cho học sinh khối cuối cùng của trường; học sinh "
                         f"{st.full_name} học lớp {cur.name} (khối {cur.grade}) học tiếp trong trường.",
-                        "noi_hoc_tiep")
+                        fields.NOI_HOC_TIEP)
     if prev is not None and prev.kind == kind and prev.date == day:
         return prev
     with audit.write("year.outcome", f"student:{st.code}", year=y.name, lop=cur.name,
@@ -243,11 +243,11 @@ def set_destination(student, year, destination) -> Event:
     y = _year(year)
     dest = check_destination(destination)
     if dest is None:
-        raise SisoError("Cần nơi học tiếp: thpt, gdtx, nghe, lam-viec hoặc khong-ro.", "noi_hoc_tiep")
+        raise SisoError("Cần nơi học tiếp: thpt, gdtx, nghe, lam-viec hoặc khong-ro.", fields.NOI_HOC_TIEP)
     ev = latest_outcomes(y, [st.id]).get(st.id)
     if ev is None or ev.kind != kinds.COMPLETED:
         raise SisoError(f"Học sinh {st.full_name} ({st.code}) chưa có kết quả tốt nghiệp / hoàn thành "
-                        f"chương trình năm học {y.name}: ghi kết quả completed trước.", "noi_hoc_tiep")
+                        f"chương trình năm học {y.name}: ghi kết quả completed trước.", fields.NOI_HOC_TIEP)
     grade = ev.klass.grade if ev.klass_id else None
     if grade is None:
         from .events import status_on
@@ -256,7 +256,7 @@ def set_destination(student, year, destination) -> Event:
         grade = cur.grade if cur is not None else None
     if grade is None or not is_top_grade(grade, school_grades(y)):
         raise SisoError(f"Nơi học tiếp chỉ ghi cho học sinh khối cuối cùng của trường; học sinh "
-                        f"{st.full_name} học tiếp trong trường.", "noi_hoc_tiep")
+                        f"{st.full_name} học tiếp trong trường.", fields.NOI_HOC_TIEP)
     if ev.destination == dest:
         return ev
     with audit.write("year.destination", f"student:{st.code}", year=y.name, event=ev.id,

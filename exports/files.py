@@ -21,6 +21,8 @@ from pathlib import Path
 from db.errors import SisoError, os_reason
 from db.si_so import describe_lech
 
+from db import fields
+
 from .forms import tables_of
 from .table import Table, display
 
@@ -56,17 +58,17 @@ def check_target(path, *, overwrite: bool = False) -> Path:
     Returns the path, expanded."""
     path = Path(path).expanduser()
     if path.is_dir():
-        raise SisoError(f"«{path}» là một thư mục: cần tên tệp.", "tep")
+        raise SisoError(f"«{path}» là một thư mục: cần tên tệp.", fields.TEP)
     folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent  # the folders that do not exist yet are created in it
     if folder.exists() and (not folder.is_dir() or _read_only(folder)):
-        raise SisoError(f"Thư mục «{folder}» chỉ đọc: không ghi được tệp vào đó. Chọn thư mục khác.", "tep")
+        raise SisoError(f"Thư mục «{folder}» chỉ đọc: không ghi được tệp vào đó. Chọn thư mục khác.", fields.TEP)
     if path.exists():
         if _read_only(path):
-            raise SisoError(f"Tệp «{path}» chỉ đọc: không ghi đè được. Chọn tên tệp khác.", "tep")
+            raise SisoError(f"Tệp «{path}» chỉ đọc: không ghi đè được. Chọn tên tệp khác.", fields.TEP)
         if not overwrite:
-            raise TargetExists(f"Tệp «{path}» đã có; không ghi đè.", "tep")
+            raise TargetExists(f"Tệp «{path}» đã có; không ghi đè.", fields.TEP)
     return path
 
 
@@ -81,7 +83,7 @@ def atomic_path(path, *, overwrite: bool = False):
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         os.close(fd)
     except OSError as exc:
-        raise SisoError(f"Không tạo được tệp trong thư mục «{path.parent}»: {os_reason(exc)}.", "tep") from None
+        raise SisoError(f"Không tạo được tệp trong thư mục «{path.parent}»: {os_reason(exc)}.", fields.TEP) from None
     try:
         yield Path(tmp)
         with open(tmp, "rb+") as fh:
@@ -94,13 +96,13 @@ def atomic_path(path, *, overwrite: bool = False):
     except TargetExists:
         raise
     except FileExistsError:
-        raise TargetExists(f"Tệp «{path}» đã có; không ghi đè.", "tep") from None
+        raise TargetExists(f"Tệp «{path}» đã có; không ghi đè.", fields.TEP) from None
     except OSError as exc:
         import errno
 
         why = ("ổ đĩa đã đầy (giải phóng chỗ trống rồi thử lại)" if exc.errno in (errno.ENOSPC, errno.EDQUOT)
                else os_reason(exc))
-        raise SisoError(f"Không ghi được tệp «{path}»: {why}; không để lại tệp dở dang.", "tep") from None
+        raise SisoError(f"Không ghi được tệp «{path}»: {why}; không để lại tệp dở dang.", fields.TEP) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -165,7 +167,7 @@ def _datasets(form: dict, *, for_csv: bool = False) -> list:
 def form_bytes(form: dict, fmt: str, *, settings: dict | None = None, signed_on: date | None = None) -> bytes:
     """The file's content in ``fmt`` (xlsx, ods, csv, json)."""
     if fmt not in FORMATS:
-        raise SisoError(f"Định dạng «{fmt}» không hỗ trợ: chọn một trong {', '.join(FORMATS)}.", "dinh_dang")
+        raise SisoError(f"Định dạng «{fmt}» không hỗ trợ: chọn một trong {', '.join(FORMATS)}.", fields.DINH_DANG)
     check_exportable(form)
     if fmt == "json":
         return (json.dumps(form, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
@@ -203,7 +205,7 @@ def check_exportable(form: dict) -> None:
     """Refuse a form whose balance identity does not hold, naming the students."""
     if form.get("form") == "si-so" and not form.get("can_bang", True):
         raise SisoError("Không xuất được biểu sĩ số vì số liệu không cân đối:\n" + describe_lech(form),
-                        "can_bang")
+                        fields.CAN_BANG)
 
 
 def write_form(form: dict, path, fmt: str | None = None, *, settings: dict | None = None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from db import text
+from db import fields, text
 from db.errors import SisoError
 from db.import_plan import FIELDS, IGNORE
 
@@ -117,7 +117,7 @@ def field_from_user(value: str) -> str:
     fld = match_header(value)
     if fld is None:
         raise SisoError(f"Không có trường «{value}» để gán cột: cần một trong "
-                        f"{', '.join(FIELDS)} (hoặc «bo qua»).", "map")
+                        f"{', '.join(FIELDS)} (hoặc «bo qua»).", fields.ANH_XA)
     return fld
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from db import codes, text
+from db import codes, fields, text
 from db.errors import SisoError
 from db.import_plan import ERROR, WARNING
 
@@ -54,7 +54,7 @@ def parse_dob(value) -> tuple[date | None, str | None, str | None]:
     from db.dates import parse_date
 
     try:
-        return parse_date(raw, "ngày sinh"), None, None
+        return parse_date(raw, "ngày sinh", fields.NGAY_SINH), None, None
     except SisoError as err:
         return None, None, str(err)
 
@@ -70,7 +70,7 @@ def _disability(raw: str) -> str | None:
             return code
     types = ", ".join(f"{k} {v}" for k, v in codes.disability_types().items())
     raise SisoError(f"Khuyết tật «{raw}» không rõ loại: ghi mã hoặc tên loại ({types}); "
-                    "để trống nếu không khuyết tật.", "khuyet_tat")
+                    "để trống nếu không khuyết tật.", fields.KHUYET_TAT)
 
 
 Issue = tuple[str, str, str]  # (field, message, severity)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from types import SimpleNamespace
 
-from db import text
+from db import fields, text
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.import_plan import ERROR, FIELDS, IGNORE, WARNING, Problem  # the plan's vocabulary, re-exported
@@ -107,7 +107,7 @@ def apply_overrides(titles: list[str], mapping: dict[int, str], overrides: dict[
             idx -= 1
         if idx is None:
             shown = ", ".join(f"«{t}»" for t in titles if t)
-            raise SisoError(f"Không có cột «{col}» trong tệp. Các cột: {shown}.", "map")
+            raise SisoError(f"Không có cột «{col}» trong tệp. Các cột: {shown}.", fields.ANH_XA)
         target = field_from_user(fld) if isinstance(fld, str) else fld
         if target != IGNORE:
             for i, f in list(mapping.items()):
@@ -123,7 +123,7 @@ def parse_overrides(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         if "=" not in item:
             raise SisoError(f"«{item}» không đúng dạng: cần «Cột trong tệp=trường», ví dụ "
-                            "«Tên HS=given».", "map")
+                            "«Tên HS=given».", fields.ANH_XA)
         col, fld = item.rsplit("=", 1)
         out[col.strip()] = fld.strip()
     return out

@@ -27,6 +27,7 @@ from db.dates import fmt_date, place_date_line
 from db.errors import SisoError
 
 from .files import atomic_write
+from db import fields
 
 FORMATS = ("docx", "pdf", "json")
 TITLE = "BIÊN BẢN VẬN ĐỘNG HỌC SINH RA LỚP"
@@ -189,7 +190,7 @@ def docx_to_pdf(data: bytes) -> bytes:
     once do not share one)."""
     program = soffice()
     if program is None:
-        raise SisoError(NO_LIBREOFFICE, "dinh_dang")
+        raise SisoError(NO_LIBREOFFICE, fields.DINH_DANG)
     with tempfile.TemporaryDirectory(prefix="siso-pdf-") as work:
         folder = Path(work)
         src = folder / "bien-ban.docx"
@@ -200,12 +201,12 @@ def docx_to_pdf(data: bytes) -> bytes:
                                    "--convert-to", "pdf", "--outdir", str(folder), str(src)],
                                   capture_output=True, timeout=180)
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise SisoError(f"LibreOffice không chuyển được sang PDF: {exc}.", "dinh_dang") from None
+            raise SisoError(f"LibreOffice không chuyển được sang PDF: {exc}.", fields.DINH_DANG) from None
         pdf = folder / "bien-ban.pdf"
         if done.returncode != 0 or not pdf.exists():
             why = (done.stderr or done.stdout or b"").decode("utf-8", "replace").strip()[:200]
             raise SisoError(f"LibreOffice không chuyển được sang PDF ({why or done.returncode}).",
-                            "dinh_dang")
+                            fields.DINH_DANG)
         return pdf.read_bytes()
 
 
@@ -213,7 +214,7 @@ def format_of(path, fmt: str | None = None) -> str:
     fmt = (fmt or Path(path).suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise SisoError(f"Biên bản xuất ra .docx, .pdf hoặc .json, không phải «{fmt or path}».",
-                        "dinh_dang")
+                        fields.DINH_DANG)
     return fmt
 
 
@@ -228,7 +229,7 @@ def write_minutes(form: dict, settings: dict, path, fmt: str | None = None, *,
         data = minutes_docx(form, settings)
     else:
         if soffice() is None:
-            raise SisoError(NO_LIBREOFFICE, "dinh_dang")
+            raise SisoError(NO_LIBREOFFICE, fields.DINH_DANG)
         data = docx_to_pdf(minutes_docx(form, settings))
     written = atomic_write(path, data, overwrite=overwrite)
     from db.audit_log import note_export

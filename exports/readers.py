@@ -22,6 +22,7 @@ from db.errors import SisoError
 from db.limits import MAX_TEXT
 
 from .headers import HEADER_SCAN, find_header, norm
+from db import fields
 
 # ---- safety limits -------------------------------------------------------------------------
 
@@ -49,7 +50,7 @@ class Table:
 
 
 def refuse(msg: str) -> SisoError:
-    return SisoError(msg, "tep")
+    return SisoError(msg, fields.TEP)
 
 
 def _check_size(path: str) -> int:

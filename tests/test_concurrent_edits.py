@@ -171,12 +171,12 @@ async def test_a_stale_form_in_the_app_says_so_and_keeps_the_other_edit(engine):
             st = get_student("HS1")
             app.push_screen(StudentForm(student_id=st.id))
             for _ in range(300):
-                if isinstance(app.screen, StudentForm) and app.screen.query("#f-mother"):
+                if isinstance(app.screen, StudentForm) and app.screen.query("#f-ho_ten_me"):
                     break
                 await pilot.pause(0.01)
             form = app.screen
             update_student(get_student("HS1"), {"guardian": "Đinh Văn Hmok"})  # another user
-            form.query_one("#f-mother", Input).value = "Rơ Châm Yuih"
+            form.query_one("#f-ho_ten_me", Input).value = "Rơ Châm Yuih"
             await pilot.press("ctrl+s")
             for _ in range(300):
                 if form.errors:

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from db import kinds, movements
+from db import fields, kinds, movements
 from db.errors import SisoError
 from db.events import status_on
 from db.models import Audit, Event, Span, Student
@@ -182,4 +182,4 @@ def test_an_impossible_date_is_reported_before_a_missing_reason(db, year):
                      day=year.start)
     with pytest.raises(SisoError, match="31/02/2025") as err:
         movements.record("dropout", st, year, "31/02/2025", reason=None)
-    assert err.value.field == "ngày"
+    assert err.value.field == fields.NGAY

@@ -418,9 +418,9 @@ async def test_the_edit_form_f4_shows_and_saves_father_and_mother(year):
         app.push_screen(StudentForm(student_id=st.id), app.results.append)
         await pilot.pause()
         form = app.screen
-        assert form.query_one("#f-father", Input).value == "Nguyễn Văn Ba"
-        assert form.query_one("#f-mother", Input).value == ""
-        form.query_one("#f-mother", Input).value = "lê thị cúc"
+        assert form.query_one("#f-ho_ten_cha", Input).value == "Nguyễn Văn Ba"
+        assert form.query_one("#f-ho_ten_me", Input).value == ""
+        form.query_one("#f-ho_ten_me", Input).value = "lê thị cúc"
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: app.results)
     st = get_student("A1")

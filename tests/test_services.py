@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from db import kinds, school
+from db import fields, kinds, school
 from db.errors import SisoError
 from db.models import Audit, Event, Setting, Span, Student
 from db.roster import class_counts, roster_rows
@@ -114,11 +114,11 @@ def test_transfer_in_on_a_date(year, classes):
 
 
 @pytest.mark.parametrize("data, field", [
-    ({"name": "", "dob": "01/01/2013", "gender": "nam"}, "name"),
+    ({"name": "", "dob": "01/01/2013", "gender": "nam"}, fields.HO_TEN),
     ({"name": "An", "dob": "01/01/2013", "gender": "nam"}, "ho_ten"),
     ({"name": "Lê Văn 4n", "dob": "01/01/2013", "gender": "nam"}, "ho_ten"),
     ({"name": "Lê Văn An", "dob": "01/01/2023", "gender": "nam"}, "ngay_sinh"),
-    ({"name": "Lê Văn An", "dob": "29/02/2013", "gender": "nam"}, "ngày sinh"),
+    ({"name": "Lê Văn An", "dob": "29/02/2013", "gender": "nam"}, fields.NGAY_SINH),
     ({"name": "Lê Văn An", "dob": "01/01/2013", "gender": "?"}, "gioi_tinh"),
     ({"name": "Lê Văn An", "dob": "01/01/2013", "gender": "nam", "ethnic": "99"}, "dan_toc"),
     ({"name": "Lê Văn An", "dob": "01/01/2013", "gender": "nam", "disability": "9"}, "khuyet_tat"),

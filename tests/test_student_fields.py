@@ -149,16 +149,16 @@ async def test_add_student_form_f2_saves_a_transfer_in_with_its_fields(year):
         await pilot.pause()
         form = app.screen
         for spec in STUDENT_FIELDS:
-            assert form.query(f"#f-{spec.key}"), spec.key
-        form.query_one("#f-name", Input).value = "Đinh Thị Hiên"
-        form.query_one("#f-dob", Input).value = "03/03/2013"
-        form.query_one("#f-gender", Select).value = "nu"
-        form.query_one("#f-ethnic", Input).value = BA_NA["ethnic"]
-        form.query_one("#f-village", Input).value = BA_NA["village"]
-        form.query_one("#f-guardian", Input).value = BA_NA["guardian"]
-        form.query_one("#f-entry", Select).value = kinds.TRANSFER_IN
-        form.query_one("#f-day", Input).value = "12/11/2024"
-        form.query_one("#f-from_school", Input).value = "THCS Lê Lợi"
+            assert form.query(f"#f-{spec.field}"), spec.key
+        form.query_one("#f-ho_ten", Input).value = "Đinh Thị Hiên"
+        form.query_one("#f-ngay_sinh", Input).value = "03/03/2013"
+        form.query_one("#f-gioi_tinh", Select).value = "nu"
+        form.query_one("#f-dan_toc", Input).value = BA_NA["ethnic"]
+        form.query_one("#f-thon", Input).value = BA_NA["village"]
+        form.query_one("#f-nguoi_giam_ho", Input).value = BA_NA["guardian"]
+        form.query_one("#f-cach_vao", Select).value = kinds.TRANSFER_IN
+        form.query_one("#f-ngay_vao", Input).value = "12/11/2024"
+        form.query_one("#f-truong", Input).value = "THCS Lê Lợi"
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: app.results)
     st = Student.get_by_id(app.results[0])
@@ -263,19 +263,19 @@ async def test_a_new_village_on_the_form_is_created_only_when_confirmed(year):
         app.push_screen(StudentForm(klass_id=b.id), app.results.append)
         await pilot.pause()
         form = app.screen
-        village = form.query_one("#f-village", Input)
+        village = form.query_one("#f-thon", Input)
         village.focus()
         await pilot.press("L", "à", "n", "g", " ", "K", "u")  # the existing name is suggested
         await _wait(pilot, lambda: village._suggestion == BA_NA["village"])
-        form.query_one("#f-name", Input).value = "Đinh Thị Hiên"
-        form.query_one("#f-dob", Input).value = "03/03/2013"
-        form.query_one("#f-gender", Select).value = "nu"
+        form.query_one("#f-ho_ten", Input).value = "Đinh Thị Hiên"
+        form.query_one("#f-ngay_sinh", Input).value = "03/03/2013"
+        form.query_one("#f-gioi_tinh", Select).value = "nu"
         village.value = "Làng Hway"  # not a village of the school
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")  # refused: nothing written, the message beside the field
-        await _wait(pilot, lambda: form.errors.get("village"))
-        assert "Làng Hway" in form.errors["village"]
+        await _wait(pilot, lambda: form.errors.get("thon"))
+        assert "Làng Hway" in form.errors["thon"]
         assert Student.select().count() == 0 and Village.select().count() == 1
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))

@@ -65,9 +65,9 @@ async def test_welcome_creates_school_and_year(db):
         name = app.screen.query_one("#w-ten_truong", Input)
         name.value = "Trường THCS Tơ Tung"
         app.screen.query_one("#w-nam_hoc", Input).value = "2024-2025"
-        app.screen.query_one("#w-start", Input).value = "05/09/2024"
-        app.screen.query_one("#w-end", Input).value = "31/05/2025"
-        app.screen.query_one("#w-ref", Input).value = "30/09/2024"
+        app.screen.query_one("#w-ngay_bat_dau", Input).value = "05/09/2024"
+        app.screen.query_one("#w-ngay_ket_thuc", Input).value = "31/05/2025"
+        app.screen.query_one("#w-ngay_chot_si_so", Input).value = "30/09/2024"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
     year = SchoolYear.get()
@@ -83,9 +83,9 @@ async def test_welcome_refuses_bad_year_and_writes_nothing(db):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.screen.query_one("#w-ten_truong", Input).value = "Trường THCS Tơ Tung"
-        app.screen.query_one("#w-end", Input).value = "31/13/2025"
+        app.screen.query_one("#w-ngay_ket_thuc", Input).value = "31/13/2025"
         await pilot.press("ctrl+s")
-        error = app.screen.query_one("#e-end", Static)
+        error = app.screen.query_one("#e-ngay_ket_thuc", Static)
         await wait_for(pilot, lambda: error.has_class("shown"))
         assert "31/13/2025" in str(error.content)
         assert isinstance(app.screen, WelcomeScreen)
@@ -174,17 +174,17 @@ async def test_add_student_bad_date_shows_field_message_and_writes_nothing(schoo
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, StudentForm))
         form = app.screen
-        assert form.query_one("#f-klass", Select).value == a2.id
+        assert form.query_one("#f-lop", Select).value == a2.id
         await pilot.press(*"Lê Thị Mai")
         await pilot.press("tab", *"31/02/2013")
-        form.query_one("#f-gender", Select).value = "nu"
+        form.query_one("#f-gioi_tinh", Select).value = "nu"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert set(form.errors) == {"dob"}
-        assert "31/02/2013" in form.errors["dob"] and "Ngày sinh" in form.errors["dob"]
+        assert set(form.errors) == {"ngay_sinh"}
+        assert "31/02/2013" in form.errors["ngay_sinh"] and "Ngày sinh" in form.errors["ngay_sinh"]
         assert app.screen is form
         # fix the date: saved, the form closes and the roster reloads
-        form.query_one("#f-dob", Input).value = "28/02/2013"
+        form.query_one("#f-ngay_sinh", Input).value = "28/02/2013"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is not form)
         await pilot.pause()
@@ -201,13 +201,13 @@ async def test_add_student_before_any_write_checks_unique_code(school):
         app.add_student(klass_id=a1.id)
         await pilot.pause()
         form = app.screen
-        form.query_one("#f-name", Input).value = "Lê Thị Mai"
-        form.query_one("#f-dob", Input).value = "01/01/2013"
-        form.query_one("#f-gender", Select).value = "nu"
-        form.query_one("#f-code", Input).value = "HS1"
+        form.query_one("#f-ho_ten", Input).value = "Lê Thị Mai"
+        form.query_one("#f-ngay_sinh", Input).value = "01/01/2013"
+        form.query_one("#f-gioi_tinh", Select).value = "nu"
+        form.query_one("#f-ma", Input).value = "HS1"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: "code" in form.errors)
-        assert form.errors["code"] == "Mã học sinh HS1 đã có."
+        await wait_for(pilot, lambda: "ma" in form.errors)
+        assert form.errors["ma"] == "Mã học sinh HS1 đã có."
     assert Student.select().count() == before
 
 
@@ -302,10 +302,10 @@ async def test_edit_student_from_the_student_screen(school):
         await pilot.press("f4")
         await wait_for(pilot, lambda: isinstance(app.screen, StudentForm))
         form = app.screen
-        assert form.query_one("#f-name", Input).value == "Hoàng Văn Bình"
-        assert form.query_one("#f-dob", Input).value == "06/06/2013"
+        assert form.query_one("#f-ho_ten", Input).value == "Hoàng Văn Bình"
+        assert form.query_one("#f-ngay_sinh", Input).value == "06/06/2013"
         add_village("Làng Kon Mahar")  # a student is put in a village the school has
-        form.query_one("#f-village", Input).value = "Làng Kon Mahar"
+        form.query_one("#f-thon", Input).value = "Làng Kon Mahar"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is student)
         await wait_for(pilot, lambda: student.student is not None

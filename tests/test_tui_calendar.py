@@ -79,17 +79,17 @@ async def test_the_calendar_screen_states_and_a_submission(year, tmp_path):
         await pilot.pause()
         form = app.screen
         assert isinstance(form, SubmissionForm)
-        assert form.query_one("#s-period", Input).value == "CN"
-        form.query_one("#s-recipient", Input).value = "UBND xã Tơ Tung"
-        form.query_one("#s-file", Input).value = str(tmp_path / "khong-co.xlsx")
+        assert form.query_one("#s-ky", Input).value == "CN"
+        form.query_one("#s-noi_nhan", Input).value = "UBND xã Tơ Tung"
+        form.query_one("#s-tep", Input).value = str(tmp_path / "khong-co.xlsx")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
-        assert "Không có tệp" in _text(form.query_one("#e-s-file", Static))
+        assert "Không có tệp" in _text(form.query_one("#e-s-tep", Static))
         assert Submission.select().count() == 2
         data = tmp_path / "pcgd.xlsx"
         data.write_bytes(b"so lieu pcgd")
-        form.query_one("#s-file", Input).value = str(data)
+        form.query_one("#s-tep", Input).value = str(data)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
@@ -111,12 +111,12 @@ async def test_a_deadline_ending_before_it_starts_is_refused_on_the_form(year):
         form = app.screen
         assert isinstance(form, DeadlineForm)
         row = form.row
-        form.query_one("#d-from", Input).value = "20/10/2024"
-        form.query_one("#d-to", Input).value = "10/10/2024"
+        form.query_one("#d-tu_ngay", Input).value = "20/10/2024"
+        form.query_one("#d-den_ngay", Input).value = "10/10/2024"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
-        assert "trước ngày bắt đầu" in _text(form.query_one("#e-d-to", Static))
+        assert "trước ngày bắt đầu" in _text(form.query_one("#e-d-den_ngay", Static))
         d = Deadline.get_by_id(row["id"])
         assert (d.start, d.end) == (row["tu_ngay"], row["den_ngay"])  # unchanged
 
@@ -139,9 +139,9 @@ async def test_reports_screen_records_the_exported_file_as_sent(year, tmp_path):
         await pilot.pause()
         form = app.screen
         assert isinstance(form, SubmissionForm)
-        assert form.query_one("#s-file", Input).value == str(path)
-        assert form.query_one("#s-period", Input).value == "2024-10"
-        form.query_one("#s-recipient", Input).value = "UBND xã Tơ Tung"
+        assert form.query_one("#s-tep", Input).value == str(path)
+        assert form.query_one("#s-ky", Input).value == "2024-10"
+        form.query_one("#s-noi_nhan", Input).value = "UBND xã Tơ Tung"
         await pilot.press("ctrl+s")
         await settle(pilot)
         s = Submission.get()
@@ -163,7 +163,7 @@ async def test_the_file_is_picked_in_a_folder_tree(year, tmp_path):
         await pilot.press("f2")
         await pilot.pause()
         form = app.screen
-        form.query_one("#s-file", Input).value = str(tmp_path / "bao-cao") + "/"
+        form.query_one("#s-tep", Input).value = str(tmp_path / "bao-cao") + "/"
         await pilot.press("ctrl+f")
         await pilot.pause()
         picker = app.screen
@@ -174,4 +174,4 @@ async def test_the_file_is_picked_in_a_folder_tree(year, tmp_path):
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.screen is form
-        assert form.query_one("#s-file", Input).value == str(sent)
+        assert form.query_one("#s-tep", Input).value == str(sent)

@@ -21,8 +21,8 @@ async def test_add_a_class_then_change_its_homeroom_teacher(db, year):
         assert await settle(pilot, lambda: isinstance(app.screen, ClassForm))
         await pilot.press(*"6a1")
         # the grade is guessed from the name
-        assert app.screen.query_one("#c-grade", Input).value == "6"
-        app.screen.query_one("#c-homeroom", Input).value = "nguyễn thị lan"
+        assert app.screen.query_one("#c-khoi", Input).value == "6"
+        app.screen.query_one("#c-gvcn", Input).value = "nguyễn thị lan"
         await pilot.press("ctrl+s")
         assert await settle(pilot, lambda: isinstance(app.screen, OverviewScreen))
         klass = SchoolClass.get(SchoolClass.name == "6A1")
@@ -32,8 +32,8 @@ async def test_add_a_class_then_change_its_homeroom_teacher(db, year):
         # F4 on the class: only the GVCN can change
         await pilot.press("f4")
         assert await settle(pilot, lambda: isinstance(app.screen, ClassForm))
-        assert app.screen.query_one("#c-name", Input).disabled
-        app.screen.query_one("#c-homeroom", Input).value = "Đinh Văn Hyun"
+        assert app.screen.query_one("#c-lop", Input).disabled
+        app.screen.query_one("#c-gvcn", Input).value = "Đinh Văn Hyun"
         await pilot.press("ctrl+s")
         assert await settle(pilot, lambda: isinstance(app.screen, OverviewScreen))
         assert SchoolClass.get_by_id(klass.id).homeroom == "Đinh Văn Hyun"
@@ -48,15 +48,15 @@ async def test_a_refused_class_shows_the_message_and_writes_nothing(db, year):
         await pilot.press("ctrl+l")
         assert await settle(pilot, lambda: isinstance(app.screen, ClassForm))
         await pilot.press(*"6A1", "ctrl+s")
-        error = app.screen.query_one("#e-c-name", Static)
+        error = app.screen.query_one("#e-c-lop", Static)
         assert await settle(pilot, lambda: "đã có" in str(error.render()))
         assert isinstance(app.screen, ClassForm)
-        app.screen.query_one("#c-name", Input).value = "7B"
+        app.screen.query_one("#c-lop", Input).value = "7B"
         await pilot.pause()
-        app.screen.query_one("#c-grade", Input).value = "8"  # typed by hand: not guessed over
+        app.screen.query_one("#c-khoi", Input).value = "8"  # typed by hand: not guessed over
         await pilot.pause()
         await pilot.press("ctrl+s")
-        error = app.screen.query_one("#e-c-grade", Static)
+        error = app.screen.query_one("#e-c-khoi", Static)
         assert await settle(pilot, lambda: "không thuộc khối" in str(error.render()))
         assert SchoolClass.select().count() == 1 and Audit.select().count() == audits
 
@@ -70,7 +70,7 @@ async def test_a_grade_outside_the_school_level_is_refused(db, year):
         # the form says which grades the school has (THCS: 6–9)
         assert "6–9" in str(app.screen.query_one("Label.field-label.grade").render())
         await pilot.press(*"12A1", "ctrl+s")
-        error = app.screen.query_one("#e-c-grade", Static)
+        error = app.screen.query_one("#e-c-khoi", Static)
         assert await settle(pilot, lambda: "trường THCS (trung học cơ sở) chỉ có khối 6 đến khối 9"
                             in str(error.render()))
         assert isinstance(app.screen, ClassForm) and SchoolClass.select().count() == 0

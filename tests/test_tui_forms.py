@@ -60,12 +60,12 @@ async def test_welcome_shows_every_error_and_the_cursor_goes_to_the_first(db):
         screen = app.screen
         screen.query_one("#w-ten_truong", Input).value = "THCS Kim Đồng"
         screen.query_one("#w-nam_hoc", Input).value = "2024-2026"
-        screen.query_one("#w-start", Input).value = "31/02/2024"
+        screen.query_one("#w-ngay_bat_dau", Input).value = "31/02/2024"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: message(screen, "#e-nam_hoc"))
         # both at once (before: one per save), and nothing written
         assert "2024-2025" in message(screen, "#e-nam_hoc")
-        assert "31/02/2024" in message(screen, "#e-start")
+        assert "31/02/2024" in message(screen, "#e-ngay_bat_dau")
         assert SchoolYear.select().count() == 0
         # the cursor on the first wrong field, its text selected: typing replaces it
         year_name = screen.query_one("#w-nam_hoc", Input)
@@ -75,12 +75,12 @@ async def test_welcome_shows_every_error_and_the_cursor_goes_to_the_first(db):
         assert year_name.value == "2024-2025"
         # its message went when it changed; the other one stays until its field changes
         assert message(screen, "#e-nam_hoc") == ""
-        assert message(screen, "#e-start")
+        assert message(screen, "#e-ngay_bat_dau")
         await pilot.press("tab")  # to the start date: selected, so the new one replaces it
-        start = screen.query_one("#w-start", Input)
+        start = screen.query_one("#w-ngay_bat_dau", Input)
         await until(pilot, lambda: app.focused is start)
         await pilot.press(*"05/09/2024")
-        assert start.value == "05/09/2024" and message(screen, "#e-start") == ""
+        assert start.value == "05/09/2024" and message(screen, "#e-ngay_bat_dau") == ""
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
     assert SchoolYear.get().name == "2024-2025"
@@ -94,10 +94,10 @@ async def test_welcome_refused_while_saving_puts_the_cursor_back_on_the_field(db
         await until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
         screen = app.screen
         screen.query_one("#w-ten_truong", Input).value = "THCS Kim Đồng"
-        start = screen.query_one("#w-start", Input)
+        start = screen.query_one("#w-ngay_bat_dau", Input)
         start.value = "05/09/2023"  # a real date, but not in 2024-2025
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: message(screen, "#e-start"))
+        await until(pilot, lambda: message(screen, "#e-ngay_bat_dau"))
         await until(pilot, lambda: app.focused is start)
         assert selected(start) == "05/09/2023"
         await pilot.press(*"05/09/2024", "ctrl+s")
@@ -161,16 +161,16 @@ async def test_student_form_reports_every_field_and_the_class_at_once(school):
     async with app.run_test(size=(80, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
         app.add_student()
-        await until(pilot, lambda: isinstance(app.screen, StudentForm) and app.screen.query("#f-day"))
+        await until(pilot, lambda: isinstance(app.screen, StudentForm) and app.screen.query("#f-ngay_vao"))
         form = app.screen
-        form.query_one("#f-phone", Input).value = "12345"
+        form.query_one("#f-dien_thoai", Input).value = "12345"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: form.errors)
-        assert set(form.errors) >= {"name", "dob", "gender", "phone", "klass"}
-        await until(pilot, lambda: app.focused is form.query_one("#f-name"))
-        form.query_one("#f-phone", Input).value = "0912345678"
+        assert set(form.errors) >= {"ho_ten", "ngay_sinh", "gioi_tinh", "dien_thoai", "lop"}
+        await until(pilot, lambda: app.focused is form.query_one("#f-ho_ten"))
+        form.query_one("#f-dien_thoai", Input).value = "0912345678"
         await pilot.pause()
-        assert "phone" not in form.errors and "name" in form.errors
+        assert "dien_thoai" not in form.errors and "ho_ten" in form.errors
     assert Student.select().count() == 2
 
 
@@ -182,12 +182,12 @@ async def test_class_form_reports_name_and_grade_at_once(school):
         await pilot.press("ctrl+l")
         await until(pilot, lambda: isinstance(app.screen, ClassForm))
         form = app.screen
-        form.query_one("#c-name", Input).value = "6A1!"
-        form.query_one("#c-grade", Input).value = "13"
+        form.query_one("#c-lop", Input).value = "6A1!"
+        form.query_one("#c-khoi", Input).value = "13"
         await pilot.press("ctrl+s")
-        await until(pilot, lambda: message(form, "#e-c-name"))
-        assert "6A1!" in message(form, "#e-c-name") and "13" in message(form, "#e-c-grade")
-        name = form.query_one("#c-name", Input)
+        await until(pilot, lambda: message(form, "#e-c-lop"))
+        assert "6A1!" in message(form, "#e-c-lop") and "13" in message(form, "#e-c-khoi")
+        name = form.query_one("#c-lop", Input)
         await until(pilot, lambda: app.focused is name)
         assert selected(name) == "6A1!"
     assert SchoolClass.select().count() == 1
@@ -205,7 +205,7 @@ async def test_esc_closes_an_untouched_form_and_asks_before_discarding_a_filled_
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")  # keep typing: the form and what was typed are still there
         await until(pilot, lambda: isinstance(app.screen, ClassForm))
-        assert app.screen.query_one("#c-name", Input).value == "7A1"
+        assert app.screen.query_one("#c-lop", Input).value == "7A1"
         await pilot.press("escape", "c")  # discard
         await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
     assert SchoolClass.select().count() == 1
@@ -236,18 +236,18 @@ async def test_student_form_warns_of_a_duplicate_and_adds_only_when_confirmed(sc
     async with app.run_test(size=(80, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
         app.add_student(klass_id=a1.id)
-        await until(pilot, lambda: isinstance(app.screen, StudentForm) and app.screen.query("#f-day"))
+        await until(pilot, lambda: isinstance(app.screen, StudentForm) and app.screen.query("#f-ngay_vao"))
         form = app.screen
         # the import's rule: the same name (without tones or case) and date of birth
-        form.query_one("#f-name", Input).value = "nguyen van an"
-        form.query_one("#f-dob", Input).value = "05/05/2013"
-        form.query_one("#f-gender", Select).value = "nam"
+        form.query_one("#f-ho_ten", Input).value = "nguyen van an"
+        form.query_one("#f-ngay_sinh", Input).value = "05/05/2013"
+        form.query_one("#f-gioi_tinh", Select).value = "nam"
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert "Có thể trùng học sinh đã có Nguyễn Văn An" in app.screen.question
         await pilot.press("n")  # not confirmed: nothing written, the warning beside the name
-        await until(pilot, lambda: isinstance(app.screen, StudentForm) and "name" in form.errors)
-        assert "cùng họ tên và ngày sinh" in form.errors["name"]
+        await until(pilot, lambda: isinstance(app.screen, StudentForm) and "ho_ten" in form.errors)
+        assert "cùng họ tên và ngày sinh" in form.errors["ho_ten"]
         assert Student.select().count() == 2
         await pilot.press("ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))

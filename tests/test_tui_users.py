@@ -61,8 +61,8 @@ async def test_a_refusal_of_db_shows_on_the_form(db, people):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.edit_class(k["6A1"].id)  # the homeroom field of their own class: not theirs to change
-        await wait_for(pilot, lambda: isinstance(app.screen, ClassForm) and app.screen.query("#c-homeroom"))
-        app.screen.query_one("#c-homeroom", Input).value = "Nguyễn Văn Khác"
+        await wait_for(pilot, lambda: isinstance(app.screen, ClassForm) and app.screen.query("#c-gvcn"))
+        app.screen.query_one("#c-gvcn", Input).value = "Nguyễn Văn Khác"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: "không được sửa lớp" in str(app.screen.query_one("#e-form", Static).render()))
         assert isinstance(app.screen, ClassForm) and app.crashed is None

@@ -17,6 +17,7 @@ import sys
 
 from peewee import DatabaseError
 
+from db import fields
 from db.errors import SisoError
 
 # Command groups: `siso GROUP ACTION …`
@@ -302,6 +303,23 @@ def main(argv: list[str] | None = None) -> int:
         return crashlog.INTERNAL_ERROR
 
 
+# a field (db.fields) -> the ``dest`` of the options that give it, where the option's name
+# is not the field's (the options speak English, the fields Vietnamese; a new student's
+# fields: db.students.STUDENT_FIELDS)
+OPTION_OF = {
+    fields.NGUOI_DUNG: ("by",), fields.CSDL: ("db",), fields.NGAY_BAT_DAU: ("start",),
+    fields.NGAY_KET_THUC: ("end",), fields.NGAY_CHOT_SI_SO: ("ref",),
+    fields.NGAY_BAT_DAU_HK2: ("hk2",), fields.CACH_VAO: ("entry",),
+    fields.DINH_DANG: ("format",), fields.TEP_RA: ("output",),
+    fields.KHOI_PHU_TRACH: ("grades",), fields.LOAI: ("kind",), fields.ANH_XA: ("map",),
+    fields.HO_TEN: ("name",), fields.VAI_TRO: ("role",), fields.HOC_SINH: ("student",),
+    fields.TAI_KHOAN_HE_THONG: ("system_account",), fields.SO_HOC_SINH: ("students",),
+    fields.HAT_GIONG: ("seed",), fields.NGUOI_GAP: ("met",), fields.TINH_HINH: ("found",),
+    fields.CAM_KET: ("commitment",), fields.NGUOI_KY: ("signed_by",), fields.CONG: ("port",),
+    fields.MAY_CHU: ("host",), fields.DIA_CHI_WEB: ("public_url",),
+}
+
+
 def _option_of(parser, args, err: SisoError) -> str | None:
     """The option of the command that gave the field a refusal names (``--met`` for
     ``met``, ``--name`` for ``ho_ten``), when the message does not name one already."""
@@ -312,7 +330,7 @@ def _option_of(parser, args, err: SisoError) -> str | None:
         command = group._subparsers._group_actions[0].choices[args.action]
     except (AttributeError, KeyError, IndexError, TypeError):
         return None
-    keys = {err.field}
+    keys = {err.field, *OPTION_OF.get(err.field, ())}
     students = sys.modules.get("db.students")
     for spec in getattr(students, "STUDENT_FIELDS", ()):  # the form's field name -> its key
         if err.field == spec.field:

@@ -8,6 +8,7 @@ from db.dates import fmt_date
 
 from . import open_db
 from .output import add_format_option
+from db import fields
 
 
 def register(groups):
@@ -125,8 +126,8 @@ def absence_list(args) -> int:
     open_db(args)
     y = school.get_year(args.year)
     klass = school.get_class(args.klass, y) if args.klass else None
-    first = parse_date(args.first, "ngày đầu") if args.first else None
-    last = parse_date(args.last, "ngày cuối") if args.last else None
+    first = parse_date(args.first, "ngày đầu", fields.TU_NGAY) if args.first else None
+    last = parse_date(args.last, "ngày cuối", fields.DEN) if args.last else None
     rows = attendance.list_absences(y, klass, first, last)
     if args.format != "json":
         for r in rows:
@@ -154,7 +155,7 @@ def absence_taken(args) -> int:
     if args.year:
         y = school.get_year(args.year)
     else:
-        y = attendance_days.year_of_day(parse_date(args.date, "ngày"))
+        y = attendance_days.year_of_day(parse_date(args.date, "ngày", fields.NGAY))
     klass = school.get_class(args.klass, y)
     days = attendance.mark_taken(klass, args.date, args.to)
     print(f"Lớp {klass.name} đã điểm danh {len(days)} ngày: "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from db import fields
 
 FORMATS = ["table", "csv", "json"]
 
@@ -134,7 +135,7 @@ def _confirmed(args, question: str) -> bool:
         return True
     if not sys.stdin.isatty():
         raise SisoError("Không có terminal để hỏi lại: thêm --yes để khôi phục (chưa thay "
-                        "đổi gì).", "yes")
+                        "đổi gì).", fields.XAC_NHAN)
     try:
         answer = input(f"{question} Gõ c để đồng ý [c/K]: ")
     except EOFError:
@@ -155,7 +156,7 @@ def _restore_unreadable(args, err) -> int:
     report = backup_check.inspect(path)
     problems = ([report["refusal"]] if report.get("refusal") else []) + report.get("problems", [])
     if problems:
-        raise SisoError(f"Tệp «{path.name}» không dùng để khôi phục được: {problems[0]}", "file")
+        raise SisoError(f"Tệp «{path.name}» không dùng để khôi phục được: {problems[0]}", fields.TEP)
     print(f"Tệp {live} không đọc được ({err}).")
     print(f"Khôi phục từ {path}: {backup_copies.summary(path)['students']} học sinh.")
     if not _confirmed(args, "Thay tệp hỏng bằng bản sao này?"):

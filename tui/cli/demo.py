@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from db import fields
 
 
 def register(groups):
@@ -46,11 +47,11 @@ def demo(args) -> int:
     from db.errors import SisoError
     from db.models import Student
 
-    students = _int(args.students, "students", "Số học sinh (--students)")
-    seed = _int(args.seed, "seed", "Hạt giống (--seed)")
+    students = _int(args.students, fields.SO_HOC_SINH, "Số học sinh (--students)")
+    seed = _int(args.seed, fields.HAT_GIONG, "Hạt giống (--seed)")
     if not 1 <= students <= 200_000:
         raise SisoError(f"Số học sinh (--students) {students} không hợp lệ: cần từ 1 đến 200000.",
-                        "students")
+                        fields.SO_HOC_SINH)
     target = getattr(args, "db", None) or demo_path()
     set_user(getattr(args, "user", None))
     started = time.perf_counter()

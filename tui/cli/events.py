@@ -6,6 +6,7 @@ from db.clock import FutureDate
 from db.errors import SisoError
 
 from .output import add_format_option
+from db import fields
 
 
 def future_refused(err: FutureDate) -> SisoError:
@@ -34,20 +35,20 @@ def _event_add(args):
     from .students import print_notices, student_data
 
     kind = kinds.FROM_CLI.get(args.kind, args.kind)
-    day = parse_date(args.date, "ngày")
+    day = parse_date(args.date, "ngày", fields.NGAY)
     year = _year_for(args, day)
     given = [spec.option for spec in STUDENT_FIELDS if getattr(args, spec.key, None) is not None]
     if args.student and given:
         raise SisoError(f"{', '.join(given)}: chỉ dùng cho học sinh mới chuyển đến (không kèm "
-                        "--student); thông tin của học sinh đã có không sửa ở đây.", "hoc_sinh")
+                        "--student); thông tin của học sinh đã có không sửa ở đây.", fields.HOC_SINH)
     student = get_student(args.student) if args.student else None
     data, notices = None, []
     if student is None:
         if kind != kinds.TRANSFER_IN:
-            raise SisoError("Thiếu --student (mã học sinh).", "hoc_sinh")
+            raise SisoError("Thiếu --student (mã học sinh).", fields.HOC_SINH)
         if not args.name:
             raise SisoError("Chuyển đến: cần --student (học sinh đã có) hoặc --name, --dob, --gender "
-                            "(học sinh mới).", "hoc_sinh")
+                            "(học sinh mới).", fields.HOC_SINH)
         data, notices = student_data(args)
     try:
         ev = movements.record(kind, student, year, day, klass=args.klass, school=args.school,
@@ -119,7 +120,7 @@ def _parse_map(items, flag: str) -> dict:
     out = {}
     for item in items or []:
         if "=" not in item:
-            raise SisoError(f"{flag} «{item}» không đúng dạng: cần LỚP_CŨ=LỚP_MỚI, ví dụ 6A1=7A1.", "map")
+            raise SisoError(f"{flag} «{item}» không đúng dạng: cần LỚP_CŨ=LỚP_MỚI, ví dụ 6A1=7A1.", fields.ANH_XA)
         a, b = item.split("=", 1)
         out[a.strip().upper()] = b.strip().upper()
     return out
@@ -140,10 +141,10 @@ def _rollover(args):
     for line in plan.summary():
         print(line)
     if not plan.ok:
-        raise SisoError("Chưa chuyển năm được: " + " ".join(plan.problems), "chuyen_nam")
+        raise SisoError("Chưa chuyển năm được: " + " ".join(plan.problems), fields.CHUYEN_NAM)
     if plan.before_end and not args.before_end and not args.dry_run:
         raise SisoError(f"Chưa chuyển năm: {plan.early_warning} Nếu vẫn muốn chuyển năm bây giờ, "
-                        "chạy lại với --before-end.", "chuyen_nam")
+                        "chạy lại với --before-end.", fields.CHUYEN_NAM)
     if args.dry_run:
         print("Chạy thử: chưa ghi gì.")
         return 0

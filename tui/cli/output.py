@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from db import fields
 
 
 def emit(rows: list[dict], columns: list[tuple[str, str]], fmt: str = "table", out=None) -> None:
@@ -37,5 +38,5 @@ def output_format(output: str, fmt: str | None) -> str:
     if fmt and ext in FILE_FORMATS and ext != fmt:
         raise SisoError(f"Tệp «{output}» có đuôi .{ext} nhưng --format là {fmt}: đổi đuôi tệp "
                         f"thành .{fmt if fmt in FILE_FORMATS else 'txt'} hoặc bỏ --format "
-                        "(khi không có --format, định dạng theo đuôi tệp).", "format")
+                        "(khi không có --format, định dạng theo đuôi tệp).", fields.DINH_DANG)
     return fmt or ext

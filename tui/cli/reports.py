@@ -14,6 +14,7 @@ import sys
 from contextlib import contextmanager
 
 from db.errors import SisoError
+from db import fields
 
 TARGET_NAMES = ("ty_le_bo_hoc", "ty_le_duy_tri", "ty_le_luu_ban", "ty_le_dung_do_tuoi", "ty_le_hoan_thanh",
                 "ty_le_len_lop", "ty_le_bo_hoc_luu_ban",
@@ -94,10 +95,10 @@ def _report(args):
     if args.form in reports.ALL_YEARS:  # F8: every school year, no date
         for value, option in ((args.year, "--year"), (args.as_of, "--as-of"), (args.date_from, "--from")):
             if value:
-                raise SisoError(f"Sổ đăng bộ gồm mọi học sinh của mọi năm học: không nhận {option}.", "form")
+                raise SisoError(f"Sổ đăng bộ gồm mọi học sinh của mọi năm học: không nhận {option}.", fields.BIEU_MAU)
         year, as_of = None, None
     elif args.form == "do-tuoi" and args.date_from:
-        raise SisoError("Thống kê theo độ tuổi tính đến một ngày (--as-of), không nhận --from.", "form")
+        raise SisoError("Thống kê theo độ tuổi tính đến một ngày (--as-of), không nhận --from.", fields.BIEU_MAU)
     else:
         year = school.get_year(args.year)
         as_of = args.as_of or (None if args.form in ("do-tuoi", "nam-sinh") else default_day(year))
@@ -110,14 +111,14 @@ def _report(args):
         fmt = output_format(args.output, fmt)
         if fmt == "table" or fmt not in FORMATS:
             raise SisoError(f"Tệp «{args.output}»: chọn --format xlsx, ods, csv hoặc json "
-                            "(hoặc đặt đuôi tệp tương ứng).", "format")
+                            "(hoặc đặt đuôi tệp tương ứng).", fields.DINH_DANG)
         with refuse_existing():
             check_target(args.output, overwrite=args.overwrite)
             form = reports.build(args.form, year, as_of, args.date_from, stream=fmt == "xlsx")
             try:
                 path = write_form(form, args.output, fmt, overwrite=args.overwrite)
             except SisoError as err:
-                if err.field != "can_bang":
+                if err.field != fields.CAN_BANG:
                     raise
                 print(f"Lỗi: {err}", file=sys.stderr)  # the data has problems: exit status 1
                 return 1
@@ -126,7 +127,7 @@ def _report(args):
     form = reports.build(args.form, year, as_of, args.date_from)
     fmt = fmt or "table"
     if fmt in ("xlsx", "ods"):
-        raise SisoError(f"Định dạng {fmt} cần tên tệp: thêm -o TỆP.", "output")
+        raise SisoError(f"Định dạng {fmt} cần tên tệp: thêm -o TỆP.", fields.TEP_RA)
     if fmt == "json":
         import json
 

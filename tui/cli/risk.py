@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 
 from .output import add_format_option
+from db import fields
 
 
 def _open(args):
@@ -139,7 +140,7 @@ def _bien_ban(args):
         from db.errors import SisoError
 
         raise SisoError(f"Định dạng {args.fmt} cần tên tệp: -o {minutes.default_filename(form, args.fmt)}",
-                        "tep")
+                        fields.TEP)
     if v.voided_at is not None:
         print(f"(Buổi vận động này đã bị hủy: {v.void_reason})")
     sys.stdout.write(minutes.minutes_text(form, settings))

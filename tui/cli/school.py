@@ -7,6 +7,7 @@ import sys
 from db.dates import fmt_date
 
 from .output import add_format_option
+from db import fields
 
 
 def _year_arg(parser) -> None:
@@ -107,7 +108,7 @@ def default_day(year, value=None):
     from db.dates import parse_date
 
     if value:
-        return parse_date(value, "ngày tính")
+        return parse_date(value, "ngày tính", fields.DEN_NGAY)
     return clock.default_day(year)
 
 

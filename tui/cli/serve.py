@@ -1,6 +1,7 @@
 """CLI command: ``siso serve`` — siso in a browser on the school network (``tui.web``)."""
 
 from __future__ import annotations
+from db import fields
 
 
 def register(groups):
@@ -29,11 +30,11 @@ def serve(args) -> int:
         port = int(str(args.port).strip())
     except ValueError:
         raise SisoError(f"Cổng (--port) «{args.port}» không hợp lệ: cần một số từ 1 đến 65535.",
-                        "port") from None
+                        fields.CONG) from None
     public_url = (args.public_url or "").strip() or None
     if public_url and not public_url.startswith(("http://", "https://")):
         raise SisoError(f"Địa chỉ (--public-url) «{public_url}» không hợp lệ: cần bắt đầu bằng "
-                        f"https:// (hoặc http://), ví dụ https://siso.truong.edu.vn.", "public_url")
+                        f"https:// (hoặc http://), ví dụ https://siso.truong.edu.vn.", fields.DIA_CHI_WEB)
     target = resolve_target(getattr(args, "db", None))
     if "://" not in target:
         import os

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from db import text
+from db import fields, text
 from db.dates import fmt_date
 from db.errors import SisoError
 
@@ -96,7 +96,7 @@ def student_edit(args) -> int:
             if getattr(args, spec.key, None) is not None}
     if not data:
         options = ", ".join(spec.option for spec in STUDENT_FIELDS)
-        raise SisoError(f"Không có gì để sửa: ghi ít nhất một trường ({options}).", "student")
+        raise SisoError(f"Không có gì để sửa: ghi ít nhất một trường ({options}).", fields.HOC_SINH)
     data["new_village"] = args.new_village
     before = st.code
     from db.students import EditConflict
@@ -138,7 +138,7 @@ def student_data(args) -> tuple[dict, list[str]]:
     same = possible_duplicates(data.get("name") or "", data.get("dob"))
     if same and not getattr(args, "accept_duplicates", False):
         raise SisoError(f"{duplicates_message(same)} Chưa ghi gì; nếu đúng là học sinh khác, thêm "
-                        "--accept-duplicates.", "name")
+                        "--accept-duplicates.", fields.HO_TEN)
     if same:
         notices.append(f"Lưu ý: cùng họ tên và ngày sinh với {same[0].full_name} ({same[0].code}); "
                        "vẫn thêm (--accept-duplicates).")
@@ -197,10 +197,10 @@ def student_list(args) -> int:
         fmt = output_format(args.output, fmt)
         if fmt not in LIST_FORMATS:
             raise SisoError(f"Tệp «{args.output}»: chọn --format xlsx, ods, csv, json hoặc table "
-                            "(hoặc đặt đuôi tệp .xlsx, .ods, .csv, .json).", "format")
+                            "(hoặc đặt đuôi tệp .xlsx, .ods, .csv, .json).", fields.DINH_DANG)
     fmt = fmt or "table"
     if fmt in ("xlsx", "ods") and not args.output:
-        raise SisoError(f"Định dạng {fmt} cần tên tệp: thêm -o TỆP, ví dụ -o danh-sach.{fmt}.", "output")
+        raise SisoError(f"Định dạng {fmt} cần tên tệp: thêm -o TỆP, ví dụ -o danh-sach.{fmt}.", fields.TEP_RA)
     rows = roster.roster_rows(year, day, klass=klass, search=args.search,
                               include_left=not args.current)
     if args.village or args.commune:

@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from .output import add_format_option, emit
+from db import fields
 
 COLUMNS = [("login", "Đăng nhập"), ("ho_ten", "Họ tên"), ("vai_tro", "Vai trò"), ("khoi", "Khối"),
            ("lop", "Lớp"), ("tai_khoan", "Tài khoản máy"), ("hoat_dong", "Hoạt động")]
@@ -83,9 +84,9 @@ def _roles(args) -> list[tuple[str, str | None]]:
 
     roles = [r.strip().lower() for r in args.role]
     if args.grades and "vice-principal" not in roles:
-        raise SisoError("--grades chỉ dùng cho phó hiệu trưởng (--role vice-principal).", "grades")
+        raise SisoError("--grades chỉ dùng cho phó hiệu trưởng (--role vice-principal).", fields.KHOI_PHU_TRACH)
     if args.klass and "homeroom" not in roles:
-        raise SisoError("--class chỉ dùng cho giáo viên chủ nhiệm (--role homeroom).", "class")
+        raise SisoError("--class chỉ dùng cho giáo viên chủ nhiệm (--role homeroom).", fields.LOP)
     return [(r, args.grades if r == "vice-principal" else args.klass if r == "homeroom" else None)
             for r in roles]
 
@@ -112,11 +113,11 @@ def _read_password(args) -> str:
     import getpass
 
     if not sys.stdin.isatty():
-        raise SisoError("Không có terminal để hỏi mật khẩu: dùng --stdin trong kịch bản.", "password")
+        raise SisoError("Không có terminal để hỏi mật khẩu: dùng --stdin trong kịch bản.", fields.MAT_KHAU)
     first = getpass.getpass("Mật khẩu mới: ")
     again = getpass.getpass("Nhập lại mật khẩu: ")
     if first != again:
-        raise SisoError("Hai lần nhập mật khẩu không giống nhau; chưa đổi gì.", "password")
+        raise SisoError("Hai lần nhập mật khẩu không giống nhau; chưa đổi gì.", fields.MAT_KHAU)
     return first
 
 
@@ -193,8 +194,8 @@ def audit_cmd(args) -> int:
     from tui.cli import open_db
 
     open_db(args)
-    start = parse_date(args.start, "Từ ngày (--from)") if args.start else None
-    end = parse_date(args.end, "Đến ngày (--to)") if args.end else None
+    start = parse_date(args.start, "Từ ngày (--from)", fields.TU_NGAY) if args.start else None
+    end = parse_date(args.end, "Đến ngày (--to)", fields.DEN_NGAY) if args.end else None
     rows = audit_log.lines(start, end, by=args.by, action=args.action, student=args.student)
     if args.format == "json":
         emit(rows, AUDIT_COLUMNS, "json")

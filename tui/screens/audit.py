@@ -89,13 +89,13 @@ class AuditScreen(SisoScreen):
 
     @db_work(group="audit")
     def _load(self, filters: dict) -> None:
-        from db import audit_log
+        from db import audit_log, fields
         from db.dates import parse_date
         from db.errors import SisoError
 
         try:
-            start = parse_date(filters["tu"], _("Từ ngày")) if filters["tu"] else None
-            end = parse_date(filters["den"], _("Đến ngày")) if filters["den"] else None
+            start = parse_date(filters["tu"], _("Từ ngày"), fields.TU_NGAY) if filters["tu"] else None
+            end = parse_date(filters["den"], _("Đến ngày"), fields.DEN_NGAY) if filters["den"] else None
             rows = audit_log.lines(start, end, by=filters["nguoi"], action=filters["viec"],
                                    student=filters["hs"], limit=LIMIT + 1)
         except SisoError as err:

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, DataTable, DirectoryTree, Footer, Header, Input, Label, Select, Static
 
+from db import fields
 from db.dates import fmt_date
 from db.errors import SisoError
 from tui.i18n import N_, _
@@ -25,9 +26,15 @@ from tui.screens.reports import app_year
 
 STATE_LABELS = {"chua_den": N_("Chưa đến hạn"), "den_han": N_("Đang đến hạn"), "qua_han": N_("Quá hạn"),
                 "da_gui": N_("Đã gửi"), "gui_muon": N_("Gửi muộn")}
-HINTS = {"s-period": "YYYY-MM, HK1, HK2, CN", "d-period": "YYYY-MM, HK1, HK2, CN",
-         "s-file": N_("đường dẫn tới tệp đã gửi, Ctrl+F: chọn trong thư mục"), "s-date": "dd/mm/yyyy", "d-from": "dd/mm/yyyy",
-         "d-to": "dd/mm/yyyy"}
+# the inputs of the submission form (s-) and the deadline form (d-): prefix + field (db.fields);
+# a message shows on ``#e-{id}``
+S_FORM, S_PERIOD, S_FILE, S_RECIPIENT, S_DATE = (
+    f"s-{field}" for field in (fields.BIEU_MAU, fields.KY, fields.TEP, fields.NOI_NHAN, fields.NGAY))
+D_FORM, D_PERIOD, D_FROM, D_TO = (
+    f"d-{field}" for field in (fields.BIEU_MAU, fields.KY, fields.TU_NGAY, fields.DEN_NGAY))
+HINTS = {S_PERIOD: "YYYY-MM, HK1, HK2, CN", D_PERIOD: "YYYY-MM, HK1, HK2, CN",
+         S_FILE: N_("đường dẫn tới tệp đã gửi, Ctrl+F: chọn trong thư mục"), S_DATE: "dd/mm/yyyy", D_FROM: "dd/mm/yyyy",
+         D_TO: "dd/mm/yyyy"}
 
 
 def _hint(key: str) -> str:
@@ -270,9 +277,7 @@ class SubmissionForm(FormFields, SisoModal[int | None]):
         Binding("ctrl+f", "pick", N_("Chọn tệp"), id="pick"),
         Binding("escape", "cancel", N_("Hủy"), id="cancel"),
     ]
-    # SisoError.field of db.deadlines.submit -> the input that shows it
-    FIELDS = {"bieu_mau": "s-form", "ky": "s-period", "tep": "s-file", "noi_nhan": "s-recipient",
-              "ngày gửi": "s-date", "ngay": "s-date", "nam_hoc": "s-period"}
+    FIELD_PREFIX, ERROR_PREFIX = "s-", "e-s-"
 
     def __init__(self, form: str = "si-so", period: str = "", path: str = "") -> None:
         super().__init__()
@@ -289,13 +294,13 @@ class SubmissionForm(FormFields, SisoModal[int | None]):
             with Horizontal(classes="field"):
                 yield Label(_("Biểu mẫu"), classes="field-label")
                 yield Select([(code, code) for code in forms()], value=self.form if self.form in forms()
-                             else "si-so", allow_blank=False, id="s-form", compact=True)
-            yield Static("", id="e-s-form", classes="field-error")
+                             else "si-so", allow_blank=False, id=S_FORM, compact=True)
+            yield Static("", id=f"e-{S_FORM}", classes="field-error")
             for key, label, value in (
-                    ("s-period", _("Kỳ báo cáo"), self.period),
-                    ("s-file", _("Tệp đã gửi"), self.path),
-                    ("s-recipient", _("Nơi nhận"), recipient),
-                    ("s-date", _("Ngày gửi"), fmt_date(today()))):
+                    (S_PERIOD, _("Kỳ báo cáo"), self.period),
+                    (S_FILE, _("Tệp đã gửi"), self.path),
+                    (S_RECIPIENT, _("Nơi nhận"), recipient),
+                    (S_DATE, _("Ngày gửi"), fmt_date(today()))):
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
                     yield Input(value, id=key, compact=True, placeholder=_hint(key))
@@ -306,7 +311,7 @@ class SubmissionForm(FormFields, SisoModal[int | None]):
                 yield Button(_("Hủy (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#s-file" if self.period else "#s-period", Input).focus()
+        self.query_one(f"#{S_FILE}" if self.period else f"#{S_PERIOD}", Input).focus()
 
     def action_pick(self) -> None:
         """Ctrl+F: pick the file in a folder tree (from the typed file's folder, else the
@@ -315,14 +320,14 @@ class SubmissionForm(FormFields, SisoModal[int | None]):
 
         from tui.screens.export_dialog import documents_dir
 
-        typed = Path(self.query_one("#s-file", Input).value.strip() or ".").expanduser()
+        typed = Path(self.query_one(f"#{S_FILE}", Input).value.strip() or ".").expanduser()
         folder = typed if typed.is_dir() else typed.parent
-        if not str(self.query_one("#s-file", Input).value.strip()) or not folder.is_dir():
+        if not str(self.query_one(f"#{S_FILE}", Input).value.strip()) or not folder.is_dir():
             folder = documents_dir() if documents_dir().is_dir() else Path.home()
 
         def picked(path: str | None) -> None:
             if path:
-                box = self.query_one("#s-file", Input)
+                box = self.query_one(f"#{S_FILE}", Input)
                 box.value = path
                 box.focus()
 
@@ -334,9 +339,9 @@ class SubmissionForm(FormFields, SisoModal[int | None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         self.clear_errors()
-        values = {k: self.query_one(f"#{k}", Input).value for k in ("s-period", "s-file", "s-recipient",
-                                                                   "s-date")}
-        values["s-form"] = str(self.query_one("#s-form", Select).value)
+        values = {k: self.query_one(f"#{k}", Input).value for k in (S_PERIOD, S_FILE, S_RECIPIENT,
+                                                                   S_DATE)}
+        values[S_FORM] = str(self.query_one(f"#{S_FORM}", Select).value)
         self.save(values)
 
     @db_work(group="save")
@@ -344,10 +349,10 @@ class SubmissionForm(FormFields, SisoModal[int | None]):
         from db import deadlines
 
         try:
-            sub = deadlines.submit(v["s-form"], v["s-period"], v["s-file"], v["s-recipient"],
-                                   sent_on=v["s-date"])
+            sub = deadlines.submit(v[S_FORM], v[S_PERIOD], v[S_FILE], v[S_RECIPIENT],
+                                   sent_on=v[S_DATE])
         except SisoError as err:
-            self.app.call_from_thread(self.show_errors, [(self.FIELDS.get(err.field or ""), err.message)])
+            self.app.call_from_thread(self.show_errors, [(err.field, err.message)])
             return
         self.app.call_from_thread(self.saved, sub.id, sub.form, sub.period, sub.replaces_id)
 
@@ -371,8 +376,7 @@ class DeadlineForm(FormFields, SisoModal[int | None]):
         Binding("ctrl+s", "save", N_("Lưu"), id="save", priority=True),
         Binding("escape", "cancel", N_("Hủy"), id="cancel"),
     ]
-    FIELDS = {"bieu_mau": "d-form", "ky": "d-period", "ngày bắt đầu hạn nộp": "d-from",
-              "ngày kết thúc hạn nộp": "d-to", "den_ngay": "d-to"}
+    FIELD_PREFIX, ERROR_PREFIX = "d-", "e-d-"
 
     def __init__(self, row: dict | None) -> None:
         super().__init__()
@@ -389,15 +393,15 @@ class DeadlineForm(FormFields, SisoModal[int | None]):
             with Horizontal(classes="field"):
                 yield Label(_("Biểu mẫu"), classes="field-label")
                 yield Select([(code, code) for code in forms()], value=row["bieu_mau"] if row else "bo-hoc",
-                             allow_blank=False, id="d-form", compact=True, disabled=bool(row))
-            yield Static("", id="e-d-form", classes="field-error")
+                             allow_blank=False, id=D_FORM, compact=True, disabled=bool(row))
+            yield Static("", id=f"e-{D_FORM}", classes="field-error")
             for key, label, value in (
-                    ("d-period", _("Kỳ báo cáo"), row["ky"] if row else "CN"),
-                    ("d-from", _("Từ ngày"), fmt_date(row["tu_ngay"]) if row else ""),
-                    ("d-to", _("Đến ngày"), fmt_date(row["den_ngay"]) if row else "")):
+                    (D_PERIOD, _("Kỳ báo cáo"), row["ky"] if row else "CN"),
+                    (D_FROM, _("Từ ngày"), fmt_date(row["tu_ngay"]) if row else ""),
+                    (D_TO, _("Đến ngày"), fmt_date(row["den_ngay"]) if row else "")):
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
-                    yield Input(value, id=key, compact=True, disabled=bool(row) and key == "d-period",
+                    yield Input(value, id=key, compact=True, disabled=bool(row) and key == D_PERIOD,
                                 placeholder=_hint(key))
                 yield Static("", id=f"e-{key}", classes="field-error")
             yield Static("", id="e-form", classes="field-error")
@@ -406,7 +410,7 @@ class DeadlineForm(FormFields, SisoModal[int | None]):
                 yield Button(_("Hủy (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#d-from" if self.row else "#d-period", Input).focus()
+        self.query_one(f"#{D_FROM}" if self.row else f"#{D_PERIOD}", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()
@@ -414,8 +418,8 @@ class DeadlineForm(FormFields, SisoModal[int | None]):
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         self.clear_errors()
-        values = {k: self.query_one(f"#{k}", Input).value for k in ("d-period", "d-from", "d-to")}
-        values["d-form"] = str(self.query_one("#d-form", Select).value)
+        values = {k: self.query_one(f"#{k}", Input).value for k in (D_PERIOD, D_FROM, D_TO)}
+        values[D_FORM] = str(self.query_one(f"#{D_FORM}", Select).value)
         self.save(app_year(self.app), values)
 
     @db_work(group="save")
@@ -424,11 +428,11 @@ class DeadlineForm(FormFields, SisoModal[int | None]):
 
         try:
             if self.row:
-                d = deadlines.edit_deadline(year, v["d-form"], v["d-from"], v["d-to"], v["d-period"])
+                d = deadlines.edit_deadline(year, v[D_FORM], v[D_FROM], v[D_TO], v[D_PERIOD])
             else:
-                d = deadlines.add_deadline(year, v["d-form"], v["d-from"], v["d-to"], v["d-period"])
+                d = deadlines.add_deadline(year, v[D_FORM], v[D_FROM], v[D_TO], v[D_PERIOD])
         except SisoError as err:
-            self.app.call_from_thread(self.show_errors, [(self.FIELDS.get(err.field or ""), err.message)])
+            self.app.call_from_thread(self.show_errors, [(err.field, err.message)])
             return
         self.app.call_from_thread(self.saved, d.id)
 

@@ -8,14 +8,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from db import school
+from db import fields, school
 from db.errors import SisoError
 from db.models import SchoolClass
 from tui.i18n import N_, _
 from tui.screens.base import FormFields, SisoModal, db_work
 
-# SisoError.field of db.school.add_class / update_class -> the input that shows it
-FIELDS = {"lop": "c-name", "khoi": "c-grade", "gvcn": "c-homeroom"}
+# the fields (db.fields): the input ``#c-{field}``, its message ``#e-c-{field}``
+NAME, GRADE, HOMEROOM = (f"c-{field}" for field in (fields.LOP, fields.KHOI, fields.GVCN))
 
 
 class ClassForm(FormFields, SisoModal[int | None]):
@@ -26,6 +26,8 @@ class ClassForm(FormFields, SisoModal[int | None]):
         Binding("ctrl+s", "save", N_("Lưu"), id="save"),
         Binding("escape", "cancel", N_("Hủy"), id="cancel"),
     ]
+    FIELD_PREFIX = "c-"
+    ERROR_PREFIX = "e-c-"
 
     def __init__(self, klass_id: int | None = None) -> None:
         super().__init__()
@@ -38,14 +40,14 @@ class ClassForm(FormFields, SisoModal[int | None]):
         with Vertical(id="class-box", classes="form"):
             yield Static(title, classes="form-title")
             grades = school.level_grades()
-            for key, label, value in (
-                    ("c-name", _("Tên lớp (ví dụ 6A1)"), klass.name if klass else ""),
-                    ("c-grade", _("Khối") if klass else _("Khối ({first}–{last})").format(
+            for key, kind, label, value in (
+                    (NAME, "name", _("Tên lớp (ví dụ 6A1)"), klass.name if klass else ""),
+                    (GRADE, "grade", _("Khối") if klass else _("Khối ({first}–{last})").format(
                         first=grades[0], last=grades[-1]), str(klass.grade) if klass else ""),
-                    ("c-homeroom", _("Giáo viên chủ nhiệm"), klass.homeroom if klass else "")):
+                    (HOMEROOM, "homeroom", _("Giáo viên chủ nhiệm"), klass.homeroom if klass else "")):
                 with Horizontal(classes="field"):
-                    yield Label(label, classes=f"field-label wide {key[2:]}")
-                    yield Input(value, id=key, compact=True, disabled=bool(klass) and key != "c-homeroom")
+                    yield Label(label, classes=f"field-label wide {kind}")
+                    yield Input(value, id=key, compact=True, disabled=bool(klass) and key != HOMEROOM)
                 yield Static("", id=f"e-{key}", classes="field-error")
             yield Static("", id="e-form", classes="field-error")
             with Horizontal(classes="buttons"):
@@ -53,9 +55,9 @@ class ClassForm(FormFields, SisoModal[int | None]):
                 yield Button(_("Hủy (Esc)"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#c-homeroom" if self.klass_id else "#c-name", Input).focus()
+        self.query_one(f"#{HOMEROOM}" if self.klass_id else f"#{NAME}", Input).focus()
 
-    @on(Input.Changed, "#c-name")
+    @on(Input.Changed, f"#{NAME}")
     def guess_grade(self, event: Input.Changed) -> None:
         """6A1 → khối 6, while the grade box is still empty or was guessed."""
         digits = ""
@@ -63,7 +65,7 @@ class ClassForm(FormFields, SisoModal[int | None]):
             if not ch.isdigit():
                 break
             digits += ch
-        grade = self.query_one("#c-grade", Input)
+        grade = self.query_one(f"#{GRADE}", Input)
         if digits and (not grade.value or getattr(self, "_guessed", None) == grade.value):
             grade.value = self._guessed = digits
 
@@ -71,16 +73,16 @@ class ClassForm(FormFields, SisoModal[int | None]):
         self.focus_next()
 
     def show_error(self, field: str | None, message: str) -> None:
-        self.show_errors([(FIELDS.get(field or ""), message)])
+        self.show_errors([(field, message)])
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         self.clear_errors()
-        values = {key: self.query_one(f"#{key}", Input).value for key in FIELDS.values()}
+        values = {key: self.query_one(f"#{key}", Input).value for key in (NAME, GRADE, HOMEROOM)}
         if not self.klass_id:
-            errors = school.class_errors(values["c-name"], values["c-grade"])
+            errors = school.class_errors(values[NAME], values[GRADE])
             if errors:  # both at once, the cursor on the first
-                self.show_errors([(FIELDS.get(field or ""), message) for field, message in errors])
+                self.show_errors(errors)
                 return
         self.save(values)
 
@@ -88,10 +90,10 @@ class ClassForm(FormFields, SisoModal[int | None]):
     def save(self, values: dict[str, str]) -> None:
         try:
             if self.klass_id:
-                klass = school.update_class(SchoolClass.get_by_id(self.klass_id), values["c-homeroom"])
+                klass = school.update_class(SchoolClass.get_by_id(self.klass_id), values[HOMEROOM])
             else:
-                klass = school.add_class(values["c-name"], values["c-grade"], self.siso.year,
-                                         values["c-homeroom"])
+                klass = school.add_class(values[NAME], values[GRADE], self.siso.year,
+                                         values[HOMEROOM])
         except SisoError as err:
             self.app.call_from_thread(self.show_error, err.field, err.message)
             return

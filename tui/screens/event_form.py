@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from db import codes, kinds
+from db import codes, fields, kinds
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear, Student
@@ -29,16 +29,8 @@ from tui.i18n import N_, _
 from tui.screens.base import FormModal, db_work
 from tui.widgets.tick import Tick
 
-# SisoError.field -> the form field that shows it (a new student's fields: their own
-# ``StudentField.field`` names)
-FIELD_ALIASES = {
-    "ngày": "ngay", "ngay": "ngay", "lop": "lop", "ly_do": "ly_do", "truong": "truong",
-    "pham_vi": "pham_vi", "ngày sinh": "ngay_sinh",
-    **{spec.key: spec.field for spec in STUDENT_FIELDS},
-    **{spec.field: spec.field for spec in STUDENT_FIELDS},
-}
-
-# which fields each kind shows
+# which fields each kind shows (a widget's id is its field, db.fields; its message
+# ``#err-{field}``)
 KIND_FIELDS = {
     kinds.TRANSFER_IN: ("lop", "truong", "tinh", "xa", "pham_vi"),
     kinds.TRANSFER_OUT: ("truong", "tinh", "xa", "pham_vi", "hoc_nghe"),
@@ -89,7 +81,7 @@ class EventForm(FormModal[int | None]):
         super().__init__()
         self.kind = kinds.FROM_CLI.get(kind, kind)
         if self.kind not in KIND_FIELDS:
-            raise SisoError(f"Loại biến động «{kind}» không ghi bằng biểu mẫu này.", "loai")
+            raise SisoError(f"Loại biến động «{kind}» không ghi bằng biểu mẫu này.", fields.LOAI)
         self.student_id = student_id
         self.year_id = year_id
         self.klass_id = klass_id  # the class offered first (a new student from a roster)
@@ -117,7 +109,7 @@ class EventForm(FormModal[int | None]):
         year = SchoolYear.get_by_id(self.year_id)
         student = Student.get_or_none(Student.id == self.student_id) if self.student_id else None
         who = f"{student.full_name} ({student.code})" if student else _("Học sinh mới")
-        fields = KIND_FIELDS[self.kind]
+        shown = KIND_FIELDS[self.kind]
 
         def row(label: str, widget, error: bool = True):
             """One line: the label, then the field; its error message (if any) below."""
@@ -138,45 +130,45 @@ class EventForm(FormModal[int | None]):
                         else:
                             widget = Input(spec.default or "", id=spec.field, compact=True,
                                            placeholder=_(spec.hint) if spec.hint else "",
-                                           suggester=village_suggester(spec.key))
+                                           suggester=village_suggester(spec.field))
                         yield from row(_(spec.label), widget)
                 yield from row(_("Ngày (dd/mm/yyyy)"),
-                               Input(fmt_date(self._default_day(year)), id="ngay",
+                               Input(fmt_date(self._default_day(year)), id=fields.NGAY,
                                      placeholder="dd/mm/yyyy", compact=True))
-                if "lop" in fields:
+                if "lop" in shown:
                     label = {kinds.CLASS_CHANGE: _("Chuyển sang lớp"),
                              kinds.RETURN: _("Vào lớp (trống: lớp cũ)")}.get(self.kind, _("Vào lớp"))
                     options = self._class_options(year, student)
                     preset = self.klass_id if self.kind == kinds.TRANSFER_IN and any(
                         v == self.klass_id for _label, v in options) else Select.NULL
-                    yield from row(label, Select(options, id="lop", prompt=_("Chọn lớp"), value=preset,
+                    yield from row(label, Select(options, id=fields.LOP, prompt=_("Chọn lớp"), value=preset,
                                                  compact=True))
-                if "ly_do" in fields:
+                if "ly_do" in shown:
                     yield from row(_("Lý do bỏ học"),
                                    Select([(f"{k} {_(v)}", k) for k, v in codes.dropout_reasons().items()],
-                                          id="ly_do", prompt=_("Chọn lý do"), compact=True))
-                if "khong_van_dong" in fields:  # the dropout rule (db.risk.dropout_visits)
+                                          id=fields.LY_DO, prompt=_("Chọn lý do"), compact=True))
+                if "khong_van_dong" in shown:  # the dropout rule (db.risk.dropout_visits)
                     yield from row(_("Chưa đủ 3 lần vận động"),
-                                   Input(id="khong_van_dong", compact=True,
+                                   Input(id=fields.KHONG_VAN_DONG, compact=True,
                                          placeholder=_("lý do (chỉ khi chưa đủ 3 biên bản)")))
-                if "ly_do_text" in fields:
-                    yield from row(_("Lý do"), Input(id="ly_do", compact=True))
-                if "truong" in fields:
+                if "ly_do_text" in shown:
+                    yield from row(_("Lý do"), Input(id=fields.LY_DO, compact=True))
+                if "truong" in shown:
                     yield from row(_("Trường chuyển đi") if self.kind == kinds.TRANSFER_IN
-                                   else _("Trường chuyển đến"), Input(id="truong", compact=True))
-                if "tinh" in fields:
-                    yield from row(_("Tỉnh / thành phố"), Input(id="tinh", compact=True), error=False)
-                if "xa" in fields:
-                    yield from row(_("Xã / phường / huyện"), Input(id="xa", compact=True), error=False)
-                if "pham_vi" in fields:
+                                   else _("Trường chuyển đến"), Input(id=fields.TRUONG, compact=True))
+                if "tinh" in shown:
+                    yield from row(_("Tỉnh / thành phố"), Input(id=fields.TINH, compact=True), error=False)
+                if "xa" in shown:
+                    yield from row(_("Xã / phường / huyện"), Input(id=fields.XA, compact=True), error=False)
+                if "pham_vi" in shown:
                     yield from row(_("Phạm vi"),
                                    Select([(f"{k} {_(v)}", k) for k, v in kinds.SCOPES.items()],
-                                          id="pham_vi", prompt=_("Chọn phạm vi"), compact=True))
-                if "hoc_nghe" in fields:
-                    yield from row("", Tick(_("Chuyển đi học nghề"), id="hoc_nghe", compact=True),
+                                          id=fields.PHAM_VI, prompt=_("Chọn phạm vi"), compact=True))
+                if "hoc_nghe" in shown:
+                    yield from row("", Tick(_("Chuyển đi học nghề"), id=fields.HOC_NGHE, compact=True),
                                    error=False)
-                yield from row(_("Số văn bản / QĐ"), Input(id="so_van_ban", compact=True), error=False)
-                yield from row(_("Ghi chú"), Input(id="ghi_chu", compact=True), error=False)
+                yield from row(_("Số văn bản / QĐ"), Input(id=fields.SO_VAN_BAN, compact=True), error=False)
+                yield from row(_("Ghi chú"), Input(id=fields.GHI_CHU, compact=True), error=False)
             yield Static("", id="err-chung", classes="error")
             with Horizontal(id="buttons"):
                 yield Static(_("Tab / Shift+Tab: chuyển ô"), id="ef-hint")
@@ -193,7 +185,8 @@ class EventForm(FormModal[int | None]):
 
     def on_mount(self) -> None:
         self._fit()
-        first = self.query_one("#ho_ten", Input) if self.student_id is None else self.query_one("#ngay", Input)
+        first = (self.query_one(f"#{fields.HO_TEN}", Input) if self.student_id is None
+                 else self.query_one(f"#{fields.NGAY}", Input))
         first.focus()
 
     # ---- reading the fields ----------------------------------------------------------------
@@ -212,11 +205,11 @@ class EventForm(FormModal[int | None]):
     def collect(self) -> dict:
         """The form's values, as ``db.movements.record`` takes them."""
         values = {
-            "day": self._value("ngay"), "klass": self._value("lop"), "reason": self._value("ly_do"),
-            "school": self._value("truong"), "province": self._value("tinh"),
-            "district": self._value("xa"), "scope": self._value("pham_vi"),
-            "vocational": bool(self._value("hoc_nghe")), "doc_no": self._value("so_van_ban"),
-            "note": self._value("ghi_chu"), "without_visits": self._value("khong_van_dong"),
+            "day": self._value(fields.NGAY), "klass": self._value(fields.LOP), "reason": self._value(fields.LY_DO),
+            "school": self._value(fields.TRUONG), "province": self._value(fields.TINH),
+            "district": self._value(fields.XA), "scope": self._value(fields.PHAM_VI),
+            "vocational": bool(self._value(fields.HOC_NGHE)), "doc_no": self._value(fields.SO_VAN_BAN),
+            "note": self._value(fields.GHI_CHU), "without_visits": self._value(fields.KHONG_VAN_DONG),
         }
         if self.student_id is None:
             values["data"] = {spec.key: self._value(spec.field) or "" for spec in STUDENT_FIELDS}
@@ -232,18 +225,17 @@ class EventForm(FormModal[int | None]):
 
         self.clear_errors()
         values = self.collect()
-        fields = {k: v for k, v in values.items() if k != "day"}
-        errors = movements.form_errors(self.kind, self.student_id, values["day"], **fields)
+        given = {k: v for k, v in values.items() if k != "day"}
+        errors = movements.form_errors(self.kind, self.student_id, values["day"], **given)
         if errors:  # all of them at once, the cursor on the first
             self.busy = False
-            self.show_errors([(FIELD_ALIASES.get(field or "", field), message)
-                              for field, message in errors])
+            self.show_errors(errors)
             return
         self._save(values)
 
     def show_error(self, message: str, field: str | None) -> None:
         self.busy = False
-        self.show_errors([(FIELD_ALIASES.get(field or "", field), message)])
+        self.show_errors([(field, message)])
 
     def _saved(self, event_id: int) -> None:
         self.event_id = event_id
@@ -260,7 +252,7 @@ class EventForm(FormModal[int | None]):
             if yes:
                 self._save(values, future=True)
             else:
-                self.show_error(message, "ngay")
+                self.show_error(message, fields.NGAY)
 
         self.app.push_screen(ConfirmScreen(f"{message}\n{_('Vẫn ghi với ngày này?')}"), answer)
 
@@ -272,7 +264,7 @@ class EventForm(FormModal[int | None]):
             if yes:
                 self._save({**values, "data": {**values["data"], "new_village": True}}, future=future)
             else:
-                self.show_error(message, "thon")
+                self.show_error(message, fields.THON)
 
         self.app.push_screen(ConfirmScreen(new_village_question(message)), answer)
 
@@ -285,7 +277,7 @@ class EventForm(FormModal[int | None]):
             values = dict(values)
             day = values.pop("day")
             if not day:
-                raise SisoError("Thiếu ngày: cần một ngày dạng dd/mm/yyyy, ví dụ 05/09/2024.", "ngay")
+                raise SisoError("Thiếu ngày: cần một ngày dạng dd/mm/yyyy, ví dụ 05/09/2024.", fields.NGAY)
             ev = movements.record(self.kind, self.student_id, self.year_id, day, future=future,
                                   **values)
             event_id = ev.id

@@ -34,7 +34,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from db import imports, school
+from db import fields, imports, school
 from db.errors import SisoError
 from exports import importer, readers
 from tui.glyphs import wants_plain
@@ -167,7 +167,7 @@ class ImportWizard(SisoScreen):
         if year is None:
             year = school.current_year()
         if year is None:
-            raise SisoError(_("Chưa có năm học nào: tạo năm học trước khi nhập danh sách."), "nam_hoc")
+            raise SisoError(_("Chưa có năm học nào: tạo năm học trước khi nhập danh sách."), fields.NAM_HOC)
         return year
 
     def _status(self, message: str) -> None:

@@ -29,6 +29,7 @@ from db.errors import SisoError
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
 from tui.screens.export_dialog import ExportDialog
+from db import fields
 
 FORM_CHOICES = ((N_("F1 Sĩ số"), "si-so"), (N_("F2 Bỏ học"), "bo-hoc"),
                 (N_("F3 Chuyển trường"), "chuyen-truong"), (N_("F4 Lên lớp, lưu ban"), "len-lop"),
@@ -303,7 +304,7 @@ class ReportsScreen(SisoScreen):
         from exports.forms import tables_of
 
         try:
-            as_of = parse_date(end, "đến ngày")
+            as_of = parse_date(end, "đến ngày", fields.DEN_NGAY)
             form = build(name, year, as_of, None if name in AS_OF_ONLY else start or None)
             tables = tables_of(form, tr=_)  # on screen in the interface language
         except SisoError as err:

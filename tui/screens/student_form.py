@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
-from db import clock, codes, kinds, school, text
+from db import clock, codes, fields, kinds, school
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolClass, Student
@@ -18,28 +18,22 @@ from db.villages import UnknownVillage
 from tui.i18n import N_, _
 from tui.screens.base import FormFields, SisoModal, db_work
 
-# form field -> label (msgid); the order on screen: the fields every door takes for a new
-# student (db.students.STUDENT_FIELDS)
-TEXT_FIELDS = [(spec.key, spec.label) for spec in STUDENT_FIELDS]
-SPECS = {spec.key: spec for spec in STUDENT_FIELDS}
+# field (db.fields; the widget is ``#f-{field}``, its message ``#e-{field}``) -> label
+# (msgid); the order on screen: the fields every door takes for a new student
+# (db.students.STUDENT_FIELDS)
+TEXT_FIELDS = [(spec.field, spec.label) for spec in STUDENT_FIELDS]
+SPECS = {spec.field: spec for spec in STUDENT_FIELDS}
 ENTRY_FIELDS = [
-    ("klass", N_("Lớp")),
-    ("entry", N_("Cách vào trường")),
-    ("day", N_("Ngày vào")),
-    ("from_school", N_("Chuyển từ trường")),
+    (fields.LOP, N_("Lớp")),
+    (fields.CACH_VAO, N_("Cách vào trường")),
+    (fields.NGAY_VAO, N_("Ngày vào")),
+    (fields.TRUONG, N_("Chuyển từ trường")),
 ]
 
-# SisoError.field (as the services name it, folded) -> form field
-FIELD_ALIASES = {
-    **{spec.key: spec.key for spec in STUDENT_FIELDS},
-    **{spec.field: spec.key for spec in STUDENT_FIELDS},
-    "lop": "klass", "klass": "klass", "entry": "entry", "ngay_vao": "day", "day": "day",
-}
 
-
-def village_suggester(key: str):
+def village_suggester(field: str):
     """For the village field: completes the name from the villages the school has."""
-    if key != "village":
+    if field != fields.THON:
         return None
     from textual.suggester import SuggestFromList
 
@@ -51,12 +45,6 @@ def village_suggester(key: str):
 def new_village_question(message: str) -> str:
     """Asked before a village the school does not have is created."""
     return f"{message}\n{_('Tạo thôn/làng mới với tên này?')}"
-
-
-def form_field(err_field: str | None) -> str | None:
-    if not err_field:
-        return None
-    return FIELD_ALIASES.get(text.fold(err_field).replace(" ", "_"))
 
 
 class StudentForm(FormFields, SisoModal[int | None]):
@@ -84,16 +72,17 @@ class StudentForm(FormFields, SisoModal[int | None]):
 
     def _initial(self) -> dict[str, str]:
         if self.adding:  # a default is shown, never applied behind the user's back
-            return {spec.key: spec.default for spec in STUDENT_FIELDS if spec.default is not None}
+            return {spec.field: spec.default for spec in STUDENT_FIELDS if spec.default is not None}
         st = Student.get_by_id(self.student_id)
         self.read_version = st.version  # saved only over this version (another user's edit wins)
         return {
-            "name": st.full_name, "dob": fmt_date(st.dob), "ethnic": codes.ethnic_name(st.ethnic),
-            "code": st.code, "national_id": st.national_id or "", "disability": st.disability or "",
-            "birthplace": st.birthplace, "village": st.village, "commune": st.commune,
-            "address": st.address, "father": st.father, "mother": st.mother, "guardian": st.guardian,
-            "phone": st.phone,
-            "gender": "nu" if st.female else "nam",
+            fields.HO_TEN: st.full_name, fields.NGAY_SINH: fmt_date(st.dob),
+            fields.DAN_TOC: codes.ethnic_name(st.ethnic), fields.MA: st.code,
+            fields.MA_DINH_DANH: st.national_id or "", fields.KHUYET_TAT: st.disability or "",
+            fields.NOI_SINH: st.birthplace, fields.THON: st.village, fields.XA_PHUONG: st.commune,
+            fields.DIA_CHI: st.address, fields.HO_TEN_CHA: st.father, fields.HO_TEN_ME: st.mother,
+            fields.NGUOI_GIAM_HO: st.guardian, fields.DIEN_THOAI: st.phone,
+            fields.GIOI_TINH: "nu" if st.female else "nam",
         }
 
     def compose(self) -> ComposeResult:
@@ -124,7 +113,7 @@ class StudentForm(FormFields, SisoModal[int | None]):
     def _placeholder(self, key: str) -> str:
         if key in SPECS:
             return _(SPECS[key].hint) if SPECS[key].hint else ""
-        return {"day": _("để trống: hôm nay")}.get(key, "")
+        return {fields.NGAY_VAO: _("để trống: hôm nay")}.get(key, "")
 
     def _entry_fields(self) -> ComposeResult:
         year = self.siso.year
@@ -132,22 +121,22 @@ class StudentForm(FormFields, SisoModal[int | None]):
         for key, label in ENTRY_FIELDS:
             with Horizontal(classes="field"):
                 yield Label(_(label), classes="field-label")
-                if key == "klass":
-                    yield Select([(c.name, c.id) for c in classes], id="f-klass",
+                if key == fields.LOP:
+                    yield Select([(c.name, c.id) for c in classes], id=f"f-{key}",
                                  value=self.klass_id if self.klass_id else Select.NULL,
                                  prompt=_("Chọn lớp"), compact=True)
-                elif key == "entry":
+                elif key == fields.CACH_VAO:
                     yield Select([(_(kinds.LABELS[kinds.ADMIT]), kinds.ADMIT),
                                   (_(kinds.LABELS[kinds.TRANSFER_IN]), kinds.TRANSFER_IN)],
-                                 id="f-entry", value=kinds.ADMIT, allow_blank=False,
+                                 id=f"f-{key}", value=kinds.ADMIT, allow_blank=False,
                                  compact=True)
                 else:  # the day: today, clamped to the school year (never back-dated)
-                    yield Input(fmt_date(clock.admission_day(year)) if key == "day" else "",
+                    yield Input(fmt_date(clock.admission_day(year)) if key == fields.NGAY_VAO else "",
                                 id=f"f-{key}", compact=True, placeholder=self._placeholder(key))
             yield Static("", id=f"e-{key}", classes="field-error")
 
     def on_mount(self) -> None:
-        self.query_one("#f-name", Input).focus()
+        self.query_one(f"#f-{fields.HO_TEN}", Input).focus()
 
     # ---- values and messages -------------------------------------------------------------
 
@@ -158,7 +147,8 @@ class StudentForm(FormFields, SisoModal[int | None]):
         return widget.value
 
     def data(self) -> dict:
-        return {key: self.value(key) for key, _label in TEXT_FIELDS}
+        """The fields as ``db.students`` takes them (``StudentField.key``)."""
+        return {SPECS[field].key: self.value(field) for field, _label in TEXT_FIELDS}
 
     def show_error(self, key: str | None, message: str) -> None:
         """The message beside the field (or under the form when no field is named), the
@@ -167,7 +157,7 @@ class StudentForm(FormFields, SisoModal[int | None]):
 
     @property
     def errors(self) -> dict[str, str]:
-        """Field -> message shown now (what the tests and later screens read)."""
+        """Field (db.fields) -> message shown now (what the tests and later screens read)."""
         return {label.id[2:]: str(label.content) for label in self.query(".field-error.shown")
                 .results(Static) if label.id and label.id.startswith("e-")}
 
@@ -175,13 +165,13 @@ class StudentForm(FormFields, SisoModal[int | None]):
     def check_one(self, event: Input.Blurred) -> None:
         """Field by field: check a field as the user leaves it (no database needed)."""
         key = (event.input.id or "")[2:]
-        if key not in dict(TEXT_FIELDS) or not event.value.strip():
+        if key not in SPECS or not event.value.strip():
             self.clear_error(key)
             return
         try:
-            check_fields({key: event.value}, year=self.siso.year)
+            check_fields({SPECS[key].key: event.value}, year=self.siso.year)
         except SisoError as err:
-            self.set_error(form_field(err.field) or key, err.message)
+            self.set_error(err.field or key, err.message)
         else:
             self.clear_error(key)
 
@@ -195,31 +185,33 @@ class StudentForm(FormFields, SisoModal[int | None]):
             data = {k: v for k, v in data.items() if v.strip()}
         # every field at once (no database needed; name, date of birth and gender even
         # empty), and the class
-        shown = {**{k: self.value(k) for k in ("name", "dob", "gender")}, **data}
-        errors = [(form_field(field) or field, message)
-                  for field, message in field_errors(shown, year=self.siso.year)]
-        if self.adding and not self.value("klass"):
-            errors.append(("klass", _("Chọn lớp cho học sinh.")))
+        shown = {**{SPECS[f].key: self.value(f)
+                    for f in (fields.HO_TEN, fields.NGAY_SINH, fields.GIOI_TINH)}, **data}
+        errors = field_errors(shown, year=self.siso.year)
+        if self.adding and not self.value(fields.LOP):
+            errors.append((fields.LOP, _("Chọn lớp cho học sinh.")))
         if errors:
             self.show_errors(errors)
             return
         if not self.adding:
             self.save(data)
             return
-        klass_id = self.value("klass")
-        entry = dict(klass_id=klass_id, entry=self.value("entry"),
-                     day=self.value("day").strip() or None, from_school=self.value("from_school"))
+        klass_id = self.value(fields.LOP)
+        entry = dict(klass_id=klass_id, entry=self.value(fields.CACH_VAO),
+                     day=self.value(fields.NGAY_VAO).strip() or None,
+                     from_school=self.value(fields.TRUONG))
         try:  # a date that changes the start-of-year count already taken: ask first
             warning = start_count_warning(self.siso.year, entry["day"]) if entry["day"] else None
         except SisoError as err:
-            self.show_error("day", err.message)
+            self.show_error(fields.NGAY_VAO, err.message)
             return
         if warning:
             self._confirm(warning, lambda: self.save(data, **entry))
         else:
             self.save(data, **entry)
 
-    def _confirm(self, message: str, go, field: str = "day", question: str | None = None) -> None:
+    def _confirm(self, message: str, go, field: str = fields.NGAY_VAO,
+                 question: str | None = None) -> None:
         """Ask before saving; when refused, the message stays beside the field."""
         from tui.screens.confirm import ConfirmScreen
 
@@ -245,7 +237,7 @@ class StudentForm(FormFields, SisoModal[int | None]):
                                  future=future, duplicates_ok=True)
                     message = duplicates_message(same)
                     self.app.call_from_thread(
-                        self._confirm, message, lambda: self.save(data, **again), "name",
+                        self._confirm, message, lambda: self.save(data, **again), fields.HO_TEN,
                         f"{message}\n{_('Đúng là một học sinh khác? Vẫn thêm?')}")
                     return
             if self.adding:
@@ -267,10 +259,10 @@ class StudentForm(FormFields, SisoModal[int | None]):
             self.app.call_from_thread(
                 self._confirm, err.plain,
                 lambda: self.save({**data, "new_village": True}, **again),
-                "village", new_village_question(err.plain))
+                fields.THON, new_village_question(err.plain))
             return
         except SisoError as err:
-            self.app.call_from_thread(self.show_error, form_field(err.field), err.message)
+            self.app.call_from_thread(self.show_error, err.field, err.message)
             return
         self.app.call_from_thread(self.done, st.id, st.full_name)
 

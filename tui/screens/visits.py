@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static
 
-from db import risk
+from db import fields, risk
 from db.dates import fmt_date
 from db.errors import SisoError
 from tui.i18n import N_, _
@@ -55,7 +55,6 @@ class _Form(FormModal[object]):
                 Binding("escape", "cancel", N_("Hủy bỏ"), id="visit_form.cancel")]
     FIELDS: list[tuple[str, str]] = []
     PLACEHOLDERS: dict[str, str] = {}
-    ERROR_FIELDS: dict[str, str] = {}  # the service's field name -> the form's field id
     FORM_ERROR = "vf-error"  # one message line under the form (FormFields.show_errors)
     TITLE = ""
 
@@ -119,7 +118,7 @@ class _Form(FormModal[object]):
     def _refused(self, err: SisoError) -> None:
         """The message under the form, the cursor on the field at fault (``show_errors``)."""
         self.failed()
-        self.show_errors([(self.ERROR_FIELDS.get(err.field, err.field), err.message)])
+        self.show_errors([(err.field, err.message)])
 
     def _saved(self, result) -> None:
         refresh = getattr(self.app, "data_changed", None)
@@ -132,13 +131,13 @@ class CaseForm(_Form):
     """Open an at-risk case; dismisses with the case id."""
 
     TITLE = N_("Mở hồ sơ nguy cơ bỏ học")
-    FIELDS = [("nguyen_nhan", N_("Nguyên nhân (mã)")), ("do_dau", N_("Người đỡ đầu")),
-              ("ngay", N_("Ngày mở"))]
-    PLACEHOLDERS = {"nguyen_nhan": N_("mã lý do bỏ học, ví dụ 01, 03")}
+    FIELDS = [(fields.NGUYEN_NHAN, N_("Nguyên nhân (mã)")), (fields.DO_DAU, N_("Người đỡ đầu")),
+              (fields.NGAY, N_("Ngày mở"))]
+    PLACEHOLDERS = {fields.NGUYEN_NHAN: N_("mã lý do bỏ học, ví dụ 01, 03")}
 
     def record(self, values: dict):
-        return risk.open_case(self.student, values["nguyen_nhan"], sponsor=values["do_dau"],
-                              day=values["ngay"])
+        return risk.open_case(self.student, values[fields.NGUYEN_NHAN], sponsor=values[fields.DO_DAU],
+                              day=values[fields.NGAY])
 
 
 class VisitForm(_Form):
@@ -146,25 +145,23 @@ class VisitForm(_Form):
     several separated by «;»."""
 
     TITLE = N_("Ghi buổi vận động học sinh ra lớp")
-    FIELDS = [("ngay", N_("Ngày vận động")), ("nguoi_di", N_("Người đi (tên:vai trò)")),
-              ("nguoi_gap", N_("Người trong gia đình")), ("tinh_hinh", N_("Tình hình")),
-              ("cam_ket", N_("Gia đình cam kết")), ("ket_qua", N_("Kết quả")),
-              ("nguoi_ky", N_("Người ký biên bản"))]
-    PLACEHOLDERS = {"nguoi_di": N_("Họ tên:vai trò; Họ tên:vai trò"),
-                    "nguoi_ky": N_("cha, mẹ, người giám hộ hoặc hàng xóm")}
-    ERROR_FIELDS = {"met": "nguoi_gap", "found": "tinh_hinh", "commitment": "cam_ket",
-                    "signed_by": "nguoi_ky"}
+    FIELDS = [(fields.NGAY, N_("Ngày vận động")), (fields.NGUOI_DI, N_("Người đi (tên:vai trò)")),
+              (fields.NGUOI_GAP, N_("Người trong gia đình")), (fields.TINH_HINH, N_("Tình hình")),
+              (fields.CAM_KET, N_("Gia đình cam kết")), (fields.KET_QUA, N_("Kết quả")),
+              (fields.NGUOI_KY, N_("Người ký biên bản"))]
+    PLACEHOLDERS = {fields.NGUOI_DI: N_("Họ tên:vai trò; Họ tên:vai trò"),
+                    fields.NGUOI_KY: N_("cha, mẹ, người giám hộ hoặc hàng xóm")}
 
     def select_options(self, field_id: str):
-        if field_id == "ket_qua":
+        if field_id == fields.KET_QUA:
             return [(_(label), key) for key, label in VISIT_RESULT_LABELS.items()]
         return None
 
     def record(self, values: dict):
-        people = [p for p in values["nguoi_di"].split(";") if p.strip()]
-        return risk.add_visit(self.student, values["ngay"], people, values["nguoi_gap"],
-                              values["tinh_hinh"], values["cam_ket"], values["ket_qua"],
-                              values["nguoi_ky"])
+        people = [p for p in values[fields.NGUOI_DI].split(";") if p.strip()]
+        return risk.add_visit(self.student, values[fields.NGAY], people, values[fields.NGUOI_GAP],
+                              values[fields.TINH_HINH], values[fields.CAM_KET], values[fields.KET_QUA],
+                              values[fields.NGUOI_KY])
 
 
 def close_choices() -> list[tuple[str, str, str, str]]:

@@ -12,29 +12,28 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Select, Static
 
-from db import school, text
+from db import fields, school
 from db.errors import SisoError
 from tui.i18n import N_, _
 from tui.screens.base import FormFields, SisoScreen, db_work
 
+# field (db.fields: the widget ``#w-{field}``, its message ``#e-{field}``) -> label (msgid)
 SCHOOL_FIELDS = [
-    ("ten_truong", N_("Tên trường")),
-    ("cap_hoc", N_("Cấp học")),
-    ("co_quan_quan_ly", N_("Cơ quan quản lý")),
-    ("dia_danh", N_("Địa danh trên biểu mẫu")),
+    (fields.TEN_TRUONG, N_("Tên trường")),
+    (fields.CAP_HOC, N_("Cấp học")),
+    (fields.CO_QUAN_QUAN_LY, N_("Cơ quan quản lý")),
+    (fields.DIA_DANH, N_("Địa danh trên biểu mẫu")),
 ]
 YEAR_FIELDS = [
-    ("nam_hoc", N_("Năm học")),
-    ("start", N_("Ngày bắt đầu")),
-    ("end", N_("Ngày kết thúc")),
-    ("ref", N_("Ngày chốt sĩ số đầu năm")),
+    (fields.NAM_HOC, N_("Năm học")),
+    (fields.NGAY_BAT_DAU, N_("Ngày bắt đầu")),
+    (fields.NGAY_KET_THUC, N_("Ngày kết thúc")),
+    (fields.NGAY_CHOT_SI_SO, N_("Ngày chốt sĩ số đầu năm")),
 ]
 LEVEL_NAMES = {
     "TH": N_("Tiểu học"), "THCS": N_("Trung học cơ sở"), "THPT": N_("Trung học phổ thông"),
     "TH-THCS": N_("Tiểu học và THCS"), "THCS-THPT": N_("THCS và THPT"),
 }
-ALIASES = {"ngay_bat_dau": "start", "ngay_ket_thuc": "end", "ngay_chot_si_so_dau_nam": "ref",
-           "hk2": "ref", "key": "ten_truong"}
 
 
 def demo_available() -> bool:
@@ -58,7 +57,8 @@ class WelcomeScreen(FormFields, SisoScreen):
 
     def compose(self) -> ComposeResult:
         name, start, end, ref = default_year(self.siso.today)
-        defaults = {"nam_hoc": name, "start": start, "end": end, "ref": ref}
+        defaults = {fields.NAM_HOC: name, fields.NGAY_BAT_DAU: start, fields.NGAY_KET_THUC: end,
+                    fields.NGAY_CHOT_SI_SO: ref}
         with VerticalScroll(id="welcome", classes="form"):
             yield Static(_("Chào mừng đến với siso"), classes="form-title")
             yield Static(_("Cơ sở dữ liệu còn trống. Nhập thông tin trường và năm học đầu tiên "
@@ -67,9 +67,9 @@ class WelcomeScreen(FormFields, SisoScreen):
             for key, label in SCHOOL_FIELDS + YEAR_FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(_(label), classes="field-label wide")
-                    if key == "cap_hoc":
+                    if key == fields.CAP_HOC:
                         yield Select([(f"{k} — {_(v)}", k) for k, v in LEVEL_NAMES.items()],
-                                     id="w-cap_hoc", value="THCS", allow_blank=False,
+                                     id=f"w-{key}", value="THCS", allow_blank=False,
                                      compact=True)
                     else:
                         yield Input(defaults.get(key, ""), id=f"w-{key}", compact=True)
@@ -85,21 +85,15 @@ class WelcomeScreen(FormFields, SisoScreen):
 
     def on_mount(self) -> None:
         self.query_one("#welcome-busy").display = False
-        self.query_one("#w-ten_truong", Input).focus()
+        self.query_one(f"#w-{fields.TEN_TRUONG}", Input).focus()
 
     def value(self, key: str) -> str:
         widget = self.query_one(f"#w-{key}")
         return str(widget.value) if not isinstance(widget, Select) else str(widget.value)
 
-    @staticmethod
-    def field_key(field: str | None) -> str:
-        """The form field a SisoError names (``ngày bắt đầu`` → ``start``)."""
-        key = text.fold(field or "").replace(" ", "_")
-        return ALIASES.get(key, key)
-
     def show_error(self, field: str | None, message: str) -> None:
         self.set_busy(False)
-        self.show_errors([(self.field_key(field), message)])
+        self.show_errors([(field, message)])
 
     def work_failed(self, error: BaseException) -> None:
         self.set_busy(False)  # the app says what went wrong; the form is back
@@ -113,10 +107,10 @@ class WelcomeScreen(FormFields, SisoScreen):
         self.clear_errors()
         settings = {key: self.value(key) for key, _label in SCHOOL_FIELDS}
         year = {key: self.value(key) for key, _label in YEAR_FIELDS}
-        errors = school.setup_errors(settings, year["nam_hoc"], year["start"], year["end"],
-                                     ref=year["ref"])
+        errors = school.setup_errors(settings, year[fields.NAM_HOC], year[fields.NGAY_BAT_DAU],
+                                     year[fields.NGAY_KET_THUC], ref=year[fields.NGAY_CHOT_SI_SO])
         if errors:  # all of them at once, the cursor on the first
-            self.show_errors([(self.field_key(field), message) for field, message in errors])
+            self.show_errors(errors)
             return
         self.set_busy(True)
         self.create(settings, year)
@@ -124,8 +118,8 @@ class WelcomeScreen(FormFields, SisoScreen):
     @db_work(group="welcome")
     def create(self, settings: dict, year: dict) -> None:
         try:
-            school.setup_school(settings, year["nam_hoc"], year["start"], year["end"],
-                                ref=year["ref"])
+            school.setup_school(settings, year[fields.NAM_HOC], year[fields.NGAY_BAT_DAU],
+                                year[fields.NGAY_KET_THUC], ref=year[fields.NGAY_CHOT_SI_SO])
         except SisoError as err:
             self.app.call_from_thread(self.show_error, err.field, err.message)
             return

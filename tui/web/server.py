@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 
 from db.errors import SisoError
+from db import fields
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost")
@@ -51,12 +52,12 @@ def check_port(host: str, port: int) -> None:
     """Refuse (SisoError) a port that is out of range, already in use, or that this host
     cannot listen on — before the server starts, so the message is siso's own."""
     if not 1 <= port <= 65535:
-        raise SisoError(f"Cổng (--port) {port} không hợp lệ: cần một số từ 1 đến 65535.", "port")
+        raise SisoError(f"Cổng (--port) {port} không hợp lệ: cần một số từ 1 đến 65535.", fields.CONG)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except socket.gaierror:
         raise SisoError(f"Địa chỉ (--host) «{host}» không có trên máy này: cần một địa chỉ IP "
-                        f"của máy (ví dụ 127.0.0.1 hoặc 0.0.0.0) hoặc một tên máy.", "host") from None
+                        f"của máy (ví dụ 127.0.0.1 hoặc 0.0.0.0) hoặc một tên máy.", fields.MAY_CHU) from None
     for family, kind, proto, _name, address in infos:
         with socket.socket(family, kind, proto) as probe:
             if hasattr(socket, "SO_REUSEADDR") and os.name != "nt":
@@ -67,12 +68,12 @@ def check_port(host: str, port: int) -> None:
                 if err.errno == errno.EADDRINUSE:
                     raise SisoError(f"Cổng {port} đang được một chương trình khác dùng: chọn cổng "
                                     f"khác bằng --port (ví dụ --port {port + 1 if port < 65535 else 8000}) "
-                                    f"hoặc tắt chương trình đó.", "port") from None
+                                    f"hoặc tắt chương trình đó.", fields.CONG) from None
                 if err.errno == errno.EACCES:
                     raise SisoError(f"Không được phép mở cổng {port} (cổng dưới 1024 cần quyền quản "
-                                    f"trị): chọn cổng khác bằng --port, ví dụ 8000.", "port") from None
+                                    f"trị): chọn cổng khác bằng --port, ví dụ 8000.", fields.CONG) from None
                 raise SisoError(f"Không mở được cổng {port} trên «{host}»: {err.strerror}.",
-                                "host") from None
+                                fields.MAY_CHU) from None
 
 
 def host_note(host: str, port: int) -> str | None:
@@ -190,6 +191,6 @@ def serve(target: str, host: str, port: int, public_url: str | None, lang: str |
     except OSError as err:  # taken between the check and the start
         if err.errno == errno.EADDRINUSE:
             raise SisoError(f"Cổng {port} đang được một chương trình khác dùng: chọn cổng "
-                            f"khác bằng --port.", "port") from None
+                            f"khác bằng --port.", fields.CONG) from None
         raise
     return 0
