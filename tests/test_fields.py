@@ -14,6 +14,7 @@ from db.school import add_class
 from db.students import STUDENT_FIELDS, add_student
 from tui_wait import wait_for
 from tui.app import make_app
+from tui.navigation import AddStudent
 from tui.screens.event_form import EventForm
 from tui.screens.overview import OverviewScreen
 from tui.screens.student_form import StudentForm
@@ -109,7 +110,7 @@ async def test_student_form_shows_a_bad_national_id_beside_that_field(year):
     app = make_app(db=year._meta.database.obj.database, lang="vi", today=TODAY)
     async with app.run_test(size=(80, 40)) as pilot:
         assert await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
-        app.add_student()
+        app.post_message(AddStudent())
         assert await wait_for(pilot, lambda: isinstance(app.screen, StudentForm)
                               and app.screen.query(f"#f-{fields.NGAY_VAO}"))
         form = app.screen

@@ -17,6 +17,7 @@ import pytest
 from textual.widgets import DataTable, Select, Static
 
 from db import clock, scope, users
+from tui.navigation import OpenRoster, OpenStudent
 from report_school import build_school
 from tui_wait import record_notes, wait_for
 
@@ -94,7 +95,7 @@ async def test_tui_homeroom_teacher_sees_only_the_class(people, db):
                                                    ("Cộng", "1 lớp hiển thị")]
         assert vlist.rows[0][0] == "6A1" and len(vlist.rows) == 3
         # the roster of the school (the total row): only the teacher's students
-        app.open_roster()
+        app.post_message(OpenRoster())
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
         rlist = await mounted(pilot, app.screen, VirtualList)
         await wait_for(pilot, lambda: rlist.row_count > 0)
@@ -112,13 +113,13 @@ async def test_tui_homeroom_teacher_sees_only_the_class(people, db):
         await wait_for(pilot, lambda: search.result_query == "lan")
         assert slist.row_count == 0
         # another class's student by id: refused in Vietnamese, nothing of the record shown
-        app.open_student(students["s9"].id)
+        app.post_message(OpenStudent(students["s9"].id))
         await wait_for(pilot, lambda: isinstance(app.screen, StudentScreen))
         await wait_for(pilot, lambda: any("không thuộc phạm vi" in str(n.message)
                                           for n in notes))
         assert "Ngô Thị Lan" not in str(app.screen.query_one("#student-name", Static).content)
         await pilot.press("escape")
-        app.open_student(students["s6"].id)  # left 6A1 for 6A2: still the teacher's
+        app.post_message(OpenStudent(students["s6"].id))  # left 6A1 for 6A2: still the teacher's
         await wait_for(pilot, lambda: "Vũ Thị Giang" in str(app.screen.query_one("#student-name", Static).content))
         await pilot.press("escape")
         # the reports: every form holds only the class

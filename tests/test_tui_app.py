@@ -12,6 +12,7 @@ from db.villages import add_village
 from db.students import add_student
 from tui import i18n
 from tui.app import make_app
+from tui.navigation import AddStudent, OpenRoster, OpenStudent
 from tui.screens.overview import OverviewScreen
 from tui.screens.roster import RosterScreen
 from tui.screens.search import SearchScreen
@@ -154,8 +155,8 @@ async def test_student_screen_marks_voided_events(school):
     movements.void_event(ev.id, "ghi nhầm học sinh")
     app = app_for(year._meta.database.obj)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_student(s["dung"].id)
-        await pilot.pause()
+        app.post_message(OpenStudent(s["dung"].id))
+        await wait_for(pilot, lambda: isinstance(app.screen, StudentScreen))
         timeline = app.screen.query_one("#timeline", Static)
         await wait_for(pilot, lambda: "Bỏ học" in str(timeline.content))
         lines = str(timeline.content).splitlines()
@@ -169,8 +170,8 @@ async def test_add_student_bad_date_shows_field_message_and_writes_nothing(schoo
     before = Student.select().count()
     app = app_for(year._meta.database.obj)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_roster(klass_id=a2.id)
-        await pilot.pause()
+        app.post_message(OpenRoster(klass_id=a2.id))
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, StudentForm))
         form = app.screen
@@ -198,8 +199,8 @@ async def test_add_student_before_any_write_checks_unique_code(school):
     before = Student.select().count()
     app = app_for(year._meta.database.obj)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.add_student(klass_id=a1.id)
-        await pilot.pause()
+        app.post_message(AddStudent(klass_id=a1.id))
+        await wait_for(pilot, lambda: isinstance(app.screen, StudentForm))
         form = app.screen
         form.query_one("#f-ho_ten", Input).value = "Lê Thị Mai"
         form.query_one("#f-ngay_sinh", Input).value = "01/01/2013"
@@ -296,8 +297,8 @@ async def test_edit_student_from_the_student_screen(school):
     year, _classes, s = school
     app = app_for(year._meta.database.obj)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_student(s["binh"].id)
-        await pilot.pause()
+        app.post_message(OpenStudent(s["binh"].id))
+        await wait_for(pilot, lambda: isinstance(app.screen, StudentScreen))
         student = app.screen
         await pilot.press("f4")
         await wait_for(pilot, lambda: isinstance(app.screen, StudentForm))

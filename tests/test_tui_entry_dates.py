@@ -11,6 +11,7 @@ from db.roster import class_counts
 from db.school import add_class
 from db.students import add_student
 from tui.app import make_app
+from tui.navigation import AddStudent
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.student_form import StudentForm
 from tui_wait import wait_for
@@ -27,7 +28,7 @@ async def _open_form(app, pilot, klass):
     from tui.screens.overview import OverviewScreen
 
     await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
-    app.add_student(klass_id=klass.id)
+    app.post_message(AddStudent(klass_id=klass.id))
     await wait_for(pilot, lambda: isinstance(app.screen, StudentForm))
     form = app.screen
     await wait_for(pilot, lambda: form.query("#f-ho_ten"))

@@ -14,6 +14,7 @@ from db.models import Event, SchoolClass, SchoolYear, Student
 from db.school import add_class
 from db.students import add_student
 from tui.app import make_app
+from tui.navigation import AddStudent
 from tui.screens.class_form import ClassForm
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.event_form import EventForm
@@ -160,7 +161,7 @@ async def test_student_form_reports_every_field_and_the_class_at_once(school):
     app = make_app(db=year._meta.database.obj.database, lang="vi", today=TODAY)
     async with app.run_test(size=(80, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
-        app.add_student()
+        app.post_message(AddStudent())
         await until(pilot, lambda: isinstance(app.screen, StudentForm) and app.screen.query("#f-ngay_vao"))
         form = app.screen
         form.query_one("#f-dien_thoai", Input).value = "12345"
@@ -235,7 +236,7 @@ async def test_student_form_warns_of_a_duplicate_and_adds_only_when_confirmed(sc
     app = make_app(db=year._meta.database.obj.database, lang="vi", today=TODAY)
     async with app.run_test(size=(80, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, OverviewScreen))
-        app.add_student(klass_id=a1.id)
+        app.post_message(AddStudent(klass_id=a1.id))
         await until(pilot, lambda: isinstance(app.screen, StudentForm) and app.screen.query("#f-ngay_vao"))
         form = app.screen
         # the import's rule: the same name (without tones or case) and date of birth

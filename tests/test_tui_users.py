@@ -10,6 +10,7 @@ from db import clock, users
 from db.school import add_class
 from db.students import add_student
 from tui.app import make_app
+from tui.navigation import EditClass
 from tui_wait import wait_for
 
 TODAY = date(2024, 10, 1)
@@ -60,7 +61,7 @@ async def test_a_refusal_of_db_shows_on_the_form(db, people):
     app = make_app(db=db.database, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        app.edit_class(k["6A1"].id)  # the homeroom field of their own class: not theirs to change
+        app.post_message(EditClass(k["6A1"].id))  # the homeroom field of their own class: not theirs to change
         await wait_for(pilot, lambda: isinstance(app.screen, ClassForm) and app.screen.query("#c-gvcn"))
         app.screen.query_one("#c-gvcn", Input).value = "Nguyễn Văn Khác"
         await pilot.press("ctrl+s")

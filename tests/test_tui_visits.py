@@ -11,6 +11,7 @@ from db.models import RiskCase, Visit
 from db.school import add_class
 from db.students import add_student
 from tui.app import make_app
+from tui.navigation import OpenStudent
 from tui.screens.event_chooser import ChoiceModal
 from tui.screens.student import StudentScreen
 from tui.screens.visits import CaseForm, VisitForm
@@ -33,7 +34,7 @@ async def test_case_visit_minutes_and_close_from_the_student_screen(year, studen
     monkeypatch.setattr(export_dialog, "documents_dir", lambda: tmp_path)
     app = make_app(db=year._meta.database.obj.database, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        app.open_student(student.id)
+        app.post_message(OpenStudent(student.id))
         await wait_for(pilot, lambda: isinstance(app.screen, StudentScreen))
         screen = app.screen
         await wait_for(pilot, lambda: screen.student is not None)

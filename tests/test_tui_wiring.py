@@ -12,6 +12,7 @@ from db.models import Event, SchoolYear
 from db.school import add_class
 from db.students import add_student
 from tui.app import make_app
+from tui.navigation import RecordEvent
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.event_chooser import ChoiceModal, EventChooser
@@ -360,7 +361,7 @@ async def test_the_event_forms_fit_a_small_terminal(school, size):
         assert inside(app.screen.query_one("#choices"), screen_box)
         await pilot.press("escape")
         for kind, student_id in (("transfer-out", s["an"].id), ("transfer-in", None)):
-            app.record_event(student_id, kind)
+            app.post_message(RecordEvent(student_id, kind))
             await wait_for(pilot, lambda: isinstance(app.screen, EventForm))
             form = app.screen
             await pilot.pause()

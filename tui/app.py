@@ -9,12 +9,14 @@ Hooks for new screens (events, reports, import …):
 
 * Top-level sections are **modes** in ``SisoApp.MODES`` (``"overview"``, ``"search"``);
   add one there (name -> screen class) and a binding that calls ``switch_mode``.
-* Navigation goes through the app's methods, so any screen can reach any other:
-  ``open_overview()``, ``open_roster(klass_id=None, grade=None)``, ``open_student(id)``,
-  ``open_search()``, ``add_student(klass_id=None)``, ``edit_student(id)``,
-  ``choose_year()``, ``open_settings()``, ``show_help()``, ``open_attendance(klass_id)``
-  (F12 «Điểm danh»). After a write, call
-  ``app.data_changed()``: every open screen that has a ``reload()`` reloads.
+* Navigation is by messages (``tui/navigation.py``): a screen posts ``OpenStudent(id)``,
+  ``OpenRoster(klass_id=None, grade=None)``, ``OpenSearch()``, ``OpenOverview()``,
+  ``OpenMovements()``, ``OpenAttendance(klass_id)`` (F12 «Điểm danh»), ``AddStudent(klass_id)``,
+  ``EditStudent(id)``, ``EditClass(klass_id)``, ``RecordEvent(student_id, kind, klass_id)``
+  or ``VoidEvents(id)``, and the app's handler (section «navigation» below) opens the
+  screen. The app's keys and the menu's entries are bindings to the same methods
+  (``action_open_search`` is F3's action and the handler of ``OpenSearch``). After a write,
+  call ``app.data_changed()``: every open screen that has a ``reload()`` reloads.
 * The selected student: ``RosterScreen.selected_student_id``,
   ``StudentScreen.selected_student_id`` and ``SearchScreen.selected_student_id``
   (``app.selected_student_id`` asks the active screen). A screen that records an event
@@ -27,13 +29,13 @@ Hooks for new screens (events, reports, import …):
   ``SisoError`` becomes a notification in ``worker_failed`` here (any other error too, its
   traceback written to the log of ``tui.crashlog``); an error outside a worker closes the
   app with one line naming that log (``_handle_exception``), never a traceback screen.
-* Sections (modes): ``open_movements()`` (F8), ``open_reports()`` (Ctrl+R),
-  ``open_dashboard()`` (Ctrl+G); pushed screens: ``open_import()`` (Ctrl+O),
-  ``open_year_end(klass_id=None)`` (Ctrl+Y), ``open_rollover()`` (Ctrl+N); F10 opens
-  ``tui.screens.menu.MainMenu`` and Ctrl+P the command palette, both listing all of them.
-  Movements: ``record_event(student_id, kind=None, klass_id=None)`` (F7 on a roster, the
-  student and the search screens: a chooser, then the event form; no student = a new
-  student transferring in) and ``void_events_of(student_id)``.
+* Sections (modes): ``action_open_movements`` (F8), ``action_open_reports`` (Ctrl+R),
+  ``action_open_dashboard`` (Ctrl+G); pushed screens: ``action_open_import`` (Ctrl+O),
+  ``action_open_year_end`` (Ctrl+Y), ``action_open_rollover`` (Ctrl+N); F10 opens
+  ``tui.screens.menu.MainMenu`` and Ctrl+P the command palette, both listing all of them
+  (by action name). Movements: ``RecordEvent`` (F7 on a roster, the student and the search
+  screens: a chooser, then the event form; no student = a new student transferring in) and
+  ``VoidEvents``.
 * Keys take effect in typed order however fast they come (``tui.keys.InOrderKeys``): a key
   is delivered once the previous one has settled, including the database work a screen
   started for it; work that runs in the background goes in ``KEYS_DO_NOT_WAIT_FOR``.
@@ -49,6 +51,7 @@ from concurrent.futures import Future
 from datetime import date
 from functools import partial
 
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -58,6 +61,7 @@ from db import clock, school
 from db.connection import open_database
 from db.errors import SisoError
 from db.models import SchoolYear, database
+from tui import navigation as nav
 from tui.i18n import N_, _, describe, set_language, translate_bindings
 from tui.keys import InOrderKeys
 from tui.textual_private import adopt_app_css, mode_is_open, open_screens
@@ -364,25 +368,34 @@ class SisoApp(InOrderKeys, App[int]):
         self.notify(_("Đang dùng trường mẫu trong tệp riêng {path}; dữ liệu của trường không "
                       "thay đổi.").format(path=shown(target)), title=_("Trường mẫu"), timeout=10)
 
-    # ---- navigation (the hooks other screens use) ----------------------------------------
+    # ---- navigation: the messages screens post (tui/navigation.py), the keys, the menu ----
+    # One method per destination. It handles the screens' message (``@on``); when a key or
+    # the F10 menu opens it too, it is that key's action (``action_…``), the binding's own.
 
-    def open_overview(self) -> None:
+    @on(nav.OpenOverview)
+    def action_open_overview(self) -> None:
         self.switch_mode("overview")
 
-    def open_search(self) -> None:
+    @on(nav.OpenSearch)
+    def action_open_search(self) -> None:
         if self.year_id is not None:
             self.switch_mode("search")
 
-    def open_roster(self, klass_id: int | None = None, grade: int | None = None) -> None:
-        self.push_screen(RosterScreen(klass_id=klass_id, grade=grade))
+    @on(nav.OpenRoster)
+    def open_roster(self, message: nav.OpenRoster) -> None:
+        self.push_screen(RosterScreen(klass_id=message.klass_id, grade=message.grade))
 
-    def open_student(self, student_id: int) -> None:
-        self.push_screen(StudentScreen(student_id))
+    @on(nav.OpenStudent)
+    def open_student(self, message: nav.OpenStudent) -> None:
+        self.push_screen(StudentScreen(message.student_id))
 
-    def open_attendance(self, klass_id: int | None = None) -> None:
-        """F12 «Điểm danh» of a class (the roster's, or the overview's class under the cursor)."""
+    @on(nav.OpenAttendance)
+    def action_open_attendance(self, message: nav.OpenAttendance | None = None) -> None:
+        """F12 «Điểm danh» of a class (the roster's, or the overview's class under the cursor);
+        from the menu (no message): the class of the screen on top."""
         from tui.screens.attendance import AttendanceScreen
 
+        klass_id = message.klass_id if message is not None else None
         if klass_id is None:
             klass_id = getattr(self.screen, "klass_id", None)
         if klass_id is None and hasattr(self.screen, "class_under_cursor"):
@@ -393,26 +406,34 @@ class SisoApp(InOrderKeys, App[int]):
             return
         self.push_screen(AttendanceScreen(klass_id))
 
-    def add_student(self, klass_id: int | None = None) -> None:
+    @on(nav.AddStudent)
+    def add_student(self, message: nav.AddStudent) -> None:
         if self.year_id is not None:
-            self.push_screen(StudentForm(klass_id=klass_id), self._student_saved)
+            self.push_screen(StudentForm(klass_id=message.klass_id), self._student_saved)
 
-    def edit_class(self, klass_id: int | None) -> None:
+    @on(nav.EditClass)
+    def edit_class(self, message: nav.EditClass) -> None:
         """Add a class to the year (None) or change a class's GVCN."""
         from tui.screens.class_form import ClassForm
 
         if self.year_id is not None:
-            self.push_screen(ClassForm(klass_id), lambda saved: saved and self.data_changed())
+            self.push_screen(ClassForm(message.klass_id),
+                             lambda saved: saved and self.data_changed())
 
-    def edit_student(self, student_id: int) -> None:
-        self.push_screen(StudentForm(student_id=student_id), self._student_saved)
+    def action_add_class(self) -> None:
+        """The menu's «Thêm lớp»: the class form of a new class."""
+        self.post_message(nav.EditClass(None))
+
+    @on(nav.EditStudent)
+    def edit_student(self, message: nav.EditStudent) -> None:
+        self.push_screen(StudentForm(student_id=message.student_id), self._student_saved)
 
     def _student_saved(self, student_id: int | None) -> None:
         if student_id is not None:
             self.data_changed()
 
-    def choose_year(self) -> None:
-        if self.year_id is None:
+    def action_choose_year(self) -> None:
+        if self.year_id is None or isinstance(self.screen, YearScreen):
             return
 
         def chosen(year_id: int | None) -> None:
@@ -424,18 +445,23 @@ class SisoApp(InOrderKeys, App[int]):
 
         self.push_screen(YearScreen(), chosen)
 
-    def open_settings(self) -> None:
+    def action_open_settings(self) -> None:
+        if isinstance(self.screen, SettingsScreen):
+            return
+
         def saved(changed: bool | None) -> None:
             if changed:
                 self.refresh_title()
 
         self.push_screen(SettingsScreen(), saved)
 
-    def show_help(self) -> None:
+    def action_show_help(self) -> None:
         from textual.screen import Screen
 
         from tui.widgets.vlist import VirtualList
 
+        if isinstance(self.screen, HelpScreen):
+            return
         # siso's own keys: the app's, the screen's and the lists' (not the stock widgets'),
         # in the interface language; the Command key (super+…) never reaches a terminal
         keys = [(b.binding.key_display or self.get_key_display(b.binding),
@@ -478,16 +504,17 @@ class SisoApp(InOrderKeys, App[int]):
                 self.remove_mode(mode)
                 self.add_mode(mode, _styled(self._section_factory(mode)))
 
-    def open_movements(self) -> None:
+    @on(nav.OpenMovements)
+    def action_open_movements(self) -> None:
         self.switch_mode("movements")
 
-    def open_reports(self) -> None:
+    def action_open_reports(self) -> None:
         self.switch_mode("reports")
 
-    def open_dashboard(self) -> None:
+    def action_open_dashboard(self) -> None:
         self.switch_mode("dashboard")
 
-    def open_import(self) -> None:
+    def action_open_import(self) -> None:
         from tui.screens.import_wizard import ImportWizard
 
         self.push_screen(ImportWizard(), self._imported)
@@ -496,23 +523,19 @@ class SisoApp(InOrderKeys, App[int]):
         if count:
             self.notify(_("Đã nhập {n} học sinh.").format(n=count), title=_("Nhập danh sách"))
 
-    def open_year_end(self, klass_id: int | None = None) -> None:
+    def action_open_year_end(self) -> None:
         from tui.screens.year_end import YearEndScreen
 
-        if klass_id is None:
-            klass_id = getattr(self.screen, "klass_id", None)
-        self.push_screen(YearEndScreen(self.year_id, klass_id=klass_id))
+        self.push_screen(YearEndScreen(self.year_id, klass_id=getattr(self.screen, "klass_id",
+                                                                      None)))
 
-    def open_calendar(self) -> None:
+    def action_open_calendar(self) -> None:
         from tui.screens.calendar import CalendarScreen
 
         if self.year_id is not None:
             self.push_screen(CalendarScreen())
 
-    def action_open_calendar(self) -> None:
-        self.open_calendar()
-
-    def open_rollover(self) -> None:
+    def action_open_rollover(self) -> None:
         from tui.screens.rollover import RolloverScreen
 
         def done(batch_id: int | None) -> None:
@@ -522,18 +545,36 @@ class SisoApp(InOrderKeys, App[int]):
 
         self.push_screen(RolloverScreen(self.year_id), done)
 
-    def record_event(self, student_id: int | None, kind: str | None = None,
-                     klass_id: int | None = None) -> None:
+    def action_open_cohort(self) -> None:
+        """«Trẻ vào lớp đầu cấp»: the year's expected children and their matches (db.cohort)."""
+        from tui.screens.cohort import CohortScreen
+
+        if not isinstance(self.screen, CohortScreen):
+            self.push_screen(CohortScreen(self.year_id))
+
+    def action_open_audit(self) -> None:
+        from tui.screens.audit import AuditScreen
+
+        if not isinstance(self.screen, AuditScreen):
+            self.push_screen(AuditScreen())
+
+    @on(nav.RecordEvent)
+    def record_event(self, message: nav.RecordEvent) -> None:
         from tui.screens.event_chooser import record_event_flow
 
-        record_event_flow(self, student_id, kind, klass_id)
+        record_event_flow(self, message.student_id, message.kind, message.klass_id)
 
-    def void_events_of(self, student_id: int) -> None:
+    def action_transfer_in(self) -> None:
+        """The menu's «Chuyển đến»: a new student transferring in (into the shown class)."""
+        self.post_message(nav.RecordEvent(None, klass_id=getattr(self.screen, "klass_id", None)))
+
+    @on(nav.VoidEvents)
+    def void_events_of(self, message: nav.VoidEvents) -> None:
         from tui.screens.event_chooser import void_event_flow
 
-        void_event_flow(self, student_id)
+        void_event_flow(self, message.student_id)
 
-    def show_menu(self) -> None:
+    def action_show_menu(self) -> None:
         from tui.screens.menu import MainMenu
 
         def chosen(action: str | None) -> None:
@@ -580,68 +621,6 @@ class SisoApp(InOrderKeys, App[int]):
                 and not type(self.screen).__name__ == "CommandPalette":
             return False
         return True
-
-    # binding actions
-    def action_show_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.show_help()
-
-    def action_open_search(self) -> None:
-        self.open_search()
-
-    def action_choose_year(self) -> None:
-        if not isinstance(self.screen, YearScreen):
-            self.choose_year()
-
-    def action_open_settings(self) -> None:
-        if not isinstance(self.screen, SettingsScreen):
-            self.open_settings()
-
-    def action_open_overview(self) -> None:
-        self.open_overview()
-
-    def action_open_movements(self) -> None:
-        self.open_movements()
-
-    def action_open_reports(self) -> None:
-        self.open_reports()
-
-    def action_open_dashboard(self) -> None:
-        self.open_dashboard()
-
-    def action_open_import(self) -> None:
-        self.open_import()
-
-    def action_open_year_end(self) -> None:
-        self.open_year_end()
-
-    def action_open_rollover(self) -> None:
-        self.open_rollover()
-
-    def action_open_attendance(self) -> None:
-        self.open_attendance()
-
-    def action_open_cohort(self) -> None:
-        """«Trẻ vào lớp đầu cấp»: the year's expected children and their matches (db.cohort)."""
-        from tui.screens.cohort import CohortScreen
-
-        if not isinstance(self.screen, CohortScreen):
-            self.push_screen(CohortScreen(self.year_id))
-
-    def action_transfer_in(self) -> None:
-        self.record_event(None, klass_id=getattr(self.screen, "klass_id", None))
-
-    def action_add_class(self) -> None:
-        self.edit_class(None)
-
-    def action_show_menu(self) -> None:
-        self.show_menu()
-
-    def action_open_audit(self) -> None:
-        from tui.screens.audit import AuditScreen
-
-        if not isinstance(self.screen, AuditScreen):
-            self.push_screen(AuditScreen())
 
     # ---- the one worker-error handler, and the last resort ---------------------------------
 

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 
 from db.models import database
 from tui.i18n import describe, translate_bindings, translated_binding
+from tui.navigation import OpenOverview
 
 if TYPE_CHECKING:
     from tui.app import SisoApp
@@ -267,8 +268,8 @@ class SisoScreen(WorkerErrors, TranslatedBindings, Screen):
         such as the movement register) goes back to the overview instead."""
         if len(self.app.screen_stack) > 1 and self.app.screen is self:
             self.dismiss(result)
-        elif hasattr(self.app, "open_overview"):
-            self.app.open_overview()
+        else:
+            self.post_message(OpenOverview())
 
 
 class SisoModal(WorkerErrors, TranslatedBindings, ModalScreen[T]):

@@ -11,6 +11,8 @@ from textual.widgets import Footer, Header, Static
 from db import roster
 from db.dates import fmt_date
 from tui.i18n import N_, _
+from tui.navigation import (AddStudent, EditClass, OpenAttendance, OpenMovements, OpenRoster,
+                            OpenSearch, RecordEvent)
 from tui.screens.base import SisoScreen, db_work
 from tui.widgets.vlist import Column, VirtualList
 
@@ -153,35 +155,35 @@ class OverviewScreen(SisoScreen):
     def open_line(self, event: VirtualList.Selected) -> None:
         kind, value = event.key
         if kind == "class":
-            self.siso.open_roster(klass_id=value)
+            self.post_message(OpenRoster(klass_id=value))
         elif kind == "grade":
-            self.siso.open_roster(grade=value)
+            self.post_message(OpenRoster(grade=value))
         else:
-            self.siso.open_search()
+            self.post_message(OpenSearch())
 
     def action_add_student(self) -> None:
         key = self.query_one(VirtualList).cursor_key
-        self.siso.add_student(klass_id=key[1] if key and key[0] == "class" else None)
+        self.post_message(AddStudent(klass_id=key[1] if key and key[0] == "class" else None))
 
     def action_transfer_in(self) -> None:
         """F7: a new student transferring in (into the class under the cursor)."""
         key = self.query_one(VirtualList).cursor_key
-        self.siso.record_event(None, klass_id=key[1] if key and key[0] == "class" else None)
+        self.post_message(RecordEvent(None, klass_id=key[1] if key and key[0] == "class" else None))
 
     def action_add_class(self) -> None:
-        self.siso.edit_class(None)
+        self.post_message(EditClass(None))
 
     def action_edit_class(self) -> None:
         """F4: change the homeroom teacher of the class under the cursor."""
         key = self.query_one(VirtualList).cursor_key
         if key and key[0] == "class":
-            self.siso.edit_class(key[1])
+            self.post_message(EditClass(key[1]))
 
     def action_open_search(self) -> None:
-        self.siso.open_search()
+        self.post_message(OpenSearch())
 
     def action_open_movements(self) -> None:
-        self.siso.open_movements()
+        self.post_message(OpenMovements())
 
     def action_reload(self) -> None:
         self.reload()
@@ -192,4 +194,4 @@ class OverviewScreen(SisoScreen):
 
     def action_attendance(self) -> None:
         """F12: «Điểm danh» of the class under the cursor."""
-        self.siso.open_attendance(self.class_under_cursor())
+        self.post_message(OpenAttendance(self.class_under_cursor()))

@@ -13,6 +13,7 @@ from db import roster, text
 from db.dates import fmt_date
 from db.models import SchoolClass
 from tui.i18n import N_, _
+from tui.navigation import AddStudent, EditStudent, OpenAttendance, OpenStudent, RecordEvent
 from tui.screens.base import SisoScreen, db_work
 from tui.widgets.vlist import Column, LazyRows, Subset, VirtualList
 
@@ -167,26 +168,26 @@ class RosterScreen(ListNavigation, SisoScreen):
 
     @on(VirtualList.Selected, "#roster")
     def row_selected(self, event: VirtualList.Selected) -> None:
-        self.siso.open_student(event.key)
+        self.post_message(OpenStudent(event.key))
 
     def action_open_student(self) -> None:
         if self.selected_student_id is not None:
-            self.siso.open_student(self.selected_student_id)
+            self.post_message(OpenStudent(self.selected_student_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_add_student(self) -> None:
-        self.siso.add_student(klass_id=self.klass_id)
+        self.post_message(AddStudent(klass_id=self.klass_id))
 
     def action_edit_student(self) -> None:
         if self.selected_student_id is not None:
-            self.siso.edit_student(self.selected_student_id)
+            self.post_message(EditStudent(self.selected_student_id))
 
     def action_record_event(self) -> None:
         """F7: the movement chooser for the student under the cursor (a new student
         transferring in when the list is empty)."""
-        self.siso.record_event(self.selected_student_id, klass_id=self.klass_id)
+        self.post_message(RecordEvent(self.selected_student_id, klass_id=self.klass_id))
 
     def action_reload(self) -> None:
         self.reload()
@@ -194,7 +195,7 @@ class RosterScreen(ListNavigation, SisoScreen):
     def action_attendance(self) -> None:
         """F12: «Điểm danh» of this class."""
         if self.klass_id is not None:
-            self.siso.open_attendance(self.klass_id)
+            self.post_message(OpenAttendance(self.klass_id))
         else:
             self.notify(_("Điểm danh theo từng lớp: mở danh sách một lớp rồi nhấn F12."),
                         title=_("Điểm danh"))

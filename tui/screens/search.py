@@ -10,6 +10,7 @@ from textual.worker import get_current_worker
 
 from db import roster
 from tui.i18n import N_, _
+from tui.navigation import AddStudent, EditStudent, OpenOverview, OpenStudent, RecordEvent
 from tui.screens.base import SisoScreen, db_work
 from tui.screens.roster import ListNavigation, student_cells, student_columns
 from tui.widgets.vlist import LazyRows, Subset, VirtualList
@@ -111,25 +112,25 @@ class SearchScreen(ListNavigation, SisoScreen):
     @on(Input.Submitted, "#search")
     def submitted(self) -> None:
         if self.selected_student_id is not None:
-            self.siso.open_student(self.selected_student_id)
+            self.post_message(OpenStudent(self.selected_student_id))
 
     @on(VirtualList.Selected, "#results")
     def row_selected(self, event: VirtualList.Selected) -> None:
-        self.siso.open_student(event.key)
+        self.post_message(OpenStudent(event.key))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
         else:
-            self.siso.open_overview()
+            self.post_message(OpenOverview())
 
     def action_add_student(self) -> None:
-        self.siso.add_student()
+        self.post_message(AddStudent())
 
     def action_edit_student(self) -> None:
         if self.selected_student_id is not None:
-            self.siso.edit_student(self.selected_student_id)
+            self.post_message(EditStudent(self.selected_student_id))
 
     def action_record_event(self) -> None:
         if self.selected_student_id is not None:
-            self.siso.record_event(self.selected_student_id)
+            self.post_message(RecordEvent(self.selected_student_id))

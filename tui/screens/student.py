@@ -14,6 +14,7 @@ from db.events import status_on
 from db.models import Event, Student
 from db.history import HistoryLine, history, history_lines
 from tui.i18n import N_, _
+from tui.navigation import EditStudent, RecordEvent, VoidEvents
 from tui.screens.base import SisoScreen, db_work
 
 
@@ -138,13 +139,13 @@ class StudentScreen(SisoScreen):
         self.app.pop_screen()
 
     def action_edit_student(self) -> None:
-        self.siso.edit_student(self.student_id)
+        self.post_message(EditStudent(self.student_id))
 
     def action_record_event(self) -> None:
-        self.siso.record_event(self.student_id)
+        self.post_message(RecordEvent(self.student_id))
 
     def action_void_event(self) -> None:
-        self.siso.void_events_of(self.student_id)
+        self.post_message(VoidEvents(self.student_id))
 
     def action_reload(self) -> None:
         self.reload()

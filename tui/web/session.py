@@ -111,7 +111,7 @@ class ServedApp(SisoApp):
         else:
             self.exit()
 
-    def show_menu(self) -> None:
+    def action_show_menu(self) -> None:
         def chosen(action: str | None) -> None:
             if action:
                 self.call_later(self.run_action, action)
