@@ -121,7 +121,7 @@ class SisoApp(InOrderKeys, App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     # every screen gets the class "-short" below 30 rows and "-narrow" below 80 columns
-    # (tui/app.tcss: compact forms)
+    # (the event form's DEFAULT_CSS: a compact form)
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
 

@@ -112,6 +112,13 @@ class EventForm(FormModal[int | None]):
     EventForm #buttons { height: 1; margin-top: 1; }
     EventForm #ef-hint { width: 1fr; color: $text-muted; }
     EventForm Button { margin-left: 2; }
+    /* on a small terminal (60×20, 80×24): never wider than the screen, and below 30 rows
+       (the app's "-short" breakpoint) no blank line between the fields */
+    EventForm > Vertical { max-width: 100%; }
+    EventForm.-short .ef-row { margin-top: 0; }
+    EventForm.-short #buttons { margin-top: 0; }
+    EventForm.-narrow Button { margin-left: 1; }
+    EventForm.-narrow #buttons, EventForm.-narrow #ef-hint { height: auto; }
     """
 
     BINDINGS = [

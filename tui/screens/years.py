@@ -18,6 +18,11 @@ from tui.screens.base import SisoModal, db_work
 class YearScreen(SisoModal[int | None]):
     """Dismisses with the chosen year's id, or None."""
 
+    DEFAULT_CSS = """
+    YearScreen { align: center middle; }
+    YearScreen #years { height: auto; max-height: 14; }
+    """
+
     BINDINGS = [Binding("escape", "cancel", N_("Hủy"), id="cancel")]
 
     def compose(self) -> ComposeResult:
