@@ -23,7 +23,10 @@ Hooks for new screens (events, reports, import …):
   for "the student under the cursor" reads that and binds a key (e.g. on RosterScreen).
 * State: ``app.year`` (the SchoolYear shown; ``app.year_id``), ``app.day`` (the day the
   counts are taken: ``db.clock.default_day``, today clamped to the year's first day and the
-  end of its summer, as in the CLI), ``app.today`` (``db.clock.today()``).
+  end of its summer, as in the CLI), ``app.today`` (``db.clock.today()``). The year and the
+  day are values the app holds, read when the year is chosen and after each write
+  (``data_changed``), never a query per access: a screen reads them on the UI thread freely
+  and passes them to its ``db_work`` workers.
 * Database work that may take longer than a frame: decorate a screen method with
   ``tui.screens.base.db_work`` (a thread worker; the latest call wins); an uncaught
   ``SisoError`` becomes a notification in ``worker_failed`` here (any other error too, its
@@ -122,7 +125,7 @@ class SisoApp(InOrderKeys, App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     # every screen gets the class "-short" below 30 rows and "-narrow" below 80 columns
-    # (tui/app.tcss: compact forms)
+    # (the event form's DEFAULT_CSS: a compact form)
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
 
@@ -162,6 +165,7 @@ class SisoApp(InOrderKeys, App[int]):
         translate_bindings(self)
         current = school.current_year()
         self.year_id: int | None = current.id if current else None
+        self._year: SchoolYear | None = current  # app.year: read once, not per access
         self.title = school.get_settings().get("ten_truong") or "siso"
         for mode in self.SECTIONS:
             self.add_mode(mode, _styled(self._section_factory(mode)))
@@ -169,11 +173,21 @@ class SisoApp(InOrderKeys, App[int]):
         self._day: tuple[tuple, date] | None = None  # ((year id, today), app.day)
         # the whole-school list read in the background: ((year id, day), Future) or None
         self._whole_list: tuple[tuple, Future] | None = None
+        self._hold_day()  # read here, with the year, not by the first screen that asks
 
     # ---- state ---------------------------------------------------------------------------
 
     @property
     def year(self) -> SchoolYear | None:
+        """The school year shown, a value the app holds: read when the year is chosen
+        (``set_year``, ``school_ready``) and again after every write (``data_changed``),
+        never on a screen's access."""
+        year = self._year
+        if year is None or year.id != self.year_id:
+            year = self._year = self._read_year()
+        return year
+
+    def _read_year(self) -> SchoolYear | None:
         return SchoolYear.get_by_id(self.year_id) if self.year_id else None
 
     @property
@@ -185,6 +199,10 @@ class SisoApp(InOrderKeys, App[int]):
         """The day counts and statuses are taken: ``db.clock.default_day`` (the CLI's rule).
         Kept until the year, today or the data change (the end of the summer depends on the
         next year's first day: one query saved on every screen that asks)."""
+        return self._hold_day()
+
+    def _hold_day(self) -> date:
+        """``day``, read now when the year, today or the data changed since."""
         today = clock.today()
         key = (self.year_id, today)
         if self._day is None or self._day[0] != key:
@@ -215,7 +233,9 @@ class SisoApp(InOrderKeys, App[int]):
     def data_changed(self) -> None:
         """Something was written: every open screen with a ``reload()`` reloads."""
         self._whole_list = None  # read before the write: not used
+        self._year = self._read_year()  # its dates or name may have changed
         self._day = None  # a year added or changed may move the end of a summer
+        self._hold_day()  # read now, once, not by the first screen that asks
         for screen in open_screens(self):
             reload = getattr(screen, "reload", None)
             if reload is not None:
@@ -353,6 +373,7 @@ class SisoApp(InOrderKeys, App[int]):
         """The welcome screen created the school (or the demo): show its current year."""
         current = school.current_year()
         self.year_id = current.id if current else None
+        self._year, self._day = current, None
         self.refresh_title()
         self.switch_mode("overview")
 

@@ -49,6 +49,23 @@ def db_work(method=None, *, group: str = "db", exclusive: bool = True):
     return decorate(method) if method is not None else decorate
 
 
+def read_then(screen, read, then, *, group: str = "db") -> None:
+    """``db_work`` for code that is not a screen's method (a flow through several screens):
+    ``read()`` runs in a thread worker of ``screen`` (the screen in sight: keys typed
+    meanwhile wait for it, ``tui.keys``; its errors go to the app's one handler), then
+    ``then(result)`` runs on the UI thread."""
+    app = screen.app
+
+    def run() -> None:
+        try:
+            result = read()
+        finally:
+            close_thread_connection()
+        app.call_from_thread(then, result)
+
+    screen.run_worker(run, thread=True, group=group, exit_on_error=False)
+
+
 def show_field_error(screen, key: str | None, message: str) -> None:
     """Show ``message`` on the error line ``#e-{key}`` under a field (else ``#e-form``)."""
     from textual.widgets import Static

@@ -22,6 +22,12 @@ class ClassForm(FormFields, SisoModal[int | None]):
     """``ClassForm()`` adds a class to the app's year; ``ClassForm(klass_id)`` edits its GVCN.
     Dismisses with the class id, or None."""
 
+    DEFAULT_CSS = """
+    ClassForm { align: center middle; }
+    ClassForm #class-box { width: 72; height: auto; border: round $accent; background: $surface;
+                           padding: 0 1; }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Lưu"), id="save"),
         Binding("escape", "cancel", N_("Hủy"), id="cancel"),

@@ -14,6 +14,10 @@ from tui.screens.base import SisoModal
 
 
 class ConfirmScreen(SisoModal[bool]):
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    """
+
     BINDINGS = [
         Binding("y,c", "answer(True)", N_("Đồng ý"), id="yes"),
         Binding("n,escape", "answer(False)", N_("Không"), id="no"),

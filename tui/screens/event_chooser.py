@@ -137,7 +137,8 @@ def record_event_flow(app, student_id: int | None, kind: str | None = None,
                       klass_id: int | None = None) -> None:
     """Open the chooser (when ``kind`` is None and there is a student), then the event form
     for ``kind``; notify when recorded. ``klass_id``: the class a new student goes into."""
-    from tui.screens.event_form import EventForm
+    from tui.screens.base import read_then
+    from tui.screens.event_form import EventForm, read_start
 
     year_id = getattr(app, "year_id", None)
     if year_id is None:
@@ -145,13 +146,18 @@ def record_event_flow(app, student_id: int | None, kind: str | None = None,
     if kind is None and student_id is None:
         kind = NEW_STUDENT
     if kind is None:
-        name, sub = _who(student_id, app.day, app.year)
+        day, year = app.day, app.year
 
         def chosen(value) -> None:
             if value:
                 record_event_flow(app, student_id, value, klass_id)
 
-        app.push_screen(EventChooser(_("Ghi biến động cho {name}").format(name=name), sub), chosen)
+        def show(who: tuple[str, str]) -> None:
+            name, sub = who
+            app.push_screen(EventChooser(_("Ghi biến động cho {name}").format(name=name), sub),
+                            chosen)
+
+        read_then(app.screen, lambda: _who(student_id, day, year), show)
         return
     if kind == NEW_STUDENT:
         student_id, kind = None, kinds.TRANSFER_IN
@@ -166,17 +172,28 @@ def record_event_flow(app, student_id: int | None, kind: str | None = None,
             kind=_(kinds.LABELS.get(ev.kind, ev.kind)), day=fmt_date(ev.date),
             name=ev.student.full_name), title=_("Đã ghi biến động"))
 
-    app.push_screen(EventForm(student_id, kind, year_id, klass_id=klass_id), saved)
+    read_then(app.screen, lambda: read_start(kind, student_id, year_id),
+              lambda start: app.push_screen(EventForm(student_id, kind, year_id,
+                                                      klass_id=klass_id, start=start), saved))
 
 
 def void_event_flow(app, student_id: int) -> None:
     """Pick one of the student's recorded (not voided) events, then void it with a reason."""
-    from db.models import Student
-    from db.history import history
+    from tui.screens.base import read_then
+
+    def read():
+        from db.history import history
+        from db.models import Student
+
+        st = Student.get_by_id(student_id)
+        return st, [e for e in history(st) if e.voided_at is None]
+
+    read_then(app.screen, read, lambda found: _void_chooser(app, *found))
+
+
+def _void_chooser(app, st, events) -> None:
     from tui.screens.movements import VoidForm
 
-    st = Student.get_by_id(student_id)
-    events = [e for e in history(st) if e.voided_at is None]
     if not events:
         app.notify(_("Học sinh này chưa có sự kiện nào để hủy."), severity="warning")
         return

@@ -10,6 +10,7 @@ the field it names and writes nothing. Ctrl+S records, Escape cancels.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from textual.app import ComposeResult
@@ -42,6 +43,40 @@ KIND_FIELDS = {
 }
 
 
+@dataclass(frozen=True)
+class EventFormStart:
+    """What the event form shows when it opens: the year's name, the student («name
+    (code)», "" for a new student), the default day and the classes offered
+    ([(id, name, grade)])."""
+
+    year_name: str
+    who: str
+    day: date
+    classes: list[tuple[int, str, int]]
+
+
+def read_start(kind: str, student_id: int | None, year_id: int) -> EventFormStart:
+    """Read what the form for ``kind`` shows when it opens (in a worker, by the opener).
+    The date is ``db.clock.default_day``; a class change offers the other classes of the
+    student's grade on that day."""
+    from db import clock, school
+    from db.events import status_on
+
+    kind = kinds.FROM_CLI.get(kind, kind)
+    year = SchoolYear.get_by_id(year_id)
+    student = Student.get_or_none(Student.id == student_id) if student_id else None
+    day = clock.default_day(year)
+    classes = []
+    if "lop" in KIND_FIELDS.get(kind, ()):
+        classes = school.list_classes(year)
+        if kind == kinds.CLASS_CHANGE and student is not None:
+            _status, cur = status_on(student.id, day, year)
+            if cur is not None:
+                classes = [c for c in classes if c.grade == cur.grade and c.id != cur.id]
+    return EventFormStart(year.name, f"{student.full_name} ({student.code})" if student else "",
+                          day, [(c.id, c.name, c.grade) for c in classes])
+
+
 class EventForm(FormModal[int | None]):
     """Record an event of ``kind`` (db.kinds name or CLI spelling) for ``student_id`` in
     ``year_id``. For a transfer in, ``student_id`` may be None: the form then asks for the new
@@ -69,6 +104,13 @@ class EventForm(FormModal[int | None]):
     EventForm #buttons { height: 1; margin-top: 1; }
     EventForm #ef-hint { width: 1fr; color: $text-muted; }
     EventForm Button { margin-left: 2; }
+    /* on a small terminal (60×20, 80×24): never wider than the screen, and below 30 rows
+       (the app's "-short" breakpoint) no blank line between the fields */
+    EventForm > Vertical { max-width: 100%; }
+    EventForm.-short .ef-row { margin-top: 0; }
+    EventForm.-short #buttons { margin-top: 0; }
+    EventForm.-narrow Button { margin-left: 1; }
+    EventForm.-narrow #buttons, EventForm.-narrow #ef-hint { height: auto; }
     """
 
     BINDINGS = [
@@ -77,7 +119,9 @@ class EventForm(FormModal[int | None]):
     ]
 
     def __init__(self, student_id: int | None, kind: str, year_id: int, *,
-                 klass_id: int | None = None) -> None:
+                 klass_id: int | None = None, start: EventFormStart | None = None) -> None:
+        """``start``: what the form shows when it opens, read by the opener in a worker
+        (``read_start``); without it the form reads it here, once, when it is created."""
         super().__init__()
         self.kind = kinds.FROM_CLI.get(kind, kind)
         if self.kind not in KIND_FIELDS:
@@ -86,29 +130,14 @@ class EventForm(FormModal[int | None]):
         self.year_id = year_id
         self.klass_id = klass_id  # the class offered first (a new student from a roster)
         self.event_id: int | None = None
+        self.start = start or read_start(self.kind, student_id, year_id)
 
     # ---- layout ----------------------------------------------------------------------------
 
-    def _default_day(self, year: SchoolYear) -> date:
-        from db import clock
-
-        return clock.default_day(year)
-
-    def _class_options(self, year: SchoolYear, student: Student | None) -> list[tuple[str, int]]:
-        from db import school
-        from db.events import status_on
-
-        classes = school.list_classes(year)
-        if self.kind == kinds.CLASS_CHANGE and student is not None:
-            status, cur = status_on(student.id, self._default_day(year), year)
-            if cur is not None:
-                classes = [c for c in classes if c.grade == cur.grade and c.id != cur.id]
-        return [(_("{name} (khối {grade})").format(name=c.name, grade=c.grade), c.id) for c in classes]
-
     def compose(self) -> ComposeResult:
-        year = SchoolYear.get_by_id(self.year_id)
-        student = Student.get_or_none(Student.id == self.student_id) if self.student_id else None
-        who = f"{student.full_name} ({student.code})" if student else _("Học sinh mới")
+        start = self.start
+        who = start.who or _("Học sinh mới")
+        student = start.who
         shown = KIND_FIELDS[self.kind]
 
         def row(label: str, widget, error: bool = True):
@@ -120,9 +149,10 @@ class EventForm(FormModal[int | None]):
                 yield Static("", id=f"err-{widget.id}", classes="error")
 
         with Vertical():
-            yield Static(f"{_(kinds.LABELS[self.kind])} — {who} — {_('năm học')} {year.name}", id="title")
+            yield Static(f"{_(kinds.LABELS[self.kind])} — {who} — {_('năm học')} {start.year_name}",
+                         id="title")
             with VerticalScroll():
-                if student is None:  # a new student: the same fields as every door
+                if not student:  # a new student: the same fields as every door
                     for spec in STUDENT_FIELDS:
                         if spec.choices:
                             widget = Select([(_(text), value) for value, text in spec.choices],
@@ -133,12 +163,13 @@ class EventForm(FormModal[int | None]):
                                            suggester=village_suggester(spec.field))
                         yield from row(_(spec.label), widget)
                 yield from row(_("Ngày (dd/mm/yyyy)"),
-                               Input(fmt_date(self._default_day(year)), id=fields.NGAY,
+                               Input(fmt_date(start.day), id=fields.NGAY,
                                      placeholder="dd/mm/yyyy", compact=True))
                 if "lop" in shown:
                     label = {kinds.CLASS_CHANGE: _("Chuyển sang lớp"),
                              kinds.RETURN: _("Vào lớp (trống: lớp cũ)")}.get(self.kind, _("Vào lớp"))
-                    options = self._class_options(year, student)
+                    options = [(_("{name} (khối {grade})").format(name=name, grade=grade), cid)
+                               for cid, name, grade in start.classes]
                     preset = self.klass_id if self.kind == kinds.TRANSFER_IN and any(
                         v == self.klass_id for _label, v in options) else Select.NULL
                     yield from row(label, Select(options, id=fields.LOP, prompt=_("Chọn lớp"), value=preset,

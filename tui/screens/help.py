@@ -15,6 +15,11 @@ from tui.screens.base import SisoModal
 class HelpScreen(SisoModal[None]):
     """``keys``: (key, description) of the bindings active on the screen below."""
 
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen #help-box VerticalScroll { height: auto; max-height: 18; }
+    """
+
     BINDINGS = [Binding("escape,f1,q", "close", N_("Đóng"), id="close")]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:

@@ -61,12 +61,8 @@ class VoidForm(FormModal[bool | None]):
         self.event_id = event_id
 
     def compose(self) -> ComposeResult:
-        from db.movements import describe
-
-        ev = Event.get_by_id(self.event_id)
         with Vertical():
-            yield Static(_("Hủy sự kiện {what} của học sinh {name} ({code})?").format(
-                what=describe(ev), name=ev.student.full_name, code=ev.student.code), id="question")
+            yield Static("", id="question")  # filled by ``_read_question`` (a worker)
             yield Static(_("Sự kiện vẫn giữ trong lịch sử, được đánh dấu đã hủy, và không còn được "
                            "tính ở đâu."))
             yield Label(_("Lý do hủy"))
@@ -78,6 +74,16 @@ class VoidForm(FormModal[bool | None]):
 
     def on_mount(self) -> None:
         self.query_one("#ly_do_huy", Input).focus()
+        self._read_question()
+
+    @db_work(group="void_question")
+    def _read_question(self) -> None:
+        from db.movements import describe
+
+        ev = Event.get_by_id(self.event_id)
+        question = _("Hủy sự kiện {what} của học sinh {name} ({code})?").format(
+            what=describe(ev), name=ev.student.full_name, code=ev.student.code)
+        self.app.call_from_thread(self.query_one("#question", Static).update, question)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_submit()
@@ -141,24 +147,19 @@ class MovementsScreen(SisoScreen):
         self.rows = []
 
     def compose(self) -> ComposeResult:
-        from db import school
-        from db.events import summer_end
-
-        year = SchoolYear.get_by_id(self.year_id)
-        classes = school.list_classes(year)
         kind_options = [(_("Các biến động"), ALL_KINDS)] + [
             (_(kinds.LABELS[k]), k) for k in kinds.ALL]
-        yield Static(_("Sổ theo dõi biến động — năm học {name}").format(name=year.name), id="title")
+        # the year's name, dates and classes come from ``_read_start`` (a worker)
+        yield Static("", id="title")
         with Horizontal(id="filters"):
             yield Label(_("Từ "))
-            yield Input(fmt_date(self.start or year.start), id="tu_ngay", placeholder="dd/mm/yyyy",
-                        compact=True)
+            yield Input(fmt_date(self.start) if self.start else "", id="tu_ngay",
+                        placeholder="dd/mm/yyyy", compact=True)
             yield Label(_(" đến "))
-            yield Input(fmt_date(self.end or summer_end(year)), id="den_ngay", placeholder="dd/mm/yyyy",
-                        compact=True)
+            yield Input(fmt_date(self.end) if self.end else "", id="den_ngay",
+                        placeholder="dd/mm/yyyy", compact=True)
             yield Select(kind_options, id="loai", value=ALL_KINDS, allow_blank=False, compact=True)
-            yield Select([(c.name, c.id) for c in classes], id="lop", prompt=_("Mọi lớp"),
-                         value=self.klass_id if self.klass_id else Select.NULL, compact=True)
+            yield Select([], id="lop", prompt=_("Mọi lớp"), compact=True)
         yield Static("", id="err", classes="error")
         table = EventTable(id="events", cursor_type="row", zebra_stripes=True)
         yield table
@@ -171,6 +172,28 @@ class MovementsScreen(SisoScreen):
                       _("Kỳ"), _("Lý do / nơi chuyển"), _("Số văn bản"), _("Ghi chú"), _("Trạng thái")):
             table.add_column(label)
         table.focus()
+        self._read_start()
+
+    @db_work(group="movements_start")
+    def _read_start(self) -> None:
+        """The year's name, its first day and the end of its summer (the filter's default
+        dates) and its classes, then the list."""
+        from db import school
+        from db.events import summer_end
+
+        year = SchoolYear.get_by_id(self.year_id)
+        classes = [(c.name, c.id) for c in school.list_classes(year)]
+        self.app.call_from_thread(self._started, year.name, year.start, summer_end(year), classes)
+
+    def _started(self, name: str, start: date, end: date, classes: list) -> None:
+        self.query_one("#title", Static).update(
+            _("Sổ theo dõi biến động — năm học {name}").format(name=name))
+        self.query_one("#tu_ngay", Input).value = fmt_date(self.start or start)
+        self.query_one("#den_ngay", Input).value = fmt_date(self.end or end)
+        lop = self.query_one("#lop", Select)
+        lop.set_options(classes)
+        if self.klass_id:
+            lop.value = self.klass_id
         self.action_reload()
 
     # ---- filters -----------------------------------------------------------------------------

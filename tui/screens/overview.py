@@ -39,6 +39,10 @@ class OverviewScreen(SisoScreen):
     Enter on a class opens its roster; on a grade line, the whole grade; on the school
     line, the whole-school search."""
 
+    DEFAULT_CSS = """
+    OverviewScreen #overview-deadlines { height: auto; padding: 0 1; background: $boost; }
+    """
+
     BINDINGS = [
         Binding("f2", "add_student", N_("Thêm HS"), id="add_student"),
         Binding("f7", "transfer_in", N_("HS chuyển đến"), id="transfer_in"),

@@ -229,7 +229,12 @@ class ReportsScreen(SisoScreen):
         from db.clock import default_day
 
         year = app_year(self.app)
-        today = default_day(year) if year is not None else app_today(self.app)
+        if year is None:
+            today = app_today(self.app)
+        elif year is getattr(self.app, "year", None) and hasattr(self.app, "day"):
+            today = self.app.day  # the app's value: db.clock.default_day of its year
+        else:
+            today = default_day(year)
         months = [p for p in self.period_list if len(p[0]) == 7]
         for p in months:
             if p[2] <= today <= p[3]:

@@ -98,32 +98,24 @@ class RolloverScreen(FormModal[int | None]):
         self.mapping: dict[str, str] = {}
         self.held_mapping: dict[str, str] = {}
         self.plan = None
+        self.old_classes: list[tuple[str, int]] = []  # the old year's (name, grade), read on mount
 
     def compose(self) -> ComposeResult:
-        from db import rollover_plan
-
-        src = SchoolYear.get_by_id(self.source_year_id)
-        plan = rollover_plan.rollover_preview(src, self.target_name)
-        self.target_name = plan.target_name
-        self.mapping, self.held_mapping = dict(plan.mapping), dict(plan.held_mapping)
+        # the old year's name, the planned new year and the classes come from ``_read_start``
         with Vertical():
-            yield Static(_("Chuyển năm học {src} → năm học mới").format(src=src.name), id="title")
+            yield Static("", id="title")
             with Horizontal(id="dates"):
                 yield Label(_("Năm học mới "))
-                yield Input(plan.target_name, id="nam_moi", compact=True)
+                yield Input("", id="nam_moi", compact=True)
                 yield Label(_(" bắt đầu "))
-                yield Input(plan.start.strftime("%d/%m/%Y"), id="bat_dau", disabled=plan.target is not None,
-                            compact=True)
+                yield Input("", id="bat_dau", compact=True)
                 yield Label(_(" kết thúc "))
-                yield Input(plan.end.strftime("%d/%m/%Y"), id="ket_thuc", disabled=plan.target is not None,
-                            compact=True)
+                yield Input("", id="ket_thuc", compact=True)
             with Horizontal(id="dates2"):
                 yield Label(_("Chốt sĩ số đầu năm "))
-                yield Input(plan.ref.strftime("%d/%m/%Y"), id="chot", disabled=plan.target is not None,
-                            compact=True)
+                yield Input("", id="chot", compact=True)
                 yield Label(_(" bắt đầu học kỳ II "))
-                yield Input(plan.hk2.strftime("%d/%m/%Y") if plan.hk2 else "", id="hk2",
-                            disabled=plan.target is not None, compact=True)
+                yield Input("", id="hk2", compact=True)
             yield DataTable(id="mapping", cursor_type="row", zebra_stripes=True)
             yield VerticalScroll(Static("", id="preview"), id="preview-box")
             yield Static("", id="err", classes="error")
@@ -136,19 +128,46 @@ class RolloverScreen(FormModal[int | None]):
         table = self.query_one(DataTable)
         for label in (_("Lớp cũ"), _("Khối"), _("Lên lớp vào"), _("Lưu ban vào")):
             table.add_column(label)
-        self._fill_table()
         table.focus()
+        self._read_start()
+
+    @db_work(group="rollover_start")
+    def _read_start(self) -> None:
+        """The old year's name and classes and the planned new year (its name, dates and
+        the classes each old class goes into)."""
+        from db import rollover_plan, school
+
+        src = SchoolYear.get_by_id(self.source_year_id)
+        plan = rollover_plan.rollover_preview(src, self.target_name)
+        classes = [(c.name, c.grade) for c in school.list_classes(src)]
+        self.app.call_from_thread(self._started, src.name, plan, classes)
+
+    def _started(self, src_name: str, plan, classes: list[tuple[str, int]]) -> None:
+        self.target_name = plan.target_name
+        self.mapping, self.held_mapping = dict(plan.mapping), dict(plan.held_mapping)
+        self.old_classes = classes
+        self.query_one("#title", Static).update(
+            _("Chuyển năm học {src} → năm học mới").format(src=src_name))
+        fixed = plan.target is not None  # the new year exists: its dates are its own
+        for field, value in (("nam_moi", plan.target_name),
+                             ("bat_dau", plan.start.strftime("%d/%m/%Y")),
+                             ("ket_thuc", plan.end.strftime("%d/%m/%Y")),
+                             ("chot", plan.ref.strftime("%d/%m/%Y")),
+                             ("hk2", plan.hk2.strftime("%d/%m/%Y") if plan.hk2 else "")):
+            box = self.query_one(f"#{field}", Input)
+            box.value = value
+            box.disabled = fixed and field != "nam_moi"
+        self._initial_values = self.field_values()  # what the form opened with
+        self._fill_table()
         self.refresh_preview()
 
     def _fill_table(self) -> None:
-        from db import school
-
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
-        for c in school.list_classes(SchoolYear.get_by_id(self.source_year_id)):
-            table.add_row(c.name, str(c.grade), self.mapping.get(c.name, _("(rời trường)")),
-                          self.held_mapping.get(c.name, ""), key=c.name)
+        for name, grade in self.old_classes:
+            table.add_row(name, str(grade), self.mapping.get(name, _("(rời trường)")),
+                          self.held_mapping.get(name, ""), key=name)
         if row is not None and table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1))
 

@@ -92,10 +92,6 @@ class RosterScreen(ListNavigation, SisoScreen):
         """The student under the cursor (for screens that act on "this student")."""
         return self.query_one(VirtualList).cursor_key
 
-    @property
-    def klass(self) -> SchoolClass | None:
-        return SchoolClass.get_by_id(self.klass_id) if self.klass_id else None
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="roster-info", classes="info")
@@ -113,13 +109,13 @@ class RosterScreen(ListNavigation, SisoScreen):
         year = self.siso.year
         if year is None:
             return
-        klass = self.klass
-        self.load(year, self.siso.day, klass)
+        self.load(year, self.siso.day, self.klass_id)
 
     @db_work
-    def load(self, year, day, klass) -> None:
+    def load(self, year, day, klass_id: int | None) -> None:
         from db import attendance_flag
 
+        klass = SchoolClass.get_by_id(klass_id) if klass_id else None  # (its GVCN may change)
         rows = roster.roster_rows(year, day, klass=klass,
                                   grades=[self.grade] if self.grade else None)
         flagged = attendance_flag.attention_students(

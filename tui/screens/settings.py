@@ -21,6 +21,7 @@ class SettingsScreen(FormFields, SisoModal[bool]):
     DEFAULT_CSS = """
     SettingsScreen #backup-row { margin-top: 0; }
     SettingsScreen #backup-info { padding: 0 1; color: $text-muted; height: auto; }
+    SettingsScreen { align: center middle; }
     """
     FIELD_PREFIX = "s-"
 

@@ -37,6 +37,14 @@ def event_line(line: HistoryLine) -> Text:
 class StudentScreen(SisoScreen):
     """The student's record; F4 edits it (other screens add keys to record events)."""
 
+    DEFAULT_CSS = """
+    StudentScreen #student-body { padding: 0 0 1 0; }
+    StudentScreen #student-fields { grid-size: 4; grid-columns: 16 1fr 16 1fr; grid-rows: auto;
+                                    grid-gutter: 0 1; height: auto; padding: 1 1 0 1; }
+    StudentScreen #student-fields .label { color: $text-muted; }
+    StudentScreen #timeline, StudentScreen #risk { padding: 0 1; }
+    """
+
     BINDINGS = [
         Binding("escape", "back", N_("Quay lại"), id="back"),
         Binding("f4", "edit_student", N_("Sửa HS"), id="edit_student"),

@@ -54,6 +54,11 @@ class StudentForm(FormFields, SisoModal[int | None]):
     FIELD_PREFIX = "f-"
     FORM_ERROR = "form-error"
 
+    DEFAULT_CSS = """
+    StudentForm { align: center middle; }
+    StudentForm #form-fields { height: 1fr; }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "save", N_("Lưu"), id="save"),
         Binding("f10", "save", N_("Lưu"), show=False),

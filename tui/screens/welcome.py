@@ -50,6 +50,10 @@ class WelcomeScreen(FormFields, SisoScreen):
 
     FIELD_PREFIX = "w-"
 
+    DEFAULT_CSS = """
+    WelcomeScreen #welcome { padding: 1 2; }
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "create", N_("Tạo trường"), id="create"),
         Binding("f8", "demo", N_("Mở trường mẫu"), id="demo"),

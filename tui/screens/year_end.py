@@ -59,18 +59,9 @@ class YearEndScreen(SisoScreen):
         self.rows = []
 
     def compose(self) -> ComposeResult:
-        from db import school
-
-        year = SchoolYear.get_by_id(self.year_id)
-        classes = school.list_classes(year)
-        if self.klass_id is None and classes:
-            self.klass_id = classes[0].id
-        yield Static(_("Kết quả cuối năm — năm học {name} (ngày {end})").format(
-            name=year.name, end=fmt_date(year.end)), id="title")
-        yield Select([(_("{name} (khối {grade})").format(name=c.name, grade=c.grade), c.id)
-                      for c in classes], id="lop",
-                     value=self.klass_id if self.klass_id else Select.NULL, prompt=_("Chọn lớp"),
-                     compact=True)
+        # the year's name and end and its classes come from ``_read_start`` (a worker)
+        yield Static("", id="title")
+        yield Select([], id="lop", prompt=_("Chọn lớp"), compact=True)
         table = DataTable(id="students", cursor_type="row", zebra_stripes=True)
         yield table
         yield Static("", id="done")
@@ -88,7 +79,7 @@ class YearEndScreen(SisoScreen):
                       _("Ghi ngày")):
             table.add_column(label)
         table.focus()
-        self.reload()
+        self._read_start()
         # marks are written one at a time, in the order the keys came
         self._marks: queue.Queue = queue.Queue()
         self._mark_loop()
@@ -110,6 +101,26 @@ class YearEndScreen(SisoScreen):
         if event.value != self.klass_id:
             self.klass_id = event.value
             self.reload(keep_row=0)
+
+    @db_work(group="year_end_start")
+    def _read_start(self) -> None:
+        from db import school
+
+        year = SchoolYear.get_by_id(self.year_id)
+        classes = [(_("{name} (khối {grade})").format(name=c.name, grade=c.grade), c.id)
+                   for c in school.list_classes(year)]
+        self.app.call_from_thread(self._started, year.name, year.end, classes)
+
+    def _started(self, name: str, end, classes: list) -> None:
+        self.query_one("#title", Static).update(
+            _("Kết quả cuối năm — năm học {name} (ngày {end})").format(name=name, end=fmt_date(end)))
+        if self.klass_id is None and classes:
+            self.klass_id = classes[0][1]
+        lop = self.query_one("#lop", Select)
+        lop.set_options(classes)
+        if self.klass_id:
+            lop.value = self.klass_id
+        self.reload()
 
     def reload(self, keep_row: int | None = None) -> None:
         """Reload the class; the cursor goes to ``keep_row`` (None: stays where it is)."""

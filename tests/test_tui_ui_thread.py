@@ -1,0 +1,143 @@
+"""No database reads on the UI thread while the main screens open: a screen reads in a
+``db_work`` worker (or gets plain values from whoever opens it), and ``app.year`` /
+``app.day`` are values the app holds, not a query per access.
+
+Every statement the database runs is recorded with the thread it ran on (the database's
+``execute_sql`` wrapped); opening each screen from the overview must run none on the main
+thread, except the allowances named in ``ALLOWED``.
+"""
+
+import threading
+from datetime import date
+
+import pytest
+
+from db import clock
+from db.connection import close_database, open_database
+from db.demo import build_demo
+from db.models import database
+
+TODAY = date(2026, 11, 30)
+
+# (name, keys typed on the overview, the screen expected)
+SCREENS = [
+    ("roster", ["enter"], "RosterScreen"),
+    ("student", ["enter", "enter"], "StudentScreen"),
+    ("event_chooser", ["enter", "f7"], "EventChooser"),
+    ("event_form", ["enter", "f7", "b"], "EventForm"),
+    ("void_chooser", ["enter", "enter", "v"], "ChoiceModal"),
+    ("reports", ["ctrl+r"], "ReportsScreen"),
+    ("dashboard", ["ctrl+g"], "DashboardScreen"),
+    ("import_wizard", ["ctrl+o"], "ImportWizard"),
+    ("year_end", ["ctrl+y"], "YearEndScreen"),
+    ("movements", ["f8"], "MovementsScreen"),
+    ("attendance", ["f12"], "AttendanceScreen"),
+    ("years", ["f6"], "YearScreen"),
+    ("rollover", ["ctrl+n"], "RolloverScreen"),
+    ("search", ["f3"], "SearchScreen"),
+    ("transfer_in_form", ["enter", "f7", "d"], "EventForm"),
+    ("add_student", ["enter", "f2"], "StudentForm"),
+    ("edit_student", ["enter", "f4"], "StudentForm"),
+    ("add_class", ["ctrl+l"], "ClassForm"),
+    ("settings", ["f9"], "SettingsScreen"),
+]
+
+# statements allowed on the UI thread while a screen opens, and why
+ALLOWED = {
+    # the report periods end with the year's summer, which the next year's first day
+    # decides: read once when the section is built (db.reports.periods)
+    "reports": 1,
+    # the whole-school list (up to 60,000 rows) keeps only its keys; the rows on screen
+    # are read a page at a time as they are drawn (roster.RosterIndex.row)
+    "search": 1,
+    # Not moved yet: forms built from what they read when they are composed (their first
+    # values are what Esc compares against, FormFields): the village names of the address
+    # suggester, the year's classes, the student edited, the school's settings. Pinned here
+    # so that they do not grow.
+    "transfer_in_form": 1,  # village names
+    "add_student": 2,  # village names, classes
+    "edit_student": 2,  # the student, village names
+    "add_class": 1,  # the school's level (its grades)
+    "settings": 1,  # the settings shown
+}
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("uithread") / "demo.sqlite3"
+    with clock.fixed(TODAY):
+        open_database(str(path))
+        build_demo(students=60, seed=1, today=TODAY)
+        close_database()
+    return str(path)
+
+
+def record_ui_thread_queries(db) -> list[str]:
+    """The SQL of every statement ``db`` runs on the main thread from now on."""
+    seen: list[str] = []
+    run = db.execute_sql
+
+    def execute_sql(sql, params=None, *args, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            seen.append(sql)
+        return run(sql, params, *args, **kwargs)
+
+    db.execute_sql = execute_sql
+    return seen
+
+
+@pytest.mark.parametrize(("name", "keys", "screen"), SCREENS, ids=[s[0] for s in SCREENS])
+async def test_opening_a_screen_reads_nothing_on_the_ui_thread(demo_path, name, keys, screen):
+    from tui_wait import record_notes, settle, wait_for
+
+    from tui.app import make_app
+    from tui.screens.overview import OverviewScreen
+    from tui.widgets.vlist import VirtualList
+
+    app = make_app(db=demo_path, lang="vi", today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
+                           and app.screen.query_one(VirtualList).row_count > 0)
+            await settle(pilot)
+            notes = record_notes(app)
+            seen = record_ui_thread_queries(database.obj)
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+            await wait_for(pilot, lambda: type(app.screen).__name__ == screen)
+            await settle(pilot)
+            del database.obj.execute_sql  # the class's own again
+            assert len(seen) <= ALLOWED.get(name, 0), seen
+            # the screen's own reads ran (in its workers) and did not fail
+            assert not [n for n in notes if n.severity == "error"], notes
+    finally:
+        close_database()
+
+
+async def test_app_year_and_day_are_held_not_read_per_access(demo_path):
+    """``app.year`` and ``app.day`` read nothing once the app is built; a write
+    (``data_changed``) reads them again, once, and a renamed year is seen."""
+    from tui.app import make_app
+
+    app = make_app(db=demo_path, lang="vi", today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)):
+            seen = record_ui_thread_queries(database.obj)
+            for _ in range(5):
+                assert app.year is not None and app.day is not None
+            assert seen == []
+            from db.models import SchoolYear
+
+            old = app.year.name
+            SchoolYear.update(name="2026-2027x").where(SchoolYear.id == app.year_id).execute()
+            seen.clear()
+            app.data_changed()
+            reads = len(seen)
+            assert app.year.name == "2026-2027x" and app.day is not None
+            assert len(seen) == reads  # nothing more on access
+            SchoolYear.update(name=old).where(SchoolYear.id == app.year_id).execute()
+            del database.obj.execute_sql
+    finally:
+        close_database()
