@@ -83,7 +83,7 @@ class SearchScreen(ListNavigation, SisoScreen):
     @db_work(group="search")
     def load(self, year, day) -> None:
         # the list read in the background after start-up, when nothing was written since
-        index, dim = self.siso.take_whole_list(year, day) or read_index(year, day)
+        index, dim = self.siso.whole_list.take(year, day) or read_index(year, day)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.loaded, index, dim, year.name)
 
