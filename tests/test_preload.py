@@ -36,3 +36,12 @@ def test_not_used_after_a_write_or_a_failed_read():
     assert whole.take(YEAR, DAY) is None
     assert read(WholeList(), error=RuntimeError("disk")).take(YEAR, DAY) is None
     assert WholeList().take(YEAR, DAY) is None  # nothing read
+
+
+def test_without_waiting_only_a_finished_read():
+    whole = WholeList()
+    key, future = whole.start(YEAR, DAY)
+    assert whole.take(YEAR, DAY, wait=False) is None  # still being read: not taken
+    future.set_result(("index", b"dim"))
+    assert whole.take(YEAR, DAY, wait=False) == ("index", b"dim")
+    assert whole.take(YEAR, DAY) is None

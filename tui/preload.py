@@ -30,12 +30,15 @@ class WholeList:
         """Something was written: a list read before it is not used."""
         self._whole_list = None
 
-    def take(self, year, day):
+    def take(self, year, day, wait: bool = True):
         """The whole-school list of ``year`` on ``day`` read in the background after start
         (waiting for it if it is still being read), or None: not read, another year or day,
-        a write since, or already taken. Called from a worker thread."""
+        a write since, or already taken. Called from a worker thread; ``wait=False`` (the UI
+        thread): None while it is still being read, and it stays to be taken."""
         whole_list = self._whole_list
         if whole_list is None or whole_list[0] != (year.id, day):
+            return None
+        if not wait and not whole_list[1].done():
             return None
         self._whole_list = None
         try:

@@ -73,6 +73,12 @@ class SearchScreen(ListNavigation, SisoScreen):
     def reload(self) -> None:
         year = self.siso.year
         if year is not None:
+            # the list read in the background after start-up, already there and nothing
+            # written since: shown in the screen's first frame, without a worker
+            ready = self.siso.whole_list.take(year, self.siso.day, wait=False)
+            if ready is not None:
+                self.loaded(*ready, year.name)
+                return
             self.query_one("#search-info", Static).update(_("Đang tìm…"))
             self.load(year, self.siso.day)
 
