@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from db import roster
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
 from tui.screens.roster import ListNavigation, student_cells, student_columns
+from tui.widgets.footer import KeysFooter
 from tui.widgets.vlist import LazyRows, Subset, VirtualList
 
 
@@ -54,7 +55,7 @@ class SearchScreen(ListNavigation, SisoScreen):
                     id="search", compact=True)
         yield VirtualList(student_columns(with_class=True),
                           empty=_("Không tìm thấy học sinh nào."), id="results")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         search = self.query_one("#search", Input)
