@@ -3,11 +3,16 @@
 Builds the demo school at 600 and at 60,000 students (``siso demo --students N --no-open``)
 in a temporary folder, then measures each target of issue 6 and prints a table with the
 target beside each figure; ``--json FILE`` (default ``bench/results.json``) keeps them.
+``--only start,list,keys`` measures only those parts (and builds only the demos they need):
+e.g. ``--only start`` builds the 600-student demo alone and times the start-up against the
+bare Textual app.
 
 * wall times are medians of several runs;
 * peak memory is the program's own VmHWM from /proc (the TUI under a pseudo-terminal, or a
   child process for the in-process measurements, with the peak reset before an export);
-* terminal figures go through a real pseudo-terminal (``bench/pty_probe.py``), 80×24.
+* terminal figures go through a real pseudo-terminal (``bench/pty_probe.py``), 80×24;
+* start-up alternates the bare Textual app and siso, run by run, and gives each one's
+  main-thread CPU time at its first row beside the wall time.
 """
 
 from __future__ import annotations
@@ -110,31 +115,38 @@ def compile_sources() -> int:
 
 # ---- terminal measurements -------------------------------------------------------------------
 
-def bare_textual_start(runs: int) -> float:
-    """Reference: a bare Textual app showing a 40-row DataTable."""
-    code = ("from textual.app import App\nfrom textual.widgets import DataTable\n"
+BARE_APP = ("from textual.app import App\nfrom textual.widgets import DataTable\n"
             "class A(App):\n def compose(self):\n  yield DataTable()\n"
             " def on_mount(self):\n  t=self.query_one(DataTable); t.add_columns('STT','Tên')\n"
             "  t.add_rows([(str(i), f'Row {i}') for i in range(40)])\nA().run()\n")
-    times = []
-    for _ in range(runs):
-        a = PtyApp([PY, "-c", code], 80, 24)
-        a.start()
-        times.append(a.wait_for(b"Row 1 "))
-        a.settle()
-        a.stop()
-    return statistics.median(times)
 
 
-def start_and_memory(db: str, runs: int) -> tuple[float, float]:
-    times, peaks = [], []
+def main_thread_cpu(pid: int) -> float:
+    """CPU seconds of a process's main thread so far (/proc/PID/schedstat, in nanoseconds): a
+    loaded machine stretches the wall time much more than this."""
+    with open(f"/proc/{pid}/schedstat") as fh:
+        return int(fh.read().split()[0]) / 1e9
+
+
+def start_and_memory(db: str, runs: int) -> dict:
+    """Start to first usable screen: the reference, a bare Textual app showing a 40-row
+    DataTable, and siso on the demo, one run of each in turn (a shared machine's load then
+    weighs on both alike). Medians of the wall time and of the main thread's CPU time when
+    the first row is on the terminal, and siso's peak memory."""
+    out: dict = {"bare": [], "siso": [], "bare_cpu": [], "siso_cpu": [], "peak": []}
     for _ in range(runs):
-        a = app(db)
-        times.append(a.wait_for(FIRST_ROW))
-        a.settle()
-        peaks.append(a.peak_rss_mb())
-        a.stop()
-    return statistics.median(times), max(peaks)
+        for who, argv, marker in (("bare", [PY, "-c", BARE_APP], b"Row 1 "),
+                                  ("siso", [*SISO, "--db", db], FIRST_ROW)):
+            a = PtyApp(argv, 80, 24)
+            a.start()
+            out[who].append(a.wait_for(marker))
+            out[who + "_cpu"].append(main_thread_cpu(a.pid))
+            a.settle()
+            if who == "siso":
+                out["peak"].append(a.peak_rss_mb())
+            a.stop()
+    peak = max(out.pop("peak"))
+    return {**{k: statistics.median(v) for k, v in out.items()}, "peak": peak}
 
 
 def open_list(db: str, n: int, runs: int) -> tuple[float, float]:
@@ -359,127 +371,171 @@ def attendance_keys(db: str) -> dict:
 
 # ---- the table -------------------------------------------------------------------------------
 
+def table(r: dict) -> list[tuple[str, str, str, str]]:
+    """The table's rows for the figures ``r`` holds (a part not measured has none)."""
+    q600, q60 = r.get("queries_600"), r.get("queries_60k")
+    k600, k60 = r.get("keys_600"), r.get("keys_60k")
+    ay, ak = r.get("attendance_year"), r.get("attendance_keys")
+    ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+    rows = [
+        lambda: ("start to first usable screen, demo (600)", ms(r["start_s"]), "≤ 400 ms",
+                 f"bare Textual + 40-row table: {ms(r['bare_start_s'])} "
+                 f"(siso +{ms(r['start_s'] - r['bare_start_s'])}); main-thread CPU "
+                 f"{ms(r['start_cpu_s'])} vs {ms(r['bare_start_cpu_s'])}"),
+        lambda: ("peak memory, demo (600)", f"{r['rss_demo_mb']:.0f} MB", "≤ 60 MB", ""),
+        lambda: ("peak memory, 60,000 students (list open)", f"{r['rss_60k_mb']:.0f} MB", "≤ 100 MB", ""),
+        lambda: ("open whole-school list, 600 (F3 → shown)", ms(r["open_600_s"]), "≤ 100 ms",
+                 f"queries: list index {q600['index_ms']:.0f} ms, full rows {q600['roster_ms']:.0f} ms"
+                 if q600 else ""),
+        lambda: ("open whole-school list, 60,000 (F3 → shown)", ms(r["open_60k_s"]), "≤ 300 ms",
+                 f"queries: list index {q60['index_ms']:.0f} ms, full rows {q60['roster_ms']:.0f} ms"
+                 if q60 else ""),
+        lambda: ("key in list, 600: typical / worst", f"{k600['key_typical_ms']:.0f} / {k600['key_worst_ms']:.0f} ms",
+                 "≤ 16 / ≤ 50 ms", "time to last byte on the pty"),
+        lambda: ("key in list, 60,000: typical / worst", f"{k60['key_typical_ms']:.0f} / {k60['key_worst_ms']:.0f} ms",
+                 "≤ 16 / ≤ 50 ms", "time to last byte on the pty"),
+        lambda: ("search keystroke, 60,000: typical / worst",
+                 f"{k60['search_key_typical_ms']:.0f} / {k60['search_key_worst_ms']:.0f} ms", "≤ 50 ms",
+                 f"filter alone ≤ {q60['filter_ms']:.1f} ms; SQL search {q60['sql_search_ms']:.0f} ms"
+                 if q60 else ""),
+        lambda: ("F1 as of a date, 600", f"{q600['f1_ms']:.1f} ms", "≤ 30 ms", ""),
+        lambda: ("F1 as of a date, 60,000", f"{q60['f1_ms']:.0f} ms", "≤ 150 ms", ""),
+        lambda: ("xlsx export, F1 form", f"{r['export_form']['xlsx_form_ms']:.0f} ms, "
+                 f"+{r['export_form']['xlsx_form_extra_mb']:.1f} MB", "≤ 300 ms, ≤ +30 MB", ""),
+        lambda: ("xlsx export, 60,000-row student list", f"{r['export_list']['xlsx_s']:.1f} s, "
+                 f"+{r['export_list']['xlsx_extra_mb']:.1f} MB", "≤ 4 s, ≤ +30 MB",
+                 f"tablib, same rows, same run: {r['export_tablib']['xlsx_s']:.1f} s, "
+                 f"+{r['export_tablib']['xlsx_extra_mb']:.0f} MB"),
+        lambda: ("siso student list -o 60,000 rows .xlsx (whole command)", f"{r['cli_export_wall_s']:.1f} s",
+                 "", f"in-process: {r['cli_export']['cli_s']:.1f} s, peak {r['cli_export']['cli_peak_mb']:.0f} MB"),
+        lambda: ("F6 do-tuoi / F7 nam-sinh / F8 dang-bo as JSON, 60,000 over 4 years",
+                 f"{r['register']['f6_ms']:.0f} / {r['register']['f7_ms']:.0f} / {r['register']['f8_ms']:.0f} ms",
+                 "≤ 1 s each", f"built and serialised; CPU {r['register']['f6_cpu_ms']:.0f} / "
+                               f"{r['register']['f7_cpu_ms']:.0f} / {r['register']['f8_cpu_ms']:.0f} ms"),
+        lambda: ("F8 dang-bo xlsx, 60,000 over 4 years", f"{r['register']['f8_xlsx_s']:.1f} s, "
+                 f"+{r['register']['f8_xlsx_extra_mb']:.0f} MB", "≤ 6 s, ≤ +30 MB",
+                 f"CPU {r['register']['f8_xlsx_cpu_s']:.1f} s; streamed from the database; fresh process, "
+                 "SQLite page cache included"),
+        lambda: (f"matching {r['cohort']['expected']:,} expected children, 60,000 students / F12 as JSON",
+                 f"{r['cohort']['match_ms']:.0f} / {r['cohort']['f12_ms']:.0f} ms", "≤ 2 s (5,000 expected)", ""),
+        lambda: ("record one event (commit, synchronous FULL)", f"{r['record']['record_ms']:.1f} ms", "≤ 20 ms", ""),
+        lambda: ("daily backup, 60,000 (in a worker after the first screen)", f"{r['backup']['daily_s']:.1f} s",
+                 "", f"{r['backup']['mb']:.0f} MB; siso backup (integrity + siso check): "
+                     f"{r['backup']['checked_s']:.1f} s"),
+        lambda: ("«Cần chú ý» on the overview, 60,000 (a whole year)", f"{ay['attention_ms']:.0f} ms",
+                 "≤ 300 ms", f"{ay['rows']:,} absences, CPU {ay['attention_cpu_ms']:.0f} ms; flag of the "
+                             f"whole school {ay['flagged_ms']:.0f} ms; ty_le_vang of all "
+                             f"{ay['rates_ms']:.0f} ms; so far this year: "
+                             f"{r['attendance_60k']['attention_ms']:.0f} ms"),
+        lambda: ("F10 chuyen-can over the year so far, 600", f"{r['attendance_600']['f10_year_ms']:.0f} ms",
+                 "≤ 100 ms", f"{r['attendance_600']['rows']:,} absences, "
+                             f"{r['attendance_600']['school_days']} school days"),
+        lambda: ("F10 chuyen-can over a whole year, 60,000", f"{ay['f10_year_ms'] / 1000:.2f} s",
+                 "≤ 1.5 s", f"{ay['rows']:,} absences, {ay['school_days']} school days; CPU "
+                            f"{ay['f10_year_cpu_ms'] / 1000:.2f} s; its last month "
+                            f"{ay['f10_month_ms'] / 1000:.2f} s; the year so far "
+                            f"{r['attendance_60k']['f10_year_ms'] / 1000:.2f} s"),
+        lambda: ("attendance key → screen (pilot), 600: typical / worst",
+                 f"{ak['typical_ms']:.0f} / {ak['worst_ms']:.0f} ms", "≤ 16 / ≤ 50 ms",
+                 f"{ak['keys']} keys K P N N X; CPU {ak['cpu_typical_ms']:.1f} / {ak['cpu_worst_ms']:.1f} ms; "
+                 f"a cursor key {ak['cursor_key_ms']:.1f} ms; write + re-read alone "
+                 f"{r['attendance_600']['mark_typical_ms']:.0f} / {r['attendance_600']['mark_worst_ms']:.0f} ms"),
+        lambda: ("siso demo --students 60,000: so far this year / a whole year",
+                 f"{r['demo_60k']['wall_s']:.1f} / {r['demo_60k_year']['wall_s']:.1f} s", "< 30 s",
+                 f"CPU {r['demo_60k']['cpu_s']:.1f} / {r['demo_60k_year']['cpu_s']:.1f} s"),
+        lambda: ("open-time quick check, 60,000 (app: in a worker)", f"{r['backup']['open_check_s']:.2f} s",
+                 "", "PRAGMA quick_check, stopped after 3 s"),
+        lambda: ("bytes per key, 80×24, 60,000: inside view / scrolling",
+                 f"{k60['bytes_inside_view']:.0f} / {k60['bytes_scrolling']:.0f} B", "≤ 1,536 / ≤ 12,288 B", ""),
+    ]
+    shown = []
+    for row in rows:
+        try:
+            shown.append(row())
+        except (KeyError, TypeError):  # a figure of a part not measured
+            pass
+    return shown
+
+
+PARTS = ("start", "list", "keys", "queries", "export", "record", "register", "cohort", "backup",
+         "attendance", "demo")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", default=str(HERE / "results.json"))
     parser.add_argument("--runs", type=int, default=5, help="runs per start-up figure")
+    parser.add_argument("--only", default=",".join(PARTS), metavar="PART,…",
+                        help="measure only these parts (default: all): " + ", ".join(PARTS)
+                             + "; e.g. --only start,list,keys")
     args = parser.parse_args()
+    parts = set(filter(None, args.only.split(",")))
+    if parts - set(PARTS):
+        parser.error(f"unknown part(s): {', '.join(sorted(parts - set(PARTS)))}")
+    needs_big = bool(parts - {"start", "record"})
+    needs_year = bool(parts & {"attendance", "demo"})
     started = time.perf_counter()
-    r: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M")}
+    r: dict = {"machine": machine(), "date": time.strftime("%Y-%m-%d %H:%M"),
+               "parts": [p for p in PARTS if p in parts]}
     with tempfile.TemporaryDirectory(prefix="siso-bench-") as tmp:
         folder = Path(tmp)
-        print("Building the demo schools (600 and 60,000 students; 60,000 with a whole year "
-              "of absences)…", flush=True)
+        print(f"Building the demo schools ({'600 and 60,000' if needs_big else '600'} students"
+              f"{'; 60,000 with a whole year of absences' if needs_year else ''})…", flush=True)
         r["load_start"] = load()
         r["demo_60k"], r["demo_60k_year"] = {}, {}
-        small, big = build_demo(folder, 600), build_demo(folder, 60_000, times=r["demo_60k"])
+        small = build_demo(folder, 600)
+        big = build_demo(folder, 60_000, times=r["demo_60k"]) if needs_big else ""
         end = year_end()
-        whole = build_demo(folder, 60_000, today=end, times=r["demo_60k_year"])
+        if needs_year:
+            whole = build_demo(folder, 60_000, today=end, times=r["demo_60k_year"])
         r["bytecode_modules"] = compile_sources()
         print("Measuring…", flush=True)
-        r["bare_start_s"] = bare_textual_start(args.runs)
-        r["start_s"], r["rss_demo_mb"] = start_and_memory(small, args.runs)
-        r["open_600_s"], _ = open_list(small, 600, args.runs)
-        r["open_60k_s"], r["rss_60k_mb"] = open_list(big, 60_000, 3)
-        k600, k60 = keys_in_list(small, 600), keys_in_list(big, 60_000)
-        r["keys_600"], r["keys_60k"] = k600, k60
-        q600, q60 = child("queries", small, folder), child("queries", big, folder)
-        r["queries_600"], r["queries_60k"] = q600, q60
-        r["export_form"] = child("export_form", small, folder)
-        r["export_list"] = child("export_list", big, folder)
-        r["export_tablib"] = child("export_tablib", big, folder)
-        t = time.perf_counter()
-        subprocess.run([*SISO, "--db", big, "student", "list", "-o", str(folder / "ds.xlsx")],
-                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
-        r["cli_export_wall_s"] = time.perf_counter() - t  # the whole command: start, query, file
-        r["cli_export"] = child("cli_export", big, folder)
-        r["record"] = child("record", small, folder)
-        import shutil
+        if "start" in parts:
+            start = start_and_memory(small, args.runs)
+            r["bare_start_s"], r["start_s"], r["rss_demo_mb"] = start["bare"], start["siso"], start["peak"]
+            r["bare_start_cpu_s"], r["start_cpu_s"] = start["bare_cpu"], start["siso_cpu"]
+        if "list" in parts:
+            r["open_600_s"], _ = open_list(small, 600, args.runs)
+            r["open_60k_s"], r["rss_60k_mb"] = open_list(big, 60_000, 3)
+        if "keys" in parts:
+            r["keys_600"], r["keys_60k"] = keys_in_list(small, 600), keys_in_list(big, 60_000)
+        if "queries" in parts:
+            r["queries_600"] = child("queries", small, folder)
+            r["queries_60k"] = child("queries", big, folder)
+        if "export" in parts:
+            r["export_form"] = child("export_form", small, folder)
+            r["export_list"] = child("export_list", big, folder)
+            r["export_tablib"] = child("export_tablib", big, folder)
+            t = time.perf_counter()
+            subprocess.run([*SISO, "--db", big, "student", "list", "-o", str(folder / "ds.xlsx")],
+                           check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+            r["cli_export_wall_s"] = time.perf_counter() - t  # the whole command: start, query, file
+            r["cli_export"] = child("cli_export", big, folder)
+        if "record" in parts:
+            r["record"] = child("record", small, folder)
+        if "register" in parts:
+            import shutil
 
-        from years import add_earlier_years
+            from years import add_earlier_years
 
-        four = str(folder / "demo-60000-4y.sqlite3")
-        shutil.copy(big, four)
-        r["spans_added"] = add_earlier_years(four, 3)  # the demo's students, 3 earlier years
-        r["register"] = child("register", four, folder)
-        r["register"].update(child("register_xlsx", four, folder))
-        r["cohort"] = child("cohort", big, folder)
-        r["backup"] = child("backup", big, folder)
-        r["attendance_600"] = child("attendance", small, folder)
-        r["attendance_60k"] = child("attendance", big, folder)
-        r["attendance_year"] = child("attendance", whole, folder, today=end)
-        r["attendance_keys"] = attendance_keys(small)
+            four = str(folder / "demo-60000-4y.sqlite3")
+            shutil.copy(big, four)
+            r["spans_added"] = add_earlier_years(four, 3)  # the demo's students, 3 earlier years
+            r["register"] = child("register", four, folder)
+            r["register"].update(child("register_xlsx", four, folder))
+        if "cohort" in parts:
+            r["cohort"] = child("cohort", big, folder)
+        if parts & {"backup", "attendance"}:  # the open-time check is also an attendance note
+            r["backup"] = child("backup", big, folder)
+        if "attendance" in parts:
+            r["attendance_600"] = child("attendance", small, folder)
+            r["attendance_60k"] = child("attendance", big, folder)
+            r["attendance_year"] = child("attendance", whole, folder, today=end)
+            r["attendance_keys"] = attendance_keys(small)
     r["load_end"] = load()
     r["bench_s"] = time.perf_counter() - started
+    rows = table(r)
 
-    ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
-    ay, ak = r["attendance_year"], r["attendance_keys"]
-    rows = [
-        ("start to first usable screen, demo (600)", ms(r["start_s"]), "≤ 400 ms",
-         f"bare Textual + 40-row table: {ms(r['bare_start_s'])}"),
-        ("peak memory, demo (600)", f"{r['rss_demo_mb']:.0f} MB", "≤ 60 MB", ""),
-        ("peak memory, 60,000 students (list open)", f"{r['rss_60k_mb']:.0f} MB", "≤ 100 MB", ""),
-        ("open whole-school list, 600 (F3 → shown)", ms(r["open_600_s"]), "≤ 100 ms",
-         f"queries: list index {q600['index_ms']:.0f} ms, full rows {q600['roster_ms']:.0f} ms"),
-        ("open whole-school list, 60,000 (F3 → shown)", ms(r["open_60k_s"]), "≤ 300 ms",
-         f"queries: list index {q60['index_ms']:.0f} ms, full rows {q60['roster_ms']:.0f} ms"),
-        ("key in list, 600: typical / worst", f"{k600['key_typical_ms']:.0f} / {k600['key_worst_ms']:.0f} ms",
-         "≤ 16 / ≤ 50 ms", "time to last byte on the pty"),
-        ("key in list, 60,000: typical / worst", f"{k60['key_typical_ms']:.0f} / {k60['key_worst_ms']:.0f} ms",
-         "≤ 16 / ≤ 50 ms", "time to last byte on the pty"),
-        ("search keystroke, 60,000: typical / worst",
-         f"{k60['search_key_typical_ms']:.0f} / {k60['search_key_worst_ms']:.0f} ms", "≤ 50 ms",
-         f"filter alone ≤ {q60['filter_ms']:.1f} ms; SQL search {q60['sql_search_ms']:.0f} ms"),
-        ("F1 as of a date, 600", f"{q600['f1_ms']:.1f} ms", "≤ 30 ms", ""),
-        ("F1 as of a date, 60,000", f"{q60['f1_ms']:.0f} ms", "≤ 150 ms", ""),
-        ("xlsx export, F1 form", f"{r['export_form']['xlsx_form_ms']:.0f} ms, "
-         f"+{r['export_form']['xlsx_form_extra_mb']:.1f} MB", "≤ 300 ms, ≤ +30 MB", ""),
-        ("xlsx export, 60,000-row student list", f"{r['export_list']['xlsx_s']:.1f} s, "
-         f"+{r['export_list']['xlsx_extra_mb']:.1f} MB", "≤ 4 s, ≤ +30 MB",
-         f"tablib, same rows, same run: {r['export_tablib']['xlsx_s']:.1f} s, "
-         f"+{r['export_tablib']['xlsx_extra_mb']:.0f} MB"),
-        ("siso student list -o 60,000 rows .xlsx (whole command)", f"{r['cli_export_wall_s']:.1f} s",
-         "", f"in-process: {r['cli_export']['cli_s']:.1f} s, peak {r['cli_export']['cli_peak_mb']:.0f} MB"),
-        ("F6 do-tuoi / F7 nam-sinh / F8 dang-bo as JSON, 60,000 over 4 years",
-         f"{r['register']['f6_ms']:.0f} / {r['register']['f7_ms']:.0f} / {r['register']['f8_ms']:.0f} ms",
-         "≤ 1 s each", f"built and serialised; CPU {r['register']['f6_cpu_ms']:.0f} / "
-                       f"{r['register']['f7_cpu_ms']:.0f} / {r['register']['f8_cpu_ms']:.0f} ms"),
-        ("F8 dang-bo xlsx, 60,000 over 4 years", f"{r['register']['f8_xlsx_s']:.1f} s, "
-         f"+{r['register']['f8_xlsx_extra_mb']:.0f} MB", "≤ 6 s, ≤ +30 MB",
-         f"CPU {r['register']['f8_xlsx_cpu_s']:.1f} s; streamed from the database; fresh process, "
-         "SQLite page cache included"),
-        (f"matching {r['cohort']['expected']:,} expected children, 60,000 students / F12 as JSON",
-         f"{r['cohort']['match_ms']:.0f} / {r['cohort']['f12_ms']:.0f} ms", "≤ 2 s (5,000 expected)", ""),
-        ("record one event (commit, synchronous FULL)", f"{r['record']['record_ms']:.1f} ms", "≤ 20 ms", ""),
-        ("daily backup, 60,000 (in a worker after the first screen)", f"{r['backup']['daily_s']:.1f} s",
-         "", f"{r['backup']['mb']:.0f} MB; siso backup (integrity + siso check): "
-             f"{r['backup']['checked_s']:.1f} s"),
-        ("«Cần chú ý» on the overview, 60,000 (a whole year)", f"{ay['attention_ms']:.0f} ms",
-         "≤ 300 ms", f"{ay['rows']:,} absences, CPU {ay['attention_cpu_ms']:.0f} ms; flag of the "
-                     f"whole school {ay['flagged_ms']:.0f} ms; ty_le_vang of all "
-                     f"{ay['rates_ms']:.0f} ms; so far this year: "
-                     f"{r['attendance_60k']['attention_ms']:.0f} ms"),
-        ("F10 chuyen-can over the year so far, 600", f"{r['attendance_600']['f10_year_ms']:.0f} ms",
-         "≤ 100 ms", f"{r['attendance_600']['rows']:,} absences, "
-                     f"{r['attendance_600']['school_days']} school days"),
-        ("F10 chuyen-can over a whole year, 60,000", f"{ay['f10_year_ms'] / 1000:.2f} s",
-         "≤ 1.5 s", f"{ay['rows']:,} absences, {ay['school_days']} school days; CPU "
-                    f"{ay['f10_year_cpu_ms'] / 1000:.2f} s; its last month "
-                    f"{ay['f10_month_ms'] / 1000:.2f} s; the year so far "
-                    f"{r['attendance_60k']['f10_year_ms'] / 1000:.2f} s"),
-        ("attendance key → screen (pilot), 600: typical / worst",
-         f"{ak['typical_ms']:.0f} / {ak['worst_ms']:.0f} ms", "≤ 16 / ≤ 50 ms",
-         f"{ak['keys']} keys K P N N X; CPU {ak['cpu_typical_ms']:.1f} / {ak['cpu_worst_ms']:.1f} ms; "
-         f"a cursor key {ak['cursor_key_ms']:.1f} ms; write + re-read alone "
-         f"{r['attendance_600']['mark_typical_ms']:.0f} / {r['attendance_600']['mark_worst_ms']:.0f} ms"),
-        ("siso demo --students 60,000: so far this year / a whole year",
-         f"{r['demo_60k']['wall_s']:.1f} / {r['demo_60k_year']['wall_s']:.1f} s", "< 30 s",
-         f"CPU {r['demo_60k']['cpu_s']:.1f} / {r['demo_60k_year']['cpu_s']:.1f} s"),
-        ("open-time quick check, 60,000 (app: in a worker)", f"{r['backup']['open_check_s']:.2f} s",
-         "", "PRAGMA quick_check, stopped after 3 s"),
-        ("bytes per key, 80×24, 60,000: inside view / scrolling",
-         f"{k60['bytes_inside_view']:.0f} / {k60['bytes_scrolling']:.0f} B", "≤ 1,536 / ≤ 12,288 B", ""),
-    ]
     w0 = max(len(x[0]) for x in rows)
     w1 = max(len(x[1]) for x in rows)
     w2 = max(len(x[2]) for x in rows)

@@ -233,6 +233,28 @@ async def test_search_finds_accented_names_from_plain_letters(school):
         assert app.selected_student_id == s["cuc"].id
 
 
+async def test_search_shows_the_list_read_after_start_in_its_first_frame(school, monkeypatch):
+    """F3 once the background read of the whole-school list has finished: the search screen
+    shows it as it opens, without a worker of its own (one thread and one frame less)."""
+    year, (a1, a2, b1), s = school
+    started = []
+    load = SearchScreen.load
+    monkeypatch.setattr(SearchScreen, "load", lambda self, *a: (started.append(a), load(self, *a)))
+    app = app_for(year._meta.database.obj)
+    async with app.run_test(size=(80, 24)) as pilot:
+        vlist = app.screen.query_one(VirtualList)
+        await wait_for(pilot, lambda: vlist.row_count > 0)
+        await wait_for(pilot, lambda: app.whole_list._whole_list is not None
+                       and app.whole_list._whole_list[1].done())
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
+        search = app.screen
+        assert search.query_one("#results", VirtualList).row_count == 6  # at once, no wait
+        assert str(search.query_one("#search-info", Static).render()).startswith("6 học sinh")
+        assert started == []
+        assert app.whole_list._whole_list is None  # taken
+
+
 async def test_english_labels(school):
     year, (a1, a2, b1), s = school
     app = app_for(year._meta.database.obj, lang="en")

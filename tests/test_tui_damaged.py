@@ -51,6 +51,7 @@ async def test_damaged_file_opens_read_only_with_a_banner(tmp_path, with_backup)
                 assert "Chưa có bản sao lưu nào" in text and "siso restore TỆP" in text
             assert not any("bị hỏng" in n.message for n in notes)
             bar = app.screen.query_one(f"#{BAR_ID}")
+            await wait_for(pilot, lambda: bar.region.width > 0)  # laid out on the next refresh
             assert bar.region.y == 0 and bar.region.width == 80
             red = bar.styles.background
             assert red.r > 150 and red.g < 100 and red.b < 100, red  # red

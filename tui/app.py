@@ -50,7 +50,7 @@ Hooks for new screens (events, reports, import …):
 
 from __future__ import annotations
 
-from concurrent.futures import Future
+import gc
 from datetime import date
 from functools import partial
 
@@ -67,56 +67,21 @@ from db.models import SchoolYear, database
 from tui import navigation as nav
 from tui.i18n import N_, _, describe, set_language, translate_bindings
 from tui.keys import InOrderKeys
-from tui.textual_private import adopt_app_css, mode_is_open, open_screens
+from tui.later import Later
+from tui.preload import WholeList, preload
+from tui.styling import styled
+from tui.textual_private import mode_is_open, open_screens
 from tui.screens.overview import OverviewScreen
 
 
-class _Later:
-    """A screen class imported the first time it is used (called or in ``isinstance``), so
-    that start-up imports only the first screen: about 0.1 s less on a slow PC."""
-
-    def __init__(self, module: str, name: str) -> None:
-        self.module, self.name = module, name
-
-    def load(self) -> type:
-        import importlib
-
-        return getattr(importlib.import_module(self.module), self.name)
-
-    def __call__(self, *args, **kwargs):
-        return self.load()(*args, **kwargs)
-
-    def __instancecheck__(self, obj) -> bool:
-        return isinstance(obj, self.load())
-
-
-HelpScreen = _Later("tui.screens.help", "HelpScreen")
-RosterScreen = _Later("tui.screens.roster", "RosterScreen")
-SearchScreen = _Later("tui.screens.search", "SearchScreen")
-SettingsScreen = _Later("tui.screens.settings", "SettingsScreen")
-StudentScreen = _Later("tui.screens.student", "StudentScreen")
-StudentForm = _Later("tui.screens.student_form", "StudentForm")
-WelcomeScreen = _Later("tui.screens.welcome", "WelcomeScreen")
-YearScreen = _Later("tui.screens.years", "YearScreen")
-# imported in the background once the first screen is usable (the most used next screens)
-PRELOAD = ("tui.screens.search", "tui.screens.roster", "tui.screens.student")
-
-
-def _styled(factory):
-    """A mode's screen factory whose screen is not re-styled when first shown.
-
-    Textual marks a new mode screen as out of date with the app's CSS
-    (``_css_update_count`` -1), so showing it the first time re-parses the whole stylesheet
-    twice (``refresh_css``): about 0.1 s at start-up and on the first F3. A new screen is
-    styled anyway when it is mounted, with the app's current CSS (its widgets' own CSS is
-    added then); a later change of theme still refreshes every screen."""
-
-    def make():
-        screen = factory()
-        adopt_app_css(screen)
-        return screen
-
-    return make
+HelpScreen = Later("tui.screens.help", "HelpScreen")
+RosterScreen = Later("tui.screens.roster", "RosterScreen")
+SearchScreen = Later("tui.screens.search", "SearchScreen")
+SettingsScreen = Later("tui.screens.settings", "SettingsScreen")
+StudentScreen = Later("tui.screens.student", "StudentScreen")
+StudentForm = Later("tui.screens.student_form", "StudentForm")
+WelcomeScreen = Later("tui.screens.welcome", "WelcomeScreen")
+YearScreen = Later("tui.screens.years", "YearScreen")
 
 
 class SisoApp(InOrderKeys, App[int]):
@@ -129,7 +94,7 @@ class SisoApp(InOrderKeys, App[int]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
 
-    MODES = {"overview": _styled(OverviewScreen), "search": _styled(SearchScreen)}
+    MODES = {"overview": styled(OverviewScreen), "search": styled(SearchScreen)}
     SECTIONS = ("movements", "reports", "dashboard")  # modes added per app (they need the year)
     # keys typed ahead wait for other work (tui/keys.py), but not for the background preload
     # nor for the year-end screen's mark loop (it lives as long as the screen and writes the
@@ -168,11 +133,10 @@ class SisoApp(InOrderKeys, App[int]):
         self._year: SchoolYear | None = current  # app.year: read once, not per access
         self.title = school.get_settings().get("ten_truong") or "siso"
         for mode in self.SECTIONS:
-            self.add_mode(mode, _styled(self._section_factory(mode)))
+            self.add_mode(mode, styled(self._section_factory(mode)))
         self._preloading = False
         self._day: tuple[tuple, date] | None = None  # ((year id, today), app.day)
-        # the whole-school list read in the background: ((year id, day), Future) or None
-        self._whole_list: tuple[tuple, Future] | None = None
+        self.whole_list = WholeList()  # the whole-school list read in the background
         self._hold_day()  # read here, with the year, not by the first screen that asks
 
     # ---- state ---------------------------------------------------------------------------
@@ -232,7 +196,7 @@ class SisoApp(InOrderKeys, App[int]):
 
     def data_changed(self) -> None:
         """Something was written: every open screen with a ``reload()`` reloads."""
-        self._whole_list = None  # read before the write: not used
+        self.whole_list.drop()  # read before the write: not used
         self._year = self._read_year()  # its dates or name may have changed
         self._day = None  # a year added or changed may move the end of a summer
         self._hold_day()  # read now, once, not by the first screen that asks
@@ -244,6 +208,7 @@ class SisoApp(InOrderKeys, App[int]):
     # ---- start ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        self.set_timer(1.0, gc.enable)  # at the latest (tui.cli.app_door turned it off)
         self.screen_change_signal.subscribe(self, self._place_read_only_bar)
         # SQLite's quick check of the file, in the background (a write waits for it)
         self.run_worker(self._open_check, thread=True, group="open-check", exit_on_error=False)
@@ -259,10 +224,10 @@ class SisoApp(InOrderKeys, App[int]):
         class does not wait for their import."""
         if not self._preloading:
             self._preloading = True
+            gc.enable()  # off while the program started (tui.cli.app_door)
             year = self.year
-            if year is not None:
-                self._whole_list = ((year.id, self.day), Future())
-            self.run_worker(partial(self._preload, year, self.day, self._whole_list),
+            whole_list = self.whole_list.start(year, self.day) if year is not None else None
+            self.run_worker(partial(preload, year, self.day, whole_list),
                             thread=True, group="preload", exit_on_error=False)
             # the day's backup (db.backup_daily), after the first screen; a write waits for it
             self.run_worker(self._daily_backup, thread=True, group="backup", exit_on_error=False)
@@ -318,44 +283,6 @@ class SisoApp(InOrderKeys, App[int]):
         if backup_daily.last_error:
             self.call_from_thread(self.notify, backup_daily.last_error, title=_("Chưa sao lưu được"),
                                   severity="warning", timeout=10)
-
-    @staticmethod
-    def _preload(year, day, whole_list) -> None:
-        """In a thread, once the first screen is usable: import the list screens and read the
-        code list of ethnic groups, then read the year's whole-school list (F3 then shows it
-        without waiting for the query)."""
-        import importlib
-
-        from db import codes
-
-        try:
-            for module in PRELOAD:
-                importlib.import_module(module)
-            codes.ethnic_groups()  # the list's column «Dân tộc» (read from its file once)
-            if whole_list is not None:
-                from tui.screens.search import read_index
-
-                try:
-                    whole_list[1].set_result(read_index(year, day))
-                except Exception as err:  # F3 reads the list itself (and reports the error)
-                    whole_list[1].set_exception(err)
-        finally:
-            if database.obj is not None and not database.is_closed() \
-                    and not database.in_transaction():
-                database.close()  # this thread's own connection
-
-    def take_whole_list(self, year, day):
-        """The whole-school list of ``year`` on ``day`` read in the background after start
-        (waiting for it if it is still being read), or None: not read, another year or day,
-        a write since, or already taken. Called from a worker thread."""
-        whole_list = self._whole_list
-        if whole_list is None or whole_list[0] != (year.id, day):
-            return None
-        self._whole_list = None
-        try:
-            return whole_list[1].result()
-        except Exception:
-            return None
 
     def database_replaced(self) -> None:
         """The whole database was replaced (a restore): the overview of the current year,
@@ -523,7 +450,7 @@ class SisoApp(InOrderKeys, App[int]):
         for mode in self.SECTIONS:
             if mode_is_open(self, mode):
                 self.remove_mode(mode)
-                self.add_mode(mode, _styled(self._section_factory(mode)))
+                self.add_mode(mode, styled(self._section_factory(mode)))
 
     @on(nav.OpenMovements)
     def action_open_movements(self) -> None:

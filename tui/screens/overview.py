@@ -6,7 +6,7 @@ from textual import on
 from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from db import roster
 from db.dates import fmt_date
@@ -14,6 +14,7 @@ from tui.i18n import N_, _
 from tui.navigation import (AddStudent, EditClass, OpenAttendance, OpenMovements, OpenRoster,
                             OpenSearch, RecordEvent)
 from tui.screens.base import SisoScreen, db_work
+from tui.widgets.footer import KeysFooter
 from tui.widgets.vlist import Column, VirtualList
 
 
@@ -76,7 +77,7 @@ class OverviewScreen(SisoScreen):
             Column(_("Cần chú ý"), 9, align="right", drop=1),
         ], empty=_("Chưa có lớp: Ctrl+L thêm lớp, Ctrl+O nhập danh sách từ tệp."), id="classes")
         yield Static("", id="overview-deadlines")  # the reporting calendar (shown when loaded)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(VirtualList).focus()

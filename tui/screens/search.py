@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from db import roster
@@ -13,6 +13,7 @@ from tui.i18n import N_, _
 from tui.navigation import AddStudent, EditStudent, OpenOverview, OpenStudent, RecordEvent
 from tui.screens.base import SisoScreen, db_work
 from tui.screens.roster import ListNavigation, student_cells, student_columns
+from tui.widgets.footer import KeysFooter
 from tui.widgets.vlist import LazyRows, Subset, VirtualList
 
 
@@ -55,7 +56,7 @@ class SearchScreen(ListNavigation, SisoScreen):
                     id="search", compact=True)
         yield VirtualList(student_columns(with_class=True),
                           empty=_("Không tìm thấy học sinh nào."), id="results")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         search = self.query_one("#search", Input)
@@ -74,6 +75,12 @@ class SearchScreen(ListNavigation, SisoScreen):
     def reload(self) -> None:
         year = self.siso.year
         if year is not None:
+            # the list read in the background after start-up, already there and nothing
+            # written since: shown in the screen's first frame, without a worker
+            ready = self.siso.whole_list.take(year, self.siso.day, wait=False)
+            if ready is not None:
+                self.loaded(*ready, year.name)
+                return
             self.query_one("#search-info", Static).update(_("Đang tìm…"))
             self.load(year, self.siso.day)
 
@@ -84,7 +91,7 @@ class SearchScreen(ListNavigation, SisoScreen):
     @db_work(group="search")
     def load(self, year, day) -> None:
         # the list read in the background after start-up, when nothing was written since
-        index, dim = self.siso.take_whole_list(year, day) or read_index(year, day)
+        index, dim = self.siso.whole_list.take(year, day) or read_index(year, day)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.loaded, index, dim, year.name)
 
