@@ -35,7 +35,7 @@ sys.path.insert(0, str(HERE))
 from pty_probe import PtyApp  # noqa: E402
 
 PY = sys.executable
-SISO = [PY, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+SISO = [PY, "-c", "import sys; from cli import main; sys.exit(main())"]
 KEYS = {"down": b"\x1b[B", "up": b"\x1b[A", "pagedown": b"\x1b[6~", "ctrl+end": b"\x1b[1;5F",
         "ctrl+home": b"\x1b[1;5H", "f3": b"\x1bOR", "enter": b"\r"}
 FIRST_ROW = b" 6A1 "  # the first class line of the overview: the screen is usable
@@ -273,7 +273,7 @@ elif what in ("export_list", "export_tablib"):
     res["rows"] = len(dicts)
     res["bytes"] = os.path.getsize(path)
 elif what == "cli_export":  # the user's command, in this process: the database is open already
-    from tui.cli import main
+    from cli import main
     path = os.path.join(folder, "cli.xlsx")
     t = time.perf_counter()
     main(["--db", db, "student", "list", "-o", path])

@@ -3,7 +3,7 @@
 One spelling for every door: the Vietnamese ASCII snake_case keys of the machine-readable
 output (the JSON keys of docs/forms.md, ``StudentField.field``). A form shows a refusal
 beside the widget whose id is its prefix plus the field (``tui.screens.base.FormFields``);
-the CLI names the option that gave the field (``tui.cli``). Code passes ``fields.X``, never
+the CLI names the option that gave the field (``cli``). Code passes ``fields.X``, never
 a string literal (tests/test_fields.py walks every ``SisoError(…)`` to check it).
 """
 

@@ -95,7 +95,7 @@ class Server:
         self.out = open(self.log, "w")
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         self.process = subprocess.Popen(
-            [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())",
+            [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())",
              "--db", db, "serve", "--port", str(self.port), *extra],
             stdout=self.out, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 30

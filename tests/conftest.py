@@ -68,7 +68,7 @@ def db(tmp_path):
 def cli(tmp_path, capsys):
     """``cli("student", "list")`` runs ``siso --db <a fresh file> --user thu.ky …`` in-process
     and returns (exit code, standard output, standard error); ``cli.path`` is the file."""
-    from tui.cli import main
+    from cli import main
 
     path = str(tmp_path / "cli.sqlite3")
 

@@ -11,7 +11,7 @@ def test_a_write_in_the_app_opened_with_user_is_audited_as_that_user(tmp_path, m
     from db.models import Audit, SchoolClass
     from db.school import add_year
     from tui import app as app_module
-    from tui.cli import main
+    from cli import main
     from tui.screens.class_form import ClassForm
     from tui.screens.overview import OverviewScreen
 

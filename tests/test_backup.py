@@ -119,7 +119,7 @@ def test_a_copy_that_fails_siso_check_is_removed(school, tmp_path):
 
 
 def test_postgresql_prints_pg_dump_without_the_password(cli, capsys):
-    from tui.cli import main
+    from cli import main
 
     rc = main(["--db", "postgresql://thu.ky:matkhau@may-chu:5433/truong", "backup"])
     err = capsys.readouterr().err

@@ -9,7 +9,7 @@ from db.check import check_database
 from db.connection import close_database, open_database
 from db.demo import build_demo
 from db.models import Event, SchoolClass, Span, Student, database
-from tui.cli import main
+from cli import main
 
 TODAY = date(2026, 11, 22)
 

@@ -5,7 +5,7 @@ import argparse
 
 import pytest
 
-from tui.cli import build_parser
+from cli import build_parser
 
 
 def _commands(parser, prefix=()):

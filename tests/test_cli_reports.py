@@ -5,7 +5,7 @@ import json
 import pytest
 
 from report_school import build_school
-from tui.cli import main
+from cli import main
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ def school(tmp_path, capsys, monkeypatch):
     *argv)`` for ``siso --db FILE …`` as if the process ran under that system account."""
     from db import school as sch
     from db.students import add_student
-    from tui.cli import main
+    from cli import main
 
     clock.set_today(date(2024, 10, 1))
     path = str(tmp_path / "roles.sqlite3")

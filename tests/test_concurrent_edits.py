@@ -121,7 +121,7 @@ def test_a_command_line_edit_that_comes_second_lands_on_top_of_the_first(engine,
     from db import students
     from db.connection import close_database, open_database
     from db.students import get_student, update_student
-    from tui.cli import main
+    from cli import main
 
     real_get = students.get_student
     calls = []

@@ -13,7 +13,7 @@ from damaged_corpus import base_school, make_corpus
 from db import audit, connection
 from db.connection import close_database, open_database, quick_check
 from db.errors import DamagedDatabase, SisoError
-from tui.cli import main
+from cli import main
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from db.models import Event, SchoolClass, SchoolYear, Setting, Span, Student, da
 from db.roster import class_counts
 from db.school import get_settings
 from db.students import check_fields, check_name
-from tui.cli import main
+from cli import main
 
 TODAY = date(2026, 11, 22)
 

@@ -28,7 +28,7 @@ WORD = "(lambda n: ''.join('abcdeghikl'[int(c)] for c in str(n)).title())"  # in
 
 def word(n: int) -> str:
     return "".join("abcdeghikl"[int(c)] for c in str(n)).title()
-RUN = "import sys; from tui.cli import main; sys.exit(main(sys.argv[1:]))"
+RUN = "import sys; from cli import main; sys.exit(main(sys.argv[1:]))"
 
 
 _STARTED = [0.0]
@@ -125,7 +125,7 @@ def test_kill_during_a_loop_of_writes_loses_nothing_committed(tmp_path):
     assert run("--db", db, "year", "add", "2024-2025", "--start", "05/09/2024",
                "--end", "31/05/2025")[0] == 0
     assert run("--db", db, "class", "add", "6A", "--grade", "6")[0] == 0
-    loop = ("import sys\nfrom tui.cli import main\nfor i in range(10000):\n"
+    loop = ("import sys\nfrom cli import main\nfor i in range(10000):\n"
             "    rc = main(['--db', sys.argv[1], '--user', 'thu.ky', 'student', 'add', '--name',"
             " 'Lò Văn ' + WORD(i), '--dob', '01/02/2013', '--gender', 'nam', '--class', '6A',"
             " '--accept-duplicates'])\n    print(rc, flush=True)\n").replace("WORD", WORD)
@@ -179,7 +179,7 @@ def test_eight_concurrent_writers_lose_nothing_and_never_say_locked(tmp_path):
                "--end", "31/05/2025")[0] == 0
     assert run("--db", db, "class", "add", "6A", "--grade", "6")[0] == 0
     each = 6
-    loop = ("import sys\nfrom tui.cli import main\nfor i in range(EACH):\n"
+    loop = ("import sys\nfrom cli import main\nfor i in range(EACH):\n"
             "    rc = main(['--db', sys.argv[1], '--user', 'u' + sys.argv[2], 'student', 'add',"
             " '--name', 'Lò Văn ' + WORD(int(sys.argv[2]) * 100 + i), '--dob', '01/02/2013',"
             " '--gender', 'nam', '--class', '6A', '--accept-duplicates'])\n"

@@ -44,7 +44,7 @@ def test_the_screen_and_the_cli_show_the_same_lines(year, cli, capsys):
     for line, plain in zip(lines, shown):
         for part in (line.kind, line.move, *line.details, line.voided):
             assert part in plain
-    from tui.cli import main
+    from cli import main
 
     assert main(["--db", year._meta.database.database, "student", "show", st.code]) == 0
     out = capsys.readouterr().out

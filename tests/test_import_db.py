@@ -213,7 +213,7 @@ def test_undo_refused_after_another_event(tmp_path, year):
 
 def test_cli_import_dry_run_list_and_undo(tmp_path, capsys):
     from db.connection import close_database
-    from tui.cli import main
+    from cli import main
 
     db = str(tmp_path / "c.sqlite3")
     path = xlsx(tmp_path / "ds.xlsx", ROWS)

@@ -27,7 +27,7 @@ def test_core_never_imports_the_ui():
 
 
 def test_cli_help_does_not_load_textual():
-    code = ("import sys\nfrom tui.cli import build_parser\nbuild_parser()\n"
+    code = ("import sys\nfrom cli import build_parser\nbuild_parser()\n"
             "print('textual' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -35,7 +35,7 @@ def test_cli_help_does_not_load_textual():
 
 def test_opening_the_app_does_not_build_the_command_parser():
     """`siso` and `siso --db X --lang en` go straight to the app: no command module is loaded."""
-    from tui.cli import _app_only_args
+    from cli import _app_only_args
 
     args = _app_only_args(["--db", "x.sqlite3", "--lang", "en"])
     assert (args.db, args.lang, args.user) == ("x.sqlite3", "en", None)

@@ -1,7 +1,8 @@
 """The layers hold by a check: import-linter's contracts in pyproject.toml ([tool.importlinter]).
 
-db imports neither exports nor tui; exports does not import tui; the CLI (tui.cli) does not
-load Textual, except tui.cli.app_door, where it opens the app. import-linter follows indirect
+db imports neither exports nor a door (tui, cli); exports imports no door; the CLI (cli) does not
+load Textual, except cli.app_door, where it opens the app; the app (tui) never imports the
+CLI. import-linter follows indirect
 imports and imports inside functions too, which tests/test_import_hygiene.py (what importing
 actually loads) does not see.
 """

@@ -265,7 +265,7 @@ def test_f6_second_year_by_hand(school):
 def test_cli_outcome_destination_and_report(school, db, capsys):
     import json
 
-    from tui.cli import main
+    from cli import main
 
     def run(*argv):
         code = main(["--db", db.database, "--user", "thu.ky", *argv])

@@ -194,7 +194,7 @@ def as_account(monkeypatch, account: str | None) -> None:
 @pytest.fixture
 def siso(people, db, tmp_path, capsys):
     """``siso(*argv)`` runs ``siso --db <the school's file> …`` in-process: (code, out, err)."""
-    from tui.cli import main
+    from cli import main
 
     path = db.database
 

@@ -12,7 +12,7 @@ import pytest
 
 from db import users
 from db.connection import close_database, open_database
-from tui.cli import main
+from cli import main
 from tui.web import server
 from tui_wait import wait_for as settle
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import gc
 from types import SimpleNamespace
 
-from tui.cli import app_door
+from cli import app_door
 from tui.widgets.vlist import VirtualList
 from tui_wait import wait_for
 

@@ -62,7 +62,7 @@ def test_labels_hints_and_choices_are_in_the_english_catalogue():
 
 
 def test_both_commands_take_the_same_options():
-    from tui.cli import build_parser
+    from cli import build_parser
 
     parser = build_parser()
 

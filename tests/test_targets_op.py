@@ -15,7 +15,7 @@ from db.models import Target
 from db.chi_tieu import more_to_exceed, more_to_fall, report_chi_tieu
 from db.targets import list_targets, set_target
 from report_school import build_school
-from tui.cli import main
+from cli import main
 
 
 @pytest.fixture

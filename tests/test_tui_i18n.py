@@ -230,7 +230,7 @@ def _main(argv):
     import contextlib
     import io
 
-    from tui.cli import main
+    from cli import main
 
     err = io.StringIO()
     with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as done:

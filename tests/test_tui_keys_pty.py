@@ -46,7 +46,7 @@ def siso_command() -> list[str]:
     found = shutil.which("siso")
     if found:
         return [found]
-    return [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+    return [sys.executable, "-c", "import sys; from cli import main; sys.exit(main())"]
 
 
 class Terminal:

@@ -1,4 +1,5 @@
-"""The doors to siso: the Textual app (``tui.app``) and the headless CLI (``tui.cli``).
+"""The Textual app (``tui.app``), its screens and widgets: one of siso's two doors; the other,
+the command line, is the top-level ``cli`` package, which opens this app (``cli.app_door``).
 
-Importing this package imports nothing heavy: the CLI loads Textual only to open the app.
+Importing this package imports nothing heavy.
 """

@@ -208,7 +208,7 @@ class SisoApp(InOrderKeys, App[int]):
     # ---- start ---------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.set_timer(1.0, gc.enable)  # at the latest (tui.cli.app_door turned it off)
+        self.set_timer(1.0, gc.enable)  # at the latest (cli.app_door turned it off)
         self.screen_change_signal.subscribe(self, self._place_read_only_bar)
         # SQLite's quick check of the file, in the background (a write waits for it)
         self.run_worker(self._open_check, thread=True, group="open-check", exit_on_error=False)
@@ -224,7 +224,7 @@ class SisoApp(InOrderKeys, App[int]):
         class does not wait for their import."""
         if not self._preloading:
             self._preloading = True
-            gc.enable()  # off while the program started (tui.cli.app_door)
+            gc.enable()  # off while the program started (cli.app_door)
             year = self.year
             whole_list = self.whole_list.start(year, self.day) if year is not None else None
             self.run_worker(partial(preload, year, self.day, whole_list),

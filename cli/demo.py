@@ -66,6 +66,6 @@ def demo(args) -> int:
     if args.no_open:
         return 0
     args.db = target
-    from tui.cli.app_door import run_app
+    from cli.app_door import run_app
 
     return run_app(args)

@@ -93,7 +93,7 @@ def _roles(args) -> list[tuple[str, str | None]]:
 
 def user_add(args) -> int:
     from db import users
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     actor = users.add_user(args.login, args.name, _roles(args), system_account=args.system_account)
@@ -123,7 +123,7 @@ def _read_password(args) -> str:
 
 def user_passwd(args) -> int:
     from db import users
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     user = users.get_user(args.login)
@@ -136,7 +136,7 @@ def user_passwd(args) -> int:
 
 def user_list(args) -> int:
     from db import users
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     users.require_admin("xem danh sách người dùng")
@@ -153,7 +153,7 @@ def user_list(args) -> int:
 
 def user_disable(args) -> int:
     from db import users
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     users.disable(args.login)
@@ -163,7 +163,7 @@ def user_disable(args) -> int:
 
 def user_homeroom(args) -> int:
     from db import users
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     actor = users.assign_homeroom(args.login, args.klass)
@@ -173,7 +173,7 @@ def user_homeroom(args) -> int:
 
 def whoami(args) -> int:
     from db import users
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     actor = users.current_actor()
@@ -191,7 +191,7 @@ def audit_cmd(args) -> int:
 
     from db import audit_log
     from db.dates import parse_date
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     start = parse_date(args.start, "Từ ngày (--from)", fields.TU_NGAY) if args.start else None

@@ -44,7 +44,7 @@ def import_students(args) -> int:
     from db import imports, school
     from exports.importer import parse_overrides, read_students
 
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     year = school.get_year(args.year)
@@ -68,7 +68,7 @@ def import_students(args) -> int:
 def import_list(args) -> int:
     from db import imports, school
 
-    from tui.cli import open_db
+    from cli import open_db
 
     from .output import emit
 
@@ -83,7 +83,7 @@ def import_list(args) -> int:
 def import_undo(args) -> int:
     from db import imports
 
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     n = imports.undo_import(args.batch)

@@ -59,7 +59,7 @@ def register(groups):
 
 
 def _open(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     return open_db(args)
 

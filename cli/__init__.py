@@ -37,7 +37,7 @@ GROUPS = {
     "holiday": "Ngày nghỉ của năm học",
     "user": "Người dùng và vai trò: thêm, đặt mật khẩu, danh sách, khóa",
 }
-# Modules that add commands, in tui/cli/
+# Modules that add commands, in cli/
 MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup", "risk", "villages", "attendance",
            "expected", "calendar", "users", "serve"]
 
@@ -188,7 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
         groups[name]._parent = p  # modules may add arguments to the group itself
     groups["_root"] = sub
     for mod in MODULES:
-        importlib.import_module(f"tui.cli.{mod}").register(groups)
+        importlib.import_module(f"cli.{mod}").register(groups)
     return parser
 
 

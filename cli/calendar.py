@@ -69,7 +69,7 @@ def _year(args):
 
 def deadline_list(args) -> int:
     from db import deadlines
-    from tui.cli import open_db
+    from cli import open_db
 
     from .output import emit
 
@@ -87,7 +87,7 @@ def deadline_list(args) -> int:
 def deadline_add(args) -> int:
     from db import deadlines
     from db.dates import fmt_date
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     d = deadlines.add_deadline(_year(args), args.form, args.start, args.end, args.period)
@@ -98,7 +98,7 @@ def deadline_add(args) -> int:
 def deadline_edit(args) -> int:
     from db import deadlines
     from db.dates import fmt_date
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     d = deadlines.edit_deadline(_year(args), args.form, args.start, args.end, args.period)
@@ -110,7 +110,7 @@ def submit(args) -> int:
     from db import deadlines
     from db.dates import fmt_date
     from db.school import get_settings
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     recipient = args.recipient if args.recipient is not None else get_settings().get("co_quan_quan_ly", "")
@@ -137,7 +137,7 @@ def _note(row: dict) -> str:
 
 def submission_list(args) -> int:
     from db import deadlines
-    from tui.cli import open_db
+    from cli import open_db
 
     from .output import emit
 
@@ -156,7 +156,7 @@ def submission_get(args) -> int:
     from db import deadlines
     from db.errors import SisoError
     from exports.files import TargetExists, atomic_write
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     sub, content = deadlines.get_submission(args.id)

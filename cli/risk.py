@@ -10,7 +10,7 @@ from db import fields
 
 
 def _open(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import risk
@@ -21,7 +21,7 @@ def _open(args):
 
 
 def _close(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import risk
@@ -39,11 +39,11 @@ RISK_COLUMNS = [("id", "Số"), ("ma", "Mã HS"), ("ho_ten", "Họ và tên"), (
 
 
 def _list(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import risk
-    from tui.cli.output import emit
+    from cli.output import emit
 
     rows = risk.list_cases(open_only=args.open)
     if args.format != "json":
@@ -65,7 +65,7 @@ def _dmy(iso: str | None) -> str:
 
 
 def _visit_add(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import risk
@@ -82,11 +82,11 @@ VISIT_COLUMNS = [("id", "Số"), ("ngay", "Ngày"), ("lan", "Lần"), ("ma", "M�
 
 
 def _visit_list(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import risk
-    from tui.cli.output import emit
+    from cli.output import emit
 
     rows = risk.list_visits(args.student)
     if args.format != "json":
@@ -102,7 +102,7 @@ def _visit_list(args):
 
 
 def _visit_void(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import risk
@@ -114,7 +114,7 @@ def _visit_void(args):
 
 
 def _bien_ban(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import risk, school

@@ -52,7 +52,7 @@ def _details(p) -> None:
 
 def village_add(args) -> int:
     from db import villages
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     v = villages.add_village(args.name, args.commune or "", head=args.head or "",
@@ -63,7 +63,7 @@ def village_add(args) -> int:
 
 def village_edit(args) -> int:
     from db import villages
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     v = villages.get(args.name, args.commune)
@@ -77,7 +77,7 @@ def village_list(args) -> int:
 
     from db import villages
     from db.models import Student
-    from tui.cli import open_db
+    from cli import open_db
 
     from .output import emit
 
@@ -107,7 +107,7 @@ def village_list(args) -> int:
 
 def village_similar(args) -> int:
     from db import villages
-    from tui.cli import open_db
+    from cli import open_db
 
     from .output import emit
 
@@ -125,7 +125,7 @@ def village_similar(args) -> int:
 
 def village_merge(args) -> int:
     from db import villages
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     source = villages.get(args.source, args.commune)

@@ -88,7 +88,7 @@ def add_student_options(parser, *, new_student_note: str = "", editing: bool = F
 def student_edit(args) -> int:
     """``siso student edit MÃ --father … --village …``: the fields given, one transaction."""
     from db.students import STUDENT_FIELDS, get_student, update_student
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     st = get_student(args.student)
@@ -156,8 +156,8 @@ def student_add(args) -> int:
     from db import kinds, school
     from db.clock import FutureDate
     from db.students import add_student, start_count_warning
-    from tui.cli import open_db
-    from tui.cli.events import future_refused
+    from cli import open_db
+    from cli.events import future_refused
 
     open_db(args)
     year = school.get_year(args.year)
@@ -181,7 +181,7 @@ LIST_FORMATS = ["table", "csv", "json", "xlsx", "ods"]
 
 def student_list(args) -> int:
     from db import roster, school
-    from tui.cli import open_db
+    from cli import open_db
 
     from .output import emit
     from .school import default_day
@@ -247,7 +247,7 @@ def student_show(args) -> int:
     from db.history import history_lines
     from db.students import read_student
     from db.text import visible
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     st = read_student(args.code)

@@ -72,7 +72,7 @@ def backup_now(args) -> int:
     from pathlib import Path
 
     from db import backup, backup_copies
-    from tui.cli import open_db
+    from cli import open_db
 
     pg = _postgres(args, "backup")
     if pg is not None:
@@ -88,8 +88,8 @@ def backup_now(args) -> int:
 
 def backup_list(args) -> int:
     from db import backup_copies
-    from tui.cli import open_db
-    from tui.cli.output import emit
+    from cli import open_db
+    from cli.output import emit
 
     pg = _postgres(args, "list")
     if pg is not None:
@@ -175,7 +175,7 @@ def restore(args) -> int:
     from db import backup_copies, backup_restore
     from db.connection import close_database, resolve_target
     from db.errors import DamagedDatabase
-    from tui.cli import open_db
+    from cli import open_db
 
     pg = _postgres(args, "restore")
     if pg is not None:

@@ -86,7 +86,7 @@ def refuse_existing():
 
 
 def _report(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import reports, school, si_so
@@ -167,7 +167,7 @@ def _print_tables(form) -> None:
 
 
 def _target_set(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import school, targets
@@ -182,7 +182,7 @@ def _target_set(args):
 
 
 def _target_delete(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import school, targets
@@ -194,11 +194,11 @@ def _target_delete(args):
 
 
 def _target_list(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import school, targets
-    from tui.cli.output import emit
+    from cli.output import emit
 
     year = school.get_year(args.year)
     rows = targets.list_targets(year)

@@ -63,7 +63,7 @@ def register(groups):
 def _year(args):
     from db import school
 
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     return school.get_year(args.year)
@@ -124,7 +124,7 @@ def expected_list(args) -> int:
 def expected_match(args) -> int:
     from db import cohort_match
 
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     if args.reject:

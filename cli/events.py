@@ -25,7 +25,7 @@ def _year_for(args, day=None):
 
 
 def _event_add(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import kinds, movements
@@ -64,7 +64,7 @@ def _event_add(args):
 
 
 def _event_void(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import movements
@@ -83,11 +83,11 @@ COLUMNS = [("id", "Số"), ("ngay", "Ngày"), ("ten_loai", "Biến động"), ("
 
 
 def _event_list(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import kinds, movements
-    from tui.cli.output import emit
+    from cli.output import emit
 
     year = _year_for(args)
     rows = movements.list_events(year, args.date_from, args.date_to,
@@ -102,7 +102,7 @@ def _event_list(args):
 
 
 def _outcome(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import school, yearend
@@ -127,7 +127,7 @@ def _parse_map(items, flag: str) -> dict:
 
 
 def _rollover(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import rollover, rollover_plan, school
@@ -156,7 +156,7 @@ def _rollover(args):
 
 
 def _undo_rollover(args):
-    from tui.cli import open_db
+    from cli import open_db
 
     open_db(args)
     from db import rollover
