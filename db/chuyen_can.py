@@ -86,7 +86,7 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
     A class row covers every student enrolled in it on at least one school day of the period,
     credited to the last such class. ``nguy_co`` and ``so_lan_van_dong`` come from the at-risk
     register and the home visits, which this database does not hold: null."""
-    from .report_common import _classes, rate, resolve_period
+    from .report_common import classes_of, rate, resolve_period
 
     tu, den = resolve_period(year, as_of, start)
     period = school_days(year, tu, den)
@@ -239,7 +239,7 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
                 "so_hs_canh_bao": row["so_hs_canh_bao"], "so_hs_vang_nhieu": row["so_hs_vang_nhieu"],
                 "so_hs_sap_vang_nhieu": row["so_hs_sap_vang_nhieu"]}
 
-    classes = _classes(year)
+    classes = classes_of(year)
     lop, total = [], blank()
     for c in classes:
         row = sums.get(c.id, blank())

@@ -27,7 +27,7 @@ from peewee import fn
 from . import codes, scope as scopes
 from .dates import parse_date
 from .models import SchoolClass, SchoolYear, Span, Student
-from .report_common import _MINORITY, open_on, check_report_day
+from .report_common import MINORITY, open_on, check_report_day
 
 KEYS = ("ts", "nu", "dtts", "dtts_nu")
 FIRST_GRADES = (1, 6, 10)
@@ -51,7 +51,7 @@ def report_do_tuoi(year: SchoolYear, as_of=None) -> dict:
     start_year = year.start.year
     prev = (SchoolYear.select().where(SchoolYear.start < year.start)
             .order_by(SchoolYear.start.desc()).first())
-    minority = fn.COALESCE(_MINORITY, False)
+    minority = fn.COALESCE(MINORITY, False)
     db = Student._meta.database
     # each student's last class of the previous year: its spans in (start, id) order, the
     # later overwriting (a join on a window over last year's spans is quadratic in SQLite)

@@ -16,7 +16,7 @@ from peewee import fn
 from . import kinds, scope as scopes, text
 from .dates import parse_date
 from .models import Event, SchoolClass, SchoolYear, Span, Student
-from .report_common import _classes, check_report_day, open_on, rate
+from .report_common import classes_of, check_report_day, open_on, rate
 
 OUTCOME_KEYS = {kinds.PROMOTED: "len_lop", kinds.PENDING: "thi_lai",
                 kinds.HELD_BACK: "luu_ban", kinds.COMPLETED: "hoan_thanh"}
@@ -85,7 +85,7 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
         acc[dest or "khong_ro"] += int(n)
     class_rows = []
     grade_acc: dict[int, list] = {}
-    for c in _classes(year):
+    for c in classes_of(year):
         cnt = dict(counts.get(c.id, {}))
         total = totals.get(c.id, 0)
         missing = total - sum(cnt.values())

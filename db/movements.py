@@ -28,7 +28,7 @@ RECORDABLE = MOVEMENT_KINDS
 
 # ---- small helpers ---------------------------------------------------------------------------
 
-def _student(value) -> Student:
+def student_arg(value) -> Student:
     if isinstance(value, Student):
         return value
     st = Student.get_or_none(Student.id == parse_id(value, "học sinh", fields.HOC_SINH))
@@ -37,7 +37,7 @@ def _student(value) -> Student:
     return st
 
 
-def _year(value) -> SchoolYear:
+def year_arg(value) -> SchoolYear:
     if isinstance(value, SchoolYear):
         return value
     y = SchoolYear.get_or_none(SchoolYear.id == parse_id(value, "năm học", fields.NAM_HOC))
@@ -46,7 +46,7 @@ def _year(value) -> SchoolYear:
     return y
 
 
-def _klass(value, year: SchoolYear) -> SchoolClass | None:
+def class_arg(value, year: SchoolYear) -> SchoolClass | None:
     if value in (None, ""):
         return None
     if isinstance(value, SchoolClass):
@@ -242,15 +242,15 @@ def record_transfer_in(year, day, klass, *, student=None, data: dict | None = No
                        note: str | None = None, future: bool = False) -> Event:
     """Transfer in: an existing student (``student``) or a new one (``data`` for add_student).
     ``future``: the user confirmed a date after today (refused otherwise, as every service here)."""
-    year = _year(year)
-    klass = _klass(klass, year)
+    year = year_arg(year)
+    klass = class_arg(klass, year)
     _need_class(kinds.TRANSFER_IN, klass)
     school = _opt(school)
     _need_school(kinds.TRANSFER_IN, school)
     given = dict(school=school, province=_opt(province), district=_opt(district),
                   scope=check_scope(scope), doc_no=_opt(doc_no), note=_opt(note))
     if student is not None:
-        return _record(_student(student), year, kinds.TRANSFER_IN, day, klass, future=future,
+        return _record(student_arg(student), year, kinds.TRANSFER_IN, day, klass, future=future,
                        **given)
     if not data:
         raise SisoError("Cần chọn học sinh, hoặc nhập thông tin học sinh mới.", fields.HOC_SINH)
@@ -276,10 +276,10 @@ def record_transfer_out(student, year, day, *, school: str | None = None,
                         province: str | None = None, district: str | None = None, scope=None,
                         vocational: bool = False, doc_no: str | None = None,
                         note: str | None = None, future: bool = False) -> Event:
-    year = _year(year)
+    year = year_arg(year)
     school = _opt(school)
     _need_school(kinds.TRANSFER_OUT, school, vocational)
-    return _record(_student(student), year, kinds.TRANSFER_OUT, day, None, school=school,
+    return _record(student_arg(student), year, kinds.TRANSFER_OUT, day, None, school=school,
                    province=_opt(province), district=_opt(district),
                    scope=check_scope(scope, required=True), vocational=bool(vocational),
                    doc_no=_opt(doc_no), note=_opt(note), future=future)
@@ -290,8 +290,8 @@ def record_dropout(student, year, day, reason, *, doc_no: str | None = None,
                    without_visits: str | None = None) -> Event:
     """``without_visits``: the written reason for a dropout with fewer than 3 home visits
     (``db.risk.dropout_visits``; refused without it)."""
-    year = _year(year)
-    return _record(_student(student), year, kinds.DROPOUT, day, None, reason=check_reason(reason),
+    year = year_arg(year)
+    return _record(student_arg(student), year, kinds.DROPOUT, day, None, reason=check_reason(reason),
                    doc_no=_opt(doc_no), note=_opt(note), future=future,
                    without_visits=_opt(without_visits))
 
@@ -299,17 +299,17 @@ def record_dropout(student, year, day, reason, *, doc_no: str | None = None,
 def record_return(student, year, day, klass=None, *, doc_no: str | None = None,
                   note: str | None = None, future: bool = False) -> Event:
     """Đi học lại / vận động ra lớp: back after a dropout (into ``klass`` or the old class)."""
-    year = _year(year)
-    return _record(_student(student), year, kinds.RETURN, day, _klass(klass, year),
+    year = year_arg(year)
+    return _record(student_arg(student), year, kinds.RETURN, day, class_arg(klass, year),
                    doc_no=_opt(doc_no), note=_opt(note), future=future)
 
 
 def record_class_change(student, year, day, klass, *, doc_no: str | None = None,
                         note: str | None = None, future: bool = False) -> Event:
-    year = _year(year)
-    k = _klass(klass, year)
+    year = year_arg(year)
+    k = class_arg(klass, year)
     _need_class(kinds.CLASS_CHANGE, k)
-    return _record(_student(student), year, kinds.CLASS_CHANGE, day, k,
+    return _record(student_arg(student), year, kinds.CLASS_CHANGE, day, k,
                    doc_no=_opt(doc_no), note=_opt(note), future=future)
 
 
@@ -319,9 +319,9 @@ def record_decrease(student, year, day, kind: str = kinds.DEATH, *, reason: str 
     """Death (chết / mất) or another decrease (giảm khác; the reason is free text)."""
     if kind not in (kinds.DEATH, kinds.OTHER_DECREASE):
         raise SisoError("Giảm cần là «Chết / mất» hoặc «Giảm khác».", fields.LOAI)
-    year = _year(year)
+    year = year_arg(year)
     _need_decrease_reason(kind, reason, note)
-    return _record(_student(student), year, kind, day, None, reason=_opt(reason),
+    return _record(student_arg(student), year, kind, day, None, reason=_opt(reason),
                    doc_no=_opt(doc_no), note=_opt(note), future=future)
 
 
@@ -457,7 +457,7 @@ def list_events(year, start=None, end=None, kind=None, klass=None,
     ``kind``: one kind, a list of kinds, or None for the movement kinds (MOVEMENT_KINDS).
     ``klass``: a class (the event's class or the class left by a class change).
     """
-    year = _year(year)
+    year = year_arg(year)
     if kind is None:
         kind_list = list(MOVEMENT_KINDS)
     elif isinstance(kind, str):
@@ -483,12 +483,12 @@ def list_events(year, start=None, end=None, kind=None, klass=None,
     if end not in (None, ""):
         q = q.where(Event.date <= parse_date(end, "đến ngày", fields.DEN_NGAY))
     if klass not in (None, ""):
-        k = _klass(klass, year)
+        k = class_arg(klass, year)
         scopes.check_class(k)
         q = q.where((Event.klass == k.id) | (Event.from_klass == k.id))
     q = scopes.where(q, scopes.student_condition(year, Event.student))  # the reader's students
     if student is not None:
-        q = q.where(Event.student == _student(student).id)
+        q = q.where(Event.student == student_arg(student).id)
     if not include_voided:
         q = q.where(Event.voided_at.is_null())
     rows = []

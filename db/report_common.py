@@ -66,10 +66,10 @@ def open_on(day: date):
     return (Span.start <= day) & (Span.end.is_null() | (Span.end > day))
 
 
-_MINORITY = Student.ethnic.between("02", "54")
+MINORITY = Student.ethnic.between("02", "54")
 
 
-def _classes(year: SchoolYear) -> list:
+def classes_of(year: SchoolYear) -> list:
     """The year's classes (id, name, grade, homeroom) in the reader's scope, by grade then
     natural name order."""
     q = scopes.where(SchoolClass.select(SchoolClass.id, SchoolClass.name, SchoolClass.grade,

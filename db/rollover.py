@@ -17,7 +17,7 @@ from peewee import fn
 from . import audit, fields, kinds, text
 from .errors import SisoError
 from .models import Batch, Deadline, Event, SchoolClass, SchoolYear, Span, Submission, Target
-from .movements import _year, describe
+from .movements import year_arg, describe
 from .rollover_plan import rollover_preview
 
 
@@ -117,7 +117,7 @@ def _rollover_batch(target) -> Batch:
         from .school import get_year
 
         target = get_year(target)
-    y = _year(target)
+    y = year_arg(target)
     b = (Batch.select().where((Batch.kind == "rollover") & (Batch.year == y.id)
                               & Batch.undone_at.is_null()).order_by(Batch.id.desc()).first())
     if b is None:

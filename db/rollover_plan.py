@@ -19,7 +19,7 @@ from . import clock, fields, kinds, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import Batch, Event, SchoolClass, SchoolYear, Span, Student
-from .movements import _year
+from .movements import year_arg
 from . import school as school_rules
 from .yearend import RESULTS, default_outcome, latest_outcomes, school_grades
 
@@ -171,7 +171,7 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
         from .school import get_year
 
         source = get_year(source)
-    src = _year(source)
+    src = year_arg(source)
     target_name = text.clean(target_name or "") or _next_year_name(src.name)
     target = SchoolYear.get_or_none(SchoolYear.name == target_name.replace(" ", ""))
     first = int(target_name[:4]) if target_name[:4].isdigit() else src.start.year + 1

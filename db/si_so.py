@@ -29,7 +29,7 @@ from peewee import Case, fn
 
 from . import kinds, scope as scopes
 from .models import Event, SchoolYear, Span, Student
-from .report_common import _MINORITY, _classes, open_on, rate, resolve_period
+from .report_common import MINORITY, classes_of, open_on, rate, resolve_period
 
 INCREASES = ("chuyen_den", "di_hoc_lai", "tang_khac", "chuyen_lop_den")
 STILL_OUT = "bo_hoc_chua_ra_lop"  # dropouts after the reference date not yet back in class
@@ -61,7 +61,7 @@ def _headcounts_at(year: SchoolYear, first: date, second: date) -> tuple[dict[in
     two days only (those that ended or began between them), which turn it into the count
     at ``first``. One full join instead of two."""
     female = Student.female == True  # noqa: E712
-    sums = [fn.COUNT(Span.id), _sum_if(female), _sum_if(_MINORITY), _sum_if(_DISABLED)]
+    sums = [fn.COUNT(Span.id), _sum_if(female), _sum_if(MINORITY), _sum_if(_DISABLED)]
     q = (Span.select(Span.klass, *sums)
          .join(Student, on=(Student.id == Span.student))
          .where((Span.year == year.id) & open_on(second))
@@ -118,7 +118,7 @@ def _movements(year: SchoolYear, ref: date, start: date, as_of: date) -> dict[in
     return out
 
 
-def _dropouts_still_out(year: SchoolYear, ref: date, as_of: date, by=None) -> dict[int, int]:
+def dropouts_still_out(year: SchoolYear, ref: date, as_of: date, by=None) -> dict[int, int]:
     """{class id: dropouts dated after ``ref`` up to ``as_of`` that no later return of the
     same student in the same year undid} — F1's ``bo_hoc_chua_ra_lop``, credited to the
     class the student left. A student who left before the start-of-year count (last year,
@@ -208,13 +208,13 @@ def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
     ref = min(year.ref_date, as_of)
     at_ref, now = _headcounts_at(year, ref, as_of)  # ref <= as_of
     moves = _movements(year, ref, start, as_of)
-    still_out = _dropouts_still_out(year, ref, as_of)
+    still_out = dropouts_still_out(year, ref, as_of)
     zero_head = dict.fromkeys(HEAD, 0)
     empty_moves = {"trong_ky": dict.fromkeys(MOVES, 0), "luy_ke": dict.fromkeys(MOVES, 0)}
     class_rows, grade_rows, lech = [], [], []
     by_grade: dict[int, list[dict]] = {}
     ids = {}
-    for c in _classes(year):
+    for c in classes_of(year):
         mv = moves.get(c.id, empty_moves)
         row = {"lop": c.name, "khoi": c.grade, "gvcn": c.homeroom or "",
                "dau_nam": dict(at_ref.get(c.id, zero_head)),

@@ -10,8 +10,8 @@ from peewee import Case, chunked, fn
 
 from . import kinds, risk, scope as scopes
 from .models import Event, SchoolYear, Span, Student
-from .report_common import _MINORITY, check_report_day, open_on
-from .si_so import _dropouts_still_out
+from .report_common import MINORITY, check_report_day, open_on
+from .si_so import dropouts_still_out
 
 
 def flagged_by_village(year: SchoolYear, as_of: date) -> dict | None:
@@ -71,7 +71,7 @@ def report_theo_lang(year: SchoolYear, as_of) -> dict:
     v_col = Student.village_ref
     enrolled = (Span.select(v_col, fn.COUNT(fn.DISTINCT(Span.student)),
                             fn.COUNT(fn.DISTINCT(Case(None, [(Student.female == True, Span.student)]))),  # noqa: E712
-                            fn.COUNT(fn.DISTINCT(Case(None, [(_MINORITY, Span.student)]))))
+                            fn.COUNT(fn.DISTINCT(Case(None, [(MINORITY, Span.student)]))))
                 .join(Student, on=(Student.id == Span.student))
                 .where((Span.year == year.id) & open_on(as_of)).group_by(v_col))
     in_scope = scopes.class_condition(year, Span.klass)  # counted in their class on the day
@@ -89,7 +89,7 @@ def report_theo_lang(year: SchoolYear, as_of) -> dict:
     key = {kinds.DROPOUT: "bo_hoc", kinds.TRANSFER_IN: "chuyen_den", kinds.TRANSFER_OUT: "chuyen_di"}
     for vid, kind, n in events.tuples():
         counts.setdefault(vid, {})[key[kind]] = int(n)
-    for vid, n in _dropouts_still_out(year, ref, as_of, by=v_col).items():
+    for vid, n in dropouts_still_out(year, ref, as_of, by=v_col).items():
         counts.setdefault(vid, {})["bo_hoc_chua_ra_lop"] = n
     later = {"so_hs_canh_bao": flagged_by_village(year, as_of),
              "so_hs_nguy_co": open_cases_by_village(year, as_of),

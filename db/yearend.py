@@ -26,7 +26,7 @@ from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .events import record_event, status_on, summer_end
 from .models import Event, SchoolClass, SchoolYear
-from .movements import _klass, _student, _year
+from .movements import class_arg, student_arg, year_arg
 from . import school as school_rules
 
 RESULTS = {  # CLI / TUI spelling -> event kind
@@ -125,7 +125,7 @@ def outcomes_for_class(klass, year=None) -> list[OutcomeRow]:
     if isinstance(klass, SchoolClass):
         k = klass
     else:
-        k = _klass(klass, _year(year))
+        k = class_arg(klass, year_arg(year))
     y = k.year
     rows = roster_rows(y, y.end, klass=k, include_left=False)
     found = latest_outcomes(y, [r.id for r in rows])
@@ -164,9 +164,9 @@ def set_outcome(student, year, result: str, day=None, klass=None, *, future: boo
     from . import users
 
     users.require_admin("ghi kết quả cuối năm")
-    st = _student(student)
+    st = student_arg(student)
     destination = check_destination(destination)
-    y = _year(year)
+    y = year_arg(year)
     kind = RESULTS.get(str(result).strip().lower(), str(result))
     if kind not in kinds.OUTCOMES:
         raise SisoError(f"Kết quả «{result}» không hợp lệ: cần promoted (lên lớp), pending "
@@ -202,7 +202,7 @@ def set_outcome(student, year, result: str, day=None, klass=None, *, future: boo
         raise SisoError(f"Học sinh {st.full_name} ({st.code}) không đang học vào ngày {fmt_date(day)} "
                         f"(trạng thái: {kinds.STATUS_LABELS[status]}), không ghi kết quả cuối năm.",
                         fields.HOC_SINH)
-    k = _klass(klass, y) if klass not in (None, "") else None
+    k = class_arg(klass, y) if klass not in (None, "") else None
     if k is not None and cur.id != k.id:
         raise SisoError(f"Học sinh {st.full_name} ({st.code}) học lớp {cur.name}, không phải lớp "
                         f"{k.name}.", fields.LOP)
@@ -239,8 +239,8 @@ def set_destination(student, year, destination) -> Event:
     """Record (or change) where a graduate went: the destination of the student's completion
     of the school's top grade in ``year`` (one transaction, audited). Refused when the student
     has no such completion."""
-    st = _student(student)
-    y = _year(year)
+    st = student_arg(student)
+    y = year_arg(year)
     dest = check_destination(destination)
     if dest is None:
         raise SisoError("Cần nơi học tiếp: thpt, gdtx, nghe, lam-viec hoặc khong-ro.", fields.NOI_HOC_TIEP)

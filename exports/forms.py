@@ -13,16 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .forms_f1_f5 import _bo_hoc_tables, _chi_tieu_tables, _chuyen_truong_tables, _len_lop_tables, _si_so_tables
-from .forms_f6_f12 import (_chuyen_can_tables, _dang_bo_tables, _do_tuoi_tables, _huy_dong_tables,
-                           _nam_sinh_tables, _theo_lang_tables)
+from .forms_f1_f5 import bo_hoc_tables, chi_tieu_tables, chuyen_truong_tables, len_lop_tables, si_so_tables
+from .forms_f6_f12 import (chuyen_can_tables, dang_bo_tables, do_tuoi_tables, huy_dong_tables,
+                           nam_sinh_tables, theo_lang_tables)
 from .table import Table, same
 
 
-BUILDERS = {"si-so": _si_so_tables, "bo-hoc": _bo_hoc_tables, "chuyen-truong": _chuyen_truong_tables,
-            "len-lop": _len_lop_tables, "chi-tieu": _chi_tieu_tables, "theo-lang": _theo_lang_tables,
-            "do-tuoi": _do_tuoi_tables, "nam-sinh": _nam_sinh_tables, "dang-bo": _dang_bo_tables,
-            "chuyen-can": _chuyen_can_tables, "huy-dong": _huy_dong_tables}
+BUILDERS = {"si-so": si_so_tables, "bo-hoc": bo_hoc_tables, "chuyen-truong": chuyen_truong_tables,
+            "len-lop": len_lop_tables, "chi-tieu": chi_tieu_tables, "theo-lang": theo_lang_tables,
+            "do-tuoi": do_tuoi_tables, "nam-sinh": nam_sinh_tables, "dang-bo": dang_bo_tables,
+            "chuyen-can": chuyen_can_tables, "huy-dong": huy_dong_tables}
 
 
 # A form computed over a reader's scope (``pham_vi`` in the form: a class, some grades): its

@@ -10,7 +10,7 @@ from db.dates import fmt_date
 from db.reports import FORMS
 from db.si_so import DECREASES, INCREASES, STILL_OUT
 
-from .table import Col, Table, _as_of_line, _count_line, _d, _period_line, _year_line, same
+from .table import Col, Table, as_of_line, tally_line, iso_day, period_line, year_line, same
 
 
 MOVE_LABELS = {"chuyen_den": "Chuyển đến", "di_hoc_lai": "Đi học lại", "tang_khac": "Khác",
@@ -27,7 +27,7 @@ RATE_FOOTNOTE = ("Tỷ lệ bỏ học (%) = Bỏ học chưa ra lớp ÷ Đầu
                  "Tỷ lệ duy trì (%) = Hiện có (TS) ÷ (Hiện có (TS) + Bỏ học chưa ra lớp) × 100.")
 
 
-def _si_so_tables(form: dict, tr=same) -> list[Table]:
+def si_so_tables(form: dict, tr=same) -> list[Table]:
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
             Col("GVCN", kind="text", width=20)]
     cols += [Col(HEAD_LABELS[k], "Đầu năm", width=5) for k in HEAD_LABELS]
@@ -39,14 +39,14 @@ def _si_so_tables(form: dict, tr=same) -> list[Table]:
              Col("Tỷ lệ bỏ học (%)", kind="pct", width=7.5), Col("Tỷ lệ duy trì (%)", kind="pct", width=7.5),
              Col("Ghi chú", kind="text", width=9)]
     provisional = bool(form.get("tam_tinh"))
-    count_day = fmt_date(_d(form.get("ngay_chot_dau_nam")))
+    count_day = fmt_date(iso_day(form.get("ngay_chot_dau_nam")))
     if provisional:
         count_line = tr("Sĩ số đầu năm tạm tính: chưa đến ngày chốt sĩ số đầu năm, "
                         "tính đến hết ngày {day}").format(day=count_day)
     else:
         count_line = tr("Sĩ số đầu năm tính đến hết ngày {day}").format(day=count_day)
     title = tr(FORMS["si-so"]) + (f" ({tr(PROVISIONAL).upper()})" if provisional else "")
-    t = Table("Si so", title, cols, lines=[_year_line(form, tr), _period_line(form, tr), count_line])
+    t = Table("Si so", title, cols, lines=[year_line(form, tr), period_line(form, tr), count_line])
 
     def values(row: dict) -> list:
         out = [row["dau_nam"][k] for k in HEAD_LABELS]
@@ -125,25 +125,25 @@ def _person_cols() -> list[Col]:
             Col("Nữ", kind="mark", width=4)]
 
 
-def _bo_hoc_tables(form: dict, tr=same) -> list[Table]:
+def bo_hoc_tables(form: dict, tr=same) -> list[Table]:
     cols = _person_cols() + [
         Col("Dân tộc", kind="text", width=8), Col("Lớp", kind="text", width=6),
         Col("Thôn/làng", kind="text", width=12), Col("Cha/mẹ/người giám hộ", kind="text", width=18),
         Col("Ngày bỏ học", kind="date", width=11), Col("Thời điểm", kind="text", width=8),
         Col("Lý do (mã và tên)", kind="text", width=24), Col("Số lần vận động", kind="int", width=8),
         Col("Kết quả", kind="text", width=11), Col("Ghi chú", kind="text", width=20)]
-    t = Table("Bo hoc", tr(FORMS["bo-hoc"]), cols, lines=[_year_line(form, tr), _period_line(form, tr)],
+    t = Table("Bo hoc", tr(FORMS["bo-hoc"]), cols, lines=[year_line(form, tr), period_line(form, tr)],
               numbered=True)
     for g in form["khoi"]:
         t.add(["", tr("Khối {grade}").format(grade=g["khoi"])] + [""] * (len(cols) - 2), "group")
         for s in g["hoc_sinh"]:
-            t.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["dan_toc"], s["lop"],
-                   s["thon"], s["giam_ho"], _d(s["ngay_bo_hoc"]), tr(s["thoi_diem"]),
+            t.add([str(s["stt"]), s["ma"], s["ho_ten"], iso_day(s["ngay_sinh"]), s["nu"], s["dan_toc"], s["lop"],
+                   s["thon"], s["giam_ho"], iso_day(s["ngay_bo_hoc"]), tr(s["thoi_diem"]),
                    reason_text(s["ly_do_ma"], tr), s["so_lan_van_dong"], tr(s["ket_qua"]),
                    s.get("ghi_chu", "")])
-        t.add(["", _count_line("Cộng khối {grade}: {n} học sinh", g["so_luong"], tr, grade=g["khoi"])]
+        t.add(["", tally_line("Cộng khối {grade}: {n} học sinh", g["so_luong"], tr, grade=g["khoi"])]
               + [""] * (len(cols) - 2), "sub")
-    t.add(["", _count_line("Tổng cộng: {n} học sinh", form["tong"], tr)] + [""] * (len(cols) - 2), "total")
+    t.add(["", tally_line("Tổng cộng: {n} học sinh", form["tong"], tr)] + [""] * (len(cols) - 2), "total")
     summary = Table("Theo ly do", tr("Tổng hợp theo lý do bỏ học"),
                     [Col("Mã lý do", kind="text", width=8, key=True), Col("Lý do", kind="text", width=40),
                      Col("Số học sinh", kind="int", width=10)], numbered=True)
@@ -160,7 +160,7 @@ def _bo_hoc_tables(form: dict, tr=same) -> list[Table]:
 
 # ---- F3 --------------------------------------------------------------------------------------
 
-def _chuyen_truong_tables(form: dict, tr=same) -> list[Table]:
+def chuyen_truong_tables(form: dict, tr=same) -> list[Table]:
     out = []
     for key, sheet, title, school_label in (
             ("chuyen_den", "Chuyen den", "DANH SÁCH HỌC SINH CHUYỂN ĐẾN", "Chuyển đến từ trường"),
@@ -170,13 +170,13 @@ def _chuyen_truong_tables(form: dict, tr=same) -> list[Table]:
             Col(school_label, kind="text", width=22), Col("Tỉnh, xã/huyện", kind="text", width=18),
             Col("Phạm vi", kind="text", width=10), Col("Lý do", kind="text", width=18),
             Col("Số văn bản", kind="text", width=12)]
-        t = Table(sheet, tr(title), cols, lines=[_year_line(form, tr), _period_line(form, tr)],
+        t = Table(sheet, tr(title), cols, lines=[year_line(form, tr), period_line(form, tr)],
                   numbered=True)
         for s in form[key]:
-            t.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["lop"],
-                   _d(s["ngay_chuyen"]), s["truong"], s["dia_ban"], tr(s["pham_vi"]), s["ly_do"],
+            t.add([str(s["stt"]), s["ma"], s["ho_ten"], iso_day(s["ngay_sinh"]), s["nu"], s["lop"],
+                   iso_day(s["ngay_chuyen"]), s["truong"], s["dia_ban"], tr(s["pham_vi"]), s["ly_do"],
                    s["so_van_ban"]])
-        t.add(["", _count_line("Tổng cộng: {n} học sinh", len(form[key]), tr)] + [""] * (len(cols) - 2),
+        t.add(["", tally_line("Tổng cộng: {n} học sinh", len(form[key]), tr)] + [""] * (len(cols) - 2),
               "total")
         t.footnotes = ["Phạm vi: trong tỉnh, ngoài tỉnh hoặc nước ngoài (mã 01, 02, 03)."]
         out.append(t)
@@ -199,14 +199,14 @@ def completion_label(grades) -> str:
     return " / ".join(parts) or "Hoàn thành chương trình"
 
 
-def _len_lop_tables(form: dict, tr=same) -> list[Table]:
+def len_lop_tables(form: dict, tr=same) -> list[Table]:
     done = completion_label(g["khoi"] for g in form["khoi"])
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
             Col("GVCN", kind="text", width=14), Col("Tổng số", width=8)]
     for group in ("Lên lớp", "Thi lại / rèn luyện hè", "Lưu ban", done):
         cols += [Col("SL", group, width=6), Col("%", group, kind="pct", width=7)]
     cols.append(Col("SL", NO_OUTCOME, width=6))
-    t = Table("Len lop", tr(FORMS["len-lop"]), cols, lines=[_year_line(form, tr), _as_of_line(form, tr)])
+    t = Table("Len lop", tr(FORMS["len-lop"]), cols, lines=[year_line(form, tr), as_of_line(form, tr)])
 
     year_over = form.get("den_cuoi_nam", True)
 
@@ -224,7 +224,7 @@ def _len_lop_tables(form: dict, tr=same) -> list[Table]:
             t.add(["", tr("Cộng khối {grade}").format(grade=row["khoi"]), "",
                    *values(grades[row["khoi"]])], "sub")
     t.add(["", tr("Toàn trường"), "", *values(form["toan_truong"])], "total")
-    end = fmt_date(_d(form["ngay_cuoi_nam"])) if form.get("ngay_cuoi_nam") else "kết thúc năm học"
+    end = fmt_date(iso_day(form["ngay_cuoi_nam"])) if form.get("ngay_cuoi_nam") else "kết thúc năm học"
     t.footnotes = ["Tổng số: học sinh đang học trong lớp đến ngày báo cáo (hoặc ngày kết thúc năm học).",
                    "Mỗi học sinh tính theo kết quả cuối năm ghi sau cùng; tỷ lệ = SL ÷ Tổng số × 100.",
                    f"Học sinh chưa ghi kết quả cuối năm được tính ở cột «{NO_OUTCOME}», không coi là lên lớp "
@@ -237,11 +237,11 @@ def _len_lop_tables(form: dict, tr=same) -> list[Table]:
                            "nơi học tiếp thì tính «Không rõ».")
     lst = Table("Thi lai - luu ban", tr("DANH SÁCH HỌC SINH THI LẠI, LƯU BAN"), _person_cols() + [
         Col("Lớp", kind="text", width=8), Col("Kết quả", kind="text", width=22),
-        Col("Ngày ghi", kind="date", width=11)], lines=[_year_line(form, tr)], numbered=True)
+        Col("Ngày ghi", kind="date", width=11)], lines=[year_line(form, tr)], numbered=True)
     for s in form["danh_sach"]:
-        lst.add([str(s["stt"]), s["ma"], s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["lop"],
-                 tr(s["ket_qua"]), _d(s["ngay"])])
-    lst.add(["", _count_line("Tổng cộng: {n} học sinh", len(form["danh_sach"]), tr)] + [""] * 6, "total")
+        lst.add([str(s["stt"]), s["ma"], s["ho_ten"], iso_day(s["ngay_sinh"]), s["nu"], s["lop"],
+                 tr(s["ket_qua"]), iso_day(s["ngay"])])
+    lst.add(["", tally_line("Tổng cộng: {n} học sinh", len(form["danh_sach"]), tr)] + [""] * 6, "total")
     return [t, lst]
 
 
@@ -271,7 +271,7 @@ def _destination_table(form: dict, tr=same) -> Table:
 
 # ---- F5 --------------------------------------------------------------------------------------
 
-def _chi_tieu_tables(form: dict, tr=same) -> list[Table]:
+def chi_tieu_tables(form: dict, tr=same) -> list[Table]:
     from db.targets import OPS
 
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Phạm vi", kind="text", width=11, key=True),
@@ -279,7 +279,7 @@ def _chi_tieu_tables(form: dict, tr=same) -> list[Table]:
             Col("Chỉ tiêu (%)", "Tỷ lệ", kind="pct", width=9), Col("Thực hiện (%)", "Tỷ lệ", kind="pct", width=9),
             Col("Chênh lệch (%)", "Tỷ lệ", kind="pct", width=9), Col("Đạt / Không đạt", kind="text", width=11),
             Col("Thêm bao nhiêu HS thì không đạt", kind="int", width=13)]
-    t = Table("Chi tieu", tr(FORMS["chi-tieu"]), cols, lines=[_year_line(form, tr), _as_of_line(form, tr)])
+    t = Table("Chi tieu", tr(FORMS["chi-tieu"]), cols, lines=[year_line(form, tr), as_of_line(form, tr)])
     for i, r in enumerate(form["chi_tieu"], 1):
         if r["dat"] is None:
             verdict = tr(r["chua_co"]) if r.get("chua_co") else ""

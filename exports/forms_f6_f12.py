@@ -10,7 +10,7 @@ import re
 from db.dates import fmt_date
 from db.reports import FORMS
 
-from .table import Col, Table, _as_of_line, _count_line, _d, _period_line, _year_line, same
+from .table import Col, Table, as_of_line, tally_line, iso_day, period_line, year_line, same
 
 
 # ---- F6 --------------------------------------------------------------------------------------
@@ -18,10 +18,10 @@ from .table import Col, Table, _as_of_line, _count_line, _d, _period_line, _year
 COUNT_COLS = (("ts", "Tổng số"), ("nu", "Nữ"), ("dtts", "DTTS"), ("dtts_nu", "DTTS nữ"))
 
 
-def _do_tuoi_tables(form: dict, tr=same) -> list[Table]:
+def do_tuoi_tables(form: dict, tr=same) -> list[Table]:
     cols = [Col("STT", kind="text", width=5, key=True), Col("Nội dung", kind="text", width=40, key=True)]
     cols += [Col(label, width=15) for _, label in COUNT_COLS]  # wide enough for the motto above
-    t = Table("Do tuoi", tr(FORMS["do-tuoi"]), cols, lines=[_year_line(form, tr), _as_of_line(form, tr)])
+    t = Table("Do tuoi", tr(FORMS["do-tuoi"]), cols, lines=[year_line(form, tr), as_of_line(form, tr)])
     blank = [""] * len(COUNT_COLS)
 
     def counts(c: dict) -> list:
@@ -73,12 +73,12 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return out
 
 
-def _nam_sinh_tables(form: dict, tr=same) -> list[Table]:
+def nam_sinh_tables(form: dict, tr=same) -> list[Table]:
     from db.nam_sinh import STATUS_LABELS
     from db.yearend import DESTINATIONS
 
     start_year = int(form["nam_hoc"][:4])
-    lines = [_year_line(form, tr), _as_of_line(form, tr)]
+    lines = [year_line(form, tr), as_of_line(form, tr)]
     grades = sorted({int(g) for c in form["tong_hop"] for g in c["dang_hoc"]})
     grid = Table("Tong hop", tr("TỔNG HỢP THEO ĐỘ TUỔI"),
                  [Col("Chỉ số", kind="text", width=26, key=True)]
@@ -140,11 +140,11 @@ def _nam_sinh_tables(form: dict, tr=same) -> list[Table]:
                     year=birth, age=start_year - birth, n=n)] + [""] * 7, "sub")
             stt += 1
             kt = s["khuyet_tat"]
-            t.add([str(stt), s["ho_ten"], _d(s["ngay_sinh"]), s["nu"], s["dan_toc"], s["lop"] or "",
+            t.add([str(stt), s["ho_ten"], iso_day(s["ngay_sinh"]), s["nu"], s["dan_toc"], s["lop"] or "",
                    tr(STATUS_LABELS[s["trang_thai"]]),
                    tr(DESTINATIONS[s["noi_hoc_tiep"]]) if s["noi_hoc_tiep"] else "",
                    f"{kt} {disabilities.get(kt, '')}".strip() if kt else ""])
-        t.add(["", _count_line("Tổng cộng: {n} người", stt, tr)] + [""] * 7, "total")
+        t.add(["", tally_line("Tổng cộng: {n} người", stt, tr)] + [""] * 7, "total")
         t.footnotes = ["Theo thôn/làng, năm sinh, rồi tên. Mỗi thôn/làng in từ một trang mới.",
                        "Trạng thái tính đến ngày báo cáo; Lớp: lớp đang học, hoặc lớp cuối cùng đã học."]
         out.append(t)
@@ -163,7 +163,7 @@ def mother_or_guardian(s: dict) -> str:
     return s["me"] or s["giam_ho"]
 
 
-def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
+def dang_bo_tables(form: dict, tr=same) -> list[Table]:
     """F8's table. A streamed form (``db.register.report_dang_bo(stream=True)``) names its
     years and gives its students as an iterator: the table's rows are then an iterator too,
     consumed once by ``exports.stream_form``."""
@@ -185,10 +185,10 @@ def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
 
     def rows():
         for s in form["hoc_sinh"]:
-            yield [s["so_dang_bo"], s["ho_ten"], _d(s["ngay_sinh"]), s["noi_sinh"],
+            yield [s["so_dang_bo"], s["ho_ten"], iso_day(s["ngay_sinh"]), s["noi_sinh"],
                    female if s["nu"] else male, s["dan_toc"], s["cha"], mother_or_guardian(s),
-                   s["cho_o"], _d(s["ngay_vao"]), *[s["lop_theo_nam"].get(y, "") for y in years],
-                   _d(s["ngay_roi"]), s["ly_do_roi"], voided if s["da_huy"] else ""]
+                   s["cho_o"], iso_day(s["ngay_vao"]), *[s["lop_theo_nam"].get(y, "") for y in years],
+                   iso_day(s["ngay_roi"]), s["ly_do_roi"], voided if s["da_huy"] else ""]
 
     if isinstance(form["hoc_sinh"], list):
         for values in rows():
@@ -205,7 +205,7 @@ def _dang_bo_tables(form: dict, tr=same) -> list[Table]:
 
 # ---- F10 -------------------------------------------------------------------------------------
 
-def _chuyen_can_tables(form: dict, tr=same) -> list[Table]:
+def chuyen_can_tables(form: dict, tr=same) -> list[Table]:
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Lớp", kind="text", width=9, key=True),
             Col("Ngày học sinh dự kiến", width=10), Col("Có phép (P)", "Số ngày vắng", width=8),
             Col("Không phép (K)", "Số ngày vắng", width=8),
@@ -213,7 +213,7 @@ def _chuyen_can_tables(form: dict, tr=same) -> list[Table]:
             Col("Cần chú ý (nghỉ quá 3 ngày)", width=10), Col("Vắng nhiều", width=8),
             Col("Sắp vắng nhiều", width=8)]
     t = Table("Chuyen can", tr(FORMS["chuyen-can"]), cols,
-              lines=[_year_line(form, tr), _period_line(form, tr),
+              lines=[year_line(form, tr), period_line(form, tr),
                      tr("Số ngày học: {n}").format(n=form["so_ngay_hoc"])])
 
     def values(row):
@@ -235,18 +235,18 @@ def _chuyen_can_tables(form: dict, tr=same) -> list[Table]:
         Col("Họ và tên", kind="text", width=22, key=True), Col("Lớp", kind="text", width=6),
         Col("Thôn/làng", kind="text", width=12), Col("Nghỉ liên tiếp dài nhất", width=9),
         Col("Không phép trong 30 ngày", width=9), Col("Tỷ lệ vắng (%)", kind="pct", width=8),
-        Col("Vắng nhiều", kind="mark", width=7)], lines=[_year_line(form, tr)], numbered=True)
+        Col("Vắng nhiều", kind="mark", width=7)], lines=[year_line(form, tr)], numbered=True)
     for i, s in enumerate(form["canh_bao"], 1):
         lst.add([str(i), s["ma"], s["ho_ten"], s["lop"], s["thon"] or "", s["nghi_lien_tiep"],
                  s["khong_phep_30_ngay"], s["ty_le_vang"], s["vang_nhieu"] == "chronic"])
-    lst.add(["", "", _count_line("Tổng cộng: {n} học sinh", len(form["canh_bao"]), tr)] + [""] * 6,
+    lst.add(["", "", tally_line("Tổng cộng: {n} học sinh", len(form["canh_bao"]), tr)] + [""] * 6,
             "total")
     return [t, lst]
 
 
 # ---- F11 -------------------------------------------------------------------------------------
 
-def _theo_lang_tables(form: dict, tr=same) -> list[Table]:
+def theo_lang_tables(form: dict, tr=same) -> list[Table]:
     cols = [Col("STT", kind="text", width=4.5, key=True), Col("Thôn/làng", kind="text", width=16, key=True),
             Col("Xã", kind="text", width=12), Col("Trưởng thôn", kind="text", width=18),
             Col("Cán bộ phụ trách", kind="text", width=18)]
@@ -257,13 +257,13 @@ def _theo_lang_tables(form: dict, tr=same) -> list[Table]:
              Col("Chuyển đi", "Chuyển trường", width=8)]
     keys = ("ts", "nu", "dtts", "so_hs_canh_bao", "so_hs_nguy_co", "bo_hoc", "bo_hoc_chua_ra_lop",
             "van_dong", "chuyen_den", "chuyen_di")
-    t = Table("Theo thon", tr(FORMS["theo-lang"]), cols, lines=[_year_line(form, tr), _as_of_line(form, tr)])
+    t = Table("Theo thon", tr(FORMS["theo-lang"]), cols, lines=[year_line(form, tr), as_of_line(form, tr)])
     for i, r in enumerate(form["thon"], 1):
         head = " – ".join(x for x in (r.get("truong_thon"), r.get("dien_thoai")) if x)
         t.add([str(i), r["thon"] if r["thon"] is not None else tr("(Chưa ghi thôn)"), r.get("xa") or "",
                head, ", ".join(r.get("phu_trach") or []), *[r[k] for k in keys]])
     t.add(["", tr("Tổng cộng"), "", "", "", *[form["tong"][k] for k in keys]], "total")
-    ref = fmt_date(_d(form["ngay_chot_dau_nam"]))
+    ref = fmt_date(iso_day(form["ngay_chot_dau_nam"]))
     t.footnotes = [f"Học sinh đang học: có tên trong một lớp đến hết ngày báo cáo; mỗi học sinh tính ở "
                    f"thôn/làng đang ghi của học sinh. Bỏ học, chuyển đến, chuyển đi: ghi sau ngày chốt "
                    f"sĩ số đầu năm ({ref}) đến ngày báo cáo; chưa ra lớp = bỏ học chưa có «Đi học lại» "
@@ -278,10 +278,10 @@ def _theo_lang_tables(form: dict, tr=same) -> list[Table]:
 
 # ---- F12 -------------------------------------------------------------------------------------
 
-def _huy_dong_tables(form: dict, tr=same) -> list[Table]:
+def huy_dong_tables(form: dict, tr=same) -> list[Table]:
     counts = [Col("Dự kiến", width=8), Col("Đã ra lớp", width=8), Col("Tỷ lệ (%)", kind="pct", width=8)]
     grades = ", ".join(str(g) for g in form.get("khoi", []))
-    lines = [_year_line(form, tr), _as_of_line(form, tr)]
+    lines = [year_line(form, tr), as_of_line(form, tr)]
     if grades:
         lines.append(tr("Trẻ vào khối {grades}").format(grades=grades))
     t = Table("Theo thon", tr(FORMS["huy-dong"]), [
@@ -309,9 +309,9 @@ def _huy_dong_tables(form: dict, tr=same) -> list[Table]:
         Col("Ngày sinh", kind="date", width=11), Col("Nữ", kind="mark", width=4), Col("Khối", width=5),
         Col("Thôn/làng", kind="text", width=16), Col("Nguồn", kind="text", width=40),
         Col("Cán bộ phụ trách", kind="text", width=32), Col("Đề xuất ghép (mã HS)", kind="text", width=12)],
-        lines=[_year_line(form, tr), _as_of_line(form, tr)])
+        lines=[year_line(form, tr), as_of_line(form, tr)])
     for i, r in enumerate(form["chua_ra_lop"], 1):
-        lst.add([str(i), r["ho_ten"], _d(r["ngay_sinh"]), r["nu"], r["khoi"], r["thon"] or "",
+        lst.add([str(i), r["ho_ten"], iso_day(r["ngay_sinh"]), r["nu"], r["khoi"], r["thon"] or "",
                  "; ".join(r["nguon"]), ", ".join(r["phu_trach"]), r["de_xuat"] or ""])
-    lst.add(["", _count_line("Tổng cộng: {n} trẻ", len(form["chua_ra_lop"]), tr)] + [""] * 7, "total")
+    lst.add(["", tally_line("Tổng cộng: {n} trẻ", len(form["chua_ra_lop"]), tr)] + [""] * 7, "total")
     return [t, src, lst]

@@ -21,7 +21,7 @@ from db.dates import place_date_line
 
 from .table import Table
 from .xlsx_form import MOTTO, landscape
-from .students import _EPOCH, APP, CONTENT_TYPES, ROOT_RELS, WORKBOOK_RELS, _esc, column_letters
+from .students import EXCEL_EPOCH, APP, CONTENT_TYPES, ROOT_RELS, WORKBOOK_RELS, xml_text, column_letters
 
 # cellXfs: 0 plain, 1 header (bold, border, centred, wrapped), 2 number cell, 3 text cell,
 # 4 date cell, 5 title, 6 managing body, 7 bold line (school, motto, signatures),
@@ -79,7 +79,7 @@ STYLES = (
 
 
 def _text(ref: str, value: str, style: int) -> str:
-    value = _esc(value)
+    value = xml_text(value)
     space = ' xml:space="preserve"' if value != value.strip() else ""
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{value}</t></is></c>'
 
@@ -90,7 +90,7 @@ def _cell(ref: str, value, kind: str, bold: bool) -> str:
     if kind == "mark" or isinstance(value, bool):
         return _text(ref, "x", 2) if value else f'<c r="{ref}" s="2"/>'
     if isinstance(value, date):
-        return f'<c r="{ref}" s="4"><v>{value.toordinal() - _EPOCH}</v></c>'
+        return f'<c r="{ref}" s="4"><v>{value.toordinal() - EXCEL_EPOCH}</v></c>'
     if isinstance(value, (int, float)) and kind != "pct":
         return f'<c r="{ref}" s="{13 if bold else 2}"><v>{value}</v></c>'
     return _text(ref, str(value), 12 if bold else (3 if kind == "text" else 2))
@@ -216,7 +216,7 @@ def write_form_xlsx(table: Table, settings: dict, out, signed_on: date | None = 
 
     cols = "".join(f'<col min="{j + 1}" max="{j + 1}" width="{c.width}" customWidth="1"/>'
                    for j, c in enumerate(table.columns))
-    sheet_name = _esc(table.sheet[:31]).replace('"', "&quot;")
+    sheet_name = xml_text(table.sheet[:31]).replace('"', "&quot;")
     quoted = table.sheet[:31].replace("'", "''")
 
     def workbook(last: int) -> str:
@@ -226,9 +226,9 @@ def write_form_xlsx(table: Table, settings: dict, out, signed_on: date | None = 
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
             f'<bookViews><workbookView/></bookViews><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/>'
             '</sheets><definedNames>'
-            f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{_esc(repr_sheet(quoted))}!${head_top}:${label_row}'
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{xml_text(repr_sheet(quoted))}!${head_top}:${label_row}'
             '</definedName>'
-            f'<definedName name="_xlnm.Print_Area" localSheetId="0">{_esc(repr_sheet(quoted))}!$A$1:${refs[-1]}${last}'
+            f'<definedName name="_xlnm.Print_Area" localSheetId="0">{xml_text(repr_sheet(quoted))}!$A$1:${refs[-1]}${last}'
             '</definedName></definedNames></workbook>')
 
     orientation = "landscape" if landscape(table) else "portrait"

@@ -91,7 +91,7 @@ def roster_export_rows(rows: list):
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037\ufffe\uffff]")
 _SPECIAL = re.compile(r"[&<>\000-\010\013\014\016-\037\ufffe\uffff]")  # needs _text()
 _ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_EPOCH = date(1899, 12, 30).toordinal()
+EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 BOLD, DATE = 1, 2  # cellXfs indexes in STYLES
 
 CONTENT_TYPES = (
@@ -157,13 +157,13 @@ def column_letters(n: int) -> tuple[str, ...]:
     return tuple(get_column_letter(j + 1) for j in range(n))
 
 
-def _esc(value: str) -> str:
+def xml_text(value: str) -> str:
     """A text for the sheet's XML: the characters XML forbids dropped, ``& < >`` escaped."""
     return _ILLEGAL.sub("", value).translate(_ESCAPE)
 
 
 def _text(ref: str, value: str, style: int = 0) -> str:
-    value = _esc(value)
+    value = xml_text(value)
     space = ' xml:space="preserve"' if value != value.strip() else ""
     s = f' s="{style}"' if style else ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{value}</t></is></c>'
@@ -182,7 +182,7 @@ def _row(n: int, values) -> str:
             else:  # the common case, inlined: nothing to escape or keep
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>')
         elif isinstance(v, date):
-            cells.append(f'<c r="{ref}" s="{DATE}"><v>{v.toordinal() - _EPOCH}</v></c>')
+            cells.append(f'<c r="{ref}" s="{DATE}"><v>{v.toordinal() - EXCEL_EPOCH}</v></c>')
         else:
             cells.append(f'<c r="{ref}"><v>{v}</v></c>')
     return f'<row r="{n}">{"".join(cells)}</row>'

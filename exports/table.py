@@ -90,24 +90,24 @@ class Table:
         return codes
 
 
-def _d(iso: str | None):
+def iso_day(iso: str | None):
     return date.fromisoformat(iso) if iso else None
 
 
-def _period_line(form: dict, tr=same) -> str:
-    return tr("Từ ngày {start} đến ngày {end}").format(start=fmt_date(_d(form["tu_ngay"])),
-                                                      end=fmt_date(_d(form["den_ngay"])))
+def period_line(form: dict, tr=same) -> str:
+    return tr("Từ ngày {start} đến ngày {end}").format(start=fmt_date(iso_day(form["tu_ngay"])),
+                                                      end=fmt_date(iso_day(form["den_ngay"])))
 
 
-def _year_line(form: dict, tr=same) -> str:
+def year_line(form: dict, tr=same) -> str:
     return tr("Năm học {year}").format(year=form["nam_hoc"])
 
 
-def _as_of_line(form: dict, tr=same) -> str:
-    return tr("Tính đến ngày {day}").format(day=fmt_date(_d(form["den_ngay"])))
+def as_of_line(form: dict, tr=same) -> str:
+    return tr("Tính đến ngày {day}").format(day=fmt_date(iso_day(form["den_ngay"])))
 
 
-def _count_line(label: str, n: int, tr=same, **values) -> str:
+def tally_line(label: str, n: int, tr=same, **values) -> str:
     """«Tổng cộng: 3 học sinh», «Cộng khối 6: 2 học sinh» … (``label`` a msgid)."""
     return tr(label).format(n=n, **values)
 

@@ -98,7 +98,7 @@ class ChoiceModal(SisoModal[object]):
         self.dismiss(None)
 
 
-def _lettered(choices):
+def lettered(choices):
     return [Binding(key, f"choose('{value}')", label, show=False, id=f"choice_{value}")
             for key, value, label, _hint in choices]
 
@@ -115,7 +115,7 @@ class EventChooser(ChoiceModal):
         ("k", kinds.OTHER_DECREASE, N_("Giảm khác"), ""),
         ("d", NEW_STUDENT, N_("Chuyển đến (học sinh mới)"), ""),
     ]
-    BINDINGS = [*_lettered(CHOICES), *ChoiceModal.BINDINGS]
+    BINDINGS = [*lettered(CHOICES), *ChoiceModal.BINDINGS]
 
 
 # ---- the flows -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from textual.command import Hit, Hits
 from textual.system_commands import SystemCommandsProvider
 
 from tui.i18n import N_
-from tui.screens.event_chooser import ChoiceModal, _lettered
+from tui.screens.event_chooser import ChoiceModal, lettered
 
 COMMANDS = [
     ("d", "open_overview", N_("Danh sách lớp (tổng quan)"), "Esc"),
@@ -38,7 +38,7 @@ class MainMenu(ChoiceModal):
     """The app's menu (F10)."""
 
     CHOICES = [(key, action, label, shown) for key, action, label, shown in COMMANDS]
-    BINDINGS = [*_lettered(CHOICES), *ChoiceModal.BINDINGS]
+    BINDINGS = [*lettered(CHOICES), *ChoiceModal.BINDINGS]
 
     def __init__(self, *args, **kwargs) -> None:
         from tui.roles import may

@@ -24,7 +24,7 @@ from textual.binding import Binding
 
 from tui.app import SisoApp, make_app
 from tui.i18n import N_, _
-from tui.screens.event_chooser import ChoiceModal, _lettered
+from tui.screens.event_chooser import ChoiceModal, lettered
 from tui.screens.menu import MainMenu
 
 IDLE_SECONDS = 30 * 60  # no key nor click for this long: back to sign-in
@@ -44,7 +44,7 @@ def nobody() -> None:
 
 class ServedMenu(MainMenu):
     CHOICES = [*MainMenu.CHOICES, ("x", "sign_out", N_("Đăng xuất"), "Ctrl+Q")]
-    BINDINGS = [*_lettered(CHOICES), *ChoiceModal.BINDINGS]
+    BINDINGS = [*lettered(CHOICES), *ChoiceModal.BINDINGS]
 
 
 class ServedApp(SisoApp):
