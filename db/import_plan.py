@@ -2,7 +2,7 @@
 
 ``exports.importer`` reads a file into a plan; ``db.imports`` checks the plan against the
 database and writes it. Both speak of the same fields and problems, which live here so that
-``db`` never imports ``exports`` (``exports.importer`` re-exports these names).
+``db`` never imports ``exports``; every module imports them from here.
 """
 
 from __future__ import annotations

@@ -68,7 +68,7 @@ class Review:
     day: date
     rows: list = field(default_factory=list)  # PlanRow to import, with .klass set
     new_classes: list[tuple[str, int]] = field(default_factory=list)
-    problems: list = field(default_factory=list)  # exports.importer.Problem
+    problems: list = field(default_factory=list)  # db.import_plan.Problem
     duplicates: list[Duplicate] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)  # rows left out (possible duplicates skipped)
     new_villages: list[tuple[str, str]] = field(default_factory=list)  # (name, commune) to create

@@ -30,7 +30,7 @@ from types import SimpleNamespace
 from db import fields, text
 from db.dates import fmt_date
 from db.errors import SisoError
-from db.import_plan import ERROR, FIELDS, IGNORE, WARNING, Problem  # the plan's vocabulary, re-exported
+from db.import_plan import ERROR, FIELDS, IGNORE, WARNING, Problem
 from db.students import check_fields
 
 from .headers import Header, field_from_user, find_header, guess_mapping, norm

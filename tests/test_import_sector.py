@@ -10,7 +10,8 @@ from db.models import Event, SchoolClass, Span, Student
 from db.si_so import report_si_so
 from db.roster import class_counts
 from exports.headers import match_header
-from exports.importer import WARNING, read_students
+from db.import_plan import WARNING
+from exports.importer import read_students
 
 # The template's published column list, in its order.
 COLUMNS = ["STT", "Mã lớp", "Mã định danh Bộ GD&ĐT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc",

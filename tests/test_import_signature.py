@@ -6,7 +6,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from exports.importer import WARNING, read_students
+from db.import_plan import WARNING
+from exports.importer import read_students
 
 REF = date(2024, 9, 5)
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Dân tộc", "Lớp"]

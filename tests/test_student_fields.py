@@ -42,7 +42,7 @@ class Host(App):
 
 def test_every_field_is_read_by_the_importer_under_its_own_label():
     from exports.headers import match_header
-    from exports.importer import FIELDS
+    from db.import_plan import FIELDS
 
     for spec in STUDENT_FIELDS:
         assert spec.key in FIELDS

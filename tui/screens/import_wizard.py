@@ -34,7 +34,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from db import fields, imports, school
+from db import fields, import_plan, imports, school
 from db.errors import SisoError
 from exports import importer, readers
 from tui.glyphs import wants_plain
@@ -249,8 +249,8 @@ class ImportWizard(SisoScreen):
             .format(name=name, sheet=sheet))
         box = self.query_one("#map-rows", Vertical)
         box.remove_children()
-        options = [(label, key) for key, label in importer.FIELDS.items()]
-        options.append((_("(bỏ qua cột này)"), importer.IGNORE))
+        options = [(label, key) for key, label in import_plan.FIELDS.items()]
+        options.append((_("(bỏ qua cột này)"), import_plan.IGNORE))
         first = plan.table.rows[plan.header.first_data][1] if plan.header.first_data < len(plan.table.rows) else []
         rows = []
         for i, title in enumerate(plan.titles):
@@ -259,7 +259,7 @@ class ImportWizard(SisoScreen):
             sample = importer.cell_text(first[i]) if i < len(first) else ""
             label = f"{title}" + (f"  ({sample[:20]})" if sample else "")
             rows.append(Horizontal(Label(label, classes="source"), Static("→", classes="arrow"),
-                                   Select(options, value=self.mapping.get(i, importer.IGNORE),
+                                   Select(options, value=self.mapping.get(i, import_plan.IGNORE),
                                           allow_blank=False, id=f"col-{i}", compact=True),
                                    classes="maprow"))
         box.mount_all(rows)
