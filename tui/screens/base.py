@@ -93,7 +93,7 @@ def show_field_error(screen, key: str | None, message: str) -> None:
     """Show ``message`` on the error line ``#e-{key}`` under a field (else ``#e-form``)."""
     from textual.widgets import Static
 
-    label = (screen.query(f"#e-{key}") if key else None) or screen.query("#e-form")
+    label = (screen.query(f"#e-{key}") if key else None) or screen.query(f"#{FormFields.FORM_ERROR}")
     label = label.first(Static)
     label.update(message)
     label.add_class("shown")
