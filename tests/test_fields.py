@@ -124,7 +124,7 @@ async def test_student_form_shows_a_bad_national_id_beside_that_field(year):
         assert await wait_for(pilot, lambda: _message(form, "#e-ma_dinh_danh"))
         assert "12345" in _message(form, "#e-ma_dinh_danh")
         assert form.errors == {"ma_dinh_danh": _message(form, "#e-ma_dinh_danh")}
-        assert _message(form, "#form-error") == ""
+        assert _message(form, "#e-form") == ""
     assert Student.select().count() == 0
 
 
@@ -146,7 +146,7 @@ async def test_event_form_shows_an_impossible_date_beside_the_date(year):
         await pilot.press("ctrl+s")
         assert await wait_for(pilot, lambda: _message(form, "#err-ngay"))
         assert "31/02/2024" in _message(form, "#err-ngay")
-        assert _message(form, "#err-chung") == "" and _message(form, "#err-truong") == ""
+        assert _message(form, "#e-form") == "" and _message(form, "#err-truong") == ""
     assert Event.select().where(Event.kind == "transfer_out").count() == 0
 
 

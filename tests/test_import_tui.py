@@ -163,7 +163,7 @@ async def test_the_buttons_of_every_step_are_drawn(db, year, tmp_path, size):
             label = select.parent.query_one(".source")
             assert select.region.y == label.region.y and title in str(label.render())
             assert select.region.right <= size[0]
-        for widget in ("#klass", "#day", "#dups"):
+        for widget in ("#lop", "#ngay_vao", "#dups"):
             assert wizard.query_one(widget).region.right <= size[0]
         wizard.query_one("#check", Button).press()
         await _wait(pilot, lambda: steps.current == "step-review")

@@ -151,7 +151,7 @@ async def test_movements_screen_lists_filters_and_voids(school):
         await pilot.pause()
         assert isinstance(app.screen, VoidForm)
         await pilot.press("ctrl+s")  # no reason: refused, nothing written
-        await _wait(pilot, lambda: "lý do" in str(app.screen.query_one("#err").render()))
+        await _wait(pilot, lambda: "lý do" in str(app.screen.query_one("#e-form").render()))
         assert Event.get_by_id(drop.id).voided_at is None
         await pilot.press(*"ghi nham", "enter")
         await _wait(pilot, lambda: app.screen is screen and screen.rows and screen.rows[0].voided)

@@ -53,7 +53,7 @@ async def test_case_visit_minutes_and_close_from_the_student_screen(year, studen
         assert form.query_one("#nguoi_di", Input).value == "Hà Thị Lan:Giáo viên chủ nhiệm"
         assert form.query_one("#nguoi_gap", Input).value == "Trần Văn Tám"
         await pilot.press("ctrl+s")  # no result chosen yet: refused, nothing recorded
-        await wait_for(pilot, lambda: "Kết quả vận động" in str(form.query_one("#vf-error").render()))
+        await wait_for(pilot, lambda: "Kết quả vận động" in str(form.query_one("#e-form").render()))
         assert Visit.select().count() == 0
         form.query_one("#ngay", Input).value = "18/11/2024"
         form.query_one("#tinh_hinh", Input).value = "Em ở nhà trông em nhỏ"

@@ -134,8 +134,8 @@ async def test_rollover_ahead_of_the_year_end_asks_first(school, today):
         screen = app.screen
         await _wait(pilot, lambda: screen.plan is not None)
         # the new year's dates: same day and month as 2024-2025's (30/09, 13/01)
-        assert screen.query_one("#chot", Input).value == "30/09/2025"
-        assert screen.query_one("#hk2", Input).value == "13/01/2026"
+        assert screen.query_one("#r-ngay_chot_si_so", Input).value == "30/09/2025"
+        assert screen.query_one("#r-ngay_bat_dau_hk2", Input).value == "13/01/2026"
         assert "Cảnh báo: Năm học 2024-2025 chưa kết thúc" in str(screen.query_one("#preview").render())
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -163,10 +163,35 @@ async def test_rollover_after_the_year_end_writes_without_asking(school, today):
         await pilot.pause()
         screen = app.screen
         await _wait(pilot, lambda: screen.plan is not None)
-        screen.query_one("#chot", Input).value = "01/10/2025"
+        screen.query_one("#r-ngay_chot_si_so", Input).value = "01/10/2025"
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: app.results)
     assert SchoolYear.get(SchoolYear.name == "2025-2026").ref_date == date(2025, 10, 1)
+
+
+async def test_a_bad_date_in_the_rollover_form_is_refused_beside_its_field(school, today):
+    year, a, k9, six, nine = school
+    today(date(2025, 7, 1))
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(RolloverScreen(year.id), app.results.append)
+        await pilot.pause()
+        screen = app.screen
+        await _wait(pilot, lambda: screen.plan is not None)
+        end = screen.query_one("#r-ngay_ket_thuc", Input)
+        screen.focus_field(end)
+        await pilot.press(*"31/02/2026", "ctrl+s")
+        await _wait(pilot, lambda: _text(screen, "#e-ngay_ket_thuc"))
+        assert _text(screen, "#e-ngay_ket_thuc") == (
+            "Ngày kết thúc «31/02/2026» không có trên lịch (ngày 31, tháng 2, năm 2026).")
+        assert _text(screen, "#e-form") == "" and _text(screen, "#e-ngay_bat_dau") == ""
+        assert screen.query_one("#e-ngay_ket_thuc").has_class("shown")
+        assert screen.focused is end and not app.results
+        await pilot.press(*"31/05/2026")  # typing in the field takes its message away
+        assert _text(screen, "#e-ngay_ket_thuc") == ""
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: app.results)
+    assert SchoolYear.get(SchoolYear.name == "2025-2026").end == date(2026, 5, 31)
 
 
 async def test_keys_1_to_5_record_a_graduate_and_where_they_went(year, today):

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import queue
 import threading
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import work
 from textual.screen import ModalScreen, Screen
+from textual.worker import get_current_worker
 
 from db.models import database
 from tui.i18n import describe, translate_bindings, translated_binding
@@ -27,7 +29,7 @@ def close_thread_connection() -> None:
             database.close()
 
 
-def db_work(method=None, *, group: str = "db", exclusive: bool = True):
+def db_work(method=None, *, group: str = "db", exclusive: bool = True, jobs: bool = False):
     """A thread worker for database work: ``exclusive`` (the latest call wins; False for work
     that must not be cancelled by the next, an export), errors go
     to the app's one worker-error handler instead of closing the app, and the worker
@@ -36,14 +38,35 @@ def db_work(method=None, *, group: str = "db", exclusive: bool = True):
     The method posts its results back with ``self.app.call_from_thread(...)``; it should
     check ``worker.is_cancelled`` (``get_current_worker()``) before doing so when a newer
     call may have replaced it.
+
+    ``jobs=True``: work queued ahead, done in order by one worker that lives as long as its
+    screen (marks typed one after another). Call the method once with a ``queue.Queue``;
+    the worker then calls it with each tuple of arguments put in the queue, its connection
+    closed after each, until ``None`` is put or the worker is cancelled.
     """
     def decorate(fn):
-        @functools.wraps(fn)
-        def run(*args, **kwargs):
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                close_thread_connection()
+        if jobs:
+            @functools.wraps(fn)
+            def run(self, todo: queue.Queue) -> None:
+                worker = get_current_worker()
+                while not worker.is_cancelled:
+                    try:
+                        item = todo.get(timeout=0.5)
+                    except queue.Empty:
+                        continue
+                    if item is None:
+                        return
+                    try:
+                        fn(self, *item)
+                    finally:
+                        close_thread_connection()
+        else:
+            @functools.wraps(fn)
+            def run(*args, **kwargs):
+                try:
+                    return fn(*args, **kwargs)
+                finally:
+                    close_thread_connection()
         return work(thread=True, exclusive=exclusive, exit_on_error=False, group=group)(run)
 
     return decorate(method) if method is not None else decorate
@@ -70,7 +93,7 @@ def show_field_error(screen, key: str | None, message: str) -> None:
     """Show ``message`` on the error line ``#e-{key}`` under a field (else ``#e-form``)."""
     from textual.widgets import Static
 
-    label = (screen.query(f"#e-{key}") if key else None) or screen.query("#e-form")
+    label = (screen.query(f"#e-{key}") if key else None) or screen.query(f"#{FormFields.FORM_ERROR}")
     label = label.first(Static)
     label.update(message)
     label.add_class("shown")

@@ -83,7 +83,6 @@ class EventForm(FormModal[int | None]):
     student's name, date of birth and gender."""
 
     ERROR_PREFIX = "err-"
-    FORM_ERROR = "err-chung"
     ERROR_CLASS = "error"
 
     DEFAULT_CSS = """
@@ -98,7 +97,7 @@ class EventForm(FormModal[int | None]):
     EventForm .ef-row Input { background: $boost; }
     EventForm .ef-row Input:focus { background: $primary 20%; }
     EventForm .error { color: $error; height: auto; padding-left: 24; }
-    EventForm #err-chung { padding-left: 0; }
+    EventForm #e-form { padding-left: 0; }
     EventForm .error { display: none; }
     EventForm .error.shown { display: block; }
     EventForm #buttons { height: 1; margin-top: 1; }
@@ -200,7 +199,7 @@ class EventForm(FormModal[int | None]):
                                    error=False)
                 yield from row(_("Số văn bản / QĐ"), Input(id=fields.SO_VAN_BAN, compact=True), error=False)
                 yield from row(_("Ghi chú"), Input(id=fields.GHI_CHU, compact=True), error=False)
-            yield Static("", id="err-chung", classes="error")
+            yield Static("", id="e-form", classes="error")
             with Horizontal(id="buttons"):
                 yield Static(_("Tab / Shift+Tab: chuyển ô"), id="ef-hint")
                 yield Button(_("Ghi (Ctrl+S)"), id="save", variant="primary", compact=True)

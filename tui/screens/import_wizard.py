@@ -118,11 +118,12 @@ class ImportWizard(SisoScreen):
                     yield Vertical(id="map-rows")
                     with Horizontal(classes="optrow"):
                         yield Label(_("Lớp cho cả danh sách:"))
-                        yield Input(placeholder=_("khi tệp không có cột Lớp, ví dụ 6A1"), id="klass",
+                        yield Input(placeholder=_("khi tệp không có cột Lớp, ví dụ 6A1"), id=fields.LOP,
                                     compact=True)
                     with Horizontal(classes="optrow"):
                         yield Label(_("Ngày nhập học:"))
-                        yield Input(placeholder=_("dd/mm/yyyy (trống: hôm nay)"), id="day", compact=True)
+                        yield Input(placeholder=_("dd/mm/yyyy (trống: hôm nay)"), id=fields.NGAY_VAO,
+                                    compact=True)
                     with Horizontal(classes="optrow"):
                         yield Label(_("Học sinh có thể trùng:"))
                         yield Select([(_("hỏi (dừng lại)"), imports.ASK),
@@ -286,8 +287,8 @@ class ImportWizard(SisoScreen):
         self._check(dict(self.mapping), self._options())
 
     def _options(self) -> dict:
-        return {"klass": self.query_one("#klass", Input).value.strip() or None,
-                "day": self.query_one("#day", Input).value.strip() or None,
+        return {"klass": self.query_one(f"#{fields.LOP}", Input).value.strip() or None,
+                "day": self.query_one(f"#{fields.NGAY_VAO}", Input).value.strip() or None,
                 "duplicates": self.query_one("#dups", Select).value,
                 "hints": imports.TUI_HINTS}
 

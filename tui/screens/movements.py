@@ -49,7 +49,6 @@ class VoidForm(FormModal[bool | None]):
     VoidForm Button { margin-left: 1; }
     """
     ERROR_PREFIX = "err-"
-    FORM_ERROR = "err"
     ERROR_CLASS = "error"
     BINDINGS = [
         Binding("ctrl+s", "submit", N_("Hủy sự kiện"), id="void.submit"),
@@ -67,7 +66,7 @@ class VoidForm(FormModal[bool | None]):
                            "tính ở đâu."))
             yield Label(_("Lý do hủy"))
             yield Input(id="ly_do_huy")
-            yield Static("", id="err", classes="error")
+            yield Static("", id="e-form", classes="error")
             with Horizontal(id="buttons"):
                 yield Button(_("Hủy sự kiện (Ctrl+S)"), id="ok", variant="error")
                 yield Button(_("Thôi (Esc)"), id="cancel")

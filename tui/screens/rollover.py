@@ -20,6 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
+from db import fields
 from db.errors import SisoError
 from db.models import SchoolYear
 from tui.screens.base import FormModal, db_work
@@ -68,6 +69,9 @@ class MappingForm(ModalScreen[tuple[str, str] | None]):
 
 
 class RolloverScreen(FormModal[int | None]):
+    """A field ``fields.X`` is the input ``#r-{X}``, its message the line ``#e-{X}``."""
+
+    FIELD_PREFIX = "r-"
     DEFAULT_CSS = """
     RolloverScreen { align: center middle; }
     RolloverScreen > Vertical { width: 96%; height: 94%; border: thick $primary;
@@ -81,7 +85,6 @@ class RolloverScreen(FormModal[int | None]):
     RolloverScreen #dates Label { color: $text-muted; }
     RolloverScreen #mapping { height: 1fr; min-height: 4; }
     RolloverScreen #preview-box { height: auto; max-height: 7; border-top: solid $panel; }
-    RolloverScreen .error { color: $error; height: auto; }
     RolloverScreen #buttons { height: 1; align: right middle; }
     RolloverScreen Button { margin-left: 2; }
     RolloverScreen #rollover-hint { width: 1fr; color: $text-muted; }
@@ -106,19 +109,23 @@ class RolloverScreen(FormModal[int | None]):
             yield Static("", id="title")
             with Horizontal(id="dates"):
                 yield Label(_("Năm học mới "))
-                yield Input("", id="nam_moi", compact=True)
+                yield Input("", id=f"r-{fields.NAM_HOC}", compact=True)
                 yield Label(_(" bắt đầu "))
-                yield Input("", id="bat_dau", compact=True)
+                yield Input("", id=f"r-{fields.NGAY_BAT_DAU}", compact=True)
                 yield Label(_(" kết thúc "))
-                yield Input("", id="ket_thuc", compact=True)
+                yield Input("", id=f"r-{fields.NGAY_KET_THUC}", compact=True)
+            for key in (fields.NAM_HOC, fields.NGAY_BAT_DAU, fields.NGAY_KET_THUC):
+                yield Static("", id=f"e-{key}", classes="field-error")
             with Horizontal(id="dates2"):
                 yield Label(_("Chốt sĩ số đầu năm "))
-                yield Input("", id="chot", compact=True)
+                yield Input("", id=f"r-{fields.NGAY_CHOT_SI_SO}", compact=True)
                 yield Label(_(" bắt đầu học kỳ II "))
-                yield Input("", id="hk2", compact=True)
+                yield Input("", id=f"r-{fields.NGAY_BAT_DAU_HK2}", compact=True)
+            for key in (fields.NGAY_CHOT_SI_SO, fields.NGAY_BAT_DAU_HK2):
+                yield Static("", id=f"e-{key}", classes="field-error")
             yield DataTable(id="mapping", cursor_type="row", zebra_stripes=True)
             yield VerticalScroll(Static("", id="preview"), id="preview-box")
-            yield Static("", id="err", classes="error")
+            yield Static("", id="e-form", classes="field-error")
             with Horizontal(id="buttons"):
                 yield Static(_("Enter: sửa lớp chuyển đến"), id="rollover-hint")
                 yield Button(_("Chuyển năm (Ctrl+S)"), id="ok", variant="primary", compact=True)
@@ -149,14 +156,14 @@ class RolloverScreen(FormModal[int | None]):
         self.query_one("#title", Static).update(
             _("Chuyển năm học {src} → năm học mới").format(src=src_name))
         fixed = plan.target is not None  # the new year exists: its dates are its own
-        for field, value in (("nam_moi", plan.target_name),
-                             ("bat_dau", plan.start.strftime("%d/%m/%Y")),
-                             ("ket_thuc", plan.end.strftime("%d/%m/%Y")),
-                             ("chot", plan.ref.strftime("%d/%m/%Y")),
-                             ("hk2", plan.hk2.strftime("%d/%m/%Y") if plan.hk2 else "")):
-            box = self.query_one(f"#{field}", Input)
+        for key, value in ((fields.NAM_HOC, plan.target_name),
+                           (fields.NGAY_BAT_DAU, plan.start.strftime("%d/%m/%Y")),
+                           (fields.NGAY_KET_THUC, plan.end.strftime("%d/%m/%Y")),
+                           (fields.NGAY_CHOT_SI_SO, plan.ref.strftime("%d/%m/%Y")),
+                           (fields.NGAY_BAT_DAU_HK2, plan.hk2.strftime("%d/%m/%Y") if plan.hk2 else "")):
+            box = self.query_one(f"#r-{key}", Input)
             box.value = value
-            box.disabled = fixed and field != "nam_moi"
+            box.disabled = fixed and key != fields.NAM_HOC
         self._initial_values = self.field_values()  # what the form opened with
         self._fill_table()
         self.refresh_preview()
@@ -173,13 +180,15 @@ class RolloverScreen(FormModal[int | None]):
 
     def options(self) -> dict:
         return dict(mapping=dict(self.mapping), held_mapping=dict(self.held_mapping),
-                    start=self.query_one("#bat_dau", Input).value.strip() or None,
-                    end=self.query_one("#ket_thuc", Input).value.strip() or None,
-                    ref=self.query_one("#chot", Input).value.strip() or None,
-                    hk2=self.query_one("#hk2", Input).value.strip() or None)
+                    start=self.value(fields.NGAY_BAT_DAU), end=self.value(fields.NGAY_KET_THUC),
+                    ref=self.value(fields.NGAY_CHOT_SI_SO), hk2=self.value(fields.NGAY_BAT_DAU_HK2))
+
+    def value(self, key: str) -> str | None:
+        return self.query_one(f"#r-{key}", Input).value.strip() or None
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.target_name = event.input.value.strip() if event.input.id == "nam_moi" else self.target_name
+        if self._key_of(event.input) == fields.NAM_HOC:
+            self.target_name = event.input.value.strip()
         self.refresh_preview()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -220,7 +229,7 @@ class RolloverScreen(FormModal[int | None]):
         self.query_one("#preview", Static).update("\n".join(lines))
 
     def submit(self) -> None:
-        self.query_one("#err", Static).update("")
+        self.clear_errors()
         self._check(self.target_name, self.options())
 
     @db_work(group="rollover_write")
@@ -232,7 +241,7 @@ class RolloverScreen(FormModal[int | None]):
             plan = rollover_plan.rollover_preview(self.source_year_id, target_name, **options)
             warning = plan.early_warning if plan.ok else ""
         except SisoError as err:
-            self.app.call_from_thread(self._failed, err.message)
+            self.app.call_from_thread(self._failed, err)
             return
         if warning:
             self.app.call_from_thread(self._ask, target_name, options, warning)
@@ -265,13 +274,14 @@ class RolloverScreen(FormModal[int | None]):
             if notes:
                 self.app.call_from_thread(self.app.notify, "\n".join(notes), timeout=20)
         except SisoError as err:
-            self.app.call_from_thread(self._failed, err.message)
+            self.app.call_from_thread(self._failed, err)
             return
         self.app.call_from_thread(self._done, batch_id)
 
-    def _failed(self, message: str) -> None:
-        self.busy = False
-        self.query_one("#err", Static).update(message)
+    def _failed(self, err: SisoError) -> None:
+        """The message beside the field it names (``SisoError.field``), else under the form."""
+        self.failed()
+        self.show_errors([(err.field, err.message)])
 
     def _done(self, batch_id: int) -> None:
         refresh = getattr(self.app, "data_changed", None)

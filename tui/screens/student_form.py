@@ -52,7 +52,6 @@ class StudentForm(FormFields, SisoModal[int | None]):
     edits one. Dismisses with the student's id, or None when cancelled."""
 
     FIELD_PREFIX = "f-"
-    FORM_ERROR = "form-error"
 
     DEFAULT_CSS = """
     StudentForm { align: center middle; }
@@ -110,7 +109,7 @@ class StudentForm(FormFields, SisoModal[int | None]):
                     yield Static("", id=f"e-{key}", classes="field-error")
                 if self.adding:
                     yield from self._entry_fields()
-            yield Static("", id="form-error", classes="field-error")
+            yield Static("", id="e-form", classes="field-error")
             with Horizontal(classes="buttons"):
                 yield Button(_("Lưu (Ctrl+S)"), id="save", variant="primary", compact=True)
                 yield Button(_("Hủy (Esc)"), id="cancel", compact=True)

@@ -46,7 +46,7 @@ class _Form(FormModal[object]):
     _Form .vf-label { width: 24; color: $text-muted; }
     _Form .vf-row Input, _Form .vf-row Select { width: 1fr; }
     _Form .vf-row Input { background: $boost; }
-    _Form #vf-error { color: $error; height: auto; }
+    _Form #e-form { color: $error; height: auto; }
     _Form #vf-buttons { height: 1; margin-top: 1; }
     _Form #vf-hint { width: 1fr; color: $text-muted; }
     _Form Button { margin-left: 2; }
@@ -55,7 +55,6 @@ class _Form(FormModal[object]):
                 Binding("escape", "cancel", N_("Hủy bỏ"), id="visit_form.cancel")]
     FIELDS: list[tuple[str, str]] = []
     PLACEHOLDERS: dict[str, str] = {}
-    FORM_ERROR = "vf-error"  # one message line under the form (FormFields.show_errors)
     TITLE = ""
 
     def __init__(self, student, defaults: dict[str, str]) -> None:
@@ -82,7 +81,7 @@ class _Form(FormModal[object]):
                     with Horizontal(classes="vf-row"):
                         yield Label(_(label), classes="vf-label")
                         yield widget
-            yield Static("", id="vf-error")
+            yield Static("", id="e-form")  # a message naming no field (FormFields)
             with Horizontal(id="vf-buttons"):
                 yield Static(_("Tab: chuyển ô · Ctrl+S: ghi · Esc: hủy"), id="vf-hint")
                 yield Button(_("Ghi (Ctrl+S)"), id="save", variant="primary", compact=True)
@@ -100,7 +99,7 @@ class _Form(FormModal[object]):
         return w.value.strip()
 
     def submit(self) -> None:
-        self.query_one("#vf-error", Static).update("")
+        self.query_one("#e-form", Static).update("")
         self._save({fid: self.value(fid) for fid, _label in self.FIELDS})
 
     def record(self, values: dict):

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import queue
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Select, Static
@@ -28,7 +27,7 @@ from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear
 from tui.i18n import N_, _
-from tui.screens.base import SisoScreen, close_thread_connection, db_work
+from tui.screens.base import SisoScreen, db_work
 
 
 class YearEndScreen(SisoScreen):
@@ -82,7 +81,7 @@ class YearEndScreen(SisoScreen):
         self._read_start()
         # marks are written one at a time, in the order the keys came
         self._marks: queue.Queue = queue.Queue()
-        self._mark_loop()
+        self._mark(self._marks)
 
     def on_unmount(self) -> None:
         self._marks.put(None)
@@ -174,20 +173,8 @@ class YearEndScreen(SisoScreen):
             table.move_cursor(row=row_index + 1)
         self._marks.put((row.student_id, result, row_index, self.klass_id, destination))
 
-    @work(thread=True, group="year_end_mark", exit_on_error=False)
-    def _mark_loop(self) -> None:
-        from textual.worker import get_current_worker
-
-        worker = get_current_worker()
-        while not worker.is_cancelled:
-            try:
-                item = self._marks.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if item is None:
-                return
-            self._mark(*item)
-
+    # one worker for the screen, started on mount: it writes each mark queued in ``_marks``
+    @db_work(group="year_end_mark", exclusive=False, jobs=True)
     def _mark(self, student_id: int, result: str, row_index: int, klass_id: int,
               destination: str | None = None) -> None:
         from db import yearend
@@ -204,8 +191,6 @@ class YearEndScreen(SisoScreen):
             name = Student.get_by_id(student_id).full_name
             self.app.call_from_thread(self._failed, row_index, name, err.message)
             return
-        finally:
-            close_thread_connection()
         self.app.call_from_thread(self._marked, row_index, name, label, fmt_date(ev.date))
 
     def _failed(self, row_index: int, name: str, message: str) -> None:
