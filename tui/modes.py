@@ -4,13 +4,12 @@ Textual's ``App.switch_mode`` calls ``delay_update()``: nothing is written to th
 for the next 50 ms (a timer, later still on a busy machine), to mask the transition while
 the new mode's screen is built. siso switches modes to show its first screen (the overview,
 from ``on_mount``) and for F3 (the whole-school list), F8, Ctrl+R and Ctrl+G: each waited
-those 50 ms with its frame ready, about a third of the F3 figure and a quarter of siso's
-start-up beyond a bare Textual app (``docs/performance.md``). A pushed screen (a form, the
-roster, a student) is not delayed by Textual either. The screens of these modes draw their
-first frame whole (the overview and the lists their frame, then their rows; the search
-screen the list read in the background), so ``ShownAtOnce`` (mixed into the app before
-``App``) leaves ``delay_update`` out while a mode is switched; the command palette's own
-``delay_update`` is unchanged.
+those 50 ms with its frame ready (``docs/performance.md``, start-up, third pass). Textual
+does not delay a pushed screen (a form, the roster, a student) either. ``ShownAtOnce``
+(mixed into the app before ``App``) leaves ``delay_update`` out while a mode is switched:
+the new screen's first frame is shown at once (the overview's titles, then its rows as for
+any screen that reads in a worker; the search screen with the list read in the
+background). The command palette's own ``delay_update`` is unchanged.
 """
 
 from __future__ import annotations
