@@ -97,6 +97,9 @@ def count_marker(n: int) -> bytes:
     return f"{n} học sinh".encode()
 
 
+PACKAGES = ("cli", "db", "exports", "tui")  # siso's own, every one the program imports
+
+
 def compile_sources() -> int:
     """Write the bytecode of siso's own modules, as an installation has it (pip compiles what
     it installs; a checkout writes ``__pycache__`` on its first run). Without it, a shell
@@ -108,9 +111,9 @@ def compile_sources() -> int:
     from contextlib import redirect_stdout
 
     with redirect_stdout(io.StringIO()):
-        for package in ("db", "exports", "tui"):
+        for package in PACKAGES:
             compileall.compile_dir(str(ROOT / package), quiet=2)
-    return sum(1 for package in ("db", "exports", "tui") for _ in (ROOT / package).rglob("*.py"))
+    return sum(1 for package in PACKAGES for _ in (ROOT / package).rglob("*.py"))
 
 
 # ---- terminal measurements -------------------------------------------------------------------

@@ -68,6 +68,7 @@ from tui import navigation as nav
 from tui.i18n import N_, _, describe, set_language, translate_bindings
 from tui.keys import InOrderKeys
 from tui.later import Later
+from tui.modes import ShownAtOnce
 from tui.preload import WholeList, preload
 from tui.styling import styled
 from tui.textual_private import mode_is_open, open_screens
@@ -84,7 +85,7 @@ WelcomeScreen = Later("tui.screens.welcome", "WelcomeScreen")
 YearScreen = Later("tui.screens.years", "YearScreen")
 
 
-class SisoApp(InOrderKeys, App[int]):
+class SisoApp(ShownAtOnce, InOrderKeys, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "siso"
     ENABLE_COMMAND_PALETTE = True
