@@ -131,6 +131,6 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
                   "ket_qua": kinds.LABELS[r.kind], "ngay": (r.day if isinstance(r.day, date)
                                                              else parse_date(r.day)).isoformat()}
                  for i, r in enumerate(items, 1)]
-    return {"form": "len-lop", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
+    return {"bieu_mau": "len-lop", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
             "ngay_cuoi_nam": year.end.isoformat(), "den_cuoi_nam": year_over, **scopes.form_marks(),
             "lop": class_rows, "khoi": grade_rows, "toan_truong": school, "danh_sach": danh_sach}

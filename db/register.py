@@ -187,11 +187,11 @@ def report_dang_bo(*, stream: bool = False) -> dict:
     list (JSON, the screen)."""
     rows = _dang_bo_rows()
     if not stream:
-        return {"form": "dang-bo", **scopes.form_marks(), "hoc_sinh": list(rows)}
+        return {"bieu_mau": "dang-bo", **scopes.form_marks(), "hoc_sinh": list(rows)}
     years = [n for (n,) in SchoolYear.select(SchoolYear.name).where(
         SchoolYear.id.in_(SchoolClass.select(SchoolClass.year).join(Span, on=(Span.klass == SchoolClass.id))))
         .order_by(SchoolYear.start).tuples()]
-    return {"form": "dang-bo", **scopes.form_marks(), "nam_hoc": years, "hoc_sinh": rows}
+    return {"bieu_mau": "dang-bo", **scopes.form_marks(), "nam_hoc": years, "hoc_sinh": rows}
 
 
 def _dang_bo_rows():
