@@ -136,17 +136,36 @@ class _Parser(_NoEmptyValues, argparse.ArgumentParser):
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
                               help="in trợ giúp này rồi thoát")
 
-    def add_argument(self, *args, **kwargs):
-        # an option without a metavar shows its dest in --help: «--class LỚP», never KLASS
-        if kwargs.get("dest") in _METAVARS and "metavar" not in kwargs:
-            kwargs["metavar"] = _METAVARS[kwargs["dest"]]
-        return super().add_argument(*args, **kwargs)
-
     def error(self, message: str):
         self.exit(2, f"Lỗi: {vietnamese_error(message)} (xem «{self.prog} --help»)\n")
 
 
-_METAVARS = {"klass": "LỚP"}
+# The placeholder of each option's value in --help, by the option's dest: an option without
+# a metavar would show its dest («--class KLASS», «--year YEAR»); set by ``_placeholders``.
+_METAVARS = {
+    "klass": "LỚP", "year": "NĂM_HỌC", "db": "TỆP_CSDL", "user": "TÊN_ĐĂNG_NHẬP",
+    "output": "TỆP", "file": "TỆP", "sheet": "TRANG_TÍNH",
+    # days
+    "as_of": "NGÀY", "date": "NGÀY", "date_from": "NGÀY", "date_to": "NGÀY", "start": "NGÀY",
+    "end": "NGÀY", "ref": "NGÀY", "hk2": "NGÀY", "to": "NGÀY", "first": "NGÀY", "last": "NGÀY",
+    "dob": "NGÀY_SINH", "period": "KỲ",
+    # a student
+    "student": "MÃ_HS", "code": "MÃ_HS", "name": "HỌ_TÊN", "gender": "GIỚI_TÍNH",
+    "ethnic": "DÂN_TỘC", "national_id": "MÃ_ĐỊNH_DANH", "disability": "MÃ_KHUYẾT_TẬT",
+    "birthplace": "NƠI_SINH", "address": "ĐỊA_CHỈ", "phone": "SỐ_ĐIỆN_THOẠI",
+    "father": "HỌ_TÊN_CHA", "mother": "HỌ_TÊN_MẸ", "guardian": "NGƯỜI_GIÁM_HỘ",
+    "village": "THÔN", "commune": "XÃ", "district": "HUYỆN", "province": "TỈNH",
+    "school": "TRƯỜNG", "from_school": "TRƯỜNG", "search": "TỪ_KHÓA",
+    # events, classes, villages
+    "reason": "LÝ_DO", "doc": "SỐ_VĂN_BẢN", "note": "GHI_CHÚ", "grade": "KHỐI", "gvcn": "HỌ_TÊN",
+    "head": "HỌ_TÊN", "head_phone": "SỐ_ĐIỆN_THOẠI", "staff": "\"HỌ TÊN, …\"",
+    # risk and visits
+    "cause": "MÃ_LÝ_DO", "sponsor": "HỌ_TÊN", "visit": "SỐ", "met": "NGƯỜI_GẶP",
+    "found": "TÌNH_HÌNH", "commitment": "CAM_KẾT", "signed_by": "NGƯỜI_KÝ", "place": "ĐỊA_ĐIỂM",
+    # targets, the cohort, the calendar, the demo, the web door
+    "value": "GIÁ_TRỊ", "source": "NGUỒN", "recipient": "NƠI_NHẬN", "students": "SỐ_HỌC_SINH",
+    "seed": "HẠT_GIỐNG", "host": "ĐỊA_CHỈ_MÁY", "port": "CỔNG",
+}
 
 
 def _add_global_options(parser: argparse.ArgumentParser) -> None:
@@ -189,7 +208,20 @@ def build_parser() -> argparse.ArgumentParser:
     groups["_root"] = sub
     for mod in MODULES:
         importlib.import_module(f"cli.{mod}").register(groups)
+    _placeholders(parser)
     return parser
+
+
+def _placeholders(parser: argparse.ArgumentParser) -> None:
+    """Every option that takes a value and has no metavar nor choices, in every subcommand,
+    shows the Vietnamese placeholder of its dest (``_METAVARS``): «--year NĂM_HỌC»."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                _placeholders(sub)
+        elif (action.option_strings and action.nargs != 0 and action.metavar is None
+              and action.choices is None and action.dest in _METAVARS):
+            action.metavar = _METAVARS[action.dest]
 
 
 def open_db(args):

@@ -229,8 +229,8 @@ def register(groups):
     p.set_defaults(func=_outcome)
 
     p = yr.add_parser("rollover", help="chuyển sang năm học mới (xem trước với --dry-run)")
-    p.add_argument("--from", dest="source", required=True, help="năm học cũ, ví dụ 2024-2025")
-    p.add_argument("--to", dest="target", help="năm học mới (mặc định: năm kế tiếp)")
+    p.add_argument("--from", dest="source", required=True, metavar="NĂM_HỌC", help="năm học cũ, ví dụ 2024-2025")
+    p.add_argument("--to", dest="target", metavar="NĂM_HỌC", help="năm học mới (mặc định: năm kế tiếp)")
     p.add_argument("--start", help="ngày bắt đầu năm học mới (khi tạo mới; mặc định 05/09)")
     p.add_argument("--end", help="ngày kết thúc năm học mới (mặc định 31/05)")
     p.add_argument("--ref", help="ngày chốt sĩ số đầu năm (mặc định: cùng ngày, tháng của năm học cũ)")

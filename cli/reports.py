@@ -138,7 +138,7 @@ def _report(args):
         sys.stdout.write(form_bytes(form, "csv").decode("utf-8").lstrip("\ufeff").replace("\r\n", "\n"))
     else:
         _print_tables(form)
-    if form.get("form") == "si-so" and not form.get("can_bang", True):
+    if form.get("bieu_mau") == "si-so" and not form.get("can_bang", True):
         print("Cảnh báo: số liệu không cân đối —\n" + si_so.describe_lech(form), file=sys.stderr)
         return 1
     return 0

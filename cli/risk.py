@@ -94,7 +94,7 @@ def _visit_list(args):
             r["ho_ten"] = r["hoc_sinh"]["ho_ten"]
             r["lop"] = r["hoc_sinh"]["lop"]
             r["ngay"] = _dmy(r["ngay"])
-            r["nguoi_di_text"] = "; ".join(f"{p['ho_ten']} ({p['vai_tro']})" for p in r["nguoi_di"])
+            r["nguoi_di_text"] = "; ".join(f"{p['ho_ten']} ({p['ten_vai_tro']})" for p in r["nguoi_di"])
             r["ket_qua_text"] = risk.VISIT_RESULTS.get(r["ket_qua"], r["ket_qua"])
             r["huy"] = f"x {r['ly_do_huy']}" if r["da_huy"] else ""
     emit(rows, VISIT_COLUMNS, args.format)

@@ -14,7 +14,7 @@ def register(groups):
                    help="địa chỉ nghe (mặc định 127.0.0.1: chỉ máy này; 0.0.0.0: mọi máy trong "
                         "mạng, không mã hóa nếu không có reverse proxy HTTPS)")
     p.add_argument("--port", default="8000", help="cổng (mặc định 8000)")
-    p.add_argument("--public-url", dest="public_url", metavar="URL",
+    p.add_argument("--public-url", dest="public_url", metavar="ĐỊA_CHỈ_WEB",
                    help="địa chỉ trang dùng cho websocket và tệp tĩnh, ví dụ "
                         "https://siso.truong.edu.vn (thường không cần: trang tự lấy địa chỉ của "
                         "chính nó, kể cả sau reverse proxy HTTPS)")

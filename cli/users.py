@@ -9,7 +9,7 @@ import sys
 from .output import add_format_option, emit
 from db import fields
 
-COLUMNS = [("login", "Đăng nhập"), ("ho_ten", "Họ tên"), ("vai_tro", "Vai trò"), ("khoi", "Khối"),
+COLUMNS = [("ten_dang_nhap", "Đăng nhập"), ("ho_ten", "Họ tên"), ("vai_tro", "Vai trò"), ("khoi", "Khối"),
            ("lop", "Lớp"), ("tai_khoan", "Tài khoản máy"), ("hoat_dong", "Hoạt động")]
 AUDIT_COLUMNS = [("luc", "Lúc"), ("nguoi", "Người"), ("viec", "Việc"), ("doi_tuong", "Đối tượng"),
                  ("truoc", "Trước"), ("sau", "Sau")]

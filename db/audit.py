@@ -37,6 +37,75 @@ def _default(value):
     return str(value)
 
 
+# The audit line's keys, in the vocabulary of the JSON output (the ``db.fields`` name where
+# one exists): the writes across db/ note what they did with the names of their parameters
+# and models (``case=``, ``date=``, a student's ``dob`` …), and the line stores each under
+# its Vietnamese key, at every depth. Lines written before keep their keys (``audit_log``
+# reads both). A key already Vietnamese (``ho_ten``, ``lop`` …) is kept as it is.
+KEYS = {
+    "before": "truoc", "after": "sau", "id": "id",
+    # who, when, which
+    "user": "nguoi_dung", "login": fields.TEN_DANG_NHAP, "role": fields.VAI_TRO,
+    "system_account": fields.TAI_KHOAN_HE_THONG, "password_hash": "mat_khau_bam",
+    "locked_until": "khoa_den", "recorded_by": "nguoi_ghi", "created_by": "nguoi_tao",
+    "created_at": "luc_tao", "voided_by": "nguoi_huy", "voided_at": "luc_huy",
+    "void_reason": fields.LY_DO_HUY, "version": "phien_ban", "today": "hom_nay",
+    # the school year, classes, dates
+    "year": fields.NAM_HOC, "year_removed": "xoa_nam_hoc", "klass": fields.LOP,
+    "from_klass": "tu_lop", "classes": "cac_lop", "class_names": "ten_lop",
+    "classes_removed": "lop_da_xoa", "grade": fields.KHOI, "grades": fields.KHOI_PHU_TRACH,
+    "level": fields.CAP_HOC, "homeroom": fields.GVCN, "homerooms": "gvcn_chuyen",
+    "homerooms_left": "gvcn_con_lai", "date": fields.NGAY, "day": fields.NGAY,
+    "start": fields.TU_NGAY, "end": fields.DEN_NGAY, "ref": fields.NGAY_CHOT_SI_SO,
+    "ref_date": fields.NGAY_CHOT_SI_SO, "days": "so_ngay", "semester": "hoc_ky",
+    "period": fields.KY, "name": fields.TEN,
+    # students and events
+    "student": fields.HOC_SINH, "students": fields.SO_HOC_SINH, "new_student": "hoc_sinh_moi",
+    "code": fields.MA, "codes": "cac_ma", "national_id": fields.MA_DINH_DANH, "family": "ho",
+    "middle": "ten_dem", "given": "ten_rieng", "female": "nu", "dob": fields.NGAY_SINH,
+    "ethnic": fields.DAN_TOC, "disability": fields.KHUYET_TAT, "birthplace": fields.NOI_SINH,
+    "guardian": fields.NGUOI_GIAM_HO, "father": fields.HO_TEN_CHA, "mother": fields.HO_TEN_ME,
+    "phone": fields.DIEN_THOAI, "address": fields.DIA_CHI, "entry": fields.CACH_VAO,
+    "event": "su_kien", "events": "su_kien", "kind": fields.LOAI, "reason": fields.LY_DO,
+    "school": fields.TRUONG, "from_school": fields.TRUONG, "province": fields.TINH,
+    "district": "huyen", "commune": fields.XA, "scope": fields.PHAM_VI,
+    "vocational": fields.HOC_NGHE, "doc_no": fields.SO_VAN_BAN, "note": fields.GHI_CHU,
+    "without_visits": fields.KHONG_VAN_DONG, "destination": fields.NOI_HOC_TIEP,
+    "future": "ngay_sau_hom_nay", "outcomes": "ket_qua_cuoi_nam", "promoted": "len_lop",
+    "held_back": "luu_ban", "completers": "hoan_thanh", "failed": "thi_lai",
+    # villages
+    "village": fields.THON, "village_ref": "ma_thon", "head": fields.TRUONG_THON,
+    "head_phone": fields.DIEN_THOAI_TRUONG_THON, "staff": fields.CAN_BO,
+    # attendance, risk, visits
+    "session": fields.BUOI, "excused": "co_phep", "ids": "cac_id", "absences": "nghi_hoc",
+    "case": "ho_so", "risk_cases": "ho_so_nguy_co", "causes": fields.NGUYEN_NHAN,
+    "sponsor": fields.DO_DAU, "opened": "ngay_mo", "closed": "ngay_dong",
+    "result": fields.KET_QUA, "visit": "buoi_van_dong", "visits": "buoi_van_dong",
+    "number": "lan",
+    # imports, targets, calendar, files, the demo
+    "batch": fields.LAN_NHAP, "count": "so_luong", "duplicates": "trung", "hints": "goi_y",
+    "sheet": "trang_tinh", "source": fields.NGUON, "expected": "tre_du_kien",
+    "value": fields.GIA_TRI, "op": fields.SO_SANH, "op_before": "so_sanh_truoc",
+    "form": fields.BIEU_MAU, "sent_on": "ngay_gui", "recipient": fields.NOI_NHAN,
+    "filename": "ten_tep", "file": fields.TEP, "size": "kich_thuoc", "replaces": "thay_cho",
+    "submissions": "lan_gui", "mark": "danh_dau", "seed": fields.HAT_GIONG,
+}
+
+
+def vietnamese_keys(value):
+    """``value`` with every dict key in it renamed by ``KEYS`` (at every depth); a key whose
+    new name is already in the same dict keeps its old name (nothing is lost)."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            new = KEYS.get(k, k) if isinstance(k, str) else k
+            out[k if new in out or (new != k and new in value) else new] = vietnamese_keys(v)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [vietnamese_keys(v) for v in value]
+    return value
+
+
 @contextmanager
 def write(action: str, target: str = "", **detail):
     """Open a write transaction (IMMEDIATE on SQLite) and record the audit line in it.
@@ -60,7 +129,7 @@ def write(action: str, target: str = "", **detail):
                 user=current_user(),
                 action=action,
                 target=str(info.pop("_target", target)),
-                detail=json.dumps(info, ensure_ascii=False, default=_default),
+                detail=json.dumps(vietnamese_keys(info), ensure_ascii=False, default=_default),
             )
     except (DatabaseError, sqlite3.DatabaseError) as exc:
         if isinstance(exc, (OperationalError, sqlite3.OperationalError)) or storage_case(exc):

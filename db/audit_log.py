@@ -59,7 +59,8 @@ def lines(start: date | None = None, end: date | None = None, by: str | None = N
     if student:
         code = student.strip()
         q = q.where((Audit.target == f"student:{code}")
-                    | Audit.detail.contains(json.dumps({"student": code}, ensure_ascii=False)[1:-1]))
+                    | Audit.detail.contains(json.dumps({fields.HOC_SINH: code}, ensure_ascii=False)[1:-1])
+                    | Audit.detail.contains(json.dumps({"student": code}, ensure_ascii=False)[1:-1]))  # older lines
     if limit:
         q = q.limit(limit)
     return [as_dict(a) for a in q]
@@ -72,8 +73,8 @@ def as_dict(a: Audit) -> dict:
         detail = {"ghi_chu": a.detail}
     if not isinstance(detail, dict):
         detail = {"ghi_chu": detail}
-    before = detail.pop("before", None)
-    after = detail.pop("after", None)
+    before = detail.pop("truoc", detail.pop("before", None))  # older lines: before/after
+    after = detail.pop("sau", detail.pop("after", None))
     if detail:
         after = {**after, **detail} if isinstance(after, dict) else ({"gia_tri": after, **detail}
                                                                     if after is not None else detail)

@@ -215,7 +215,7 @@ def report_chi_tieu(year: SchoolYear, as_of) -> dict:
             "them_de_khong_dat": more, "them_la": unit,
             "chua_co": pending, "ghi_chu": note,
         })
-    return {"form": "chi-tieu", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
+    return {"bieu_mau": "chi-tieu", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
             **scopes.form_marks(), "chi_tieu": rows}
 
 

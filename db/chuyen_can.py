@@ -271,6 +271,6 @@ def report_chuyen_can(year: SchoolYear, as_of, start=None) -> dict:
                          "khong_phep_30_ngay": worst, "ty_le_vang": rates.get(sid),
                          "vang_nhieu": levels.get(sid), "nguy_co": sid in open_case,
                          "so_lan_van_dong": visits.get(sid, 0)})
-    return {"form": "chuyen-can", "nam_hoc": year.name, "tu_ngay": tu.isoformat(),
+    return {"bieu_mau": "chuyen-can", "nam_hoc": year.name, "tu_ngay": tu.isoformat(),
             "den_ngay": den.isoformat(), "so_ngay_hoc": len(period), **scopes.form_marks(), "lop": lop,
             "toan_truong": finish(total), "canh_bao": canh_bao}

@@ -100,7 +100,7 @@ def report_do_tuoi(year: SchoolYear, as_of=None) -> dict:
         if disability in kt:
             _add(kt[disability], n, female, is_minority)
     return {
-        "form": "do-tuoi", "nam_hoc": year.name, "den_ngay": as_of.isoformat(), **scopes.form_marks(),
+        "bieu_mau": "do-tuoi", "nam_hoc": year.name, "den_ngay": as_of.isoformat(), **scopes.form_marks(),
         "tong": tong,
         "khoi": [{"khoi": g, **khoi[g]} for g in sorted(khoi)],
         "tuoi": [{"tuoi": a, "nam_sinh": start_year - a, **tuoi[a]} for a in sorted(tuoi)],

@@ -44,6 +44,14 @@ TEN_TRUONG = "ten_truong"  # the school's name
 CO_QUAN_QUAN_LY = "co_quan_quan_ly"  # the authority the school reports to
 DIA_DANH = "dia_danh"  # the place name printed on the forms
 MUC_CAI_DAT = "muc_cai_dat"  # a setting's name (siso settings)
+# the other settings (db.school.SETTINGS): each setting's key is its field
+HIEU_TRUONG = "hieu_truong"  # the principal's name, signed on the forms
+NGUOI_LAP_BIEU = "nguoi_lap_bieu"  # who drew up the forms
+NGON_NGU = "ngon_ngu"  # the screens' language (vi, en)
+KY_TU_DON_GIAN = "ky_tu_don_gian"  # plain characters instead of icons
+SO_DANG_BO_BAT_DAU = "so_dang_bo_bat_dau"  # the register's first number (after the paper book)
+NGHI_LIEN_TIEP_TOI_DA = "nghi_lien_tiep_toi_da"  # absences in a row before a student is flagged
+KHONG_PHEP_30_NGAY_TOI_DA = "khong_phep_30_ngay_toi_da"  # unexcused absences in 30 days before a flag
 
 # ---- events, absences, dropout risk ------------------------------------------------------
 NGAY = "ngay"  # the day of an event, an absence, a visit …

@@ -66,7 +66,7 @@ def report_huy_dong(year: SchoolYear, as_of=None) -> dict:
                             "de_xuat": codes.get(matches[c.id].proposed)})
     theo_thon = [{**r, "ty_le": rate(r["da_ra_lop"], r["du_kien"])} for r in by_village.values()]
     theo_nguon = [{**r, "ty_le": rate(r["da_ra_lop"], r["du_kien"])} for r in by_source.values()]
-    return {"form": "huy-dong", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
+    return {"bieu_mau": "huy-dong", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
             **scopes.form_marks(), "khoi": sorted({c.grade for c in children}),
             "du_kien": n, "da_ra_lop": arrived, "ty_le": rate(arrived, n),
             "du_kien_dung_do_tuoi": age_n, "da_ra_lop_dung_do_tuoi": age_arrived,

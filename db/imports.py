@@ -465,7 +465,8 @@ def undo_import(batch_id) -> int:
             if edit is not None:
                 raise SisoError(f"Không hoàn tác được lần nhập {batch.id}: {edit.target.split(':', 1)[1]} "
                                 f"đã được sửa lúc {edit.at:%d/%m/%Y %H:%M} ({edit.action}).", fields.LAN_NHAP)
-        created = json.loads(mark.detail).get("classes", []) if mark else []
+        noted = json.loads(mark.detail) if mark else {}
+        created = noted.get("cac_lop", noted.get("classes", []))  # older lines: classes
         for part in _chunks(ids):
             Span.delete().where(Span.student.in_(part)).execute()
             Event.delete().where(Event.student.in_(part) & (Event.batch == batch.id)).execute()

@@ -128,9 +128,9 @@ def report_len_lop(year: SchoolYear, as_of) -> dict:
     items = sorted(lst.namedtuples(), key=lambda r: (r.grade, text.natural_key(r.klass), r.sort_key))
     danh_sach = [{"stt": i, "ma": r.code, "ho_ten": text.join_name(r.family, r.middle, r.given),
                   "ngay_sinh": r.dob.isoformat(), "nu": bool(r.female), "lop": r.klass, "khoi": r.grade,
-                  "ket_qua": kinds.LABELS[r.kind], "ngay": (r.day if isinstance(r.day, date)
+                  "ket_qua": r.kind, "ten_ket_qua": kinds.LABELS[r.kind], "ngay": (r.day if isinstance(r.day, date)
                                                              else parse_date(r.day)).isoformat()}
                  for i, r in enumerate(items, 1)]
-    return {"form": "len-lop", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
+    return {"bieu_mau": "len-lop", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
             "ngay_cuoi_nam": year.end.isoformat(), "den_cuoi_nam": year_over, **scopes.form_marks(),
             "lop": class_rows, "khoi": grade_rows, "toan_truong": school, "danh_sach": danh_sach}

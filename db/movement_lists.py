@@ -88,7 +88,7 @@ def report_bo_hoc(year: SchoolYear, as_of, start=None) -> dict:
     by_reason = scopes.where(by_reason, scopes.student_condition(year, Event.student))
     reasons = [{"ma": code or "", "ten": codes.dropout_reasons().get(code or "", code or ""),
                 "so_luong": int(n)} for code, n in by_reason.tuples()]
-    return {"form": "bo-hoc", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
+    return {"bieu_mau": "bo-hoc", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
             "den_ngay": as_of.isoformat(), **scopes.form_marks(), "khoi": khoi, "tong": stt,
             "theo_ly_do": reasons}
 
@@ -98,7 +98,7 @@ def report_bo_hoc(year: SchoolYear, as_of, start=None) -> dict:
 def report_chuyen_truong(year: SchoolYear, as_of, start=None) -> dict:
     """F3 ``chuyen-truong``: transfers in and out dated in the period, two lists."""
     start, as_of = resolve_period(year, as_of, start)
-    out = {"form": "chuyen-truong", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
+    out = {"bieu_mau": "chuyen-truong", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
            "den_ngay": as_of.isoformat(), **scopes.form_marks()}
     for key, kind in (("chuyen_den", kinds.TRANSFER_IN), ("chuyen_di", kinds.TRANSFER_OUT)):
         items = []

@@ -31,17 +31,18 @@ from .errors import SisoError
 from .models import Counter, Event, SchoolClass, SchoolYear, Setting, Span, Student
 
 COUNTER = "so_dang_bo"
-START_SETTING = "so_dang_bo_bat_dau"
+START_SETTING = fields.SO_DANG_BO_BAT_DAU
 
 
-def check_start(value) -> int:
-    """A register number as the setting or an imported column gives it: a positive integer."""
+def check_start(value, field: str = fields.SO_DANG_BO) -> int:
+    """A register number as the setting or an imported column gives it: a positive integer
+    (a refusal names ``field``: the column, or the setting)."""
     raw = text.clean(str(value if value is not None else ""))
     if isinstance(value, float) and value.is_integer():
         raw = str(int(value))
     if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
         raise SisoError(f"Số đăng bộ «{raw}» không hợp lệ: cần một số nguyên dương (1, 2, 3 …).",
-                        fields.SO_DANG_BO)
+                        field)
     return int(raw)
 
 
@@ -102,7 +103,7 @@ def given_count() -> int:
 def check_start_setting(value: str) -> str:
     """The setting ``so_dang_bo_bat_dau``: a positive integer, changed only while no number
     has been given (see the module's doc)."""
-    number = check_start(value)
+    number = check_start(value, START_SETTING)
     if given_count():
         last = Student.select(fn.MAX(Student.so_dang_bo)).scalar()
         if number != _start_value():
@@ -187,11 +188,11 @@ def report_dang_bo(*, stream: bool = False) -> dict:
     list (JSON, the screen)."""
     rows = _dang_bo_rows()
     if not stream:
-        return {"form": "dang-bo", **scopes.form_marks(), "hoc_sinh": list(rows)}
+        return {"bieu_mau": "dang-bo", **scopes.form_marks(), "hoc_sinh": list(rows)}
     years = [n for (n,) in SchoolYear.select(SchoolYear.name).where(
         SchoolYear.id.in_(SchoolClass.select(SchoolClass.year).join(Span, on=(Span.klass == SchoolClass.id))))
         .order_by(SchoolYear.start).tuples()]
-    return {"form": "dang-bo", **scopes.form_marks(), "nam_hoc": years, "hoc_sinh": rows}
+    return {"bieu_mau": "dang-bo", **scopes.form_marks(), "nam_hoc": years, "hoc_sinh": rows}
 
 
 def _dang_bo_rows():

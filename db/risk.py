@@ -35,9 +35,24 @@ CLOSABLE = ("returned", "dropped", "transferred")
 # The result of a visit (``siso visit add --result``).
 VISIT_RESULTS = {"returned": "Học sinh đã trở lại lớp", "promised": "Gia đình hứa cho con đi học",
                  "refused": "Gia đình chưa đồng ý cho con đi học", "nobody": "Không gặp được ai ở nhà"}
-# Who goes on a visit (docs/domain.md), offered on the form; any other role may be written.
-ROLES = ("Giáo viên chủ nhiệm", "Lãnh đạo nhà trường", "Đoàn thanh niên", "Trưởng thôn",
-         "Cán bộ xã")
+# Who goes on a visit (docs/domain.md), offered on the form; any other role may be written
+# (code ``khac``). The minutes store the role as written; the JSON gives its code and label.
+VISIT_ROLES = {"gvcn": "Giáo viên chủ nhiệm", "lanh_dao_truong": "Lãnh đạo nhà trường",
+               "doan_thanh_nien": "Đoàn thanh niên", "truong_thon": "Trưởng thôn", "can_bo_xa": "Cán bộ xã"}
+ROLES = tuple(VISIT_ROLES.values())
+OTHER_ROLE = "khac"
+_ROLE_CODES = {**{text.fold(label): code for code, label in VISIT_ROLES.items()}, "gvcn": "gvcn"}
+
+
+def role_code(label: str) -> str:
+    """The code of a visitor's role as written («GVCN», «giáo viên chủ nhiệm» → ``gvcn``);
+    ``khac`` for a role outside ``VISIT_ROLES``."""
+    return _ROLE_CODES.get(text.fold(label or ""), OTHER_ROLE)
+
+
+def _visitor_json(person: dict) -> dict:
+    return {"ho_ten": person["ho_ten"], "vai_tro": role_code(person["vai_tro"]),
+            "ten_vai_tro": person["vai_tro"]}
 # The event that closes an open case, and with which result.
 _CLOSED_BY = {kinds.DROPOUT: "dropped", kinds.TRANSFER_OUT: "transferred", kinds.DEATH: "died"}
 
@@ -321,8 +336,8 @@ def minutes(v: Visit, klass: str | None = None) -> dict:
     st = v.student
     if klass is None:
         klass = _class_names([st.id], v.date).get(st.id, "")
-    return {"form": "bien-ban", "lan": v.number, "ngay": v.date.isoformat(), "dia_diem": v.place,
-            "nguoi_di": json.loads(v.visitors or "[]"),
+    return {"bieu_mau": "bien-ban", "lan": v.number, "ngay": v.date.isoformat(), "dia_diem": v.place,
+            "nguoi_di": [_visitor_json(p) for p in json.loads(v.visitors or "[]")],
             "hoc_sinh": {"ma": st.code, "ho_ten": st.full_name, "lop": klass},
             "nguoi_gap": v.met, "tinh_hinh": v.found, "cam_ket": v.commitment,
             "ket_qua": v.result, "nguoi_ky": v.signed_by}

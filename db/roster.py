@@ -333,15 +333,18 @@ def month_end_counts(year: SchoolYear, day: date, scope=None) -> dict[int, list[
 # ``siso student list``: its columns (key, header) and its rows with the JSON keys of
 # docs/forms.md ("Lists printed by the CLI"); a list written to .csv/.json has the same.
 LIST_COLUMNS = [("stt", "STT"), ("ma", "Mã HS"), ("ho_ten", "Họ và tên"), ("ngay_sinh", "Ngày sinh"),
-                ("gioi_tinh", "Giới tính"), ("dan_toc", "Dân tộc"), ("lop", "Lớp"),
-                ("thon", "Thôn/làng"), ("trang_thai", "Trạng thái")]
+                ("ten_gioi_tinh", "Giới tính"), ("dan_toc", "Dân tộc"), ("lop", "Lớp"),
+                ("thon", "Thôn/làng"), ("ten_trang_thai", "Trạng thái")]  # what a table/csv shows people
 
 
 def list_dicts(rows) -> list[dict]:
-    """Roster rows (``Row``) as the dicts of ``siso student list``."""
+    """Roster rows (``Row``) as the dicts of ``siso student list``: as in ``event list``, a plain
+    key holds the code (``gioi_tinh``: nam/nu, ``trang_thai``: dang_hoc …) and a ``ten_…`` key
+    its label, which the table and CSV show."""
     return [{"stt": i, "ma": r.code, "ho_ten": r.full_name, "ngay_sinh": r.dob,
-             "gioi_tinh": "Nữ" if r.female else "Nam", "dan_toc": r.ethnic_name,
+             "gioi_tinh": "nu" if r.female else "nam", "ten_gioi_tinh": "Nữ" if r.female else "Nam",
+             "dan_toc": r.ethnic_name,
              "ma_dan_toc": r.ethnic, "khuyet_tat": codes.disability_types().get(r.disability or "", ""),
              "ma_dinh_danh": r.national_id or "", "lop": r.klass, "khoi": r.grade, "thon": r.village,
-             "trang_thai": STATUS_TEXT.get(r.status, r.status), "ma_trang_thai": r.status}
+             "trang_thai": r.status, "ten_trang_thai": STATUS_TEXT.get(r.status, r.status)}
             for i, r in enumerate(rows, 1)]

@@ -93,13 +93,13 @@ def _check_setting(key: str, value: str) -> str:
     if key == "cap_hoc":
         value = value.upper()
         if value not in LEVELS:
-            raise SisoError(f"Cấp học «{value}» không hợp lệ: cần một trong {', '.join(LEVELS)}.", key)
+            raise SisoError(f"Cấp học «{value}» không hợp lệ: cần một trong {', '.join(LEVELS)}.", fields.CAP_HOC)
     if key == "ngon_ngu" and value not in ("vi", "en"):
-        raise SisoError("Ngôn ngữ cần là vi hoặc en.", key)
+        raise SisoError("Ngôn ngữ cần là vi hoặc en.", fields.NGON_NGU)
     if key == "ky_tu_don_gian":
         folded = text.fold(value)
         if folded not in _YES + _NO:
-            raise SisoError(f"«{value}» không hợp lệ cho «{SETTINGS[key][0]}»: cần «có» hoặc «không».", key)
+            raise SisoError(f"«{value}» không hợp lệ cho «{SETTINGS[key][0]}»: cần «có» hoặc «không».", fields.KY_TU_DON_GIAN)
         value = "có" if folded in _YES else "không"
     if key == "so_dang_bo_bat_dau":
         from .register import check_start_setting
@@ -108,10 +108,10 @@ def _check_setting(key: str, value: str) -> str:
     if key in COUNT_SETTINGS:
         if not re.fullmatch(r"[0-9]{1,3}", value):
             raise SisoError(f"«{value}» không hợp lệ cho «{SETTINGS[key][0]}»: cần một số nguyên "
-                            "từ 0 đến 999.", key)
+                            "từ 0 đến 999.", key)  # a field constant too (tests/test_fields.py)
         value = str(int(value))
     if key == "ten_truong" and not value:
-        raise SisoError("Tên trường không được để trống.", key)
+        raise SisoError("Tên trường không được để trống.", fields.TEN_TRUONG)
     return value
 
 

@@ -243,7 +243,7 @@ def report_si_so(year: SchoolYear, as_of, start=None) -> dict:
         lech.append({"pham_vi": scopes.total_label(), "lop": None, "khoi": None,
                      "hien_co": school["hien_co"]["ts"], "theo_bien_dong": balance_of(school),
                      "hoc_sinh": [s for x in bad_classes.values() for s in x["hoc_sinh"]]})
-    return {"form": "si-so", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
+    return {"bieu_mau": "si-so", "nam_hoc": year.name, "tu_ngay": start.isoformat(),
             "den_ngay": as_of.isoformat(), "ngay_chot_dau_nam": ref.isoformat(),
             "tam_tinh": as_of < year.ref_date, **scopes.form_marks(),
             "lop": class_rows, "khoi": grade_rows, "toan_truong": school,

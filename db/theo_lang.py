@@ -111,6 +111,6 @@ def report_theo_lang(year: SchoolYear, as_of) -> dict:
     if in_scope is not None:  # a scope shows the villages of its students only
         rows = [r for r in rows if any(r[k] for k in THEO_LANG_COUNTS)]
     total = {k: (None if later.get(k, 0) is None else sum(r[k] for r in rows)) for k in THEO_LANG_COUNTS}
-    return {"form": "theo-lang", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
+    return {"bieu_mau": "theo-lang", "nam_hoc": year.name, "den_ngay": as_of.isoformat(),
             "ngay_chot_dau_nam": ref.isoformat(), **scopes.form_marks(), "thon": rows, "tong": total,
             "chua_theo_doi": [k for k, v in later.items() if v is None]}

@@ -484,7 +484,7 @@ _DUMMY = "scrypt${}${}${}${}${}".format(*_SCRYPT, (b"0" * 16).hex(), "00" * 32)
 
 
 def list_users() -> list[dict]:
-    """Every user (active or not), for ``siso user list`` and the settings: keys login,
+    """Every user (active or not), for ``siso user list`` and the settings: keys ten_dang_nhap,
     ho_ten, vai_tro, khoi, lop, tai_khoan, hoat_dong."""
     out = []
     classes = {c.id: c for c in SchoolClass.select(SchoolClass, SchoolYear).join(SchoolYear)}
@@ -498,7 +498,7 @@ def list_users() -> list[dict]:
                          for g in x.grades.split(",")})
         lops = [classes[x.klass_id] for x in rows if x.role == "homeroom" and x.klass_id in classes]
         lops.sort(key=lambda c: (c.year.start, c.name))
-        out.append({"login": user.login, "ho_ten": user.ho_ten, "vai_tro": roles, "khoi": grades,
+        out.append({fields.TEN_DANG_NHAP: user.login, "ho_ten": user.ho_ten, "vai_tro": roles, "khoi": grades,
                     "lop": lops[-1].name if lops else "", "tai_khoan": user.system_account or "",
                     "hoat_dong": bool(user.active)})
     return out

@@ -178,7 +178,7 @@ def form_bytes(form: dict, fmt: str, *, settings: dict | None = None, signed_on:
             from db.school import get_settings
 
             settings = get_settings()
-        if form["form"] in STREAMED:
+        if form["bieu_mau"] in STREAMED:
             from .stream_form import form_xlsx_bytes
 
             return form_xlsx_bytes(tables_of(form)[0], settings, signed_on)
@@ -203,7 +203,7 @@ def form_bytes(form: dict, fmt: str, *, settings: dict | None = None, signed_on:
 
 def check_exportable(form: dict) -> None:
     """Refuse a form whose balance identity does not hold, naming the students."""
-    if form.get("form") == "si-so" and not form.get("can_bang", True):
+    if form.get("bieu_mau") == "si-so" and not form.get("can_bang", True):
         raise SisoError("Không xuất được biểu sĩ số vì số liệu không cân đối:\n" + describe_lech(form),
                         fields.CAN_BANG)
 
@@ -215,7 +215,7 @@ def write_form(form: dict, path, fmt: str | None = None, *, settings: dict | Non
     path written."""
     path = check_target(path, overwrite=overwrite)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
-    if fmt == "xlsx" and form["form"] in STREAMED:  # into the file as the rows come
+    if fmt == "xlsx" and form["bieu_mau"] in STREAMED:  # into the file as the rows come
         from .stream_form import write_form_xlsx
 
         if settings is None:
@@ -229,7 +229,7 @@ def write_form(form: dict, path, fmt: str | None = None, *, settings: dict | Non
     written = atomic_write(path, data, overwrite=overwrite)
     from db.audit_log import note_export
 
-    note_export(str(form.get("form") or "bieu-mau"), written)  # who exported which form, to which file
+    note_export(str(form.get("bieu_mau") or "bieu-mau"), written)  # who exported which form, to which file
     return written
 
 
@@ -238,9 +238,9 @@ def default_filename(form: dict, fmt: str = "xlsx") -> str:
     if "den_ngay" not in form:  # all years (F8)
         from db import clock
 
-        return f"{form['form']}-{clock.today():%Y-%m-%d}.{fmt}"
+        return f"{form['bieu_mau']}-{clock.today():%Y-%m-%d}.{fmt}"
     day = date.fromisoformat(form["den_ngay"])
-    return f"bao-cao-{form['form']}-{day:%Y-%m}.{fmt}"
+    return f"bao-cao-{form['bieu_mau']}-{day:%Y-%m}.{fmt}"
 
 
 __all__ = ["FORMATS", "TargetExists", "atomic_write", "check_target", "csv_safe", "form_bytes", "write_form", "check_exportable",

@@ -49,7 +49,7 @@ def tables_of(form: dict, tr: Callable[[str], str] = same) -> list[Table]:
     scope = form.get("pham_vi")
     if scope:
         tr = _scoped_tr(tr)
-    tables = BUILDERS[form["form"]](form, tr)
+    tables = BUILDERS[form["bieu_mau"]](form, tr)
     if scope:
         tables[0].lines.append(tr(SCOPE_LINE).format(scope=scope))
     for table in tables:

@@ -240,7 +240,7 @@ def len_lop_tables(form: dict, tr=same) -> list[Table]:
         Col("Ngày ghi", kind="date", width=11)], lines=[year_line(form, tr)], numbered=True)
     for s in form["danh_sach"]:
         lst.add([str(s["stt"]), s["ma"], s["ho_ten"], iso_day(s["ngay_sinh"]), s["nu"], s["lop"],
-                 tr(s["ket_qua"]), iso_day(s["ngay"])])
+                 tr(s["ten_ket_qua"]), iso_day(s["ngay"])])
     lst.add(["", tally_line("Tổng cộng: {n} học sinh", len(form["danh_sach"]), tr)] + [""] * 6, "total")
     return [t, lst]
 

@@ -44,7 +44,7 @@ def _lines(form: dict, settings: dict) -> dict:
     """The pieces of the minutes, shared by the text and the .docx."""
     day = date.fromisoformat(form["ngay"])
     st = form["hoc_sinh"]
-    visitors = [f"{p['ho_ten']} — {p['vai_tro']}" for p in form["nguoi_di"]]
+    visitors = [f"{p['ho_ten']} — {p['ten_vai_tro']}" for p in form["nguoi_di"]]
     place = settings.get("dia_danh") or settings.get("xa") or ""
     return {
         "body": (settings.get("co_quan_quan_ly") or "").upper(),
@@ -69,7 +69,7 @@ def _lines(form: dict, settings: dict) -> dict:
 
 def _homeroom(form: dict) -> str:
     for p in form["nguoi_di"]:
-        if "chủ nhiệm" in p["vai_tro"].lower() or p["vai_tro"].upper() == "GVCN":
+        if p["vai_tro"] == "gvcn" or "chủ nhiệm" in p["ten_vai_tro"].lower():
             return p["ho_ten"]
     return ""
 

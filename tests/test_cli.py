@@ -66,11 +66,14 @@ def test_student_list_json_and_class_counts(school):
     rows = json.loads(out)
     assert [r["ho_ten"] for r in rows] == ["Nguyễn Văn An", "Đinh Văn Blưn", "Siu Hlim"]
     blun = rows[1]
-    assert {k: blun[k] for k in ("ma", "ho_ten", "ngay_sinh", "gioi_tinh", "dan_toc", "lop",
-                                 "trang_thai")} == {
+    # as in event list: the plain key holds the code, ten_… its label
+    assert {k: blun[k] for k in ("ma", "ho_ten", "ngay_sinh", "gioi_tinh", "ten_gioi_tinh", "dan_toc",
+                                 "lop", "trang_thai", "ten_trang_thai")} == {
         "ma": "HS000001", "ho_ten": "Đinh Văn Blưn", "ngay_sinh": "2013-02-01",
-        "gioi_tinh": "Nam", "dan_toc": "Ba Na", "lop": "6A1", "trang_thai": "Đang học"}
-    assert rows[2]["gioi_tinh"] == "Nữ"
+        "gioi_tinh": "nam", "ten_gioi_tinh": "Nam", "dan_toc": "Ba Na", "lop": "6A1",
+        "trang_thai": "dang_hoc", "ten_trang_thai": "Đang học"}
+    assert "ma_trang_thai" not in blun
+    assert (rows[2]["gioi_tinh"], rows[2]["ten_gioi_tinh"]) == ("nu", "Nữ")
 
     # before the transfer in, An is not on the list
     rc, out, _ = school("student", "list", "--year", "2024-2025", "--as-of", "30/09/2024",
@@ -81,6 +84,8 @@ def test_student_list_json_and_class_counts(school):
     lines = out.strip().splitlines()
     assert lines[0].startswith("STT,Mã HS,Họ và tên") and len(lines) == 2
     assert "Đinh Văn Blưn" in lines[1]
+    assert lines[0].endswith("Giới tính,Dân tộc,Lớp,Thôn/làng,Trạng thái")  # labels, for people
+    assert lines[1].split(",")[4] == "Nam" and lines[1].endswith("Đang học")
 
     rc, out, _ = school("class", "list", "--year", "2024-2025", "--as-of", "01/11/2024",
                         "--format", "json")

@@ -86,8 +86,8 @@ def test_no_users_works_as_before(school):
 def test_user_list_json_and_whoami(staff):
     rc, out, _ = staff("vt", "user", "list", "--format", "json")
     rows = json.loads(out)
-    assert [r["login"] for r in rows] == ["ht", "lan", "pht", "vt"]
-    assert set(rows[0]) == {"login", "ho_ten", "vai_tro", "khoi", "lop", "tai_khoan", "hoat_dong"}
+    assert [r["ten_dang_nhap"] for r in rows] == ["ht", "lan", "pht", "vt"]
+    assert set(rows[0]) == {"ten_dang_nhap", "ho_ten", "vai_tro", "khoi", "lop", "tai_khoan", "hoat_dong"}
     lan = rows[1]
     assert lan["vai_tro"] == ["homeroom"] and lan["lop"] == "6A1" and lan["tai_khoan"] == "lan"
     assert rows[2]["khoi"] == [6] and rows[3]["tai_khoan"] == "vt"
@@ -221,7 +221,7 @@ def test_restore_is_for_admins_and_warns_when_the_users_differ(staff, tmp_path):
     assert rc == 0, err
     assert "người dùng trong bản sao khác hiện tại (mất người dùng moi)" in out
     rc, out, _ = staff("vt", "user", "list", "--format", "json")
-    assert "moi" not in [r["login"] for r in json.loads(out)]
+    assert "moi" not in [r["ten_dang_nhap"] for r in json.loads(out)]
 
 
 def test_the_calendar_and_the_incoming_cohort_are_the_clerks_and_the_principals(staff, tmp_path):

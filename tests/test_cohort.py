@@ -131,7 +131,7 @@ def test_f12_by_hand(school, tmp_path):
     assert (early["da_ra_lop"], early["ty_le"]) == (2, 33.3)
     _decide(e)
     f = huy_dong.report_huy_dong(year, date(2024, 11, 30))
-    assert (f["form"], f["nam_hoc"], f["den_ngay"]) == ("huy-dong", "2024-2025", "2024-11-30")
+    assert (f["bieu_mau"], f["nam_hoc"], f["den_ngay"]) == ("huy-dong", "2024-2025", "2024-11-30")
     assert (f["du_kien"], f["da_ra_lop"], f["ty_le"]) == (6, 4, 66.7)
     assert (f["du_kien_dung_do_tuoi"], f["da_ra_lop_dung_do_tuoi"], f["ty_le_dung_do_tuoi"]) == (5, 3, 60.0)
     thon = {r["thon"]: (r["du_kien"], r["da_ra_lop"], r["ty_le"], r["phu_trach"]) for r in f["theo_thon"]}

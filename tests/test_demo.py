@@ -177,7 +177,7 @@ def test_build_is_one_audited_transaction(demo):
     rows = list(Audit.select())
     assert [a.action for a in rows] == ["demo.build"]
     detail = json.loads(rows[0].detail)
-    assert detail["students"] == 600 and detail["year"] == "2026-2027"
+    assert detail["so_hoc_sinh"] == 600 and detail["nam_hoc"] == "2026-2027"  # Vietnamese keys (db.audit.KEYS)
 
 
 # ---- the command ---------------------------------------------------------------------------

@@ -61,10 +61,10 @@ def test_the_constants_are_vietnamese_ascii_keys_named_by_themselves():
 
 
 def test_every_refusal_names_its_field_by_a_constant_never_a_literal():
-    """db/ and exports/: the field of ``SisoError(…)`` (and of parse_id, parse_date) is
-    ``fields.X`` or a variable holding one, never a string literal."""
+    """db/, exports/ and both doors (cli/, tui/): the field of ``SisoError(…)`` (and of
+    parse_id, parse_date) is ``fields.X`` or a variable holding one, never a string literal."""
     literals, checked = [], 0
-    for where, tree in _sources("db", "exports"):
+    for where, tree in _sources("db", "exports", "cli", "tui"):
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 for arg in _field_args(node):
@@ -75,10 +75,33 @@ def test_every_refusal_names_its_field_by_a_constant_never_a_literal():
     assert literals == []
 
 
+def test_every_settings_key_is_a_field_and_a_refused_setting_names_it(db):
+    """A setting's refusal names the setting's own key (the widget's id in F9): so each key of
+    ``db.school.SETTINGS`` is a constant here, and the field of each refusal, checked at run
+    time, is one of them."""
+    import pytest
+
+    from db.errors import SisoError
+    from db.school import SETTINGS, set_settings
+
+    values = set(fields.all_fields().values())
+    assert set(SETTINGS) <= values, set(SETTINGS) - values
+    bad = {fields.CAP_HOC: "THPTX", fields.NGON_NGU: "fr", fields.KY_TU_DON_GIAN: "có lẽ",
+           fields.SO_DANG_BO_BAT_DAU: "không", fields.NGHI_LIEN_TIEP_TOI_DA: "-1",
+           fields.KHONG_PHEP_30_NGAY_TOI_DA: "1000", fields.TEN_TRUONG: "  "}
+    for key, value in bad.items():
+        with pytest.raises(SisoError) as err:
+            set_settings({key: value})
+        assert err.value.field == key, key
+    with pytest.raises(SisoError) as err:
+        set_settings({"khong_co": "x"})
+    assert err.value.field == fields.MUC_CAI_DAT
+
+
 def test_every_fields_name_used_exists_and_a_date_label_comes_with_its_field():
     every = set(fields.all_fields())
     unknown, unnamed = [], []
-    for where, tree in _sources("db", "exports", "tui"):
+    for where, tree in _sources("db", "exports", "tui", "cli"):
         for node in ast.walk(tree):
             if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
                     and node.value.id == "fields" and node.attr != "all_fields"

@@ -76,9 +76,13 @@ def test_cli_text_json_docx_and_refusals(cli, tmp_path, monkeypatch):
     assert rc == 0 and "BIÊN BẢN VẬN ĐỘNG HỌC SINH RA LỚP" in out and "(Lần thứ 1)" in out
     rc, out, err = cli("report", "bien-ban", "--visit", str(v.id), "--format", "json")
     form = json.loads(out)
-    assert set(form) == {"form", "lan", "ngay", "dia_diem", "nguoi_di", "hoc_sinh", "nguoi_gap",
+    assert set(form) == {"bieu_mau", "lan", "ngay", "dia_diem", "nguoi_di", "hoc_sinh", "nguoi_gap",
                          "tinh_hinh", "cam_ket", "ket_qua", "nguoi_ky"}
-    assert (form["form"], form["lan"], form["hoc_sinh"]["lop"]) == ("bien-ban", 1, "6A1")
+    assert (form["bieu_mau"], form["lan"], form["hoc_sinh"]["lop"]) == ("bien-ban", 1, "6A1")
+    # a role is a code, its label under ten_vai_tro (as written when the visit was recorded)
+    assert form["nguoi_di"] == [
+        {"ho_ten": "Lò Thị Mai", "vai_tro": "gvcn", "ten_vai_tro": "Giáo viên chủ nhiệm"},
+        {"ho_ten": "Đinh Văn Hyun", "vai_tro": "lanh_dao_truong", "ten_vai_tro": "Lãnh đạo nhà trường"}]
     target = tmp_path / "bb.docx"
     assert cli("report", "bien-ban", "--visit", str(v.id), "-o", str(target))[0] == 0
     assert target.read_bytes()[:2] == b"PK"
@@ -114,3 +118,9 @@ def test_pdf_through_libreoffice_two_at_once(visit, tmp_path):
         assert len(re.findall(rb"/Type\s*/Page[^s]", data)) == 1  # one page
         box = re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", data)
         assert (round(float(box.group(1))), round(float(box.group(2)))) == (595, 842)  # A4 portrait
+
+
+def test_visitor_roles_as_codes():
+    assert [risk.role_code(r) for r in ("Giáo viên chủ nhiệm", "GVCN", "giao vien chu nhiem", "Trưởng thôn",
+                                        "Lãnh đạo nhà trường", "Đoàn thanh niên", "Cán bộ xã", "Bí thư chi bộ")] \
+        == ["gvcn", "gvcn", "gvcn", "truong_thon", "lanh_dao_truong", "doan_thanh_nien", "can_bo_xa", "khac"]

@@ -134,4 +134,4 @@ def test_users_roles_and_passwords_on_postgresql(pg):
     assert users.authenticate("lan", "mật khẩu dài", now=t0 + timedelta(minutes=6)).login == "lan"
     with pytest.raises(SisoError, match="cuối cùng"):
         users.disable("vt")
-    assert [u["login"] for u in users.list_users()] == ["lan", "vt"]
+    assert [u["ten_dang_nhap"] for u in users.list_users()] == ["lan", "vt"]

@@ -71,7 +71,7 @@ def test_chuyen_can_cli_json_and_xlsx(cli, tmp_path):
     rc, out, err = cli("report", "chuyen-can", "--as-of", "29/11/2024", "--format", "json")
     assert rc == 0
     form = json.loads(out)
-    assert set(form) == {"form", "nam_hoc", "tu_ngay", "den_ngay", "so_ngay_hoc", "lop",
+    assert set(form) == {"bieu_mau", "nam_hoc", "tu_ngay", "den_ngay", "so_ngay_hoc", "lop",
                          "toan_truong", "canh_bao"}
     path = tmp_path / "f10.xlsx"
     rc, out, err = cli("report", "chuyen-can", "--as-of", "29/11/2024", "-o", str(path))

@@ -72,7 +72,7 @@ def school(year):
 
 def test_f11_counts_per_village_by_hand(school):
     form = reports.build("theo-lang", school, "30/11/2024")
-    assert (form["form"], form["nam_hoc"], form["den_ngay"]) == ("theo-lang", "2024-2025", "2024-11-30")
+    assert (form["bieu_mau"], form["nam_hoc"], form["den_ngay"]) == ("theo-lang", "2024-2025", "2024-11-30")
     assert form["thon"] == [
         {"thon": "Làng Kon", "xa": "Xã Ia Ka", "truong_thon": None, "dien_thoai": None, "phu_trach": [],
          **ZERO, "ts": 1, "nu": 1, "bo_hoc": 1, "bo_hoc_chua_ra_lop": 1, "chuyen_den": 1,

@@ -43,7 +43,7 @@ def check_balance(form):
 
 def test_end_of_october(year, school):
     f = report_si_so(year, date(2024, 10, 31))
-    assert (f["form"], f["nam_hoc"], f["tu_ngay"], f["den_ngay"]) == ("si-so", "2024-2025", "2024-10-01", "2024-10-31")
+    assert (f["bieu_mau"], f["nam_hoc"], f["tu_ngay"], f["den_ngay"]) == ("si-so", "2024-2025", "2024-10-01", "2024-10-31")
     assert [r["lop"] for r in f["lop"]] == ["6A1", "6A2", "6A10", "7A1"]
     assert f["lop"][0]["gvcn"] == "Lê Thị Hoa"
     r = rows(f)

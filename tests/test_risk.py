@@ -108,10 +108,10 @@ def test_a_visit_keeps_every_field_and_its_number_is_fixed(school):
     assert numbers == {v1.id: 1, v3.id: 2, v2.id: 2, v4.id: 3}  # voiding renumbers nothing
     first = risk.list_visits(s1)[0]
     assert first == {
-        "id": v1.id, "ma": "HS1", "form": "bien-ban", "lan": 1, "ngay": "2024-10-05",
+        "id": v1.id, "ma": "HS1", "bieu_mau": "bien-ban", "lan": 1, "ngay": "2024-10-05",
         "dia_diem": "Làng Kon Lanh",
-        "nguoi_di": [{"ho_ten": "Lò Thị Mai", "vai_tro": "Giáo viên chủ nhiệm"},
-                     {"ho_ten": "A Sáu", "vai_tro": "Trưởng thôn"}],
+        "nguoi_di": [{"ho_ten": "Lò Thị Mai", "vai_tro": "gvcn", "ten_vai_tro": "Giáo viên chủ nhiệm"},
+                     {"ho_ten": "A Sáu", "vai_tro": "truong_thon", "ten_vai_tro": "Trưởng thôn"}],
         "hoc_sinh": {"ma": "HS1", "ho_ten": "Nguyễn Văn An", "lop": "6A1"},
         "nguoi_gap": "Mẹ: Y Hlin", "tinh_hinh": "Em đi rẫy cùng gia đình",
         "cam_ket": "Cho em đi học từ thứ Hai", "ket_qua": "promised", "nguoi_ky": "Y Hlin",
@@ -157,7 +157,7 @@ def test_a_dropout_without_visits_needs_a_written_reason_audited_and_printed_in_
                                   without_visits="Gia đình chuyển vào Bình Phước, không liên lạc được")
     assert ev.without_visits == "Gia đình chuyển vào Bình Phước, không liên lạc được"
     detail = json.loads(Audit.select().where(Audit.action == "event.dropout").get().detail)
-    assert detail["without_visits"] == ev.without_visits
+    assert detail["khong_van_dong"] == ev.without_visits  # Vietnamese keys (db.audit.KEYS)
     visits(s2, "01/10/2024", "15/10/2024", "01/11/2024")
     movements.record_dropout(s2, year, "12/11/2024", "01")
     form = movement_lists.report_bo_hoc(year, "20/11/2024", "05/09/2024")
@@ -217,7 +217,7 @@ def test_cli_risk_and_visit_commands(cli):
     rc, out, _ = cli("visit", "list", "--student", "HS1", "--format", "json")
     rows = json.loads(out)
     assert [(r["id"], r["lan"], r["ma"]) for r in rows] == [(ids[0], 1, "HS1"), (ids[1], 2, "HS1")]
-    assert {"form", "lan", "ngay", "dia_diem", "nguoi_di", "hoc_sinh", "nguoi_gap", "tinh_hinh",
+    assert {"bieu_mau", "lan", "ngay", "dia_diem", "nguoi_di", "hoc_sinh", "nguoi_gap", "tinh_hinh",
             "cam_ket", "ket_qua", "nguoi_ky", "id", "ma"} <= set(rows[0])
     assert cli("visit", "void", str(ids[1]), "--reason", "ghi nhầm")[0] == 0
     rc, out, err = cli("event", "add", "--student", "HS1", "--kind", "dropout", "--date", "15/11/2024",

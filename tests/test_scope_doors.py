@@ -133,7 +133,7 @@ async def test_tui_homeroom_teacher_sees_only_the_class(people, db):
             if choice.value == form:
                 await pilot.press("f5")
             choice.value = form
-            await wait_for(pilot, lambda form=form: reports.form is not None and reports.form["form"] == form)
+            await wait_for(pilot, lambda form=form: reports.form is not None and reports.form["bieu_mau"] == form)
             assert reports.form["pham_vi"] == "Lớp 6A1", form
             table = reports.query_one(DataTable)
             cells = [str(c) for i in range(table.row_count) for c in table.get_row_at(i)]

@@ -32,7 +32,7 @@ def test_settings_defaults_set_and_audit(db):
     s = school.get_settings()
     assert s["ten_truong"] == "Trường THCS Tơ Tung" and s["tinh"] == "Gia Lai"
     audit = Audit.get(Audit.action == "settings")
-    assert json.loads(audit.detail)["after"]["tinh"] == "Gia Lai"
+    assert json.loads(audit.detail)["sau"]["tinh"] == "Gia Lai"
 
 
 def test_one_bad_setting_writes_none(db):
@@ -152,7 +152,7 @@ def test_update_student_keeps_keys_in_step(year, classes):
     assert st.full_name == "Nguyễn Văn Bình" and st.name_folded == "nguyen van binh"
     assert [r.code for r in roster_rows(year, date(2024, 10, 1), search="binh")] == [st.code]
     edit = Audit.get(Audit.action == "student.edit")
-    assert json.loads(edit.detail)["before"]["given"] == "An"
+    assert json.loads(edit.detail)["truoc"]["ten_rieng"] == "An"
     other = student(year, classes["6A1"], name="Lê Thị Hoa")
     refused(update_student, other, {"national_id": "064213000009"}, match="Nguyễn Văn Bình")
     refused(update_student, other, {"dob": "30/02/2013"}, match="không có trên lịch")

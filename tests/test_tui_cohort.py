@@ -58,6 +58,6 @@ async def test_f12_on_the_reports_screen(school):  # noqa: F811
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: getattr(app.screen, "form", None) is not None)
         form = app.screen.form
-        assert form["form"] == "huy-dong" and (form["du_kien"], form["da_ra_lop"]) == (6, 3)
+        assert form["bieu_mau"] == "huy-dong" and (form["du_kien"], form["da_ra_lop"]) == (6, 3)
         titles = [t.title for t in app.screen.tables]
         assert titles == ["HUY ĐỘNG TRẺ RA LỚP", "Theo nguồn danh sách", "Danh sách trẻ chưa ra lớp"]

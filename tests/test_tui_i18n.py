@@ -291,7 +291,7 @@ async def test_report_screen_in_english_has_no_vietnamese_left(year):
         for form in ("si-so", "bo-hoc", "chuyen-truong", "len-lop", "chi-tieu"):
             screen.query_one("#report-form", Select).value = form
             await settle(pilot)
-            assert screen.form["form"] == form
+            assert screen.form["bieu_mau"] == form
             left = []
             for table in screen.tables:
                 for t in (table, *table.below):

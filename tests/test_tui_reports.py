@@ -63,7 +63,7 @@ async def test_reports_screen_shows_and_exports(year, tmp_path):
         # another form
         screen.query_one("#report-form", Select).value = "bo-hoc"
         await settle(pilot)
-        assert screen.form["form"] == "bo-hoc" and screen.form["tong"] == 1
+        assert screen.form["bieu_mau"] == "bo-hoc" and screen.form["tong"] == 1
         # export: the dialog proposes a file in the documents folder
         await pilot.press("f4")
         await pilot.pause()
@@ -238,7 +238,7 @@ async def test_f11_theo_lang_is_a_form_choice_of_one_day(year):
         await settle(pilot)
         screen.query_one("#report-form", Select).value = "theo-lang"
         await settle(pilot)
-        assert screen.form["form"] == "theo-lang"
+        assert screen.form["bieu_mau"] == "theo-lang"
         assert screen.query_one("#report-from", Input).disabled  # a form of one day
         table = screen.query_one(DataTable)
         names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
@@ -254,13 +254,13 @@ async def test_f6_and_f8_are_form_choices_that_fit_80_columns(year):
         await settle(pilot)
         table = screen.query_one(DataTable)
         # F6 as of the "to" date (20/10/2024)
-        assert screen.form["form"] == "do-tuoi" and screen.form["den_ngay"] == "2024-10-20"
+        assert screen.form["bieu_mau"] == "do-tuoi" and screen.form["den_ngay"] == "2024-10-20"
         first = [str(c) for c in table.get_row_at(0)]
         assert first[1] == "Tổng số học sinh" and first[2] == str(screen.form["tong"]["ts"])
         assert sum(w + 2 for w in _widths(table)) <= 78
         screen.query_one("#report-form", Select).value = "dang-bo"
         await settle(pilot)
-        assert screen.form["form"] == "dang-bo"
+        assert screen.form["bieu_mau"] == "dang-bo"
         labels = [str(c.label) for c in table.ordered_columns]
         assert labels[:2] == ["Số đăng bộ", "Họ và tên"]
         assert [str(c) for c in table.get_row_at(0)][:2] == ["1", "Nguyễn Văn An"]

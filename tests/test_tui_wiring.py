@@ -222,7 +222,7 @@ async def test_sections_and_wizards_open_from_their_keys(school, tmp_path):
         await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen))
         report = app.screen
         await wait_for(pilot, lambda: report.form is not None)
-        assert report.form["form"] == "si-so"
+        assert report.form["bieu_mau"] == "si-so"
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
 

@@ -161,9 +161,9 @@ def test_list_users(clerk, school_year):
     users.disable("pht")
     rows = users.list_users()
     assert rows == [
-        {"login": "pht", "ho_ten": "Phó HT", "vai_tro": ["vice-principal", "homeroom"], "khoi": [6, 8],
+        {"ten_dang_nhap": "pht", "ho_ten": "Phó HT", "vai_tro": ["vice-principal", "homeroom"], "khoi": [6, 8],
          "lop": "8A1", "tai_khoan": "p", "hoat_dong": False},
-        {"login": "van.thu", "ho_ten": "Lê Thị Văn Thư", "vai_tro": ["clerk"], "khoi": [], "lop": "",
+        {"ten_dang_nhap": "van.thu", "ho_ten": "Lê Thị Văn Thư", "vai_tro": ["clerk"], "khoi": [], "lop": "",
          "tai_khoan": ME, "hoat_dong": True},
     ]
 

@@ -146,7 +146,7 @@ def form_views(form: dict, tables, room: int) -> list[View]:
     from exports.forms_f1_f5 import compact_si_so
 
     views = []
-    if form.get("form") == "si-so":
+    if form.get("bieu_mau") == "si-so":
         compact = compact_si_so(form, tr=_)
         views.append(View(N_("Tóm tắt"), compact, list(range(len(compact.columns))),
                           len(_key_columns(compact))))
@@ -326,7 +326,7 @@ class ReportsScreen(SisoScreen):
         self._draw()
         main = tables[0]
         lines = [main.title, *main.lines]
-        if form.get("form") == "si-so" and not form.get("can_bang", True):
+        if form.get("bieu_mau") == "si-so" and not form.get("can_bang", True):
             self._status(_("SỐ LIỆU KHÔNG CÂN ĐỐI — không xuất được:") + "\n" + describe_lech(form), bad=True)
         else:
             self._status(" · ".join(lines))
@@ -441,7 +441,7 @@ class ReportsScreen(SisoScreen):
                                       title=_("Lỗi chương trình"), severity="error", timeout=10)
             return
         self.last_export = str(written)
-        self.last_export_form = (form.get("form"), getattr(self, "_export_period", None))
+        self.last_export_form = (form.get("bieu_mau"), getattr(self, "_export_period", None))
         self.app.call_from_thread(self.notify, _("Đã ghi {path}").format(path=written),
                                   title=_("Xuất tệp"), timeout=6)
 
