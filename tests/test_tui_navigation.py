@@ -87,11 +87,21 @@ async def test_a_message_posted_on_a_screen_opens_the_screen(year):
         assert app.screen.student_id == student.id
 
 
+def _app_members() -> dict:
+    """The app's own members: those of ``SisoApp`` and of the classes of ``tui/`` it is made
+    of (``tui/app_*.py``), not Textual's."""
+    members: dict = {}
+    for cls in reversed(SisoApp.__mro__):
+        if cls.__module__.startswith("tui."):
+            members.update(vars(cls))
+    return members
+
+
 def _navigation_methods() -> set[str]:
     """The app's methods that open a screen: the handlers of the navigation messages and the
     actions of its keys and menu."""
     names = set()
-    for name, member in vars(SisoApp).items():
+    for name, member in _app_members().items():
         handled = getattr(member, "_textual_on", ())
         if name.startswith("action_") or any(issubclass(m, navigation.Navigate)
                                              for m, _ in handled):
@@ -136,7 +146,7 @@ def _bound_actions() -> set[str]:
 def test_keys_and_menu_are_bound_to_the_methods_themselves():
     """One way to each screen: the action a key or a menu entry names is the method that
     opens the screen, not a one-line forward to another method of the app."""
-    own = vars(SisoApp)
+    own = _app_members()
     wrappers = []
     for action in sorted(_bound_actions()):
         assert hasattr(SisoApp, f"action_{action}"), action
