@@ -4,11 +4,13 @@ from datetime import date
 
 import openpyxl
 from rich.style import Style
+from textual import on
 from textual.app import App
 from textual.widgets import Button, ContentSwitcher, Input, Select, Static
 
 from db.errors import SisoError
 from db.models import Batch, Student
+from tui.changes import DataChanged
 from tui.screens.import_wizard import ImportWizard
 
 
@@ -19,6 +21,7 @@ class Host(App):
         self.changed = 0
         self.results = []
 
+    @on(DataChanged)  # a screen tells the app it wrote (tui/changes.py)
     def data_changed(self):
         self.changed += 1
 

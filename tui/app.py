@@ -15,8 +15,9 @@ widgets in ``tui/widgets/``, the app's CSS in ``tui/app.tcss``.
   of ``OpenSearch``).
 * ``tui/app_menu.py`` (``Menu``): F10's menu, Ctrl+P's command palette and
   ``check_action`` (what is offered without a year, to a role, under a modal).
-* ``tui/app_changes.py`` (``Changes``): after a write every open screen that has a
-  ``reload()`` reloads; a new school, the demo, a restored database.
+* ``tui/app_changes.py`` (``Changes``): the handlers of the messages screens post when
+  something changed (``tui/changes.py``): after a write (``DataChanged``) every open screen
+  that has a ``reload()`` reloads; a new school, the demo, a restored database.
 * ``tui/app_read_only.py`` (``ReadOnly``): the start-up check of the file and the red bar
   of a file open read-only.
 * ``tui/app_errors.py`` (``Errors``): the one handler of failed workers and the last resort.

@@ -21,6 +21,7 @@ from db import kinds
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import Event, SchoolYear
+from tui.changes import DataChanged
 from tui.i18n import N_, _
 from tui.screens.base import FormModal, SisoScreen, db_work
 
@@ -97,9 +98,7 @@ class VoidForm(FormModal[bool | None]):
         self.show_errors([(field, message)])
 
     def _done(self) -> None:
-        refresh = getattr(self.app, "data_changed", None)
-        if callable(refresh):
-            refresh()
+        self.post_message(DataChanged())
         self.dismiss(True)
 
     @db_work(group="void")
