@@ -222,12 +222,12 @@ class MovementsScreen(SisoScreen):
 
     @db_work(group="movements")
     def _load(self, f: dict) -> None:
-        from db import movements
+        from db import movement_register
 
         try:
-            rows = movements.list_events(self.year_id, f["start"], f["end"], kind=f["kind"],
-                                         klass=f["klass"])
-            texts = [movements.reason_text(r, _) for r in rows]
+            rows = movement_register.list_events(self.year_id, f["start"], f["end"], kind=f["kind"],
+                                                 klass=f["klass"])
+            texts = [movement_register.reason_text(r, _) for r in rows]
         except SisoError as err:
             self.app.call_from_thread(self.query_one("#err", Static).update, err.message)
             return
