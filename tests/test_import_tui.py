@@ -66,7 +66,7 @@ async def test_wizard_reads_remaps_checks_and_imports(year, tmp_path):
         await _wait(pilot, lambda: steps.current == "step-done")
         assert "Đã nhập 2 học sinh" in str(wizard.query_one("#done-text", Static).render())
         assert Student.select().count() == 2 and Batch.select().count() == 1
-        assert app.changed == 1
+        await _wait(pilot, lambda: app.changed == 1)  # the wizard posted DataChanged
         wizard.query_one("#close", Button).press()
         await pilot.pause()
         assert app.results == [2]

@@ -63,6 +63,7 @@ async def test_dropout_in_a_handful_of_keystrokes(school):
         await pilot.press("enter", "down", "down", "enter")  # open, pick the 2nd reason
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: app.results)
+        await _wait(pilot, lambda: app.changed == 1)  # the form posted DataChanged
     ev = Event.get_by_id(app.results[0])
     assert (ev.kind, ev.date, ev.reason, ev.student_id) == (kinds.DROPOUT, date(2024, 11, 13), "02", s1.id)
     assert app.changed == 1
