@@ -86,13 +86,13 @@ def _event_list(args):
     from cli import open_db
 
     open_db(args)
-    from db import kinds, movements
+    from db import kinds, movement_register
     from cli.output import emit
 
     year = _year_for(args)
-    rows = movements.list_events(year, args.date_from, args.date_to,
-                                 kind=args.kind or None, klass=args.klass,
-                                 include_voided=not args.valid_only)
+    rows = movement_register.list_events(year, args.date_from, args.date_to,
+                                         kind=args.kind or None, klass=args.klass,
+                                         include_voided=not args.valid_only)
     out = [r.as_dict() for r in rows]
     if args.format != "json":  # the table and CSV show the semester's name
         for d in out:

@@ -4,11 +4,13 @@ from datetime import date
 
 import openpyxl
 from rich.style import Style
+from textual import on
 from textual.app import App
 from textual.widgets import Button, ContentSwitcher, Input, Select, Static
 
 from db.errors import SisoError
 from db.models import Batch, Student
+from tui.changes import DataChanged
 from tui.screens.import_wizard import ImportWizard
 
 
@@ -19,6 +21,7 @@ class Host(App):
         self.changed = 0
         self.results = []
 
+    @on(DataChanged)  # a screen tells the app it wrote (tui/changes.py)
     def data_changed(self):
         self.changed += 1
 
@@ -63,7 +66,7 @@ async def test_wizard_reads_remaps_checks_and_imports(year, tmp_path):
         await _wait(pilot, lambda: steps.current == "step-done")
         assert "Đã nhập 2 học sinh" in str(wizard.query_one("#done-text", Static).render())
         assert Student.select().count() == 2 and Batch.select().count() == 1
-        assert app.changed == 1
+        await _wait(pilot, lambda: app.changed == 1)  # the wizard posted DataChanged
         wizard.query_one("#close", Button).press()
         await pilot.pause()
         assert app.results == [2]

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from db import fields, kinds, movements
+from db import fields, kinds, movement_register, movements
 from db.errors import SisoError
 from db.events import status_on
 from db.models import Audit, Event, Span, Student
@@ -138,8 +138,8 @@ def test_void_keeps_the_event_counts_it_nowhere_and_refuses_when_others_depend(s
     assert status_on(s1.id, date(2024, 11, 1), year) == ("dang_hoc", a)
     assert [(c.name, c.start, c.now) for c in class_counts(year, date(2024, 11, 1))] == [
         ("6A1", 2, 2), ("6A2", 0, 0), ("7A1", 0, 0)]
-    assert movements.list_events(year, include_voided=False) == []
-    listed = movements.list_events(year)
+    assert movement_register.list_events(year, include_voided=False) == []
+    listed = movement_register.list_events(year)
     assert [(r.id, r.voided) for r in listed] == [(drop.id, True), (back.id, True)]
     # a class change voided puts the student back in the old class
     cc = movements.record_class_change(s2, year, "01/11/2024", b)
@@ -161,16 +161,16 @@ def test_list_events_filters_by_period_kind_and_class(school):
     year, a, b, c, s1, s2 = school
     d = movements.record_dropout(s1, year, "10/10/2024", "01", without_visits="gia đình đi làm ăn xa, chưa gặp được")
     cc = movements.record_class_change(s2, year, "11/11/2024", b)
-    assert [r.id for r in movements.list_events(year)] == [d.id, cc.id]
-    assert [r.id for r in movements.list_events(year, start="01/11/2024")] == [cc.id]
-    assert [r.id for r in movements.list_events(year, end="31/10/2024")] == [d.id]
-    assert [r.id for r in movements.list_events(year, kind="class-change")] == [cc.id]
-    assert [r.id for r in movements.list_events(year, klass="6A1")] == [d.id, cc.id]  # left 6A1
-    assert [r.id for r in movements.list_events(year, klass=b)] == [cc.id]
-    row = movements.list_events(year, kind=kinds.CLASS_CHANGE)[0]
+    assert [r.id for r in movement_register.list_events(year)] == [d.id, cc.id]
+    assert [r.id for r in movement_register.list_events(year, start="01/11/2024")] == [cc.id]
+    assert [r.id for r in movement_register.list_events(year, end="31/10/2024")] == [d.id]
+    assert [r.id for r in movement_register.list_events(year, kind="class-change")] == [cc.id]
+    assert [r.id for r in movement_register.list_events(year, klass="6A1")] == [d.id, cc.id]  # left 6A1
+    assert [r.id for r in movement_register.list_events(year, klass=b)] == [cc.id]
+    row = movement_register.list_events(year, kind=kinds.CLASS_CHANGE)[0]
     assert (row.klass, row.from_klass, row.name, row.code) == ("6A2", "6A1", "Trần Thị Bình", "HS2")
     with pytest.raises(SisoError, match="không có"):
-        movements.list_events(year, kind="nhap-nham")
+        movement_register.list_events(year, kind="nhap-nham")
 
 
 def test_an_impossible_date_is_reported_before_a_missing_reason(db, year):

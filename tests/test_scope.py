@@ -74,13 +74,13 @@ def test_student_record_outside_the_scope_is_refused(school, year):
 
 
 def test_event_list(school, year):
-    from db import movements
+    from db import movement_register
 
     scope.set_current(homeroom(school))
-    rows = movements.list_events(year)
+    rows = movement_register.list_events(year)
     assert {r.code for r in rows} <= SIX_A1 and {"S4", "S5", "S6"} <= {r.code for r in rows}
     with pytest.raises(SisoError, match="Lớp 7A1 không thuộc phạm vi"):
-        movements.list_events(year, klass="7A1")
+        movement_register.list_events(year, klass="7A1")
 
 
 def test_f1_shows_only_the_class_and_labels_its_total(school, year):

@@ -34,9 +34,6 @@ class Host(App):
         self.today = TODAY
         self.results = []
 
-    def data_changed(self):
-        pass
-
 
 # ---- the definition ------------------------------------------------------------------------
 

@@ -141,3 +141,40 @@ async def test_an_error_on_a_damaged_file_is_blamed_on_the_file(tmp_path):
             assert app.crashed is None
     finally:
         close_database()
+
+
+async def test_a_restore_from_the_settings_tells_the_app_by_a_message(tmp_path):
+    """The settings screen's restore posts ``DatabaseReplaced`` (``tui/changes.py``): the app
+    closes the settings, lifts read-only and takes the red bar away."""
+    from db import backup, backup_restore
+    from tui.changes import DatabaseReplaced
+    from tui.screens.overview import OverviewScreen
+    from tui.screens.settings import SettingsScreen
+
+    base = base_school(tmp_path)
+    copy = backup.make_backup(base, "manual")
+    con = sqlite3.connect(str(base))
+    root = con.execute("SELECT rootpage FROM sqlite_master WHERE name='event_date'").fetchone()[0]
+    con.close()
+    data = bytearray(base.read_bytes())
+    data[(root - 1) * 4096:root * 4096] = bytes(4096)
+    base.write_bytes(bytes(data))
+    app = make_app(db=str(base), lang="vi", today=TODAY)
+    seen = []
+    post = app.post_message
+    app.post_message = lambda message: (seen.append(type(message)), post(message))[1]
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for(pilot, lambda: "CHỈ ĐỌC" in app.sub_title)
+            await pilot.press("f9")
+            await wait_for(pilot, lambda: isinstance(app.screen, SettingsScreen))
+            plan = backup_restore.plan_restore(copy)
+            before = backup_restore.restore(plan)
+            app.screen._restored(plan, before)  # what the restore worker calls once it is done
+            await wait_for(pilot, lambda: "CHỈ ĐỌC" not in app.sub_title)
+            assert DatabaseReplaced in seen
+            assert isinstance(app.screen, OverviewScreen)
+            await pilot.pause()
+            assert not app.screen.query(f"#{BAR_ID}")
+    finally:
+        close_database()

@@ -4,12 +4,14 @@ pushed on a tiny App of the test's own."""
 from datetime import date
 
 import pytest
+from textual import on
 from textual.app import App
 from textual.widgets import Input, Select
 
 from db import clock, kinds, movements, yearend
 from db.models import Event, SchoolYear
 from db.roster import class_counts
+from tui.changes import DataChanged
 from db.school import add_class
 from db.students import add_student
 from tui.screens.confirm import ConfirmScreen
@@ -29,6 +31,7 @@ class Host(App):
         self.results = []
         self.changed = 0
 
+    @on(DataChanged)  # a screen tells the app it wrote (tui/changes.py)
     def data_changed(self):
         self.changed += 1
 
@@ -60,6 +63,7 @@ async def test_dropout_in_a_handful_of_keystrokes(school):
         await pilot.press("enter", "down", "down", "enter")  # open, pick the 2nd reason
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: app.results)
+        await _wait(pilot, lambda: app.changed == 1)  # the form posted DataChanged
     ev = Event.get_by_id(app.results[0])
     assert (ev.kind, ev.date, ev.reason, ev.student_id) == (kinds.DROPOUT, date(2024, 11, 13), "02", s1.id)
     assert app.changed == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from db.school import add_class
 from db.students import add_student
-from tui import navigation
+from tui import changes, navigation
 from tui.app import SisoApp, make_app
 from tui.navigation import OpenStudent
 from tui.screens.menu import COMMANDS
@@ -87,11 +87,21 @@ async def test_a_message_posted_on_a_screen_opens_the_screen(year):
         assert app.screen.student_id == student.id
 
 
+def _app_members() -> dict:
+    """The app's own members: those of ``SisoApp`` and of the classes of ``tui/`` it is made
+    of (``tui/app_*.py``), not Textual's."""
+    members: dict = {}
+    for cls in reversed(SisoApp.__mro__):
+        if cls.__module__.startswith("tui."):
+            members.update(vars(cls))
+    return members
+
+
 def _navigation_methods() -> set[str]:
     """The app's methods that open a screen: the handlers of the navigation messages and the
     actions of its keys and menu."""
     names = set()
-    for name, member in vars(SisoApp).items():
+    for name, member in _app_members().items():
         handled = getattr(member, "_textual_on", ())
         if name.startswith("action_") or any(issubclass(m, navigation.Navigate)
                                              for m, _ in handled):
@@ -99,22 +109,28 @@ def _navigation_methods() -> set[str]:
     return names
 
 
+def _change_methods() -> set[str]:
+    """The app's handlers of the changes screens tell it of (``tui/changes.py``)."""
+    return {name for name, member in _app_members().items()
+            if any(issubclass(m, changes.Changed) for m, _ in getattr(member, "_textual_on", ()))}
+
+
 def _calls_to_app(source: str, names: set[str]) -> list[str]:
-    """``….app.NAME(…)`` / ``….siso.NAME(…)`` calls (and ``getattr(….app, "NAME")``) in
-    ``source`` for the names given."""
+    """``….app.NAME`` / ``….siso.NAME`` in ``source`` for the names given: called, or passed
+    on to be called (``call_from_thread(self.siso.NAME)``), or ``getattr(….app, "NAME")``."""
     found = []
     for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and node.attr in names \
+                and isinstance(node.value, ast.Attribute) and node.value.attr in ("app", "siso"):
+            found.append(f"{node.value.attr}.{node.attr} (line {node.lineno})")
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in names \
-                and isinstance(func.value, ast.Attribute) and func.value.attr in ("app", "siso"):
-            found.append(f"{func.value.attr}.{func.attr} (line {node.lineno})")
         if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2 \
                 and isinstance(node.args[0], ast.Attribute) and node.args[0].attr in ("app", "siso") \
                 and isinstance(node.args[1], ast.Constant) and node.args[1].value in names:
             found.append(f"getattr {node.args[1].value} (line {node.lineno})")
-    return found
+    return sorted(found, key=lambda f: int(f.rsplit(" ", 1)[1].rstrip(")")))
 
 
 def test_no_screen_calls_the_apps_navigation_methods():
@@ -129,6 +145,21 @@ def test_no_screen_calls_the_apps_navigation_methods():
     assert calls == {}
 
 
+def test_no_screen_calls_the_apps_handlers_of_changes():
+    """A screen tells the app of a write, a new school or a restored database by posting a
+    message of ``tui/changes.py``, never by calling the app's handler."""
+    names = _change_methods()
+    assert names == {"data_changed", "school_ready", "demo_opened", "database_replaced"}
+    # the check itself finds such a call, or a handler passed on to be called
+    assert _calls_to_app("self.siso.data_changed()\n"
+                         "self.app.call_from_thread(self.siso.school_ready)\n"
+                         "refresh = getattr(self.app, 'data_changed', None)", names) == [
+        "siso.data_changed (line 1)", "siso.school_ready (line 2)", "getattr data_changed (line 3)"]
+    calls = {path.name: found for path in sorted(SCREENS.glob("*.py"))
+             if (found := _calls_to_app(path.read_text(encoding="utf-8"), names))}
+    assert calls == {}
+
+
 def _bound_actions() -> set[str]:
     return {b.action for b in SisoApp.BINDINGS} | {action for _k, action, _l, _s in COMMANDS}
 
@@ -136,7 +167,7 @@ def _bound_actions() -> set[str]:
 def test_keys_and_menu_are_bound_to_the_methods_themselves():
     """One way to each screen: the action a key or a menu entry names is the method that
     opens the screen, not a one-line forward to another method of the app."""
-    own = vars(SisoApp)
+    own = _app_members()
     wrappers = []
     for action in sorted(_bound_actions()):
         assert hasattr(SisoApp, f"action_{action}"), action

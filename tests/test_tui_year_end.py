@@ -23,9 +23,6 @@ class Host(App):
         super().__init__()
         self.results = []
 
-    def data_changed(self):
-        pass
-
 
 @pytest.fixture
 def today():

@@ -1,5 +1,5 @@
 """Screen classes imported the first time they are used, so that start-up imports only the
-first screen (``tui/app.py``: ``HelpScreen = Later("tui.screens.help", "HelpScreen")`` …)."""
+first screen (``tui/app_screens.py``: ``HelpScreen = Later("tui.screens.help", "HelpScreen")`` …)."""
 
 from __future__ import annotations
 

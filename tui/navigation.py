@@ -1,14 +1,14 @@
 """Navigation by messages: a screen asks for another screen by posting one of these.
 
 ``self.post_message(OpenStudent(student_id))`` in a screen: the message bubbles from the
-screen up to the app, whose handler (``SisoApp``, section «navigation») builds the screen
-and does what follows when it closes (a saved form reloads the open screens …). A screen
-never calls the app's methods, and the app is the one place that knows how each screen is
-opened. The app's keys and the F10 menu reach the same handlers: a handler that a key also
-reaches is that key's action (``SisoApp.action_open_search`` handles ``OpenSearch`` and is
-F3's action).
+screen up to the app, whose handler (``tui/app_screens.py``; a section's:
+``tui/app_sections.py``) builds the screen and does what follows when it closes (a saved
+form reloads the open screens …). A screen never calls the app's methods, and the app is
+the one place that knows how each screen is opened. The app's keys and the F10 menu reach
+the same handlers: a handler that a key also reaches is that key's action
+(``SisoApp.action_open_search`` handles ``OpenSearch`` and is F3's action).
 
-Adding a destination: a message here, a handler in ``SisoApp`` decorated with
+Adding a destination: a message here, a handler in ``tui/app_screens.py`` decorated with
 ``@on(navigation.TheMessage)`` (named ``action_…`` when a key or the menu opens it too).
 """
 

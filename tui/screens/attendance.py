@@ -18,6 +18,7 @@ from db import roster
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolClass
+from tui.changes import DataChanged
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
 from tui.widgets.vlist import Column, VirtualList
@@ -202,5 +203,5 @@ class AttendanceScreen(SisoScreen):
 
     def action_back(self) -> None:
         if self.changed:
-            self.siso.data_changed()
+            self.post_message(DataChanged())
         self.app.pop_screen()

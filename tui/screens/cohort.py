@@ -14,6 +14,7 @@ from db import cohort_match, report_common
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear
+from tui.changes import DataChanged
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
 from tui.widgets.vlist import Column, VirtualList
@@ -124,7 +125,7 @@ class CohortScreen(SisoScreen):
             self.notify(str(err), severity="error", title=_("Không ghi được"))
             return
         self.notify(done)
-        self.siso.data_changed()
+        self.post_message(DataChanged())
         self.load()
 
     def action_filter(self) -> None:

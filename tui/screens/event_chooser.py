@@ -6,7 +6,7 @@ opens :class:`EventChooser` ("Ghi biến động": one letter per kind), then th
 transferring in. ``void_event_flow(app, student_id)`` lists the student's events
 (:class:`ChoiceModal`) and voids the chosen one through
 :class:`~tui.screens.movements.VoidForm`. Both notify "Đã ghi …" / "Đã hủy …"; the forms
-themselves call ``app.data_changed()`` after their write.
+themselves post ``DataChanged`` (``tui/changes.py``) after their write.
 """
 
 from __future__ import annotations

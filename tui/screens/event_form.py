@@ -26,6 +26,7 @@ from db.students import STUDENT_FIELDS
 from db.villages import UnknownVillage
 from tui.screens.student_form import new_village_question, village_suggester
 
+from tui.changes import DataChanged
 from tui.i18n import N_, _
 from tui.screens.base import FormModal, db_work
 from tui.widgets.tick import Tick
@@ -269,9 +270,7 @@ class EventForm(FormModal[int | None]):
 
     def _saved(self, event_id: int) -> None:
         self.event_id = event_id
-        refresh = getattr(self.app, "data_changed", None)
-        if callable(refresh):
-            refresh()
+        self.post_message(DataChanged())
         self.dismiss(event_id)
 
     def _ask_future(self, values: dict, message: str) -> None:

@@ -38,6 +38,7 @@ from db import fields, import_plan, imports, school
 from db.errors import SisoError
 from exports import importer, readers
 from tui.glyphs import wants_plain
+from tui.changes import DataChanged
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
 
@@ -364,9 +365,7 @@ class ImportWizard(SisoScreen):
         self._changed()
 
     def _changed(self) -> None:
-        changed = getattr(self.app, "data_changed", None)
-        if callable(changed):
-            changed()
+        self.post_message(DataChanged())
 
     # ---- past imports, and undoing one -----------------------------------------------------
 

@@ -21,6 +21,7 @@ from db import kinds
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import Event, SchoolYear
+from tui.changes import DataChanged
 from tui.i18n import N_, _
 from tui.screens.base import FormModal, SisoScreen, db_work
 
@@ -96,9 +97,7 @@ class VoidForm(FormModal[bool | None]):
         self.show_errors([(field, message)])
 
     def _done(self) -> None:
-        refresh = getattr(self.app, "data_changed", None)
-        if callable(refresh):
-            refresh()
+        self.post_message(DataChanged())
         self.dismiss(True)
 
     @db_work(group="void")
@@ -222,12 +221,12 @@ class MovementsScreen(SisoScreen):
 
     @db_work(group="movements")
     def _load(self, f: dict) -> None:
-        from db import movements
+        from db import movement_register
 
         try:
-            rows = movements.list_events(self.year_id, f["start"], f["end"], kind=f["kind"],
-                                         klass=f["klass"])
-            texts = [movements.reason_text(r, _) for r in rows]
+            rows = movement_register.list_events(self.year_id, f["start"], f["end"], kind=f["kind"],
+                                                 klass=f["klass"])
+            texts = [movement_register.reason_text(r, _) for r in rows]
         except SisoError as err:
             self.app.call_from_thread(self.query_one("#err", Static).update, err.message)
             return

@@ -25,6 +25,7 @@ from db.errors import SisoError
 from db.models import SchoolYear
 from tui.screens.base import FormModal, db_work
 
+from tui.changes import DataChanged
 from tui.i18n import N_, _, translate_bindings
 
 
@@ -284,7 +285,5 @@ class RolloverScreen(FormModal[int | None]):
         self.show_errors([(err.field, err.message)])
 
     def _done(self, batch_id: int) -> None:
-        refresh = getattr(self.app, "data_changed", None)
-        if callable(refresh):
-            refresh()
+        self.post_message(DataChanged())
         self.dismiss(batch_id)

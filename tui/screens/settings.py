@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from db import school
 from db.errors import SisoError
+from tui.changes import DatabaseReplaced
 from tui.i18n import N_, _
 from tui.screens.base import FormFields, SisoModal, db_work
 
@@ -203,10 +204,8 @@ class SettingsScreen(FormFields, SisoModal[bool]):
         self.app.notify(_("Đã khôi phục từ {name}. Dữ liệu trước đó ở {before}.")
                         .format(name=plan.path.name, before=before),
                         title=_("Khôi phục"), timeout=12)
+        self.post_message(DatabaseReplaced())
         self.dismiss(False)
-        replaced = getattr(self.app, "database_replaced", None)
-        if replaced is not None:
-            replaced()
 
 
 def _size(n: int) -> str:

@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from db import fields, risk
 from db.dates import fmt_date
 from db.errors import SisoError
+from tui.changes import DataChanged
 from tui.i18n import N_, _
 from tui.screens.base import FormModal, db_work
 
@@ -120,9 +121,7 @@ class _Form(FormModal[object]):
         self.show_errors([(err.field, err.message)])
 
     def _saved(self, result) -> None:
-        refresh = getattr(self.app, "data_changed", None)
-        if callable(refresh):
-            refresh()
+        self.post_message(DataChanged())
         self.dismiss(result)
 
 

@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Sele
 
 from db import fields, school
 from db.errors import SisoError
+from tui.changes import DemoOpened, SchoolReady
 from tui.i18n import N_, _
 from tui.screens.base import FormFields, SisoScreen, db_work
 
@@ -127,7 +128,7 @@ class WelcomeScreen(FormFields, SisoScreen):
         except SisoError as err:
             self.app.call_from_thread(self.show_error, err.field, err.message)
             return
-        self.app.call_from_thread(self.siso.school_ready)
+        self.post_message(SchoolReady())
 
     @on(Button.Pressed, "#demo")
     def action_demo(self) -> None:
@@ -155,4 +156,4 @@ class WelcomeScreen(FormFields, SisoScreen):
                 self.app.call_from_thread(self.show_error, err.field, err.message)
                 return
             raise
-        self.app.call_from_thread(self.siso.demo_opened, real, target)
+        self.post_message(DemoOpened(real, target))

@@ -26,6 +26,7 @@ from db import kinds
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear
+from tui.changes import DataChanged
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
 
@@ -204,9 +205,7 @@ class YearEndScreen(SisoScreen):
     def _marked(self, row_index: int, name: str, label: str, day: str) -> None:
         self.query_one("#done", Static).update(_("Đã ghi: {stt}. {name} — {label} (ngày {day}).").format(
             stt=row_index + 1, name=name, label=label, day=day))
-        refresh = getattr(self.app, "data_changed", None)
-        if callable(refresh):
-            refresh()
+        self.post_message(DataChanged())
         self.reload()
 
     def action_back(self) -> None:
