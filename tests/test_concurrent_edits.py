@@ -66,7 +66,7 @@ def _two_writers_at_once(target, edits, user_prefix="gv"):
             read.wait(timeout=30)
             edit(st)
             outcomes[i] = "saved"
-        except Exception as err:  # noqa: BLE001 — the outcome is what the test looks at
+        except Exception as err:  # the outcome is what the test looks at
             outcomes[i] = err
         finally:
             if not database.is_closed():
