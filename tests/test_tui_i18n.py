@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tui import i18n
 from tui.locale import build_mo
-from tui_wait import record_notes, settle
+from tui_wait import record_notes, settle, wait_for
 
 TUI = Path(i18n.__file__).parent
 PO = TUI / "locale" / "en" / "LC_MESSAGES" / "siso.po"
@@ -384,9 +384,6 @@ async def test_dropout_reasons_in_english_on_the_event_form_and_the_register(yea
         app.pop_screen()
         screen = MovementsScreen(year.id)
         app.push_screen(screen)
-        for _ in range(100):
-            if screen.rows:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: screen.rows)
         table = screen.query_one("#events")
         assert "02 - Weak academic results" in [str(c) for c in table.get_row_at(0)]  # codes.reason_text
