@@ -155,7 +155,7 @@ async def test_search_screen_loads_once_and_filters_without_queries(db):
             assert 0 < vlist.row_count < total
             assert all("Nguy" in row[2] for row in vlist.rows)
             # the same students as the SQL search, in the same order
-            assert [vlist._keys[i] for i in range(vlist.row_count)] == expected
+            assert list(vlist.row_keys) == expected
             # moving to the end of the list reads the last page with one query
             with count_queries() as paging:
                 await pilot.press("ctrl+end")
