@@ -264,7 +264,7 @@ async def test_the_file_tree_draws_no_emoji_in_a_16_colour_terminal(db, year, tm
         monkeypatch.setattr(type(host.console), "color_system", property(lambda self: "standard"))
         wizard = ImportWizard(start=tmp_path)
         host.push_screen(wizard)
-        await pilot.pause(0.3)
+        await _wait(pilot, lambda: wizard.query_one(ListFileTree))
         tree = wizard.query_one(ListFileTree)
         await _wait(pilot, lambda: len(tree.root.children) == 2)
         lines = [str(tree.render_label(node, Style(), Style())) for node in tree.root.children]

@@ -318,7 +318,7 @@ async def test_command_palette_finds_sections_without_accents(school):
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
         await pilot.press(*"bao cao")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: app.screen.query_one(OptionList).option_count > 0)  # the commands found
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen))
         assert app.current_mode == "reports"
