@@ -32,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from pty_probe import PtyApp  # noqa: E402
+from pty_probe import PtyApp
 
 PY = sys.executable
 SISO = [PY, "-c", "import sys; from cli import main; sys.exit(main())"]
@@ -263,7 +263,7 @@ elif what in ("export_list", "export_tablib"):
         write_student_list(dicts, path, title="DANH SÁCH HỌC SINH")
     else:  # the reference: the same rows and columns through tablib's xlsx
         import tablib
-        import openpyxl  # noqa: F401  (the import is not the export)
+        import openpyxl  # noqa: F401 — loaded before the clock starts: the import is not the export
         base = rss(); reset_peak()
         t = time.perf_counter()
         ds = tablib.Dataset(headers=[label for _, label in COLUMNS])
@@ -290,7 +290,7 @@ elif what == "register":  # F6, F7 and F8 as JSON (built and serialised), on 4 y
         res[key + "_cpu_ms"] = median_cpu_ms(lambda: json.dumps(reports.build(form, y, None), ensure_ascii=False), 3)
 elif what == "register_xlsx":  # F8 as xlsx, first thing in a fresh process (its memory is its own)
     from exports.files import write_form
-    import openpyxl  # noqa: F401  (imported by the program at start of any export; not the export)
+    import openpyxl  # noqa: F401 — imported by the program at start of any export; not the export
     path = os.path.join(folder, "f8.xlsx")
     base = rss(); reset_peak()
     t, c = time.perf_counter(), time.process_time()
@@ -379,7 +379,7 @@ def table(r: dict) -> list[tuple[str, str, str, str]]:
     q600, q60 = r.get("queries_600"), r.get("queries_60k")
     k600, k60 = r.get("keys_600"), r.get("keys_60k")
     ay, ak = r.get("attendance_year"), r.get("attendance_keys")
-    ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
+    ms = lambda s: f"{s * 1000:.0f} ms"
     rows = [
         lambda: ("start to first usable screen, demo (600)", ms(r["start_s"]), "≤ 400 ms",
                  f"bare Textual + 40-row table: {ms(r['bare_start_s'])} "

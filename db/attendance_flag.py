@@ -91,7 +91,7 @@ def flagged_students(year: SchoolYear, day: date, klass_ids=None, student_ids=No
         found.update(r[0] for r in database.execute(q))
     window = [x for x in days if x >= d - timedelta(days=29)]
     q = (scope(Absence.select(Absence.student)
-               .where((Absence.excused == False) & Absence.date.in_(window)))  # noqa: E712
+               .where((Absence.excused == False) & Absence.date.in_(window)))
          .group_by(Absence.student).having(weight() > 2 * m))
     found.update(r[0] for r in database.execute(q))
     if among is not None or not found:

@@ -134,7 +134,7 @@ def _main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "inspect":
         try:
             report = _inspect_here(Path(argv[1]))
-        except Exception as exc:  # noqa: BLE001 - a damaged file may fail anywhere
+        except Exception as exc:  # a damaged file may fail anywhere
             report = {"refusal": f"Tệp «{Path(argv[1]).name}» bị hỏng ({exc}): không khôi phục, "
                                  "chưa thay đổi gì.", "version": None, "problems": []}
         print(json.dumps(report, ensure_ascii=False))

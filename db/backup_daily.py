@@ -99,7 +99,7 @@ def ensure_daily(db_path: Path | None = None) -> Path | None:
             last_error = None
         except SisoError as err:
             made, last_error = None, err.message
-        except Exception as exc:  # noqa: BLE001 - a backup never stops the school's work
+        except Exception as exc:  # a backup never stops the school's work
             made, last_error = None, str(exc)
         _done.add(key)
         return made

@@ -180,7 +180,7 @@ def confirm_match(child_id, code: str) -> ExpectedChild:
                             f"Từ chối cặp đó trước («siso expected match {cid} --reject»).", fields.MA)
     with audit.write("expected.match", f"expected:{child.id}", ma=student.code, ho_ten=child.full_name):
         ExpectedDecision.delete().where((ExpectedDecision.child == child.id)
-                                        & ((ExpectedDecision.accepted == True)  # noqa: E712
+                                        & ((ExpectedDecision.accepted == True)
                                            | (ExpectedDecision.student == student.id))).execute()
         ExpectedDecision.create(child=child.id, student=student.id, accepted=True,
                                 decided_by=audit.current_user(), decided_at=clock.now())

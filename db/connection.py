@@ -284,7 +284,7 @@ def open_database(target: str | None = None, *, create: bool = True, check: bool
         db.connect(reuse_if_open=True)
         if isinstance(db, SqliteDatabase):
             db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-    except Exception as exc:  # noqa: BLE001 - driver errors differ per engine
+    except Exception as exc:  # driver errors differ per engine
         db.close()
         from .audit import storage_case, storage_error
 
@@ -300,7 +300,7 @@ def open_database(target: str | None = None, *, create: bool = True, check: bool
                 db.connect()
                 db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
                 return _bind(db, target, check)
-            except Exception as again:  # noqa: BLE001
+            except Exception as again:
                 db.close()
                 exc, case = again, storage_case(again)
         if isinstance(exc, UnicodeDecodeError):  # SQLite's message quotes a damaged schema
@@ -412,7 +412,7 @@ def ensure_indexes(db: Database) -> list[str]:
         try:
             with db.atomic():
                 db.create_tables(MODELS, safe=True)
-        except Exception as exc:  # noqa: BLE001 - a unique index over duplicate rows, a read-only file…
+        except Exception as exc:  # a unique index over duplicate rows, a read-only file…
             raise SisoError(f"Không tạo được chỉ mục {', '.join(missing)} trong cơ sở dữ liệu: {exc}",
                             fields.CSDL) from None
     return missing

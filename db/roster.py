@@ -281,7 +281,7 @@ def class_counts(year: SchoolYear, day: date, scope=None) -> list[ClassCount]:
     minority = Student.ethnic.between("02", "54")
     now = {k: (n, f, m) for k, n, f, m in
            Span.select(Span.klass, fn.COUNT(Span.id),
-                       fn.SUM(Case(None, [(Student.female == True, 1)], 0)),  # noqa: E712
+                       fn.SUM(Case(None, [(Student.female == True, 1)], 0)),
                        fn.SUM(Case(None, [(minority, 1)], 0)))
            .join(Student)
            .where((Span.year == year.id) & open_on(day))

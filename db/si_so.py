@@ -60,7 +60,7 @@ def _headcounts_at(year: SchoolYear, first: date, second: date) -> tuple[dict[in
     over the year's spans, joined to the students), and the few spans open on one of the
     two days only (those that ended or began between them), which turn it into the count
     at ``first``. One full join instead of two."""
-    female = Student.female == True  # noqa: E712
+    female = Student.female == True
     sums = [fn.COUNT(Span.id), _sum_if(female), _sum_if(MINORITY), _sum_if(_DISABLED)]
     q = (Span.select(Span.klass, *sums)
          .join(Student, on=(Student.id == Span.student))

@@ -70,7 +70,7 @@ def report_theo_lang(year: SchoolYear, as_of) -> dict:
     ref = year.ref_date
     v_col = Student.village_ref
     enrolled = (Span.select(v_col, fn.COUNT(fn.DISTINCT(Span.student)),
-                            fn.COUNT(fn.DISTINCT(Case(None, [(Student.female == True, Span.student)]))),  # noqa: E712
+                            fn.COUNT(fn.DISTINCT(Case(None, [(Student.female == True, Span.student)]))),
                             fn.COUNT(fn.DISTINCT(Case(None, [(MINORITY, Span.student)]))))
                 .join(Student, on=(Student.id == Span.student))
                 .where((Span.year == year.id) & open_on(as_of)).group_by(v_col))

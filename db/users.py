@@ -94,7 +94,7 @@ def system_account() -> str:
 
         try:
             return getpass.getuser()
-        except Exception:  # noqa: BLE001
+        except Exception:
             return "unknown"
 
 
@@ -255,7 +255,7 @@ def any_users() -> bool:
 
 
 def has_password_user() -> bool:
-    return User.select().where(User.active == True, User.password_hash.is_null(False)).exists()  # noqa: E712
+    return User.select().where(User.active == True, User.password_hash.is_null(False)).exists()
 
 
 def _actor_of(user: User) -> Actor:
@@ -270,7 +270,7 @@ def _actor_of(user: User) -> Actor:
 
 
 def actor_for_account(account: str) -> Actor | None:
-    user = User.get_or_none((User.system_account == account) & (User.active == True))  # noqa: E712
+    user = User.get_or_none((User.system_account == account) & (User.active == True))
     return _actor_of(user) if user is not None else None
 
 
@@ -436,7 +436,7 @@ def disable(login: str) -> None:
     if not user.active:
         raise SisoError(f"Người dùng «{user.login}» đã bị khóa rồi.", fields.TEN_DANG_NHAP)
     admin_roles = (UserRole.select(UserRole.user).join(User)
-                   .where(UserRole.role.in_(ADMINS), User.active == True))  # noqa: E712
+                   .where(UserRole.role.in_(ADMINS), User.active == True))
     admins = {uid for (uid,) in admin_roles.tuples()}
     if user.id in admins and admins == {user.id}:
         raise SisoError(f"Không khóa được «{user.login}»: đây là văn thư/hiệu trưởng cuối cùng còn hoạt "

@@ -157,7 +157,7 @@ def _read_xlsx(path: str, sheet: str | None) -> Table:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as err:
         raise refuse(f"Không đọc được tệp Excel «{name}»: {err}") from None
-    except Exception as err:  # noqa: BLE001 - defusedxml refusals and broken XML
+    except Exception as err:  # defusedxml refusals and broken XML
         raise refuse(f"Tệp Excel «{name}» bị từ chối: nội dung không hợp lệ hoặc không an toàn "
                       f"({type(err).__name__}).") from None
     try:
@@ -175,7 +175,7 @@ def _read_xlsx(path: str, sheet: str | None) -> Table:
                                        enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1)))
             except SisoError:
                 raise
-            except Exception as err:  # noqa: BLE001 - defusedxml refusals and broken XML
+            except Exception as err:  # defusedxml refusals and broken XML
                 raise refuse(f"Trang «{sname}» của tệp «{name}» bị từ chối: nội dung không hợp lệ "
                               f"hoặc không an toàn ({type(err).__name__}).") from None
             table = Table(path, sname, names, rows)
@@ -298,7 +298,7 @@ def _read_ods(path: str, sheet: str | None) -> Table:
         raise
     except KeyError:
         raise refuse(f"Tệp «{name}» không phải bảng tính OpenDocument (.ods): thiếu content.xml.") from None
-    except Exception as err:  # noqa: BLE001 - defusedxml refusals and broken XML
+    except Exception as err:  # defusedxml refusals and broken XML
         raise refuse(f"Tệp «{name}» bị từ chối: nội dung không hợp lệ hoặc không an toàn "
                       f"({type(err).__name__}).") from None
     if sheet and not tables:

@@ -5,6 +5,7 @@ import asyncio
 import getpass
 
 from db.connection import close_database, open_database
+from tui_wait import wait_for
 
 
 def test_a_write_in_the_app_opened_with_user_is_audited_as_that_user(tmp_path, monkeypatch):
@@ -22,19 +23,12 @@ def test_a_write_in_the_app_opened_with_user_is_audited_as_that_user(tmp_path, m
     close_database()
 
     async def add_a_class(app):
-        async def until(cond):
-            for _ in range(300):
-                if cond():
-                    return
-                await pilot.pause(0.02)
-            assert cond()
-
         async with app.run_test(size=(80, 24)) as pilot:
-            await until(lambda: isinstance(app.screen, OverviewScreen))
+            await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
             await pilot.press("ctrl+l")
-            await until(lambda: isinstance(app.screen, ClassForm))
+            await wait_for(pilot, lambda: isinstance(app.screen, ClassForm))
             await pilot.press(*"6a1", "ctrl+s")
-            await until(lambda: isinstance(app.screen, OverviewScreen))
+            await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen))
 
     def run(self):  # the app as the user would drive it: add a class, then quit
         asyncio.run(add_a_class(self))

@@ -15,7 +15,7 @@ from db.models import MODELS, Absence, AttendanceTaken, Audit, Holiday, SchoolYe
 from db.students import add_student
 from refusals import refused
 
-D = lambda d, m=11, y=2024: date(y, m, d)  # noqa: E731 - a day of November 2024 by default
+D = lambda d, m=11, y=2024: date(y, m, d)  # a day of November 2024 by default
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from db import clock, school
+from tui_wait import wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,10 +104,8 @@ async def test_cli_and_tui_count_on_the_same_day_in_the_summer(cli):
 
     app = make_app(db=cli.path, lang="vi")
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(200):
-            if isinstance(app.screen, OverviewScreen) and getattr(app.screen, "counts", None):
-                break
-            await pilot.pause(0.01)
+        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
+                       and getattr(app.screen, "counts", None))
         assert app.day == july
         (count,) = app.screen.counts
         assert (count.name, count.start, count.now) == ("6A1", 3, expected_now)

@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from db import clock
+from tui_wait import wait_for
 
 PG = os.environ.get("SISO_TEST_PG")
 
@@ -66,7 +67,7 @@ def _two_writers_at_once(target, edits, user_prefix="gv"):
             read.wait(timeout=30)
             edit(st)
             outcomes[i] = "saved"
-        except Exception as err:  # noqa: BLE001 — the outcome is what the test looks at
+        except Exception as err:  # the outcome is what the test looks at
             outcomes[i] = err
         finally:
             if not database.is_closed():
@@ -170,18 +171,13 @@ async def test_a_stale_form_in_the_app_says_so_and_keeps_the_other_edit(engine):
         async with app.run_test(size=(80, 40)) as pilot:
             st = get_student("HS1")
             app.push_screen(StudentForm(student_id=st.id))
-            for _ in range(300):
-                if isinstance(app.screen, StudentForm) and app.screen.query("#f-ho_ten_me"):
-                    break
-                await pilot.pause(0.01)
+            await wait_for(pilot, lambda: isinstance(app.screen, StudentForm)
+                           and app.screen.query("#f-ho_ten_me"))
             form = app.screen
             update_student(get_student("HS1"), {"guardian": "Đinh Văn Hmok"})  # another user
             form.query_one("#f-ho_ten_me", Input).value = "Rơ Châm Yuih"
             await pilot.press("ctrl+s")
-            for _ in range(300):
-                if form.errors:
-                    break
-                await pilot.pause(0.01)
+            await wait_for(pilot, lambda: form.errors)
             assert any("vừa được người khác sửa" in m for m in form.errors.values()), form.errors
             assert app.crashed is None and isinstance(app.screen, StudentForm)
         st = get_student("HS1")

@@ -35,7 +35,7 @@ from test_tui_reports import TinyApp
 from tui_wait import settle
 from tui.screens.dashboard import DashboardScreen, GradeCard
 
-D = lambda d, m=11, y=2024: date(y, m, d)  # noqa: E731 - a day of November 2024 by default
+D = lambda d, m=11, y=2024: date(y, m, d)  # a day of November 2024 by default
 
 
 @pytest.fixture

@@ -89,16 +89,16 @@ async def test_wizard_shows_a_refused_file(year, tmp_path):
 
 # ---- the wizard inside the real app (its style sheet), at the sizes a school has ------------
 
-from types import SimpleNamespace  # noqa: E402
+from types import SimpleNamespace
 
-import pytest  # noqa: E402
-from textual.widgets import OptionList  # noqa: E402
+import pytest
+from textual.widgets import OptionList
 
-from db import imports, school  # noqa: E402
-from db.models import Audit  # noqa: E402
-from tui.app import make_app  # noqa: E402
-from tui.glyphs import wants_plain  # noqa: E402
-from tui.screens.import_wizard import ListFileTree  # noqa: E402
+from db import imports, school
+from db.models import Audit
+from tui.app import make_app
+from tui.glyphs import wants_plain
+from tui.screens.import_wizard import ListFileTree
 from tui_wait import wait_for as _wait
 
 
@@ -267,7 +267,7 @@ async def test_the_file_tree_draws_no_emoji_in_a_16_colour_terminal(db, year, tm
         monkeypatch.setattr(type(host.console), "color_system", property(lambda self: "standard"))
         wizard = ImportWizard(start=tmp_path)
         host.push_screen(wizard)
-        await pilot.pause(0.3)
+        await _wait(pilot, lambda: wizard.query_one(ListFileTree))
         tree = wizard.query_one(ListFileTree)
         await _wait(pilot, lambda: len(tree.root.children) == 2)
         lines = [str(tree.render_label(node, Style(), Style())) for node in tree.root.children]

@@ -10,6 +10,7 @@ from playhouse.test_utils import count_queries
 from db import roster
 from db.demo import build_demo
 from db.school import current_year
+from tui_wait import wait_for
 
 
 def test_roster_rows_is_one_query_whatever_the_size(db):
@@ -86,10 +87,7 @@ async def open_search(app, pilot, after_write: bool):
     from tui.widgets.vlist import VirtualList
 
     overview = app.screen.query_one(VirtualList)
-    for _ in range(300):  # the overview's own counts are loaded first
-        if overview.row_count:
-            break
-        await pilot.pause(0.01)
+    await wait_for(pilot, lambda: overview.row_count)  # the overview's own counts are loaded first
     await app.workers.wait_for_complete()  # the list screens and the list, read after start
     await pilot.pause()
     if after_write:
@@ -98,10 +96,8 @@ async def open_search(app, pilot, after_write: bool):
         await pilot.pause()
     with count_queries(only_select=True) as opening:
         await pilot.press("f3")
-        for _ in range(300):
-            if isinstance(app.screen, SearchScreen) and app.screen.result_query == "":
-                break
-            await pilot.pause(0.01)
+        await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen)
+                       and app.screen.result_query == "")
         await pilot.pause()
     return [q.msg[0] for q in opening.get_queries()]
 
@@ -159,7 +155,7 @@ async def test_search_screen_loads_once_and_filters_without_queries(db):
             assert 0 < vlist.row_count < total
             assert all("Nguy" in row[2] for row in vlist.rows)
             # the same students as the SQL search, in the same order
-            assert [vlist._keys[i] for i in range(vlist.row_count)] == expected
+            assert list(vlist.row_keys) == expected
             # moving to the end of the list reads the last page with one query
             with count_queries() as paging:
                 await pilot.press("ctrl+end")

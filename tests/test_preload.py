@@ -45,3 +45,16 @@ def test_without_waiting_only_a_finished_read():
     future.set_result(("index", b"dim"))
     assert whole.take(YEAR, DAY, wait=False) == ("index", b"dim")
     assert whole.take(YEAR, DAY) is None
+
+
+def test_held_while_not_taken_and_ready_once_read():
+    whole = WholeList()
+    assert (whole.held, whole.ready) == (False, False)  # nothing read
+    key, future = whole.start(YEAR, DAY)
+    assert (whole.held, whole.ready) == (True, False)  # being read
+    future.set_result(("index", b"dim"))
+    assert (whole.held, whole.ready) == (True, True)
+    whole.take(YEAR, DAY)
+    assert (whole.held, whole.ready) == (False, False)  # taken
+    read(whole, result=("index", b"dim")).drop()
+    assert (whole.held, whole.ready) == (False, False)  # dropped after a write

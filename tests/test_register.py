@@ -137,7 +137,7 @@ def test_f6_by_hand_after_the_rollover(two_years):
     year, new = two_years
     form = reports.build("do-tuoi", new, None)  # default: the reference date 30/09/2025
     assert form["den_ngay"] == "2025-09-30"
-    c = lambda ts, nu, dtts, dtts_nu: {"ts": ts, "nu": nu, "dtts": dtts, "dtts_nu": dtts_nu}  # noqa: E731
+    c = lambda ts, nu, dtts, dtts_nu: {"ts": ts, "nu": nu, "dtts": dtts, "dtts_nu": dtts_nu}
     # in class on 30/09/2025: An 7A1, Chi 6A1, Em 6A1, Giang 7A1, Hoa 6A1, Khang 7A1
     assert form["tong"] == c(6, 3, 3, 2)
     assert form["khoi"] == [{"khoi": 6, **c(3, 2, 3, 2)}, {"khoi": 7, **c(3, 1, 0, 0)}]
@@ -157,7 +157,7 @@ def test_f6_by_hand_after_the_rollover(two_years):
 def test_f6_by_hand_in_the_first_year(two_years):
     year, new = two_years
     form = reports.build("do-tuoi", year, "30/09/2024")
-    c = lambda ts, nu, dtts, dtts_nu: {"ts": ts, "nu": nu, "dtts": dtts, "dtts_nu": dtts_nu}  # noqa: E731
+    c = lambda ts, nu, dtts, dtts_nu: {"ts": ts, "nu": nu, "dtts": dtts, "dtts_nu": dtts_nu}
     # An, Chi (6A1), Dũng (9A1); Bình's admission is void; Em and Giang came later
     assert form["tong"] == c(3, 1, 1, 1)
     assert form["khoi"] == [{"khoi": 6, **c(2, 1, 1, 1)}, {"khoi": 9, **c(1, 0, 0, 0)}]

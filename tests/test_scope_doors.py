@@ -59,13 +59,7 @@ def leaks(text: str) -> list[str]:
 
 async def mounted(pilot, screen, widget_type):
     """The screen's ``widget_type`` once it is mounted."""
-    from textual.css.query import NoMatches
-
-    for _ in range(300):
-        try:
-            return screen.query_one(widget_type)
-        except NoMatches:
-            await pilot.pause(0.01)
+    await wait_for(pilot, lambda: screen.query_one(widget_type))
     return screen.query_one(widget_type)
 
 

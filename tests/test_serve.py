@@ -145,7 +145,7 @@ def test_the_log_has_no_local_variables_and_no_request_lines(capsys, server_logg
     web.initialize_logging()
 
     def read_student():
-        ho_ten = "Nguyễn Thị Bí Mật"  # noqa: F841 (a local the traceback must not show)
+        ho_ten = "Nguyễn Thị Bí Mật"  # noqa: F841 — a local the traceback must not show
         raise ValueError("hỏng")
 
     try:

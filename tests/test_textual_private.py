@@ -57,3 +57,32 @@ async def test_a_table_is_measured_once_the_app_is_idle():
         await pilot.pause()
         assert tp.table_measured(table)
         assert table.columns[next(iter(table.columns))].get_render_width(table) >= len("Nguyễn Thị Minh Khai")
+
+
+def test_a_class_bindings_include_its_bases_and_a_select_menu_is_an_option_list():
+    from textual.widgets import OptionList
+
+    class Child(Plain):
+        BINDINGS = [Binding("y", "noop", "Việc con")]
+
+    by_key = tp.class_bindings(Child)
+    assert [b.description for b in by_key["y"]] == ["Việc con"]
+    assert [b.description for b in by_key["x"]] == ["Việc thử"]  # Plain's, inherited
+    assert [b.description for b in tp.class_bindings(Screen)["ctrl+c"]] == ["Copy selected text"]
+    menu = tp.select_menu_class()
+    assert issubclass(menu, OptionList)
+    assert "Dismiss menu" in {b.description for bindings in tp.class_bindings(menu).values()
+                              for b in bindings}
+
+
+async def test_a_select_holds_its_menu():
+    from textual.widgets import Select
+
+    class Host(App):
+        def compose(self):
+            yield Select([("Một", 1), ("Hai", 2)])
+
+    app = Host()
+    async with app.run_test():
+        select = app.query_one(Select)
+        assert len(select.query(tp.select_menu_class())) == 1

@@ -244,15 +244,14 @@ async def test_search_shows_the_list_read_after_start_in_its_first_frame(school,
     async with app.run_test(size=(80, 24)) as pilot:
         vlist = app.screen.query_one(VirtualList)
         await wait_for(pilot, lambda: vlist.row_count > 0)
-        await wait_for(pilot, lambda: app.whole_list._whole_list is not None
-                       and app.whole_list._whole_list[1].done())
+        await wait_for(pilot, lambda: app.whole_list.ready)
         await pilot.press("f3")
         await wait_for(pilot, lambda: isinstance(app.screen, SearchScreen))
         search = app.screen
         assert search.query_one("#results", VirtualList).row_count == 6  # at once, no wait
         assert str(search.query_one("#search-info", Static).render()).startswith("6 học sinh")
         assert started == []
-        assert app.whole_list._whole_list is None  # taken
+        assert not app.whole_list.held  # taken
 
 
 async def test_english_labels(school):

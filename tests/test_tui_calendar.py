@@ -4,7 +4,7 @@ reports screen's export, and a deadline's days refused when the end is before th
 
 from datetime import date
 
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from db import clock, deadlines
 from db.models import Deadline, Submission
@@ -122,6 +122,7 @@ async def test_a_deadline_ending_before_it_starts_is_refused_on_the_form(year):
 
 
 async def test_reports_screen_records_the_exported_file_as_sent(year, tmp_path):
+    from tui.screens.export_dialog import ExportDialog
     from tui.screens.reports import ReportsScreen
 
     screen = ReportsScreen()
@@ -131,10 +132,18 @@ async def test_reports_screen_records_the_exported_file_as_sent(year, tmp_path):
         await pilot.press("f7")  # nothing exported yet
         await pilot.pause()
         assert app.screen is screen
-        screen._export_period = "2024-10"
-        path = tmp_path / "si-so.xlsx"
-        screen.export(screen.form, str(path), "xlsx")
+        screen.query_one("#report-period", Select).value = "2024-10"
         await settle(pilot)
+        path = tmp_path / "si-so.xlsx"
+        await pilot.press("f4")  # export, as the user does: the dialog, a path, Ctrl+S
+        await wait_for(pilot, lambda: isinstance(app.screen, ExportDialog))
+        dialog = app.screen
+        dialog.query_one("#export-format", Select).value = "xlsx"
+        dialog.query_one("#export-path", Input).value = str(path)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await settle(pilot)
+        assert path.exists()
         await pilot.press("f7")
         await pilot.pause()
         form = app.screen

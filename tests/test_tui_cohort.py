@@ -5,7 +5,7 @@ tests/test_cohort.py)."""
 from datetime import date
 
 from db.models import ExpectedDecision
-from test_cohort import school  # noqa: F401  (the fixture)
+from test_cohort import school  # noqa: F401 — the fixture, passed to the tests below by its name
 from tui.app import make_app
 from tui.screens.cohort import CohortScreen
 from tui.screens.overview import OverviewScreen
@@ -13,7 +13,7 @@ from tui.widgets.vlist import VirtualList
 from tui_wait import wait_for
 
 
-async def test_confirm_and_reject_one_key_each(school):  # noqa: F811
+async def test_confirm_and_reject_one_key_each(school):  # noqa: F811 — pytest passes the fixture imported above
     year, s, e = school
     app = make_app(db=year._meta.database.database, today=date(2024, 12, 1))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -37,7 +37,7 @@ async def test_confirm_and_reject_one_key_each(school):  # noqa: F811
         assert "dự kiến 6, đã ra lớp 4 (66,7%), đề xuất 0" in info
 
 
-async def test_f12_on_the_reports_screen(school):  # noqa: F811
+async def test_f12_on_the_reports_screen(school):  # noqa: F811 — pytest passes the fixture imported above
     from textual.app import App
 
     from db import clock

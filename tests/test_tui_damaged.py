@@ -14,7 +14,7 @@ from tui.app import make_app
 from tui.screens.search import SearchScreen
 from tui.widgets.read_only_bar import BAR_ID
 from tui.widgets.vlist import VirtualList
-from tui_wait import record_notes, wait_for
+from tui_wait import record_notes, settle, wait_for
 
 TODAY = date(2026, 11, 22)
 
@@ -85,7 +85,7 @@ async def test_search_survives_a_name_that_is_not_utf8(tmp_path):
             await wait_for(pilot, lambda: vlist.row_count >= 50)
             assert any("\ufffd" in str(cell) for row in vlist.rows for cell in row)
             await pilot.press(*"h")
-            await pilot.pause(0.3)
+            await settle(pilot)
             assert app.crashed is None
     finally:
         close_database()

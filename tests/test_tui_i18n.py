@@ -7,7 +7,8 @@ from pathlib import Path
 
 from tui import i18n
 from tui.locale import build_mo
-from tui_wait import record_notes, settle
+from tui.textual_private import class_bindings, select_menu_class
+from tui_wait import record_notes, settle, wait_for
 
 TUI = Path(i18n.__file__).parent
 PO = TUI / "locale" / "en" / "LC_MESSAGES" / "siso.po"
@@ -104,18 +105,25 @@ def test_language_switch():
 def _stock_classes():
     """Textual's classes whose bindings siso's screens inherit or show."""
     from textual import app, command, containers, screen, scroll_view, widgets
-    from textual.widgets._select import SelectOverlay
 
     return [app.App, screen.Screen, screen.ModalScreen, containers.ScrollableContainer,
             containers.VerticalScroll, scroll_view.ScrollView, widgets.Button, widgets.Checkbox,
-            widgets.DataTable, widgets.DirectoryTree, widgets.Input, widgets.Select, SelectOverlay,
-            widgets.OptionList, command.CommandPalette]
+            widgets.DataTable, widgets.DirectoryTree, widgets.Input, widgets.Select,
+            select_menu_class(), widgets.OptionList, command.CommandPalette]
 
 
 def _english_descriptions() -> set[str]:
     return {b.description for cls in _stock_classes()
-            for bindings in cls._merged_bindings.key_to_bindings.values()
+            for bindings in class_bindings(cls).values()
             for b in bindings if b.description}
+
+
+def _menu_labels(select) -> list[str]:
+    """The labels of a Select's menu, as it shows them when opened."""
+    from textual.widgets import OptionList
+
+    menu = select.query_one(OptionList)
+    return [str(menu.get_option_at_index(i).prompt) for i in range(menu.option_count)]
 
 
 def test_every_stock_binding_description_has_a_vietnamese_msgid_translated_back():
@@ -170,8 +178,7 @@ async def test_help_of_the_class_list_is_all_vietnamese(demo_app):
 
 
 async def test_footer_of_an_open_select_menu_is_vietnamese(demo_app):
-    from textual.widgets import Select
-    from textual.widgets._footer import FooterKey
+    from textual.widgets import Footer, Select
 
     app = demo_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -181,7 +188,7 @@ async def test_footer_of_an_open_select_menu_is_vietnamese(demo_app):
         app.screen.query_one("#loai", Select).focus()
         await pilot.press("enter")  # opens the menu
         await pilot.pause()
-        shown = [key.description for key in app.screen.query(FooterKey)]
+        shown = [key.description for key in app.screen.query_one(Footer).query("FooterKey")]
         assert "Đóng danh sách chọn" in shown
         assert "Dismiss menu" not in shown
 
@@ -282,7 +289,7 @@ async def test_report_screen_in_english_has_no_vietnamese_left(year):
         await settle(pilot)
         screen = app.screen
         period = screen.query_one("#report-period", Select)
-        options = [str(label) for label, _value in period._options]
+        options = _menu_labels(period)
         assert "Month 10/2024" in options and "Semester I" in options
         assert [o for o in options if _vietnamese(o)] == []
         period.value = "nam"  # the whole year: every kind of row
@@ -378,15 +385,12 @@ async def test_dropout_reasons_in_english_on_the_event_form_and_the_register(yea
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(EventForm(student.id, "dropout", year.id))
         await pilot.pause()
-        labels = [str(label) for label, _v in app.screen.query_one("#ly_do", Select)._options]
+        labels = _menu_labels(app.screen.query_one("#ly_do", Select))
         assert "01 Family hardship" in labels and "02 Weak academic results" in labels
         assert [x for x in labels if _vietnamese(x)] == []
         app.pop_screen()
         screen = MovementsScreen(year.id)
         app.push_screen(screen)
-        for _ in range(100):
-            if screen.rows:
-                break
-            await pilot.pause(0.02)
+        await wait_for(pilot, lambda: screen.rows)
         table = screen.query_one("#events")
         assert "02 - Weak academic results" in [str(c) for c in table.get_row_at(0)]  # codes.reason_text

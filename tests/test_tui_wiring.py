@@ -5,7 +5,7 @@ dashboard, import, year end, rollover, the F10 menu)."""
 from datetime import date
 
 import pytest
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, OptionList, Select, Static
 
 from db import kinds, movements
 from db.models import Event, SchoolYear
@@ -26,6 +26,7 @@ from tui.screens.rollover import RolloverScreen
 from tui.screens.roster import RosterScreen
 from tui.screens.student import StudentScreen
 from tui.screens.year_end import YearEndScreen
+from tui.screens.years import YearScreen
 from tui.widgets.vlist import VirtualList
 
 from home_visits import THREE, visits
@@ -281,8 +282,13 @@ async def test_another_year_rebuilds_the_sections(school):
         await pilot.press("f8")
         await wait_for(pilot, lambda: isinstance(app.screen, MovementsScreen))
         assert app.screen.year_id == year.id
-        app.set_year(other.id)
-        app._reset_sections()
+        await pilot.press("f6")  # another year, chosen as the user does
+        await wait_for(pilot, lambda: isinstance(app.screen, YearScreen)
+                       and app.screen.query_one("#years", OptionList).option_count == 2)
+        years = app.screen.query_one("#years", OptionList)
+        years.highlighted = years.get_option_index(str(other.id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.year_id == other.id)
         await pilot.pause()
         assert app.current_mode == "overview"
         await pilot.press("f8")
@@ -312,7 +318,7 @@ async def test_command_palette_finds_sections_without_accents(school):
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: type(app.screen).__name__ == "CommandPalette")
         await pilot.press(*"bao cao")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: app.screen.query_one(OptionList).option_count > 0)  # the commands found
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen))
         assert app.current_mode == "reports"

@@ -39,7 +39,7 @@ def _version() -> str:
         from importlib.metadata import version
 
         return version("siso")
-    except Exception:  # noqa: BLE001 - the log must be written whatever happens
+    except Exception:  # the log must be written whatever happens
         return "?"
 
 
@@ -64,7 +64,7 @@ def write(error: BaseException, where: str) -> Path | None:
             with path.open("a", encoding="utf-8") as fh:
                 fh.write(entry)
             return path
-        except Exception:  # noqa: BLE001 - try the next folder
+        except Exception:  # try the next folder
             continue
     return None
 

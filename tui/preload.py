@@ -21,6 +21,16 @@ class WholeList:
     def __init__(self) -> None:
         self._whole_list: tuple[tuple, Future] | None = None
 
+    @property
+    def held(self) -> bool:
+        """A list is held to be taken: being read, or read and not taken yet."""
+        return self._whole_list is not None
+
+    @property
+    def ready(self) -> bool:
+        """A list is held and its reading has finished (``take(wait=False)`` does not wait)."""
+        return self._whole_list is not None and self._whole_list[1].done()
+
     def start(self, year, day) -> tuple[tuple, Future]:
         """The list of ``year`` on ``day`` is about to be read (by :func:`preload`)."""
         self._whole_list = ((year.id, day), Future())

@@ -38,3 +38,17 @@ def table_measured(table) -> bool:
     next idle (``_require_update_dimensions``, ``_updated_cells``), so a picture taken
     before then shows columns as wide as their titles."""
     return not table._require_update_dimensions and not table._updated_cells
+
+
+def class_bindings(cls) -> dict:
+    """A DOM class's bindings by key, its bases' included (``_merged_bindings``): those each
+    new instance starts with (the descriptions tui.i18n translates)."""
+    return cls._merged_bindings.key_to_bindings
+
+
+def select_menu_class() -> type:
+    """The class of a Select's drop-down menu (``textual.widgets._select.SelectOverlay``, an
+    OptionList): its bindings are the footer's while the menu is open."""
+    from textual.widgets._select import SelectOverlay
+
+    return SelectOverlay

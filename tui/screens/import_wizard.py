@@ -219,7 +219,7 @@ class ImportWizard(SisoScreen):
         except SisoError as err:
             self.app.call_from_thread(self._fail, err)
             return
-        except Exception as err:  # noqa: BLE001 - an error of the program: the wizard goes on
+        except Exception as err:  # an error of the program: the wizard goes on
             from tui import crashlog
 
             log = crashlog.write(err, "siso import (đọc tệp)")

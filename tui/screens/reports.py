@@ -436,7 +436,7 @@ class ReportsScreen(SisoScreen):
             self.app.call_from_thread(self.notify, err.message, title=_("Không xuất được"),
                                       severity="error", timeout=10)
             return
-        except Exception as err:  # noqa: BLE001 - shown to the user, never silently lost
+        except Exception as err:  # shown to the user, never silently lost
             self.app.call_from_thread(self.notify, f"{type(err).__name__}: {err}",
                                       title=_("Lỗi chương trình"), severity="error", timeout=10)
             return

@@ -162,7 +162,7 @@ def _int(value: str, default: int) -> int:
 class _NoLocals(logging.Formatter):
     """A traceback's lines, never the values of its variables."""
 
-    def formatException(self, ei) -> str:  # noqa: N802 (logging's name)
+    def formatException(self, ei) -> str:  # logging's name
         import traceback
 
         return "".join(traceback.format_exception(ei[0], ei[1], ei[2], capture_locals=False))

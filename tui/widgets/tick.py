@@ -16,5 +16,5 @@ class Tick(Checkbox):
     """
 
     @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - the name Textual's ToggleButton reads
+    def BUTTON_INNER(self) -> str:  # the name Textual's ToggleButton reads
         return "X" if self.value else " "

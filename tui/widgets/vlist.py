@@ -188,6 +188,11 @@ class VirtualList(ScrollView, can_focus=True):
         return len(self._rows)
 
     @property
+    def row_keys(self) -> Sequence[Any] | None:
+        """The rows' keys, in the order the rows are shown (None: rows without keys)."""
+        return self._keys
+
+    @property
     def cursor_key(self) -> Any:
         """The key of the row under the cursor (None when empty or without keys)."""
         if not self._rows or self._keys is None:
