@@ -21,7 +21,7 @@ def register(groups):
     p.add_argument("--start", required=True, help="ngày bắt đầu (dd/mm/yyyy)")
     p.add_argument("--end", required=True, help="ngày kết thúc (dd/mm/yyyy)")
     p.add_argument("--ref", help="ngày chốt sĩ số đầu năm (mặc định: ngày bắt đầu)")
-    p.add_argument("--hk2", help="ngày bắt đầu học kỳ II (mặc định: 15/01)")
+    p.add_argument("--hk2", help="ngày bắt đầu học kỳ II (mặc định: thứ Hai đầu tiên từ 12/01)")
     p.add_argument("--school-days", dest="school_days", choices=["2-6", "2-7"],
                    help="ngày học trong tuần: 2-6 thứ Hai–thứ Sáu (mặc định), 2-7 thứ Hai–thứ Bảy")
     p.set_defaults(func=year_add)

@@ -87,7 +87,10 @@ def last_school_day(year: SchoolYear, day: date) -> date | None:
 
 
 def year_of_day(day: date) -> SchoolYear:
-    """The school year whose first … last day holds ``day`` (absences are on school days)."""
+    """The school year whose first … last day holds ``day``; a Vietnamese error otherwise.
+
+    Narrower than ``db.clock.year_of`` (first day … end of summer, the rule for events):
+    absences are taken on school days only, so a day of the summer belongs to no year here."""
     year = (SchoolYear.select().where((SchoolYear.start <= day) & (SchoolYear.end >= day))
             .first())
     if year is None:

@@ -21,7 +21,7 @@ from .len_lop import report_len_lop
 from .report_common import check_report_day, open_on, rate
 from .si_so import STILL_OUT, report_si_so
 from .dates import fmt_date
-from .school import LEVELS, level_of_grade
+from .school import LEVELS, level_of_grade, year_name_of
 from .targets import FINAL_GRADE, TARGETS, meets, op_of, scope_label, target_order
 
 
@@ -130,10 +130,10 @@ def _completion(year: SchoolYear, outcome: dict, finals: list[int]) -> tuple[int
     if 5 not in finals:
         return num, at_end, None
     first = year.start.year - 4
-    old = SchoolYear.get_or_none(SchoolYear.name == f"{first}-{first + 1}")
+    old = SchoolYear.get_or_none(SchoolYear.name == year_name_of(first))
     base = _grade1_at_ref(old) if old is not None else None
     if base is None:
-        return num, at_end, (f"chưa có dữ liệu lớp 1 năm học {first}-{first + 1}, nên mẫu số là học sinh "
+        return num, at_end, (f"chưa có dữ liệu lớp 1 năm học {year_name_of(first)}, nên mẫu số là học sinh "
                              "lớp 5 đến ngày kết thúc năm học")
     return num, base, (f"mẫu số là học sinh lớp 1 năm học {old.name} "
                        f"(đến hết ngày {fmt_date(old.ref_date)})")

@@ -71,7 +71,12 @@ def default_day(year) -> date:
 
 
 def year_of(day: date):
-    """The school year whose first day … end of summer contains ``day`` (None if none)."""
+    """The school year whose first day … end of summer contains ``day`` (None if none).
+
+    The summer counts: an event (a transfer, a dropout, the year-end outcome) may be dated in
+    the summer after the year's last day, so this is the year an event's date belongs to.
+    ``db.attendance_days.year_of_day`` is the narrower rule for absences, which are taken on
+    school days only: first … last day, the summer excluded."""
     from .events import summer_end
     from .models import SchoolYear
 

@@ -33,6 +33,7 @@ from . import audit, clock, fields, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
 from .models import Deadline, SchoolYear, Submission
+from .school import parse_year_name
 
 # the forms a deadline or a submission may name, beyond the report forms of db.reports.FORMS
 EXTRA_FORMS = {
@@ -69,10 +70,6 @@ def check_form(form) -> str:
         raise SisoError(f"Biểu mẫu «{form}» không có: cần một trong {', '.join(forms())}.",
                         fields.BIEU_MAU)
     return code
-
-
-def _first_year(year: SchoolYear) -> int:
-    return int(year.name[:4])
 
 
 def _months(year: SchoolYear) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -114,7 +111,7 @@ def period_label(period: str) -> str:
 def default_deadlines(year: SchoolYear) -> list[dict]:
     """The seeds' deadlines for ``year``: F1 monthly 15–25 September to May, targets by 20/9,
     PCGD data 05/9–30/9 and its check 01/10–20/10."""
-    first = _first_year(year)
+    first = parse_year_name(year.name)[0]
     rows = []
     for i in range(9):  # September … May
         y, m = (first, 9 + i) if i < 4 else (first + 1, i - 3)

@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 
 from . import kinds, text
 from .demo_names import LANG, SCHOOLS_IN, THON, VOCATIONAL, Maker, teacher_names
+from .school import proposed_year
 
 # The targets a THCS school of the seeds registers (seed 001, 003, 004).
 TARGETS = {"ty_le_bo_hoc": 2.0, "ty_le_duy_tri": 98.0, "ty_le_luu_ban": 1.0,
@@ -47,17 +48,6 @@ _DROPOUT_NOTES = ["Đã đến nhà vận động 3 lần, gia đình chưa đ�
 # Share of the school touched by each kind over a whole school year
 _RATES = {"transfer_in": 0.04, "late_admit": 0.006, "class_change": 0.03,
           "transfer_out": 0.04, "dropout": 0.05, "return": 0.4}  # return: share of dropouts
-
-
-def year_bounds(today: date) -> tuple[str, date, date, date, date]:
-    """(name, start, end, reference date, HK2 start) of the school year ``today`` falls in
-    (its summer counts as part of it: the next year starts on 5 September)."""
-    first = today.year if today >= date(today.year, 9, 5) else today.year - 1
-    start = date(first, 9, 5)
-    end = date(first + 1, 5, 31)
-    hk2 = date(first + 1, 1, 12)
-    hk2 += timedelta(days=(7 - hk2.weekday()) % 7)  # a Monday
-    return f"{first}-{first + 1}", start, end, date(first, 9, 30), hk2
 
 
 @dataclass
@@ -108,7 +98,7 @@ def plan_demo(students: int, seed: int, today: date) -> DemoPlan:
     """The demo school of ``students`` students on ``today``, deterministic from ``seed``."""
     rng = random.Random(seed)
     maker = Maker(rng)
-    name, start, end, ref, hk2 = year_bounds(today)
+    name, start, end, ref, hk2 = proposed_year(today)
     last_day = min(today, date(end.year, 8, 31))
     span_days = (last_day - start).days
     elapsed = min(1.0, max(0.0, span_days / max(1, (end - start).days)))

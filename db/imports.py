@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -27,11 +26,10 @@ from .errors import SisoError, parse_id
 from .import_plan import FIELDS, IGNORE, UNUSED, Problem
 from .events import check_date, semester_of
 from .models import Audit, Batch, Event, SchoolClass, SchoolYear, Span, Student, Village
-from .school import check_grade, school_level
+from .school import check_class_name, check_grade, grade_in_name, normalize_class_name, school_level
 
 ACTION = "import.students"
 UNDO_ACTION = "import.undo"
-_CLASS_NAME = re.compile(r"^[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ/.\-]{0,19}$")
 _CHUNK = 400  # values per IN (…) and rows per INSERT stay well under any engine's limit
 
 # what to do with a row that looks like a student already in the database
@@ -152,6 +150,15 @@ def _grade_problem(grade, level: str) -> str | None:
     return None
 
 
+def _name_problem(name: str) -> str | None:
+    """Why a new class's name is refused (``db.school.check_class_name``), or None."""
+    try:
+        check_class_name(name)
+    except SisoError as err:
+        return err.message
+    return None
+
+
 def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
            duplicates: str = ASK, hints: dict | None = None) -> Review:
     """Check ``plan`` against the database; writes nothing. With no ``day``, the students
@@ -168,9 +175,8 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
     existing = {c.name: c for c in SchoolClass.select().where(SchoolClass.year == year)}
     forced = None
     if klass:
-        forced = text.clean(klass).upper().replace(" ", "")
-        lead = re.match(r"\d+", forced)
-        if forced not in existing and not lead:
+        forced = normalize_class_name(klass)
+        if forced not in existing and grade_in_name(forced) is None:
             rv.problems.append(_problem(None, "", f"Lớp {forced} chưa có trong năm học {year.name} và tên "
                                         f"lớp không cho biết khối: tạo lớp trước ({hints['new_class']})."))
             return rv
@@ -184,15 +190,14 @@ def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
     for r in plan.rows:
         name = forced or r.klass
         grade = r.grade if not forced else (existing[forced].grade if forced in existing
-                                            else int(re.match(r"\d+", forced).group()))
+                                            else grade_in_name(forced))
         if name in existing:
             if r.grade is not None and not forced and existing[name].grade != r.grade:
                 rv.problems.append(_problem(r.row, _col(plan, "grade"),
                                             f"Lớp {name} đã có ở khối {existing[name].grade}, tệp ghi khối {r.grade}."))
                 continue
-        elif not _CLASS_NAME.match(name):
-            rv.problems.append(_problem(r.row, _col(plan, "klass"),
-                                        f"Tên lớp «{name}» không hợp lệ: ví dụ 6A1, 6/2, 9C."))
+        elif (bad_name := _name_problem(name)) is not None:
+            rv.problems.append(_problem(r.row, _col(plan, "klass"), bad_name))
             continue
         elif grade is None:
             rv.problems.append(_problem(r.row, _col(plan, "klass"),

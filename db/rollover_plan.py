@@ -11,7 +11,6 @@ records.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -23,20 +22,17 @@ from .movements import year_arg
 from . import school as school_rules
 from .yearend import RESULTS, default_outcome, latest_outcomes, school_grades
 
-_LEAD = re.compile(r"^(\d+)(.*)$")
 
 
 def next_class_name(name: str, grade: int) -> str:
     """6A1 → 7A1, 6/2 → 7/2; a name without the grade in front gets the new grade in front."""
-    m = _LEAD.match(name)
-    if m and int(m.group(1)) == grade:
-        return f"{grade + 1}{m.group(2)}"
+    if school_rules.grade_in_name(name) == grade:
+        return f"{grade + 1}{name.lstrip('0123456789')}"  # a stored name's digits are ASCII
     return f"{grade + 1}{name}"
 
 
 def _next_year_name(name: str) -> str:
-    a, b = name.split("-")
-    return f"{int(a) + 1}-{int(b) + 1}"
+    return school_rules.year_name_of(school_rules.parse_year_name(name)[0] + 1)
 
 
 @dataclass
@@ -128,8 +124,7 @@ def default_mappings(source: SchoolYear, target: SchoolYear | None = None) -> tu
     mapping = {c.name: next_class_name(c.name, c.grade) for c in olds
                if c.grade + 1 in grades}
     existing = {c.name: c.grade for c in list_classes(target)} if target else {}
-    new_names = {**existing, **{n: int(_LEAD.match(n).group(1)) if _LEAD.match(n) else 0
-                               for n in mapping.values()}}
+    new_names = {**existing, **{n: school_rules.grade_in_name(n) or 0 for n in mapping.values()}}
     held = {}
     for c in olds:
         if c.name in new_names and new_names[c.name] == c.grade:
@@ -173,22 +168,23 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
         source = get_year(source)
     src = year_arg(source)
     target_name = text.clean(target_name or "") or _next_year_name(src.name)
-    target = SchoolYear.get_or_none(SchoolYear.name == target_name.replace(" ", ""))
-    first = int(target_name[:4]) if target_name[:4].isdigit() else src.start.year + 1
+    first = school_rules.parse_year_name(target_name)[0]
+    target_name = school_rules.year_name_of(first)
+    target = SchoolYear.get_or_none(SchoolYear.name == target_name)
     if target is not None:
         t_start, t_end, t_ref, t_hk2 = target.start, target.end, target.ref_date, target.hk2_start
     else:
-        t_start = parse_date(start, "ngày bắt đầu", fields.NGAY_BAT_DAU) if start else date(first, 9, 5)
-        t_end = parse_date(end, "ngày kết thúc", fields.NGAY_KET_THUC) if end else date(first + 1, 5, 31)
+        d_start, d_end, _ref, _hk2 = school_rules.default_dates(first)
+        t_start = parse_date(start, "ngày bắt đầu", fields.NGAY_BAT_DAU) if start else d_start
+        t_end = parse_date(end, "ngày kết thúc", fields.NGAY_KET_THUC) if end else d_end
         t_ref = (parse_date(ref, "ngày chốt sĩ số", fields.NGAY_CHOT_SI_SO) if ref
                  else _carried(src.ref_date, src, first, t_start, t_end) or t_start)
         t_hk2 = (parse_date(hk2, "ngày bắt đầu học kỳ II", fields.NGAY_BAT_DAU_HK2) if hk2
                  else _carried(src.hk2_start, src, first, t_start + timedelta(days=1), t_end))
     dm, dh = default_mappings(src, target)
-    mapping = {**dm, **{text.clean(k).upper(): text.clean(v).upper().replace(" ", "")
-                        for k, v in (mapping or {}).items()}}
-    held = {**dh, **{text.clean(k).upper(): text.clean(v).upper().replace(" ", "")
-                     for k, v in (held_mapping or {}).items()}}
+    norm = school_rules.normalize_class_name
+    mapping = {**dm, **{norm(k): norm(v) for k, v in (mapping or {}).items()}}
+    held = {**dh, **{norm(k): norm(v) for k, v in (held_mapping or {}).items()}}
     plan = Plan(src, target_name, target, t_start, t_end, t_ref, t_hk2, mapping, held)
     plan.before_end = clock.today() < src.end
     if target is not None and target.start <= src.start:
@@ -219,8 +215,8 @@ def rollover_preview(source, target_name: str | None = None, *, mapping: dict | 
             plan.problems.append(f"Lớp {name} của năm học {target_name} thuộc khối "
                                  f"{existing[name].grade}, không phải khối {grade}.")
             return None
-        m = _LEAD.match(name)
-        if m and int(m.group(1)) != grade:
+        lead = school_rules.grade_in_name(name)
+        if lead is not None and lead != grade:
             plan.problems.append(f"Lớp {name} không thuộc khối {grade}: sửa bảng chuyển lớp.")
             return None
         nc = plan.classes.get(name)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 
 from . import audit, clock, fields, text
@@ -171,7 +171,7 @@ def setup_errors(settings: dict[str, str], year_name: str, start, end,
     (``setup_school`` checks everything again, and how the dates fit together)."""
     settings = {"ten_truong": "", **settings}
     checks = [partial(_check_setting, k, v) for k, v in settings.items()]
-    checks.append(partial(_check_year_name, year_name))
+    checks.append(partial(parse_year_name, year_name))
     for key, value in (("start", start), ("end", end), ("ref", ref)):
         if key != "ref" or value not in (None, ""):
             checks.append(partial(parse_date, value, *_YEAR_DATES[key]))
@@ -204,7 +204,10 @@ _YEAR_DATES = {"start": ("ngày bắt đầu", fields.NGAY_BAT_DAU),
                "hk2": ("ngày bắt đầu học kỳ II", fields.NGAY_BAT_DAU_HK2)}  # label, field
 
 
-def _check_year_name(name: str) -> tuple[str, int]:
+def parse_year_name(name: str) -> tuple[int, int]:
+    """A school year's name as its two calendar years: «2024-2025» (spaces around the dash
+    allowed) → (2024, 2025). A Vietnamese error (field ``nam_hoc``) unless the two years
+    follow each other and the first is within :data:`FIRST_YEARS`."""
     m = _YEAR_NAME.match(text.clean(name))
     if not m or int(m.group(2)) != int(m.group(1)) + 1:
         raise SisoError(f"Tên năm học «{name}» không hợp lệ: cần dạng 2024-2025 (hai năm liền nhau).",
@@ -213,7 +216,30 @@ def _check_year_name(name: str) -> tuple[str, int]:
     if not FIRST_YEARS[0] <= first <= FIRST_YEARS[1]:  # the calendar (and its summers) must hold it
         raise SisoError(f"Năm học «{name}» không hợp lệ: cần bắt đầu từ năm {FIRST_YEARS[0]} "
                         f"đến năm {FIRST_YEARS[1]}.", fields.NAM_HOC)
-    return f"{m.group(1)}-{m.group(2)}", first
+    return first, first + 1
+
+
+def year_name_of(first: int) -> str:
+    """The name of the school year starting in calendar year ``first``: 2024 → «2024-2025»."""
+    return f"{first}-{first + 1}"
+
+
+def default_dates(first: int) -> tuple[date, date, date, date]:
+    """(start, end, reference date, semester II start) a school year starting in calendar
+    year ``first`` takes when none are given: 05/09, 31/05 of the next year, 30/09, and the
+    first Monday on or after 12/01 (a semester starts on a Monday)."""
+    hk2 = date(first + 1, 1, 12)
+    hk2 += timedelta(days=(7 - hk2.weekday()) % 7)
+    return date(first, 9, 5), date(first + 1, 5, 31), date(first, 9, 30), hk2
+
+
+def proposed_year(today: date) -> tuple[str, date, date, date, date]:
+    """(name, start, end, reference date, semester II start) of the school year ``today``
+    falls in, with :func:`default_dates`: the latest one whose default first day (05/09) has
+    come, so a summer still belongs to the year just ended, as in ``clock.year_of``. What a
+    new database proposes (the welcome screen) and what the demo school is built on."""
+    first = today.year if today >= default_dates(today.year)[0] else today.year - 1
+    return (year_name_of(first), *default_dates(first))
 
 
 def add_year(name: str, start, end, ref=None, hk2=None, school_days=None) -> SchoolYear:
@@ -223,12 +249,13 @@ def add_year(name: str, start, end, ref=None, hk2=None, school_days=None) -> Sch
 
     users.require_admin("thêm năm học")
 
-    name, first = _check_year_name(name)
+    first, _second = parse_year_name(name)
+    name = year_name_of(first)
     ngay_hoc = check_school_days(school_days) if school_days not in (None, "") else "2-6"
     start = parse_date(start, *_YEAR_DATES["start"])
     end = parse_date(end, *_YEAR_DATES["end"])
     ref = parse_date(ref, *_YEAR_DATES["ref"]) if ref not in (None, "") else start
-    hk2 = parse_date(hk2, *_YEAR_DATES["hk2"]) if hk2 not in (None, "") else date(first + 1, 1, 15)
+    hk2 = parse_date(hk2, *_YEAR_DATES["hk2"]) if hk2 not in (None, "") else default_dates(first)[3]
     if start.year != first:
         raise SisoError(f"Ngày bắt đầu {fmt_date(start)} phải thuộc năm {first} của năm học {name}.", fields.NGAY_BAT_DAU)
     if not start < end:
@@ -297,6 +324,7 @@ def get_year(name: str | None = None) -> SchoolYear:
 # ---- classes --------------------------------------------------------------------------------
 
 _CLASS_NAME = re.compile(r"^[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ/.\-]{0,19}$")
+_LEADING_DIGITS = re.compile(r"\d+")
 
 
 def check_grade(grade, level: str | None = None) -> int:
@@ -327,9 +355,22 @@ def check_class_grade(grade) -> int:
     return check_grade(grade, school_level())
 
 
+def normalize_class_name(name: str | None) -> str:
+    """A class name as typed, the way it is stored and looked up: «6a 1» → «6A1» (capitals,
+    no spaces). Not checked: :func:`check_class_name` also refuses what cannot be a name."""
+    return text.clean(name).upper().replace(" ", "")
+
+
+def grade_in_name(name: str | None) -> int | None:
+    """The grade a class name starts with (6A1 → 6, 10/2 → 10, «6a 1» → 6); None when the
+    name does not start with a number (A1)."""
+    lead = _LEADING_DIGITS.match(normalize_class_name(name))
+    return int(lead.group()) if lead else None
+
+
 def check_class_name(name: str) -> str:
     """A class name as stored (6a1 → 6A1); a Vietnamese error when it cannot be one."""
-    name = text.clean(name).upper().replace(" ", "")
+    name = normalize_class_name(name)
     if not _CLASS_NAME.match(name):
         raise SisoError(f"Tên lớp «{name}» không hợp lệ: ví dụ 6A1, 6/2, 9C.", fields.LOP)
     return name
@@ -354,8 +395,8 @@ def add_class(name: str, grade: int | str, year: SchoolYear, homeroom: str = "")
     users.require_admin("thêm lớp")
     name = check_class_name(name)
     grade = check_class_grade(grade)
-    lead = re.match(r"\d+", name)
-    if lead and int(lead.group()) != grade:
+    lead = grade_in_name(name)
+    if lead is not None and lead != grade:
         raise SisoError(f"Lớp {name} không thuộc khối {grade}.", fields.KHOI)
     if SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == name)):
         raise SisoError(f"Lớp {name} đã có trong năm học {year.name}.", fields.LOP)
@@ -384,7 +425,7 @@ def list_classes(year: SchoolYear) -> list[SchoolClass]:
 
 
 def get_class(name: str, year: SchoolYear) -> SchoolClass:
-    norm = text.clean(name).upper().replace(" ", "")
+    norm = normalize_class_name(name)
     k = SchoolClass.get_or_none((SchoolClass.year == year) & (SchoolClass.name == norm))
     if k is None:
         names = ", ".join(c.name for c in list_classes(year)) or "chưa có lớp nào"

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from db import codes, fields, text
 from db.errors import SisoError
 from db.import_plan import ERROR, WARNING
+from db.school import grade_in_name, normalize_class_name
 
 from .headers import norm
 from .readers import MAX_CELL_CHARS
@@ -217,7 +218,7 @@ def parse_class(texts: dict[str, str], columns, grade_title: str) -> tuple[str, 
     klass = ""
     grade = None
     if "klass" in columns:
-        klass = texts["klass"].upper().replace(" ", "")
+        klass = normalize_class_name(texts["klass"])
         if not klass:
             out.append(("klass", "Thiếu lớp.", ERROR))
     if "grade" in columns and texts.get("grade"):
@@ -227,9 +228,9 @@ def parse_class(texts: dict[str, str], columns, grade_title: str) -> tuple[str, 
         else:
             out.append(("grade", f"Khối «{texts['grade']}» không hợp lệ: cần số từ 1 đến 12.", ERROR))
     if klass:
-        lead = re.match(r"\d+", klass)
-        if lead and grade is not None and int(lead.group()) != grade:
+        lead = grade_in_name(klass)
+        if lead is not None and grade is not None and lead != grade:
             out.append(("klass", f"Lớp {klass} không thuộc khối {grade} (cột «{grade_title}»).", ERROR))
-        elif lead and grade is None:
-            grade = int(lead.group())
+        elif lead is not None and grade is None:
+            grade = lead
     return klass, grade, out

@@ -9,12 +9,11 @@ import pytest
 from db import codes, kinds, text
 from db.connection import close_database, open_database
 from db.demo import build_demo
-from db.demo_plan import year_bounds
 from db.errors import SisoError
 from db.events import rebuild_spans
 from db.models import Event, SchoolClass, SchoolYear, Setting, Span, Student, database
 from db.roster import class_counts
-from db.school import get_settings
+from db.school import get_settings, proposed_year
 from db.students import check_fields, check_name
 from cli import main
 
@@ -42,9 +41,9 @@ def test_year_and_settings(demo):
 
 
 def test_year_bounds_follow_today():
-    assert year_bounds(date(2026, 11, 22))[0] == "2026-2027"
-    assert year_bounds(date(2027, 7, 1))[0] == "2026-2027"  # summer still belongs to it
-    assert year_bounds(date(2026, 9, 4))[0] == "2025-2026"
+    assert proposed_year(date(2026, 11, 22))[0] == "2026-2027"
+    assert proposed_year(date(2027, 7, 1))[0] == "2026-2027"  # summer still belongs to it
+    assert proposed_year(date(2026, 9, 4))[0] == "2025-2026"
 
 
 def test_school_shape(demo):

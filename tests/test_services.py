@@ -52,7 +52,8 @@ def test_year_rules(db):
     refused(school.add_year, "2024-2025", "05/09/2024", "31/05/2025", hk2="01/09/2024",
             match="học kỳ II")
     y = school.add_year(" 2024 - 2025 ", "2024-09-05", "31/05/2025")
-    assert (y.name, y.ref_date, y.hk2_start) == ("2024-2025", date(2024, 9, 5), date(2025, 1, 15))
+    # 12/01/2025 is a Sunday: semester II starts on the Monday after
+    assert (y.name, y.ref_date, y.hk2_start) == ("2024-2025", date(2024, 9, 5), date(2025, 1, 13))
     refused(school.add_year, "2024-2025", "05/09/2024", "31/05/2025", match="đã có")
 
 

@@ -10,6 +10,8 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
+from textual.app import App
+
 from db.school import add_class
 from db.students import add_student
 from tui import changes, navigation
@@ -179,6 +181,7 @@ def test_keys_and_menu_are_bound_to_the_methods_themselves():
                                               and isinstance(s.value, ast.Constant))]
         if len(statements) == 1 and isinstance(statements[0], ast.Expr) \
                 and isinstance(call := statements[0].value, ast.Call) \
-                and isinstance(call.func, ast.Attribute) and call.func.attr in own:
+                and isinstance(call.func, ast.Attribute) and call.func.attr in own \
+                and not hasattr(App, call.func.attr):  # Textual's own, only refined (switch_mode)
             wrappers.append(f"action_{action} -> {call.func.attr}")
     assert wrappers == []

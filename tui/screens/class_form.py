@@ -66,14 +66,10 @@ class ClassForm(FormFields, SisoModal[int | None]):
     @on(Input.Changed, f"#{NAME}")
     def guess_grade(self, event: Input.Changed) -> None:
         """6A1 → khối 6, while the grade box is still empty or was guessed."""
-        digits = ""
-        for ch in event.value.strip():
-            if not ch.isdigit():
-                break
-            digits += ch
+        found = school.grade_in_name(event.value)
         grade = self.query_one(f"#{GRADE}", Input)
-        if digits and (not grade.value or getattr(self, "_guessed", None) == grade.value):
-            grade.value = self._guessed = digits
+        if found is not None and (not grade.value or getattr(self, "_guessed", None) == grade.value):
+            grade.value = self._guessed = str(found)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.focus_next()

@@ -23,6 +23,7 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 from db import fields
 from db.errors import SisoError
 from db.models import SchoolYear
+from db.school import normalize_class_name
 from tui.screens.base import FormModal, db_work
 
 from tui.changes import DataChanged
@@ -62,8 +63,8 @@ class MappingForm(ModalScreen[tuple[str, str] | None]):
             self.action_submit()
 
     def action_submit(self) -> None:
-        self.dismiss((self.query_one("#len_lop", Input).value.strip().upper(),
-                      self.query_one("#luu_ban", Input).value.strip().upper()))
+        self.dismiss((normalize_class_name(self.query_one("#len_lop", Input).value),
+                      normalize_class_name(self.query_one("#luu_ban", Input).value)))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

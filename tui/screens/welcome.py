@@ -4,7 +4,6 @@ the demo school instead."""
 from __future__ import annotations
 
 import importlib.util
-from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Input, Label, LoadingIndicator, Select, Static
 
 from db import fields, school
+from db.dates import fmt_date
 from db.errors import SisoError
 from tui.changes import DemoOpened, SchoolReady
 from tui.i18n import N_, _
@@ -41,11 +41,6 @@ def demo_available() -> bool:
     return importlib.util.find_spec("db.demo") is not None
 
 
-def default_year(today: date) -> tuple[str, str, str, str]:
-    first = today.year if today.month >= 7 else today.year - 1
-    return (f"{first}-{first + 1}", f"05/09/{first}", f"31/05/{first + 1}", f"30/09/{first}")
-
-
 class WelcomeScreen(FormFields, SisoScreen):
     """Shown instead of the overview while the database has no school year."""
 
@@ -61,9 +56,9 @@ class WelcomeScreen(FormFields, SisoScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        name, start, end, ref = default_year(self.siso.today)
-        defaults = {fields.NAM_HOC: name, fields.NGAY_BAT_DAU: start, fields.NGAY_KET_THUC: end,
-                    fields.NGAY_CHOT_SI_SO: ref}
+        name, start, end, ref, _hk2 = school.proposed_year(self.siso.today)
+        defaults = {fields.NAM_HOC: name, fields.NGAY_BAT_DAU: fmt_date(start),
+                    fields.NGAY_KET_THUC: fmt_date(end), fields.NGAY_CHOT_SI_SO: fmt_date(ref)}
         with VerticalScroll(id="welcome", classes="form"):
             yield Static(_("Chào mừng đến với siso"), classes="form-title")
             yield Static(_("Cơ sở dữ liệu còn trống. Nhập thông tin trường và năm học đầu tiên "
