@@ -50,15 +50,6 @@ ALLOWED = {
     # the whole-school list (up to 60,000 rows) keeps only its keys; the rows on screen
     # are read a page at a time as they are drawn (roster.RosterIndex.row)
     "search": 1,
-    # Not moved yet: forms built from what they read when they are composed (their first
-    # values are what Esc compares against, FormFields): the village names of the address
-    # suggester, the year's classes, the student edited, the school's settings. Pinned here
-    # so that they do not grow.
-    "transfer_in_form": 1,  # village names
-    "add_student": 2,  # village names, classes
-    "edit_student": 2,  # the student, village names
-    "add_class": 1,  # the school's level (its grades)
-    "settings": 1,  # the settings shown
 }
 
 

@@ -79,7 +79,8 @@ RosterScreen = Later("tui.screens.roster", "RosterScreen")
 SearchScreen = Later("tui.screens.search", "SearchScreen")
 SettingsScreen = Later("tui.screens.settings", "SettingsScreen")
 StudentScreen = Later("tui.screens.student", "StudentScreen")
-StudentForm = Later("tui.screens.student_form", "StudentForm")
+open_settings = Later("tui.screens.settings", "open_settings")
+open_student_form = Later("tui.screens.student_form", "open_student_form")
 WelcomeScreen = Later("tui.screens.welcome", "WelcomeScreen")
 YearScreen = Later("tui.screens.years", "YearScreen")
 
@@ -357,16 +358,15 @@ class SisoApp(InOrderKeys, App[int]):
     @on(nav.AddStudent)
     def add_student(self, message: nav.AddStudent) -> None:
         if self.year_id is not None:
-            self.push_screen(StudentForm(klass_id=message.klass_id), self._student_saved)
+            open_student_form(self, self._student_saved, klass_id=message.klass_id)
 
     @on(nav.EditClass)
     def edit_class(self, message: nav.EditClass) -> None:
         """Add a class to the year (None) or change a class's GVCN."""
-        from tui.screens.class_form import ClassForm
+        from tui.screens.class_form import open_class_form
 
         if self.year_id is not None:
-            self.push_screen(ClassForm(message.klass_id),
-                             lambda saved: saved and self.data_changed())
+            open_class_form(self, lambda saved: saved and self.data_changed(), message.klass_id)
 
     def action_add_class(self) -> None:
         """The menu's «Thêm lớp»: the class form of a new class."""
@@ -374,7 +374,7 @@ class SisoApp(InOrderKeys, App[int]):
 
     @on(nav.EditStudent)
     def edit_student(self, message: nav.EditStudent) -> None:
-        self.push_screen(StudentForm(student_id=message.student_id), self._student_saved)
+        open_student_form(self, self._student_saved, student_id=message.student_id)
 
     def _student_saved(self, student_id: int | None) -> None:
         if student_id is not None:
@@ -401,7 +401,7 @@ class SisoApp(InOrderKeys, App[int]):
             if changed:
                 self.refresh_title()
 
-        self.push_screen(SettingsScreen(), saved)
+        open_settings(self, saved)
 
     def action_show_help(self) -> None:
         from textual.screen import Screen
