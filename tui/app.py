@@ -356,25 +356,25 @@ class SisoApp(InOrderKeys, App[int]):
         self.push_screen(AttendanceScreen(klass_id))
 
     @on(nav.AddStudent)
-    def add_student(self, message: nav.AddStudent) -> None:
+    async def add_student(self, message: nav.AddStudent) -> None:
         if self.year_id is not None:
-            open_student_form(self, self._student_saved, klass_id=message.klass_id)
+            await open_student_form(self, self._student_saved, klass_id=message.klass_id)
 
     @on(nav.EditClass)
-    def edit_class(self, message: nav.EditClass) -> None:
+    async def edit_class(self, message: nav.EditClass) -> None:
         """Add a class to the year (None) or change a class's GVCN."""
         from tui.screens.class_form import open_class_form
 
         if self.year_id is not None:
-            open_class_form(self, lambda saved: saved and self.data_changed(), message.klass_id)
+            await open_class_form(self, lambda saved: saved and self.data_changed(), message.klass_id)
 
     def action_add_class(self) -> None:
         """The menu's «Thêm lớp»: the class form of a new class."""
         self.post_message(nav.EditClass(None))
 
     @on(nav.EditStudent)
-    def edit_student(self, message: nav.EditStudent) -> None:
-        open_student_form(self, self._student_saved, student_id=message.student_id)
+    async def edit_student(self, message: nav.EditStudent) -> None:
+        await open_student_form(self, self._student_saved, student_id=message.student_id)
 
     def _student_saved(self, student_id: int | None) -> None:
         if student_id is not None:
@@ -393,7 +393,7 @@ class SisoApp(InOrderKeys, App[int]):
 
         self.push_screen(YearScreen(), chosen)
 
-    def action_open_settings(self) -> None:
+    async def action_open_settings(self) -> None:
         if isinstance(self.screen, SettingsScreen):
             return
 
@@ -401,7 +401,7 @@ class SisoApp(InOrderKeys, App[int]):
             if changed:
                 self.refresh_title()
 
-        open_settings(self, saved)
+        await open_settings(self, saved)
 
     def action_show_help(self) -> None:
         from textual.screen import Screen

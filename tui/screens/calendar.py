@@ -21,7 +21,7 @@ from db import fields
 from db.dates import fmt_date
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import FormFields, SisoModal, SisoScreen, db_work, read_then
+from tui.screens.base import FormFields, SisoModal, SisoScreen, db_work, read_first
 from tui.screens.reports import app_year
 
 STATE_LABELS = {"chua_den": N_("Chưa đến hạn"), "den_han": N_("Đang đến hạn"), "qua_han": N_("Quá hạn"),
@@ -189,9 +189,9 @@ class CalendarScreen(SisoScreen):
         if result:
             self.action_refresh()
 
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
         row = self._selected()
-        open_submission_form(self.app, self._after, form=row["bieu_mau"] if row else "si-so",
+        await open_submission_form(self.app, self._after, form=row["bieu_mau"] if row else "si-so",
                              period=row["ky"] if row else "")
 
     def action_edit(self) -> None:
@@ -267,15 +267,15 @@ class FilePicker(SisoModal[str | None]):
         self.dismiss(None)
 
 
-def open_submission_form(app, callback=None, **given) -> None:
+async def open_submission_form(app, callback=None, **given) -> None:
     """Read the recipient offered (the school's managing office, a setting) in a worker of the
-    screen in sight (keys typed meanwhile wait for it), then open the form: ``given`` are
-    ``SubmissionForm``'s form, period and path."""
+    screen in sight (``read_first``: keys typed meanwhile wait for it), then open the form:
+    ``given`` are ``SubmissionForm``'s form, period and path."""
     from db.school import get_settings
 
-    read_then(app.screen, lambda: get_settings().get("co_quan_quan_ly", ""),
-              lambda recipient: app.push_screen(SubmissionForm(**given, recipient=recipient),
-                                                callback))
+    recipient = await read_first(app.screen, lambda: get_settings().get("co_quan_quan_ly", ""))
+    if recipient is not None:
+        app.push_screen(SubmissionForm(**given, recipient=recipient), callback)
 
 
 class SubmissionForm(FormFields, SisoModal[int | None]):

@@ -14,7 +14,7 @@ from db import fields, school
 from db.errors import SisoError
 from db.models import SchoolClass
 from tui.i18n import N_, _
-from tui.screens.base import FormFields, SisoModal, db_work, read_then
+from tui.screens.base import FormFields, SisoModal, db_work, read_first
 
 # the fields (db.fields): the input ``#c-{field}``, its message ``#e-c-{field}``
 NAME, GRADE, HOMEROOM = (f"c-{field}" for field in (fields.LOP, fields.KHOI, fields.GVCN))
@@ -36,11 +36,13 @@ def read_start(klass_id: int | None = None) -> ClassFormStart:
                           (klass.name, klass.grade, klass.homeroom) if klass else None)
 
 
-def open_class_form(app, callback=None, klass_id: int | None = None) -> None:
-    """Read what the form shows in a worker of the screen in sight (keys typed meanwhile
-    wait for it), then open it: a new class of the app's year, or ``klass_id``'s GVCN."""
-    read_then(app.screen, lambda: read_start(klass_id),
-              lambda start: app.push_screen(ClassForm(klass_id, start=start), callback))
+async def open_class_form(app, callback=None, klass_id: int | None = None) -> None:
+    """Read what the form shows in a worker of the screen in sight (``read_first``: keys
+    typed meanwhile wait for it), then open it: a new class of the app's year, or
+    ``klass_id``'s GVCN."""
+    start = await read_first(app.screen, lambda: read_start(klass_id))
+    if start is not None:
+        app.push_screen(ClassForm(klass_id, start=start), callback)
 
 
 class ClassForm(FormFields, SisoModal[int | None]):

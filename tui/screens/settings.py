@@ -12,14 +12,15 @@ from textual.widgets import Button, Input, Label, Static
 from db import school
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import FormFields, SisoModal, db_work, read_then
+from tui.screens.base import FormFields, SisoModal, db_work, read_first
 
 
-def open_settings(app, callback=None) -> None:
-    """Read the settings in a worker of the screen in sight (keys typed meanwhile wait for
-    it), then open the form showing them."""
-    read_then(app.screen, school.get_settings,
-              lambda values: app.push_screen(SettingsScreen(values), callback))
+async def open_settings(app, callback=None) -> None:
+    """Read the settings in a worker of the screen in sight (``read_first``: keys typed
+    meanwhile wait for it), then open the form showing them."""
+    values = await read_first(app.screen, school.get_settings)
+    if values is not None:
+        app.push_screen(SettingsScreen(values), callback)
 
 
 class SettingsScreen(FormFields, SisoModal[bool]):

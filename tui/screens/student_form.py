@@ -19,7 +19,7 @@ from db.students import (STUDENT_FIELDS, add_student, check_fields, duplicates_m
                          possible_duplicates, start_count_warning, update_student)
 from db.villages import UnknownVillage
 from tui.i18n import N_, _
-from tui.screens.base import FormFields, SisoModal, db_work, read_then
+from tui.screens.base import FormFields, SisoModal, db_work, read_first
 
 # field (db.fields; the widget is ``#f-{field}``, its message ``#e-{field}``) -> label
 # (msgid); the order on screen: the fields every door takes for a new student
@@ -85,15 +85,16 @@ def read_start(year, student_id: int | None = None) -> StudentFormStart:
     }, version=st.version)
 
 
-def open_student_form(app, callback=None, *, klass_id: int | None = None,
-                      student_id: int | None = None) -> None:
-    """Read what the form shows in a worker of the screen in sight (keys typed meanwhile
-    wait for it), then open it: a new student (into ``klass_id`` when given) or
-    ``student_id``'s details."""
+async def open_student_form(app, callback=None, *, klass_id: int | None = None,
+                            student_id: int | None = None) -> None:
+    """Read what the form shows in a worker of the screen in sight (``read_first``: keys
+    typed meanwhile wait for it), then open it: a new student (into ``klass_id`` when given)
+    or ``student_id``'s details."""
     year = app.year
-    read_then(app.screen, lambda: read_start(year, student_id),
-              lambda start: app.push_screen(
-                  StudentForm(klass_id=klass_id, student_id=student_id, start=start), callback))
+    start = await read_first(app.screen, lambda: read_start(year, student_id))
+    if start is not None:
+        app.push_screen(StudentForm(klass_id=klass_id, student_id=student_id, start=start),
+                        callback)
 
 
 class StudentForm(FormFields, SisoModal[int | None]):
