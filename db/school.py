@@ -350,9 +350,10 @@ def check_grade(grade, level: str | None = None) -> int:
     return grade
 
 
-def check_class_grade(grade) -> int:
-    """The grade of a class of this school: 1–12 and taught at the school's level."""
-    return check_grade(grade, school_level())
+def check_class_grade(grade, level: str | None = None) -> int:
+    """The grade of a class of this school: 1–12 and taught at the school's level (``level``
+    when the caller has read it already, else read here)."""
+    return check_grade(grade, level or school_level())
 
 
 def normalize_class_name(name: str | None) -> str:
@@ -376,10 +377,11 @@ def check_class_name(name: str) -> str:
     return name
 
 
-def class_errors(name: str, grade) -> list[tuple[str | None, str]]:
+def class_errors(name: str, grade, level: str | None = None) -> list[tuple[str | None, str]]:
     """The problems of a new class's name and grade, both at once (``add_class`` checks
-    them again, and that the class fits the grade and the year)."""
-    return collect(partial(check_class_name, name), partial(check_class_grade, grade))
+    them again, and that the class fits the grade and the year); ``level``: the school's
+    level when the caller has read it already."""
+    return collect(partial(check_class_name, name), partial(check_class_grade, grade, level))
 
 
 def _check_homeroom(homeroom: str) -> None:

@@ -13,7 +13,7 @@ the menu: ``action_open_import`` (Ctrl+O), ``action_open_year_end`` (Ctrl+Y),
 The sections (overview, search, movements, reports, dashboard) are in ``tui/app_sections.py``.
 
 Modals return typed results: ``tui.screens.confirm.ConfirmScreen`` (typed confirmation),
-``StudentForm`` (the student id or None), ``YearScreen`` (a year id or None).
+the student form (the student id or None), ``YearScreen`` (a year id or None).
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ HelpScreen = Later("tui.screens.help", "HelpScreen")
 RosterScreen = Later("tui.screens.roster", "RosterScreen")
 SettingsScreen = Later("tui.screens.settings", "SettingsScreen")
 StudentScreen = Later("tui.screens.student", "StudentScreen")
-StudentForm = Later("tui.screens.student_form", "StudentForm")
+open_settings = Later("tui.screens.settings", "open_settings")
+open_student_form = Later("tui.screens.student_form", "open_student_form")
 YearScreen = Later("tui.screens.years", "YearScreen")
 
 
@@ -62,26 +63,25 @@ class OpenScreens(App):
         self.push_screen(AttendanceScreen(klass_id))
 
     @on(nav.AddStudent)
-    def add_student(self, message: nav.AddStudent) -> None:
+    async def add_student(self, message: nav.AddStudent) -> None:
         if self.year_id is not None:
-            self.push_screen(StudentForm(klass_id=message.klass_id), self._student_saved)
+            await open_student_form(self, self._student_saved, klass_id=message.klass_id)
 
     @on(nav.EditClass)
-    def edit_class(self, message: nav.EditClass) -> None:
+    async def edit_class(self, message: nav.EditClass) -> None:
         """Add a class to the year (None) or change a class's GVCN."""
-        from tui.screens.class_form import ClassForm
+        from tui.screens.class_form import open_class_form
 
         if self.year_id is not None:
-            self.push_screen(ClassForm(message.klass_id),
-                             lambda saved: saved and self.data_changed())
+            await open_class_form(self, lambda saved: saved and self.data_changed(), message.klass_id)
 
     def action_add_class(self) -> None:
         """The menu's «Thêm lớp»: the class form of a new class."""
         self.post_message(nav.EditClass(None))
 
     @on(nav.EditStudent)
-    def edit_student(self, message: nav.EditStudent) -> None:
-        self.push_screen(StudentForm(student_id=message.student_id), self._student_saved)
+    async def edit_student(self, message: nav.EditStudent) -> None:
+        await open_student_form(self, self._student_saved, student_id=message.student_id)
 
     def _student_saved(self, student_id: int | None) -> None:
         if student_id is not None:
@@ -100,7 +100,7 @@ class OpenScreens(App):
 
         self.push_screen(YearScreen(), chosen)
 
-    def action_open_settings(self) -> None:
+    async def action_open_settings(self) -> None:
         if isinstance(self.screen, SettingsScreen):
             return
 
@@ -108,7 +108,7 @@ class OpenScreens(App):
             if changed:
                 self.refresh_title()
 
-        self.push_screen(SettingsScreen(), saved)
+        await open_settings(self, saved)
 
     def action_show_help(self) -> None:
         from textual.screen import Screen

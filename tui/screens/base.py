@@ -89,6 +89,27 @@ def read_then(screen, read, then, *, group: str = "db") -> None:
     screen.run_worker(run, thread=True, group=group, exit_on_error=False)
 
 
+async def read_first(screen, read, *, group: str = "db"):
+    """For an opener (a form that shows what it reads): ``read()`` runs in a thread worker of
+    ``screen`` (the screen in sight; its errors go to the app's one handler) while the caller
+    awaits it, and its result is returned — None when it failed. Awaited in a message handler
+    or an action, the handler ends once the form is pushed: keys typed meanwhile wait for it
+    (``tui.keys``), and the form is on top, built, when the handler is done."""
+    from textual.worker import WorkerError
+
+    def run():
+        try:
+            return read()
+        finally:
+            close_thread_connection()
+
+    worker = screen.run_worker(run, thread=True, group=group, exit_on_error=False)
+    try:
+        return await worker.wait()
+    except WorkerError:  # (failed: shown by the app's handler; or cancelled)
+        return None
+
+
 def show_field_error(screen, key: str | None, message: str) -> None:
     """Show ``message`` on the error line ``#e-{key}`` under a field (else ``#e-form``)."""
     from textual.widgets import Static

@@ -21,7 +21,7 @@ from db import fields
 from db.dates import fmt_date
 from db.errors import SisoError
 from tui.i18n import N_, _
-from tui.screens.base import FormFields, SisoModal, SisoScreen, db_work
+from tui.screens.base import FormFields, SisoModal, SisoScreen, db_work, read_first
 from tui.screens.reports import app_year
 
 STATE_LABELS = {"chua_den": N_("Chưa đến hạn"), "den_han": N_("Đang đến hạn"), "qua_han": N_("Quá hạn"),
@@ -189,10 +189,10 @@ class CalendarScreen(SisoScreen):
         if result:
             self.action_refresh()
 
-    def action_submit(self) -> None:
+    async def action_submit(self) -> None:
         row = self._selected()
-        self.app.push_screen(SubmissionForm(form=row["bieu_mau"] if row else "si-so",
-                                            period=row["ky"] if row else ""), self._after)
+        await open_submission_form(self.app, self._after, form=row["bieu_mau"] if row else "si-so",
+                             period=row["ky"] if row else "")
 
     def action_edit(self) -> None:
         row = self._selected()
@@ -267,6 +267,17 @@ class FilePicker(SisoModal[str | None]):
         self.dismiss(None)
 
 
+async def open_submission_form(app, callback=None, **given) -> None:
+    """Read the recipient offered (the school's managing office, a setting) in a worker of the
+    screen in sight (``read_first``: keys typed meanwhile wait for it), then open the form:
+    ``given`` are ``SubmissionForm``'s form, period and path."""
+    from db.school import get_settings
+
+    recipient = await read_first(app.screen, lambda: get_settings().get("co_quan_quan_ly", ""))
+    if recipient is not None:
+        app.push_screen(SubmissionForm(**given, recipient=recipient), callback)
+
+
 class SubmissionForm(FormFields, SisoModal[int | None]):
     """Record a form sent: form, period, the file, recipient, date. Dismisses with the new
     submission's id, or None."""
@@ -279,16 +290,24 @@ class SubmissionForm(FormFields, SisoModal[int | None]):
     ]
     FIELD_PREFIX, ERROR_PREFIX = "s-", "e-s-"
 
-    def __init__(self, form: str = "si-so", period: str = "", path: str = "") -> None:
+    def __init__(self, form: str = "si-so", period: str = "", path: str = "",
+                 recipient: str | None = None) -> None:
+        """``recipient``: the recipient offered, read by the opener in a worker
+        (``open_submission_form``); without it the form reads it here, once, when it is
+        created."""
         super().__init__()
         self.form, self.period, self.path = form, period, path
+        if recipient is None:
+            from db.school import get_settings
+
+            recipient = get_settings().get("co_quan_quan_ly", "")
+        self.recipient = recipient
 
     def compose(self) -> ComposeResult:
         from db.clock import today
         from db.deadlines import forms
-        from db.school import get_settings
 
-        recipient = get_settings().get("co_quan_quan_ly", "")
+        recipient = self.recipient
         with Vertical():
             yield Static(_("Ghi nhận báo cáo đã gửi"), classes="form-title")
             with Horizontal(classes="field"):

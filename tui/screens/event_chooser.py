@@ -11,6 +11,8 @@ themselves post ``DataChanged`` (``tui/changes.py``) after their write.
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -165,12 +167,20 @@ def record_event_flow(app, student_id: int | None, kind: str | None = None,
     def saved(event_id: int | None) -> None:
         if event_id is None:
             return
-        from db.models import Event
 
-        ev = Event.get_by_id(event_id)
-        app.notify(_("Đã ghi «{kind}» ngày {day} cho {name}.").format(
-            kind=_(kinds.LABELS.get(ev.kind, ev.kind)), day=fmt_date(ev.date),
-            name=ev.student.full_name), title=_("Đã ghi biến động"))
+        def read() -> tuple[str, date, str]:
+            from db.models import Event
+
+            ev = Event.get_by_id(event_id)
+            return ev.kind, ev.date, ev.student.full_name
+
+        def notify(recorded: tuple[str, date, str]) -> None:
+            kind, day, name = recorded
+            app.notify(_("Đã ghi «{kind}» ngày {day} cho {name}.").format(
+                kind=_(kinds.LABELS.get(kind, kind)), day=fmt_date(day), name=name),
+                title=_("Đã ghi biến động"))
+
+        read_then(app.screen, read, notify)
 
     read_then(app.screen, lambda: read_start(kind, student_id, year_id),
               lambda start: app.push_screen(EventForm(student_id, kind, year_id,

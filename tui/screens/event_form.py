@@ -47,20 +47,21 @@ KIND_FIELDS = {
 @dataclass(frozen=True)
 class EventFormStart:
     """What the event form shows when it opens: the year's name, the student («name
-    (code)», "" for a new student), the default day and the classes offered
-    ([(id, name, grade)])."""
+    (code)», "" for a new student), the default day, the classes offered
+    ([(id, name, grade)]) and, for a new student, the villages the address suggests."""
 
     year_name: str
     who: str
     day: date
     classes: list[tuple[int, str, int]]
+    villages: tuple[str, ...] = ()
 
 
 def read_start(kind: str, student_id: int | None, year_id: int) -> EventFormStart:
     """Read what the form for ``kind`` shows when it opens (in a worker, by the opener).
     The date is ``db.clock.default_day``; a class change offers the other classes of the
     student's grade on that day."""
-    from db import clock, school
+    from db import clock, school, villages
     from db.events import status_on
 
     kind = kinds.FROM_CLI.get(kind, kind)
@@ -75,7 +76,8 @@ def read_start(kind: str, student_id: int | None, year_id: int) -> EventFormStar
             if cur is not None:
                 classes = [c for c in classes if c.grade == cur.grade and c.id != cur.id]
     return EventFormStart(year.name, f"{student.full_name} ({student.code})" if student else "",
-                          day, [(c.id, c.name, c.grade) for c in classes])
+                          day, [(c.id, c.name, c.grade) for c in classes],
+                          () if student else tuple(villages.names()))
 
 
 class EventForm(FormModal[int | None]):
@@ -160,7 +162,7 @@ class EventForm(FormModal[int | None]):
                         else:
                             widget = Input(spec.default or "", id=spec.field, compact=True,
                                            placeholder=_(spec.hint) if spec.hint else "",
-                                           suggester=village_suggester(spec.field))
+                                           suggester=village_suggester(spec.field, list(start.villages)))
                         yield from row(_(spec.label), widget)
                 yield from row(_("Ngày (dd/mm/yyyy)"),
                                Input(fmt_date(start.day), id=fields.NGAY,

@@ -445,17 +445,17 @@ class ReportsScreen(SisoScreen):
         self.app.call_from_thread(self.notify, _("Đã ghi {path}").format(path=written),
                                   title=_("Xuất tệp"), timeout=6)
 
-    def action_record_sent(self) -> None:
+    async def action_record_sent(self) -> None:
         """F7: record that the file just exported was sent (the reporting calendar)."""
-        from tui.screens.calendar import SubmissionForm, period_of_report
+        from tui.screens.calendar import open_submission_form, period_of_report
 
         path = getattr(self, "last_export", None)
         if not path:
             self.notify(_("Xuất tệp (F4) trước, rồi ghi nhận tệp đó đã gửi (F7)."), severity="warning")
             return
         form, period = getattr(self, "last_export_form", (self.form_name, None))
-        self.app.push_screen(SubmissionForm(form=form or self.form_name,
-                                            period=period_of_report(period), path=path))
+        await open_submission_form(self.app, form=form or self.form_name,
+                                   period=period_of_report(period), path=path)
 
     def action_back(self) -> None:
         self.go_back()

@@ -13,7 +13,15 @@ from db import school
 from db.errors import SisoError
 from tui.changes import DatabaseReplaced
 from tui.i18n import N_, _
-from tui.screens.base import FormFields, SisoModal, db_work
+from tui.screens.base import FormFields, SisoModal, db_work, read_first
+
+
+async def open_settings(app, callback=None) -> None:
+    """Read the settings in a worker of the screen in sight (``read_first``: keys typed
+    meanwhile wait for it), then open the form showing them."""
+    values = await read_first(app.screen, school.get_settings)
+    if values is not None:
+        app.push_screen(SettingsScreen(values), callback)
 
 
 class SettingsScreen(FormFields, SisoModal[bool]):
@@ -33,8 +41,14 @@ class SettingsScreen(FormFields, SisoModal[bool]):
         Binding("f4", "restore", N_("Khôi phục"), id="settings.restore"),
     ]
 
+    def __init__(self, values: dict[str, str] | None = None) -> None:
+        """``values``: the settings shown, read by the opener in a worker (``open_settings``);
+        without them the form reads them here, once, when it is created."""
+        super().__init__()
+        self.loaded = values if values is not None else school.get_settings()
+
     def compose(self) -> ComposeResult:
-        values = self.loaded = school.get_settings()
+        values = self.loaded
         with Vertical(id="settings-box", classes="form"):
             yield Static(_("Thông tin nhà trường"), classes="form-title")
             with VerticalScroll():

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,7 +19,7 @@ from db.students import (STUDENT_FIELDS, add_student, check_fields, duplicates_m
                          possible_duplicates, start_count_warning, update_student)
 from db.villages import UnknownVillage
 from tui.i18n import N_, _
-from tui.screens.base import FormFields, SisoModal, db_work
+from tui.screens.base import FormFields, SisoModal, db_work, read_first
 
 # field (db.fields; the widget is ``#f-{field}``, its message ``#e-{field}``) -> label
 # (msgid); the order on screen: the fields every door takes for a new student
@@ -31,20 +34,67 @@ ENTRY_FIELDS = [
 ]
 
 
-def village_suggester(field: str):
-    """For the village field: completes the name from the villages the school has."""
+def village_suggester(field: str, names: list[str]):
+    """For the village field: completes the name from ``names``, the villages the school has
+    (``db.villages.names``, read by the form's opener)."""
     if field != fields.THON:
         return None
     from textual.suggester import SuggestFromList
 
-    from db import villages
-
-    return SuggestFromList(villages.names(), case_sensitive=False)
+    return SuggestFromList(names, case_sensitive=False)
 
 
 def new_village_question(message: str) -> str:
     """Asked before a village the school does not have is created."""
     return f"{message}\n{_('Tạo thôn/làng mới với tên này?')}"
+
+
+@dataclass(frozen=True)
+class StudentFormStart:
+    """What the student form shows when it opens: the villages offered for the address, the
+    fields' first values (db.fields -> text), and to add a student the year's classes
+    ([(id, name)]) and the entry day offered; to edit one, the version read."""
+
+    villages: list[str]
+    values: dict[str, str]
+    classes: tuple[tuple[int, str], ...] = ()
+    day: date | None = None
+    version: int | None = None
+
+
+def read_start(year, student_id: int | None = None) -> StudentFormStart:
+    """Read what the form shows when it opens (in a worker, by the opener): a new student in
+    ``year`` (a default is shown, never applied behind the user's back), or the student
+    ``student_id`` as stored."""
+    from db import villages
+
+    names = villages.names()
+    if student_id is None:
+        return StudentFormStart(
+            names, {spec.field: spec.default for spec in STUDENT_FIELDS if spec.default is not None},
+            tuple((c.id, c.name) for c in school.list_classes(year)), clock.admission_day(year))
+    st = Student.get_by_id(student_id)
+    return StudentFormStart(names, {
+        fields.HO_TEN: st.full_name, fields.NGAY_SINH: fmt_date(st.dob),
+        fields.DAN_TOC: codes.ethnic_name(st.ethnic), fields.MA: st.code,
+        fields.MA_DINH_DANH: st.national_id or "", fields.KHUYET_TAT: st.disability or "",
+        fields.NOI_SINH: st.birthplace, fields.THON: st.village, fields.XA_PHUONG: st.commune,
+        fields.DIA_CHI: st.address, fields.HO_TEN_CHA: st.father, fields.HO_TEN_ME: st.mother,
+        fields.NGUOI_GIAM_HO: st.guardian, fields.DIEN_THOAI: st.phone,
+        fields.GIOI_TINH: "nu" if st.female else "nam",
+    }, version=st.version)
+
+
+async def open_student_form(app, callback=None, *, klass_id: int | None = None,
+                            student_id: int | None = None) -> None:
+    """Read what the form shows in a worker of the screen in sight (``read_first``: keys
+    typed meanwhile wait for it), then open it: a new student (into ``klass_id`` when given)
+    or ``student_id``'s details."""
+    year = app.year
+    start = await read_first(app.screen, lambda: read_start(year, student_id))
+    if start is not None:
+        app.push_screen(StudentForm(klass_id=klass_id, student_id=student_id, start=start),
+                        callback)
 
 
 class StudentForm(FormFields, SisoModal[int | None]):
@@ -64,33 +114,25 @@ class StudentForm(FormFields, SisoModal[int | None]):
         Binding("escape", "cancel", N_("Hủy"), id="cancel"),
     ]
 
-    def __init__(self, klass_id: int | None = None, student_id: int | None = None) -> None:
+    def __init__(self, klass_id: int | None = None, student_id: int | None = None, *,
+                 start: StudentFormStart | None = None) -> None:
+        """``start``: what the form shows when it opens, read by the opener in a worker
+        (``open_student_form``); without it the form reads it here, once, when it is
+        created."""
         super().__init__()
         self.klass_id = klass_id
         self.student_id = student_id
         self.saved_id: int | None = None
+        self.start = start or read_start(self.siso.year, student_id)
+        self.read_version = self.start.version  # saved only over this version (another
+        # user's edit wins)
 
     @property
     def adding(self) -> bool:
         return self.student_id is None
 
-    def _initial(self) -> dict[str, str]:
-        if self.adding:  # a default is shown, never applied behind the user's back
-            return {spec.field: spec.default for spec in STUDENT_FIELDS if spec.default is not None}
-        st = Student.get_by_id(self.student_id)
-        self.read_version = st.version  # saved only over this version (another user's edit wins)
-        return {
-            fields.HO_TEN: st.full_name, fields.NGAY_SINH: fmt_date(st.dob),
-            fields.DAN_TOC: codes.ethnic_name(st.ethnic), fields.MA: st.code,
-            fields.MA_DINH_DANH: st.national_id or "", fields.KHUYET_TAT: st.disability or "",
-            fields.NOI_SINH: st.birthplace, fields.THON: st.village, fields.XA_PHUONG: st.commune,
-            fields.DIA_CHI: st.address, fields.HO_TEN_CHA: st.father, fields.HO_TEN_ME: st.mother,
-            fields.NGUOI_GIAM_HO: st.guardian, fields.DIEN_THOAI: st.phone,
-            fields.GIOI_TINH: "nu" if st.female else "nam",
-        }
-
     def compose(self) -> ComposeResult:
-        initial = self._initial()
+        initial = self.start.values
         title = _("Thêm học sinh") if self.adding else _("Sửa thông tin học sinh")
         with Vertical(id="form-box", classes="form"):
             yield Static(title, classes="form-title")
@@ -105,7 +147,7 @@ class StudentForm(FormFields, SisoModal[int | None]):
                         else:
                             yield Input(initial.get(key, ""), id=f"f-{key}", compact=True,
                                         placeholder=self._placeholder(key),
-                                        suggester=village_suggester(key))
+                                        suggester=village_suggester(key, self.start.villages))
                     yield Static("", id=f"e-{key}", classes="field-error")
                 if self.adding:
                     yield from self._entry_fields()
@@ -120,13 +162,11 @@ class StudentForm(FormFields, SisoModal[int | None]):
         return {fields.NGAY_VAO: _("để trống: hôm nay")}.get(key, "")
 
     def _entry_fields(self) -> ComposeResult:
-        year = self.siso.year
-        classes = school.list_classes(year)
         for key, label in ENTRY_FIELDS:
             with Horizontal(classes="field"):
                 yield Label(_(label), classes="field-label")
                 if key == fields.LOP:
-                    yield Select([(c.name, c.id) for c in classes], id=f"f-{key}",
+                    yield Select([(name, cid) for cid, name in self.start.classes], id=f"f-{key}",
                                  value=self.klass_id if self.klass_id else Select.NULL,
                                  prompt=_("Chọn lớp"), compact=True)
                 elif key == fields.CACH_VAO:
@@ -135,7 +175,8 @@ class StudentForm(FormFields, SisoModal[int | None]):
                                  id=f"f-{key}", value=kinds.ADMIT, allow_blank=False,
                                  compact=True)
                 else:  # the day: today, clamped to the school year (never back-dated)
-                    yield Input(fmt_date(clock.admission_day(year)) if key == fields.NGAY_VAO else "",
+                    yield Input(fmt_date(self.start.day) if key == fields.NGAY_VAO and self.start.day
+                                else "",
                                 id=f"f-{key}", compact=True, placeholder=self._placeholder(key))
             yield Static("", id=f"e-{key}", classes="field-error")
 

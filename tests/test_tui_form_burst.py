@@ -1,0 +1,85 @@
+"""A form's opening key and the text typed after it, arriving in one burst (over SSH, from
+a paste, or typed fast), land where slow typing would: in the form's first field. The forms
+read what they show in a worker of the screen in sight before they open (their openers'
+``read_then``), and keys typed meanwhile wait for it (``tui.keys.InOrderKeys``).
+
+The keys are posted to the app all at once, as the terminal driver posts what one read
+brought; the forms' reads are slowed down so that the keys surely arrive before the form is
+there."""
+
+import time
+from datetime import date
+
+import pytest
+from textual import events
+
+from db import clock, fields
+from db.connection import close_database, open_database
+from db.demo import build_demo
+
+TODAY = date(2026, 11, 30)
+TYPED = "Lan"
+
+# (name, opening keys, the module whose read_start is slowed, the screen, the field's id)
+FORMS = [
+    ("add_student", ["enter", "f2"], "tui.screens.student_form", "StudentForm", f"f-{fields.HO_TEN}"),
+    ("edit_student", ["enter", "f4"], "tui.screens.student_form", "StudentForm",
+     f"f-{fields.HO_TEN}"),
+    ("transfer_in", ["enter", "f7", "d"], "tui.screens.event_form", "EventForm", fields.HO_TEN),
+    ("add_class", ["ctrl+l"], "tui.screens.class_form", "ClassForm", f"c-{fields.LOP}"),
+    ("settings", ["f9"], "db.school", "SettingsScreen", "s-ten_truong"),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("burst") / "demo.sqlite3"
+    with clock.fixed(TODAY):
+        open_database(str(path))
+        build_demo(students=30, seed=1, today=TODAY)
+        close_database()
+    return str(path)
+
+
+def slowed(read):
+    def slow(*args, **kwargs):
+        time.sleep(0.3)  # (in the worker: the keys typed meanwhile must wait for it)
+        return read(*args, **kwargs)
+    return slow
+
+
+@pytest.mark.parametrize(("name", "keys", "module", "screen", "field"), FORMS,
+                         ids=[f[0] for f in FORMS])
+async def test_opening_key_and_text_in_one_burst_land_in_the_first_field(
+        demo_path, monkeypatch, name, keys, module, screen, field):
+    import importlib
+
+    from textual.widgets import Input
+    from tui_wait import settle, wait_for
+
+    from tui.app import make_app
+    from tui.screens.overview import OverviewScreen
+    from tui.widgets.vlist import VirtualList
+
+    target = importlib.import_module(module)
+    reader = "get_settings" if module == "db.school" else "read_start"
+    monkeypatch.setattr(target, reader, slowed(getattr(target, reader)))
+
+    app = make_app(db=demo_path, lang="vi", today=TODAY)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
+                           and app.screen.query_one(VirtualList).row_count > 0)
+            await settle(pilot)
+            burst = [events.Key(key, None) for key in keys]
+            burst += [events.Key(ch.lower() if ch.islower() else ch, ch) for ch in TYPED]
+            for event in burst:  # all at once, before any of them is handled
+                app.post_message(event)
+            await wait_for(pilot, lambda: type(app.screen).__name__ == screen
+                           and app.screen.query(f"#{field}"))
+            await settle(pilot)
+            await wait_for(pilot, lambda: TYPED in app.screen.query_one(f"#{field}", Input).value)
+            assert app.focused is app.screen.query_one(f"#{field}", Input)
+    finally:
+        close_database()
