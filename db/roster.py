@@ -12,6 +12,7 @@ from peewee import JOIN, Case, fn
 from . import codes, kinds, scope as scopes, text
 from .dates import as_date
 from .models import Event, SchoolClass, SchoolYear, Span, Student, database
+from .report_common import not_ended_by, open_on
 
 
 class Row(NamedTuple):
@@ -106,7 +107,7 @@ def _latest_spans(year, day, klass, include_left, grades, search, scope, *column
         later_filter &= Later.klass == klass.id
     later = Later.select(Later.id).where(later_filter)
     EndEvent = Event.alias("end_ev")
-    is_open = Span.end.is_null() | (Span.end > day)
+    is_open = not_ended_by(day)
     status = Case(None, [(is_open, "dang_hoc")], EndEvent.kind)
     q = (Span
          .select(*[status if c is None else c for c in columns])
@@ -272,17 +273,13 @@ class ClassCount(NamedTuple):
 def class_counts(year: SchoolYear, day: date, scope=None) -> list[ClassCount]:
     """Per class: start-of-year count, count on ``day``, female and ethnic-minority counts on ``day``.
     Two grouped queries, whatever the number of students. Only the classes in ``scope``."""
-    def open_on(d):
-        return (Span.start <= d) & (Span.end.is_null() | (Span.end > d))
-
     start = dict(Span.select(Span.klass, fn.COUNT(Span.id))
                  .where((Span.year == year.id) & open_on(year.ref_date))
                  .group_by(Span.klass).tuples())
-    minority = Student.ethnic.between("02", "54")
     now = {k: (n, f, m) for k, n, f, m in
            Span.select(Span.klass, fn.COUNT(Span.id),
                        fn.SUM(Case(None, [(Student.female == True, 1)], 0)),  # noqa: E712
-                       fn.SUM(Case(None, [(minority, 1)], 0)))
+                       fn.SUM(Case(None, [(codes.MINORITY, 1)], 0)))
            .join(Student)
            .where((Span.year == year.id) & open_on(day))
            .group_by(Span.klass).tuples()}
