@@ -184,12 +184,12 @@ def student_list(args) -> int:
     from cli import open_db
 
     from .output import emit
-    from .school import default_day
+    from .school import as_of_option
 
     open_db(args)
     year = school.get_year(args.year)
     klass = school.get_class(args.klass, year) if args.klass else None
-    day = default_day(year, args.as_of)
+    day = as_of_option(year, args.as_of)
     fmt = args.format
     if args.output:
         from .output import output_format
