@@ -48,3 +48,45 @@ def test_ethnic_minority_is_codes_02_to_54_in_python_and_in_sql(three):
     (c9,) = roster.class_counts(year, date(2024, 10, 9))
     (c10,) = roster.class_counts(year, date(2024, 10, 10))
     assert (c9.now, c9.minority, c10.now, c10.minority, c10.start) == (3, 1, 3, 1, 3)
+
+
+def test_a_total_row_is_the_schools_only_for_a_reader_who_sees_the_whole_school():
+    from db import scope
+
+    part = scope.Scope(grades=frozenset({6}), label="Khối 6")
+    assert scope.total_label() == "Toàn trường"
+    assert scope.total_label("Tổng cộng") == "Tổng cộng"
+    assert scope.total_label(scope=part) == "Tổng các dòng hiển thị"
+    assert scope.total_label(scope=part, shown="Cộng") == "Cộng"  # the overview's narrow column
+    assert scope.total_label(scope=scope.WHOLE_SCHOOL, shown="Cộng") == "Toàn trường"
+
+
+def test_a_file_size_reads_in_kb_below_a_megabyte_then_in_mb():
+    from exports.numbers import size_text
+
+    assert [size_text(n) for n in (0, 400, 1536, 1024 * 1024 - 1, 1024 * 1024, 5 * 1024 * 1024 + 300_000)] == \
+        ["1 KB", "1 KB", "2 KB", "1024 KB", "1.0 MB", "5.3 MB"]
+
+
+def test_the_version_is_the_installed_packages_and_a_version_when_there_is_none(monkeypatch, capsys):
+    import importlib.metadata as md
+
+    from cli import main
+    from db.version import program_version
+
+    assert program_version() == md.version("siso") == "0.1.0"
+
+    def missing(_name):
+        raise md.PackageNotFoundError("siso")
+
+    monkeypatch.setattr(md, "version", missing)
+    assert program_version() == "0+unknown"
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().err == "siso 0+unknown\n"
+
+    def unreadable(_name):
+        raise ValueError("bad metadata")
+
+    monkeypatch.setattr(md, "version", unreadable)
+    assert program_version() == "0+unknown"  # the crash log's call never raises
