@@ -14,14 +14,13 @@ formula; dates are date serials with the ``dd/mm/yyyy`` format.
 from __future__ import annotations
 
 import os
-import re
 import zipfile
 from datetime import date
-from functools import cache
 
 from db import codes, text
 
 from .files import atomic_path
+from .sheet_xml import NEEDS_XML_TEXT, column_letters, sheet_name, sheet_name_attr, text_cell
 
 COLUMNS = [
     ("stt", "STT"),
@@ -88,9 +87,6 @@ def roster_export_rows(rows: list):
 
 # ---- the xlsx package --------------------------------------------------------------------------
 
-_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037\ufffe\uffff]")
-_SPECIAL = re.compile(r"[&<>\000-\010\013\014\016-\037\ufffe\uffff]")  # needs _text()
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 BOLD, DATE = 1, 2  # cellXfs indexes in STYLES
 
@@ -148,37 +144,16 @@ SHEET_START = (
 SHEET_END = '</sheetData></worksheet>'
 
 
-@cache
-def column_letters(n: int) -> tuple[str, ...]:
-    """A, B, … of the first ``n`` columns (openpyxl's, imported when a file is written: it
-    costs a tenth of a second at start-up)."""
-    from openpyxl.utils.cell import get_column_letter
-
-    return tuple(get_column_letter(j + 1) for j in range(n))
-
-
-def xml_text(value: str) -> str:
-    """A text for the sheet's XML: the characters XML forbids dropped, ``& < >`` escaped."""
-    return _ILLEGAL.sub("", value).translate(_ESCAPE)
-
-
-def _text(ref: str, value: str, style: int = 0) -> str:
-    value = xml_text(value)
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{value}</t></is></c>'
-
-
 def _row(n: int, values) -> str:
     cells = []
-    special = _SPECIAL.search
+    special = NEEDS_XML_TEXT.search
     for ref, v in zip(column_letters(len(COLUMNS)), values):
         if v is None or v == "":
             continue
         ref = f"{ref}{n}"
         if isinstance(v, str):
             if special(v) or v != v.strip():
-                cells.append(_text(ref, v))
+                cells.append(text_cell(ref, v))
             else:  # the common case, inlined: nothing to escape or keep
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>')
         elif isinstance(v, date):
@@ -186,11 +161,6 @@ def _row(n: int, values) -> str:
         else:
             cells.append(f'<c r="{ref}"><v>{v}</v></c>')
     return f'<row r="{n}">{"".join(cells)}</row>'
-
-
-def _sheet_name(name: str) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", " ", name).strip("'")[:31] or "Danh sách"
-    return name.translate(_ESCAPE).replace('"', "&quot;")
 
 
 def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Danh sách",
@@ -203,16 +173,16 @@ def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Da
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
         zf.writestr("_rels/.rels", ROOT_RELS)
         zf.writestr("docProps/app.xml", APP)
-        zf.writestr("xl/workbook.xml", WORKBOOK.format(name=_sheet_name(sheet)))
+        zf.writestr("xl/workbook.xml", WORKBOOK.format(name=sheet_name_attr(sheet_name(sheet, default="Danh sách"))))
         zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         zf.writestr("xl/styles.xml", STYLES)
         with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
             fh.write(SHEET_START.encode())
             n = 1
             if title:
-                fh.write(f'<row r="1">{_text("A1", title, BOLD)}</row>'.encode())
+                fh.write(f'<row r="1">{text_cell("A1", title, BOLD)}</row>'.encode())
                 n = 3  # a blank line between the title and the header
-            header = "".join(_text(f"{ref}{n}", label, BOLD) for ref, (_, label) in zip(column_letters(len(COLUMNS)), COLUMNS))
+            header = "".join(text_cell(f"{ref}{n}", label, BOLD) for ref, (_, label) in zip(column_letters(len(COLUMNS)), COLUMNS))
             fh.write(f'<row r="{n}">{header}</row>'.encode())
             chunk = []
             for i, row in enumerate(rows, 1):

@@ -90,3 +90,60 @@ def test_the_version_is_the_installed_packages_and_a_version_when_there_is_none(
 
     monkeypatch.setattr(md, "version", unreadable)
     assert program_version() == "0+unknown"  # the crash log's call never raises
+
+
+# ---- the xlsx writers' shared rules (exports.sheet_xml) ----------------------------------------
+
+def test_the_characters_xml_forbids_are_dropped_and_markup_escaped():
+    from exports.sheet_xml import ILLEGAL, xml_text
+
+    # XML 1.0: below U+0020 only tab, LF and CR; U+FFFE and U+FFFF are not characters
+    assert ILLEGAL.sub("", "a\x00\x08b\tc\nd\re\x0b\x0c\x0e\x1ff\ufffe\uffffg\u00e9") == "ab\tc\nd\ref" + "g\u00e9"
+    assert xml_text("A&B <C>\x01") == "A&amp;B &lt;C&gt;"
+
+
+def test_an_inline_text_cell_keeps_its_spaces_and_names_its_style_unless_plain():
+    from exports.sheet_xml import text_cell
+
+    assert text_cell("B3", "Bình") == '<c r="B3" t="inlineStr"><is><t>Bình</t></is></c>'
+    assert text_cell("A1", " x&y ", 2) == \
+        '<c r="A1" s="2" t="inlineStr"><is><t xml:space="preserve"> x&amp;y </t></is></c>'
+
+
+def test_a_sheet_name_follows_excels_rules_and_is_unique_when_asked():
+    from exports.sheet_xml import sheet_name, sheet_name_attr
+
+    assert sheet_name("Xã Ia:Tô [1]/2?") == "Xã Ia Tô  1  2"
+    assert sheet_name("'Xã Kon H'Drông'") == "Xã Kon H'Drông"  # an apostrophe inside is allowed
+    assert sheet_name("Làng " + "x" * 40) == "Làng " + "x" * 26
+    assert sheet_name("[]", default="Danh sách") == "Danh sách"
+    taken: set[str] = set()
+    assert [sheet_name(n, taken) for n in ("Xã A", "xã a", "Xã A")] == ["Xã A", "xã a (2)", "Xã A (3)"]
+    assert sheet_name_attr('Lớp "6A" & <7>') == "Lớp &quot;6A&quot; &amp; &lt;7&gt;"
+
+
+def test_a_name_with_a_non_character_exports_to_f7(year, tmp_path):
+    """U+FFFF in a name: openpyxl refuses to write it; the laid-out forms drop it as the
+    streamed ones do."""
+    import openpyxl
+
+    from db.nam_sinh import report_nam_sinh
+    from exports.files import write_form
+
+    clock.set_today(date(2024, 10, 1))
+    k = school.add_class("6A1", 6, year)
+    st = add_student({"name": "Lê Văn An", "dob": "05/09/2013", "gender": "nam"}, year, k, day=year.start)
+    Student.update(given="An\uffff").where(Student.id == st.id).execute()
+    path = write_form(report_nam_sinh(year), tmp_path / "f7.xlsx")
+    cells = {c.value for ws in openpyxl.load_workbook(path).worksheets for row in ws.iter_rows() for c in row}
+    assert "Lê Văn An" in cells
+
+
+def test_column_letters_and_indexes_in_the_import_mapping():
+    from exports.importer import apply_overrides
+    from exports.sheet_xml import column_letters
+
+    assert column_letters(28)[-3:] == ("Z", "AA", "AB")
+    titles = ["Họ và tên"] + [""] * 30
+    # «AB» is the 28th column: index 27; «c» the third
+    assert apply_overrides(titles, {}, {"AB": "phone", "c": "ignore"}) == {27: "phone", 2: "ignore"}
