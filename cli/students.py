@@ -230,13 +230,15 @@ def student_list(args) -> int:
     title = (f"DANH SÁCH HỌC SINH{' LỚP ' + klass.name if klass else ''} NĂM HỌC {year.name}"
              f" (tính đến ngày {fmt_date(day)})")
     from exports.files import check_target
+    from db.roster import roster_export_rows
     from exports.students import write_list_file
 
     from .reports import refuse_existing
 
     with refuse_existing():
         check_target(args.output, overwrite=args.overwrite)
-        path = write_list_file(rows, args.output, fmt, title=title, overwrite=args.overwrite)
+        path = write_list_file(rows, roster_export_rows(rows), args.output, fmt, title=title,
+                               overwrite=args.overwrite)
     print(f"Đã ghi {len(rows)} học sinh vào {path}")
     return 0
 

@@ -342,3 +342,23 @@ def list_dicts(rows) -> list[dict]:
              "ma_dinh_danh": r.national_id or "", "lop": r.klass, "khoi": r.grade, "thon": r.village,
              "trang_thai": STATUS_TEXT.get(r.status, r.status), "ma_trang_thai": r.status}
             for i, r in enumerate(rows, 1)]
+
+
+# the extra fields a roster row (``db.roster.Row``) does not carry
+EXTRA_FIELDS = ("commune", "birthplace", "address", "father", "mother")
+
+
+def roster_export_rows(rows: list):
+    """``Row`` tuples as the dicts ``exports.students.write_student_list`` takes, with the
+    fields a roster row does not carry (``EXTRA_FIELDS``) read in one query. A generator: the
+    query runs when the writer asks for the first dict, and each dict is made when the writer
+    reaches it, so 60,000 of them never sit in memory."""
+    q = Student.select(Student.id, *(getattr(Student, f) for f in EXTRA_FIELDS))
+    if len(rows) <= 500:  # a class or a search: only these students
+        q = q.where(Student.id.in_([r.id for r in rows]))
+    extra = {sid: rest for sid, *rest in database.execute(q)}  # raw text columns: no conversion
+    for r in rows:
+        d = r._asdict()
+        d["full_name"] = r.full_name
+        d.update(zip(EXTRA_FIELDS, extra.get(r.id, ("",) * len(EXTRA_FIELDS))))
+        yield d

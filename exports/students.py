@@ -43,9 +43,6 @@ COLUMNS = [
     ("address", "Địa chỉ"),
 ]
 
-# the extra fields a roster row (``db.roster.Row``) does not carry
-EXTRA_FIELDS = ("commune", "birthplace", "address", "father", "mother")
-
 
 def export_value(row: dict, key: str, index: int):
     """The value of column ``key`` of the export layout for one student."""
@@ -66,23 +63,6 @@ def export_value(row: dict, key: str, index: int):
     if key == "grade":
         return int(value)
     return str(value)  # codes, ids and phone numbers stay text (leading zeros)
-
-
-def roster_export_rows(rows: list):
-    """``db.roster.Row`` tuples as the dicts ``write_student_list`` takes, with the fields a
-    roster row does not carry (commune, birthplace, address) read in one query. A generator:
-    each dict is made when the writer reaches it, so 60,000 of them never sit in memory."""
-    from db.models import Student, database
-
-    q = Student.select(Student.id, *(getattr(Student, f) for f in EXTRA_FIELDS))
-    if len(rows) <= 500:  # a class or a search: only these students
-        q = q.where(Student.id.in_([r.id for r in rows]))
-    extra = {sid: rest for sid, *rest in database.execute(q)}  # raw text columns: no conversion
-    for r in rows:
-        d = r._asdict()
-        d["full_name"] = r.full_name
-        d.update(zip(EXTRA_FIELDS, extra.get(r.id, ("",) * len(EXTRA_FIELDS))))
-        yield d
 
 
 # ---- the xlsx package --------------------------------------------------------------------------
@@ -199,22 +179,24 @@ def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Da
     return path
 
 
-def write_list_file(rows, path, fmt: str, *, title: str, overwrite: bool = False):
+def write_list_file(rows, export_rows, path, fmt: str, *, title: str, overwrite: bool = False):
     """Write roster rows (``db.roster.Row``) to ``path`` atomically: xlsx and ods in the export
-    layout the importer reads back (``COLUMNS``); csv (UTF-8 with BOM, a cell that could start
-    a formula quoted), json and table with the columns of ``siso student list``."""
+    layout the importer reads back (``COLUMNS``), from ``export_rows`` (the same students as
+    ``db.roster.roster_export_rows`` gives them, read only when one of these is written); csv
+    (UTF-8 with BOM, a cell that could start a formula quoted), json and table with the
+    columns of ``siso student list``."""
     from db.roster import LIST_COLUMNS, list_dicts
 
     from .files import BOM, atomic_write
     from .listing import cell_text, list_text
 
     if fmt == "xlsx":
-        return write_student_list(roster_export_rows(rows), path, title=title, overwrite=overwrite)
+        return write_student_list(export_rows, path, title=title, overwrite=overwrite)
     if fmt == "ods":
         import tablib
 
         ds = tablib.Dataset(title="Danh sách", headers=[label for _, label in COLUMNS])
-        for i, row in enumerate(roster_export_rows(rows), 1):
+        for i, row in enumerate(export_rows, 1):
             ds.append([export_value(row, key, i) if key in ("stt", "grade")
                        else cell_text(export_value(row, key, i)) for key, _ in COLUMNS])
         return atomic_write(path, ds.export("ods"), overwrite=overwrite)

@@ -147,3 +147,37 @@ def test_column_letters_and_indexes_in_the_import_mapping():
     titles = ["Họ và tên"] + [""] * 30
     # «AB» is the 28th column: index 27; «c» the third
     assert apply_overrides(titles, {}, {"AB": "phone", "c": "ignore"}) == {27: "phone", 2: "ignore"}
+
+
+# ---- the student list: db reads, exports writes ------------------------------------------------
+
+def test_exports_never_reads_the_database_itself():
+    """No module of exports/ imports the models: a read it needs comes from db/ (for the
+    student list, ``db.roster.roster_export_rows``)."""
+    import pathlib
+    import re
+
+    folder = pathlib.Path(__file__).resolve().parent.parent / "exports"
+    readers = [p.name for p in sorted(folder.glob("*.py"))
+               if re.search(r"from db\.models import|from db import .*\bmodels\b|database\.execute", p.read_text())]
+    assert readers == []
+
+
+def test_the_export_rows_carry_what_a_roster_row_lacks(year, tmp_path):
+    import openpyxl
+
+    from exports.students import write_list_file
+
+    clock.set_today(date(2024, 10, 1))
+    k = school.add_class("6A1", 6, year)
+    add_student({"name": "Lê Văn An", "dob": "05/09/2013", "gender": "nam", "birthplace": "Gia Lai",
+                 "father": "Lê Văn Ba"}, year, k, day=year.start)
+    rows = roster.roster_rows(year, date(2024, 10, 1))
+    (d,) = roster.roster_export_rows(rows)
+    assert (d["full_name"], d["klass"], d["birthplace"], d["father"], d["mother"]) == \
+        ("Lê Văn An", "6A1", "Gia Lai", "Lê Văn Ba", "")
+    # the writer takes the rows it is given: here one made by hand
+    path = write_list_file(rows, [dict(d, full_name="Lê Văn Bốn")], tmp_path / "ds.xlsx", "xlsx", title="DS")
+    ws = openpyxl.load_workbook(path).active
+    values = [c.value for c in ws[4]]
+    assert "Lê Văn Bốn" in values and "Gia Lai" in values and "Lê Văn An" not in values
