@@ -229,7 +229,7 @@ def student_list(args) -> int:
         return 0
     title = (f"DANH SÁCH HỌC SINH{' LỚP ' + klass.name if klass else ''} NĂM HỌC {year.name}"
              f" (tính đến ngày {fmt_date(day)})")
-    from exports.files import check_target
+    from db.files import check_target
     from db.roster import roster_export_rows
     from exports.students import write_list_file
 

@@ -19,7 +19,7 @@ from datetime import date
 
 from db import codes, text
 
-from .files import atomic_path
+from db.files import atomic_path
 from .sheet_xml import NEEDS_XML_TEXT, column_letters, sheet_name, sheet_name_attr, text_cell
 
 COLUMNS = [
@@ -146,7 +146,7 @@ def _row(n: int, values) -> str:
 def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Danh sách",
                        overwrite: bool = False) -> str:
     """Write the list to ``path`` atomically (temp file in the same folder, then rename); an
-    existing file only with ``overwrite`` (``exports.files.check_target``)."""
+    existing file only with ``overwrite`` (``db.files.check_target``)."""
     path = os.fspath(path)
     keys = [k for k, _ in COLUMNS]
     with atomic_path(path, overwrite=overwrite) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
@@ -187,7 +187,9 @@ def write_list_file(rows, export_rows, path, fmt: str, *, title: str, overwrite:
     columns of ``siso student list``."""
     from db.roster import LIST_COLUMNS, list_dicts
 
-    from .files import BOM, atomic_write
+    from db.files import atomic_write
+
+    from .files import BOM
     from .listing import cell_text, list_text
 
     if fmt == "xlsx":

@@ -181,3 +181,42 @@ def test_the_export_rows_carry_what_a_roster_row_lacks(year, tmp_path):
     ws = openpyxl.load_workbook(path).active
     values = [c.value for c in ws[4]]
     assert "Lê Văn Bốn" in values and "Gia Lai" in values and "Lê Văn An" not in values
+
+
+# ---- one atomic write (db.files) ----------------------------------------------------------------
+
+def test_only_db_files_renames_a_temporary_file_onto_its_target():
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    hits = [str(p.relative_to(root)) for folder in ("db", "exports", "cli", "tui")
+            for p in sorted((root / folder).rglob("*.py"))
+            if re.search(r"os\.replace\(|mkstemp\(", p.read_text())]
+    assert hits == ["db/files.py"]
+
+
+def test_a_backup_copy_is_written_through_the_atomic_write(db, tmp_path, monkeypatch):
+    """A copy keeps the database's mode; a disk that fills while it is synced leaves neither
+    the copy nor a temporary file (the refusal of db.files)."""
+    import errno
+    import os
+    from pathlib import Path
+
+    from db import backup, files
+    from db.errors import SisoError
+
+    src = Path(db.database)
+    os.chmod(src, 0o640)
+    out = tmp_path / "out"
+    out.mkdir()
+    copy = backup.copy_file(src, out / "a.sqlite3")
+    assert oct(os.stat(copy).st_mode & 0o777) == "0o640"
+
+    def full(_fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", full)
+    with pytest.raises(SisoError, match="ổ đĩa đã đầy"):
+        backup.copy_file(src, out / "b.sqlite3")
+    assert sorted(p.name for p in out.iterdir()) == ["a.sqlite3"]
