@@ -254,7 +254,8 @@ elif what == "export_form":
     res["xlsx_form_ms"] = median_ms(lambda: write_form(form, path, overwrite=True), 5)
     res["xlsx_form_extra_mb"] = hwm() - base
 elif what in ("export_list", "export_tablib"):
-    from exports.students import COLUMNS, export_value, roster_export_rows, write_student_list
+    from db.roster import roster_export_rows
+    from exports.students import COLUMNS, export_value, write_student_list
     dicts = list(roster_export_rows(roster.roster_rows(year, day)))
     path = os.path.join(folder, what + ".xlsx")
     if what == "export_list":

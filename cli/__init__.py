@@ -42,17 +42,6 @@ MODULES = ["school", "students", "demo", "events", "reports", "imports", "backup
            "expected", "calendar", "users", "serve"]
 
 
-def _version() -> str:
-    # imported here: importlib.metadata and reading the package metadata cost about 40 ms
-    # of every start (the TUI's included), and only --version needs them
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("siso")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
 class _VersionAction(argparse.Action):
     """``--version``: the version is read only when asked for."""
 
@@ -61,7 +50,9 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None):
-        parser.exit(message=f"siso {_version()}\n")
+        from db.version import program_version
+
+        parser.exit(message=f"siso {program_version()}\n")
 
 
 class _VietnameseUsage:

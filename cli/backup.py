@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from db import fields
+from exports.numbers import size_text
 
 FORMATS = ["table", "csv", "json"]
 
@@ -62,12 +63,6 @@ def _postgres(args, what: str) -> int | None:
     return 2
 
 
-def _size(n: int) -> str:
-    if n < 1024 * 1024:
-        return f"{max(1, round(n / 1024))} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
-
-
 def backup_now(args) -> int:
     from pathlib import Path
 
@@ -81,7 +76,7 @@ def backup_now(args) -> int:
     live = backup_copies.live_path()
     dest = backup.manual_backup(live, Path(args.output).expanduser() if args.output else None)
     s = backup_copies.summary(dest)
-    print(f"Đã sao lưu vào {dest} ({_size(dest.stat().st_size)}, {s['students']} học sinh); "
+    print(f"Đã sao lưu vào {dest} ({size_text(dest.stat().st_size)}, {s['students']} học sinh); "
           "bản sao đã qua kiểm tra của SQLite và siso check.")
     return 0
 
@@ -99,7 +94,7 @@ def backup_list(args) -> int:
     for c in reversed(backup_copies.copies(backup_copies.live_path())):
         rows.append({"luc": c.at.isoformat(sep=" "), "shown_at": f"{c.at:%d/%m/%Y %H:%M}",
                      "ly_do": c.reason, "reason_label": c.reason_label, "dung_luong": c.size,
-                     "shown_size": _size(c.size), "so_hoc_sinh": c.students(),
+                     "shown_size": size_text(c.size), "so_hoc_sinh": c.students(),
                      "tep": str(c.path)})
     if args.format == "json":  # codes and numbers; the labels are for the table
         for r in rows:

@@ -155,7 +155,7 @@ def submission_list(args) -> int:
 def submission_get(args) -> int:
     from db import deadlines
     from db.errors import SisoError
-    from exports.files import TargetExists, atomic_write
+    from db.files import TargetExists, atomic_write
     from cli import open_db
 
     open_db(args)

@@ -77,7 +77,7 @@ def register(groups):
 @contextmanager
 def refuse_existing():
     """An existing target file without ``--overwrite``: the refusal says how to allow it."""
-    from exports.files import TargetExists
+    from db.files import TargetExists
 
     try:
         yield
@@ -104,7 +104,8 @@ def _report(args):
         as_of = args.as_of or (None if args.form in ("do-tuoi", "nam-sinh") else default_day(year))
     fmt = args.fmt
     if args.output:
-        from exports.files import FORMATS, check_target, write_form
+        from db.files import check_target
+        from exports.files import FORMATS, write_form
 
         from .output import output_format
 

@@ -101,9 +101,9 @@ def class_add(args) -> int:
     return 0
 
 
-def default_day(year, value=None):
-    """The date a list is taken on: the given one, else ``db.clock.default_day`` (today kept
-    inside the year and its summer)."""
+def as_of_option(year, value=None):
+    """The date a list is taken on: the given one (``--as-of``), else ``db.clock.default_day``
+    (today kept inside the year and its summer)."""
     from db import clock
     from db.dates import parse_date
 
@@ -119,7 +119,7 @@ def class_list(args) -> int:
 
     _open(args)
     y = school.get_year(args.year)
-    day = default_day(y, args.as_of)
+    day = as_of_option(y, args.as_of)
     rows = [{"lop": c.name, "khoi": c.grade, "gvcn": c.homeroom, "dau_nam": c.start,
              "hien_co": c.now, "nu": c.female, "dtts": c.minority}
             for c in roster.class_counts(y, day)]

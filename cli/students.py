@@ -184,12 +184,12 @@ def student_list(args) -> int:
     from cli import open_db
 
     from .output import emit
-    from .school import default_day
+    from .school import as_of_option
 
     open_db(args)
     year = school.get_year(args.year)
     klass = school.get_class(args.klass, year) if args.klass else None
-    day = default_day(year, args.as_of)
+    day = as_of_option(year, args.as_of)
     fmt = args.format
     if args.output:
         from .output import output_format
@@ -229,14 +229,16 @@ def student_list(args) -> int:
         return 0
     title = (f"DANH SÁCH HỌC SINH{' LỚP ' + klass.name if klass else ''} NĂM HỌC {year.name}"
              f" (tính đến ngày {fmt_date(day)})")
-    from exports.files import check_target
+    from db.files import check_target
+    from db.roster import roster_export_rows
     from exports.students import write_list_file
 
     from .reports import refuse_existing
 
     with refuse_existing():
         check_target(args.output, overwrite=args.overwrite)
-        path = write_list_file(rows, args.output, fmt, title=title, overwrite=args.overwrite)
+        path = write_list_file(rows, roster_export_rows(rows), args.output, fmt, title=title,
+                               overwrite=args.overwrite)
     print(f"Đã ghi {len(rows)} học sinh vào {path}")
     return 0
 

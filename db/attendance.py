@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from peewee import chunked, fn
+from peewee import chunked
 
 from . import audit, clock, fields, scope as scopes, text
 from .attendance_days import active, not_school_day, school_days, year_of_day
 from .dates import as_date, fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .models import Absence, AttendanceTaken, SchoolClass, SchoolYear, Span, Student
+from .students import get_student
 
 SESSIONS = {"sang": "sáng", "chieu": "chiều"}
 
@@ -38,21 +39,6 @@ def check_session(value) -> str | None:
         raise SisoError(f"Buổi «{value}» không hợp lệ: cần sang (buổi sáng) hoặc chieu (buổi chiều); "
                         "bỏ trống là nghỉ cả ngày.", fields.BUOI)
     return folded
-
-
-def student_of(student) -> Student:
-    if isinstance(student, Student):
-        return student
-    if isinstance(student, int):
-        found = Student.get_or_none(Student.id == student)
-    else:
-        code = text.clean(str(student or ""))
-        if not code:
-            raise SisoError("Thiếu mã học sinh.", fields.MA)
-        found = Student.get_or_none(fn.LOWER(Student.code) == code.lower())
-    if found is None:
-        raise SisoError(f"Không có học sinh mã «{student}».", fields.MA)
-    return found
 
 
 def enrolled_class(student_id: int, year: SchoolYear, day: date) -> int | None:
@@ -106,7 +92,7 @@ def add_absences(student, start, end=None, excused: bool = False, session=None,
     a day the student is not enrolled, a day (and session) already recorded, a future day."""
     from . import users
 
-    st = student_of(student)
+    st = get_student(student)
     users.require_student(st, "ghi vắng", whole=ATTENDANCE_WHOLE, vice=False)
     start = parse_date(start, "ngày nghỉ", fields.NGAY)
     end = parse_date(end, "ngày nghỉ cuối", fields.DEN) if end not in (None, "") else None

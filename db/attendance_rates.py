@@ -14,10 +14,10 @@ from functools import lru_cache
 from peewee import Case, fn
 
 from . import scope as scopes
-from .attendance import student_of
 from .attendance_days import active, school_days, weight
 from .dates import as_date
 from .models import Absence, AttendanceTaken, SchoolClass, SchoolYear, Span, database
+from .students import get_student
 
 CHRONIC, APPROACHING = 10.0, 5.0  # ty_le_vang thresholds (%)
 MIN_RATE_DAYS = 10  # no rate below this many enrolled school days
@@ -76,7 +76,7 @@ def cached_rate(num: int, den: int) -> float | None:
 
 def ty_le_vang(student, year: SchoolYear, day: date) -> float | None:
     """The chronic-absence rate of one student (see :func:`absence_rates`)."""
-    st = student_of(student)
+    st = get_student(student)
     return absence_rates(year, day, [st.id]).get(st.id)
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-import threading
 from pathlib import Path
 
 from . import clock, fields
@@ -21,6 +20,7 @@ from .backup_check import verify
 from .backup_copies import MANUAL, folder_for, stem_of
 from .backup_rotation import prune
 from .errors import SisoError, os_reason
+from .files import atomic_path
 
 
 def _keep_owner(src: Path, dest: Path) -> None:
@@ -51,37 +51,41 @@ def make_folder(db_path: Path) -> Path:
     return folder
 
 
+def copy_into(src: Path, tmp: Path, name: str, *, check: str = "integrity_check") -> None:
+    """Copy the SQLite database ``src`` into the empty file ``tmp`` with the online backup API
+    (one file: journal mode DELETE), refused unless it passes ``PRAGMA <check>``; it gets the
+    mode and group of ``src``. ``name``: the copy's name in the refusal."""
+    source = sqlite3.connect(str(src), timeout=10)
+    try:
+        out = sqlite3.connect(str(tmp))
+        try:
+            source.backup(out)
+            out.execute("PRAGMA journal_mode=DELETE")
+            result = [row[0] for row in out.execute(f"PRAGMA {check}")]
+        finally:
+            out.close()
+    finally:
+        source.close()
+    if result != ["ok"]:
+        raise SisoError(f"Bản sao «{name}» không qua được kiểm tra của SQLite "
+                        f"({'; '.join(result[:3])}): đã xóa bản sao.", fields.BAN_SAO)
+    _keep_owner(src, tmp)
+
+
 def copy_file(src: Path, dest: Path, *, check: str = "integrity_check") -> Path:
     """Copy the SQLite database ``src`` into the new file ``dest`` (refused when it exists)
     with the online backup API; ``dest`` passes ``PRAGMA <check>`` before it gets its name
     (else nothing is left behind). The copy is a single file (journal mode DELETE)."""
     src, dest = Path(src), Path(dest)
-    tmp = dest.with_name(f".{dest.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     reserved = False
     try:
         mode = stat.S_IMODE(os.stat(src).st_mode)
         # reserve the name: never overwrite a file, and two writers never share a name
         os.close(os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         reserved = True
-        os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode & 0o666 or 0o600))
-        source = sqlite3.connect(str(src), timeout=10)
-        try:
-            out = sqlite3.connect(str(tmp))
-            try:
-                source.backup(out)
-                out.execute("PRAGMA journal_mode=DELETE")
-                result = [row[0] for row in out.execute(f"PRAGMA {check}")]
-            finally:
-                out.close()
-        finally:
-            source.close()
-        if result != ["ok"]:
-            raise SisoError(f"Bản sao «{dest.name}» không qua được kiểm tra của SQLite "
-                            f"({'; '.join(result[:3])}): đã xóa bản sao.", fields.BAN_SAO)
-        _keep_owner(src, tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, dest)
+        # written, checked and synced beside it, then renamed onto the reserved name
+        with atomic_path(dest, overwrite=True, mode=mode) as tmp:
+            copy_into(src, tmp, dest.name, check=check)
         reserved = False
         return dest
     except FileExistsError:
@@ -96,12 +100,11 @@ def copy_file(src: Path, dest: Path, *, check: str = "integrity_check") -> Path:
         raise SisoError(f"Không ghi được bản sao «{dest}»: {os_reason(exc)}.",
                         fields.BAN_SAO) from None
     finally:
-        for leftover in (tmp, dest if reserved else None):
-            if leftover is not None:
-                try:
-                    leftover.unlink()
-                except OSError:
-                    pass
+        if reserved:
+            try:
+                dest.unlink()
+            except OSError:
+                pass
 
 
 def make_backup(db_path: Path, reason: str, *, full_check: bool = False) -> Path:

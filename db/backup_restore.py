@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import clock, fields
-from .backup import copy_file, make_backup, make_folder
+from .backup import copy_into, make_backup, make_folder
 from .backup_check import inspect
 from .backup_copies import connect_ro, copies, folder_for, live_path, stem_of, summary
 from .backup_daily import mark_daily_done
 from .errors import SisoError, os_reason
+from .files import atomic_path
 
 
 def restore_hint(db_path: Path | None = None) -> str:
@@ -149,14 +151,16 @@ def restore_damaged(path: Path, live: Path) -> Path:
             return kept
     except sqlite3.Error:
         pass
-    fresh = live.with_name(f".{live.name}.restore-{os.getpid()}")
-    copy_file(path, fresh, check="integrity_check")
-    for extra in ("-wal", "-shm"):
-        try:
-            os.unlink(f"{live}{extra}")
-        except FileNotFoundError:
-            pass
-    os.replace(fresh, live)
+    try:
+        with atomic_path(live, overwrite=True, mode=stat.S_IMODE(os.stat(path).st_mode)) as fresh:
+            copy_into(path, fresh, live.name, check="integrity_check")
+            for extra in ("-wal", "-shm"):
+                try:
+                    os.unlink(f"{live}{extra}")
+                except FileNotFoundError:
+                    pass
+    except sqlite3.Error as exc:
+        raise SisoError(f"Không sao lưu được «{path.name}»: {exc}.", fields.BAN_SAO) from None
     return kept
 
 

@@ -7,6 +7,7 @@ from functools import cache
 from importlib import resources
 
 from . import text
+from .models import Student
 
 
 @cache
@@ -40,9 +41,18 @@ def ethnic_name(code: str | None) -> str:
     return ethnic_groups().get(code or "", code or "")
 
 
+# Ethnic minority (DTTS) = national code 02–54 (01 is Kinh, 55 a foreigner).
+MINORITY_CODES = ("02", "54")
+
+
 def is_minority(code: str | None) -> bool:
-    """Ethnic minority (DTTS) = national code 02–54."""
-    return bool(code) and code.isdigit() and 2 <= int(code) <= 54
+    """Ethnic minority (DTTS): a national code in ``MINORITY_CODES``."""
+    first, last = MINORITY_CODES
+    return bool(code) and code.isdigit() and int(first) <= int(code) <= int(last)
+
+
+# is_minority as a condition on the student's ethnic code, for the reports' queries.
+MINORITY = Student.ethnic.between(*MINORITY_CODES)
 
 
 # Spellings schools use for the same group (accents, hyphens, local names), folded.

@@ -27,7 +27,8 @@ from peewee import fn
 from . import codes, scope as scopes
 from .dates import parse_date
 from .models import SchoolClass, SchoolYear, Span, Student
-from .report_common import MINORITY, open_on, check_report_day
+from .codes import MINORITY
+from .report_common import open_on, check_report_day
 
 KEYS = ("ts", "nu", "dtts", "dtts_nu")
 FIRST_GRADES = (1, 6, 10)

@@ -76,8 +76,8 @@ def _line(ev: Event, names: dict[int, str], tr) -> HistoryLine:
     if ev.semester:
         details.append(tr(kinds.SEMESTER_LABELS.get(ev.semester, ev.semester)))
     if ev.reason:
-        name = codes.dropout_reasons().get(ev.reason) if ev.kind == kinds.DROPOUT else None
-        details.append(t["reason"].format(reason=tr(name) if name else ev.reason))
+        reason = codes.reason_text(ev.reason, tr) if ev.kind == kinds.DROPOUT else ev.reason
+        details.append(t["reason"].format(reason=reason))
     if ev.school:
         where = ", ".join(x for x in (ev.school, ev.district, ev.province) if x)
         details.append((t["from"] if ev.kind in kinds.ENTRIES else t["to"]).format(where=where))

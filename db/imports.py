@@ -136,11 +136,6 @@ def _col(plan, fld: str) -> str:
     return next((plan.column_title(i) for i, f in plan.mapping.items() if f == fld), "")
 
 
-def default_day(year: SchoolYear) -> date:
-    """The admission date of an import given none: today, clamped to the school year itself
-    (its first day … its end date), so an import in August for the coming year is dated the
-    year's first day and a late import does not back-date its students."""
-    return clock.admission_day(year)
 def _grade_problem(grade, level: str) -> str | None:
     """Why a new class's grade is refused (the rule of ``db.school.check_grade``), or None."""
     try:
@@ -162,10 +157,10 @@ def _name_problem(name: str) -> str | None:
 def review(plan, year: SchoolYear, *, klass: str | None = None, day=None,
            duplicates: str = ASK, hints: dict | None = None) -> Review:
     """Check ``plan`` against the database; writes nothing. With no ``day``, the students
-    are admitted on :func:`default_day`. ``hints`` say how the user answers a problem
+    are admitted on ``clock.admission_day``. ``hints`` say how the user answers a problem
     (``CLI_HINTS``, the default, or ``TUI_HINTS``)."""
     hints = hints or CLI_HINTS
-    day = parse_date(day, "ngày nhập học", fields.NGAY_VAO) if day not in (None, "") else default_day(year)
+    day = parse_date(day, "ngày nhập học", fields.NGAY_VAO) if day not in (None, "") else clock.admission_day(year)
     check_date(year, day)
     rv = Review(plan, year, day, problems=list(plan.problems))
     if day <= year.ref_date < clock.today():

@@ -16,6 +16,7 @@ from .errors import SisoError, collect, parse_id
 from .events import (describe, had_dropout_before, last_exit_before, rebuild_spans, record_event, replay, status_on,
                      year_events)
 from .models import Event, SchoolClass, SchoolYear, Student
+from .students import get_student
 
 # Kinds the movement register lists by default (not the start-of-year entries nor outcomes).
 MOVEMENT_KINDS = (kinds.TRANSFER_IN, kinds.RETURN, kinds.TRANSFER_OUT, kinds.DROPOUT,
@@ -27,12 +28,10 @@ RECORDABLE = MOVEMENT_KINDS
 # ---- small helpers ---------------------------------------------------------------------------
 
 def student_arg(value) -> Student:
+    """The student given by id (a number, or its text) — found by ``students.get_student``."""
     if isinstance(value, Student):
         return value
-    st = Student.get_or_none(Student.id == parse_id(value, "học sinh", fields.HOC_SINH))
-    if st is None:
-        raise SisoError(f"Không có học sinh số {value}.", fields.HOC_SINH)
-    return st
+    return get_student(parse_id(value, "học sinh", fields.HOC_SINH))
 
 
 def year_arg(value) -> SchoolYear:

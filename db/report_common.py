@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from . import fields, scope as scopes, text
 from .dates import fmt_date, parse_date
 from .errors import SisoError
-from .models import SchoolClass, SchoolYear, Span, Student
+from .models import SchoolClass, SchoolYear, Span
 
 
 def rate(num, den) -> float | None:
@@ -63,10 +63,13 @@ def resolve_period(year: SchoolYear, as_of, start=None) -> tuple[date, date]:
 
 def open_on(day: date):
     """The span is open at the end of ``day``."""
-    return (Span.start <= day) & (Span.end.is_null() | (Span.end > day))
+    return (Span.start <= day) & not_ended_by(day)
 
 
-MINORITY = Student.ethnic.between("02", "54")
+def not_ended_by(day: date):
+    """The span has not ended by the end of ``day`` (still running, or ends later): with a
+    start on or before ``day``, it is open on that day (:func:`open_on`)."""
+    return Span.end.is_null() | (Span.end > day)
 
 
 def classes_of(year: SchoolYear) -> list:

@@ -25,6 +25,7 @@ from .dates import fmt_date, parse_date
 from .errors import SisoError, parse_id
 from .limits import check_lengths
 from .models import Event, RiskCase, SchoolClass, SchoolYear, Span, Student, Visit
+from .students import get_student
 
 MIN_VISITS = 3  # seed 004: «ít nhất là 3 lần trên một trường hợp»
 
@@ -59,14 +60,6 @@ _CLOSED_BY = {kinds.DROPOUT: "dropped", kinds.TRANSFER_OUT: "transferred", kinds
 
 def _who(st: Student) -> str:
     return f"{st.full_name} ({st.code})"
-
-
-def _student(value) -> Student:
-    if isinstance(value, Student):
-        return value
-    from .students import get_student
-
-    return get_student(str(value))
 
 
 def _clean(value) -> str:
@@ -123,7 +116,7 @@ def check_causes(causes) -> list[str]:
 # ---- the at-risk register --------------------------------------------------------------------
 
 def open_case_of(student) -> RiskCase | None:
-    st = _student(student)
+    st = get_student(student)
     return (RiskCase.select().where((RiskCase.student == st.id) & RiskCase.closed.is_null())
             .order_by(RiskCase.id.desc()).first())
 
@@ -132,7 +125,7 @@ def open_case(student, causes, sponsor: str | None = None, day=None) -> RiskCase
     """Open an at-risk case (refused when the student already has one open)."""
     from . import users
 
-    st = _student(student)
+    st = get_student(student)
     users.require_student(st, "mở hồ sơ nguy cơ bỏ học")
     codes_ = check_causes(causes)
     day = _check_day(st, day, "việc mở hồ sơ nguy cơ bỏ học")
@@ -155,7 +148,7 @@ def close_case(student, result: str, day=None) -> RiskCase:
     """Close the student's open case: ``returned``, ``dropped`` or ``transferred``."""
     from . import users
 
-    st = _student(student)
+    st = get_student(student)
     users.require_student(st, "đóng hồ sơ nguy cơ bỏ học")
     result = _clean(result).lower()
     if result not in CLOSABLE:
@@ -230,7 +223,7 @@ def list_cases(open_only: bool = False, student=None) -> list[dict]:
     if open_only:
         q = q.where(RiskCase.closed.is_null())
     if student is not None:
-        q = q.where(RiskCase.student == _student(student).id)
+        q = q.where(RiskCase.student == get_student(student).id)
     cases = list(q.order_by(RiskCase.opened.desc(), RiskCase.id.desc()))
     names = _class_names({c.student_id for c in cases})
     return [case_dict(c, names.get(c.student_id, "")) for c in cases]
@@ -267,7 +260,7 @@ def add_visit(student, day, visitors, met, found, commitment, result, signed_by,
     """Record a home visit and fix its number («lần thứ N»)."""
     from . import users
 
-    st = _student(student)
+    st = get_student(student)
     users.require_student(st, "ghi buổi vận động")
     day = _check_day(st, day, "buổi vận động")
     year = _year_of(day)
@@ -348,7 +341,7 @@ def list_visits(student=None, include_voided: bool = True) -> list[dict]:
     q = Visit.select(Visit, Student).join(Student)
     q = scopes.where(q, scopes.student_condition(None, Visit.student))  # the reader's students
     if student is not None:
-        q = q.where(Visit.student == _student(student).id)
+        q = q.where(Visit.student == get_student(student).id)
     if not include_voided:
         q = q.where(Visit.voided_at.is_null())
     visits = list(q.order_by(Visit.date, Visit.id))

@@ -12,6 +12,7 @@ from peewee import JOIN, Case, fn
 from . import codes, kinds, scope as scopes, text
 from .dates import as_date
 from .models import Event, SchoolClass, SchoolYear, Span, Student, database
+from .report_common import not_ended_by, open_on
 
 
 class Row(NamedTuple):
@@ -106,7 +107,7 @@ def _latest_spans(year, day, klass, include_left, grades, search, scope, *column
         later_filter &= Later.klass == klass.id
     later = Later.select(Later.id).where(later_filter)
     EndEvent = Event.alias("end_ev")
-    is_open = Span.end.is_null() | (Span.end > day)
+    is_open = not_ended_by(day)
     status = Case(None, [(is_open, "dang_hoc")], EndEvent.kind)
     q = (Span
          .select(*[status if c is None else c for c in columns])
@@ -272,17 +273,13 @@ class ClassCount(NamedTuple):
 def class_counts(year: SchoolYear, day: date, scope=None) -> list[ClassCount]:
     """Per class: start-of-year count, count on ``day``, female and ethnic-minority counts on ``day``.
     Two grouped queries, whatever the number of students. Only the classes in ``scope``."""
-    def open_on(d):
-        return (Span.start <= d) & (Span.end.is_null() | (Span.end > d))
-
     start = dict(Span.select(Span.klass, fn.COUNT(Span.id))
                  .where((Span.year == year.id) & open_on(year.ref_date))
                  .group_by(Span.klass).tuples())
-    minority = Student.ethnic.between("02", "54")
     now = {k: (n, f, m) for k, n, f, m in
            Span.select(Span.klass, fn.COUNT(Span.id),
                        fn.SUM(Case(None, [(Student.female == True, 1)], 0)),
-                       fn.SUM(Case(None, [(minority, 1)], 0)))
+                       fn.SUM(Case(None, [(codes.MINORITY, 1)], 0)))
            .join(Student)
            .where((Span.year == year.id) & open_on(day))
            .group_by(Span.klass).tuples()}
@@ -348,3 +345,23 @@ def list_dicts(rows) -> list[dict]:
              "ma_dinh_danh": r.national_id or "", "lop": r.klass, "khoi": r.grade, "thon": r.village,
              "trang_thai": r.status, "ten_trang_thai": STATUS_TEXT.get(r.status, r.status)}
             for i, r in enumerate(rows, 1)]
+
+
+# the extra fields a roster row (``db.roster.Row``) does not carry
+EXTRA_FIELDS = ("commune", "birthplace", "address", "father", "mother")
+
+
+def roster_export_rows(rows: list):
+    """``Row`` tuples as the dicts ``exports.students.write_student_list`` takes, with the
+    fields a roster row does not carry (``EXTRA_FIELDS``) read in one query. A generator: the
+    query runs when the writer asks for the first dict, and each dict is made when the writer
+    reaches it, so 60,000 of them never sit in memory."""
+    q = Student.select(Student.id, *(getattr(Student, f) for f in EXTRA_FIELDS))
+    if len(rows) <= 500:  # a class or a search: only these students
+        q = q.where(Student.id.in_([r.id for r in rows]))
+    extra = {sid: rest for sid, *rest in database.execute(q)}  # raw text columns: no conversion
+    for r in rows:
+        d = r._asdict()
+        d["full_name"] = r.full_name
+        d.update(zip(EXTRA_FIELDS, extra.get(r.id, ("",) * len(EXTRA_FIELDS))))
+        yield d

@@ -156,10 +156,12 @@ def check_class(klass, scope: Scope | None = None) -> None:
 TOTAL_SHOWN = "Tổng các dòng hiển thị"
 
 
-def total_label(default: str = "Toàn trường", scope: Scope | None = None) -> str:
-    """The label of a form's total row: the school's name for it when the reader sees the
-    whole school, else «Tổng các dòng hiển thị» (the rows shown are not the school)."""
-    return default if _resolve(scope).whole else TOTAL_SHOWN
+def total_label(default: str = "Toàn trường", scope: Scope | None = None, shown: str = TOTAL_SHOWN) -> str:
+    """The label of a total row (a form's, the overview's): the school's name for it when the
+    reader sees the whole school, else ``shown``, «Tổng các dòng hiển thị» in the forms (the
+    rows shown are not the school; the overview's narrow first column says «Cộng», beside
+    «N lớp hiển thị»)."""
+    return default if _resolve(scope).whole else shown
 
 
 def form_marks(scope: Scope | None = None) -> dict:

@@ -29,7 +29,8 @@ from peewee import Case, fn
 
 from . import kinds, scope as scopes
 from .models import Event, SchoolYear, Span, Student
-from .report_common import MINORITY, classes_of, open_on, rate, resolve_period
+from .codes import MINORITY
+from .report_common import classes_of, not_ended_by, open_on, rate, resolve_period
 
 INCREASES = ("chuyen_den", "di_hoc_lai", "tang_khac", "chuyen_lop_den")
 STILL_OUT = "bo_hoc_chua_ra_lop"  # dropouts after the reference date not yet back in class
@@ -72,7 +73,7 @@ def _headcounts_at(year: SchoolYear, first: date, second: date) -> tuple[dict[in
         # open at the end of first but not of second / of second but not of first
         left = (Span.start <= first) & (Span.end > first) & (Span.end <= second)
         began = ((Span.start > first) & (Span.start <= second)
-                 & (Span.end.is_null() | (Span.end > second)))
+                 & not_ended_by(second))
         is_began = Case(None, [(began, 1)], 0)
         q = (Span.select(Span.klass, is_began, *sums)
              .join(Student, on=(Student.id == Span.student))

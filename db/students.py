@@ -358,11 +358,24 @@ def _conflict(student: Student) -> EditConflict:
                         "họ. Mở lại học sinh này để xem bản mới rồi sửa lại.", fields.MA)
 
 
-def get_student(code: str) -> Student:
-    norm = text.clean(code).upper()
-    st = Student.get_or_none(Student.code == norm)
-    if st is None and norm.isdigit() and len(norm) == 12:
-        st = Student.get_or_none(Student.national_id == norm)
+def get_student(code) -> Student:
+    """The one way to find a student from what a caller gives: the student itself, an id
+    (an ``int``: refused with the field ``HOC_SINH`` when there is none), or a code (case
+    ignored: codes are stored in capitals) or, failing that, the 12-digit personal ID (mã định
+    danh), refused with the field ``MA`` when nothing matches."""
+    if isinstance(code, Student):
+        return code
+    if isinstance(code, int):
+        st = Student.get_or_none(Student.id == code)
+        if st is None:
+            raise SisoError(f"Không có học sinh số {code}.", fields.HOC_SINH)
+    else:
+        norm = text.clean(str(code or "")).upper()
+        if not norm:
+            raise SisoError("Thiếu mã học sinh.", fields.MA)
+        st = Student.get_or_none(Student.code == norm)
+        if st is None and norm.isdigit() and len(norm) == 12:
+            st = Student.get_or_none(Student.national_id == norm)
     if st is None:
         raise SisoError(f"Không có học sinh mã «{code}».", fields.MA)
     return st

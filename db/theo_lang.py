@@ -10,7 +10,8 @@ from peewee import Case, chunked, fn
 
 from . import kinds, risk, scope as scopes
 from .models import Event, SchoolYear, Span, Student
-from .report_common import MINORITY, check_report_day, open_on
+from .codes import MINORITY
+from .report_common import check_report_day, open_on
 from .si_so import dropouts_still_out
 
 

@@ -5,11 +5,11 @@ returns; registered in ``exports.forms.BUILDERS``.
 
 from __future__ import annotations
 
-import re
 
 from db.dates import fmt_date
 from db.reports import FORMS
 
+from .sheet_xml import sheet_name
 from .table import Col, Table, as_of_line, tally_line, iso_day, period_line, year_line, same
 
 
@@ -60,17 +60,6 @@ def do_tuoi_tables(form: dict, tr=same) -> list[Table]:
 
 NO_COMMUNE = "Chưa ghi xã"
 NO_VILLAGE = "Chưa ghi thôn/làng"
-
-
-def sheet_name(name: str, taken: set[str]) -> str:
-    """A valid, unique sheet name (≤ 31 characters, none of ``[]:*?/\\``)."""
-    base = re.sub(r"[\[\]:*?/\\']", " ", name).strip()[:31] or "Sheet"
-    out, n = base, 1
-    while out.lower() in taken:
-        n += 1
-        out = f"{base[:27]} ({n})"
-    taken.add(out.lower())
-    return out
 
 
 def nam_sinh_tables(form: dict, tr=same) -> list[Table]:

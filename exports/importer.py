@@ -38,6 +38,7 @@ from .import_fields import (Issue, cell_issues, parse_class, parse_disability, p
                             parse_ethnic, parse_gender, parse_name, parse_national_id, parse_phone,
                             parse_places, parse_register_no)
 from .readers import Table, read_table, refuse
+from .sheet_xml import column_letters
 
 # ---- the plan -------------------------------------------------------------------------------
 
@@ -79,14 +80,7 @@ class ImportPlan:
 
     def column_title(self, index: int) -> str:
         t = self.titles[index] if index < len(self.titles) else ""
-        return t or _col_letter(index)
-
-
-def _col_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index (0 → A)."""
-    from openpyxl.utils.cell import get_column_letter
-
-    return get_column_letter(index + 1)
+        return t or column_letters(index + 1)[index]
 
 
 def apply_overrides(titles: list[str], mapping: dict[int, str], overrides: dict[str, str] | None) -> dict[int, str]:
@@ -100,11 +94,9 @@ def apply_overrides(titles: list[str], mapping: dict[int, str], overrides: dict[
                 idx = i
                 break
         if idx is None and re.fullmatch(r"[A-Za-z]{1,2}", col.strip()):
-            s = col.strip().upper()
-            idx = 0
-            for ch in s:
-                idx = idx * 26 + ord(ch) - 64
-            idx -= 1
+            from openpyxl.utils.cell import column_index_from_string
+
+            idx = column_index_from_string(col.strip().upper()) - 1
         if idx is None:
             shown = ", ".join(f"«{t}»" for t in titles if t)
             raise SisoError(f"Không có cột «{col}» trong tệp. Các cột: {shown}.", fields.ANH_XA)

@@ -26,7 +26,7 @@ from pathlib import Path
 from db.dates import fmt_date, place_date_line
 from db.errors import SisoError
 
-from .files import atomic_write
+from db.files import atomic_write
 from db import fields
 
 FORMATS = ("docx", "pdf", "json")

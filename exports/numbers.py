@@ -22,6 +22,13 @@ def fmt_rate(value: float | None) -> str:
     return pct_text(value) + "%"
 
 
+def size_text(n: int) -> str:
+    """A file's size for a person: ``12 KB`` (at least 1) below a megabyte, else ``3.4 MB``."""
+    if n < 1024 * 1024:
+        return f"{max(1, round(n / 1024))} KB"
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
 def op_text(op: str, value: float) -> str:
     """A target with its comparison: ``< 3%``, ``≥ 98%`` (decimal comma)."""
     from db.targets import OP_SIGNS

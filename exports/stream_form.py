@@ -21,7 +21,8 @@ from db.dates import place_date_line
 
 from .table import Table
 from .xlsx_form import MOTTO, landscape
-from .students import EXCEL_EPOCH, APP, CONTENT_TYPES, ROOT_RELS, WORKBOOK_RELS, xml_text, column_letters
+from .sheet_xml import column_letters, sheet_name_attr, text_cell, xml_text
+from .students import EXCEL_EPOCH, APP, CONTENT_TYPES, ROOT_RELS, WORKBOOK_RELS
 
 # cellXfs: 0 plain, 1 header (bold, border, centred, wrapped), 2 number cell, 3 text cell,
 # 4 date cell, 5 title, 6 managing body, 7 bold line (school, motto, signatures),
@@ -78,22 +79,16 @@ STYLES = (
     '</styleSheet>')
 
 
-def _text(ref: str, value: str, style: int) -> str:
-    value = xml_text(value)
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{value}</t></is></c>'
-
-
 def _cell(ref: str, value, kind: str, bold: bool) -> str:
     if value is None or value == "":
         return f'<c r="{ref}" s="{12 if bold else (3 if kind == "text" else 2)}"/>'
     if kind == "mark" or isinstance(value, bool):
-        return _text(ref, "x", 2) if value else f'<c r="{ref}" s="2"/>'
+        return text_cell(ref, "x", 2) if value else f'<c r="{ref}" s="2"/>'
     if isinstance(value, date):
         return f'<c r="{ref}" s="4"><v>{value.toordinal() - EXCEL_EPOCH}</v></c>'
     if isinstance(value, (int, float)) and kind != "pct":
         return f'<c r="{ref}" s="{13 if bold else 2}"><v>{value}</v></c>'
-    return _text(ref, str(value), 12 if bold else (3 if kind == "text" else 2))
+    return text_cell(ref, str(value), 12 if bold else (3 if kind == "text" else 2))
 
 
 def form_xlsx_bytes(table: Table, settings: dict, signed_on: date | None = None) -> bytes:
@@ -118,7 +113,7 @@ def write_form_xlsx(table: Table, settings: dict, out, signed_on: date | None = 
         """Row ``r`` of frame text: (text, first column, last column, style)."""
         cells = []
         for value, first, last, style in parts:
-            cells.append(_text(f"{refs[first - 1]}{r}", value, style))
+            cells.append(text_cell(f"{refs[first - 1]}{r}", value, style))
             if last > first:
                 merges.append(f"{refs[first - 1]}{r}:{refs[last - 1]}{r}")
         rows.append(f'<row r="{r}">{"".join(cells)}</row>')
@@ -138,7 +133,7 @@ def write_form_xlsx(table: Table, settings: dict, out, signed_on: date | None = 
         while j < n:
             col = table.columns[j]
             if col.group is None:
-                top.append(_text(f"{refs[j]}{head_top}", col.label, 1))
+                top.append(text_cell(f"{refs[j]}{head_top}", col.label, 1))
                 bottom.append(f'<c r="{refs[j]}{head_top + 1}" s="1"/>')
                 merges.append(f"{refs[j]}{head_top}:{refs[j]}{head_top + 1}")
                 j += 1
@@ -147,9 +142,9 @@ def write_form_xlsx(table: Table, settings: dict, out, signed_on: date | None = 
             while end + 1 < n and table.columns[end + 1].group == col.group:
                 end += 1
             for k in range(j, end + 1):
-                top.append(_text(f"{refs[k]}{head_top}", col.group, 1) if k == j
+                top.append(text_cell(f"{refs[k]}{head_top}", col.group, 1) if k == j
                            else f'<c r="{refs[k]}{head_top}" s="1"/>')
-                bottom.append(_text(f"{refs[k]}{head_top + 1}", table.columns[k].label, 1))
+                bottom.append(text_cell(f"{refs[k]}{head_top + 1}", table.columns[k].label, 1))
             if end > j:
                 merges.append(f"{refs[j]}{head_top}:{refs[end]}{head_top}")
             j = end + 1
@@ -158,10 +153,10 @@ def write_form_xlsx(table: Table, settings: dict, out, signed_on: date | None = 
         label_row = head_top + 2
     else:
         rows.append(f'<row r="{head_top}" ht="30" customHeight="1">'
-                    + "".join(_text(f"{refs[j]}{head_top}", c.label, 1) for j, c in enumerate(table.columns))
+                    + "".join(text_cell(f"{refs[j]}{head_top}", c.label, 1) for j, c in enumerate(table.columns))
                     + "</row>")
         label_row = head_top + 1
-    rows.append(f'<row r="{label_row}">' + "".join(_text(f"{refs[j]}{label_row}", code, 1)
+    rows.append(f'<row r="{label_row}">' + "".join(text_cell(f"{refs[j]}{label_row}", code, 1)
                                                    for j, code in enumerate(table.column_codes())) + "</row>")
     head = "".join(rows)
     rows = []
@@ -216,7 +211,7 @@ def write_form_xlsx(table: Table, settings: dict, out, signed_on: date | None = 
 
     cols = "".join(f'<col min="{j + 1}" max="{j + 1}" width="{c.width}" customWidth="1"/>'
                    for j, c in enumerate(table.columns))
-    sheet_name = xml_text(table.sheet[:31]).replace('"', "&quot;")
+    sheet_name = sheet_name_attr(table.sheet[:31])
     quoted = table.sheet[:31].replace("'", "''")
 
     def workbook(last: int) -> str:

@@ -14,14 +14,13 @@ formula; dates are date serials with the ``dd/mm/yyyy`` format.
 from __future__ import annotations
 
 import os
-import re
 import zipfile
 from datetime import date
-from functools import cache
 
 from db import codes, text
 
-from .files import atomic_path
+from db.files import atomic_path
+from .sheet_xml import NEEDS_XML_TEXT, column_letters, sheet_name, sheet_name_attr, text_cell
 
 COLUMNS = [
     ("stt", "STT"),
@@ -43,9 +42,6 @@ COLUMNS = [
     ("disability", "Khuyết tật"),
     ("address", "Địa chỉ"),
 ]
-
-# the extra fields a roster row (``db.roster.Row``) does not carry
-EXTRA_FIELDS = ("commune", "birthplace", "address", "father", "mother")
 
 
 def export_value(row: dict, key: str, index: int):
@@ -69,28 +65,8 @@ def export_value(row: dict, key: str, index: int):
     return str(value)  # codes, ids and phone numbers stay text (leading zeros)
 
 
-def roster_export_rows(rows: list):
-    """``db.roster.Row`` tuples as the dicts ``write_student_list`` takes, with the fields a
-    roster row does not carry (commune, birthplace, address) read in one query. A generator:
-    each dict is made when the writer reaches it, so 60,000 of them never sit in memory."""
-    from db.models import Student, database
-
-    q = Student.select(Student.id, *(getattr(Student, f) for f in EXTRA_FIELDS))
-    if len(rows) <= 500:  # a class or a search: only these students
-        q = q.where(Student.id.in_([r.id for r in rows]))
-    extra = {sid: rest for sid, *rest in database.execute(q)}  # raw text columns: no conversion
-    for r in rows:
-        d = r._asdict()
-        d["full_name"] = r.full_name
-        d.update(zip(EXTRA_FIELDS, extra.get(r.id, ("",) * len(EXTRA_FIELDS))))
-        yield d
-
-
 # ---- the xlsx package --------------------------------------------------------------------------
 
-_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037\ufffe\uffff]")
-_SPECIAL = re.compile(r"[&<>\000-\010\013\014\016-\037\ufffe\uffff]")  # needs _text()
-_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 EXCEL_EPOCH = date(1899, 12, 30).toordinal()
 BOLD, DATE = 1, 2  # cellXfs indexes in STYLES
 
@@ -148,37 +124,16 @@ SHEET_START = (
 SHEET_END = '</sheetData></worksheet>'
 
 
-@cache
-def column_letters(n: int) -> tuple[str, ...]:
-    """A, B, … of the first ``n`` columns (openpyxl's, imported when a file is written: it
-    costs a tenth of a second at start-up)."""
-    from openpyxl.utils.cell import get_column_letter
-
-    return tuple(get_column_letter(j + 1) for j in range(n))
-
-
-def xml_text(value: str) -> str:
-    """A text for the sheet's XML: the characters XML forbids dropped, ``& < >`` escaped."""
-    return _ILLEGAL.sub("", value).translate(_ESCAPE)
-
-
-def _text(ref: str, value: str, style: int = 0) -> str:
-    value = xml_text(value)
-    space = ' xml:space="preserve"' if value != value.strip() else ""
-    s = f' s="{style}"' if style else ""
-    return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{value}</t></is></c>'
-
-
 def _row(n: int, values) -> str:
     cells = []
-    special = _SPECIAL.search
+    special = NEEDS_XML_TEXT.search
     for ref, v in zip(column_letters(len(COLUMNS)), values):
         if v is None or v == "":
             continue
         ref = f"{ref}{n}"
         if isinstance(v, str):
             if special(v) or v != v.strip():
-                cells.append(_text(ref, v))
+                cells.append(text_cell(ref, v))
             else:  # the common case, inlined: nothing to escape or keep
                 cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{v}</t></is></c>')
         elif isinstance(v, date):
@@ -188,31 +143,26 @@ def _row(n: int, values) -> str:
     return f'<row r="{n}">{"".join(cells)}</row>'
 
 
-def _sheet_name(name: str) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", " ", name).strip("'")[:31] or "Danh sách"
-    return name.translate(_ESCAPE).replace('"', "&quot;")
-
-
 def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Danh sách",
                        overwrite: bool = False) -> str:
     """Write the list to ``path`` atomically (temp file in the same folder, then rename); an
-    existing file only with ``overwrite`` (``exports.files.check_target``)."""
+    existing file only with ``overwrite`` (``db.files.check_target``)."""
     path = os.fspath(path)
     keys = [k for k, _ in COLUMNS]
     with atomic_path(path, overwrite=overwrite) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("[Content_Types].xml", CONTENT_TYPES)
         zf.writestr("_rels/.rels", ROOT_RELS)
         zf.writestr("docProps/app.xml", APP)
-        zf.writestr("xl/workbook.xml", WORKBOOK.format(name=_sheet_name(sheet)))
+        zf.writestr("xl/workbook.xml", WORKBOOK.format(name=sheet_name_attr(sheet_name(sheet, default="Danh sách"))))
         zf.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         zf.writestr("xl/styles.xml", STYLES)
         with zf.open("xl/worksheets/sheet1.xml", "w") as fh:
             fh.write(SHEET_START.encode())
             n = 1
             if title:
-                fh.write(f'<row r="1">{_text("A1", title, BOLD)}</row>'.encode())
+                fh.write(f'<row r="1">{text_cell("A1", title, BOLD)}</row>'.encode())
                 n = 3  # a blank line between the title and the header
-            header = "".join(_text(f"{ref}{n}", label, BOLD) for ref, (_, label) in zip(column_letters(len(COLUMNS)), COLUMNS))
+            header = "".join(text_cell(f"{ref}{n}", label, BOLD) for ref, (_, label) in zip(column_letters(len(COLUMNS)), COLUMNS))
             fh.write(f'<row r="{n}">{header}</row>'.encode())
             chunk = []
             for i, row in enumerate(rows, 1):
@@ -229,22 +179,26 @@ def write_student_list(rows, path, *, title: str | None = None, sheet: str = "Da
     return path
 
 
-def write_list_file(rows, path, fmt: str, *, title: str, overwrite: bool = False):
+def write_list_file(rows, export_rows, path, fmt: str, *, title: str, overwrite: bool = False):
     """Write roster rows (``db.roster.Row``) to ``path`` atomically: xlsx and ods in the export
-    layout the importer reads back (``COLUMNS``); csv (UTF-8 with BOM, a cell that could start
-    a formula quoted), json and table with the columns of ``siso student list``."""
+    layout the importer reads back (``COLUMNS``), from ``export_rows`` (the same students as
+    ``db.roster.roster_export_rows`` gives them, read only when one of these is written); csv
+    (UTF-8 with BOM, a cell that could start a formula quoted), json and table with the
+    columns of ``siso student list``."""
     from db.roster import LIST_COLUMNS, list_dicts
 
-    from .files import BOM, atomic_write
+    from db.files import atomic_write
+
+    from .files import BOM
     from .listing import cell_text, list_text
 
     if fmt == "xlsx":
-        return write_student_list(roster_export_rows(rows), path, title=title, overwrite=overwrite)
+        return write_student_list(export_rows, path, title=title, overwrite=overwrite)
     if fmt == "ods":
         import tablib
 
         ds = tablib.Dataset(title="Danh sách", headers=[label for _, label in COLUMNS])
-        for i, row in enumerate(roster_export_rows(rows), 1):
+        for i, row in enumerate(export_rows, 1):
             ds.append([export_value(row, key, i) if key in ("stt", "grade")
                        else cell_text(export_value(row, key, i)) for key, _ in COLUMNS])
         return atomic_write(path, ds.export("ods"), overwrite=overwrite)

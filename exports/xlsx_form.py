@@ -8,24 +8,23 @@ pay for it.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from db import clock
 from db.dates import place_date_line
 
 from .forms import tables_of
+from .sheet_xml import ILLEGAL
 from .table import Table
 
 
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 FONT = "Times New Roman"
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def set_text(cell, value: str) -> None:
     """Write ``value`` as text, never as a formula (``=1+1`` stays the four characters)."""
-    cell.value = _ILLEGAL.sub("", value)
+    cell.value = ILLEGAL.sub("", value)
     cell.data_type = "s"
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import openpyxl
 
-from exports.files import atomic_write
+from db.files import atomic_write
 from exports.students import write_student_list
 
 

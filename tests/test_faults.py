@@ -201,7 +201,7 @@ def test_eight_concurrent_writers_lose_nothing_and_never_say_locked(tmp_path):
 def test_full_disk_during_an_export_leaves_nothing(tmp_path, monkeypatch, cli):
     import errno
 
-    from exports import files
+    from db import files
 
     assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
 
@@ -217,7 +217,7 @@ def test_full_disk_during_an_export_leaves_nothing(tmp_path, monkeypatch, cli):
 
 
 def test_sigterm_during_an_export_removes_the_temporary_file(tmp_path, monkeypatch, cli):
-    from exports import files
+    from db import files
 
     assert cli("year", "add", "2024-2025", "--start", "05/09/2024", "--end", "31/05/2025")[0] == 0
     real = files.os.fsync

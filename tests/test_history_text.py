@@ -26,7 +26,7 @@ def _school(year):
 EXPECTED = [
     "10/10/2024 | 2024-2025 | Chuyển đến | lớp 6A1 | Học kỳ I | từ Trường THCS Kim Đồng, Đak Đoa, Gia Lai"
     " | Trong tỉnh | số 12/GT",
-    "02/12/2024 | 2024-2025 | Bỏ học | lớp 6A1 | Học kỳ I | lý do: Học lực yếu kém | chưa đủ 3 lần vận động: Gia đình đi làm xa"
+    "02/12/2024 | 2024-2025 | Bỏ học | lớp 6A1 | Học kỳ I | lý do: 02 - Học lực yếu kém | chưa đủ 3 lần vận động: Gia đình đi làm xa"
     "  [ĐÃ HỦY 01/03/2025 bởi {user}: ghi nhầm ngày]",
 ]
 

@@ -14,6 +14,8 @@ import traceback
 from datetime import datetime
 from pathlib import Path
 
+from db.version import program_version
+
 INTERNAL_ERROR = 70  # exit status of an error of the program (sysexits EX_SOFTWARE)
 LOG_NAME = "errors.log"
 MAX_LOG_BYTES = 1_000_000  # then the log starts afresh (the previous one kept as .1)
@@ -34,22 +36,13 @@ def _safe_argv(argv: list[str]) -> list[str]:
     return [shown(a) if "://" in a else a for a in argv]
 
 
-def _version() -> str:
-    try:
-        from importlib.metadata import version
-
-        return version("siso")
-    except Exception:  # the log must be written whatever happens
-        return "?"
-
-
 def write(error: BaseException, where: str) -> Path | None:
     """Append ``error``'s traceback (and what was running) to the log; its path, or None
     when no log could be written (neither in the log folder nor in the temporary one)."""
     import tempfile
 
     entry = "".join([
-        f"==== {datetime.now():%Y-%m-%d %H:%M:%S} siso {_version()} ({where}) ====\n",
+        f"==== {datetime.now():%Y-%m-%d %H:%M:%S} siso {program_version()} ({where}) ====\n",
         f"python {platform.python_version()} on {platform.platform()}\n",
         f"argv: {' '.join(_safe_argv(sys.argv))}\n",
         *traceback.format_exception(type(error), error, error.__traceback__),

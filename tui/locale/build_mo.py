@@ -14,7 +14,7 @@ import io
 import sys
 from pathlib import Path
 
-from exports.files import atomic_write
+from db.files import atomic_write
 
 HERE = Path(__file__).parent
 

@@ -14,6 +14,7 @@ from db import cohort_match, report_common
 from db.dates import fmt_date
 from db.errors import SisoError
 from db.models import SchoolYear
+from exports.numbers import pct_text
 from tui.changes import DataChanged
 from tui.i18n import N_, _
 from tui.screens.base import SisoScreen, db_work
@@ -90,7 +91,7 @@ class CohortScreen(SisoScreen):
         rate = report_common.rate(arrived, n)
         self.query_one("#cohort-info", Static).update(
             _("{year}: dự kiến {n}, đã ra lớp {arrived} ({rate}%), đề xuất {proposed} · xem: {filter}").format(year=self.year_name, n=n, arrived=arrived,
-                                             rate="–" if rate is None else f"{rate:.1f}".replace(".", ","),
+                                             rate="–" if rate is None else pct_text(rate),
                                              proposed=proposed, filter=_(FILTER_LABELS[self.filter])))
 
     def _current(self) -> dict | None:

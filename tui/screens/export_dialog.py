@@ -3,7 +3,7 @@ the calling screen writes the file (``exports.files.write_form``) in a thread wo
 
 ``ExportDialog(default_name)`` dismisses with ``(path, fmt, overwrite)`` or ``None``
 (cancelled). Enter in the file name, Ctrl+S or the «Xuất» button export; Esc cancels; the
-keys are written on the dialog. The target is checked with ``exports.files.check_target``
+keys are written on the dialog. The target is checked with ``db.files.check_target``
 (the rule every file write follows): a folder or a read-only file or folder is refused on
 the dialog, and an existing file is replaced only after the user confirms it
 (``ConfirmScreen``), which the result says (``overwrite``).
@@ -82,7 +82,7 @@ class ExportDialog(ModalScreen[tuple[str, str, bool] | None]):
     @on(Button.Pressed, "#export-ok")
     @on(Input.Submitted, "#export-path")
     def action_export(self) -> None:
-        from exports.files import TargetExists, check_target
+        from db.files import TargetExists, check_target
 
         fmt = str(self.query_one("#export-format", Select).value)
         raw = self.query_one("#export-path", Input).value.strip()

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Header, Static
 
-from db import roster
+from db import roster, scope
 from db.dates import fmt_date
 from tui.i18n import N_, _
 from tui.navigation import (AddStudent, EditClass, OpenAttendance, OpenMovements, OpenRoster,
@@ -18,21 +18,11 @@ from tui.widgets.footer import KeysFooter
 from tui.widgets.vlist import Column, VirtualList
 
 
-
-def total_label() -> str:
-    """«Toàn trường»; for a reader who sees part of the school (db.scope) «Cộng», beside
-    «N lớp hiển thị» (:func:`classes_label`): the sum of their classes is not the school's."""
-    from db import scope
-
-    return _("Toàn trường") if scope.current().whole else _("Cộng")
-
-
 def classes_label(n: int) -> str:
     """«3 lớp», or «1 lớp hiển thị» when the reader sees part of the school: a subtotal or
     total row adds up the rows shown."""
-    from db import scope
-
     return (_("{n} lớp") if scope.current().whole else _("{n} lớp hiển thị")).format(n=n)
+
 
 class OverviewScreen(SisoScreen):
     """Classes by grade with start-of-year, current, female and ethnic-minority counts.
@@ -150,7 +140,7 @@ class OverviewScreen(SisoScreen):
             dim.append(True)
             total = [a + b for a, b in zip(total, sums)]
         if counts:
-            rows.append((total_label(), classes_label(len(counts)), *map(str, total),
+            rows.append((_(scope.total_label(shown=N_("Cộng"))), classes_label(len(counts)), *map(str, total),
                          change(total[0], total[1]), str(total_flagged or "")))
             keys.append(("school", None))
             dim.append(True)

@@ -11,6 +11,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from db import school
 from db.errors import SisoError
+from exports.numbers import size_text
 from tui.changes import DatabaseReplaced
 from tui.i18n import N_, _
 from tui.screens.base import FormFields, SisoModal, db_work, read_first
@@ -154,7 +155,7 @@ class SettingsScreen(FormFields, SisoModal[bool]):
             students = c.students()
             hint = _("{n} HS").format(n=students) if students is not None else _("không đọc được")
             items.append(("", f"{c.at:%d/%m/%Y %H:%M}  {_(c.reason_label)}", c.path,
-                          f"{hint} · {_size(c.size)}"))
+                          f"{hint} · {size_text(c.size)}"))
         self.app.call_from_thread(self._choose_copy, items, backup_copies.folder_for(live))
 
     def _choose_copy(self, items, folder) -> None:
@@ -222,7 +223,3 @@ class SettingsScreen(FormFields, SisoModal[bool]):
         self.dismiss(False)
 
 
-def _size(n: int) -> str:
-    if n < 1024 * 1024:
-        return f"{max(1, round(n / 1024))} KB"
-    return f"{n / 1024 / 1024:.1f} MB"

@@ -229,7 +229,7 @@ class StudentScreen(SisoScreen):
     def _write_minutes(self, visit_id: int, overwrite: bool) -> None:
         from db import risk, school
         from exports import minutes
-        from exports.files import TargetExists
+        from db.files import TargetExists
         from tui.screens.export_dialog import documents_dir
 
         form = risk.minutes(risk.get_visit(visit_id))
