@@ -2,7 +2,8 @@
 
 db imports neither exports nor a door (tui, cli); exports imports no door; the CLI (cli) does not
 load Textual, except cli.app_door, where it opens the app; the app (tui) never imports the
-CLI. import-linter follows indirect
+CLI, and the CLI takes from tui only the app, its browser server and the crash log.
+import-linter follows indirect
 imports and imports inside functions too, which tests/test_import_hygiene.py (what importing
 actually loads) does not see.
 """
