@@ -117,9 +117,11 @@ class YearEndScreen(SisoScreen):
         if self.klass_id is None and classes:
             self.klass_id = classes[0][1]
         lop = self.query_one("#lop", Select)
-        lop.set_options(classes)
-        if self.klass_id:
-            lop.value = self.klass_id
+        # filling the list is not the user choosing a class: one load, below, not three
+        with lop.prevent(Select.Changed):
+            lop.set_options(classes)
+            if self.klass_id:
+                lop.value = self.klass_id
         self.reload()
 
     def reload(self, keep_row: int | None = None) -> None:
