@@ -87,3 +87,18 @@ def year(db):
     from db.school import add_year
 
     return add_year("2024-2025", "05/09/2024", "31/05/2025", ref="30/09/2024", hk2="13/01/2025")
+
+
+def demo_file(folder, students: int, today, seed: int = 1) -> str:
+    """A demo school of ``students`` built as on ``today`` in ``folder``/demo.sqlite3 (for a
+    module's tests to open in the app); its path."""
+    from db import clock
+    from db.connection import close_database, open_database
+    from db.demo import build_demo
+
+    path = folder / "demo.sqlite3"
+    with clock.fixed(today):
+        open_database(str(path))
+        build_demo(students=students, seed=seed, today=today)
+        close_database()
+    return str(path)

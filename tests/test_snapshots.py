@@ -9,10 +9,9 @@ tests/__snapshots__/; a failed run writes snapshot_report.html to compare them).
 from datetime import date
 
 import pytest
+from conftest import demo_file
 
-from db import clock
-from db.connection import close_database, open_database
-from db.demo import build_demo
+from db.connection import close_database
 
 TODAY = date(2026, 11, 30)
 
@@ -24,12 +23,7 @@ def demo_path(tmp_path_factory, monkeypatch_module):
     home = tmp_path_factory.mktemp("home") / "root"
     (home / "Documents").mkdir(parents=True)
     monkeypatch_module.setenv("HOME", str(home))
-    path = tmp_path_factory.mktemp("snap") / "demo.sqlite3"
-    with clock.fixed(TODAY):
-        open_database(str(path))
-        build_demo(students=60, seed=1, today=TODAY)
-        close_database()
-    return str(path)
+    return demo_file(tmp_path_factory.mktemp("snap"), 60, TODAY)
 
 
 @pytest.fixture(scope="module")

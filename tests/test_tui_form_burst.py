@@ -11,11 +11,11 @@ import time
 from datetime import date
 
 import pytest
+from conftest import demo_file
 from textual import events
 
-from db import clock, fields
-from db.connection import close_database, open_database
-from db.demo import build_demo
+from db import fields
+from db.connection import close_database
 
 TODAY = date(2026, 11, 30)
 TYPED = "Lan"
@@ -33,12 +33,7 @@ FORMS = [
 
 @pytest.fixture(scope="module")
 def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("burst") / "demo.sqlite3"
-    with clock.fixed(TODAY):
-        open_database(str(path))
-        build_demo(students=30, seed=1, today=TODAY)
-        close_database()
-    return str(path)
+    return demo_file(tmp_path_factory.mktemp("burst"), 30, TODAY)
 
 
 def slowed(read):

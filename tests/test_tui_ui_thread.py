@@ -11,6 +11,7 @@ import threading
 from datetime import date
 
 import pytest
+from conftest import demo_file
 
 from db import clock
 from db.connection import close_database, open_database
@@ -56,12 +57,7 @@ ALLOWED = {
 
 @pytest.fixture(scope="module")
 def demo_path(tmp_path_factory):
-    path = tmp_path_factory.mktemp("uithread") / "demo.sqlite3"
-    with clock.fixed(TODAY):
-        open_database(str(path))
-        build_demo(students=60, seed=1, today=TODAY)
-        close_database()
-    return str(path)
+    return demo_file(tmp_path_factory.mktemp("uithread"), 60, TODAY)
 
 
 def record_ui_thread_queries(db) -> list[str]:
