@@ -9,10 +9,9 @@ from db.school import add_class
 from db.students import add_student
 from tui.app import make_app
 from tui.screens.attendance import AttendanceScreen
-from tui.screens.overview import OverviewScreen
 from tui.screens.roster import RosterScreen
 from tui.widgets.vlist import VirtualList
-from tui_wait import wait_for
+from tui_wait import overview_ready, wait_for
 
 TODAY = date(2024, 11, 20)  # a Wednesday
 
@@ -33,8 +32,7 @@ async def test_three_absences_in_a_class_of_45_under_15_keys(year):
     klass = class_of_45(year)
     app = make_app(db=year._meta.database.database, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
-                       and app.screen.query_one(VirtualList).row_count > 0)
+        await overview_ready(pilot)
         keys = ["enter", "f12",  # the roster of 6A1 (cursor on it), then «Điểm danh»
                 "7", "k",  # row 7: unexcused, whole day
                 "2", "3", "p",  # row 23: excused
@@ -86,8 +84,7 @@ async def test_flag_on_overview_and_roster(year):
         att.add_absences(st.code, date(2024, 11, 14), date(2024, 11, 19), excused=True)  # Thu–Tue
     app = make_app(db=year._meta.database.database, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
-                       and app.screen.query_one(VirtualList).row_count > 0)
+        await overview_ready(pilot)
         vlist = app.screen.query_one(VirtualList)
         # the counts come first, the «Cần chú ý» column when it is computed
         await wait_for(pilot, lambda: vlist.rows[0][-1] != "")
@@ -109,8 +106,7 @@ async def test_a_key_updates_its_row_and_flag_as_a_full_reread_would(year):
     klass = class_of_45(year)
     app = make_app(db=year._meta.database.database, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
-                       and app.screen.query_one(VirtualList).row_count > 0)
+        await overview_ready(pilot)
         await pilot.press("enter", "f12")
         await wait_for(pilot, lambda: isinstance(app.screen, AttendanceScreen)
                        and app.screen.query_one(VirtualList).row_count == 45)

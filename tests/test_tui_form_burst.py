@@ -50,11 +50,9 @@ async def test_opening_key_and_text_in_one_burst_land_in_the_first_field(
     import importlib
 
     from textual.widgets import Input
-    from tui_wait import settle, wait_for
+    from tui_wait import overview_ready, settle, wait_for
 
     from tui.app import make_app
-    from tui.screens.overview import OverviewScreen
-    from tui.widgets.vlist import VirtualList
 
     target = importlib.import_module(module)
     reader = "get_settings" if module == "db.school" else "read_start"
@@ -64,8 +62,7 @@ async def test_opening_key_and_text_in_one_burst_land_in_the_first_field(
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
-                           and app.screen.query_one(VirtualList).row_count > 0)
+            await overview_ready(pilot)
             await settle(pilot)
             burst = [events.Key(key, None) for key in keys]
             burst += [events.Key(ch.lower() if ch.islower() else ch, ch) for ch in TYPED]

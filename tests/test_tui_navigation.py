@@ -23,8 +23,7 @@ from tui.screens.roster import RosterScreen
 from tui.screens.search import SearchScreen
 from tui.screens.student import StudentScreen
 from tui.screens.student_form import StudentForm
-from tui.widgets.vlist import VirtualList
-from tui_wait import settle, wait_for
+from tui_wait import overview_ready, settle, wait_for
 
 TODAY = date(2024, 11, 20)
 SCREENS = Path(__file__).resolve().parent.parent / "tui" / "screens"
@@ -56,8 +55,7 @@ async def test_keys_on_screens_open_the_next_screen_by_a_message(year):
     app = make_app(db=year._meta.database.obj.database, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         seen = _record_navigation(app)
-        await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
-                       and app.screen.query_one(VirtualList).row_count > 0)
+        await overview_ready(pilot)
         await settle(pilot)
         await pilot.press("enter")  # the cursor is on 6A1
         await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen))

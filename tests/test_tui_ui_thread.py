@@ -76,18 +76,15 @@ def record_ui_thread_queries(db) -> list[str]:
 
 @pytest.mark.parametrize(("name", "keys", "screen"), SCREENS, ids=[s[0] for s in SCREENS])
 async def test_opening_a_screen_reads_nothing_on_the_ui_thread(demo_path, name, keys, screen):
-    from tui_wait import record_notes, settle, wait_for
+    from tui_wait import overview_ready, record_notes, settle, wait_for
 
     from tui.app import make_app
-    from tui.screens.overview import OverviewScreen
-    from tui.widgets.vlist import VirtualList
 
     app = make_app(db=demo_path, lang="vi", today=TODAY)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
-                           and app.screen.query_one(VirtualList).row_count > 0)
+            await overview_ready(pilot)
             await settle(pilot)
             notes = record_notes(app)
             seen = record_ui_thread_queries(database.obj)
@@ -176,11 +173,9 @@ ACTION_ALLOWED = {
                          ids=[a[0] for a in ACTIONS])
 async def test_a_forms_keys_read_nothing_on_the_ui_thread(tmp_path, name, opening, screen, keys,
                                                           check):
-    from tui_wait import record_notes, settle, wait_for
+    from tui_wait import overview_ready, record_notes, settle, wait_for
 
     from tui.app import make_app
-    from tui.screens.overview import OverviewScreen
-    from tui.widgets.vlist import VirtualList
 
     path = tmp_path / "demo.sqlite3"  # (a copy per test: these write)
     with clock.fixed(TODAY):
@@ -191,8 +186,7 @@ async def test_a_forms_keys_read_nothing_on_the_ui_thread(tmp_path, name, openin
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
-                           and app.screen.query_one(VirtualList).row_count > 0)
+            await overview_ready(pilot)
             for key in opening:
                 await pilot.press(key)
                 await settle(pilot)

@@ -65,3 +65,13 @@ def record_notes(app) -> list[Note]:
 
     app.notify = notify
     return seen
+
+
+async def overview_ready(pilot) -> bool:
+    """Wait until the app shows the overview with its classes listed."""
+    from tui.screens.overview import OverviewScreen
+    from tui.widgets.vlist import VirtualList
+
+    app = pilot.app
+    return await wait_for(pilot, lambda: isinstance(app.screen, OverviewScreen)
+                          and app.screen.query_one(VirtualList).row_count > 0)
